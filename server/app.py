@@ -1,0 +1,93 @@
+"""The application factory: settings in, a ready aiohttp app out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from server.config import Settings
+from server.db.engine import make_engine, make_sessionmaker
+from server.db.filestore import FileStore
+from server.db.uow import Clock, UnitOfWorkFactory, utc_now
+from server.handlers import api_accounts, api_admissions, pages  # noqa: F401  (register routes)
+from server.handlers.registry import API
+from server.services import applications
+from server.web import middleware
+from server.web.api import API_PREFIX, openapi_document
+from server.web.keys import CLOCK, ENGINE, FILES, SETTINGS, UOW
+
+log = logging.getLogger("rounds.app")
+WEBCLIENT = Path(__file__).resolve().parent.parent / "webclient"
+MAINTENANCE_INTERVAL_SECONDS = 60.0
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    engine = make_engine(app[SETTINGS].database_url)
+    app[ENGINE] = engine
+    app[UOW] = UnitOfWorkFactory(
+        make_sessionmaker(engine), app[CLOCK], offer_hold_days=app[SETTINGS].offer_hold_days
+    )
+    yield
+    await engine.dispose()
+
+
+async def _maintenance(app: web.Application) -> AsyncIterator[None]:
+    """Expire offers past their hold time and start rotations on their first day, every minute."""
+
+    async def loop() -> None:
+        while True:
+            try:
+                expired = await applications.expire_offers(app[UOW]())
+                activated = await applications.activate_started(app[UOW]())
+                if expired or activated:
+                    log.info("maintenance expired=%d activated=%d", expired, activated)
+            except Exception:  # keep the loop alive; the next round retries
+                log.exception("maintenance round failed")
+            await asyncio.sleep(MAINTENANCE_INTERVAL_SECONDS)
+
+    task = asyncio.create_task(loop(), name="rounds-maintenance")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def _openapi(request: web.Request) -> web.Response:
+    return web.json_response(openapi_document(API))
+
+
+def create_app(settings: Settings, *, clock: Clock = utc_now, maintenance: bool = True) -> web.Application:
+    """Build the app. The database must already be migrated (``rounds db upgrade``)."""
+    app = web.Application(
+        middlewares=[
+            middleware.error_middleware,
+            middleware.login_middleware,
+            middleware.csrf_middleware,
+        ],
+        client_max_size=settings.max_upload_bytes + 1024 * 1024,
+    )
+    app[SETTINGS] = settings
+    app[CLOCK] = clock
+    app[FILES] = FileStore(settings.documents_dir)
+    env = aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(str(WEBCLIENT / "templates")),
+        autoescape=jinja2.select_autoescape(["html"]),
+        context_processors=[pages.template_context],
+    )
+    env.globals["static"] = lambda path: f"/static/{path}"
+    app.cleanup_ctx.append(_database)
+    if maintenance:
+        app.cleanup_ctx.append(_maintenance)
+    app.router.add_get(API_PREFIX + "/openapi.json", _openapi)
+    API.add_routes(app)
+    pages.add_routes(app)
+    app.router.add_static("/static", WEBCLIENT / "static", append_version=False)
+    return app

@@ -1,0 +1,132 @@
+"""The ``rounds`` command: serve, demo, db upgrade, user create."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from collections.abc import Sequence
+
+from aiohttp import web
+
+from server.config import Settings, SettingsError, load_settings
+from server.db.engine import make_engine, make_sessionmaker
+from server.db.migrate import upgrade_to_head
+from server.db.uow import UnitOfWork
+from server.domain.errors import DomainError
+from server.domain.vocab import Role
+
+
+async def _upgrade(settings: Settings) -> None:
+    if settings.database_url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade_to_head(engine)
+    finally:
+        await engine.dispose()
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    from server.app import create_app
+
+    print(f"Rounds is serving on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
+    web.run_app(create_app(settings), host=host, port=port, print=None)
+
+
+async def _create_user(settings: Settings, role: Role, email: str, name: str, password: str) -> int:
+    from server.services import accounts
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with UnitOfWork(make_sessionmaker(engine)) as uow:
+            user = await accounts.create_user(
+                uow, email=email, password=password, role=role, full_name=name
+            )
+            await uow.commit()
+            return user.id
+    finally:
+        await engine.dispose()
+
+
+def _read_password() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat password: ") != first:
+        raise SystemExit("The passwords differ; nothing was created.")
+    return first
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rounds", description="Rounds: virtual clinical rotations")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve Rounds (migrate first with `rounds db upgrade`)")
+    serve.add_argument("--host", default=None, help="address to listen on (ROUNDS_HOST)")
+    serve.add_argument("--port", type=int, default=None, help="port to listen on (ROUNDS_PORT)")
+
+    demo = commands.add_parser("demo", help="create the database, load demo data, print logins, serve")
+    demo.add_argument("--host", default=None)
+    demo.add_argument("--port", type=int, default=None)
+    demo.add_argument("--no-serve", action="store_true", help="load the demo data and exit")
+
+    db = commands.add_parser("db", help="database commands")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply migrations up to the newest")
+
+    user = commands.add_parser("user", help="account commands")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    create = user_commands.add_parser("create", help="create an account (asks for the password)")
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", default=None, help="full name (defaults to the email's local part)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"rounds: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    host = getattr(args, "host", None) or settings.host
+    port = getattr(args, "port", None) or settings.port
+
+    if args.command == "db":
+        asyncio.run(_upgrade(settings))
+        print("Database is up to date.")
+        return 0
+    if args.command == "serve":
+        _serve(settings, host, port)
+        return 0
+    if args.command == "demo":
+        from server.demo import load_demo, print_logins
+
+        asyncio.run(_upgrade(settings))
+        created = asyncio.run(load_demo(settings))
+        print_logins(host, port, created)
+        if not args.no_serve:
+            _serve(settings, host, port)
+        return 0
+    if args.command == "user":
+        password = _read_password()
+        name = args.name or args.email.split("@")[0]
+        try:
+            user_id = asyncio.run(_create_user(settings, Role(args.role), args.email, name, password))
+        except DomainError as exc:
+            print(f"rounds: {exc.message}", file=sys.stderr)
+            return 1
+        print(f"Created {args.role} {args.email} (id {user_id}).")
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

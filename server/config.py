@@ -1,0 +1,144 @@
+"""Settings: one frozen object built from ``ROUNDS_*`` environment variables.
+
+Every key is listed in :data:`SETTINGS_DOCS` with its default and meaning; the README's settings
+table must name each of them (a test checks it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# name -> (default shown in the docs, what it does)
+SETTINGS_DOCS: dict[str, tuple[str, str]] = {
+    "ROUNDS_DATA_DIR": (
+        "./var",
+        "Directory for the SQLite file, the secret key and uploaded documents.",
+    ),
+    "ROUNDS_DATABASE_URL": (
+        "sqlite+aiosqlite:///./var/rounds.db",
+        "SQLAlchemy async URL. SQLite (aiosqlite) by default; "
+        "`postgresql+asyncpg://user@host:5432/db` for scale-out.",
+    ),
+    "ROUNDS_SECRET_KEY": (
+        "generated into ./var/secret_key",
+        "Key for signing CSRF tokens and patient links. Generated and stored on first run when absent.",
+    ),
+    "ROUNDS_REDIS_URL": ("(none)", "Optional Redis URL shared by several server processes."),
+    "ROUNDS_ICE_SERVERS": ("[]", "JSON list of RTCIceServer objects for WebRTC. None by default."),
+    "ROUNDS_HOST": ("127.0.0.1", "Address `rounds serve` and `rounds demo` listen on."),
+    "ROUNDS_PORT": ("8080", "Port `rounds serve` and `rounds demo` listen on."),
+    "ROUNDS_OFFER_HOLD_DAYS": ("7", "How many days an offer holds a seat before it expires."),
+    "ROUNDS_MAX_UPLOAD_MB": ("10", "Largest document upload accepted, in megabytes."),
+    "ROUNDS_SECURE_COOKIES": ("false", "Mark cookies Secure (set to true behind HTTPS)."),
+    "ROUNDS_LOG_LEVEL": ("INFO", "Python logging level."),
+}
+
+
+class SettingsError(ValueError):
+    """A setting has a value Rounds cannot use; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about a Rounds process."""
+
+    data_dir: Path
+    database_url: str
+    secret_key: str
+    redis_url: str | None = None
+    ice_servers: tuple[dict[str, Any], ...] = ()
+    host: str = "127.0.0.1"
+    port: int = 8080
+    offer_hold_days: int = 7
+    max_upload_bytes: int = 10 * 1024 * 1024
+    secure_cookies: bool = False
+    log_level: str = "INFO"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def documents_dir(self) -> Path:
+        """Where uploaded documents are stored by content hash."""
+        return self.data_dir / "documents"
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _ice_servers(raw: str | None) -> tuple[dict[str, Any], ...]:
+    if not raw:
+        return ()
+    try:
+        parsed = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise SettingsError(f"ROUNDS_ICE_SERVERS is not valid JSON: {exc}") from exc
+    if not isinstance(parsed, list) or not all(
+        isinstance(item, dict) and "urls" in item for item in parsed
+    ):
+        raise SettingsError(
+            'ROUNDS_ICE_SERVERS must be a JSON list of objects with "urls", '
+            'e.g. [{"urls": "stun:stun.example.org:3478"}]'
+        )
+    return tuple(parsed)
+
+
+def _secret_key(env: Mapping[str, str], data_dir: Path) -> str:
+    """Use ROUNDS_SECRET_KEY, else the key stored under the data dir, else make and store one."""
+    configured = env.get("ROUNDS_SECRET_KEY")
+    if configured:
+        if len(configured) < 16:
+            raise SettingsError("ROUNDS_SECRET_KEY must be at least 16 characters long")
+        return configured
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # Create with owner-only permissions before writing the key.
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from ``env`` (the process environment by default)."""
+    env = os.environ if env is None else env
+    data_dir = Path(env.get("ROUNDS_DATA_DIR") or "./var").resolve()
+    database_url = env.get("ROUNDS_DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'rounds.db'}"
+    if not database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise SettingsError(
+            "ROUNDS_DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+        )
+    secure = (env.get("ROUNDS_SECURE_COOKIES") or "false").lower()
+    if secure not in {"true", "false", "1", "0", "yes", "no"}:
+        raise SettingsError("ROUNDS_SECURE_COOKIES must be true or false")
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key=_secret_key(env, data_dir),
+        redis_url=env.get("ROUNDS_REDIS_URL") or None,
+        ice_servers=_ice_servers(env.get("ROUNDS_ICE_SERVERS")),
+        host=env.get("ROUNDS_HOST") or "127.0.0.1",
+        port=_int(env, "ROUNDS_PORT", 8080),
+        offer_hold_days=_int(env, "ROUNDS_OFFER_HOLD_DAYS", 7),
+        max_upload_bytes=_int(env, "ROUNDS_MAX_UPLOAD_MB", 10) * 1024 * 1024,
+        secure_cookies=secure in {"true", "1", "yes"},
+        log_level=(env.get("ROUNDS_LOG_LEVEL") or "INFO").upper(),
+        extra={k: v for k, v in env.items() if k.startswith("ROUNDS_") and k not in SETTINGS_DOCS},
+    )

@@ -1,0 +1,82 @@
+"""The unit of work: one database transaction, its repositories, and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from server.db.repositories import (
+    ApplicationRepository,
+    DocumentRepository,
+    LoginRepository,
+    ProgramRepository,
+    UserRepository,
+)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class UnitOfWork:
+    """``async with uow:`` opens a transaction; leaving without ``commit()`` rolls it back."""
+
+    db: AsyncDb
+    users: UserRepository
+    logins: LoginRepository
+    programs: ProgramRepository
+    applications: ApplicationRepository
+    documents: DocumentRepository
+
+    def __init__(
+        self, maker: async_sessionmaker[AsyncDb], clock: Clock = utc_now, offer_hold_days: int = 7
+    ) -> None:
+        self._maker = maker
+        self.now = clock
+        self.offer_hold_days = offer_hold_days
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.db = self._maker()
+        self.users = UserRepository(self.db)
+        self.logins = LoginRepository(self.db)
+        self.programs = ProgramRepository(self.db)
+        self.applications = ApplicationRepository(self.db)
+        self.documents = DocumentRepository(self.db)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self.db.rollback()
+        finally:
+            await self.db.close()
+
+    async def commit(self) -> None:
+        await self.db.commit()
+
+    async def rollback(self) -> None:
+        await self.db.rollback()
+
+
+class UnitOfWorkFactory:
+    """Makes a fresh unit of work per use case; the app holds one of these."""
+
+    def __init__(
+        self, maker: async_sessionmaker[AsyncDb], clock: Clock = utc_now, offer_hold_days: int = 7
+    ) -> None:
+        self.maker = maker
+        self.clock = clock
+        self.offer_hold_days = offer_hold_days
+
+    def __call__(self) -> UnitOfWork:
+        return UnitOfWork(self.maker, self.clock, self.offer_hold_days)

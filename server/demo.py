@@ -1,0 +1,250 @@
+"""Demo data: a coordinator, two preceptors, four visitors in different states, and programs of
+every rotation type, created through the same services the app uses."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from server.config import Settings
+from server.db.engine import make_engine, make_sessionmaker
+from server.db.filestore import FileStore
+from server.db.uow import UnitOfWorkFactory
+from server.domain.actors import Actor
+from server.domain.applications import Action
+from server.domain.vocab import DocumentKind, Modality, Role, RotationType, Step1Status, TrainingStatus
+from server.schemas import (
+    ActionIn,
+    ApplicationIn,
+    BlockIn,
+    DocumentReviewIn,
+    PreceptorProfileIn,
+    ProgramIn,
+    VisitorProfileIn,
+)
+from server.services import accounts, applications, documents, profiles, programs
+
+DEMO_PASSWORD = "rounds-demo-2026"
+
+# A one-page PDF, written here so the demo needs no files from elsewhere.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+DEMO_ACCOUNTS: list[tuple[str, Role, str, str]] = [
+    ("coordinator@rounds.test", Role.COORDINATOR, "Grace Okafor", "runs every demo program"),
+    ("im.preceptor@rounds.test", Role.PRECEPTOR, "Dr. Samuel Reyes", "Internal Medicine"),
+    ("peds.preceptor@rounds.test", Role.PRECEPTOR, "Dr. Leila Haddad", "Pediatrics"),
+    ("amara@rounds.test", Role.VISITOR, "Amara Nwosu", "student, enrolled in a virtual observership"),
+    ("bruno@rounds.test", Role.VISITOR, "Bruno Costa", "graduate, has an offer waiting for acceptance"),
+    ("chen@rounds.test", Role.VISITOR, "Chen Wei", "graduate, application under review"),
+    ("dana@rounds.test", Role.VISITOR, "Dana Petrova", "student, has not applied yet"),
+]
+
+
+def _next_monday(today: date) -> date:
+    return today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+
+
+async def load_demo(settings: Settings) -> bool:
+    """Load the demo into an empty database. Returns False (and changes nothing) if it has users."""
+    engine = make_engine(settings.database_url)
+    try:
+        uows = UnitOfWorkFactory(make_sessionmaker(engine), offer_hold_days=settings.offer_hold_days)
+        async with uows() as uow:
+            if await uow.users.by_email(DEMO_ACCOUNTS[0][0]) is not None or await uow.users.by_role(
+                Role.COORDINATOR.value
+            ):
+                return False
+        actors: dict[str, Actor] = {}
+        async with uows() as uow:
+            for email, role, name, _ in DEMO_ACCOUNTS:
+                user = await accounts.create_user(
+                    uow, email=email, password=DEMO_PASSWORD, role=role, full_name=name
+                )
+                actors[email] = accounts.actor_of(user)
+            await uow.commit()
+        await _profiles(uows, actors)
+        await _programs_and_applications(uows, FileStore(settings.documents_dir), actors)
+        return True
+    finally:
+        await engine.dispose()
+
+
+async def _profiles(uows: UnitOfWorkFactory, actors: dict[str, Actor]) -> None:
+    await profiles.update_preceptor_profile(
+        uows(),
+        actors["im.preceptor@rounds.test"],
+        PreceptorProfileIn(
+            specialty="Internal Medicine",
+            institution="Lakeside Community Health",
+            title="Attending Physician, Clinical Assistant Professor",
+            npi="1234567893",
+            phone="+1 312 555 0142",
+            address="200 Lakeshore Drive, Suite 4, Chicago, IL 60601",
+            contact_email="im.preceptor@rounds.test",
+        ),
+    )
+    await profiles.update_preceptor_profile(
+        uows(),
+        actors["peds.preceptor@rounds.test"],
+        PreceptorProfileIn(
+            specialty="Pediatrics",
+            institution="Riverside Children's Clinic",
+            title="Pediatrician",
+            npi="1245319599",
+            phone="+1 617 555 0199",
+            address="45 River Street, Boston, MA 02108",
+            contact_email="peds.preceptor@rounds.test",
+        ),
+    )
+    visitor_profiles = {
+        "amara@rounds.test": VisitorProfileIn(
+            training_status=TrainingStatus.STUDENT, profession="medicine",
+            school="University of Lagos College of Medicine", country="Nigeria",
+            graduation_year=2027, step1_status=Step1Status.PASSED,
+        ),
+        "bruno@rounds.test": VisitorProfileIn(
+            training_status=TrainingStatus.GRADUATE, profession="medicine",
+            school="Universidade de São Paulo", country="Brazil",
+            graduation_year=2023, step1_status=Step1Status.PASSED,
+        ),
+        "chen@rounds.test": VisitorProfileIn(
+            training_status=TrainingStatus.GRADUATE, profession="medicine",
+            school="Fudan University Shanghai Medical College", country="China",
+            graduation_year=2022, step1_status=Step1Status.NOT_TAKEN,
+        ),
+        "dana@rounds.test": VisitorProfileIn(
+            training_status=TrainingStatus.STUDENT, profession="medicine",
+            school="Sofia Medical University", country="Bulgaria",
+            graduation_year=2028, step1_status=Step1Status.NOT_TAKEN,
+        ),
+    }
+    for email, data in visitor_profiles.items():
+        await profiles.update_visitor_profile(uows(), actors[email], data)
+
+
+async def _programs_and_applications(
+    uows: UnitOfWorkFactory, store: FileStore, actors: dict[str, Actor]
+) -> None:
+    coordinator = actors["coordinator@rounds.test"]
+    im = actors["im.preceptor@rounds.test"].user_id
+    peds = actors["peds.preceptor@rounds.test"].user_id
+    basic_docs = [DocumentKind.CV, DocumentKind.PHOTO_ID, DocumentKind.HIPAA_TRAINING]
+    specs = [
+        ProgramIn(
+            title="Virtual Internal Medicine Observership",
+            specialty="Internal Medicine", rotation_type=RotationType.OBSERVERSHIP,
+            modality=Modality.VIRTUAL,
+            description="Join telehealth clinic visits, present cases in huddles, and build a "
+            "differential with an internist.",
+            allowed_training_statuses=[TrainingStatus.STUDENT, TrainingStatus.GRADUATE],
+            required_documents=basic_docs, preceptor_ids=[im],
+        ),
+        ProgramIn(
+            title="Hands-on Internal Medicine Clinical Rotation",
+            specialty="Internal Medicine", rotation_type=RotationType.HANDS_ON,
+            modality=Modality.IN_PERSON,
+            description="Supervised patient care in an outpatient internal medicine clinic.",
+            allowed_training_statuses=[TrainingStatus.GRADUATE], step1_pass_required=True,
+            required_documents=[*basic_docs, DocumentKind.USMLE_TRANSCRIPT,
+                                DocumentKind.GOOD_STANDING],
+            preceptor_ids=[im],
+        ),
+        ProgramIn(
+            title="Pediatrics Clinical Research Elective",
+            specialty="Pediatrics", rotation_type=RotationType.RESEARCH,
+            modality=Modality.VIRTUAL,
+            description="Chart-review research on childhood asthma outcomes with weekly meetings.",
+            allowed_training_statuses=[TrainingStatus.STUDENT, TrainingStatus.GRADUATE],
+            required_documents=[DocumentKind.CV, DocumentKind.CONFIDENTIALITY_AGREEMENT],
+            preceptor_ids=[peds],
+        ),
+        ProgramIn(
+            title="Advanced Study in Pediatric Primary Care",
+            specialty="Pediatrics", rotation_type=RotationType.ADVANCED_STUDY,
+            modality=Modality.HYBRID,
+            description="Case-based advanced study: telehealth well-child visits and seminars.",
+            allowed_training_statuses=[TrainingStatus.STUDENT],
+            required_documents=[*basic_docs, DocumentKind.DIPLOMA_OR_ENROLLMENT],
+            preceptor_ids=[peds],
+        ),
+    ]
+    async with uows() as uow:
+        today = uow.now().date()
+    first = _next_monday(today)
+    created = []
+    for spec in specs:
+        program = await programs.create_program(uows(), coordinator, spec)
+        blocks = [
+            await programs.add_block(
+                uows(), coordinator, program.id,
+                BlockIn(start_date=first + timedelta(weeks=4 * i), capacity=4),
+            )
+            for i in range(3)
+        ]
+        created.append((program, blocks))
+    observership, observership_blocks = created[0]
+    hands_on, hands_on_blocks = created[1]
+    research, research_blocks = created[2]
+
+    async def upload_all(visitor: Actor, kinds: list[DocumentKind]) -> list[int]:
+        ids = []
+        for kind in kinds:
+            doc = await documents.upload(
+                uows(), store, visitor, kind=kind.value, filename=f"{kind.value}.pdf",
+                data=DEMO_PDF, max_bytes=1_000_000,
+            )
+            ids.append(doc.id)
+        return ids
+
+    async def step(app_id: int, actor: Actor, action: Action, note: str | None = None) -> None:
+        await applications.act(uows(), actor, app_id, ActionIn(action=action, note=note))
+
+    # Amara: stacked observership blocks, offer accepted, documents verified, enrolled.
+    amara = actors["amara@rounds.test"]
+    app = await applications.create_application(
+        uows(), amara,
+        ApplicationIn(program_id=observership.id, block_ids=[b.id for b in observership_blocks[:2]],
+                      statement="I want to strengthen my clinical reasoning in adult medicine."),
+    )
+    for doc_id in await upload_all(amara, list(map(DocumentKind, observership.required_documents))):
+        await documents.review(uows(), coordinator, doc_id, DocumentReviewIn(status="verified"))
+    await step(app.id, coordinator, Action.START_REVIEW)
+    await step(app.id, coordinator, Action.MAKE_OFFER, "Welcome aboard.")
+    await step(app.id, amara, Action.ACCEPT_OFFER)
+    await step(app.id, coordinator, Action.ENROLL)
+
+    # Bruno: hands-on rotation, an offer waiting for him; one document still to verify.
+    bruno = actors["bruno@rounds.test"]
+    app = await applications.create_application(
+        uows(), bruno,
+        ApplicationIn(program_id=hands_on.id, block_ids=[hands_on_blocks[0].id],
+                      statement="Hands-on experience before applying to internal medicine."),
+    )
+    await upload_all(bruno, list(map(DocumentKind, hands_on.required_documents)))
+    await step(app.id, coordinator, Action.START_REVIEW)
+    await step(app.id, coordinator, Action.MAKE_OFFER, "Please accept within 7 days.")
+
+    # Chen: research elective, submitted and under review.
+    chen = actors["chen@rounds.test"]
+    app = await applications.create_application(
+        uows(), chen,
+        ApplicationIn(program_id=research.id, block_ids=[research_blocks[1].id],
+                      statement="I have two publications in pediatric pulmonology."),
+    )
+    await upload_all(chen, [DocumentKind.CV])
+    await step(app.id, coordinator, Action.START_REVIEW)
+    # Dana has a complete profile and no application: the one to walk through by hand.
+
+
+def print_logins(host: str, port: int, created: bool) -> None:
+    """Tell the person at the terminal where Rounds is and how to log in."""
+    state = "Demo data loaded." if created else "Demo data was already there; nothing was added."
+    print(f"\n{state}\nOpen http://{host}:{port}/ and log in with one of these (password "
+          f"{DEMO_PASSWORD}):")
+    for email, role, name, note in DEMO_ACCOUNTS:
+        print(f"  {role.value:<12} {email:<30} {name} ({note})")
+    print()

@@ -1,0 +1,48 @@
+"""Uploaded documents: what kinds of file are accepted, recognised by content."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import filetype
+
+from server.domain.errors import Invalid, PayloadTooLarge, UnsupportedMediaType
+
+ACCEPTED_TYPES: dict[str, str] = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+}
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content_type: str
+    extension: str
+    sha256: str
+    size: int
+
+
+def check_upload(data: bytes, max_bytes: int) -> CheckedFile:
+    """Accept a PDF, JPEG or PNG by its content (never by its name) within ``max_bytes``."""
+    if not data:
+        raise Invalid("The file is empty.", field="file")
+    if len(data) > max_bytes:
+        raise PayloadTooLarge(
+            f"The file is {len(data) / 1_048_576:.1f} MB; the limit is "
+            f"{max_bytes / 1_048_576:.0f} MB."
+        )
+    kind = filetype.guess(data)
+    mime = kind.mime if kind is not None else None
+    if mime not in ACCEPTED_TYPES:
+        found = f" (it looks like {mime})" if mime else ""
+        raise UnsupportedMediaType(
+            f"Upload a PDF, JPEG or PNG file{found}. The file's content is checked, not its name."
+        )
+    return CheckedFile(
+        content_type=mime,
+        extension=ACCEPTED_TYPES[mime],
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+    )

@@ -1,0 +1,169 @@
+"""Accounts: creating users, logging in and out, profiles."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from server.db.models import Login, PreceptorProfile, User, VisitorProfile
+from server.db.uow import UnitOfWork
+from server.domain.actors import Actor
+from server.domain.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
+from server.domain.vocab import Role
+
+LOGIN_LIFETIME = timedelta(days=14)
+# Failed logins: after FREE_ATTEMPTS failures for one email within WINDOW, each further attempt
+# must wait 2**(n - FREE_ATTEMPTS) seconds after the last failure, capped at MAX_DELAY.
+FREE_ATTEMPTS = 5
+WINDOW = timedelta(minutes=15)
+MAX_DELAY_SECONDS = 15 * 60
+# One address guessing across many emails is slowed down as well.
+FREE_ATTEMPTS_PER_IP = 20
+MIN_PASSWORD_LENGTH = 10
+
+_hasher = PasswordHasher()
+# Verifying against this when the email is unknown keeps the timing of both paths alike.
+_DUMMY_HASH = _hasher.hash("rounds-timing-equaliser")
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of ``password``."""
+    return _hasher.hash(password)
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(
+            f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.",
+            field="password",
+        )
+    if len(password) > 1024:
+        raise Invalid("The password must be at most 1024 characters long.", field="password")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(user_id=user.id, role=Role(user.role), email=user.email, full_name=user.full_name)
+
+
+async def create_user(
+    uow: UnitOfWork, *, email: str, password: str, role: Role, full_name: str
+) -> User:
+    """Create an account with an empty profile for its role. Does not commit."""
+    check_password_strength(password)
+    email = email.strip().lower()
+    if await uow.users.by_email(email) is not None:
+        raise Conflict(f"An account with the email {email} already exists.", field="email")
+    user = await uow.users.add(
+        User(
+            email=email,
+            password_hash=hash_password(password),
+            role=role.value,
+            full_name=full_name.strip(),
+            created_at=uow.now(),
+        )
+    )
+    if role is Role.VISITOR:
+        uow.db.add(VisitorProfile(user_id=user.id))
+    elif role is Role.PRECEPTOR:
+        uow.db.add(PreceptorProfile(user_id=user.id))
+    await uow.db.flush()
+    return user
+
+
+def _delay_for(failures: int, free: int) -> int:
+    if failures < free:
+        return 0
+    return int(min(2 ** (failures - free), MAX_DELAY_SECONDS))
+
+
+async def _check_throttle(uow: UnitOfWork, email: str, client_ip: str) -> None:
+    now = uow.now()
+    since = now - WINDOW
+    for count, latest, free in (
+        (*await uow.logins.failures_since(email=email, client_ip=None, since=since), FREE_ATTEMPTS),
+        (
+            *await uow.logins.failures_since(email=None, client_ip=client_ip, since=since),
+            FREE_ATTEMPTS_PER_IP,
+        ),
+    ):
+        delay = _delay_for(count, free)
+        if delay and latest is not None:
+            wait = latest + timedelta(seconds=delay) - now
+            if wait.total_seconds() > 0:
+                seconds = max(1, int(wait.total_seconds() + 0.999))
+                raise TooManyRequests(
+                    f"Too many failed logins. Wait {seconds} seconds before trying again.",
+                    retry_after_seconds=seconds,
+                )
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    actor: Actor
+    token: str
+
+
+async def log_in(uow: UnitOfWork, *, email: str, password: str, client_ip: str) -> LoginResult:
+    """Check the password and open a login. Failed attempts are recorded and slow down retries."""
+    email = email.strip().lower()
+    async with uow:
+        await _check_throttle(uow, email, client_ip)
+        user = await uow.users.by_email(email)
+        try:
+            _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+            ok = user is not None
+        except (VerificationError, InvalidHashError):
+            ok = False
+        if not ok or user is None:
+            await uow.logins.record_failure(email, client_ip, uow.now())
+            await uow.commit()
+            raise Unauthorized("The email or password is not right.")
+        await uow.logins.clear_failures(email)
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        token = secrets.token_urlsafe(32)
+        now = uow.now()
+        await uow.logins.add(
+            Login(
+                token_hash=token_hash(token),
+                user_id=user.id,
+                created_at=now,
+                expires_at=now + LOGIN_LIFETIME,
+            )
+        )
+        await uow.logins.prune_failures(now - WINDOW)
+        await uow.commit()
+        return LoginResult(actor=actor_of(user), token=token)
+
+
+async def resolve_login(uow: UnitOfWork, token: str) -> Actor | None:
+    """The actor behind a login cookie, or None when it is unknown or expired."""
+    async with uow:
+        login = await uow.logins.by_token_hash(token_hash(token))
+        if login is None or login.expires_at <= uow.now():
+            return None
+        user = await uow.users.get(login.user_id)
+        return actor_of(user) if user else None
+
+
+async def log_out(uow: UnitOfWork, token: str) -> None:
+    async with uow:
+        await uow.logins.delete_by_token_hash(token_hash(token))
+        await uow.commit()
+
+
+async def get_user(uow: UnitOfWork, user_id: int) -> User:
+    """Look up a user inside the caller's open unit of work."""
+    user = await uow.users.get(user_id)
+    if user is None:
+        raise NotFound(f"There is no user {user_id}.")
+    return user

@@ -1,0 +1,331 @@
+"""Applications and enrollment: applying, reviewing, offers that hold seats, enrolling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+
+from server.db.models import Application, ApplicationEvent, Program
+from server.db.uow import UnitOfWork
+from server.domain.actors import Actor
+from server.domain.applications import (
+    FINAL_STATES,
+    SEAT_HOLDING_STATES,
+    STATE_LABELS,
+    SYSTEM,
+    Action,
+    AppState,
+    actions_available,
+    plan_transition,
+)
+from server.domain.blocks import check_stack
+from server.domain.eligibility import eligibility_reasons
+from server.domain.errors import Conflict, Invalid, NotFound
+from server.domain.vocab import DOCUMENT_LABELS, DocumentKind, Role
+from server.schemas import ActionIn, ApplicationIn, ApplicationOut, EventOut, PersonOut
+from server.services.documents import required_document_status
+from server.services.programs import block_out, facts_of, rule_of
+
+# Actions that need a reason the visitor will read.
+NOTE_REQUIRED = {Action.REQUEST_RESUBMISSION, Action.DENY, Action.MARK_INELIGIBLE, Action.DISMISS}
+# Preceptors see the applications of their programs from acceptance on: their visitors.
+PRECEPTOR_VISIBLE = {
+    AppState.OFFER_ACCEPTED,
+    AppState.ENROLLED,
+    AppState.ACTIVE,
+    AppState.COMPLETED,
+}
+
+
+async def _visible(uow: UnitOfWork, actor: Actor, application: Application) -> bool:
+    """Whether ``actor`` may see ``application`` at all (else it is 'not found' for them)."""
+    if actor.role is Role.VISITOR:
+        return application.visitor_id == actor.user_id
+    program = await uow.programs.get(application.program_id)
+    if program is None:
+        return False
+    if actor.role is Role.COORDINATOR:
+        return program.coordinator_id == actor.user_id and application.state != AppState.DRAFT
+    preceptors = await uow.programs.preceptor_ids([program.id])
+    return (
+        actor.user_id in preceptors[program.id] and AppState(application.state) in PRECEPTOR_VISIBLE
+    )
+
+
+async def _load(uow: UnitOfWork, actor: Actor, application_id: int) -> Application:
+    application = await uow.applications.get(application_id)
+    if application is None or not await _visible(uow, actor, application):
+        raise NotFound(f"There is no application {application_id}.")
+    return application
+
+
+async def _outs(
+    uow: UnitOfWork, actor: Actor, applications: Sequence[Application], with_events: bool = False
+) -> list[ApplicationOut]:
+    ids = [a.id for a in applications]
+    block_links = await uow.applications.block_ids(ids)
+    blocks = {
+        b.id: b
+        for b in await uow.programs.blocks_by_ids(
+            [bid for links in block_links.values() for bid in links]
+        )
+    }
+    programs: dict[int, Program] = {}
+    for a in applications:
+        if a.program_id not in programs:
+            program = await uow.programs.get(a.program_id)
+            if program is not None:
+                programs[a.program_id] = program
+    visitors = await uow.users.by_ids([a.visitor_id for a in applications])
+    out = []
+    for a in applications:
+        events: list[EventOut] = []
+        if with_events:
+            raw = await uow.applications.events(a.id)
+            actors = await uow.users.by_ids([e.actor_id for e in raw if e.actor_id])
+            events = [
+                EventOut(
+                    action=e.action,
+                    from_state=AppState(e.from_state),
+                    to_state=AppState(e.to_state),
+                    actor_name=actors[e.actor_id].full_name if e.actor_id in actors else None,
+                    note=e.note,
+                    at=e.at,
+                )
+                for e in raw
+            ]
+        visitor = visitors[a.visitor_id]
+        app_blocks = sorted(
+            (blocks[bid] for bid in block_links[a.id] if bid in blocks), key=lambda b: b.start_date
+        )
+        out.append(
+            ApplicationOut(
+                id=a.id,
+                program_id=a.program_id,
+                program_title=programs[a.program_id].title,
+                visitor=PersonOut(id=visitor.id, full_name=visitor.full_name, email=visitor.email),
+                state=AppState(a.state),
+                state_label=STATE_LABELS[AppState(a.state)],
+                blocks=[block_out(b) for b in app_blocks],
+                statement=a.statement,
+                decision_note=a.decision_note,
+                offer_expires_at=a.offer_expires_at,
+                created_at=a.created_at,
+                submitted_at=a.submitted_at,
+                available_actions=actions_available(AppState(a.state), actor.role.value),
+                events=events,
+            )
+        )
+    return out
+
+
+async def _eligibility_check(uow: UnitOfWork, visitor_id: int, program: Program) -> None:
+    reasons = eligibility_reasons(
+        rule_of(program), facts_of(await uow.users.visitor_profile(visitor_id))
+    )
+    if reasons:
+        raise Invalid("You are not eligible for this program: " + " ".join(reasons))
+
+
+async def create_application(uow: UnitOfWork, actor: Actor, data: ApplicationIn) -> ApplicationOut:
+    """A visitor applies for one block or a stack of consecutive blocks of a program."""
+    actor.require(Role.VISITOR)
+    async with uow:
+        program = await uow.programs.get(data.program_id)
+        if program is None or not program.published:
+            raise NotFound(f"There is no program {data.program_id}.", field="program_id")
+        blocks = await uow.programs.blocks_by_ids(data.block_ids)
+        known = {b.id for b in blocks if b.program_id == program.id}
+        unknown = [bid for bid in data.block_ids if bid not in known]
+        if unknown:
+            raise Invalid(f"Block {unknown[0]} is not a block of this program.", field="block_ids")
+        check_stack([b.start_date for b in blocks])
+        today = uow.now().date()
+        if any(b.start_date < today for b in blocks):
+            raise Invalid(
+                "A block that has already started cannot be applied for.", field="block_ids"
+            )
+        if await uow.applications.open_for(actor.user_id, program.id, list(FINAL_STATES)):
+            raise Conflict(
+                "You already have an open application to this program; withdraw it first "
+                "to apply again."
+            )
+        if data.submit:
+            await _eligibility_check(uow, actor.user_id, program)
+        now = uow.now()
+        application = await uow.applications.add(
+            Application(
+                visitor_id=actor.user_id,
+                program_id=program.id,
+                state=AppState.DRAFT.value,
+                statement=data.statement,
+                created_at=now,
+                updated_at=now,
+            ),
+            [b.id for b in blocks],
+        )
+        if data.submit:
+            await _apply_transition(uow, actor, application, Action.SUBMIT, None)
+        out = (await _outs(uow, actor, [application], with_events=True))[0]
+        await uow.commit()
+        return out
+
+
+async def _missing_documents(uow: UnitOfWork, visitor_id: int, program: Program) -> list[str]:
+    statuses = await required_document_status(
+        uow, visitor_id, [DocumentKind(k) for k in program.required_documents]
+    )
+    return [DOCUMENT_LABELS[s.kind] for s in statuses if s.status != "verified"]
+
+
+async def _apply_transition(
+    uow: UnitOfWork,
+    actor: Actor | None,
+    application: Application,
+    action: Action,
+    note: str | None,
+) -> None:
+    """Check and perform one transition with its side effects, inside the caller's transaction."""
+    current = AppState(application.state)
+    target = plan_transition(current, action, actor.role.value if actor else SYSTEM)
+    now = uow.now()
+    program = await uow.programs.get(application.program_id)
+    assert program is not None
+    block_ids = (await uow.applications.block_ids([application.id]))[application.id]
+    values: dict[str, object] = {"state": target.value, "updated_at": now}
+
+    if action is Action.SUBMIT:
+        await _eligibility_check(uow, application.visitor_id, program)
+        values["submitted_at"] = now
+    if action is Action.ACCEPT_OFFER and (
+        application.offer_expires_at is None or application.offer_expires_at <= now
+    ):
+        raise Conflict("This offer has expired; the seat is no longer held for you.")
+    if action is Action.ENROLL:
+        missing = await _missing_documents(uow, application.visitor_id, program)
+        if missing:
+            raise Conflict("Documents not yet verified: " + ", ".join(missing) + ".")
+    if action is Action.ACTIVATE:
+        blocks = await uow.programs.blocks_by_ids(block_ids)
+        if blocks and blocks[0].start_date > now.date():
+            raise Conflict(f"The rotation starts on {blocks[0].start_date.isoformat()}.")
+    if action is Action.MAKE_OFFER:
+        values["offer_expires_at"] = now + timedelta(days=uow.offer_hold_days)
+    if note is not None or action in NOTE_REQUIRED:
+        values["decision_note"] = note
+
+    # Compare-and-set first: if someone else moved the application meanwhile, nothing is written.
+    if not await uow.applications.compare_and_set_state(application.id, current.value, values):
+        raise Conflict("The application changed while you were acting on it; reload and try again.")
+    if target in SEAT_HOLDING_STATES and current not in SEAT_HOLDING_STATES:
+        for block_id in sorted(block_ids):  # a fixed order avoids deadlocks between offers
+            if not await uow.programs.take_seat(block_id):
+                block = await uow.programs.get_block(block_id)
+                start = block.start_date.isoformat() if block else str(block_id)
+                raise Conflict(f"The block starting {start} is full; waitlist the visitor instead.")
+    if current in SEAT_HOLDING_STATES and target not in SEAT_HOLDING_STATES:
+        for block_id in sorted(block_ids):
+            await uow.programs.release_seat(block_id)
+    await uow.applications.add_event(
+        ApplicationEvent(
+            application_id=application.id,
+            action=action.value,
+            from_state=current.value,
+            to_state=target.value,
+            actor_id=actor.user_id if actor else None,
+            note=note,
+            at=now,
+        )
+    )
+    await uow.applications.refresh(application)
+
+
+async def act(uow: UnitOfWork, actor: Actor, application_id: int, data: ActionIn) -> ApplicationOut:
+    """Move an application along the state machine; an illegal move is a Conflict (409)."""
+    if data.action in NOTE_REQUIRED and not data.note:
+        raise Invalid("Give a reason: the visitor will read it.", field="note")
+    async with uow:
+        application = await _load(uow, actor, application_id)
+        if actor.role is Role.PRECEPTOR:
+            plan_transition(AppState(application.state), data.action, actor.role.value)
+        if (
+            data.action is Action.ACCEPT_OFFER
+            and application.offer_expires_at is not None
+            and (application.offer_expires_at <= uow.now())
+        ):
+            # Record the expiry before refusing, so the seat goes back to the block.
+            await _apply_transition(uow, None, application, Action.EXPIRE_OFFER, None)
+            await uow.commit()
+            raise Conflict("This offer has expired; the seat is no longer held for you.")
+        await _apply_transition(uow, actor, application, data.action, data.note)
+        out = (await _outs(uow, actor, [application], with_events=True))[0]
+        await uow.commit()
+        return out
+
+
+async def get_application(uow: UnitOfWork, actor: Actor, application_id: int) -> ApplicationOut:
+    async with uow:
+        application = await _load(uow, actor, application_id)
+        return (await _outs(uow, actor, [application], with_events=True))[0]
+
+
+async def list_applications(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    state: AppState | None = None,
+    program_id: int | None = None,
+) -> list[ApplicationOut]:
+    """The applications the actor may see: their own, their programs', or their visitors'."""
+    async with uow:
+        if actor.role is Role.VISITOR:
+            apps: Sequence[Application] = await uow.applications.of_visitor(actor.user_id)
+        elif actor.role is Role.COORDINATOR:
+            own = await uow.programs.search(published_only=False, coordinator_id=actor.user_id)
+            apps = [
+                a
+                for a in await uow.applications.of_programs([p.id for p in own])
+                if a.state != AppState.DRAFT
+            ]
+        else:
+            program_ids = await uow.programs.programs_of_preceptor(actor.user_id)
+            apps = await uow.applications.of_programs(
+                program_ids, [s.value for s in PRECEPTOR_VISIBLE]
+            )
+        if state is not None:
+            apps = [a for a in apps if a.state == state.value]
+        if program_id is not None:
+            apps = [a for a in apps if a.program_id == program_id]
+        return await _outs(uow, actor, apps)
+
+
+async def expire_offers(uow: UnitOfWork) -> int:
+    """Expire every offer past its hold time and give its seats back. Returns how many."""
+    expired = 0
+    async with uow:
+        due = await uow.applications.offers_due(uow.now())
+        for application in due:
+            try:
+                await _apply_transition(uow, None, application, Action.EXPIRE_OFFER, None)
+                expired += 1
+            except Conflict:
+                continue  # accepted or declined meanwhile
+        await uow.commit()
+    return expired
+
+
+async def activate_started(uow: UnitOfWork) -> int:
+    """Mark enrolled applications active once their first block has started."""
+    activated = 0
+    async with uow:
+        for application in await uow.applications.in_state(AppState.ENROLLED.value):
+            try:
+                await _apply_transition(uow, None, application, Action.ACTIVATE, None)
+                activated += 1
+            except Conflict:
+                continue
+        await uow.commit()
+    return activated
+
+
+UowFactory = Callable[[], UnitOfWork]

@@ -1,0 +1,193 @@
+"""Documents: visitors upload them; coordinators of programs they applied to verify them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from server.db.filestore import FileStore
+from server.db.models import Document
+from server.db.uow import UnitOfWork
+from server.domain.actors import Actor
+from server.domain.documents import check_upload
+from server.domain.errors import Invalid, NotFound
+from server.domain.vocab import DOCUMENT_LABELS, DocumentKind, DocumentStatus, Role
+from server.schemas import DocumentOut, DocumentReviewIn, RequiredDocumentOut
+
+MAX_NAME = 255
+
+
+def document_out(doc: Document, today_iso: str | None = None) -> DocumentOut:
+    status = DocumentStatus(doc.status)
+    if (
+        status is DocumentStatus.VERIFIED
+        and doc.expires_on is not None
+        and today_iso is not None
+        and doc.expires_on.isoformat() < today_iso
+    ):
+        status = DocumentStatus.EXPIRED
+    return DocumentOut(
+        id=doc.id,
+        owner_id=doc.owner_id,
+        kind=DocumentKind(doc.kind),
+        kind_label=DOCUMENT_LABELS[DocumentKind(doc.kind)],
+        original_name=doc.original_name,
+        content_type=doc.content_type,
+        size=doc.size,
+        status=status,
+        review_note=doc.review_note,
+        expires_on=doc.expires_on,
+        uploaded_at=doc.uploaded_at,
+    )
+
+
+async def _visible(uow: UnitOfWork, actor: Actor, doc: Document) -> bool:
+    if doc.owner_id == actor.user_id:
+        return True
+    if actor.role is not Role.COORDINATOR:
+        return False
+    coordinators = await uow.applications.applicant_program_coordinators(doc.owner_id, "draft")
+    return actor.user_id in coordinators
+
+
+async def _load(uow: UnitOfWork, actor: Actor, document_id: int) -> Document:
+    doc = await uow.documents.get(document_id)
+    if doc is None or not await _visible(uow, actor, doc):
+        raise NotFound(f"There is no document {document_id}.")
+    return doc
+
+
+def _clean_name(name: str | None, extension: str) -> str:
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip()[:MAX_NAME]
+    return base or f"document.{extension}"
+
+
+async def upload(
+    uow: UnitOfWork,
+    store: FileStore,
+    actor: Actor,
+    *,
+    kind: str,
+    filename: str | None,
+    data: bytes,
+    max_bytes: int,
+) -> DocumentOut:
+    """Store a visitor's document (PDF, JPEG or PNG by content) for coordinators to verify."""
+    actor.require(Role.VISITOR)
+    try:
+        doc_kind = DocumentKind(kind)
+    except ValueError:
+        kinds = ", ".join(k.value for k in DocumentKind)
+        raise Invalid(
+            f"Unknown document kind {kind!r}; use one of: {kinds}.", field="kind"
+        ) from None
+    checked = check_upload(data, max_bytes)
+    await store.put(checked.sha256, data)
+    async with uow:
+        doc = await uow.documents.add(
+            Document(
+                owner_id=actor.user_id,
+                kind=doc_kind.value,
+                original_name=_clean_name(filename, checked.extension),
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                status=DocumentStatus.SUBMITTED.value,
+                uploaded_at=uow.now(),
+            )
+        )
+        out = document_out(doc)
+        await uow.commit()
+        return out
+
+
+async def list_documents(
+    uow: UnitOfWork, actor: Actor, owner_id: int | None = None
+) -> list[DocumentOut]:
+    """A visitor's own documents, or (for a coordinator) those of one applicant."""
+    async with uow:
+        target = actor.user_id if owner_id is None else owner_id
+        docs = await uow.documents.of_owner(target)
+        if target != actor.user_id:
+            if actor.role is not Role.COORDINATOR:
+                raise NotFound(f"There is no user {target} whose documents you can see.")
+            coordinators = await uow.applications.applicant_program_coordinators(target, "draft")
+            if actor.user_id not in coordinators:
+                raise NotFound(f"There is no user {target} whose documents you can see.")
+        today = uow.now().date().isoformat()
+        return [document_out(d, today) for d in docs]
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+async def read_document(
+    uow: UnitOfWork, store: FileStore, actor: Actor, document_id: int
+) -> DocumentFile:
+    async with uow:
+        doc = await _load(uow, actor, document_id)
+    return DocumentFile(doc.original_name, doc.content_type, await store.get(doc.sha256))
+
+
+async def get_document(uow: UnitOfWork, actor: Actor, document_id: int) -> DocumentOut:
+    async with uow:
+        doc = await _load(uow, actor, document_id)
+        return document_out(doc, uow.now().date().isoformat())
+
+
+async def review(
+    uow: UnitOfWork, actor: Actor, document_id: int, data: DocumentReviewIn
+) -> DocumentOut:
+    """Verify or reject a document; a rejection must say what to fix."""
+    actor.require(Role.COORDINATOR)
+    if data.status == "rejected" and not data.note:
+        raise Invalid("Say why the document is rejected, so the visitor can fix it.", field="note")
+    async with uow:
+        doc = await _load(uow, actor, document_id)
+        if data.expires_on is not None and data.expires_on < uow.now().date():
+            raise Invalid("The expiry date is already past.", field="expires_on")
+        doc.status = data.status
+        doc.review_note = data.note
+        doc.expires_on = data.expires_on if data.status == "verified" else None
+        doc.reviewed_by = actor.user_id
+        doc.reviewed_at = uow.now()
+        await uow.documents.save()
+        out = document_out(doc)
+        await uow.commit()
+        return out
+
+
+async def required_document_status(
+    uow: UnitOfWork, visitor_id: int, kinds: Sequence[DocumentKind]
+) -> list[RequiredDocumentOut]:
+    """For each required kind, the status of the visitor's latest upload of it (or missing)."""
+    docs = await uow.documents.of_owner(visitor_id)  # newest first
+    today = uow.now().date().isoformat()
+    out = []
+    for kind in kinds:
+        latest = next((d for d in docs if d.kind == kind.value), None)
+        out.append(
+            RequiredDocumentOut(
+                kind=kind,
+                kind_label=DOCUMENT_LABELS[kind],
+                status=document_out(latest, today).status if latest else DocumentStatus.MISSING,
+                document_id=latest.id if latest else None,
+            )
+        )
+    return out
+
+
+async def review_queue_documents(uow: UnitOfWork, actor: Actor) -> list[DocumentOut]:
+    """Documents awaiting review from visitors who applied to this coordinator's programs."""
+    actor.require(Role.COORDINATOR)
+    async with uow:
+        programs = await uow.programs.search(published_only=False, coordinator_id=actor.user_id)
+        apps = await uow.applications.of_programs([p.id for p in programs])
+        owners = sorted({a.visitor_id for a in apps if a.state != "draft"})
+        docs = await uow.documents.of_owners(owners)
+        return [document_out(d) for d in docs if d.status == DocumentStatus.SUBMITTED.value]

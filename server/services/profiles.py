@@ -1,0 +1,73 @@
+"""Profiles: a visitor's training facts, a preceptor's letterhead details."""
+
+from __future__ import annotations
+
+from server.db.models import PreceptorProfile, VisitorProfile
+from server.db.uow import UnitOfWork
+from server.domain.actors import Actor
+from server.domain.errors import NotFound
+from server.domain.vocab import Role
+from server.schemas import (
+    PreceptorProfileIn,
+    PreceptorProfileOut,
+    ProfileOut,
+    UserOut,
+    VisitorProfileIn,
+    VisitorProfileOut,
+)
+
+
+async def _profile_out(uow: UnitOfWork, user_id: int) -> ProfileOut:
+    user = await uow.users.get(user_id)
+    if user is None:
+        raise NotFound(f"There is no user {user_id}.")
+    out = ProfileOut(user=UserOut.model_validate(user))
+    if user.role == Role.VISITOR.value:
+        vp = await uow.users.visitor_profile(user_id)
+        if vp is not None:
+            out.visitor = VisitorProfileOut.model_validate(vp)
+    elif user.role == Role.PRECEPTOR.value:
+        pp = await uow.users.preceptor_profile(user_id)
+        if pp is not None:
+            out.preceptor = PreceptorProfileOut.model_validate(pp)
+    return out
+
+
+async def my_profile(uow: UnitOfWork, actor: Actor) -> ProfileOut:
+    async with uow:
+        return await _profile_out(uow, actor.user_id)
+
+
+async def update_visitor_profile(
+    uow: UnitOfWork, actor: Actor, data: VisitorProfileIn
+) -> ProfileOut:
+    """Replace the visitor's profile fields with those given (fields left out are kept)."""
+    actor.require(Role.VISITOR)
+    async with uow:
+        profile = await uow.users.visitor_profile(actor.user_id)
+        if profile is None:
+            profile = VisitorProfile(user_id=actor.user_id)
+            uow.db.add(profile)
+        for name, value in data.model_dump(exclude_unset=True).items():
+            setattr(profile, name, value.value if hasattr(value, "value") else value)
+        await uow.db.flush()
+        out = await _profile_out(uow, actor.user_id)
+        await uow.commit()
+        return out
+
+
+async def update_preceptor_profile(
+    uow: UnitOfWork, actor: Actor, data: PreceptorProfileIn
+) -> ProfileOut:
+    actor.require(Role.PRECEPTOR)
+    async with uow:
+        profile = await uow.users.preceptor_profile(actor.user_id)
+        if profile is None:
+            profile = PreceptorProfile(user_id=actor.user_id)
+            uow.db.add(profile)
+        for name, value in data.model_dump(exclude_unset=True).items():
+            setattr(profile, name, value)
+        await uow.db.flush()
+        out = await _profile_out(uow, actor.user_id)
+        await uow.commit()
+        return out

@@ -1,0 +1,237 @@
+"""Programs and their blocks: the catalog, and what coordinators publish."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from server.db.models import Block, Program, VisitorProfile
+from server.db.uow import UnitOfWork
+from server.domain.actors import Actor
+from server.domain.blocks import block_end
+from server.domain.eligibility import ApplicantFacts, EligibilityRule, eligibility_reasons
+from server.domain.errors import Conflict, Invalid, NotFound
+from server.domain.vocab import Role, Step1Status, TrainingStatus
+from server.schemas import (
+    BlockIn,
+    BlockOut,
+    EligibilityOut,
+    PreceptorOut,
+    ProgramIn,
+    ProgramOut,
+    ProgramQuery,
+)
+
+
+def block_out(block: Block) -> BlockOut:
+    return BlockOut(
+        id=block.id,
+        start_date=block.start_date,
+        end_date=block_end(block.start_date),
+        capacity=block.capacity,
+        seats_held=block.seats_held,
+        seats_free=block.capacity - block.seats_held,
+    )
+
+
+def rule_of(program: Program) -> EligibilityRule:
+    return EligibilityRule(
+        allowed_training_statuses=frozenset(
+            TrainingStatus(s) for s in program.allowed_training_statuses
+        ),
+        step1_pass_required=program.step1_pass_required,
+        allowed_professions=frozenset(program.allowed_professions),
+    )
+
+
+def facts_of(profile: VisitorProfile | None) -> ApplicantFacts:
+    if profile is None:
+        return ApplicantFacts(None, None, None)
+    return ApplicantFacts(
+        training_status=TrainingStatus(profile.training_status)
+        if profile.training_status
+        else None,
+        profession=profile.profession,
+        step1_status=Step1Status(profile.step1_status) if profile.step1_status else None,
+    )
+
+
+async def _outs(
+    uow: UnitOfWork, programs: Sequence[Program], actor: Actor | None
+) -> list[ProgramOut]:
+    ids = [p.id for p in programs]
+    blocks = await uow.programs.blocks(ids)
+    preceptor_links = await uow.programs.preceptor_ids(ids)
+    all_preceptors = sorted({pid for links in preceptor_links.values() for pid in links})
+    users = await uow.users.by_ids(all_preceptors)
+    profiles = await uow.users.preceptor_profiles(all_preceptors)
+    facts = None
+    if actor is not None and actor.role is Role.VISITOR:
+        facts = facts_of(await uow.users.visitor_profile(actor.user_id))
+    out = []
+    for program in programs:
+        eligibility = None
+        if facts is not None:
+            reasons = eligibility_reasons(rule_of(program), facts)
+            eligibility = EligibilityOut(eligible=not reasons, reasons=reasons)
+        preceptors = [
+            PreceptorOut(
+                id=pid,
+                full_name=users[pid].full_name,
+                title=profiles[pid].title if pid in profiles else None,
+                institution=profiles[pid].institution if pid in profiles else None,
+                specialty=profiles[pid].specialty if pid in profiles else None,
+            )
+            for pid in preceptor_links[program.id]
+            if pid in users
+        ]
+        out.append(
+            ProgramOut(
+                id=program.id,
+                title=program.title,
+                specialty=program.specialty,
+                rotation_type=program.rotation_type,  # type: ignore[arg-type]
+                modality=program.modality,  # type: ignore[arg-type]
+                description=program.description,
+                allowed_training_statuses=program.allowed_training_statuses,  # type: ignore[arg-type]
+                step1_pass_required=program.step1_pass_required,
+                allowed_professions=program.allowed_professions,
+                required_documents=program.required_documents,  # type: ignore[arg-type]
+                published=program.published,
+                coordinator_id=program.coordinator_id,
+                preceptors=preceptors,
+                blocks=[block_out(b) for b in blocks[program.id]],
+                eligibility=eligibility,
+            )
+        )
+    return out
+
+
+def _can_see_unpublished(program: Program, actor: Actor | None) -> bool:
+    return (
+        actor is not None
+        and actor.role is Role.COORDINATOR
+        and program.coordinator_id == actor.user_id
+    )
+
+
+async def list_programs(
+    uow: UnitOfWork, actor: Actor | None, query: ProgramQuery
+) -> list[ProgramOut]:
+    """The catalog, filtered. ``eligible`` keeps only programs the visitor may apply to."""
+    async with uow:
+        programs = await uow.programs.search(
+            specialty=query.specialty,
+            rotation_type=query.rotation_type.value if query.rotation_type else None,
+            modality=query.modality.value if query.modality else None,
+        )
+        outs = await _outs(uow, programs, actor)
+    if query.eligible:
+        outs = [p for p in outs if p.eligibility is not None and p.eligibility.eligible]
+    return outs
+
+
+async def coordinator_programs(uow: UnitOfWork, actor: Actor) -> list[ProgramOut]:
+    """Every program this coordinator runs, published or not."""
+    actor.require(Role.COORDINATOR)
+    async with uow:
+        programs = await uow.programs.search(published_only=False, coordinator_id=actor.user_id)
+        return await _outs(uow, programs, actor)
+
+
+async def specialties(uow: UnitOfWork) -> list[str]:
+    async with uow:
+        return await uow.programs.specialties()
+
+
+async def get_program(uow: UnitOfWork, actor: Actor | None, program_id: int) -> ProgramOut:
+    async with uow:
+        program = await uow.programs.get(program_id)
+        if program is None or not (program.published or _can_see_unpublished(program, actor)):
+            raise NotFound(f"There is no program {program_id}.")
+        return (await _outs(uow, [program], actor))[0]
+
+
+async def _check_preceptors(uow: UnitOfWork, preceptor_ids: Sequence[int]) -> None:
+    users = await uow.users.by_ids(preceptor_ids)
+    for pid in preceptor_ids:
+        if pid not in users or users[pid].role != Role.PRECEPTOR.value:
+            raise Invalid(f"User {pid} is not a preceptor.", field="preceptor_ids")
+
+
+async def create_program(uow: UnitOfWork, actor: Actor, data: ProgramIn) -> ProgramOut:
+    """Publish a new program run by the calling coordinator."""
+    actor.require(Role.COORDINATOR)
+    async with uow:
+        await _check_preceptors(uow, data.preceptor_ids)
+        program = await uow.programs.add(
+            Program(
+                title=data.title,
+                specialty=data.specialty,
+                rotation_type=data.rotation_type.value,
+                modality=data.modality.value,
+                description=data.description,
+                allowed_training_statuses=sorted({s.value for s in data.allowed_training_statuses}),
+                step1_pass_required=data.step1_pass_required,
+                allowed_professions=sorted(set(data.allowed_professions)),
+                required_documents=list(dict.fromkeys(d.value for d in data.required_documents)),
+                coordinator_id=actor.user_id,
+                published=data.published,
+                created_at=uow.now(),
+            )
+        )
+        await uow.programs.set_preceptors(program.id, data.preceptor_ids)
+        out = (await _outs(uow, [program], actor))[0]
+        await uow.commit()
+        return out
+
+
+async def _own_program(uow: UnitOfWork, actor: Actor, program_id: int) -> Program:
+    actor.require(Role.COORDINATOR)
+    program = await uow.programs.get(program_id)
+    if program is None or program.coordinator_id != actor.user_id:
+        raise NotFound(f"There is no program {program_id} among your programs.")
+    return program
+
+
+async def add_block(uow: UnitOfWork, actor: Actor, program_id: int, data: BlockIn) -> BlockOut:
+    """Open a four-week block of a program on ``data.start_date``."""
+    async with uow:
+        await _own_program(uow, actor, program_id)
+        if data.start_date < uow.now().date():
+            raise Invalid("A new block cannot start in the past.", field="start_date")
+        if await uow.programs.block_on(program_id, data.start_date) is not None:
+            raise Conflict(
+                f"The program already has a block starting {data.start_date.isoformat()}.",
+                field="start_date",
+            )
+        block = await uow.programs.add_block(
+            Block(
+                program_id=program_id,
+                start_date=data.start_date,
+                capacity=data.capacity,
+                seats_held=0,
+            )
+        )
+        out = block_out(block)
+        await uow.commit()
+        return out
+
+
+async def set_block_capacity(
+    uow: UnitOfWork, actor: Actor, block_id: int, capacity: int
+) -> BlockOut:
+    """Change a block's capacity; never below the seats already offered or taken."""
+    async with uow:
+        block = await uow.programs.get_block(block_id)
+        if block is None:
+            raise NotFound(f"There is no block {block_id}.")
+        await _own_program(uow, actor, block.program_id)
+        if not await uow.programs.set_capacity(block_id, capacity):
+            raise Conflict(
+                f"{block.seats_held} seats of this block are already offered or taken; "
+                f"the capacity cannot go below that."
+            )
+        await uow.db.refresh(block)
+        out = block_out(block)
+        await uow.commit()
+        return out

@@ -1,0 +1,16 @@
+"""Every app-wide object, under a typed key, declared in one place."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from aiohttp import web
+
+from server.config import Settings
+from server.db.filestore import FileStore
+from server.db.uow import Clock, UnitOfWorkFactory
+
+SETTINGS = web.AppKey("settings", Settings)
+ENGINE = web.AppKey("engine", AsyncEngine)
+UOW = web.AppKey("uow_factory", UnitOfWorkFactory)
+FILES = web.AppKey("file_store", FileStore)
+CLOCK = web.AppKey[Clock]("clock")

@@ -1,0 +1,180 @@
+"""Middlewares: errors become responses in one place; the login cookie becomes an actor;
+state-changing requests must carry the CSRF token."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
+
+import aiohttp_jinja2
+from aiohttp import web
+from asyncpg import PostgresConnectionError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from server.domain.errors import DomainError, Forbidden, TooManyRequests
+from server.services import accounts
+from server.web import csrf
+from server.web.api import API_PREFIX
+from server.web.keys import SETTINGS, UOW
+
+log = logging.getLogger("rounds.http")
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "too_many_requests",
+    503: "service_unavailable",
+}
+_HTTP_MESSAGES = {
+    404: "There is nothing at this address.",
+    405: "This address does not accept that method.",
+    413: "The request body is too large.",
+}
+
+
+def is_api(request: web.Request) -> bool:
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+
+
+def error_response(
+    request: web.Request,
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> web.StreamResponse:
+    """JSON under /api, a friendly page elsewhere."""
+    if is_api(request):
+        body: dict[str, object] = {"code": code, "message": message}
+        if field:
+            body["field"] = field
+        return web.json_response({"error": body}, status=status, headers=headers)
+    response = aiohttp_jinja2.render_template(
+        "error.html",
+        request,
+        {"status": status, "message": message, "actor": request.get("actor")},
+        status=status,
+    )
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except TooManyRequests as exc:
+        return error_response(
+            request,
+            exc.status,
+            exc.code,
+            exc.message,
+            headers={"Retry-After": str(exc.retry_after_seconds)},
+        )
+    except DomainError as exc:
+        return error_response(request, exc.status, exc.code, exc.message, exc.field)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        message = _HTTP_MESSAGES.get(exc.status) or exc.reason
+        if exc.status == 413:
+            message = "The request body is too large."
+        return error_response(
+            request, exc.status, _HTTP_CODES.get(exc.status, "error"), message
+        )
+    except (OperationalError, InterfaceError, PoolTimeout, ConnectionRefusedError, PostgresConnectionError) as exc:
+        # The database went away (restart, network) or is locked: the client should retry.
+        log.warning("database unavailable: %s", type(exc).__name__)
+        return error_response(
+            request,
+            503,
+            "service_unavailable",
+            "The database is briefly unavailable. Try again in a few seconds.",
+            headers={"Retry-After": "5"},
+        )
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(
+            request, 500, "internal_error", "Something went wrong on our side; it has been logged."
+        )
+
+
+@web.middleware
+async def login_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Resolve the login cookie to ``request["actor"]``; give new browsers an anonymous id."""
+    request["actor"] = None
+    token = request.cookies.get(csrf.LOGIN_COOKIE)
+    if token and len(token) <= 128:
+        request["actor"] = await accounts.resolve_login(request.app[UOW](), token)
+    anon = request.cookies.get(csrf.ANON_COOKIE)
+    new_anon = None
+    if not token and not anon:
+        new_anon = secrets.token_urlsafe(24)
+        request["csrf_identity"] = new_anon
+    else:
+        request["csrf_identity"] = token or anon
+    response = await handler(request)
+    if new_anon and not response.prepared:
+        settings = request.app[SETTINGS]
+        response.set_cookie(
+            csrf.ANON_COOKIE,
+            new_anon,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.secure_cookies,
+            path="/",
+        )
+    return response
+
+
+def _same_origin(request: web.Request) -> bool:
+    origin = request.headers.get("Origin")
+    if not origin or origin == "null":
+        return origin is None
+    return urlsplit(origin).netloc == request.host
+
+
+@web.middleware
+async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Refuse state-changing requests without a valid CSRF token or from another origin."""
+    if request.method in csrf.UNSAFE_METHODS:
+        secret = request.app[SETTINGS].secret_key
+        presented = request.headers.get(csrf.HEADER)
+        if presented is None and request.content_type == "application/x-www-form-urlencoded":
+            form = await request.post()
+            value = form.get(csrf.FORM_FIELD)
+            presented = value if isinstance(value, str) else None
+        if presented is None and request.content_type == "multipart/form-data":
+            presented = request.query.get(csrf.FORM_FIELD)
+        identity = csrf.browser_identity(request)
+        if not _same_origin(request) or not csrf.matches(secret, identity, presented):
+            raise Forbidden(
+                "The security token is missing or stale (CSRF check). Reload the page and try "
+                "again; API clients send the csrf_token from GET /api/v1/auth/session as the "
+                "X-CSRF-Token header."
+            )
+    return await handler(request)
+
+
+def csrf_token(request: web.Request) -> str:
+    """The token the current browser must send back with forms and scripts."""
+    identity = request.get("csrf_identity") or ""
+    return csrf.token_for(request.app[SETTINGS].secret_key, identity)
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value)
