@@ -11,7 +11,7 @@ from server.domain.errors import Unauthorized
 from server.schemas import LoginIn
 from server.services import accounts
 from server.web import csrf
-from server.web.keys import SETTINGS, UOW
+from server.web.keys import ACTOR, SETTINGS, UOW
 from server.web.middleware import csrf_token
 
 routes = web.RouteTableDef()
@@ -19,12 +19,12 @@ routes = web.RouteTableDef()
 
 async def template_context(request: web.Request) -> dict[str, Any]:
     """Values every template may use: the actor and the CSRF token for forms."""
-    return {"actor": request.get("actor"), "csrf_token": csrf_token(request)}
+    return {"actor": request.get(ACTOR), "csrf_token": csrf_token(request)}
 
 
 @routes.get("/")
 async def home(request: web.Request) -> web.StreamResponse:
-    raise web.HTTPFound("/programs" if request.get("actor") is None else "/dashboard")
+    raise web.HTTPFound("/programs" if request.get(ACTOR) is None else "/dashboard")
 
 
 @routes.get("/login")

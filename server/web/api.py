@@ -17,6 +17,7 @@ from server.domain.actors import Actor
 from server.domain.errors import BadRequest, Invalid, NotFound, PayloadTooLarge, Unauthorized
 from server.domain.errors import UnsupportedMediaType
 from server.schemas import ErrorOut
+from server.web.keys import ACTOR
 
 API_PREFIX = "/api/v1"
 MAX_JSON_BYTES = 256 * 1024
@@ -161,7 +162,7 @@ def _make_view(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamRes
     names = _PATH_PARAM.findall(op.path)
 
     async def view(request: web.Request) -> web.StreamResponse:
-        actor: Actor | None = request.get("actor")
+        actor: Actor | None = request.get(ACTOR)
         if op.login_required and actor is None:
             raise Unauthorized("Log in first: this needs an account.")
         path: dict[str, int] = {}

@@ -8,9 +8,13 @@ from aiohttp import web
 from server.config import Settings
 from server.db.filestore import FileStore
 from server.db.uow import Clock, UnitOfWorkFactory
+from server.domain.actors import Actor
 
 SETTINGS = web.AppKey("settings", Settings)
 ENGINE = web.AppKey("engine", AsyncEngine)
 UOW = web.AppKey("uow_factory", UnitOfWorkFactory)
 FILES = web.AppKey("file_store", FileStore)
 CLOCK = web.AppKey[Clock]("clock")
+# Per request: the logged-in actor (None when anonymous) and the cookie the CSRF token binds to.
+ACTOR = web.RequestKey[Actor | None]("actor")
+CSRF_IDENTITY = web.RequestKey[str]("csrf_identity")

@@ -19,7 +19,7 @@ from server.domain.errors import DomainError, Forbidden, TooManyRequests
 from server.services import accounts
 from server.web import csrf
 from server.web.api import API_PREFIX
-from server.web.keys import SETTINGS, UOW
+from server.web.keys import ACTOR, CSRF_IDENTITY, SETTINGS, UOW
 
 log = logging.getLogger("rounds.http")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -65,7 +65,7 @@ def error_response(
     response = aiohttp_jinja2.render_template(
         "error.html",
         request,
-        {"status": status, "message": message, "actor": request.get("actor")},
+        {"status": status, "message": message, "actor": request.get(ACTOR)},
         status=status,
     )
     if headers:
@@ -115,18 +115,18 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
 
 @web.middleware
 async def login_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Resolve the login cookie to ``request["actor"]``; give new browsers an anonymous id."""
-    request["actor"] = None
+    """Resolve the login cookie to ``request[ACTOR]``; give new browsers an anonymous id."""
+    request[ACTOR] = None
     token = request.cookies.get(csrf.LOGIN_COOKIE)
     if token and len(token) <= 128:
-        request["actor"] = await accounts.resolve_login(request.app[UOW](), token)
+        request[ACTOR] = await accounts.resolve_login(request.app[UOW](), token)
     anon = request.cookies.get(csrf.ANON_COOKIE)
     new_anon = None
     if not token and not anon:
         new_anon = secrets.token_urlsafe(24)
-        request["csrf_identity"] = new_anon
+        request[CSRF_IDENTITY] = new_anon
     else:
-        request["csrf_identity"] = token or anon
+        request[CSRF_IDENTITY] = token or anon
     response = await handler(request)
     if new_anon and not response.prepared:
         settings = request.app[SETTINGS]
@@ -172,7 +172,7 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
 
 def csrf_token(request: web.Request) -> str:
     """The token the current browser must send back with forms and scripts."""
-    identity = request.get("csrf_identity") or ""
+    identity = request.get(CSRF_IDENTITY) or ""
     return csrf.token_for(request.app[SETTINGS].secret_key, identity)
 
 

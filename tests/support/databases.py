@@ -1,0 +1,88 @@
+"""Real databases for tests: a migrated SQLite file per test, and one PostgreSQL database per run
+(migrated once, emptied between tests)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import asyncpg
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from server.db.engine import make_engine
+from server.db.migrate import upgrade_to_head
+from server.db.models import Base
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "ROUNDS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+
+
+def asyncpg_dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+def with_database(url: str, name: str) -> str:
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+async def postgres_available() -> str | None:
+    """None when PostgreSQL answers, else why not."""
+    try:
+        conn = await asyncio.wait_for(asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL)), 5)
+    except Exception as exc:  # any failure to connect means "absent" here
+        return f"{type(exc).__name__}: {exc}"
+    await conn.close()
+    return None
+
+
+async def create_postgres_database() -> str:
+    """Create and migrate a fresh database for this test run; returns its URL."""
+    name = f"rounds_test_{uuid.uuid4().hex[:10]}"
+    conn = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL))
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    url = with_database(POSTGRES_ADMIN_URL, name)
+    engine = make_engine(url)
+    try:
+        await upgrade_to_head(engine)
+    finally:
+        await engine.dispose()
+    return url
+
+
+async def drop_postgres_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def empty_postgres(engine: AsyncEngine) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    async with engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+async def make_sqlite_template(directory: Path) -> Path:
+    """A migrated SQLite file that each test copies."""
+    path = directory / "template.db"
+    engine = make_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        await upgrade_to_head(engine)
+    finally:
+        await engine.dispose()
+    return path
+
+
+def copy_sqlite(template: Path, target: Path) -> str:
+    shutil.copyfile(template, target)
+    return f"sqlite+aiosqlite:///{target}"
