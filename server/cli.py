@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import logging
 import sys
 from collections.abc import Sequence
 
 from aiohttp import web
 
+from server import logs
 from server.config import Settings, SettingsError, load_settings
 from server.db.engine import make_engine, make_sessionmaker
 from server.db.migrate import upgrade_to_head
@@ -29,9 +29,31 @@ async def _upgrade(settings: Settings) -> None:
         await engine.dispose()
 
 
+async def _schema_problem(settings: Settings) -> str | None:
+    """Why the database cannot be served as it is (not migrated, unreachable), or None."""
+    from server.db.migrate import current_revision, head_revision
+
+    engine = make_engine(settings.database_url)
+    try:
+        current = await current_revision(engine)
+    except Exception as exc:  # any failure to reach the database is reported, not raised
+        return f"cannot reach the database ({type(exc).__name__}: {exc})"
+    finally:
+        await engine.dispose()
+    if current != head_revision():
+        return (
+            f"the database schema is at {current or 'nothing'}, not {head_revision()}: "
+            "run `rounds db upgrade` first"
+        )
+    return None
+
+
 def _serve(settings: Settings, host: str, port: int) -> None:
     from server.app import create_app
 
+    problem = asyncio.run(_schema_problem(settings))
+    if problem is not None:
+        raise SystemExit(f"rounds: {problem}")
     print(f"Rounds is serving on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     web.run_app(create_app(settings), host=host, port=port, print=None)
 
@@ -93,9 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"rounds: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    logs.configure(settings.log_level)
     host = getattr(args, "host", None) or settings.host
     port = getattr(args, "port", None) or settings.port
 

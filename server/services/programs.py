@@ -89,13 +89,13 @@ async def _outs(
                 id=program.id,
                 title=program.title,
                 specialty=program.specialty,
-                rotation_type=program.rotation_type,  # type: ignore[arg-type]
-                modality=program.modality,  # type: ignore[arg-type]
+                rotation_type=program.rotation_type,
+                modality=program.modality,
                 description=program.description,
-                allowed_training_statuses=program.allowed_training_statuses,  # type: ignore[arg-type]
+                allowed_training_statuses=program.allowed_training_statuses,
                 step1_pass_required=program.step1_pass_required,
                 allowed_professions=program.allowed_professions,
-                required_documents=program.required_documents,  # type: ignore[arg-type]
+                required_documents=program.required_documents,
                 published=program.published,
                 coordinator_id=program.coordinator_id,
                 preceptors=preceptors,

@@ -126,7 +126,7 @@ async def login_middleware(request: web.Request, handler: Handler) -> web.Stream
         new_anon = secrets.token_urlsafe(24)
         request[CSRF_IDENTITY] = new_anon
     else:
-        request[CSRF_IDENTITY] = token or anon
+        request[CSRF_IDENTITY] = token or anon or ""
     response = await handler(request)
     if new_anon and not response.prepared:
         settings = request.app[SETTINGS]
