@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -116,6 +117,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"rounds: {exc}", file=sys.stderr)
         return 2
     logs.configure(settings.log_level)
+    for name in settings.unknown:
+        logging.getLogger("rounds").warning(
+            "%s is not a Rounds setting and is ignored; see the README's settings table", name
+        )
     host = getattr(args, "host", None) or settings.host
     port = getattr(args, "port", None) or settings.port
 

@@ -10,7 +10,7 @@ import json
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,10 @@ SETTINGS_DOCS: dict[str, tuple[str, str]] = {
 }
 
 
+# Read by the test suite, not by Rounds itself.
+TEST_ONLY = frozenset({"ROUNDS_TEST_POSTGRES_URL"})
+
+
 class SettingsError(ValueError):
     """A setting has a value Rounds cannot use; the message names the variable."""
 
@@ -59,7 +63,7 @@ class Settings:
     max_upload_bytes: int = 10 * 1024 * 1024
     secure_cookies: bool = False
     log_level: str = "INFO"
-    extra: Mapping[str, str] = field(default_factory=dict)
+    unknown: tuple[str, ...] = ()  # ROUNDS_* variables that are not settings (likely typos)
 
     @property
     def documents_dir(self) -> Path:
@@ -87,9 +91,7 @@ def _ice_servers(raw: str | None) -> tuple[dict[str, Any], ...]:
         parsed = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise SettingsError(f"ROUNDS_ICE_SERVERS is not valid JSON: {exc}") from exc
-    if not isinstance(parsed, list) or not all(
-        isinstance(item, dict) and "urls" in item for item in parsed
-    ):
+    if not isinstance(parsed, list) or not all(isinstance(item, dict) and "urls" in item for item in parsed):
         raise SettingsError(
             'ROUNDS_ICE_SERVERS must be a JSON list of objects with "urls", '
             'e.g. [{"urls": "stun:stun.example.org:3478"}]'
@@ -140,5 +142,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_upload_bytes=_int(env, "ROUNDS_MAX_UPLOAD_MB", 10) * 1024 * 1024,
         secure_cookies=secure in {"true", "1", "yes"},
         log_level=(env.get("ROUNDS_LOG_LEVEL") or "INFO").upper(),
-        extra={k: v for k, v in env.items() if k.startswith("ROUNDS_") and k not in SETTINGS_DOCS},
+        unknown=tuple(
+            sorted(
+                k for k in env if k.startswith("ROUNDS_") and k not in SETTINGS_DOCS and k not in TEST_ONLY
+            )
+        ),
     )
