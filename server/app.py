@@ -16,7 +16,12 @@ from server.config import Settings
 from server.db.engine import make_engine, make_sessionmaker
 from server.db.filestore import FileStore
 from server.db.uow import Clock, UnitOfWorkFactory, utc_now
-from server.handlers import api_accounts, api_admissions, pages  # noqa: F401  (register routes)
+from server.handlers import (  # noqa: F401  (importing registers the routes)
+    api_accounts,
+    api_admissions,
+    api_dashboards,
+    pages,
+)
 from server.handlers.registry import API
 from server.services import applications
 from server.web import middleware

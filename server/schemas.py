@@ -4,9 +4,9 @@ document is generated from them, so the two cannot drift apart."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from server.domain.applications import Action, AppState
 from server.domain.vocab import (
@@ -21,6 +21,11 @@ from server.domain.vocab import (
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Lengths of the columns they are stored in (server/db/models.py): longer input is a 422, not a 500.
+Profession = Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)]
+Country = Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)]
+Specialty = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
+JobTitle = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
 Email = Annotated[
     str,
     StringConstraints(
@@ -28,12 +33,32 @@ Email = Annotated[
     ),
 ]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+# A record id: positive and within the database's 32-bit INTEGER columns, so an absurd id is refused
+# here (422) instead of overflowing the driver (SQLite: OverflowError; PostgreSQL: out of int32 range).
+MAX_ID = 2_147_483_647
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple | set):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 class Input(BaseModel):
     """Base of request bodies: unknown fields are an error, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_nul(cls, value: Any) -> Any:
+        # PostgreSQL cannot store U+0000 in text: refuse it here (422) rather than fail in the driver.
+        if _has_nul(value):
+            raise ValueError("must not contain the NUL character (\\u0000)")
+        return value
 
 
 class Output(BaseModel):
@@ -77,9 +102,9 @@ class RegisterIn(Input):
 
 class VisitorProfileIn(Input):
     training_status: TrainingStatus | None = None
-    profession: ShortText | None = None
+    profession: Profession | None = None
     school: ShortText | None = None
-    country: ShortText | None = None
+    country: Country | None = None
     graduation_year: Annotated[int, Field(ge=1950, le=2100)] | None = None
     step1_status: Step1Status | None = None
 
@@ -94,9 +119,9 @@ class VisitorProfileOut(Output):
 
 
 class PreceptorProfileIn(Input):
-    specialty: ShortText | None = None
+    specialty: Specialty | None = None
     institution: ShortText | None = None
-    title: ShortText | None = None
+    title: JobTitle | None = None
     npi: Annotated[str, StringConstraints(pattern=r"^\d{10}$")] | None = Field(
         default=None, description="National Provider Identifier: 10 digits."
     )
@@ -155,15 +180,17 @@ class EligibilityOut(Output):
 
 class ProgramIn(Input):
     title: Name
-    specialty: Name
+    specialty: Annotated[Specialty, StringConstraints(min_length=1)]
     rotation_type: RotationType
     modality: Modality
     description: Annotated[str, StringConstraints(max_length=5000)] = ""
     allowed_training_statuses: Annotated[list[TrainingStatus], Field(min_length=1, max_length=2)]
     step1_pass_required: bool = False
-    allowed_professions: Annotated[list[ShortText], Field(max_length=20)] = []
+    allowed_professions: Annotated[
+        list[Annotated[Profession, StringConstraints(min_length=1)]], Field(max_length=20)
+    ] = []
     required_documents: Annotated[list[DocumentKind], Field(max_length=7)] = []
-    preceptor_ids: Annotated[list[int], Field(max_length=20)] = []
+    preceptor_ids: Annotated[list[Id], Field(max_length=20)] = []
     published: bool = True
 
 
@@ -196,8 +223,8 @@ class ProgramQuery(Input):
 
 # --- applications -----------------------------------------------------------------------------
 class ApplicationIn(Input):
-    program_id: int
-    block_ids: Annotated[list[int], Field(min_length=1, max_length=6)]
+    program_id: Id
+    block_ids: Annotated[list[Id], Field(min_length=1, max_length=6)]
     statement: Annotated[str, StringConstraints(max_length=5000)] = ""
     submit: bool = Field(default=True, description="Submit now; false keeps it as a draft.")
 
@@ -241,7 +268,7 @@ class ApplicationOut(Output):
 
 class ApplicationQuery(Input):
     state: AppState | None = None
-    program_id: int | None = None
+    program_id: Id | None = None
 
 
 # --- documents --------------------------------------------------------------------------------
@@ -291,3 +318,28 @@ class CurrentVisitorOut(Output):
     program_title: str
     state: AppState
     blocks: list[BlockOut]
+
+
+# --- pages: one read per dashboard ------------------------------------------------------------
+class NeededDocumentOut(RequiredDocumentOut):
+    needed_by: list[str] = Field(description="Titles of the applied-to programs that ask for it.")
+
+
+class VisitorDashboardOut(Output):
+    profile: ProfileOut
+    applications: list[ApplicationOut]
+    documents: list[DocumentOut]
+    required_documents: list[NeededDocumentOut]
+
+
+class PreceptorDashboardOut(Output):
+    profile: ProfileOut
+    visitors: list[CurrentVisitorOut]
+    programs: list[ProgramOut]
+
+
+class CoordinatorDashboardOut(Output):
+    queue: ReviewQueueOut
+    programs: list[ProgramOut]
+    preceptors: list[PreceptorOut]
+    applicant_names: dict[int, str] = Field(description="User id -> name of each applicant.")
