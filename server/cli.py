@@ -65,9 +65,7 @@ async def _create_user(settings: Settings, role: Role, email: str, name: str, pa
     engine = make_engine(settings.database_url)
     try:
         async with UnitOfWork(make_sessionmaker(engine)) as uow:
-            user = await accounts.create_user(
-                uow, email=email, password=password, role=role, full_name=name
-            )
+            user = await accounts.create_user(uow, email=email, password=password, role=role, full_name=name)
             await uow.commit()
             return user.id
     finally:

@@ -71,7 +71,9 @@ class Settings:
         return self.data_dir / "documents"
 
 
-def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+def _int(
+    env: Mapping[str, str], name: str, default: int, minimum: int = 1, maximum: int | None = None
+) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -81,7 +83,16 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> i
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
     if value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise SettingsError(f"{name} must be at most {maximum}, got {value}")
     return value
+
+
+def _ice_urls_ok(urls: object) -> bool:
+    """RTCIceServer.urls: one URL or a non-empty list of them."""
+    if isinstance(urls, str):
+        return bool(urls)
+    return isinstance(urls, list) and bool(urls) and all(isinstance(u, str) and u for u in urls)
 
 
 def _ice_servers(raw: str | None) -> tuple[dict[str, Any], ...]:
@@ -91,7 +102,9 @@ def _ice_servers(raw: str | None) -> tuple[dict[str, Any], ...]:
         parsed = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise SettingsError(f"ROUNDS_ICE_SERVERS is not valid JSON: {exc}") from exc
-    if not isinstance(parsed, list) or not all(isinstance(item, dict) and "urls" in item for item in parsed):
+    if not isinstance(parsed, list) or not all(
+        isinstance(item, dict) and _ice_urls_ok(item.get("urls")) for item in parsed
+    ):
         raise SettingsError(
             'ROUNDS_ICE_SERVERS must be a JSON list of objects with "urls", '
             'e.g. [{"urls": "stun:stun.example.org:3478"}]'
@@ -99,16 +112,25 @@ def _ice_servers(raw: str | None) -> tuple[dict[str, Any], ...]:
     return tuple(parsed)
 
 
+MIN_SECRET_KEY_LENGTH = 16
+
+
 def _secret_key(env: Mapping[str, str], data_dir: Path) -> str:
     """Use ROUNDS_SECRET_KEY, else the key stored under the data dir, else make and store one."""
     configured = env.get("ROUNDS_SECRET_KEY")
     if configured:
-        if len(configured) < 16:
-            raise SettingsError("ROUNDS_SECRET_KEY must be at least 16 characters long")
+        if len(configured) < MIN_SECRET_KEY_LENGTH:
+            raise SettingsError(f"ROUNDS_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters long")
         return configured
     key_file = data_dir / "secret_key"
     if key_file.exists():
-        return key_file.read_text().strip()
+        stored = key_file.read_text().strip()
+        if len(stored) < MIN_SECRET_KEY_LENGTH:
+            raise SettingsError(
+                f"The stored key {key_file} is shorter than {MIN_SECRET_KEY_LENGTH} characters; "
+                "delete it to have a new one generated, or set ROUNDS_SECRET_KEY"
+            )
+        return stored
     data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
     # Create with owner-only permissions before writing the key.
@@ -137,7 +159,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         redis_url=env.get("ROUNDS_REDIS_URL") or None,
         ice_servers=_ice_servers(env.get("ROUNDS_ICE_SERVERS")),
         host=env.get("ROUNDS_HOST") or "127.0.0.1",
-        port=_int(env, "ROUNDS_PORT", 8080),
+        port=_int(env, "ROUNDS_PORT", 8080, maximum=65535),
         offer_hold_days=_int(env, "ROUNDS_OFFER_HOLD_DAYS", 7),
         max_upload_bytes=_int(env, "ROUNDS_MAX_UPLOAD_MB", 10) * 1024 * 1024,
         secure_cookies=secure in {"true", "1", "yes"},

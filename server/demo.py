@@ -102,24 +102,36 @@ async def _profiles(uows: UnitOfWorkFactory, actors: dict[str, Actor]) -> None:
     )
     visitor_profiles = {
         "amara@rounds.test": VisitorProfileIn(
-            training_status=TrainingStatus.STUDENT, profession="medicine",
-            school="University of Lagos College of Medicine", country="Nigeria",
-            graduation_year=2027, step1_status=Step1Status.PASSED,
+            training_status=TrainingStatus.STUDENT,
+            profession="medicine",
+            school="University of Lagos College of Medicine",
+            country="Nigeria",
+            graduation_year=2027,
+            step1_status=Step1Status.PASSED,
         ),
         "bruno@rounds.test": VisitorProfileIn(
-            training_status=TrainingStatus.GRADUATE, profession="medicine",
-            school="Universidade de São Paulo", country="Brazil",
-            graduation_year=2023, step1_status=Step1Status.PASSED,
+            training_status=TrainingStatus.GRADUATE,
+            profession="medicine",
+            school="Universidade de São Paulo",
+            country="Brazil",
+            graduation_year=2023,
+            step1_status=Step1Status.PASSED,
         ),
         "chen@rounds.test": VisitorProfileIn(
-            training_status=TrainingStatus.GRADUATE, profession="medicine",
-            school="Fudan University Shanghai Medical College", country="China",
-            graduation_year=2022, step1_status=Step1Status.NOT_TAKEN,
+            training_status=TrainingStatus.GRADUATE,
+            profession="medicine",
+            school="Fudan University Shanghai Medical College",
+            country="China",
+            graduation_year=2022,
+            step1_status=Step1Status.NOT_TAKEN,
         ),
         "dana@rounds.test": VisitorProfileIn(
-            training_status=TrainingStatus.STUDENT, profession="medicine",
-            school="Sofia Medical University", country="Bulgaria",
-            graduation_year=2028, step1_status=Step1Status.NOT_TAKEN,
+            training_status=TrainingStatus.STUDENT,
+            profession="medicine",
+            school="Sofia Medical University",
+            country="Bulgaria",
+            graduation_year=2028,
+            step1_status=Step1Status.NOT_TAKEN,
         ),
     }
     for email, data in visitor_profiles.items():
@@ -136,26 +148,30 @@ async def _programs_and_applications(
     specs = [
         ProgramIn(
             title="Virtual Internal Medicine Observership",
-            specialty="Internal Medicine", rotation_type=RotationType.OBSERVERSHIP,
+            specialty="Internal Medicine",
+            rotation_type=RotationType.OBSERVERSHIP,
             modality=Modality.VIRTUAL,
             description="Join telehealth clinic visits, present cases in huddles, and build a "
             "differential with an internist.",
             allowed_training_statuses=[TrainingStatus.STUDENT, TrainingStatus.GRADUATE],
-            required_documents=basic_docs, preceptor_ids=[im],
+            required_documents=basic_docs,
+            preceptor_ids=[im],
         ),
         ProgramIn(
             title="Hands-on Internal Medicine Clinical Rotation",
-            specialty="Internal Medicine", rotation_type=RotationType.HANDS_ON,
+            specialty="Internal Medicine",
+            rotation_type=RotationType.HANDS_ON,
             modality=Modality.IN_PERSON,
             description="Supervised patient care in an outpatient internal medicine clinic.",
-            allowed_training_statuses=[TrainingStatus.GRADUATE], step1_pass_required=True,
-            required_documents=[*basic_docs, DocumentKind.USMLE_TRANSCRIPT,
-                                DocumentKind.GOOD_STANDING],
+            allowed_training_statuses=[TrainingStatus.GRADUATE],
+            step1_pass_required=True,
+            required_documents=[*basic_docs, DocumentKind.USMLE_TRANSCRIPT, DocumentKind.GOOD_STANDING],
             preceptor_ids=[im],
         ),
         ProgramIn(
             title="Pediatrics Clinical Research Elective",
-            specialty="Pediatrics", rotation_type=RotationType.RESEARCH,
+            specialty="Pediatrics",
+            rotation_type=RotationType.RESEARCH,
             modality=Modality.VIRTUAL,
             description="Chart-review research on childhood asthma outcomes with weekly meetings.",
             allowed_training_statuses=[TrainingStatus.STUDENT, TrainingStatus.GRADUATE],
@@ -164,7 +180,8 @@ async def _programs_and_applications(
         ),
         ProgramIn(
             title="Advanced Study in Pediatric Primary Care",
-            specialty="Pediatrics", rotation_type=RotationType.ADVANCED_STUDY,
+            specialty="Pediatrics",
+            rotation_type=RotationType.ADVANCED_STUDY,
             modality=Modality.HYBRID,
             description="Case-based advanced study: telehealth well-child visits and seminars.",
             allowed_training_statuses=[TrainingStatus.STUDENT],
@@ -180,7 +197,9 @@ async def _programs_and_applications(
         program = await programs.create_program(uows(), coordinator, spec)
         blocks = [
             await programs.add_block(
-                uows(), coordinator, program.id,
+                uows(),
+                coordinator,
+                program.id,
                 BlockIn(start_date=first + timedelta(weeks=4 * i), capacity=4),
             )
             for i in range(3)
@@ -194,8 +213,13 @@ async def _programs_and_applications(
         ids = []
         for kind in kinds:
             doc = await documents.upload(
-                uows(), store, visitor, kind=kind.value, filename=f"{kind.value}.pdf",
-                data=DEMO_PDF, max_bytes=1_000_000,
+                uows(),
+                store,
+                visitor,
+                kind=kind.value,
+                filename=f"{kind.value}.pdf",
+                data=DEMO_PDF,
+                max_bytes=1_000_000,
             )
             ids.append(doc.id)
         return ids
@@ -206,9 +230,13 @@ async def _programs_and_applications(
     # Amara: stacked observership blocks, offer accepted, documents verified, enrolled.
     amara = actors["amara@rounds.test"]
     app = await applications.create_application(
-        uows(), amara,
-        ApplicationIn(program_id=observership.id, block_ids=[b.id for b in observership_blocks[:2]],
-                      statement="I want to strengthen my clinical reasoning in adult medicine."),
+        uows(),
+        amara,
+        ApplicationIn(
+            program_id=observership.id,
+            block_ids=[b.id for b in observership_blocks[:2]],
+            statement="I want to strengthen my clinical reasoning in adult medicine.",
+        ),
     )
     for doc_id in await upload_all(amara, list(map(DocumentKind, observership.required_documents))):
         await documents.review(uows(), coordinator, doc_id, DocumentReviewIn(status="verified"))
@@ -220,9 +248,13 @@ async def _programs_and_applications(
     # Bruno: hands-on rotation, an offer waiting for him; one document still to verify.
     bruno = actors["bruno@rounds.test"]
     app = await applications.create_application(
-        uows(), bruno,
-        ApplicationIn(program_id=hands_on.id, block_ids=[hands_on_blocks[0].id],
-                      statement="Hands-on experience before applying to internal medicine."),
+        uows(),
+        bruno,
+        ApplicationIn(
+            program_id=hands_on.id,
+            block_ids=[hands_on_blocks[0].id],
+            statement="Hands-on experience before applying to internal medicine.",
+        ),
     )
     await upload_all(bruno, list(map(DocumentKind, hands_on.required_documents)))
     await step(app.id, coordinator, Action.START_REVIEW)
@@ -231,9 +263,13 @@ async def _programs_and_applications(
     # Chen: research elective, submitted and under review.
     chen = actors["chen@rounds.test"]
     app = await applications.create_application(
-        uows(), chen,
-        ApplicationIn(program_id=research.id, block_ids=[research_blocks[1].id],
-                      statement="I have two publications in pediatric pulmonology."),
+        uows(),
+        chen,
+        ApplicationIn(
+            program_id=research.id,
+            block_ids=[research_blocks[1].id],
+            statement="I have two publications in pediatric pulmonology.",
+        ),
     )
     await upload_all(chen, [DocumentKind.CV])
     await step(app.id, coordinator, Action.START_REVIEW)
@@ -243,8 +279,7 @@ async def _programs_and_applications(
 def print_logins(host: str, port: int, created: bool) -> None:
     """Tell the person at the terminal where Rounds is and how to log in."""
     state = "Demo data loaded." if created else "Demo data was already there; nothing was added."
-    print(f"\n{state}\nOpen http://{host}:{port}/ and log in with one of these (password "
-          f"{DEMO_PASSWORD}):")
+    print(f"\n{state}\nOpen http://{host}:{port}/ and log in with one of these (password {DEMO_PASSWORD}):")
     for email, role, name, note in DEMO_ACCOUNTS:
         print(f"  {role.value:<12} {email:<30} {name} ({note})")
     print()

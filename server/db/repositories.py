@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
 
 from server.db.models import (
@@ -30,6 +31,12 @@ class UserRepository:
 
     async def get(self, user_id: int) -> User | None:
         return await self.db.get(User, user_id)
+
+    async def lock(self, user_id: int) -> None:
+        """Hold the user's row until the transaction ends, so that one person's concurrent requests
+        of the same kind run one after the other (PostgreSQL; on SQLite every writing transaction
+        already runs alone, from BEGIN IMMEDIATE)."""
+        await self.db.execute(select(User.id).where(User.id == user_id).with_for_update())
 
     async def by_email(self, email: str) -> User | None:
         result = await self.db.execute(select(User).where(User.email == email.lower()))
@@ -59,17 +66,13 @@ class UserRepository:
     async def preceptor_profiles(self, ids: Sequence[int]) -> dict[int, PreceptorProfile]:
         if not ids:
             return {}
-        result = await self.db.execute(
-            select(PreceptorProfile).where(PreceptorProfile.user_id.in_(set(ids)))
-        )
+        result = await self.db.execute(select(PreceptorProfile).where(PreceptorProfile.user_id.in_(set(ids))))
         return {p.user_id: p for p in result.scalars()}
 
     async def visitor_profiles(self, ids: Sequence[int]) -> dict[int, VisitorProfile]:
         if not ids:
             return {}
-        result = await self.db.execute(
-            select(VisitorProfile).where(VisitorProfile.user_id.in_(set(ids)))
-        )
+        result = await self.db.execute(select(VisitorProfile).where(VisitorProfile.user_id.in_(set(ids))))
         return {p.user_id: p for p in result.scalars()}
 
 
@@ -99,9 +102,7 @@ class LoginRepository:
         self, *, email: str | None, client_ip: str | None, since: datetime
     ) -> tuple[int, datetime | None]:
         """How many failures since ``since`` for this email or IP, and the latest one's time."""
-        query = select(func.count(LoginFailure.id), func.max(LoginFailure.at)).where(
-            LoginFailure.at >= since
-        )
+        query = select(func.count(LoginFailure.id), func.max(LoginFailure.at)).where(LoginFailure.at >= since)
         if email is not None:
             query = query.where(LoginFailure.email == email)
         if client_ip is not None:
@@ -184,9 +185,7 @@ class ProgramRepository:
         return list(result.scalars())
 
     async def set_preceptors(self, program_id: int, preceptor_ids: Sequence[int]) -> None:
-        await self.db.execute(
-            delete(ProgramPreceptor).where(ProgramPreceptor.program_id == program_id)
-        )
+        await self.db.execute(delete(ProgramPreceptor).where(ProgramPreceptor.program_id == program_id))
         for pid in dict.fromkeys(preceptor_ids):
             self.db.add(ProgramPreceptor(program_id=program_id, preceptor_id=pid))
         await self.db.flush()
@@ -213,9 +212,15 @@ class ProgramRepository:
     async def get_block(self, block_id: int) -> Block | None:
         return await self.db.get(Block, block_id)
 
-    async def add_block(self, block: Block) -> Block:
+    async def add_block(self, block: Block) -> Block | None:
+        """Insert ``block``; None when the program already has a block on that date (another
+        request inserted it between the caller's check and this insert). The unit of work must then
+        be rolled back."""
         self.db.add(block)
-        await self.db.flush()
+        try:
+            await self.db.flush()
+        except IntegrityError:
+            return None
         return block
 
     async def block_on(self, program_id: int, start: date) -> Block | None:
@@ -279,9 +284,7 @@ class ApplicationRepository:
         if not application_ids:
             return out
         result = await self.db.execute(
-            select(ApplicationBlock).where(
-                ApplicationBlock.application_id.in_(set(application_ids))
-            )
+            select(ApplicationBlock).where(ApplicationBlock.application_id.in_(set(application_ids)))
         )
         for link in result.scalars():
             out[link.application_id].append(link.block_id)
@@ -343,9 +346,7 @@ class ApplicationRepository:
 
     async def offers_due(self, now: datetime) -> Sequence[Application]:
         result = await self.db.execute(
-            select(Application).where(
-                Application.state == "offer_made", Application.offer_expires_at <= now
-            )
+            select(Application).where(Application.state == "offer_made", Application.offer_expires_at <= now)
         )
         return result.scalars().all()
 

@@ -19,6 +19,4 @@ class Actor:
         """Raise Forbidden unless this actor has one of ``roles``."""
         if self.role not in roles:
             names = " or ".join(r.value for r in roles)
-            raise Forbidden(
-                f"Only a {names} can do this; you are logged in as a {self.role.value}."
-            )
+            raise Forbidden(f"Only a {names} can do this; you are logged in as a {self.role.value}.")

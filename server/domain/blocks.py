@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 from server.domain.errors import Invalid
 
 BLOCK_LENGTH = timedelta(weeks=4)
+# How far ahead a block may be opened: far enough for any real schedule, near enough that dates
+# stay meaningful (and end dates never overflow the calendar).
+MAX_DAYS_AHEAD = 5 * 366
 
 
 def block_end(start: date) -> date:
@@ -21,7 +25,7 @@ def check_stack(starts: list[date]) -> list[date]:
     ordered = sorted(starts)
     if len(set(ordered)) != len(ordered):
         raise Invalid("The same block is listed twice.", field="block_ids")
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in pairwise(ordered):
         if later - earlier != BLOCK_LENGTH:
             raise Invalid(
                 f"Stacked blocks must follow each other: the block starting {earlier.isoformat()} "
@@ -29,3 +33,14 @@ def check_stack(starts: list[date]) -> list[date]:
                 field="block_ids",
             )
     return ordered
+
+
+def check_new_block_start(start: date, today: date) -> None:
+    """Raise unless a new block may start on ``start``: not in the past, not years away."""
+    if start < today:
+        raise Invalid("A new block cannot start in the past.", field="start_date")
+    latest = today + timedelta(days=MAX_DAYS_AHEAD)
+    if start > latest:
+        raise Invalid(
+            f"A new block must start within five years (by {latest.isoformat()}).", field="start_date"
+        )

@@ -24,14 +24,20 @@ class CheckedFile:
     size: int
 
 
+def describe_size(size: int) -> str:
+    """A byte count as people read it: '10 MB', '1.5 MB', '512 KB'."""
+    if size >= 1_048_576:
+        return f"{size / 1_048_576:.1f}".removesuffix(".0") + " MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
 def check_upload(data: bytes, max_bytes: int) -> CheckedFile:
     """Accept a PDF, JPEG or PNG by its content (never by its name) within ``max_bytes``."""
     if not data:
         raise Invalid("The file is empty.", field="file")
     if len(data) > max_bytes:
         raise PayloadTooLarge(
-            f"The file is {len(data) / 1_048_576:.1f} MB; the limit is "
-            f"{max_bytes / 1_048_576:.0f} MB."
+            f"The file is {describe_size(len(data))}; the limit is {describe_size(max_bytes)}."
         )
     kind = filetype.guess(data)
     mime = kind.mime if kind is not None else None

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 
+from server.domain.documents import describe_size
 from server.domain.errors import BadRequest, Invalid, PayloadTooLarge, UnsupportedMediaType
 from server.handlers.registry import API
 from server.schemas import (
@@ -53,9 +55,7 @@ async def list_programs(call: ApiCall) -> list[ProgramOut]:
     login_required=False,
 )
 async def get_program(call: ApiCall) -> ProgramOut:
-    return await programs.get_program(
-        call.request.app[UOW](), call.actor_or_none, call.path["program_id"]
-    )
+    return await programs.get_program(call.request.app[UOW](), call.actor_or_none, call.path["program_id"])
 
 
 @API.route(
@@ -82,9 +82,7 @@ async def create_program(call: ApiCall) -> ProgramOut:
     errors=(409,),
 )
 async def add_block(call: ApiCall) -> BlockOut:
-    return await programs.add_block(
-        call.request.app[UOW](), call.actor, call.path["program_id"], call.body
-    )
+    return await programs.add_block(call.request.app[UOW](), call.actor, call.path["program_id"], call.body)
 
 
 @API.route(
@@ -157,9 +155,7 @@ async def get_application(call: ApiCall) -> ApplicationOut:
     errors=(409,),
 )
 async def act_on_application(call: ApiCall) -> ApplicationOut:
-    return await applications.act(
-        call.request.app[UOW](), call.actor, call.path["application_id"], call.body
-    )
+    return await applications.act(call.request.app[UOW](), call.actor, call.path["application_id"], call.body)
 
 
 # --- documents --------------------------------------------------------------------------------
@@ -180,7 +176,7 @@ async def read_upload(request: web.Request, max_bytes: int) -> tuple[str, str | 
         raise UnsupportedMediaType("Upload with Content-Type multipart/form-data (fields kind and file).")
     try:
         reader = await request.multipart()
-    except (AssertionError, ValueError) as exc:
+    except (AssertionError, ValueError, HttpProcessingError) as exc:
         raise BadRequest(f"The multipart body could not be read: {exc}") from None
     kind: str | None = None
     filename: str | None = None
@@ -188,7 +184,8 @@ async def read_upload(request: web.Request, max_bytes: int) -> tuple[str, str | 
     while True:
         try:
             part = await reader.next()
-        except (AssertionError, ValueError) as exc:
+        except (AssertionError, ValueError, HttpProcessingError) as exc:
+            # A part's headers are malformed (InvalidHeader) or the body is cut short.
             raise BadRequest(f"The multipart body could not be read: {exc}") from None
         if part is None:
             break
@@ -202,9 +199,7 @@ async def read_upload(request: web.Request, max_bytes: int) -> tuple[str, str | 
             while chunk := await part.read_chunk(64 * 1024):
                 chunks.extend(chunk)
                 if len(chunks) > max_bytes:
-                    raise PayloadTooLarge(
-                        f"The file is larger than the {max_bytes // 1_048_576} MB limit."
-                    )
+                    raise PayloadTooLarge(f"The file is larger than the {describe_size(max_bytes)} limit.")
             data = bytes(chunks)
     if kind is None:
         raise Invalid("'kind' is required: which document this is.", field="kind")
@@ -308,9 +303,7 @@ async def download_document(call: ApiCall) -> web.Response:
     response=DocumentOut,
 )
 async def review_document(call: ApiCall) -> DocumentOut:
-    return await documents.review(
-        call.request.app[UOW](), call.actor, call.path["document_id"], call.body
-    )
+    return await documents.review(call.request.app[UOW](), call.actor, call.path["document_id"], call.body)
 
 
 # --- dashboards -------------------------------------------------------------------------------

@@ -54,9 +54,7 @@ def actor_of(user: User) -> Actor:
     return Actor(user_id=user.id, role=Role(user.role), email=user.email, full_name=user.full_name)
 
 
-async def create_user(
-    uow: UnitOfWork, *, email: str, password: str, role: Role, full_name: str
-) -> User:
+async def create_user(uow: UnitOfWork, *, email: str, password: str, role: Role, full_name: str) -> User:
     """Create an account with an empty profile for its role. Does not commit."""
     check_password_strength(password)
     email = email.strip().lower()
@@ -116,8 +114,11 @@ async def log_in(uow: UnitOfWork, *, email: str, password: str, client_ip: str) 
     """Check the password and open a login. Failed attempts are recorded and slow down retries."""
     email = email.strip().lower()
     async with uow:
-        await _check_throttle(uow, email, client_ip)
         user = await uow.users.by_email(email)
+        if user is not None:
+            # One attempt per account at a time: a burst of parallel guesses is counted like a series.
+            await uow.users.lock(user.id)
+        await _check_throttle(uow, email, client_ip)
         try:
             _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
             ok = user is not None

@@ -47,9 +47,7 @@ async def _visible(uow: UnitOfWork, actor: Actor, application: Application) -> b
     if actor.role is Role.COORDINATOR:
         return program.coordinator_id == actor.user_id and application.state != AppState.DRAFT
     preceptors = await uow.programs.preceptor_ids([program.id])
-    return (
-        actor.user_id in preceptors[program.id] and AppState(application.state) in PRECEPTOR_VISIBLE
-    )
+    return actor.user_id in preceptors[program.id] and AppState(application.state) in PRECEPTOR_VISIBLE
 
 
 async def _load(uow: UnitOfWork, actor: Actor, application_id: int) -> Application:
@@ -66,9 +64,7 @@ async def _outs(
     block_links = await uow.applications.block_ids(ids)
     blocks = {
         b.id: b
-        for b in await uow.programs.blocks_by_ids(
-            [bid for links in block_links.values() for bid in links]
-        )
+        for b in await uow.programs.blocks_by_ids([bid for links in block_links.values() for bid in links])
     }
     programs: dict[int, Program] = {}
     for a in applications:
@@ -120,9 +116,7 @@ async def _outs(
 
 
 async def _eligibility_check(uow: UnitOfWork, visitor_id: int, program: Program) -> None:
-    reasons = eligibility_reasons(
-        rule_of(program), facts_of(await uow.users.visitor_profile(visitor_id))
-    )
+    reasons = eligibility_reasons(rule_of(program), facts_of(await uow.users.visitor_profile(visitor_id)))
     if reasons:
         raise Invalid("You are not eligible for this program: " + " ".join(reasons))
 
@@ -139,16 +133,17 @@ async def create_application(uow: UnitOfWork, actor: Actor, data: ApplicationIn)
         unknown = [bid for bid in data.block_ids if bid not in known]
         if unknown:
             raise Invalid(f"Block {unknown[0]} is not a block of this program.", field="block_ids")
-        check_stack([b.start_date for b in blocks])
+        # Every id as given, duplicates included: the same block twice is refused, not merged.
+        starts = {b.id: b.start_date for b in blocks}
+        check_stack([starts[bid] for bid in data.block_ids])
         today = uow.now().date()
         if any(b.start_date < today for b in blocks):
-            raise Invalid(
-                "A block that has already started cannot be applied for.", field="block_ids"
-            )
+            raise Invalid("A block that has already started cannot be applied for.", field="block_ids")
+        # Two tabs applying at once: the second waits here, then sees the first's application.
+        await uow.users.lock(actor.user_id)
         if await uow.applications.open_for(actor.user_id, program.id, list(FINAL_STATES)):
             raise Conflict(
-                "You already have an open application to this program; withdraw it first "
-                "to apply again."
+                "You already have an open application to this program; withdraw it first to apply again."
             )
         if data.submit:
             await _eligibility_check(uow, actor.user_id, program)
@@ -242,12 +237,13 @@ async def _apply_transition(
 
 async def act(uow: UnitOfWork, actor: Actor, application_id: int, data: ActionIn) -> ApplicationOut:
     """Move an application along the state machine; an illegal move is a Conflict (409)."""
-    if data.action in NOTE_REQUIRED and not data.note:
-        raise Invalid("Give a reason: the visitor will read it.", field="note")
     async with uow:
         application = await _load(uow, actor, application_id)
-        if actor.role is Role.PRECEPTOR:
-            plan_transition(AppState(application.state), data.action, actor.role.value)
+        # Who may, then whether now, then the details: a visitor calling a coordinator's action
+        # learns only that it is not theirs (403), whatever the body says.
+        plan_transition(AppState(application.state), data.action, actor.role.value)
+        if data.action in NOTE_REQUIRED and not data.note:
+            raise Invalid("Give a reason: the visitor will read it.", field="note")
         if (
             data.action is Action.ACCEPT_OFFER
             and application.offer_expires_at is not None
@@ -289,9 +285,7 @@ async def list_applications(
             ]
         else:
             program_ids = await uow.programs.programs_of_preceptor(actor.user_id)
-            apps = await uow.applications.of_programs(
-                program_ids, [s.value for s in PRECEPTOR_VISIBLE]
-            )
+            apps = await uow.applications.of_programs(program_ids, [s.value for s in PRECEPTOR_VISIBLE])
         if state is not None:
             apps = [a for a in apps if a.state == state.value]
         if program_id is not None:
@@ -299,33 +293,39 @@ async def list_applications(
         return await _outs(uow, actor, apps)
 
 
+async def _sweep(uow: UnitOfWork, application_ids: Sequence[int], action: Action) -> int:
+    """Apply a system action to each application in its own short transaction.
+
+    One transaction per application keeps the lock order (application row, then its blocks in
+    id order) the same as a person's action, so a sweep cannot deadlock with a visitor accepting.
+    """
+    done = 0
+    for application_id in application_ids:
+        async with uow:
+            application = await uow.applications.get(application_id)
+            if application is None:
+                continue
+            try:
+                await _apply_transition(uow, None, application, action, None)
+            except Conflict:
+                continue  # moved on meanwhile (accepted, declined, not started yet)
+            await uow.commit()
+            done += 1
+    return done
+
+
 async def expire_offers(uow: UnitOfWork) -> int:
     """Expire every offer past its hold time and give its seats back. Returns how many."""
-    expired = 0
     async with uow:
-        due = await uow.applications.offers_due(uow.now())
-        for application in due:
-            try:
-                await _apply_transition(uow, None, application, Action.EXPIRE_OFFER, None)
-                expired += 1
-            except Conflict:
-                continue  # accepted or declined meanwhile
-        await uow.commit()
-    return expired
+        due = [a.id for a in await uow.applications.offers_due(uow.now())]
+    return await _sweep(uow, due, Action.EXPIRE_OFFER)
 
 
 async def activate_started(uow: UnitOfWork) -> int:
     """Mark enrolled applications active once their first block has started."""
-    activated = 0
     async with uow:
-        for application in await uow.applications.in_state(AppState.ENROLLED.value):
-            try:
-                await _apply_transition(uow, None, application, Action.ACTIVATE, None)
-                activated += 1
-            except Conflict:
-                continue
-        await uow.commit()
-    return activated
+        enrolled = [a.id for a in await uow.applications.in_state(AppState.ENROLLED.value)]
+    return await _sweep(uow, enrolled, Action.ACTIVATE)
 
 
 UowFactory = Callable[[], UnitOfWork]

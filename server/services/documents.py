@@ -79,9 +79,7 @@ async def upload(
         doc_kind = DocumentKind(kind)
     except ValueError:
         kinds = ", ".join(k.value for k in DocumentKind)
-        raise Invalid(
-            f"Unknown document kind {kind!r}; use one of: {kinds}.", field="kind"
-        ) from None
+        raise Invalid(f"Unknown document kind {kind!r}; use one of: {kinds}.", field="kind") from None
     checked = check_upload(data, max_bytes)
     await store.put(checked.sha256, data)
     async with uow:
@@ -102,9 +100,7 @@ async def upload(
         return out
 
 
-async def list_documents(
-    uow: UnitOfWork, actor: Actor, owner_id: int | None = None
-) -> list[DocumentOut]:
+async def list_documents(uow: UnitOfWork, actor: Actor, owner_id: int | None = None) -> list[DocumentOut]:
     """A visitor's own documents, or (for a coordinator) those of one applicant."""
     async with uow:
         target = actor.user_id if owner_id is None else owner_id
@@ -126,12 +122,12 @@ class DocumentFile:
     data: bytes
 
 
-async def read_document(
-    uow: UnitOfWork, store: FileStore, actor: Actor, document_id: int
-) -> DocumentFile:
+async def read_document(uow: UnitOfWork, store: FileStore, actor: Actor, document_id: int) -> DocumentFile:
     async with uow:
         doc = await _load(uow, actor, document_id)
-    return DocumentFile(doc.original_name, doc.content_type, await store.get(doc.sha256))
+        # Read the columns while the unit of work is open: leaving it expires the row.
+        name, content_type, sha256 = doc.original_name, doc.content_type, doc.sha256
+    return DocumentFile(name, content_type, await store.get(sha256))
 
 
 async def get_document(uow: UnitOfWork, actor: Actor, document_id: int) -> DocumentOut:
@@ -140,15 +136,13 @@ async def get_document(uow: UnitOfWork, actor: Actor, document_id: int) -> Docum
         return document_out(doc, uow.now().date().isoformat())
 
 
-async def review(
-    uow: UnitOfWork, actor: Actor, document_id: int, data: DocumentReviewIn
-) -> DocumentOut:
+async def review(uow: UnitOfWork, actor: Actor, document_id: int, data: DocumentReviewIn) -> DocumentOut:
     """Verify or reject a document; a rejection must say what to fix."""
     actor.require(Role.COORDINATOR)
-    if data.status == "rejected" and not data.note:
-        raise Invalid("Say why the document is rejected, so the visitor can fix it.", field="note")
     async with uow:
         doc = await _load(uow, actor, document_id)
+        if data.status == "rejected" and not data.note:
+            raise Invalid("Say why the document is rejected, so the visitor can fix it.", field="note")
         if data.expires_on is not None and data.expires_on < uow.now().date():
             raise Invalid("The expiry date is already past.", field="expires_on")
         doc.status = data.status

@@ -38,9 +38,7 @@ async def my_profile(uow: UnitOfWork, actor: Actor) -> ProfileOut:
         return await _profile_out(uow, actor.user_id)
 
 
-async def update_visitor_profile(
-    uow: UnitOfWork, actor: Actor, data: VisitorProfileIn
-) -> ProfileOut:
+async def update_visitor_profile(uow: UnitOfWork, actor: Actor, data: VisitorProfileIn) -> ProfileOut:
     """Replace the visitor's profile fields with those given (fields left out are kept)."""
     actor.require(Role.VISITOR)
     async with uow:
@@ -56,9 +54,7 @@ async def update_visitor_profile(
         return out
 
 
-async def update_preceptor_profile(
-    uow: UnitOfWork, actor: Actor, data: PreceptorProfileIn
-) -> ProfileOut:
+async def update_preceptor_profile(uow: UnitOfWork, actor: Actor, data: PreceptorProfileIn) -> ProfileOut:
     actor.require(Role.PRECEPTOR)
     async with uow:
         profile = await uow.users.preceptor_profile(actor.user_id)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from server.db.models import Block, Program, VisitorProfile
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
-from server.domain.blocks import block_end
+from server.domain.blocks import block_end, check_new_block_start
 from server.domain.eligibility import ApplicantFacts, EligibilityRule, eligibility_reasons
 from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.vocab import Role, Step1Status, TrainingStatus
@@ -35,9 +35,7 @@ def block_out(block: Block) -> BlockOut:
 
 def rule_of(program: Program) -> EligibilityRule:
     return EligibilityRule(
-        allowed_training_statuses=frozenset(
-            TrainingStatus(s) for s in program.allowed_training_statuses
-        ),
+        allowed_training_statuses=frozenset(TrainingStatus(s) for s in program.allowed_training_statuses),
         step1_pass_required=program.step1_pass_required,
         allowed_professions=frozenset(program.allowed_professions),
     )
@@ -47,17 +45,13 @@ def facts_of(profile: VisitorProfile | None) -> ApplicantFacts:
     if profile is None:
         return ApplicantFacts(None, None, None)
     return ApplicantFacts(
-        training_status=TrainingStatus(profile.training_status)
-        if profile.training_status
-        else None,
+        training_status=TrainingStatus(profile.training_status) if profile.training_status else None,
         profession=profile.profession,
         step1_status=Step1Status(profile.step1_status) if profile.step1_status else None,
     )
 
 
-async def _outs(
-    uow: UnitOfWork, programs: Sequence[Program], actor: Actor | None
-) -> list[ProgramOut]:
+async def _outs(uow: UnitOfWork, programs: Sequence[Program], actor: Actor | None) -> list[ProgramOut]:
     ids = [p.id for p in programs]
     blocks = await uow.programs.blocks(ids)
     preceptor_links = await uow.programs.preceptor_ids(ids)
@@ -107,16 +101,10 @@ async def _outs(
 
 
 def _can_see_unpublished(program: Program, actor: Actor | None) -> bool:
-    return (
-        actor is not None
-        and actor.role is Role.COORDINATOR
-        and program.coordinator_id == actor.user_id
-    )
+    return actor is not None and actor.role is Role.COORDINATOR and program.coordinator_id == actor.user_id
 
 
-async def list_programs(
-    uow: UnitOfWork, actor: Actor | None, query: ProgramQuery
-) -> list[ProgramOut]:
+async def list_programs(uow: UnitOfWork, actor: Actor | None, query: ProgramQuery) -> list[ProgramOut]:
     """The catalog, filtered. ``eligible`` keeps only programs the visitor may apply to."""
     async with uow:
         programs = await uow.programs.search(
@@ -197,13 +185,13 @@ async def add_block(uow: UnitOfWork, actor: Actor, program_id: int, data: BlockI
     """Open a four-week block of a program on ``data.start_date``."""
     async with uow:
         await _own_program(uow, actor, program_id)
-        if data.start_date < uow.now().date():
-            raise Invalid("A new block cannot start in the past.", field="start_date")
+        check_new_block_start(data.start_date, uow.now().date())
+        taken = Conflict(
+            f"The program already has a block starting {data.start_date.isoformat()}.",
+            field="start_date",
+        )
         if await uow.programs.block_on(program_id, data.start_date) is not None:
-            raise Conflict(
-                f"The program already has a block starting {data.start_date.isoformat()}.",
-                field="start_date",
-            )
+            raise taken
         block = await uow.programs.add_block(
             Block(
                 program_id=program_id,
@@ -212,14 +200,14 @@ async def add_block(uow: UnitOfWork, actor: Actor, program_id: int, data: BlockI
                 seats_held=0,
             )
         )
+        if block is None:  # opened at the same moment by another request
+            raise taken
         out = block_out(block)
         await uow.commit()
         return out
 
 
-async def set_block_capacity(
-    uow: UnitOfWork, actor: Actor, block_id: int, capacity: int
-) -> BlockOut:
+async def set_block_capacity(uow: UnitOfWork, actor: Actor, block_id: int, capacity: int) -> BlockOut:
     """Change a block's capacity; never below the seats already offered or taken."""
     async with uow:
         block = await uow.programs.get_block(block_id)

@@ -14,9 +14,15 @@ from aiohttp import web
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from server.domain.actors import Actor
-from server.domain.errors import BadRequest, Invalid, NotFound, PayloadTooLarge, Unauthorized
-from server.domain.errors import UnsupportedMediaType
-from server.schemas import ErrorOut
+from server.domain.errors import (
+    BadRequest,
+    Invalid,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+from server.schemas import MAX_ID, ErrorOut
 from server.web.keys import ACTOR
 
 API_PREFIX = "/api/v1"
@@ -168,7 +174,9 @@ def _make_view(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamRes
         path: dict[str, int] = {}
         for name in names:
             raw = request.match_info[name]
-            if not raw.isdigit() or len(raw) > 18:
+            # ASCII digits only ("²".isdigit() is true but int() refuses it), and no id past the
+            # database's INTEGER range (PostgreSQL refuses to compare an int32 column with more).
+            if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) > MAX_ID:
                 raise NotFound(f"There is no {name.removesuffix('_id')} {raw[:40]!r}.")
             path[name] = int(raw)
         call = ApiCall(request=request, actor_or_none=actor, path=path)
@@ -216,6 +224,16 @@ def _schema(tp: Any, mode: str, components: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def _named_schema(tp: Any, mode: str, components: dict[str, Any]) -> dict[str, Any]:
+    """Like :func:`_schema`, but a model becomes a named component and the result a ``$ref`` to it,
+    so clients and generators see ``ProgramIn`` rather than an anonymous object."""
+    schema = _schema(tp, mode, components)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        components.setdefault(tp.__name__, schema)
+        return {"$ref": f"#/components/schemas/{tp.__name__}"}
+    return schema
+
+
 def openapi_document(registry: ApiRegistry) -> dict[str, Any]:
     """The OpenAPI 3.1 description of every registered operation."""
     components: dict[str, Any] = {}
@@ -234,7 +252,12 @@ def openapi_document(registry: ApiRegistry) -> dict[str, Any]:
         }
         for name in _PATH_PARAM.findall(op.path):
             operation["parameters"].append(
-                {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+                {
+                    "name": name,
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+                }
             )
         if op.query is not None:
             query_schema = _schema(op.query, "validation", components)
@@ -260,7 +283,7 @@ def openapi_document(registry: ApiRegistry) -> dict[str, Any]:
         if op.body is not None:
             operation["requestBody"] = {
                 "required": True,
-                "content": {"application/json": {"schema": _schema(op.body, "validation", components)}},
+                "content": {"application/json": {"schema": _named_schema(op.body, "validation", components)}},
             }
         elif op.multipart is not None:
             operation["requestBody"] = {
@@ -273,12 +296,14 @@ def openapi_document(registry: ApiRegistry) -> dict[str, Any]:
             operation["responses"][str(op.status)] = {
                 "description": "OK",
                 "content": {
-                    "application/json": {"schema": _schema(op.response, "serialization", components)}
+                    "application/json": {"schema": _named_schema(op.response, "serialization", components)}
                 },
             }
         else:
             operation["responses"][str(op.status)] = {"description": "Done"}
         codes = {400, 422, 413, 415, 503, *op.errors}
+        if op.method in {"POST", "PUT", "PATCH", "DELETE"}:
+            codes.add(403)  # the CSRF check refuses a missing or stale X-CSRF-Token
         if op.login_required:
             codes |= {401, 403}
             operation["security"] = [{"loginCookie": []}]
@@ -298,16 +323,14 @@ def openapi_document(registry: ApiRegistry) -> dict[str, Any]:
             "description": (
                 "Virtual clinical rotations. Log in with POST /auth/login (the login cookie is "
                 "HttpOnly); send the csrf_token from GET /auth/session as X-CSRF-Token on every "
-                "POST, PUT, PATCH and DELETE. Errors are {\"error\": {\"code\", \"message\", \"field\"}}."
+                'POST, PUT, PATCH and DELETE. Errors are {"error": {"code", "message", "field"}}.'
             ),
         },
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {
             "schemas": components,
-            "securitySchemes": {
-                "loginCookie": {"type": "apiKey", "in": "cookie", "name": "rounds_login"}
-            },
+            "securitySchemes": {"loginCookie": {"type": "apiKey", "in": "cookie", "name": "rounds_login"}},
         },
     }
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.config import Settings
 from server.db.filestore import FileStore

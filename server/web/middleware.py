@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import aiohttp_jinja2
 from aiohttp import web
 from asyncpg import PostgresConnectionError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from server.domain.errors import DomainError, Forbidden, TooManyRequests
@@ -42,6 +42,15 @@ _HTTP_MESSAGES = {
     405: "This address does not accept that method.",
     413: "The request body is too large.",
 }
+
+
+# PostgreSQL: deadlock_detected, serialization_failure.
+_RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code if isinstance(code, str) else None
 
 
 def is_api(request: web.Request) -> bool:
@@ -93,10 +102,14 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         message = _HTTP_MESSAGES.get(exc.status) or exc.reason
         if exc.status == 413:
             message = "The request body is too large."
-        return error_response(
-            request, exc.status, _HTTP_CODES.get(exc.status, "error"), message
-        )
-    except (OperationalError, InterfaceError, PoolTimeout, ConnectionRefusedError, PostgresConnectionError) as exc:
+        return error_response(request, exc.status, _HTTP_CODES.get(exc.status, "error"), message)
+    except (
+        OperationalError,
+        InterfaceError,
+        PoolTimeout,
+        ConnectionRefusedError,
+        PostgresConnectionError,
+    ) as exc:
         # The database went away (restart, network) or is locked: the client should retry.
         log.warning("database unavailable: %s", type(exc).__name__)
         return error_response(
@@ -105,6 +118,22 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             "service_unavailable",
             "The database is briefly unavailable. Try again in a few seconds.",
             headers={"Retry-After": "5"},
+        )
+    except DBAPIError as exc:
+        if _sqlstate(exc) not in _RETRYABLE_SQLSTATES:
+            log.exception("database error on %s %s", request.method, request.path)
+            return error_response(
+                request, 500, "internal_error", "Something went wrong on our side; it has been logged."
+            )
+        # Two transactions collided (deadlock or serialization failure); the loser was rolled
+        # back whole, so nothing is half-written and the same request can simply be sent again.
+        log.info("transaction collision on %s %s", request.method, request.path)
+        return error_response(
+            request,
+            503,
+            "service_unavailable",
+            "Rounds was busy with a simultaneous change to the same records. Try again.",
+            headers={"Retry-After": "1"},
         )
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)

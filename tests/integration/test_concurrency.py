@@ -30,15 +30,21 @@ async def _setup(uows: UnitOfWorkFactory) -> tuple[Actor, list[Actor], list[int]
     async with uows() as uow:
         coordinator = accounts.actor_of(
             await accounts.create_user(
-                uow, email="coord@example.org", password="long-enough-pw", role=Role.COORDINATOR,
+                uow,
+                email="coord@example.org",
+                password="long-enough-pw",
+                role=Role.COORDINATOR,
                 full_name="Coordinator",
             )
         )
         visitors = [
             accounts.actor_of(
                 await accounts.create_user(
-                    uow, email=f"visitor{i}@example.org", password="long-enough-pw",
-                    role=Role.VISITOR, full_name=f"Visitor {i}",
+                    uow,
+                    email=f"visitor{i}@example.org",
+                    password="long-enough-pw",
+                    role=Role.VISITOR,
+                    full_name=f"Visitor {i}",
                 )
             )
             for i in range(APPLICANTS)
@@ -47,21 +53,30 @@ async def _setup(uows: UnitOfWorkFactory) -> tuple[Actor, list[Actor], list[int]
         first = next_monday(uow.now().date())
     for visitor in visitors:
         await profiles.update_visitor_profile(
-            uows(), visitor,
+            uows(),
+            visitor,
             VisitorProfileIn(training_status=TrainingStatus.STUDENT, step1_status=Step1Status.PASSED),
         )
     program = await programs.create_program(
-        uows(), coordinator,
+        uows(),
+        coordinator,
         ProgramIn(
-            title="Crowded", specialty="Internal Medicine", rotation_type="observership",  # type: ignore[arg-type]
-            modality="virtual", allowed_training_statuses=["student"],  # type: ignore[list-item,arg-type]
+            title="Crowded",
+            specialty="Internal Medicine",
+            rotation_type="observership",  # type: ignore[arg-type]
+            modality="virtual",
+            allowed_training_statuses=["student"],  # type: ignore[list-item,arg-type]
         ),
     )
     block_ids = [
-        (await programs.add_block(
-            uows(), coordinator, program.id,
-            BlockIn(start_date=first + timedelta(weeks=4 * i), capacity=CAPACITY),
-        )).id
+        (
+            await programs.add_block(
+                uows(),
+                coordinator,
+                program.id,
+                BlockIn(start_date=first + timedelta(weeks=4 * i), capacity=CAPACITY),
+            )
+        ).id
         for i in range(2)
     ]
     app_ids = []
@@ -138,7 +153,7 @@ async def test_simultaneous_offers_accepts_and_declines_never_overbook(
         ),
     )
     assert results[: len(holders)] == [True] * len(holders)
-    assert not any(results[len(holders):])
+    assert not any(results[len(holders) :])
     await _check_invariant(uows, block_ids)
 
     # 3. Two holders withdraw while the coordinator offers to all the others: exactly two get in.
@@ -154,7 +169,7 @@ async def test_simultaneous_offers_accepts_and_declines_never_overbook(
         ),
     )
     # Offers that ran before a withdrawal committed were refused; retry the refused ones once.
-    retry = [a for a, ok in zip(waiting, results[len(leaving):], strict=True) if not ok]
+    retry = [a for a, ok in zip(waiting, results[len(leaving) :], strict=True) if not ok]
     await asyncio.gather(
         *(
             _attempt(applications.act(uows(), coordinator, a, ActionIn(action=Action.MAKE_OFFER)))
@@ -165,9 +180,7 @@ async def test_simultaneous_offers_accepts_and_declines_never_overbook(
 
     # 4. The new offers expire while their visitors try to accept at the last moment.
     async with uows() as uow:
-        fresh = [
-            a.id for a in await uow.applications.in_state("offer_made")
-        ]
+        fresh = [a.id for a in await uow.applications.in_state("offer_made")]
     assert len(fresh) == 2
     clock.advance(days=7, seconds=1)
     results = await asyncio.gather(
@@ -181,9 +194,7 @@ async def test_simultaneous_offers_accepts_and_declines_never_overbook(
     assert await _check_invariant(uows, block_ids) == {b: CAPACITY - 2 for b in block_ids}
 
 
-async def test_the_database_itself_refuses_an_overbooked_block(
-    uows: UnitOfWorkFactory, backend: str
-) -> None:
+async def test_the_database_itself_refuses_an_overbooked_block(uows: UnitOfWorkFactory, backend: str) -> None:
     """Second line of defence: the check constraint holds even if code bypassed the counter."""
     _, _, _, block_ids = await _setup(uows)
     async with uows() as uow:

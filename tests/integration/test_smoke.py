@@ -26,5 +26,9 @@ async def test_application_walks_from_submission_to_enrollment(world: World, mak
     app = await coordinator.post(f"/applications/{app['id']}/actions", {"action": "enroll"})
     assert app["state"] == "enrolled"
     assert [e["to_state"] for e in app["events"]] == [
-        "submitted", "under_review", "offer_made", "offer_accepted", "enrolled",
+        "submitted",
+        "under_review",
+        "offer_made",
+        "offer_accepted",
+        "enrolled",
     ]

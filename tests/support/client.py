@@ -45,9 +45,7 @@ class Api:
             if not self.csrf:
                 await self.refresh_csrf()
             headers["X-CSRF-Token"] = self.csrf
-        response = await self.client.request(
-            method, "/api/v1" + path, json=json, headers=headers, **kwargs
-        )
+        response = await self.client.request(method, "/api/v1" + path, json=json, headers=headers, **kwargs)
         if response.content_type == "application/json":
             body: Any = await response.json()
         else:

@@ -57,8 +57,13 @@ class World:
         return {
             name: getattr(self, name).email
             for name in (
-                "coordinator", "other_coordinator", "preceptor", "other_preceptor",
-                "student", "graduate", "other_student",
+                "coordinator",
+                "other_coordinator",
+                "preceptor",
+                "other_preceptor",
+                "student",
+                "graduate",
+                "other_student",
             )
         }
 
@@ -101,13 +106,15 @@ async def build_world(uows: UnitOfWorkFactory, *, capacity: int = 2) -> World:
     async with uows() as uow:
         first = next_monday(uow.now().date())
 
-    async def program(coordinator: Actor, preceptor: Actor, title: str, **rule: object) -> tuple[int, list[int]]:
+    async def program(
+        coordinator: Actor, preceptor: Actor, title: str, **rule: object
+    ) -> tuple[int, list[int]]:
         spec = ProgramIn(
             title=title,
             specialty="Internal Medicine",
             rotation_type=RotationType.OBSERVERSHIP,
             modality=Modality.VIRTUAL,
-            allowed_training_statuses=rule.get(  # type: ignore[arg-type]
+            allowed_training_statuses=rule.get(
                 "statuses", [TrainingStatus.STUDENT, TrainingStatus.GRADUATE]
             ),
             step1_pass_required=bool(rule.get("step1", False)),
@@ -130,8 +137,11 @@ async def build_world(uows: UnitOfWorkFactory, *, capacity: int = 2) -> World:
 
     open_id, open_blocks = await program(made["coordinator"], made["preceptor"], "Open Observership")
     step1_id, step1_blocks = await program(
-        made["coordinator"], made["preceptor"], "Step 1 Hands-on",
-        statuses=[TrainingStatus.GRADUATE], step1=True,
+        made["coordinator"],
+        made["preceptor"],
+        "Step 1 Hands-on",
+        statuses=[TrainingStatus.GRADUATE],
+        step1=True,
     )
     other_id, other_blocks = await program(
         made["other_coordinator"], made["other_preceptor"], "Elsewhere Observership"

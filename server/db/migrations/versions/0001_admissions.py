@@ -27,9 +27,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_login_failures")),
     )
     with op.batch_alter_table("login_failures", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_login_failures_client_ip"), ["client_ip"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_login_failures_client_ip"), ["client_ip"], unique=False)
         batch_op.create_index("ix_login_failures_email_at", ["email", "at"], unique=False)
 
     op.create_table(
@@ -58,12 +56,8 @@ def upgrade() -> None:
         sa.Column("uploaded_at", sa.DateTime(), nullable=False),
         sa.Column("reviewed_by", sa.Integer(), nullable=True),
         sa.Column("reviewed_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["owner_id"], ["users.id"], name=op.f("fk_documents_owner_id_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["reviewed_by"], ["users.id"], name=op.f("fk_documents_reviewed_by_users")
-        ),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name=op.f("fk_documents_owner_id_users")),
+        sa.ForeignKeyConstraint(["reviewed_by"], ["users.id"], name=op.f("fk_documents_reviewed_by_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_documents")),
     )
     with op.batch_alter_table("documents", schema=None) as batch_op:
@@ -93,9 +87,7 @@ def upgrade() -> None:
         sa.Column("phone", sa.String(length=40), nullable=True),
         sa.Column("address", sa.String(length=400), nullable=True),
         sa.Column("contact_email", sa.String(length=254), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_preceptor_profiles_user_id_users")
-        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_preceptor_profiles_user_id_users")),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_preceptor_profiles")),
     )
     op.create_table(
@@ -119,9 +111,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_programs")),
     )
     with op.batch_alter_table("programs", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_programs_coordinator_id"), ["coordinator_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_programs_coordinator_id"), ["coordinator_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_programs_specialty"), ["specialty"], unique=False)
 
     op.create_table(
@@ -133,9 +123,7 @@ def upgrade() -> None:
         sa.Column("country", sa.String(length=80), nullable=True),
         sa.Column("graduation_year", sa.Integer(), nullable=True),
         sa.Column("step1_status", sa.String(length=16), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_visitor_profiles_user_id_users")
-        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_visitor_profiles_user_id_users")),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_visitor_profiles")),
     )
     op.create_table(
@@ -153,19 +141,13 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["program_id"], ["programs.id"], name=op.f("fk_applications_program_id_programs")
         ),
-        sa.ForeignKeyConstraint(
-            ["visitor_id"], ["users.id"], name=op.f("fk_applications_visitor_id_users")
-        ),
+        sa.ForeignKeyConstraint(["visitor_id"], ["users.id"], name=op.f("fk_applications_visitor_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_applications")),
     )
     with op.batch_alter_table("applications", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_applications_program_id"), ["program_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_applications_program_id"), ["program_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_applications_state"), ["state"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_applications_visitor_id"), ["visitor_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_applications_visitor_id"), ["visitor_id"], unique=False)
 
     op.create_table(
         "blocks",
@@ -179,9 +161,7 @@ def upgrade() -> None:
             "seats_held >= 0 AND seats_held <= capacity",
             name=op.f("ck_blocks_seats_within_capacity"),
         ),
-        sa.ForeignKeyConstraint(
-            ["program_id"], ["programs.id"], name=op.f("fk_blocks_program_id_programs")
-        ),
+        sa.ForeignKeyConstraint(["program_id"], ["programs.id"], name=op.f("fk_blocks_program_id_programs")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_blocks")),
         sa.UniqueConstraint("program_id", "start_date", name="uq_blocks_program_start"),
     )
@@ -215,9 +195,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("application_id", "block_id", name=op.f("pk_application_blocks")),
     )
     with op.batch_alter_table("application_blocks", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_application_blocks_block_id"), ["block_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_application_blocks_block_id"), ["block_id"], unique=False)
 
     op.create_table(
         "application_events",
