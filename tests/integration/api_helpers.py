@@ -1,0 +1,120 @@
+"""Shared helpers for the API tests (tests/integration/test_api_*.py).
+
+``cheap_passwords``: the same argon2id hashing, with small cost parameters, so that creating the
+seven accounts of the world and logging them in does not dominate the run. Production parameters are
+checked once in ``test_api_accounts.py``. Import it into a test module to use it (it is autouse).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import func, select
+
+from server.db import models
+from server.db.uow import UnitOfWorkFactory
+from server.services import accounts
+from tests.support.client import Api
+from tests.support.world import World
+
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(accounts, "_hasher", CHEAP_HASHER)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", CHEAP_HASHER.hash("rounds-timing-equaliser"))
+    yield
+
+
+async def apply(
+    visitor: Api,
+    program_id: int,
+    block_ids: list[int],
+    *,
+    submit: bool = True,
+    statement: str = "",
+    expect: int = 201,
+) -> Any:
+    return await visitor.post(
+        "/applications",
+        {"program_id": program_id, "block_ids": block_ids, "submit": submit, "statement": statement},
+        expect=expect,
+    )
+
+
+async def act(api: Api, application_id: int, action: str, note: str | None = None, expect: int = 200) -> Any:
+    body: dict[str, Any] = {"action": action}
+    if note is not None:
+        body["note"] = note
+    return await api.post(f"/applications/{application_id}/actions", body, expect=expect)
+
+
+async def verify_documents(
+    visitor: Api, coordinator: Api, kinds: tuple[str, ...] = ("cv", "photo_id")
+) -> None:
+    from tests.support.world import PDF
+
+    for kind in kinds:
+        doc = await visitor.upload(kind, PDF)
+        await coordinator.post(f"/documents/{doc['id']}/review", {"status": "verified"})
+
+
+async def offered(world: World, visitor: Api, coordinator: Api, block_ids: list[int] | None = None) -> Any:
+    """An application of ``visitor`` to the open program with an offer made."""
+    app = await apply(visitor, world.program_id, block_ids or world.block_ids[:1])
+    await act(coordinator, app["id"], "start_review")
+    return await act(coordinator, app["id"], "make_offer")
+
+
+async def seats(uows: UnitOfWorkFactory, block_ids: list[int]) -> list[int]:
+    async with uows() as uow:
+        blocks = {b.id: b.seats_held for b in await uow.programs.blocks_by_ids(block_ids)}
+    return [blocks[b] for b in block_ids]
+
+
+async def row_counts(uows: UnitOfWorkFactory) -> dict[str, int]:
+    """How many rows each table holds: compared before and after a refused request."""
+    counts: dict[str, int] = {}
+    async with uows() as uow:
+        for table in models.Base.metadata.sorted_tables:
+            if table.name in {"logins", "login_failures"}:  # tests log people in as they go
+                continue
+            counts[table.name] = (await uow.db.execute(select(func.count()).select_from(table))).scalar_one()
+    return counts
+
+
+async def snapshot(uows: UnitOfWorkFactory) -> dict[str, Any]:
+    """Row counts plus the state of every application and block: nothing half-written shows here."""
+    async with uows() as uow:
+        apps = (await uow.db.execute(select(models.Application).order_by(models.Application.id))).scalars()
+        app_rows = [(a.id, a.state, a.statement, a.decision_note, a.offer_expires_at) for a in apps]
+        blocks = (await uow.db.execute(select(models.Block).order_by(models.Block.id))).scalars()
+        block_rows = [(b.id, b.capacity, b.seats_held, b.start_date) for b in blocks]
+        profiles = (
+            await uow.db.execute(select(models.VisitorProfile).order_by(models.VisitorProfile.user_id))
+        ).scalars()
+        profile_rows = [
+            (
+                p.user_id,
+                p.training_status,
+                p.profession,
+                p.school,
+                p.country,
+                p.graduation_year,
+                p.step1_status,
+            )
+            for p in profiles
+        ]
+        docs = (await uow.db.execute(select(models.Document).order_by(models.Document.id))).scalars()
+        doc_rows = [(d.id, d.status, d.review_note, d.expires_on) for d in docs]
+    return {
+        "counts": await row_counts(uows),
+        "applications": app_rows,
+        "blocks": block_rows,
+        "profiles": profile_rows,
+        "documents": doc_rows,
+    }
