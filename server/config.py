@@ -6,9 +6,11 @@ table must name each of them (a test checks it).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,21 +125,29 @@ def _secret_key(env: Mapping[str, str], data_dir: Path) -> str:
             raise SettingsError(f"ROUNDS_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters long")
         return configured
     key_file = data_dir / "secret_key"
-    if key_file.exists():
-        stored = key_file.read_text().strip()
-        if len(stored) < MIN_SECRET_KEY_LENGTH:
-            raise SettingsError(
-                f"The stored key {key_file} is shorter than {MIN_SECRET_KEY_LENGTH} characters; "
-                "delete it to have a new one generated, or set ROUNDS_SECRET_KEY"
-            )
-        return stored
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    # Create with owner-only permissions before writing the key.
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+    if not key_file.exists():
+        _store_new_key(key_file)
+    stored = key_file.read_text().strip()
+    if len(stored) < MIN_SECRET_KEY_LENGTH:
+        raise SettingsError(
+            f"The stored key {key_file} is shorter than {MIN_SECRET_KEY_LENGTH} characters; "
+            "delete it to have a new one generated, or set ROUNDS_SECRET_KEY"
+        )
+    return stored
+
+
+def _store_new_key(key_file: Path) -> None:
+    """Write a new key readable by the owner only, atomically: the key file appears complete or
+    not at all, and when two processes start at once the first one's key wins for both."""
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=key_file.parent, prefix=".secret_key.")  # created 0600
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, key_file)
+    finally:
+        os.unlink(tmp)
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:

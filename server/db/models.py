@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -170,8 +171,27 @@ class Block(Base):
     seats_held: Mapped[int] = mapped_column(Integer, default=0)
 
 
+# A visitor has at most one open application per program; closed ones (denied, withdrawn...)
+# do not count. The service checks this first; the index makes the database refuse a duplicate
+# even when two requests race.
+OPEN_APPLICATION = (
+    "state NOT IN ('denied', 'ineligible', 'offer_declined', 'offer_expired', 'completed', "
+    "'withdrawn', 'dismissed')"
+)
+
+
 class Application(Base):
     __tablename__ = "applications"
+    __table_args__ = (
+        Index(
+            "uq_applications_open_per_program",
+            "visitor_id",
+            "program_id",
+            unique=True,
+            sqlite_where=text(OPEN_APPLICATION),
+            postgresql_where=text(OPEN_APPLICATION),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visitor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

@@ -23,6 +23,7 @@ from server.db.models import (
     User,
     VisitorProfile,
 )
+from server.domain.errors import Conflict
 
 
 class UserRepository:
@@ -272,8 +273,15 @@ class ApplicationRepository:
         await self.db.refresh(application)
 
     async def add(self, application: Application, block_ids: Sequence[int]) -> Application:
+        """Insert an application and its blocks; Conflict if the visitor already has an open one
+        for the program (the database's unique index decides when two requests race)."""
         self.db.add(application)
-        await self.db.flush()
+        try:
+            await self.db.flush()
+        except IntegrityError:
+            raise Conflict(
+                "You already have an open application to this program; withdraw it first to apply again."
+            ) from None
         for block_id in block_ids:
             self.db.add(ApplicationBlock(application_id=application.id, block_id=block_id))
         await self.db.flush()

@@ -150,6 +150,27 @@ STATE_LABELS: dict[AppState, str] = {
 }
 
 
+# How each action reads in a sentence: "A visitor cannot {phrase} an application."
+ACTION_PHRASES: dict[Action, str] = {
+    Action.SUBMIT: "submit",
+    Action.START_REVIEW: "start the review of",
+    Action.REQUEST_RESUBMISSION: "request changes to",
+    Action.RESUBMIT: "resubmit",
+    Action.MAKE_OFFER: "make an offer on",
+    Action.WAITLIST: "waitlist",
+    Action.DENY: "deny",
+    Action.MARK_INELIGIBLE: "mark as ineligible",
+    Action.ACCEPT_OFFER: "accept the offer of",
+    Action.DECLINE_OFFER: "decline the offer of",
+    Action.EXPIRE_OFFER: "expire the offer of",
+    Action.ENROLL: "enroll",
+    Action.ACTIVATE: "start the rotation of",
+    Action.COMPLETE: "complete",
+    Action.WITHDRAW: "withdraw",
+    Action.DISMISS: "dismiss",
+}
+
+
 def plan_transition(current: AppState, action: Action, actor: str) -> AppState:
     """Return the state ``action`` leads to, or raise if the actor or the current state forbids it.
 
@@ -158,11 +179,11 @@ def plan_transition(current: AppState, action: Action, actor: str) -> AppState:
     """
     transition = TRANSITIONS[action]
     if actor not in transition.actors:
-        raise Forbidden(f"A {actor} cannot {action.value.replace('_', ' ')} an application.")
+        raise Forbidden(f"A {actor} cannot {ACTION_PHRASES[action]} an application.")
     if current not in transition.sources:
         allowed = ", ".join(sorted(STATE_LABELS[s] for s in transition.sources))
         raise Conflict(
-            f"Cannot {action.value.replace('_', ' ')}: the application is "
+            f"Cannot {ACTION_PHRASES[action]} this application: it is "
             f"'{STATE_LABELS[current]}' and this is only possible from: {allowed}."
         )
     return transition.target

@@ -68,7 +68,11 @@ async def get_login_state(call: ApiCall) -> LoginStateOut:
 async def login(call: ApiCall) -> web.Response:
     data: LoginIn = call.body
     result = await accounts.log_in(
-        call.request.app[UOW](), email=data.email, password=data.password, client_ip=client_ip(call.request)
+        call.request.app[UOW](),
+        email=data.email,
+        password=data.password,
+        client_ip=client_ip(call.request),
+        replaces=call.request.cookies.get(csrf.LOGIN_COOKIE),
     )
     actor = result.actor
     body = LoginStateOut(

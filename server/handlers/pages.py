@@ -66,7 +66,11 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     try:
         data = LoginIn(email=email, password=password)
         result = await accounts.log_in(
-            request.app[UOW](), email=data.email, password=data.password, client_ip=request.remote or "?"
+            request.app[UOW](),
+            email=data.email,
+            password=data.password,
+            client_ip=request.remote or "?",
+            replaces=request.cookies.get(csrf.LOGIN_COOKIE),
         )
     except ValidationError:
         return aiohttp_jinja2.render_template(

@@ -110,8 +110,14 @@ class LoginResult:
     token: str
 
 
-async def log_in(uow: UnitOfWork, *, email: str, password: str, client_ip: str) -> LoginResult:
-    """Check the password and open a login. Failed attempts are recorded and slow down retries."""
+async def log_in(
+    uow: UnitOfWork, *, email: str, password: str, client_ip: str, replaces: str | None = None
+) -> LoginResult:
+    """Check the password and open a login. Failed attempts are recorded and slow down retries.
+
+    ``replaces`` is the browser's current login token, if any: a successful login ends it on the
+    server, so switching accounts in one browser leaves no valid login behind.
+    """
     email = email.strip().lower()
     async with uow:
         user = await uow.users.by_email(email)
@@ -129,6 +135,8 @@ async def log_in(uow: UnitOfWork, *, email: str, password: str, client_ip: str) 
             await uow.commit()
             raise Unauthorized("The email or password is not right.")
         await uow.logins.clear_failures(email)
+        if replaces:
+            await uow.logins.delete_by_token_hash(token_hash(replaces))
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         token = secrets.token_urlsafe(32)

@@ -205,6 +205,12 @@ async def _apply_transition(
         if blocks and blocks[0].start_date > now.date():
             raise Conflict(f"The rotation starts on {blocks[0].start_date.isoformat()}.")
     if action is Action.MAKE_OFFER:
+        started = [b for b in await uow.programs.blocks_by_ids(block_ids) if b.start_date <= now.date()]
+        if started:
+            raise Conflict(
+                f"The block starting {started[0].start_date.isoformat()} has already begun; "
+                "an offer can only be made for blocks that are still ahead."
+            )
         values["offer_expires_at"] = now + timedelta(days=uow.offer_hold_days)
     if note is not None or action in NOTE_REQUIRED:
         values["decision_note"] = note

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from server.domain.errors import Invalid, NotFound
 from server.domain.vocab import DOCUMENT_LABELS, DocumentKind, DocumentStatus, Role
 from server.schemas import DocumentOut, DocumentReviewIn, RequiredDocumentOut
 
+log = logging.getLogger("rounds.documents")
 MAX_NAME = 255
 
 
@@ -127,7 +129,15 @@ async def read_document(uow: UnitOfWork, store: FileStore, actor: Actor, documen
         doc = await _load(uow, actor, document_id)
         # Read the columns while the unit of work is open: leaving it expires the row.
         name, content_type, sha256 = doc.original_name, doc.content_type, doc.sha256
-    return DocumentFile(name, content_type, await store.get(sha256))
+    try:
+        data = await store.get(sha256)
+    except FileNotFoundError:
+        log.error("document file missing from storage", extra={"document_id": document_id})
+        raise NotFound(
+            f"The file of document {document_id} is missing from storage; "
+            "the visitor needs to upload it again."
+        ) from None
+    return DocumentFile(name, content_type, data)
 
 
 async def get_document(uow: UnitOfWork, actor: Actor, document_id: int) -> DocumentOut:

@@ -106,6 +106,12 @@ def _can_see_unpublished(program: Program, actor: Actor | None) -> bool:
 
 async def list_programs(uow: UnitOfWork, actor: Actor | None, query: ProgramQuery) -> list[ProgramOut]:
     """The catalog, filtered. ``eligible`` keeps only programs the visitor may apply to."""
+    if query.eligible and (actor is None or actor.role is not Role.VISITOR):
+        raise Invalid(
+            "The 'eligible' filter compares programs with a visitor's profile: log in as a visitor "
+            "to use it.",
+            field="eligible",
+        )
     async with uow:
         programs = await uow.programs.search(
             specialty=query.specialty,

@@ -251,5 +251,5 @@ async def test_a_coordinator_cannot_trigger_an_expiry_by_accepting_for_the_visit
     clock.advance(days=7, seconds=1)
     before = await snapshot(uows)
     out = await act(coordinator, app["id"], "accept_offer", expect=403)
-    assert "coordinator cannot accept offer" in out["error"]["message"]
+    assert "coordinator cannot accept the offer of an application" in out["error"]["message"]
     assert await snapshot(uows) == before

@@ -246,7 +246,7 @@ async def test_an_illegal_transition_is_a_clear_409_and_changes_nothing(
     out = await act(coordinator, app["id"], "make_offer", expect=409)
     assert out["error"]["code"] == "conflict"
     assert out["error"]["message"] == (
-        "Cannot make offer: the application is 'Submitted' and this is only possible from: "
+        "Cannot make an offer on this application: it is 'Submitted' and this is only possible from: "
         "Under review, Waitlisted."
     )
     out = await act(visitor, app["id"], "accept_offer", expect=409)

@@ -49,7 +49,7 @@ async def test_a_visitor_cannot_take_a_coordinator_action(world: World, make_api
     visitor = await browser_for(make_api, world.student.email)
     app_id = await applied(visitor, world)
     reply = await visitor.post(f"/applications/{app_id}/actions", {"action": "start_review"}, expect=403)
-    assert "A visitor cannot start review an application." in reply.text
+    assert "A visitor cannot start the review of an application." in reply.text
     await visitor.post(f"/blocks/{world.block_ids[0]}/capacity", {"capacity": "9"}, expect=403)
     await visitor.post(
         f"/programs/{world.program_id}/blocks", {"start_date": "2027-06-07", "capacity": "2"}, expect=403

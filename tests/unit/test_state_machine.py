@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from server.domain.applications import (
+    ACTION_PHRASES,
     SEAT_HOLDING_STATES,
     STATE_LABELS,
     SYSTEM,
@@ -126,7 +127,7 @@ def test_an_illegal_transition_is_a_conflict_naming_both_states(
     assert f"'{STATE_LABELS[current]}'" in message
     for source in TRANSITIONS[action].sources:
         assert STATE_LABELS[source] in message
-    assert action.value.replace("_", " ") in message
+    assert ACTION_PHRASES[action] in message
 
 
 def test_every_illegal_state_is_refused_for_the_allowed_actor() -> None:
