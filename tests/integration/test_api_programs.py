@@ -60,7 +60,9 @@ async def test_the_catalog_is_public_and_filters_by_specialty_type_and_modality(
     )
     # Anonymous callers see no eligibility at all.
     assert all(p["eligibility"] is None for p in await anonymous.get("/programs"))
-    assert await ids(anonymous, "?eligible=true") == []
+    # ...and asking for "eligible" without a visitor profile is explained, not silently empty.
+    status, _ = await anonymous.call("GET", "/programs?eligible=true")
+    assert status == 422
     one = await anonymous.get(f"/programs/{peds['id']}")
     assert one["specialty"] == "Pediatrics"
     assert one["required_documents"] == ["cv", "good_standing"]

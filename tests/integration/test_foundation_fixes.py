@@ -8,9 +8,7 @@ from server.config import Settings
 from tests.support.world import PDF, FakeClock, World
 
 
-async def test_logging_in_again_ends_the_previous_login_on_the_server(
-    world: World, make_api: Any
-) -> None:
+async def test_logging_in_again_ends_the_previous_login_on_the_server(world: World, make_api: Any) -> None:
     api = await make_api(world.student.email)
     old_cookie = api.client.session.cookie_jar.filter_cookies(api.client.make_url("/"))["rounds_login"]
     await api.login(world.graduate.email)
