@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiohttp import BodyPartReader, web
-from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp import web
 
-from server.domain.documents import describe_size
-from server.domain.errors import BadRequest, Invalid, PayloadTooLarge, UnsupportedMediaType
 from server.handlers.registry import API
 from server.schemas import (
     ActionIn,
@@ -28,6 +25,7 @@ from server.schemas import (
 )
 from server.services import applications, dashboards, documents, programs
 from server.web.api import ApiCall
+from server.web.files import attachment_response, read_upload
 from server.web.keys import FILES, SETTINGS, UOW
 
 # --- programs ---------------------------------------------------------------------------------
@@ -170,44 +168,6 @@ UPLOAD_SCHEMA: dict[str, Any] = {
 }
 
 
-async def read_upload(request: web.Request, max_bytes: int) -> tuple[str, str | None, bytes]:
-    """Read ``kind`` and ``file`` from a multipart body without holding more than the limit."""
-    if request.content_type != "multipart/form-data":
-        raise UnsupportedMediaType("Upload with Content-Type multipart/form-data (fields kind and file).")
-    try:
-        reader = await request.multipart()
-    except (AssertionError, ValueError, HttpProcessingError) as exc:
-        raise BadRequest(f"The multipart body could not be read: {exc}") from None
-    kind: str | None = None
-    filename: str | None = None
-    data: bytes | None = None
-    while True:
-        try:
-            part = await reader.next()
-        except (AssertionError, ValueError, HttpProcessingError) as exc:
-            # A part's headers are malformed (InvalidHeader) or the body is cut short.
-            raise BadRequest(f"The multipart body could not be read: {exc}") from None
-        if part is None:
-            break
-        if not isinstance(part, BodyPartReader):
-            raise BadRequest("Nested multipart bodies are not accepted.")
-        if part.name == "kind":
-            kind = (await part.read(decode=False))[:64].decode("utf-8", "replace").strip()
-        elif part.name == "file":
-            filename = part.filename
-            chunks = bytearray()
-            while chunk := await part.read_chunk(64 * 1024):
-                chunks.extend(chunk)
-                if len(chunks) > max_bytes:
-                    raise PayloadTooLarge(f"The file is larger than the {describe_size(max_bytes)} limit.")
-            data = bytes(chunks)
-    if kind is None:
-        raise Invalid("'kind' is required: which document this is.", field="kind")
-    if data is None:
-        raise Invalid("'file' is required: attach the document.", field="file")
-    return kind, filename, data
-
-
 @API.route(
     "POST",
     "/documents",
@@ -282,16 +242,7 @@ async def download_document(call: ApiCall) -> web.Response:
     file = await documents.read_document(
         call.request.app[UOW](), call.request.app[FILES], call.actor, call.path["document_id"]
     )
-    safe_name = "".join(c for c in file.filename if c.isalnum() or c in "._- ")[:120] or "document"
-    return web.Response(
-        body=file.data,
-        content_type=file.content_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{safe_name}"',
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return attachment_response(file)
 
 
 @API.route(

@@ -5,31 +5,15 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from server.handlers.api_admissions import read_upload
 from server.handlers.pages_forms import current_actor, parse_form, path_id, read_form, redirect
 from server.schemas import DocumentReviewIn
 from server.services import documents
-from server.services.documents import DocumentFile
+from server.web.files import attachment_response, read_upload
 from server.web.keys import FILES, SETTINGS, UOW
 
 routes = web.RouteTableDef()
 
 REVIEW_LABELS = {"status": "Decision", "note": "Reason", "expires_on": "Valid until"}
-
-
-def attachment(file: DocumentFile) -> web.Response:
-    """The file as a download that the browser will neither sniff nor cache."""
-    name = "".join(c for c in file.filename if c.isalnum() or c in "._- ")[:120] or "document"
-    return web.Response(
-        body=file.data,
-        content_type=file.content_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox",
-            "Cache-Control": "private, no-store",
-        },
-    )
 
 
 @routes.post("/documents")
@@ -57,7 +41,7 @@ async def download(request: web.Request) -> web.StreamResponse:
     file = await documents.read_document(
         request.app[UOW](), request.app[FILES], actor, path_id(request, "document_id")
     )
-    return attachment(file)
+    return attachment_response(file)
 
 
 @routes.post("/documents/{document_id}/review")

@@ -55,7 +55,9 @@ async def test_uploads_are_recognised_by_content_not_by_name(world: World, make_
     assert response.status == 200
     assert await response.read() == PNG
     assert response.content_type == "image/png"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="passport.pdf"'
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=\"passport.pdf\"; filename*=UTF-8''passport.pdf"
+    )
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response.headers["Cache-Control"]
 
@@ -232,3 +234,22 @@ async def test_a_coordinator_verifies_or_rejects_with_a_reason(
     clock.advance(days=367)
     await visitor.login(world.student.email)
     assert (await visitor.get(f"/documents/{doc['id']}"))["status"] == "expired"
+
+
+async def test_a_non_ascii_file_name_comes_back_intact_and_safe(world: World, make_api: Any) -> None:
+    """The download header carried the raw UTF-8 name, which HTTP headers cannot hold; now an ASCII
+    fallback plus the RFC 6266 ``filename*`` form, and quotes in the name cannot break out."""
+    visitor = await make_api(world.student.email)
+    name = 'Résumé "final".pdf'
+    response = await visitor.client.post(
+        "/api/v1/documents",
+        data=raw_multipart("cv", name, PDF),
+        headers={"Content-Type": RAW, "X-CSRF-Token": visitor.csrf},
+    )
+    assert response.status == 201, await response.text()
+    doc = await response.json()
+    download = await visitor.client.get(f"/api/v1/documents/{doc['id']}/file")
+    header = download.headers["Content-Disposition"]
+    assert header.isascii()
+    assert header.startswith('attachment; filename="Rsum final.pdf"; ')
+    assert "filename*=UTF-8''R%C3%A9sum%C3%A9%20%22final%22.pdf" in header
