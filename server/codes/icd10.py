@@ -1,0 +1,424 @@
+"""The ICD-10-CM code set: look-up, chapters and a type-ahead search over codes and descriptions.
+
+The data comes from the ``simple_icd_10_cm`` package (the CMS tabular list it ships). Importing that
+package parses a ~10 MB XML file, so nothing is loaded until the first call that needs it (or
+:func:`warm_up` at start-up). Loading happens once, under a lock, and everything built is read-only
+afterwards, so every function here may be called from any thread.
+
+Which codes count: categories ("E11"), subcategories ("E11.9") and codes carrying a 7th character
+("S72.001A") -- everything a diagnosis may be recorded as. Chapters ("9") and blocks ("I10-I1A") only
+group codes (see :func:`chapter`); they are not codes here. A code is *billable* when it has no children in
+the tabular list (a leaf): only those are valid on a claim, but a differential may well name a category.
+
+Search (:func:`search`) is a type-ahead:
+
+* A query shaped like a code or the start of one ("E11", "e11.9", "J45.90", "E11.") lists the codes that
+  start with it in code order, so the exact code comes first, then its children.
+* Otherwise (and to fill the list after code matches) every word of the query must be the start of a word
+  in the description, in any order ("type 2 diab", "asthma exac"); case, accents and apostrophes are
+  ignored ("crohn" finds "Crohn's disease"). Matches are ranked by a weight: the description's length
+  (shorter is more general), plus a penalty for non-billable codes, minus a bonus for the ", unspecified"
+  code of a group, minus a bonus when the description starts with one of the query's words; ties go to
+  code order. The code set says nothing about how
+  common a diagnosis is ("hypertension" lists "Portal hypertension" before I10), so a caller that knows
+  (a program's most logged codes, a visitor's recent ones) passes them as ``prefer`` to list them first.
+
+The index: codes numbered in order of their static weight; a sorted vocabulary of description words whose
+positions are word ids, so the words that start with a query word form one contiguous id range (found by
+bisection); per word, the sorted ids of the codes that use it; per code, the ids of its words. A query
+takes the id range of each of its words, starts from the rarest, intersects, and walks the candidates in
+weight order, stopping as soon as no later candidate can enter the top ``limit``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+import threading
+import time
+import unicodedata
+import warnings
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any, NamedTuple
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+# Longer queries are cut here: the cut leaves a word prefix, which the search treats as one anyway.
+MAX_QUERY_CHARS = 200
+MAX_PREFER = 200
+# Weight, in characters of description: a non-billable code ranks like a billable one this much longer,
+# and a description that starts with a word of the query ranks like one this much shorter.
+NON_BILLABLE_PENALTY = 12
+FIRST_WORD_BONUS = 16
+# ", unspecified" marks the general code of a group ("Sepsis, unspecified organism", "Chest pain,
+# unspecified"), unlike "Cellulitis of unspecified toe": worth about what the words cost in length.
+UNSPECIFIED_BONUS = 14
+# Above this many candidates, a further query word is applied by set intersection instead of checking
+# each candidate's words one by one.
+_INTERSECT_ABOVE = 2000
+
+_CODE_SHAPE = re.compile(r"[A-Z][0-9][0-9A-Z]{1,5}")  # a whole code without its dot: "E119", "S72001A"
+_CODE_PREFIX_SHAPE = re.compile(r"[A-Z][0-9][0-9A-Z]{0,5}")  # the start of one: "E1", "E11", "E119"
+_WORD = re.compile(r"[a-z0-9]+")
+_UNSPECIFIED = re.compile(r",\s*unspecified\b", re.IGNORECASE)  # "Sepsis, unspecified organism"
+_APOSTROPHES = ("'", "\u2018", "\u2019", "`")
+_CHAPTER_DESCRIPTION = re.compile(r"(?P<title>.*?)\s*\((?P<codes>[A-Z0-9]+-[A-Z0-9]+)\)\s*")
+_AFTER_LAST_WORD_CHAR = "\x7f"  # sorts after every character a word or compact code may contain
+
+
+@dataclass(frozen=True, slots=True)
+class Icd10Code:
+    """One ICD-10-CM code: ``code`` with its dot ("E11.9"), its description, and the chapter number."""
+
+    code: str
+    description: str
+    billable: bool
+    chapter: int
+
+    @property
+    def category(self) -> str:
+        """The 3-character category the code belongs to ("E11" for "E11.9")."""
+        return self.code[:3]
+
+    @property
+    def compact(self) -> str:
+        """The code without its dot ("E119"), as claims and some exports write it."""
+        return self.code.replace(".", "")
+
+
+class Chapter(NamedTuple):
+    """A chapter of the tabular list: number (1-22), its roman numeral, title and code range."""
+
+    number: int
+    roman: str
+    title: str
+    codes: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoadStats:
+    """What loading cost: the package's own load (XML parse) and building Rounds' index on top of it."""
+
+    codes: int
+    words: int
+    package_seconds: float
+    index_seconds: float
+
+
+def _fold(text: str) -> str:
+    """Lower case, accents and apostrophes removed: the form both descriptions and queries are split in."""
+    for apostrophe in _APOSTROPHES:
+        text = text.replace(apostrophe, "")
+    if not text.isascii():  # accents off ("Ménière" -> "meniere"), one line at a time: few lines have any
+        text = "\n".join(
+            line if line.isascii() else unicodedata.normalize("NFKD", line).encode("ascii", "ignore").decode()
+            for line in text.split("\n")
+        )
+    return text.lower()
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_fold(text))
+
+
+def _compact(code: str, shape: re.Pattern[str], *, trailing_dot: bool = False) -> str | None:
+    """``code`` upper-cased, trimmed and without the dot after its category, if it has ``shape``.
+    ``trailing_dot`` accepts a dot with nothing after it ("E11.", as typed on the way to "E11.9")."""
+    text = code.strip().upper()
+    if len(text) > 3 and text[3] == "." and (len(text) > 4 or trailing_dot):
+        text = text[:3] + text[4:]
+    return text if shape.fullmatch(text) else None
+
+
+def _dotted(compact: str) -> str:
+    return compact if len(compact) <= 3 else f"{compact[:3]}.{compact[3:]}"
+
+
+def _roman(number: int) -> str:
+    numerals = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+    parts: list[str] = []
+    for value, numeral in numerals:
+        count, number = divmod(number, value)
+        parts.append(numeral * count)
+    return "".join(parts)
+
+
+class _Index:
+    """The loaded code set and its search structures. Built once; never changed afterwards."""
+
+    def __init__(self, entries: list[tuple[str, str, bool, int]], chapters: dict[int, Chapter]) -> None:
+        # entries: (dotted code, description, billable, chapter number) in the tabular list's order.
+        # Codes are kept as parallel lists indexed by code id; Icd10Code objects are made only for answers.
+        self.chapters = chapters
+
+        tabular_words = [
+            _WORD.findall(line) for line in _fold("\n".join(entry[1] for entry in entries)).split("\n")
+        ]
+
+        def weight(position: int) -> int:
+            _, description, billable, _ = entries[position]
+            unspecified = _UNSPECIFIED.search(description) is not None
+            return (
+                len(description)
+                + (0 if billable else NON_BILLABLE_PENALTY)
+                - (UNSPECIFIED_BONUS if unspecified else 0)
+            )
+
+        weights = [weight(position) for position in range(len(entries))]
+        order = sorted(range(len(entries)), key=lambda position: (weights[position], position))
+        self.code: list[str] = [entries[position][0] for position in order]
+        self.description: list[str] = [entries[position][1] for position in order]
+        self.billable: list[bool] = [entries[position][2] for position in order]
+        self.chapter: list[int] = [entries[position][3] for position in order]
+        self.weights: list[int] = [weights[position] for position in order]
+        self.id_of: dict[str, int] = {
+            code.replace(".", ""): code_id for code_id, code in enumerate(self.code)
+        }
+        self.compact_sorted: list[str] = sorted(self.id_of)
+
+        words_of_code = [tabular_words[position] for position in order]
+        self.vocabulary: list[str] = sorted({word for words in words_of_code for word in words})
+        word_id = {word: position for position, word in enumerate(self.vocabulary)}
+        postings: list[list[int]] = [[] for _ in self.vocabulary]
+        self.words_of_code: list[tuple[int, ...]] = []
+        self.first_word: list[int] = []
+        for code_id, words in enumerate(words_of_code):
+            ids = tuple({word_id[word] for word in words})
+            self.words_of_code.append(ids)
+            self.first_word.append(word_id[words[0]] if words else -1)
+            for word in ids:
+                postings[word].append(code_id)  # code ids ascend, so each posting list is sorted
+        self.postings: list[tuple[int, ...]] = [tuple(posting) for posting in postings]
+        # cumulative posting sizes: the number of (word, code) pairs in a word-id range, in O(1)
+        self.cumulative: list[int] = [0]
+        for posting in self.postings:
+            self.cumulative.append(self.cumulative[-1] + len(posting))
+
+    def __len__(self) -> int:
+        return len(self.code)
+
+    def make(self, code_id: int) -> Icd10Code:
+        """The code with this id, as a value to hand out."""
+        return Icd10Code(
+            self.code[code_id], self.description[code_id], self.billable[code_id], self.chapter[code_id]
+        )
+
+    def get(self, code: str) -> Icd10Code | None:
+        compact = _compact(code, _CODE_SHAPE)
+        if compact is None:
+            return None
+        code_id = self.id_of.get(compact)
+        return None if code_id is None else self.make(code_id)
+
+    def search(self, query: str, limit: int, preferred: list[int]) -> list[Icd10Code]:
+        query = query[:MAX_QUERY_CHARS]
+        found: list[int] = []
+        prefix = _compact(query, _CODE_PREFIX_SHAPE, trailing_dot=True)
+        if prefix is not None:
+            found.extend(self._by_code_prefix(prefix, limit))
+        if len(found) < limit:
+            already = set(found)
+            for code_id in self._by_words(query, limit + len(found), preferred):
+                if code_id not in already:
+                    found.append(code_id)
+                    if len(found) == limit:
+                        break
+        return [self.make(code_id) for code_id in found]
+
+    def _by_code_prefix(self, prefix: str, limit: int) -> list[int]:
+        start = bisect_left(self.compact_sorted, prefix)
+        end = bisect_left(self.compact_sorted, prefix + _AFTER_LAST_WORD_CHAR, lo=start)
+        return [self.id_of[compact] for compact in self.compact_sorted[start : min(end, start + limit)]]
+
+    def _word_range(self, prefix: str) -> tuple[int, int]:
+        start = bisect_left(self.vocabulary, prefix)
+        return start, bisect_left(self.vocabulary, prefix + _AFTER_LAST_WORD_CHAR, lo=start)
+
+    def _codes_in(self, word_range: tuple[int, int]) -> set[int]:
+        start, end = word_range
+        if end - start == 1:
+            return set(self.postings[start])
+        return set().union(*self.postings[start:end])
+
+    def _by_words(self, query: str, limit: int, preferred: list[int]) -> list[int]:
+        prefixes = list(dict.fromkeys(_words(query)))
+        if not prefixes:
+            return []
+        ranges = [self._word_range(prefix) for prefix in prefixes]
+        if any(start == end for start, end in ranges):
+            return []
+        # rarest first: the fewest (word, code) pairs
+        by_size = sorted(
+            ranges, key=lambda word_range: self.cumulative[word_range[1]] - self.cumulative[word_range[0]]
+        )
+        candidates = self._codes_in(by_size[0])
+        to_check: list[tuple[int, int]] = []
+        for word_range in by_size[1:]:
+            if len(candidates) > _INTERSECT_ABOVE:
+                candidates &= self._codes_in(word_range)
+            else:
+                to_check.append(word_range)
+        favoured = [code_id for code_id in preferred if self._has_words(code_id, ranges)]
+        best = self._best(sorted(candidates), ranges, to_check, limit + len(favoured))
+        if not favoured:
+            return best
+        already = set(favoured)
+        return [*favoured, *(code_id for code_id in best if code_id not in already)]
+
+    def _has_words(self, code_id: int, ranges: list[tuple[int, int]]) -> bool:
+        """Whether the code's description has a word in every one of the word-id ``ranges``."""
+        words = self.words_of_code[code_id]
+        return all(any(start <= word < end for word in words) for start, end in ranges)
+
+    def _best(
+        self,
+        candidates: list[int],
+        ranges: list[tuple[int, int]],
+        to_check: list[tuple[int, int]],
+        limit: int,
+    ) -> list[int]:
+        """The ``limit`` best of ``candidates`` (ascending ids, so ascending static weight) that also have a
+        word in every range of ``to_check``; a description starting with a query word earns the bonus."""
+        kept: list[tuple[int, int]] = []  # a max-heap of (-score, -id): kept[0] is the worst kept
+        for code_id in candidates:
+            weight = self.weights[code_id]
+            if len(kept) == limit and weight - FIRST_WORD_BONUS >= -kept[0][0]:
+                break  # every later candidate weighs at least this much: none can do better
+            if to_check and not self._has_words(code_id, to_check):
+                continue
+            first = self.first_word[code_id]
+            score = (
+                weight - FIRST_WORD_BONUS if any(start <= first < end for start, end in ranges) else weight
+            )
+            item = (-score, -code_id)
+            if len(kept) < limit:
+                heapq.heappush(kept, item)
+            elif item > kept[0]:
+                heapq.heapreplace(kept, item)
+        return [-negative_id for _, negative_id in sorted(kept, reverse=True)]
+
+
+def _read_package(package: Any) -> tuple[list[tuple[str, str, bool, int]], dict[int, Chapter]]:
+    """Codes and chapters from ``simple_icd_10_cm``, walking its list in tabular order."""
+    entries: list[tuple[str, str, bool, int]] = []
+    chapters: dict[int, Chapter] = {}
+    seen: set[str] = set()
+    chapter_number = 0
+    for name in package.get_all_codes(True):
+        if package.is_chapter(name):
+            chapter_number = int(name)
+            description = " ".join(package.get_description(name).split())
+            match = _CHAPTER_DESCRIPTION.fullmatch(description)
+            title, codes = (match["title"], match["codes"]) if match else (description, "")
+            chapters[chapter_number] = Chapter(chapter_number, _roman(chapter_number), title, codes)
+        elif name not in seen and package.is_category_or_subcategory(name):
+            # a block holding a single category shares its name: keep the category once
+            seen.add(name)
+            description = " ".join(package.get_description(name).split())
+            entries.append((name, description, bool(package.is_leaf(name)), chapter_number))
+    return entries, chapters
+
+
+_lock = threading.Lock()
+_index: _Index | None = None
+_stats: LoadStats | None = None
+
+
+def _loaded() -> _Index:
+    global _index, _stats
+    index = _index
+    if index is not None:
+        return index
+    with _lock:
+        if _index is None:
+            started = time.perf_counter()
+            with warnings.catch_warnings():  # its use of importlib.resources' legacy API is not ours to fix
+                warnings.simplefilter("ignore", DeprecationWarning)
+                import simple_icd_10_cm  # here, not at the top: importing it parses the code set
+
+            imported = time.perf_counter()
+            built = _Index(*_read_package(simple_icd_10_cm))
+            finished = time.perf_counter()
+            _stats = LoadStats(len(built), len(built.vocabulary), imported - started, finished - imported)
+            _index = built
+        return _index
+
+
+def warm_up() -> LoadStats:
+    """Load the code set and build the index now (e.g. at start-up) rather than on the first request;
+    returns what it cost. Calling it again costs nothing and returns the same figures."""
+    _loaded()
+    assert _stats is not None
+    return _stats
+
+
+def normalise(code: str) -> str | None:
+    """``code`` in its canonical form, upper case with the dot ("e119" -> "E11.9"), if it is shaped like an
+    ICD-10-CM code; None otherwise. Shape only: whether the code exists is :func:`is_valid`'s business."""
+    if not isinstance(code, str) or len(code) > 16:
+        return None
+    compact = _compact(code, _CODE_SHAPE)
+    return None if compact is None else _dotted(compact)
+
+
+def lookup(code: str) -> Icd10Code | None:
+    """The code, written in any case, with or without its dot ("e11.9", "E119"); None if there is no such
+    code (chapters and blocks are not codes)."""
+    if not isinstance(code, str) or len(code) > 16:
+        return None
+    return _loaded().get(code)
+
+
+def is_valid(code: str) -> bool:
+    """Whether ``code`` is an ICD-10-CM code (category, subcategory or 7th-character code)."""
+    return lookup(code) is not None
+
+
+def is_billable(code: str) -> bool:
+    """Whether ``code`` exists and is a leaf of the tabular list (valid on a claim); False otherwise."""
+    found = lookup(code)
+    return found is not None and found.billable
+
+
+def category(code: str) -> str | None:
+    """The 3-character category of an existing code ("E11" for "e11.9"); None for an unknown code."""
+    found = lookup(code)
+    return None if found is None else found.category
+
+
+def chapter(code: str) -> Chapter | None:
+    """The chapter an existing code belongs to (I10 -> 9, "IX", "Diseases of the circulatory system");
+    None for an unknown code."""
+    found = lookup(code)
+    return None if found is None else _loaded().chapters[found.chapter]
+
+
+def chapters() -> list[Chapter]:
+    """All 22 chapters in order: the axis of a "diagnoses by chapter" chart."""
+    return sorted(_loaded().chapters.values())
+
+
+def search(query: str, limit: int = DEFAULT_LIMIT, *, prefer: Iterable[str] = ()) -> list[Icd10Code]:
+    """Up to ``limit`` (at most :data:`MAX_LIMIT`) codes for a type-ahead ``query``: by code prefix, then by
+    words of the description (see the module's documentation for the ranking). Any string is a valid
+    query: one that matches nothing, or has no letters or digits, gives an empty list.
+
+    ``prefer`` lists codes (in any written form; at most :data:`MAX_PREFER` count, unknown ones are
+    ignored) to put first among the description matches, in the order given, when they match the query's
+    words: e.g. the diagnoses a program logs most, or the ones this visitor chose recently."""
+    if not isinstance(query, str) or isinstance(limit, bool) or not isinstance(limit, int):
+        return []
+    limit = min(limit, MAX_LIMIT)
+    if limit <= 0 or not query.strip():
+        return []
+    index = _loaded()
+    preferred: list[int] = []
+    for code in islice(prefer, MAX_PREFER):
+        compact = _compact(code, _CODE_SHAPE) if isinstance(code, str) else None
+        code_id = None if compact is None else index.id_of.get(compact)
+        if code_id is not None and code_id not in preferred:
+            preferred.append(code_id)
+    return index.search(query, limit, preferred)
