@@ -1,0 +1,95 @@
+"""Throughput of the PHI guard over the labelled corpus, against a naive one-regex baseline.
+
+Run: .venv/bin/python bench/phi_guard.py [--seconds 2]
+Prints snippets per second and microseconds per 1,000 characters for ``check_text`` and for a single
+combined regular-expression pass (phones, SSNs, emails, URLs, numeric dates, long numbers, title + name),
+which is what a first cut of such a guard usually is; the ratio says what the context rules cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from server.domain.phi import check_text  # noqa: E402
+
+NAIVE = re.compile(
+    r"\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}"  # phone
+    r"|\d{3}-\d{2}-\d{4}"  # SSN
+    r"|[\w.+-]+@[\w-]+\.[\w.]+"  # email
+    r"|https?://\S+|www\.\S+"  # URL
+    r"|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"  # numeric date
+    r"|\b\d{6,}\b"  # long number
+    r"|\b(?:Mr|Mrs|Ms|Dr)\.?\s+[A-Z][a-z]+"  # title + name
+)
+
+
+def naive_check(text: str) -> list[tuple[int, int]]:
+    """The baseline: one combined regex pass, spans only."""
+    return [m.span() for m in NAIVE.finditer(text)]
+
+
+def load_snippets() -> list[str]:
+    """Every snippet of the corpus and the held-out part."""
+    texts: list[str] = []
+    for name in ("corpus.jsonl", "holdout.jsonl"):
+        path = ROOT / "tests" / "phi_corpus" / name
+        if path.exists():
+            texts += [
+                json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line
+            ]
+    return texts
+
+
+def measure(fn: Callable[[str], object], texts: list[str], seconds: float) -> tuple[float, float]:
+    """(snippets per second, microseconds per 1,000 characters), over whole passes for ``seconds``."""
+    chars = sum(len(t) for t in texts)
+    for t in texts:  # warm up
+        fn(t)
+    passes = 0
+    start = time.perf_counter()
+    while True:
+        for t in texts:
+            fn(t)
+        passes += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds:
+            break
+    per_snippet = passes * len(texts) / elapsed
+    us_per_kchar = elapsed / (passes * chars) * 1000 * 1e6
+    return per_snippet, us_per_kchar
+
+
+def main() -> None:
+    """Print the figures for the guard and the baseline, and their ratio."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=2.0, help="time per measurement")
+    args = parser.parse_args()
+    texts = load_snippets()
+    chars = sum(len(t) for t in texts)
+    print(f"corpus: {len(texts)} snippets, {chars} characters ({chars / len(texts):.0f} per snippet)")
+    guard = measure(check_text, texts, args.seconds)
+    naive = measure(naive_check, texts, args.seconds)
+    print(f"PHI guard      : {guard[0]:10,.0f} snippets/s  {guard[1]:8.1f} µs per 1,000 characters")
+    print(f"naive one regex: {naive[0]:10,.0f} snippets/s  {naive[1]:8.1f} µs per 1,000 characters")
+    print(f"ratio          : the guard takes {guard[1] / naive[1]:.1f}x the time of the naive pass")
+    long_text = "\n".join(texts)  # one long presentation-sized text
+    start = time.perf_counter()
+    check_text(long_text)
+    elapsed = time.perf_counter() - start
+    print(
+        f"one {len(long_text):,}-character text: {elapsed * 1000:.0f} ms "
+        f"({elapsed / len(long_text) * 1e9:.0f} µs per 1,000 characters)"
+    )
+
+
+if __name__ == "__main__":
+    main()
