@@ -245,3 +245,75 @@ class Document(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# --- the clinical learning record -------------------------------------------------------------
+
+
+class Encounter(Base):
+    """Something a visitor took part in during an enrollment: a patient visit, a huddle or a didactic.
+
+    ``enrollment_id`` is the application that became the enrollment. ``session_id`` will point at the
+    live session once those exist (no foreign key yet), ``consent_id`` at the patient's consent record;
+    until then a patient visit carries ``consent_recorded``. No calendar date of the visit is stored:
+    ``created_at`` is when the record was made."""
+
+    __tablename__ = "encounters"
+    __table_args__ = (CheckConstraint("rotation_week >= 1", name="week_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    setting: Mapped[str] = mapped_column(String(24))
+    rotation_week: Mapped[int] = mapped_column(Integer)
+    consent_id: Mapped[int | None] = mapped_column(Integer)
+    consent_recorded: Mapped[bool | None] = mapped_column(Boolean)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CaseLog(Base):
+    """One visitor's log of one encounter. ``diagnoses`` is the visitor's list, kept as written;
+    a preceptor's correction goes to ``corrected_diagnoses``."""
+
+    __tablename__ = "case_logs"
+    __table_args__ = (
+        UniqueConstraint("encounter_id", "visitor_id", name="uq_case_logs_encounter_visitor"),
+        CheckConstraint("minutes >= 1 AND minutes <= 600", name="minutes_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    encounter_id: Mapped[int] = mapped_column(ForeignKey("encounters.id"), index=True)
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    state: Mapped[str] = mapped_column(String(16))
+    age_band: Mapped[str] = mapped_column(String(16))
+    sex: Mapped[str] = mapped_column(String(16))
+    visit_type: Mapped[str] = mapped_column(String(16))
+    chief_complaint: Mapped[str] = mapped_column(String(300))
+    note: Mapped[str | None] = mapped_column(Text)
+    minutes: Mapped[int] = mapped_column(Integer)
+    complexity: Mapped[str] = mapped_column(String(16))
+    participation: Mapped[list[str]] = mapped_column(JSON)
+    diagnoses: Mapped[list[str]] = mapped_column(JSON)
+    corrected_diagnoses: Mapped[list[str] | None] = mapped_column(JSON)
+    review_status: Mapped[str] = mapped_column(String(16))
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AuditEvent(Base):
+    """Who read or changed a clinical record they did not write, and when."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_record", "record_type", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    record_type: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

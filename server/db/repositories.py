@@ -13,8 +13,11 @@ from server.db.models import (
     Application,
     ApplicationBlock,
     ApplicationEvent,
+    AuditEvent,
     Block,
+    CaseLog,
     Document,
+    Encounter,
     Login,
     LoginFailure,
     PreceptorProfile,
@@ -404,3 +407,111 @@ class DocumentRepository:
 
     async def save(self) -> None:
         await self.db.flush()
+
+
+class EncounterRepository:
+    def __init__(self, db: AsyncDb) -> None:
+        self.db = db
+
+    async def get(self, encounter_id: int) -> Encounter | None:
+        return await self.db.get(Encounter, encounter_id)
+
+    async def add(self, encounter: Encounter) -> Encounter:
+        self.db.add(encounter)
+        await self.db.flush()
+        return encounter
+
+    async def of_enrollment(self, enrollment_id: int) -> Sequence[Encounter]:
+        result = await self.db.execute(
+            select(Encounter)
+            .where(Encounter.enrollment_id == enrollment_id)
+            .order_by(Encounter.rotation_week, Encounter.id)
+        )
+        return result.scalars().all()
+
+    async def of_enrollments(self, enrollment_ids: Sequence[int]) -> dict[int, list[Encounter]]:
+        out: dict[int, list[Encounter]] = {eid: [] for eid in enrollment_ids}
+        if not enrollment_ids:
+            return out
+        result = await self.db.execute(
+            select(Encounter)
+            .where(Encounter.enrollment_id.in_(set(enrollment_ids)))
+            .order_by(Encounter.rotation_week, Encounter.id)
+        )
+        for encounter in result.scalars():
+            out[encounter.enrollment_id].append(encounter)
+        return out
+
+    async def by_ids(self, ids: Sequence[int]) -> dict[int, Encounter]:
+        if not ids:
+            return {}
+        result = await self.db.execute(select(Encounter).where(Encounter.id.in_(set(ids))))
+        return {e.id: e for e in result.scalars()}
+
+
+class CaseLogRepository:
+    def __init__(self, db: AsyncDb) -> None:
+        self.db = db
+
+    async def get(self, case_log_id: int) -> CaseLog | None:
+        return await self.db.get(CaseLog, case_log_id)
+
+    async def add(self, case_log: CaseLog) -> CaseLog:
+        """Insert a log; Conflict if the visitor already has one for the encounter (the database's
+        unique constraint decides when two requests race)."""
+        self.db.add(case_log)
+        try:
+            await self.db.flush()
+        except IntegrityError:
+            raise Conflict("You already have a case log for this encounter; edit that one.") from None
+        return case_log
+
+    async def of_encounter(self, encounter_id: int, visitor_id: int) -> CaseLog | None:
+        result = await self.db.execute(
+            select(CaseLog).where(CaseLog.encounter_id == encounter_id, CaseLog.visitor_id == visitor_id)
+        )
+        return result.scalar_one_or_none()
+
+    async def of_enrollment(self, enrollment_id: int) -> Sequence[CaseLog]:
+        result = await self.db.execute(
+            select(CaseLog)
+            .join(Encounter, Encounter.id == CaseLog.encounter_id)
+            .where(Encounter.enrollment_id == enrollment_id)
+            .order_by(Encounter.rotation_week, CaseLog.id)
+        )
+        return result.scalars().all()
+
+    async def of_enrollments(self, enrollment_ids: Sequence[int]) -> dict[int, list[CaseLog]]:
+        out: dict[int, list[CaseLog]] = {eid: [] for eid in enrollment_ids}
+        if not enrollment_ids:
+            return out
+        result = await self.db.execute(
+            select(Encounter.enrollment_id, CaseLog)
+            .join(Encounter, Encounter.id == CaseLog.encounter_id)
+            .where(Encounter.enrollment_id.in_(set(enrollment_ids)))
+            .order_by(Encounter.rotation_week, CaseLog.id)
+        )
+        for enrollment_id, case_log in result:
+            out[enrollment_id].append(case_log)
+        return out
+
+    async def save(self) -> None:
+        await self.db.flush()
+
+
+class AuditRepository:
+    def __init__(self, db: AsyncDb) -> None:
+        self.db = db
+
+    async def record(self, events: Sequence[AuditEvent]) -> None:
+        """Write audit events in the caller's transaction: they commit with it or not at all."""
+        self.db.add_all(list(events))
+        await self.db.flush()
+
+    async def of_record(self, record_type: str, record_id: int) -> Sequence[AuditEvent]:
+        result = await self.db.execute(
+            select(AuditEvent)
+            .where(AuditEvent.record_type == record_type, AuditEvent.record_id == record_id)
+            .order_by(AuditEvent.at, AuditEvent.id)
+        )
+        return result.scalars().all()

@@ -11,7 +11,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from server.db.repositories import (
     ApplicationRepository,
+    AuditRepository,
+    CaseLogRepository,
     DocumentRepository,
+    EncounterRepository,
     LoginRepository,
     ProgramRepository,
     UserRepository,
@@ -33,6 +36,9 @@ class UnitOfWork:
     programs: ProgramRepository
     applications: ApplicationRepository
     documents: DocumentRepository
+    encounters: EncounterRepository
+    case_logs: CaseLogRepository
+    audit: AuditRepository
 
     def __init__(
         self, maker: async_sessionmaker[AsyncDb], clock: Clock = utc_now, offer_hold_days: int = 7
@@ -48,6 +54,9 @@ class UnitOfWork:
         self.programs = ProgramRepository(self.db)
         self.applications = ApplicationRepository(self.db)
         self.documents = DocumentRepository(self.db)
+        self.encounters = EncounterRepository(self.db)
+        self.case_logs = CaseLogRepository(self.db)
+        self.audit = AuditRepository(self.db)
         return self
 
     async def __aexit__(

@@ -28,6 +28,8 @@ from server.web.keys import ACTOR
 API_PREFIX = "/api/v1"
 MAX_JSON_BYTES = 256 * 1024
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
+# Path parameters named ``*_id`` are record ids (integers); any other is text of at most this length.
+MAX_TEXT_PARAM = 40
 
 
 @dataclass
@@ -39,6 +41,8 @@ class ApiCall:
     body: Any = None
     query: Any = None
     path: dict[str, int] = field(default_factory=dict)
+    # Path parameters that are not record ids (their name does not end in "_id"): e.g. a code.
+    path_text: dict[str, str] = field(default_factory=dict)
 
     @property
     def actor(self) -> Actor:
@@ -172,14 +176,20 @@ def _make_view(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamRes
         if op.login_required and actor is None:
             raise Unauthorized("Log in first: this needs an account.")
         path: dict[str, int] = {}
+        path_text: dict[str, str] = {}
         for name in names:
             raw = request.match_info[name]
+            if not name.endswith("_id"):
+                if len(raw) > MAX_TEXT_PARAM:
+                    raise NotFound(f"There is no {name} {raw[:40]!r}.")
+                path_text[name] = raw
+                continue
             # ASCII digits only ("²".isdigit() is true but int() refuses it), and no id past the
             # database's INTEGER range (PostgreSQL refuses to compare an int32 column with more).
             if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) > MAX_ID:
                 raise NotFound(f"There is no {name.removesuffix('_id')} {raw[:40]!r}.")
             path[name] = int(raw)
-        call = ApiCall(request=request, actor_or_none=actor, path=path)
+        call = ApiCall(request=request, actor_or_none=actor, path=path, path_text=path_text)
         if op.query is not None:
             call.query = read_query(request, op.query)
         if op.body is not None:
@@ -256,7 +266,9 @@ def openapi_document(registry: ApiRegistry) -> dict[str, Any]:
                     "name": name,
                     "in": "path",
                     "required": True,
-                    "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+                    "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}
+                    if name.endswith("_id")
+                    else {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_PARAM},
                 }
             )
         if op.query is not None:

@@ -114,9 +114,7 @@ async def build_world(uows: UnitOfWorkFactory, *, capacity: int = 2) -> World:
             specialty="Internal Medicine",
             rotation_type=RotationType.OBSERVERSHIP,
             modality=Modality.VIRTUAL,
-            allowed_training_statuses=rule.get(
-                "statuses", [TrainingStatus.STUDENT, TrainingStatus.GRADUATE]
-            ),
+            allowed_training_statuses=rule.get("statuses", [TrainingStatus.STUDENT, TrainingStatus.GRADUATE]),
             step1_pass_required=bool(rule.get("step1", False)),
             required_documents=[DocumentKind.CV, DocumentKind.PHOTO_ID],
             preceptor_ids=[preceptor.user_id],

@@ -1,0 +1,125 @@
+"""Encounters of an enrollment, and who may see an enrollment's clinical record at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from server.db.models import Application, Encounter, Program
+from server.db.uow import UnitOfWork
+from server.domain.actors import Actor
+from server.domain.applications import AppState
+from server.domain.caselog import EncounterKind, Setting, check_consent, check_week, weeks_in
+from server.domain.errors import Conflict, NotFound
+from server.domain.vocab import Role
+from server.schemas_record import EncounterIn, EncounterOut
+
+# An application is an enrollment from enrollment on; a completed one keeps its record.
+ENROLLED_STATES = frozenset({AppState.ENROLLED, AppState.ACTIVE, AppState.COMPLETED})
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    """An enrollment as the record sees it, and how the actor stands to it."""
+
+    application: Application
+    program: Program
+    preceptor_ids: list[int]
+    number_of_blocks: int
+    actor_is_visitor: bool
+    actor_is_preceptor: bool
+    actor_is_coordinator: bool
+
+    @property
+    def id(self) -> int:
+        return self.application.id
+
+    @property
+    def visitor_id(self) -> int:
+        return self.application.visitor_id
+
+    @property
+    def weeks(self) -> int:
+        return weeks_in(self.number_of_blocks)
+
+
+async def load_enrollment(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> Enrollment:
+    """The enrollment, if the actor is its visitor, one of its program's preceptors or the program's
+    coordinator; NotFound for anyone else and for an application that is not (yet) an enrollment."""
+    missing = NotFound(f"There is no enrollment {enrollment_id}.")
+    application = await uow.applications.get(enrollment_id)
+    if application is None or AppState(application.state) not in ENROLLED_STATES:
+        raise missing
+    program = await uow.programs.get(application.program_id)
+    if program is None:
+        raise missing
+    preceptors = (await uow.programs.preceptor_ids([program.id]))[program.id]
+    is_visitor = actor.role is Role.VISITOR and application.visitor_id == actor.user_id
+    is_preceptor = actor.role is Role.PRECEPTOR and actor.user_id in preceptors
+    is_coordinator = actor.role is Role.COORDINATOR and program.coordinator_id == actor.user_id
+    if not (is_visitor or is_preceptor or is_coordinator):
+        raise missing
+    blocks = (await uow.applications.block_ids([application.id]))[application.id]
+    return Enrollment(
+        application=application,
+        program=program,
+        preceptor_ids=preceptors,
+        number_of_blocks=len(blocks),
+        actor_is_visitor=is_visitor,
+        actor_is_preceptor=is_preceptor,
+        actor_is_coordinator=is_coordinator,
+    )
+
+
+def encounter_out(encounter: Encounter, case_log_id: int | None = None) -> EncounterOut:
+    """The API's view of an encounter (it holds no free text: any reader of the enrollment may see it)."""
+    return EncounterOut(
+        id=encounter.id,
+        enrollment_id=encounter.enrollment_id,
+        session_id=encounter.session_id,
+        week=encounter.rotation_week,
+        kind=EncounterKind(encounter.kind),
+        setting=Setting(encounter.setting),
+        consent_recorded=encounter.consent_recorded,
+        consent_id=encounter.consent_id,
+        created_by=encounter.created_by,
+        created_at=encounter.created_at,
+        case_log_id=case_log_id,
+    )
+
+
+async def create_encounter(
+    uow: UnitOfWork, actor: Actor, enrollment_id: int, data: EncounterIn
+) -> EncounterOut:
+    """Record an encounter of an enrollment (its visitor or one of its preceptors)."""
+    async with uow:
+        enrollment = await load_enrollment(uow, actor, enrollment_id)
+        actor.require(Role.VISITOR, Role.PRECEPTOR)
+        if AppState(enrollment.application.state) is AppState.COMPLETED:
+            raise Conflict("This rotation is completed; no new encounters can be added.")
+        check_week(data.week, enrollment.number_of_blocks)
+        consent = check_consent(data.kind, data.consent_recorded)
+        encounter = await uow.encounters.add(
+            Encounter(
+                enrollment_id=enrollment.id,
+                session_id=data.session_id,
+                kind=data.kind.value,
+                setting=data.setting.value,
+                rotation_week=data.week,
+                consent_id=None,
+                consent_recorded=consent,
+                created_by=actor.user_id,
+                created_at=uow.now(),
+            )
+        )
+        out = encounter_out(encounter)
+        await uow.commit()
+        return out
+
+
+async def list_encounters(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> list[EncounterOut]:
+    """The encounters of an enrollment, by week, each with the id of its case log if one exists."""
+    async with uow:
+        enrollment = await load_enrollment(uow, actor, enrollment_id)
+        encounters = await uow.encounters.of_enrollment(enrollment.id)
+        logs = {log.encounter_id: log.id for log in await uow.case_logs.of_enrollment(enrollment.id)}
+        return [encounter_out(e, logs.get(e.id)) for e in encounters]
