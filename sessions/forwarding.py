@@ -1,0 +1,516 @@
+"""Pass-through media forwarding on aiortc: encoded frames in, encoded frames out, no transcoding.
+
+aiortc's public API always decodes what a receiver gets, and ``MediaRelay`` shares *decoded* frames, so
+every outgoing sender would run its own encoder. This module forwards the depayloaded, still-encoded
+frames instead:
+
+* :class:`Publication` taps one server-side :class:`~aiortc.RTCRtpReceiver`. aiortc's receiver assembles
+  each encoded frame (the raw VP8 frame, H.264 in Annex-B, an Opus packet) and puts it on a
+  ``queue.Queue`` that its decoder thread reads. A publication replaces *that receiver's* queue (not a
+  global patch) with an :class:`_EncodedFrameTap` before the receiver starts: frames go to the
+  subscribers instead of the decoder, and reach the decoder only when ``decode=True`` was asked for.
+* :class:`SubscriberTrack` is the outgoing track of one subscriber: its own bounded queue, its own
+  timestamp line, dropping to the next keyframe when the subscriber falls behind. Its ``recv()`` returns
+  ``av.Packet`` objects, for which ``RTCRtpSender`` only packetizes (``Encoder.pack``).
+* Keyframes: a new subscriber, a subscriber that overflowed, and a subscriber whose browser reports loss
+  (PLI/FIR reaching our sender, see :func:`hook_keyframe_requests`) make the publication send a PLI to the
+  publisher.
+
+The aiortc internals relied on are listed in :data:`AIORTC_INTERNALS` and checked by
+:func:`check_aiortc_internals`; aiortc is pinned exactly in ``pyproject.toml`` for that reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fractions
+import inspect
+import logging
+import queue
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+import aiortc
+import av
+from aiortc import MediaStreamTrack, RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
+from aiortc.codecs import get_encoder
+from aiortc.mediastreams import MediaStreamError
+from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+
+logger = logging.getLogger(__name__)
+
+PINNED_AIORTC_VERSION: Final = "1.16.0"
+SUPPORTED_MIME_TYPES: Final = frozenset({"video/vp8", "video/h264", "audio/opus"})
+
+#: Smallest interval between two keyframe requests sent to one publisher.
+KEYFRAME_REQUEST_INTERVAL: Final = 0.25
+#: Encoded frames a subscriber may have waiting before it is considered slow (about 1 s).
+VIDEO_QUEUE_FRAMES: Final = 30
+AUDIO_QUEUE_FRAMES: Final = 50
+
+# The receiver's private, name-mangled attributes this module uses.
+_DECODER_QUEUE: Final = "_RTCRtpReceiver__decoder_queue"
+_STARTED: Final = "_RTCRtpReceiver__started"
+
+AIORTC_INTERNALS: Final = (
+    "RTCRtpReceiver.__decoder_queue: a queue.Queue created in __init__, handed to the decoder thread by "
+    "receive(), fed by _handle_rtp_packet with put((codec, JitterFrame)) and closed with put(None)",
+    "RTCRtpReceiver.__started: False until receive() has run",
+    "RTCRtpReceiver._send_rtcp_pli(media_ssrc): sends a Picture Loss Indication to the publisher",
+    "RTCRtpSender._send_keyframe(): called by _handle_rtcp_packet on PLI and FIR from the remote peer",
+    "RTCRtpSender: a track whose recv() returns av.Packet is sent with Encoder.pack(), not encoded",
+    "RTCRtpTransceiver._codecs: the negotiated codecs, first one used for sending",
+    "JitterFrame.data / .timestamp: the depayloaded frame and its RTP timestamp mapped to start at 0",
+)
+
+
+class AiortcInternalsChanged(RuntimeError):
+    """aiortc no longer has the internals :mod:`sessions.forwarding` extends: re-read its receiver."""
+
+
+class ForwardingError(RuntimeError):
+    """A receiver cannot be tapped (already started, already tapped, or an unsupported codec)."""
+
+
+def check_aiortc_internals() -> None:
+    """Raise :class:`AiortcInternalsChanged`, naming everything that moved, if aiortc's internals differ.
+
+    Cheap enough to run once per process; the test suite runs it and so does the first
+    :class:`Publication`.
+    """
+    problems: list[str] = []
+    if aiortc.__version__ != PINNED_AIORTC_VERSION:
+        problems.append(
+            f"aiortc is {aiortc.__version__}, the forwarding code was written for {PINNED_AIORTC_VERSION}"
+        )
+    try:
+        receive_src = inspect.getsource(RTCRtpReceiver.receive)
+        handle_src = inspect.getsource(RTCRtpReceiver._handle_rtp_packet)
+        init_src = inspect.getsource(RTCRtpReceiver.__init__)
+        stop_src = inspect.getsource(RTCRtpReceiver)
+        sender_src = inspect.getsource(RTCRtpSender)
+    except (OSError, TypeError) as exc:  # pragma: no cover - only without sources
+        raise AiortcInternalsChanged(f"cannot read aiortc's source: {exc}") from exc
+    expectations = [
+        (
+            init_src,
+            "self.__decoder_queue: queue.Queue = queue.Queue()",
+            "RTCRtpReceiver.__init__ creates __decoder_queue",
+        ),
+        (init_src, "self.__started = False", "RTCRtpReceiver.__init__ sets __started"),
+        (
+            receive_src,
+            "self.__decoder_queue,",
+            "RTCRtpReceiver.receive() hands __decoder_queue to the decoder thread",
+        ),
+        (
+            handle_src,
+            "self.__decoder_queue.put((codec, encoded_frame))",
+            "RTCRtpReceiver._handle_rtp_packet puts (codec, encoded_frame) on __decoder_queue",
+        ),
+        (stop_src, "self.__decoder_queue.put(None)", "RTCRtpReceiver stops its decoder with put(None)"),
+        (
+            sender_src,
+            "self._send_keyframe()",
+            "RTCRtpSender._handle_rtcp_packet calls _send_keyframe on PLI/FIR",
+        ),
+        (sender_src, "self.__encoder.pack(data)", "RTCRtpSender packs av.Packet data instead of encoding it"),
+    ]
+    for source, needle, what in expectations:
+        if needle not in source:
+            problems.append(f"moved: {what} (looked for {needle!r})")
+    if not callable(getattr(RTCRtpReceiver, "_send_rtcp_pli", None)):
+        problems.append("moved: RTCRtpReceiver._send_rtcp_pli(media_ssrc) is gone")
+    if not callable(getattr(RTCRtpSender, "_send_keyframe", None)):
+        problems.append("moved: RTCRtpSender._send_keyframe() is gone")
+    if "self._codecs" not in inspect.getsource(RTCRtpTransceiver.__init__):
+        problems.append("moved: RTCRtpTransceiver._codecs (negotiated codecs) is gone")
+    for mime in ("video/VP8", "video/H264", "audio/opus"):
+        codec = RTCRtpCodecParameters(mimeType=mime, clockRate=90000 if mime.startswith("video") else 48000)
+        if not callable(getattr(get_encoder(codec), "pack", None)):
+            problems.append(f"moved: the {mime} encoder has no pack(av.Packet)")
+    if problems:
+        raise AiortcInternalsChanged(
+            "aiortc internals used by sessions/forwarding.py changed:\n- " + "\n- ".join(problems)
+        )
+
+
+_internals_checked = False
+
+
+def _ensure_internals_checked() -> None:
+    global _internals_checked
+    if not _internals_checked:
+        check_aiortc_internals()
+        _internals_checked = True
+
+
+# --------------------------------------------------------------------------- encoded frames
+
+
+def is_keyframe(mime_type: str, data: bytes) -> bool:
+    """Whether an encoded frame can be decoded on its own (audio frames always can)."""
+    mime = mime_type.lower()
+    if mime == "video/vp8":
+        # RFC 6386 section 9.1: bit 0 of the frame tag is 0 for a key frame.
+        return len(data) > 0 and data[0] & 0x01 == 0
+    if mime == "video/h264":
+        return any(nal_type in (5, 7) for nal_type in _h264_nal_types(data))
+    return True
+
+
+def _h264_nal_types(data: bytes) -> list[int]:
+    """NAL unit types of an Annex-B byte stream (the form aiortc's depayloader produces)."""
+    types: list[int] = []
+    index = data.find(b"\x00\x00\x01")
+    while index != -1 and index + 3 < len(data):
+        types.append(data[index + 3] & 0x1F)
+        index = data.find(b"\x00\x00\x01", index + 3)
+    return types
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedFrame:
+    """One depayloaded, still-encoded media frame from a publisher."""
+
+    data: bytes
+    timestamp: int  # RTP timestamp units, mapped by aiortc to start at 0 for this receiver
+    clock_rate: int
+    mime_type: str  # lower case, e.g. "video/vp8"
+    keyframe: bool
+
+
+class _EncodedFrameTap(queue.Queue[Any]):
+    """Stands in for one receiver's decoder queue: encoded frames go to a callback, not to the decoder.
+
+    ``put`` is called on the event loop thread by ``RTCRtpReceiver._handle_rtp_packet``; ``None`` (the
+    receiver stopping) still reaches the decoder thread so that it ends and ends the receiver's track.
+    """
+
+    def __init__(self, on_frame: Callable[[RTCRtpCodecParameters, Any], None], decode: bool) -> None:
+        super().__init__()
+        self._on_frame = on_frame
+        self.decode = decode
+        self.on_end: Callable[[], None] | None = None
+
+    def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
+        if item is None:
+            super().put(None, block, timeout)
+            if self.on_end is not None:
+                self.on_end()
+            return
+        codec, encoded_frame = item
+        self._on_frame(codec, encoded_frame)
+        if self.decode:
+            super().put(item, block, timeout)
+
+
+# --------------------------------------------------------------------------- publications
+
+
+class Publication:
+    """One published track, received by the server and forwarded as encoded frames.
+
+    Create it for a server-side receiver *before* the receiver starts (in the peer connection's
+    ``track`` event): it swaps that receiver's decoder queue for a tap. With ``decode=False`` (the
+    default) the receiver never decodes and its ``track`` yields nothing until it ends; with
+    ``decode=True`` frames also reach aiortc's decoder and the caller must consume ``receiver.track``.
+    """
+
+    def __init__(
+        self,
+        receiver: RTCRtpReceiver,
+        *,
+        mime_type: str | None = None,
+        decode: bool = False,
+        on_end: Callable[[Publication], None] | None = None,
+    ) -> None:
+        _ensure_internals_checked()
+        if getattr(receiver, _STARTED, None) is not False:
+            raise ForwardingError(
+                "the receiver has already started: create the Publication in the track event"
+            )
+        current = getattr(receiver, _DECODER_QUEUE, None)
+        if isinstance(current, _EncodedFrameTap):
+            raise ForwardingError("this receiver is already tapped by another Publication")
+        if not isinstance(current, queue.Queue):
+            raise AiortcInternalsChanged(
+                f"moved: RTCRtpReceiver.{_DECODER_QUEUE} is {type(current).__name__}"
+            )
+        self.receiver = receiver
+        if receiver.track is None or receiver.track.kind not in ("audio", "video"):
+            raise ForwardingError("the receiver has no audio or video track")
+        self.kind: str = receiver.track.kind
+        self.mime_type = mime_type.lower() if mime_type else None
+        self._subscribers: list[SubscriberTrack] = []
+        self._last_keyframe_request = -1e9
+        self._keyframe_wanted = False
+        self._ended = False
+        self._on_end = on_end
+        self.frames_received = 0
+        self.keyframe_requests_sent = 0
+        self._tap = _EncodedFrameTap(self._on_encoded_frame, decode)
+        self._tap.on_end = self._handle_end
+        setattr(receiver, _DECODER_QUEUE, self._tap)
+
+    @classmethod
+    def for_transceiver(
+        cls,
+        transceiver: RTCRtpTransceiver,
+        *,
+        decode: bool = False,
+        on_end: Callable[[Publication], None] | None = None,
+    ) -> Publication:
+        """A publication for a transceiver's receiver, with the codec negotiated for it (if known yet)."""
+        codecs: list[RTCRtpCodecParameters] = list(getattr(transceiver, "_codecs", []) or [])
+        mime = codecs[0].mimeType if codecs else None
+        return cls(transceiver.receiver, mime_type=mime, decode=decode, on_end=on_end)
+
+    @property
+    def decode(self) -> bool:
+        """Whether received frames also go to aiortc's decoder (only where the server needs pixels)."""
+        return self._tap.decode
+
+    @property
+    def ended(self) -> bool:
+        """True once the receiver stopped (the publisher left or its connection closed)."""
+        return self._ended
+
+    @property
+    def subscribers(self) -> tuple[SubscriberTrack, ...]:
+        """The subscriber tracks currently fed by this publication."""
+        return tuple(self._subscribers)
+
+    def add_subscriber(self, track: SubscriberTrack) -> None:
+        """Start feeding ``track`` (it waits for a keyframe, which is requested at once)."""
+        if self._ended:
+            raise ForwardingError("the publication has ended")
+        if track.kind != self.kind:
+            raise ForwardingError(f"a {track.kind} track cannot carry a {self.kind} publication")
+        if track in self._subscribers:
+            return
+        track._attach(self)
+        self._subscribers.append(track)
+        self.request_keyframe()
+
+    def remove_subscriber(self, track: SubscriberTrack) -> None:
+        """Stop feeding ``track`` at once (frames already queued for it are dropped)."""
+        if track in self._subscribers:
+            self._subscribers.remove(track)
+            track._detach(self)
+
+    def request_keyframe(self, *, force: bool = False) -> bool:
+        """Ask the publisher for a keyframe (RTCP PLI), at most every ``KEYFRAME_REQUEST_INTERVAL`` s.
+
+        Returns whether a request went out. Before the first packet has arrived the request is kept and
+        sent with the first frame that is not a keyframe.
+        """
+        if self.kind != "video" or self._ended:
+            return False
+        now = time.monotonic()
+        if not force and now - self._last_keyframe_request < KEYFRAME_REQUEST_INTERVAL:
+            return False
+        ssrcs = [source.source for source in self.receiver.getSynchronizationSources()]
+        if not ssrcs:
+            self._keyframe_wanted = True
+            return False
+        self._last_keyframe_request = now
+        self._keyframe_wanted = False
+        self.keyframe_requests_sent += 1
+        for ssrc in ssrcs:
+            # RTX streams' SSRCs may be listed too; a PLI naming them is ignored by the publisher.
+            task = asyncio.ensure_future(self.receiver._send_rtcp_pli(ssrc))
+            task.add_done_callback(_log_task_failure)
+        return True
+
+    def close(self) -> None:
+        """Detach every subscriber; the receiver itself is stopped with its peer connection."""
+        for track in list(self._subscribers):
+            self.remove_subscriber(track)
+
+    # -- internals
+
+    def _on_encoded_frame(self, codec: RTCRtpCodecParameters, encoded_frame: Any) -> None:
+        mime = codec.mimeType.lower()
+        if mime not in SUPPORTED_MIME_TYPES:
+            return
+        self.mime_type = mime
+        data: bytes = encoded_frame.data
+        frame = EncodedFrame(
+            data=data,
+            timestamp=int(encoded_frame.timestamp),
+            clock_rate=codec.clockRate,
+            mime_type=mime,
+            keyframe=is_keyframe(mime, data),
+        )
+        self.frames_received += 1
+        if self._keyframe_wanted and not frame.keyframe:
+            self.request_keyframe(force=True)
+        for track in tuple(self._subscribers):
+            track._push(frame)
+
+    def _handle_end(self) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        self.close()
+        if self._on_end is not None:
+            self._on_end(self)
+
+
+def _log_task_failure(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.warning("keyframe request failed: %r", task.exception())
+
+
+# --------------------------------------------------------------------------- subscriber tracks
+
+
+class SubscriberTrack(MediaStreamTrack):
+    """The outgoing track of one subscriber: pre-encoded ``av.Packet`` frames from one publication.
+
+    It outlives its source: a forward that stops (permission withdrawn) detaches it and it goes quiet
+    without ending, so the same sender can carry a later forward without renegotiation. Timestamps
+    continue on one line per track across sources and gaps. A slow subscriber only fills its own bounded
+    queue; on overflow video drops to the next keyframe (and asks for one), audio drops the oldest frame.
+    """
+
+    def __init__(self, kind: str, *, max_queue: int | None = None) -> None:
+        super().__init__()
+        if kind not in ("audio", "video"):
+            raise ValueError(f"unknown media kind {kind!r}")
+        self.kind = kind
+        self._max_queue = max_queue or (VIDEO_QUEUE_FRAMES if kind == "video" else AUDIO_QUEUE_FRAMES)
+        self._frames: deque[tuple[int, EncodedFrame]] = deque()
+        self._wakeup = asyncio.Event()
+        self._source: Publication | None = None
+        self._reading = False  # becomes True when the sender first asks for a frame
+        self._needs_keyframe = kind == "video"
+        # Timestamp line: out = out_origin + (in - in_origin); rebased on every (re)start.
+        self._in_origin: int | None = None
+        self._out_origin = 0
+        self._last_out: int | None = None
+        self._last_out_clock = 0.0
+        self._clock_rate = 90000 if kind == "video" else 48000
+        self.frames_sent = 0
+        self.frames_dropped = 0
+
+    @property
+    def source(self) -> Publication | None:
+        """The publication feeding this track, or None while it is quiet."""
+        return self._source
+
+    def request_keyframe(self) -> None:
+        """Relay a keyframe request (the subscriber reported loss) to the current source."""
+        if self._source is not None:
+            self._source.request_keyframe()
+
+    async def recv(self) -> av.Packet[Any]:
+        """The next encoded frame as an ``av.Packet`` (RTCRtpSender then only packetizes it)."""
+        if not self._reading:
+            self._reading = True
+            self._restart_stream()
+            if self._source is not None:
+                self._source.request_keyframe(force=True)
+        while True:
+            if self.readyState != "live":
+                raise MediaStreamError
+            if self._frames:
+                pts, frame = self._frames.popleft()
+                packet = av.Packet(frame.data)
+                packet.pts = pts
+                packet.time_base = fractions.Fraction(1, frame.clock_rate)
+                self.frames_sent += 1
+                return packet
+            self._wakeup.clear()
+            await self._wakeup.wait()
+
+    def stop(self) -> None:
+        """End the track for good (its sender stops sending)."""
+        if self._source is not None:
+            self._source.remove_subscriber(self)
+        self._frames.clear()
+        super().stop()
+        self._wakeup.set()
+
+    # -- called by Publication
+
+    def _attach(self, source: Publication) -> None:
+        if self._source is not None and self._source is not source:
+            self._source.remove_subscriber(self)
+        self._source = source
+        self._restart_stream()
+
+    def _detach(self, source: Publication) -> None:
+        if self._source is source:
+            self._source = None
+            self.frames_dropped += len(self._frames)
+            self._frames.clear()
+            self._restart_stream()
+
+    def _restart_stream(self) -> None:
+        self._frames.clear()
+        self._needs_keyframe = self.kind == "video"
+        self._in_origin = None
+
+    def _push(self, frame: EncodedFrame) -> None:
+        if self.readyState != "live" or not self._reading:
+            return
+        if self._needs_keyframe:
+            if not frame.keyframe:
+                self.frames_dropped += 1
+                if self._source is not None:
+                    self._source.request_keyframe()
+                return
+            self._needs_keyframe = False
+        if len(self._frames) >= self._max_queue:
+            if self.kind == "video":
+                self.frames_dropped += len(self._frames) + 1
+                self._restart_stream()
+                if self._source is not None:
+                    self._source.request_keyframe()
+                return
+            self._frames.popleft()
+            self.frames_dropped += 1
+        self._frames.append((self._timestamp(frame), frame))
+        self._wakeup.set()
+
+    def _timestamp(self, frame: EncodedFrame) -> int:
+        now = time.monotonic()
+        if frame.clock_rate != self._clock_rate:
+            self._clock_rate = frame.clock_rate
+            self._in_origin = None
+        if self._in_origin is not None and frame.timestamp < self._in_origin:
+            self._in_origin = None  # the source's timeline went backwards: start a new segment
+        if self._in_origin is None:
+            self._in_origin = frame.timestamp
+            if self._last_out is None:
+                self._out_origin = 0
+            else:
+                # Continue after the gap with the wall-clock time that passed, always moving forward.
+                gap = max(1, int((now - self._last_out_clock) * self._clock_rate))
+                self._out_origin = self._last_out + gap
+        out = self._out_origin + (frame.timestamp - self._in_origin)
+        if self._last_out is not None and out < self._last_out:
+            out = self._last_out
+        self._last_out = out
+        self._last_out_clock = now
+        return out
+
+
+def hook_keyframe_requests(sender: RTCRtpSender, callback: Callable[[], None]) -> None:
+    """Call ``callback`` when the remote peer of ``sender`` asks for a keyframe (PLI or FIR).
+
+    aiortc handles those by forcing its *encoder* to emit a keyframe, which does nothing for pre-encoded
+    frames. This wraps that one sender's ``_send_keyframe`` (an instance attribute, not a class patch).
+    """
+    original = sender._send_keyframe
+
+    def send_keyframe() -> None:
+        original()
+        callback()
+
+    sender._send_keyframe = send_keyframe  # type: ignore[method-assign]

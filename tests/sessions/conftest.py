@@ -1,0 +1,170 @@
+"""aiortc peers in one process: loopback-only ICE, synthetic media, and checks that nothing is left open."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+import aioice.ice
+import av
+import pytest
+from aiortc import (
+    AudioStreamTrack,
+    MediaStreamTrack,
+    RTCConfiguration,
+    RTCPeerConnection,
+    VideoStreamTrack,
+)
+from aiortc.mediastreams import MediaStreamError
+
+WAIT = 20.0  # generous bound for anything that should take well under a second
+
+
+@pytest.fixture(autouse=True)
+def loopback_ice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """aioice leaves 127.0.0.1 out of its host addresses: make it the only one, so ICE stays on loopback."""
+    monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4, use_ipv6: ["127.0.0.1"])
+
+
+def new_pc() -> RTCPeerConnection:
+    """A peer connection with no ICE servers (never aiortc's default public STUN host)."""
+    return RTCPeerConnection(RTCConfiguration(iceServers=[]))
+
+
+async def negotiate(offerer: RTCPeerConnection, answerer: RTCPeerConnection) -> None:
+    """One offer/answer exchange, in process, as over an ordered channel: the answerer first finishes
+    applying whatever it was in the middle of (an in-flight answer to its own offer)."""
+    async with asyncio.timeout(20):
+        while answerer.signalingState != "stable":  # noqa: ASYNC110 - aiortc's state, polled
+            await asyncio.sleep(0.005)
+    await offerer.setLocalDescription(await offerer.createOffer())
+    await answerer.setRemoteDescription(offerer.localDescription)
+    await answerer.setLocalDescription(await answerer.createAnswer())
+    await offerer.setRemoteDescription(answerer.localDescription)
+
+
+class SyntheticVideo(VideoStreamTrack):
+    """A moving test pattern at 30 fps (aiortc paces it), built as raw YUV planes for av.VideoFrame."""
+
+    def __init__(self, width: int = 320, height: int = 240) -> None:
+        super().__init__()
+        self.width, self.height = width, height
+        self.count = 0
+
+    async def recv(self) -> av.VideoFrame:
+        pts, time_base = await self.next_timestamp()
+        frame = av.VideoFrame(self.width, self.height, "yuv420p")
+        shift = (self.count * 4) % 256
+        row = bytes((x + shift) % 256 for x in range(self.width))
+        frame.planes[0].update(row * self.height)
+        frame.planes[1].update(bytes([(96 + self.count) % 256]) * (self.width * self.height // 4))
+        frame.planes[2].update(bytes([160]) * (self.width * self.height // 4))
+        frame.pts, frame.time_base = pts, time_base
+        self.count += 1
+        return frame
+
+
+class Sink:
+    """Consumes a received track (aiortc queues decoded frames without bound), counting frames."""
+
+    def __init__(self, track: MediaStreamTrack) -> None:
+        self.track = track
+        self.frames: list[Any] = []
+        self.got_frame = asyncio.Event()
+        self.task = asyncio.ensure_future(self._run())
+
+    async def _run(self) -> None:
+        try:
+            while True:
+                frame = await self.track.recv()
+                self.frames.append((frame.pts, getattr(frame, "width", None)))
+                self.got_frame.set()
+        except MediaStreamError:
+            pass
+
+    @property
+    def count(self) -> int:
+        return len(self.frames)
+
+    async def stop(self) -> None:
+        self.task.cancel()
+        await asyncio.gather(self.task, return_exceptions=True)
+
+
+class Client:
+    """A participant's side: one peer connection to the server, synthetic media out, sinks for media in."""
+
+    def __init__(self, name: str, *, video: bool = True, audio: bool = True) -> None:
+        self.name = name
+        self.pc = new_pc()
+        self.sinks: list[Sink] = []
+        self.sources: list[MediaStreamTrack] = []
+        if video:
+            self.sources.append(SyntheticVideo())
+        if audio:
+            self.sources.append(AudioStreamTrack())
+        for track in self.sources:
+            self.pc.addTransceiver(track, direction="sendonly")
+
+        @self.pc.on("track")
+        def on_track(track: MediaStreamTrack) -> None:
+            self.sinks.append(Sink(track))
+
+    def sinks_of(self, kind: str) -> list[Sink]:
+        return [sink for sink in self.sinks if sink.track.kind == kind]
+
+    def frames(self, kind: str) -> int:
+        return sum(sink.count for sink in self.sinks_of(kind))
+
+    async def close(self) -> None:
+        for sink in self.sinks:
+            await sink.stop()
+        for track in self.sources:
+            track.stop()
+        await self.pc.close()
+
+
+async def wait_for(predicate: Callable[[], bool], bound: float = WAIT) -> None:
+    """Poll ``predicate`` until true; fail after a generous bound (a hang guard, not a timed assertion).
+
+    Polling, not an Event: the predicates read state that aiortc changes without telling anyone.
+    """
+    async with asyncio.timeout(bound):
+        while not predicate():  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+def decoder_threads(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[threading.Thread]]:
+    """Every thread in which aiortc created a decoder (its receivers decode in a thread of their own)."""
+    import aiortc.rtcrtpreceiver as receiver_module
+
+    threads: set[threading.Thread] = set()
+    original = receiver_module.get_decoder  # type: ignore[attr-defined]
+
+    def counting_get_decoder(codec: Any) -> Any:
+        threads.add(threading.current_thread())
+        return original(codec)
+
+    monkeypatch.setattr(receiver_module, "get_decoder", counting_get_decoder)
+    yield threads
+
+
+@pytest.fixture
+async def no_leaks() -> AsyncIterator[None]:
+    """After the test: no tasks it started still pending, no aiortc decoder thread still running."""
+    before = set(asyncio.all_tasks())
+    yield
+    current = asyncio.current_task()
+
+    def left() -> list[asyncio.Task[Any]]:
+        return [t for t in asyncio.all_tasks() - before if t is not current and not t.done()]
+
+    with contextlib.suppress(TimeoutError):
+        await wait_for(lambda: not left(), bound=5.0)
+    assert not left(), f"tasks left pending: {left()}"
+    threads = [t for t in threading.enumerate() if t.name.endswith("-decoder")]
+    assert not threads, f"decoder threads still running: {threads}"
