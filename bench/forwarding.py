@@ -35,11 +35,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import aioice.ice  # noqa: E402
 import av  # noqa: E402
 from aiortc import (  # noqa: E402
     MediaStreamTrack,
-    RTCConfiguration,
     RTCPeerConnection,
     RTCSessionDescription,
     VideoStreamTrack,
@@ -48,32 +46,12 @@ from aiortc.contrib.media import MediaRelay  # noqa: E402
 from aiortc.mediastreams import MediaStreamError  # noqa: E402
 
 from sessions.forwarding import Publication  # noqa: E402
+from sessions.loopback import negotiate, new_peer_connection, use_loopback_only  # noqa: E402
 from sessions.media import MediaRouter  # noqa: E402
 from sessions.room import Role, Room, RoomKind  # noqa: E402
 
 WIDTH, HEIGHT = 640, 480
 BOUND = 30.0  # generous bound on any wait; a benchmark that hangs is a failure, not a figure
-
-
-def loopback_only() -> None:
-    """aioice leaves 127.0.0.1 out of its host addresses: make it the only one."""
-    aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
-
-
-def new_pc() -> RTCPeerConnection:
-    return RTCPeerConnection(RTCConfiguration(iceServers=[]))
-
-
-async def negotiate(offerer: RTCPeerConnection, answerer: RTCPeerConnection) -> None:
-    """One offer/answer exchange, in process, as over an ordered channel: the answerer first finishes
-    applying whatever it was in the middle of (an in-flight answer to its own offer)."""
-    async with asyncio.timeout(20):
-        while answerer.signalingState != "stable":  # noqa: ASYNC110 - aiortc's state, polled
-            await asyncio.sleep(0.005)
-    await offerer.setLocalDescription(await offerer.createOffer())
-    await answerer.setRemoteDescription(offerer.localDescription)
-    await answerer.setLocalDescription(await answerer.createAnswer())
-    await offerer.setRemoteDescription(answerer.localDescription)
 
 
 class Camera(VideoStreamTrack):
@@ -103,7 +81,7 @@ class Viewer:
     """A subscriber that counts the video frames it receives; with ``decode``, decodes them as a browser."""
 
     def __init__(self, decode: bool = False) -> None:
-        self.pc = new_pc()
+        self.pc = new_peer_connection()
         self.frames = 0
         self.tasks: list[asyncio.Task[None]] = []
         self.publications: list[Publication] = []
@@ -186,7 +164,7 @@ class RemoteViewers:
 
 async def viewer_process() -> None:
     """The child side of :class:`RemoteViewers`."""
-    loopback_only()
+    use_loopback_only()
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
@@ -201,7 +179,7 @@ async def viewer_process() -> None:
         message = json.loads(line)
         cmd, vid = message["cmd"], message.get("id", "")
         if cmd == "new":
-            pc = pcs[vid] = new_pc()
+            pc = pcs[vid] = new_peer_connection()
             taps[vid] = []
 
             def on_track(track: MediaStreamTrack, pc: RTCPeerConnection = pc, vid: str = vid) -> None:
@@ -244,7 +222,7 @@ class Scenario:
         self.remote_ids: list[str] = []
         self.first_exchange_done: dict[str, asyncio.Event] = {}
         self.camera = Camera()
-        self.publisher = new_pc()
+        self.publisher = new_peer_connection()
         self.publisher.addTransceiver(self.camera, direction="sendonly")
         self.server_pcs: dict[str, RTCPeerConnection] = {}
         self.viewers: dict[str, Viewer] = {}
@@ -275,7 +253,7 @@ class Scenario:
         self.count += 1
         pid = f"r{self.count}"
         self.remote_ids.append(pid)
-        server = new_pc()
+        server = new_peer_connection()
         self.server_pcs[pid] = server
         if self.mode == "passthrough":
             self.first_exchange_done[pid] = asyncio.Event()
@@ -295,7 +273,7 @@ class Scenario:
         return pid
 
     async def start(self) -> None:
-        server = new_pc()
+        server = new_peer_connection()
         if self.mode == "passthrough":
             self.room.join("host", Role.HOST)
             self.router.add_peer("host", server)
@@ -313,7 +291,7 @@ class Scenario:
         pid = f"v{self.count}"
         viewer = Viewer(decode)
         self.viewers[pid] = viewer
-        server = new_pc()
+        server = new_peer_connection()
         self.server_pcs[pid] = server
         if self.mode == "passthrough":
             self.room.join(pid, Role.VISITOR)
@@ -406,7 +384,7 @@ async def first_frame_times(mode: str, joins: int) -> list[float]:
 
 
 async def main(seconds: float, joins: int) -> None:
-    loopback_only()
+    use_loopback_only()
     remote = RemoteViewers()
     await remote.start()
     try:

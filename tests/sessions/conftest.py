@@ -14,36 +14,25 @@ import pytest
 from aiortc import (
     AudioStreamTrack,
     MediaStreamTrack,
-    RTCConfiguration,
     RTCPeerConnection,
     VideoStreamTrack,
 )
 from aiortc.mediastreams import MediaStreamError
+
+from sessions.loopback import loopback_host_addresses, new_peer_connection
 
 WAIT = 20.0  # generous bound for anything that should take well under a second
 
 
 @pytest.fixture(autouse=True)
 def loopback_ice(monkeypatch: pytest.MonkeyPatch) -> None:
-    """aioice leaves 127.0.0.1 out of its host addresses: make it the only one, so ICE stays on loopback."""
-    monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4, use_ipv6: ["127.0.0.1"])
+    """Keep ICE on loopback for the test, and put aioice back afterwards."""
+    monkeypatch.setattr(aioice.ice, "get_host_addresses", loopback_host_addresses)
 
 
 def new_pc() -> RTCPeerConnection:
     """A peer connection with no ICE servers (never aiortc's default public STUN host)."""
-    return RTCPeerConnection(RTCConfiguration(iceServers=[]))
-
-
-async def negotiate(offerer: RTCPeerConnection, answerer: RTCPeerConnection) -> None:
-    """One offer/answer exchange, in process, as over an ordered channel: the answerer first finishes
-    applying whatever it was in the middle of (an in-flight answer to its own offer)."""
-    async with asyncio.timeout(20):
-        while answerer.signalingState != "stable":  # noqa: ASYNC110 - aiortc's state, polled
-            await asyncio.sleep(0.005)
-    await offerer.setLocalDescription(await offerer.createOffer())
-    await answerer.setRemoteDescription(offerer.localDescription)
-    await answerer.setLocalDescription(await answerer.createAnswer())
-    await offerer.setRemoteDescription(answerer.localDescription)
+    return new_peer_connection()
 
 
 class SyntheticVideo(VideoStreamTrack):

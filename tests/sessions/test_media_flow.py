@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from sessions.loopback import negotiate
 from sessions.media import MediaRouter
 from sessions.room import ConsentMethod, ConsentScope, MediaKind, Role, Room, RoomKind
-from tests.sessions.conftest import WAIT, Client, negotiate, new_pc, wait_for
+from tests.sessions.conftest import WAIT, Client, new_pc, wait_for
 
 pytestmark = pytest.mark.sessions
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
