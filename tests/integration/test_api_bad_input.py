@@ -9,7 +9,7 @@ from typing import Any
 from server.db.uow import UnitOfWorkFactory
 from server.web.api import MAX_JSON_BYTES
 from tests.integration.api_helpers import act, apply, cheap_passwords, snapshot  # noqa: F401
-from tests.support.client import Api
+from tests.support.client import RAW_MULTIPART, Api, raw_multipart
 from tests.support.world import PDF, World
 
 
@@ -383,28 +383,18 @@ async def test_nul_bytes_and_very_long_strings_are_refused_on_both_databases(
     status, out = await visitor.call(
         "POST",
         "/documents",
-        data=_multipart("cv\x00", "cv.pdf"),
-        headers={"Content-Type": "multipart/form-data; boundary=b0undary"},
+        data=raw_multipart("cv\x00", "cv.pdf", PDF, "application/pdf"),
+        headers={"Content-Type": RAW_MULTIPART},
     )
     check_error(status, out, 422, "kind")
     status, out = await visitor.call(
         "POST",
         "/documents",
-        data=_multipart("cv", "c\x00v.pdf"),
-        headers={"Content-Type": "multipart/form-data; boundary=b0undary"},
+        data=raw_multipart("cv", "c\x00v.pdf", PDF, "application/pdf"),
+        headers={"Content-Type": RAW_MULTIPART},
     )
     check_error(status, out, 400)
     assert await snapshot(uows) == before
-
-
-def _multipart(kind: str, filename: str) -> bytes:
-    return (
-        b"--b0undary\r\n"
-        b'Content-Disposition: form-data; name="kind"\r\n\r\n' + kind.encode() + b"\r\n"
-        b"--b0undary\r\n"
-        b'Content-Disposition: form-data; name="file"; filename="' + filename.encode() + b'"\r\n'
-        b"Content-Type: application/pdf\r\n\r\n" + PDF + b"\r\n--b0undary--\r\n"
-    )
 
 
 async def test_non_ascii_text_is_kept_intact(world: World, make_api: Any) -> None:

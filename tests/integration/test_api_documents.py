@@ -13,7 +13,7 @@ from aiohttp import FormData
 from server.config import Settings
 from server.db.uow import UnitOfWorkFactory
 from tests.integration.api_helpers import act, apply, cheap_passwords, row_counts, snapshot  # noqa: F401
-from tests.support.client import Api
+from tests.support.client import RAW_MULTIPART, Api, raw_multipart
 from tests.support.world import JPEG, PDF, PNG, FakeClock, World
 
 
@@ -22,19 +22,6 @@ async def upload_form(
 ) -> tuple[int, Any]:
     headers = {"Content-Type": content_type} if content_type else {}
     return await api.call("POST", "/documents", data=form, headers=headers)
-
-
-RAW = "multipart/form-data; boundary=b0undary"
-
-
-def raw_multipart(kind: str, filename: str, data: bytes) -> bytes:
-    return (
-        b"--b0undary\r\n"
-        b'Content-Disposition: form-data; name="kind"\r\n\r\n' + kind.encode() + b"\r\n"
-        b"--b0undary\r\n"
-        b'Content-Disposition: form-data; name="file"; filename="' + filename.encode() + b'"\r\n'
-        b"Content-Type: application/octet-stream\r\n\r\n" + data + b"\r\n--b0undary--\r\n"
-    )
 
 
 async def test_uploads_are_recognised_by_content_not_by_name(world: World, make_api: Any) -> None:
@@ -137,10 +124,14 @@ async def test_files_are_stored_once_by_content_hash_under_the_data_dir(
     graduate = await make_api(world.graduate.email)
     # Written by hand: aiohttp's own client would percent-encode the slashes of the name. In the
     # quoted filename a backslash is escaped by another one, as a Windows browser would send it.
-    status, a = await upload_form(student, raw_multipart("cv", "../../../etc/cv.pdf", PDF), content_type=RAW)
+    status, a = await upload_form(
+        student, raw_multipart("cv", "../../../etc/cv.pdf", PDF), content_type=RAW_MULTIPART
+    )
     assert status == 201, a
     status, b = await upload_form(
-        graduate, raw_multipart("diploma_or_enrollment", r"C:\\Users\\me\\diploma.pdf", PDF), content_type=RAW
+        graduate,
+        raw_multipart("diploma_or_enrollment", r"C:\\Users\\me\\diploma.pdf", PDF),
+        content_type=RAW_MULTIPART,
     )
     assert status == 201, b
     assert a["id"] != b["id"]
@@ -244,7 +235,7 @@ async def test_a_non_ascii_file_name_comes_back_intact_and_safe(world: World, ma
     response = await visitor.client.post(
         "/api/v1/documents",
         data=raw_multipart("cv", name, PDF),
-        headers={"Content-Type": RAW, "X-CSRF-Token": visitor.csrf},
+        headers={"Content-Type": RAW_MULTIPART, "X-CSRF-Token": visitor.csrf},
     )
     assert response.status == 201, await response.text()
     doc = await response.json()

@@ -70,3 +70,21 @@ class Api:
         form.add_field("kind", kind)
         form.add_field("file", data, filename=filename, content_type="application/octet-stream")
         return (await self.call("POST", "/documents", data=form, expect=expect))[1]
+
+
+# A hand-built multipart body: lets a test send file names and bytes exactly as a browser would,
+# which aiohttp's FormData would re-encode.
+RAW_MULTIPART = "multipart/form-data; boundary=b0undary"
+
+
+def raw_multipart(
+    kind: str, filename: str, data: bytes, content_type: str = "application/octet-stream"
+) -> bytes:
+    """A multipart body with the fields ``kind`` and ``file``, for ``Content-Type: RAW_MULTIPART``."""
+    return (
+        b"--b0undary\r\n"
+        b'Content-Disposition: form-data; name="kind"\r\n\r\n' + kind.encode() + b"\r\n"
+        b"--b0undary\r\n"
+        b'Content-Disposition: form-data; name="file"; filename="' + filename.encode() + b'"\r\n'
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + data + b"\r\n--b0undary--\r\n"
+    )
