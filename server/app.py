@@ -20,6 +20,7 @@ from server.handlers import (  # noqa: F401  (importing registers the routes)
     api_accounts,
     api_admissions,
     api_dashboards,
+    api_presentations,
     api_record,
     pages,
 )

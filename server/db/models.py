@@ -317,3 +317,30 @@ class AuditEvent(Base):
     record_type: Mapped[str] = mapped_column(String(32))
     record_id: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Presentation(Base):
+    """A visitor's case presentation of one case log (one per log): its format's structured fields in
+    ``content``, the ranked differential (frozen at submission), the preceptor's reference differential
+    and match overrides, and the preceptor's One-Minute-Preceptor ``feedback``. The JSON columns hold
+    plain dicts and lists checked by ``server.domain.presentation`` before they are written."""
+
+    __tablename__ = "presentations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_log_id: Mapped[int] = mapped_column(ForeignKey("case_logs.id"), unique=True)
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    format: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))
+    content: Mapped[dict[str, str]] = mapped_column(JSON)
+    differential: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    reference: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    overrides: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    reference_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reference_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    feedback: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -16,6 +16,7 @@ from server.db.repositories import (
     DocumentRepository,
     EncounterRepository,
     LoginRepository,
+    PresentationRepository,
     ProgramRepository,
     UserRepository,
 )
@@ -39,6 +40,7 @@ class UnitOfWork:
     encounters: EncounterRepository
     case_logs: CaseLogRepository
     audit: AuditRepository
+    presentations: PresentationRepository
 
     def __init__(
         self, maker: async_sessionmaker[AsyncDb], clock: Clock = utc_now, offer_hold_days: int = 7
@@ -57,6 +59,7 @@ class UnitOfWork:
         self.encounters = EncounterRepository(self.db)
         self.case_logs = CaseLogRepository(self.db)
         self.audit = AuditRepository(self.db)
+        self.presentations = PresentationRepository(self.db)
         return self
 
     async def __aexit__(

@@ -14,6 +14,8 @@ class AuditAction(StrEnum):
     READ = "read"
     CONFIRM = "confirm"
     CORRECT = "correct"
+    REVIEW = "review"  # a preceptor's One-Minute-Preceptor feedback on a presentation
+    REFERENCE = "reference"  # a preceptor's reference differential (and overrides) for a presentation
 
 
 CASE_LOG = "case_log"
