@@ -118,3 +118,32 @@ async def snapshot(uows: UnitOfWorkFactory) -> dict[str, Any]:
         "profiles": profile_rows,
         "documents": doc_rows,
     }
+
+
+# Who is asked in an access matrix, in the order the expected statuses are listed.
+ACCESS_ROLES = (
+    "visitor",
+    "other_visitor",
+    "preceptor",
+    "other_preceptor",
+    "coordinator",
+    "other_coordinator",
+    "anonymous",
+)
+
+
+async def access_matrix_mismatches(
+    apis: dict[str, Any], cases: list[tuple[str, str, Any, tuple[int, ...]]]
+) -> list[str]:
+    """Call each (method, path, body, expected statuses per ACCESS_ROLES) as each role and return
+    one line per status that differs. Anonymous goes first and the visitor last, so a change the
+    visitor makes cannot alter what the others are shown. Every refusal must be a proper error body."""
+    wrong = []
+    for method, path, body, expected in cases:
+        for who, status in reversed(list(zip(ACCESS_ROLES, expected, strict=True))):
+            got, answer = await apis[who].call(method, path, json=body)
+            if got != status:
+                wrong.append(f"{who} {method} {path}: {got} (expected {status}) {answer!r:.150}")
+            elif got >= 400:
+                assert set(answer["error"]) >= {"code", "message"}
+    return wrong

@@ -8,10 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from server.db.uow import UnitOfWorkFactory
-from tests.integration.api_helpers import cheap_passwords  # noqa: F401  (autouse fixture)
+from tests.integration.api_helpers import (  # noqa: F401  (cheap_passwords is an autouse fixture)
+    ACCESS_ROLES,
+    access_matrix_mismatches,
+    cheap_passwords,
+)
 from tests.integration.test_api_presentations import ORAL, REFERENCE, VISITOR
 from tests.integration.test_api_record import audit_rows, enroll, logged
-from tests.integration.test_api_record_access import WHO
 from tests.support.world import World
 
 
@@ -58,15 +61,7 @@ async def test_access_to_presentations_per_role_and_the_audit_log(
         ("POST", f"/presentations/{s}/review", feedback, (403, 404, 200, 404, 403, 404, 401)),
         ("POST", f"/caselogs/{unpresented}/presentation", body, (201, 404, 403, 404, 403, 404, 401)),
     ]
-    wrong = []
-    for method, path, data, expected in cases:
-        # Anonymous first, the visitor last: a change by the visitor must not change what others see.
-        for who, status in reversed(list(zip(WHO, expected, strict=True))):
-            got, answer = await apis[who].call(method, path, json=data)
-            if got != status:
-                wrong.append(f"{who} {method} {path}: {got} (expected {status}) {answer!r:.150}")
-            elif got >= 400:
-                assert set(answer["error"]) >= {"code", "message"}
+    wrong = await access_matrix_mismatches(apis, cases)
     assert not wrong, "\n".join(wrong)
 
     # Only the preceptor's reads and changes are audited, each in the transaction of the read: the
