@@ -21,7 +21,18 @@ from server.schemas import (
     ProgramIn,
     VisitorProfileIn,
 )
-from server.services import accounts, applications, documents, profiles, programs
+from server.schemas_presentation import FeedbackIn, PresentationIn, ReferenceIn
+from server.schemas_record import CaseLogIn, EncounterIn, ReviewIn
+from server.services import (
+    accounts,
+    applications,
+    caselogs,
+    documents,
+    encounters,
+    presentations,
+    profiles,
+    programs,
+)
 
 DEMO_PASSWORD = "rounds-demo-2026"
 
@@ -244,6 +255,7 @@ async def _programs_and_applications(
     await step(app.id, coordinator, Action.MAKE_OFFER, "Welcome aboard.")
     await step(app.id, amara, Action.ACCEPT_OFFER)
     await step(app.id, coordinator, Action.ENROLL)
+    await _amaras_first_case(uows, amara, actors["im.preceptor@rounds.test"], app.id)
 
     # Bruno: hands-on rotation, an offer waiting for him; one document still to verify.
     bruno = actors["bruno@rounds.test"]
@@ -274,6 +286,109 @@ async def _programs_and_applications(
     await upload_all(chen, [DocumentKind.CV])
     await step(app.id, coordinator, Action.START_REVIEW)
     # Dana has a complete profile and no application: the one to walk through by hand.
+
+
+async def _amaras_first_case(
+    uows: UnitOfWorkFactory, visitor: Actor, preceptor: Actor, enrollment_id: int
+) -> None:
+    """Week 1 of Amara's observership: a telehealth visit she logged and presented (SNAPPS) with a
+    differential, which her preceptor confirmed, answered with a reference and reviewed; and a
+    huddle not logged yet. Invented, non-identifying clinical content."""
+    visit = await encounters.create_encounter(
+        uows(),
+        visitor,
+        enrollment_id,
+        EncounterIn.model_validate(
+            {"week": 1, "kind": "patient_visit", "setting": "telehealth_video", "consent_recorded": True}
+        ),
+    )
+    await encounters.create_encounter(
+        uows(),
+        preceptor,
+        enrollment_id,
+        EncounterIn.model_validate({"week": 1, "kind": "huddle", "setting": "telehealth_video"}),
+    )
+    log = await caselogs.create_case_log(
+        uows(),
+        visitor,
+        visit.id,
+        CaseLogIn.model_validate(
+            {
+                "age_band": "50-59",
+                "sex": "male",
+                "visit_type": "new",
+                "chief_complaint": "Intermittent chest pressure on exertion for 3 weeks",
+                "note": "BP 148/92, HR 88. Smoker, 30 pack-years. Pain eases with rest within 5 minutes.",
+                "minutes": 35,
+                "complexity": "moderate",
+                "participation": ["observed", "presented"],
+                "diagnoses": ["I20.9", "I10"],
+                "submit": True,
+            }
+        ),
+    )
+    await caselogs.review_diagnoses(uows(), preceptor, log.id, ReviewIn.model_validate({"action": "confirm"}))
+    presentation = await presentations.create_presentation(
+        uows(),
+        visitor,
+        log.id,
+        PresentationIn.model_validate(
+            {
+                "format": "snapps",
+                "content": {
+                    "summarize": (
+                        "Man in his 50s, smoker, 3 weeks of exertional chest pressure relieved by rest."
+                    ),
+                    "narrow": "Stable angina, GERD, musculoskeletal chest pain.",
+                    "analyze": "Exertional onset and relief with rest favour angina; no relation to meals.",
+                    "probe": "Stress test or coronary CT angiography first in this patient?",
+                    "plan": "ECG, lipid panel, A1c, aspirin, sublingual nitroglycerin, stress testing.",
+                    "select": "Pre-test probability of coronary disease.",
+                },
+                "differential": [
+                    {
+                        "rank": 1,
+                        "code": "I20.9",
+                        "likelihood": "leading",
+                        "findings_for": "Exertional pressure relieved by rest",
+                        "next_test": "Exercise stress test",
+                    },
+                    {
+                        "rank": 2,
+                        "code": "K21.9",
+                        "likelihood": "less_likely",
+                        "findings_against": "No relation to meals or lying down",
+                    },
+                    {"rank": 3, "code": "M94.0", "likelihood": "unlikely"},
+                ],
+                "submit": True,
+            }
+        ),
+    )
+    await presentations.set_reference(
+        uows(),
+        preceptor,
+        presentation.id,
+        ReferenceIn.model_validate(
+            {
+                "items": [
+                    {"rank": 1, "code": "I20.8", "likelihood": "leading"},
+                    {"rank": 2, "code": "I21.4", "likelihood": "less_likely", "cant_miss": True},
+                    {"rank": 3, "code": "K21.9", "likelihood": "less_likely"},
+                ]
+            }
+        ),
+    )
+    await presentations.review_presentation(
+        uows(),
+        preceptor,
+        presentation.id,
+        FeedbackIn(
+            commitment="You committed to angina first: good.",
+            general_rule="Always name the can't-miss diagnosis, here an acute coronary syndrome.",
+            reinforce="Clear summary with the pertinent negatives.",
+        ),
+    )
 
 
 def print_logins(host: str, port: int, created: bool) -> None:

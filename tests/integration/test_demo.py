@@ -1,0 +1,48 @@
+"""The demo data: what `rounds demo` promises a person trying Rounds, on each database."""
+
+from __future__ import annotations
+
+from server.config import Settings
+from server.db.uow import UnitOfWorkFactory
+from server.demo import DEMO_ACCOUNTS, load_demo
+from server.domain.vocab import Role, RotationType
+from server.schemas import ProgramQuery
+from server.services import accounts, applications, presentations, programs
+
+
+async def test_the_demo_has_every_role_every_rotation_type_and_a_scored_case(
+    settings: Settings, uows: UnitOfWorkFactory
+) -> None:
+    assert await load_demo(settings) is True
+    assert await load_demo(settings) is False  # a second run adds nothing
+
+    async with uows() as uow:
+        found = {email: await uow.users.by_email(email) for email, *_ in DEMO_ACCOUNTS}
+        users = {email: accounts.actor_of(user) for email, user in found.items() if user is not None}
+    assert len(users) == len(DEMO_ACCOUNTS)
+    roles = [actor.role for actor in users.values()]
+    assert roles.count(Role.COORDINATOR) == 1 and roles.count(Role.PRECEPTOR) == 2
+    assert roles.count(Role.VISITOR) == 4
+
+    catalog = await programs.list_programs(uows(), None, ProgramQuery())
+    assert {p.rotation_type for p in catalog} == set(RotationType)
+    assert len({p.preceptors[0].specialty for p in catalog}) == 2
+
+    states = {}
+    for email in ("amara@rounds.test", "bruno@rounds.test", "chen@rounds.test", "dana@rounds.test"):
+        apps = await applications.list_applications(uows(), users[email])
+        states[email] = [a.state.value for a in apps]
+    assert states == {
+        "amara@rounds.test": ["enrolled"],
+        "bruno@rounds.test": ["offer_made"],
+        "chen@rounds.test": ["under_review"],
+        "dana@rounds.test": [],
+    }
+
+    amara = users["amara@rounds.test"]
+    enrollment = (await applications.list_applications(uows(), amara))[0].id
+    [presented] = await presentations.list_presentations(uows(), amara, enrollment)
+    score = await presentations.get_score(uows(), amara, presented.id)
+    # Her leading I20.9 meets the reference's I20.8 in category I20; the can't-miss I21.4 was missed.
+    assert score.top_1 is True
+    assert (score.cant_miss_coverage.matched, score.cant_miss_coverage.total) == (0, 1)
