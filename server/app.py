@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import aiohttp_jinja2
@@ -66,8 +67,17 @@ async def _maintenance(app: web.Application) -> AsyncIterator[None]:
         await task
 
 
-async def _openapi(request: web.Request) -> web.Response:
-    return web.json_response(openapi_document(API))
+def _openapi_view() -> Callable[[web.Request], Awaitable[web.Response]]:
+    """Serve the OpenAPI document, built once: the routes cannot change after start-up."""
+    body: bytes | None = None
+
+    async def openapi(request: web.Request) -> web.Response:
+        nonlocal body
+        if body is None:
+            body = json.dumps(openapi_document(API)).encode()
+        return web.Response(body=body, content_type="application/json")
+
+    return openapi
 
 
 def create_app(settings: Settings, *, clock: Clock = utc_now, maintenance: bool = True) -> web.Application:
@@ -93,7 +103,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, maintenance: bool 
     app.cleanup_ctx.append(_database)
     if maintenance:
         app.cleanup_ctx.append(_maintenance)
-    app.router.add_get(API_PREFIX + "/openapi.json", _openapi)
+    app.router.add_get(API_PREFIX + "/openapi.json", _openapi_view())
     API.add_routes(app)
     pages.add_routes(app)
     app.router.add_static("/static", WEBCLIENT / "static", append_version=False)

@@ -109,7 +109,7 @@ def _ice_servers(raw: str | None) -> tuple[dict[str, Any], ...]:
     ):
         raise SettingsError(
             'ROUNDS_ICE_SERVERS must be a JSON list of objects with "urls", '
-            'e.g. [{"urls": "stun:stun.example.org:3478"}]'
+            'e.g. [{"urls": "turn:HOST:3478", "username": "U", "credential": "C"}]'
         )
     return tuple(parsed)
 

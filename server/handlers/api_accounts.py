@@ -22,23 +22,6 @@ from server.web.keys import SETTINGS, UOW
 from server.web.middleware import csrf_token
 
 
-def client_ip(request: web.Request) -> str:
-    peer = request.remote or "unknown"
-    return peer[:64]
-
-
-def set_login_cookie(request: web.Request, response: web.StreamResponse, token: str) -> None:
-    response.set_cookie(
-        csrf.LOGIN_COOKIE,
-        token,
-        httponly=True,
-        samesite="Lax",
-        secure=request.app[SETTINGS].secure_cookies,
-        path="/",
-        max_age=int(accounts.LOGIN_LIFETIME.total_seconds()),
-    )
-
-
 @API.route(
     "GET",
     "/auth/session",
@@ -71,7 +54,7 @@ async def login(call: ApiCall) -> web.Response:
         call.request.app[UOW](),
         email=data.email,
         password=data.password,
-        client_ip=client_ip(call.request),
+        client_ip=csrf.client_ip(call.request),
         replaces=call.request.cookies.get(csrf.LOGIN_COOKIE),
     )
     actor = result.actor
@@ -80,7 +63,12 @@ async def login(call: ApiCall) -> web.Response:
         csrf_token=csrf.token_for(call.request.app[SETTINGS].secret_key, result.token),
     )
     response = web.Response(body=body.model_dump_json(), content_type="application/json")
-    set_login_cookie(call.request, response, result.token)
+    csrf.set_login_cookie(
+        response,
+        result.token,
+        secure=call.request.app[SETTINGS].secure_cookies,
+        max_age=int(accounts.LOGIN_LIFETIME.total_seconds()),
+    )
     return response
 
 

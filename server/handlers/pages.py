@@ -69,7 +69,7 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
             request.app[UOW](),
             email=data.email,
             password=data.password,
-            client_ip=request.remote or "?",
+            client_ip=csrf.client_ip(request),
             replaces=request.cookies.get(csrf.LOGIN_COOKIE),
         )
     except ValidationError:
@@ -84,13 +84,10 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
             "login.html", request, {"email": email, "error": exc.message, "next": target}, status=401
         )
     response = web.HTTPSeeOther(target)
-    response.set_cookie(
-        csrf.LOGIN_COOKIE,
+    csrf.set_login_cookie(
+        response,
         result.token,
-        httponly=True,
-        samesite="Lax",
         secure=request.app[SETTINGS].secure_cookies,
-        path="/",
         max_age=int(accounts.LOGIN_LIFETIME.total_seconds()),
     )
     raise response

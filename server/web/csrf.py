@@ -18,6 +18,18 @@ FORM_FIELD = "csrf_token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+def set_login_cookie(response: web.StreamResponse, token: str, *, secure: bool, max_age: int) -> None:
+    """The login cookie: HttpOnly (scripts never see it), SameSite=Lax, for the whole site."""
+    response.set_cookie(
+        LOGIN_COOKIE, token, httponly=True, samesite="Lax", secure=secure, path="/", max_age=max_age
+    )
+
+
+def client_ip(request: web.Request) -> str:
+    """The peer address failed logins are counted against (bounded for storage)."""
+    return (request.remote or "unknown")[:64]
+
+
 def token_for(secret_key: str, cookie_value: str) -> str:
     mac = hmac.new(secret_key.encode(), b"csrf:" + cookie_value.encode(), hashlib.sha256)
     return mac.hexdigest()

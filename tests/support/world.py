@@ -53,20 +53,6 @@ class World:
     other_program_id: int  # run by other_coordinator, taught by other_preceptor
     other_block_ids: list[int] = field(default_factory=list)
 
-    def emails(self) -> dict[str, str]:
-        return {
-            name: getattr(self, name).email
-            for name in (
-                "coordinator",
-                "other_coordinator",
-                "preceptor",
-                "other_preceptor",
-                "student",
-                "graduate",
-                "other_student",
-            )
-        }
-
 
 def next_monday(today: date) -> date:
     return today + timedelta(days=(7 - today.weekday()) % 7 or 7)
