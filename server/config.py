@@ -36,6 +36,14 @@ SETTINGS_DOCS: dict[str, tuple[str, str]] = {
     "ROUNDS_HOST": ("127.0.0.1", "Address `rounds serve` and `rounds demo` listen on."),
     "ROUNDS_PORT": ("8080", "Port `rounds serve` and `rounds demo` listen on."),
     "ROUNDS_OFFER_HOLD_DAYS": ("7", "How many days an offer holds a seat before it expires."),
+    "ROUNDS_HOST_GRACE_SECONDS": (
+        "120",
+        "How long a live session waits for its host (the preceptor) to come back before it ends for everyone.",
+    ),
+    "ROUNDS_PATIENT_LINK_HOURS": (
+        "24",
+        "How long a patient's single-use visit link stays valid after the preceptor creates it.",
+    ),
     "ROUNDS_MAX_UPLOAD_MB": ("10", "Largest document upload accepted, in megabytes."),
     "ROUNDS_SECURE_COOKIES": ("false", "Mark cookies Secure (set to true behind HTTPS)."),
     "ROUNDS_LOG_LEVEL": ("INFO", "Python logging level."),
@@ -62,6 +70,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     offer_hold_days: int = 7
+    host_grace_seconds: int = 120
+    patient_link_hours: int = 24
     max_upload_bytes: int = 10 * 1024 * 1024
     secure_cookies: bool = False
     log_level: str = "INFO"
@@ -171,6 +181,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         host=env.get("ROUNDS_HOST") or "127.0.0.1",
         port=_int(env, "ROUNDS_PORT", 8080, maximum=65535),
         offer_hold_days=_int(env, "ROUNDS_OFFER_HOLD_DAYS", 7),
+        host_grace_seconds=_int(env, "ROUNDS_HOST_GRACE_SECONDS", 120),
+        patient_link_hours=_int(env, "ROUNDS_PATIENT_LINK_HOURS", 24),
         max_upload_bytes=_int(env, "ROUNDS_MAX_UPLOAD_MB", 10) * 1024 * 1024,
         secure_cookies=secure in {"true", "1", "yes"},
         log_level=(env.get("ROUNDS_LOG_LEVEL") or "INFO").upper(),
