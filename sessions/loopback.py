@@ -9,12 +9,15 @@ loopback as their only address.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
 import aioice.ice
 from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection
 
+# How long closing waits for ICE checks in progress to end (see close_peer_connection).
+ICE_SETTLE_SECONDS = 2.0
 # Generous: on loopback an exchange takes milliseconds; a stuck one should fail, not hang.
 NEGOTIATION_BOUND_SECONDS = 20.0
 
@@ -45,3 +48,39 @@ async def negotiate(offerer: RTCPeerConnection, answerer: RTCPeerConnection) -> 
     await answerer.setRemoteDescription(offerer.localDescription)
     await answerer.setLocalDescription(await answerer.createAnswer())
     await offerer.setRemoteDescription(answerer.localDescription)
+
+
+async def close_peer_connection(pc: RTCPeerConnection) -> None:
+    """Close ``pc`` and make sure no ICE consent task outlives it.
+
+    aioice races here: when a connection is closed just as its ICE checks succeed, ``connect()``
+    resumes after ``close()`` and starts the consent-freshness task, which then sleeps forever (one
+    stray task per aborted join). So a connection still checking is given a moment to finish (on
+    loopback it takes ~30 ms) before it is closed, and any consent task left afterwards is cancelled.
+    """
+    if pc.iceConnectionState == "checking":
+        settled = asyncio.Event()
+
+        def on_change() -> None:
+            if pc.iceConnectionState != "checking":
+                settled.set()
+
+        pc.on("iceconnectionstatechange", on_change)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(ICE_SETTLE_SECONDS):
+                await settled.wait()
+        with contextlib.suppress(KeyError, ValueError):
+            pc.remove_listener("iceconnectionstatechange", on_change)
+        await asyncio.sleep(0)  # let aioice's connect() finish what it started
+    await pc.close()
+    transports = {
+        transceiver.sender.transport.transport
+        for transceiver in pc.getTransceivers()
+        if transceiver.sender.transport is not None
+    }
+    for ice_transport in transports:
+        connection = getattr(ice_transport, "_connection", None)
+        task = getattr(connection, "_query_consent_task", None)
+        if isinstance(task, asyncio.Task) and not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)

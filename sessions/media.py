@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from aiortc import MediaStreamTrack, RTCPeerConnection, RTCRtpSender, RTCRtpTransceiver
 
 from sessions.forwarding import Publication, SubscriberTrack, hook_keyframe_requests
+from sessions.loopback import close_peer_connection
 from sessions.room import Room, RoomEvent, may_forward
 
 logger = logging.getLogger(__name__)
 
 NegotiationNeeded = Callable[[str], Awaitable[None]]
+ForwardsChanged = Callable[[], None]
 #: (publisher participant id, publisher's track id)
 PublicationKey = tuple[str, str]
 
@@ -52,9 +54,16 @@ class MediaRouter:
     after that, to add the slots it sends on.
     """
 
-    def __init__(self, room: Room, *, on_negotiation_needed: NegotiationNeeded) -> None:
+    def __init__(
+        self,
+        room: Room,
+        *,
+        on_negotiation_needed: NegotiationNeeded,
+        on_forwards_changed: ForwardsChanged | None = None,
+    ) -> None:
         self.room = room
         self._on_negotiation_needed = on_negotiation_needed
+        self._on_forwards_changed = on_forwards_changed
         self._peers: dict[str, RTCPeerConnection] = {}
         self._publications: dict[PublicationKey, Publication] = {}
         self._slots: dict[str, list[_Slot]] = {}
@@ -83,6 +92,15 @@ class MediaRouter:
                 if slot.source is not None:
                     result.add((slot.source[0], slot.kind, slot.subscriber_id))
         return result
+
+    def track_sources(self, participant_id: str) -> list[tuple[str, str, str | None]]:
+        """What each negotiated outgoing transceiver to a participant carries now, as
+        (mid, kind, publisher id or None when idle). Slots not yet negotiated have no mid and are left out."""
+        return [
+            (slot.transceiver.mid, slot.kind, slot.source[0] if slot.source else None)
+            for slot in self._slots.get(participant_id, [])
+            if slot.transceiver.mid is not None
+        ]
 
     def subscriber_tracks(self, participant_id: str) -> list[SubscriberTrack]:
         """The outgoing tracks (slots) on a participant's connection, attached or quiet."""
@@ -124,7 +142,7 @@ class MediaRouter:
         self._drop_peer(participant_id)
         self.reconcile()
         if pc is not None:
-            await pc.close()
+            await close_peer_connection(pc)
 
     async def close(self) -> None:
         """Close every peer connection and end every task the router started (idempotent)."""
@@ -143,6 +161,12 @@ class MediaRouter:
 
     def reconcile(self) -> None:
         """Attach every allowed forward and detach every other one, now (no awaiting)."""
+        before = self.forwards()
+        self._reconcile()
+        if self._on_forwards_changed is not None and self.forwards() != before:
+            self._on_forwards_changed()
+
+    def _reconcile(self) -> None:
         desired: set[tuple[PublicationKey, str]] = set()
         for key, publication in self._publications.items():
             if publication.ended:
@@ -270,7 +294,7 @@ class MediaRouter:
             negotiator.add_done_callback(self._closing.discard)
 
     def _spawn_close(self, pc: RTCPeerConnection) -> None:
-        task = asyncio.ensure_future(pc.close())
+        task = asyncio.ensure_future(close_peer_connection(pc))
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
 

@@ -1,0 +1,783 @@
+"""A live room on this server: the room's rules, its media router and its participants' channels.
+
+:class:`LiveRoom` is where signaling messages meet the room (:mod:`sessions.room`) and the media plane
+(:mod:`sessions.media`). It speaks over an abstract :class:`Channel` — the server's WebSocket is one,
+a test's in-memory pipe another — and reports what must outlive the room (attendance, consent, the
+end) to a :class:`RoomObserver`, which the server implements with its database. No HTTP, no database.
+
+After every change each participant gets the whole room (``state``) and, when it changed, which of
+their receiving transceivers carries whom (``tracks``). Outgoing messages go through one queue per
+participant, so a slow client never holds up the room.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from aiortc import RTCPeerConnection, RTCSessionDescription
+from aiortc.sdp import candidate_from_sdp
+from pydantic import BaseModel
+
+from sessions import signaling as sig
+from sessions.loopback import new_peer_connection
+from sessions.media import MediaRouter
+from sessions.room import (
+    Conflict,
+    ConsentMethod,
+    ConsentScope,
+    Forbidden,
+    MediaKind,
+    Participant,
+    Presence,
+    Role,
+    Room,
+    RoomError,
+    RoomEvent,
+    RoomKind,
+)
+
+logger = logging.getLogger(__name__)
+
+#: How long the server waits for a participant's answer to its offer.
+ANSWER_TIMEOUT_SECONDS = 10.0
+#: Messages a participant may have waiting to be sent before they are treated as gone.
+OUTBOX_LIMIT = 256
+#: Incoming messages allowed per participant in any 10 seconds (chat floods, scripted abuse).
+RATE_LIMIT_MESSAGES = 120
+RATE_LIMIT_WINDOW_SECONDS = 10.0
+#: How long closing a room waits for the last messages to go out.
+FINISH_TIMEOUT_SECONDS = 5.0
+
+
+class Channel(Protocol):
+    """One participant's message channel (a WebSocket, or an in-memory pipe in tests)."""
+
+    async def send(self, text: str) -> None:
+        """Send one message; raises ConnectionError when the channel is gone."""
+
+    async def close(self) -> None:
+        """Close the channel (idempotent)."""
+
+
+class RoomObserver(Protocol):
+    """What the room reports for the record. Called in order, one at a time, off the signaling path."""
+
+    async def attendance_started(self, identity: Identity, at: datetime) -> None:
+        """The participant is in the room with media connected."""
+
+    async def attendance_ended(self, identity: Identity, at: datetime, reason: str) -> None:
+        """The participant is no longer in the room with media (``reason``: left, dropped, removed,
+        ended, replaced)."""
+
+    async def consent_recorded(self, host: Identity, scope: str, method: str, at: datetime) -> None:
+        """Store the consent before the gate opens; raising keeps the gate closed."""
+
+    async def consent_withdrawn(self, at: datetime) -> None:
+        """The consent was withdrawn (the gate is already closed)."""
+
+    async def room_ended(self, at: datetime, reason: str) -> None:
+        """The room ended for everyone."""
+
+
+class NullObserver:
+    """Records nothing (tests of the engine alone, benchmarks)."""
+
+    async def attendance_started(self, identity: Identity, at: datetime) -> None:
+        return None
+
+    async def attendance_ended(self, identity: Identity, at: datetime, reason: str) -> None:
+        return None
+
+    async def consent_recorded(self, host: Identity, scope: str, method: str, at: datetime) -> None:
+        return None
+
+    async def consent_withdrawn(self, at: datetime) -> None:
+        return None
+
+    async def room_ended(self, at: datetime, reason: str) -> None:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who is on a channel, as established by the server before the first message."""
+
+    participant_id: str
+    role: Role
+    name: str
+    observer: bool | None = None  # None: the room's default for the role
+    user_id: int | None = None  # the account, for the record (None for a patient)
+
+
+@dataclass(slots=True)
+class _Member:
+    identity: Identity
+    channel: Channel | None
+    outbox: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue())
+    writer: asyncio.Task[None] | None = None
+    pc: RTCPeerConnection | None = None
+    media_connected: bool = False
+    hand_raised: bool = False
+    attending: bool = False
+    gone_reason: str = "dropped"
+    sent_tracks: list[tuple[str, str, str | None]] | None = None
+    pending_answer: asyncio.Future[str] | None = None
+    recent: deque[float] = field(default_factory=deque)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+PeerFactory = Callable[[Sequence[dict[str, Any]]], RTCPeerConnection]
+
+
+class LiveRoom:
+    """One live session hosted by this process. Create through :class:`LiveRooms`."""
+
+    def __init__(
+        self,
+        room_id: str,
+        kind: RoomKind,
+        *,
+        ice_servers: Sequence[dict[str, Any]] = (),
+        host_grace_seconds: float = 120.0,
+        observer: RoomObserver | None = None,
+        clock: Callable[[], datetime] = _now,
+        peer_factory: PeerFactory = new_peer_connection,
+        on_closed: Callable[[LiveRoom], None] | None = None,
+    ) -> None:
+        self.room = Room(room_id, kind)
+        self.ice_servers = [dict(server) for server in ice_servers]
+        self.host_grace_seconds = host_grace_seconds
+        self.observer: RoomObserver = observer or NullObserver()
+        self.clock = clock
+        self._peer_factory = peer_factory
+        self._on_closed = on_closed
+        self.router = MediaRouter(
+            self.room, on_negotiation_needed=self._server_offer, on_forwards_changed=self._schedule_sync
+        )
+        self._members: dict[str, _Member] = {}
+        self._sync_scheduled = False
+        self._host_timer: asyncio.Task[None] | None = None
+        self._host_gone_at: float | None = None
+        self._record_queue: asyncio.Queue[Callable[[], Any] | None] = asyncio.Queue()
+        self._recorder = asyncio.ensure_future(self._run_recorder())
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.closed = False
+        self.room.subscribe(self._on_room_event)
+
+    @property
+    def id(self) -> str:
+        """The room's id (the scheduled visit's id as text)."""
+        return self.room.id
+
+    def member_channel(self, participant_id: str) -> Channel | None:
+        """The channel a participant is on now, if any."""
+        member = self._members.get(participant_id)
+        return member.channel if member else None
+
+    def peer(self, participant_id: str) -> RTCPeerConnection | None:
+        """The server's peer connection to a participant, if any."""
+        member = self._members.get(participant_id)
+        return member.pc if member else None
+
+    # ------------------------------------------------------------------ channels
+
+    async def join(self, identity: Identity, channel: Channel) -> None:
+        """A participant sent ``join`` on ``channel``: enter the room or its waiting room.
+
+        Joining again from another channel (a reconnect before the old socket was noticed as dead)
+        replaces the old channel, which is told ``bye: replaced``.
+        """
+        if self.closed:
+            raise Conflict("this session has ended")
+        pid = identity.participant_id
+        participant = self.room.join(pid, identity.role, observer=identity.observer)
+        member = self._members.get(pid)
+        if member is not None and member.channel is not None and member.channel is not channel:
+            self._end_attendance(member, "replaced")
+            self._close_member_channel(member, sig.Bye(reason="replaced"))
+            logger.info("participant replaced its channel", extra={"room": self.id, "participant": pid})
+        if member is None:
+            member = _Member(identity=identity, channel=None)
+            self._members[pid] = member
+        member.identity = identity
+        member.channel = channel
+        member.outbox = asyncio.Queue()
+        member.writer = self._spawn(self._write(member, channel, member.outbox))
+        member.sent_tracks = None
+        member.gone_reason = "dropped"
+        if identity.role is Role.HOST:
+            self._cancel_host_timer()
+        self._send(
+            member,
+            sig.Welcome(
+                room_id=self.id,
+                room_kind=self.room.kind.value,
+                participant_id=pid,
+                role=identity.role.value,
+                presence="admitted" if participant.admitted else "waiting",
+                ice_servers=self.ice_servers,
+            ),
+        )
+        logger.info(
+            "participant joined",
+            extra={"room": self.id, "participant": pid, "presence": participant.presence.value},
+        )
+        self._schedule_sync()
+
+    async def disconnect(self, participant_id: str, channel: Channel) -> None:
+        """The participant's channel closed (network drop, tab closed). Their place is kept."""
+        member = self._members.get(participant_id)
+        if member is None or member.channel is not channel or self.closed:
+            return
+        member.channel = None
+        self._stop_writer(member)
+        with contextlib.suppress(RoomError):
+            self.room.leave(participant_id)
+        self._schedule_sync()
+
+    async def handle(self, participant_id: str, channel: Channel, message: BaseModel) -> None:
+        """Act on one validated message from a joined participant; refusals go back as ``error``."""
+        member = self._members.get(participant_id)
+        if member is None or member.channel is not channel:
+            return
+        if self._rate_limited(member):
+            self._send(member, sig.ErrorOut(code="rate_limited", message="too many messages; slow down"))
+            return
+        kind = getattr(message, "type", None)
+        try:
+            await self._dispatch(member, message)
+        except RoomError as exc:
+            self._send(member, sig.ErrorOut(code=exc.code, message=str(exc), refused=kind))
+        except SignalingRefused as exc:
+            self._send(member, sig.ErrorOut(code=exc.code, message=str(exc), refused=kind))
+
+    async def serve(self, identity: Identity, channel: Channel, frames: AsyncIterator[str | bytes]) -> None:
+        """Run one participant's channel: the first message must be ``join``; then every message is
+        validated and handled until the channel closes or the participant leaves. Returns when done
+        (the caller closes the transport)."""
+        joined = False
+        try:
+            async for frame in frames:
+                try:
+                    message = sig.parse_client_message(frame)
+                except sig.BadMessage as exc:
+                    await self._reply_direct(
+                        channel,
+                        sig.ErrorOut(code=exc.code, message=str(exc), field=exc.field, refused=exc.refused),
+                    )
+                    continue
+                if isinstance(message, sig.Join):
+                    if joined:
+                        await self._reply_direct(
+                            channel, sig.ErrorOut(code="conflict", message="already joined", refused="join")
+                        )
+                        continue
+                    try:
+                        await self.join(identity, channel)
+                    except RoomError as exc:
+                        await self._reply_direct(
+                            channel, sig.ErrorOut(code=exc.code, message=str(exc), refused="join")
+                        )
+                        return
+                    joined = True
+                    continue
+                if not joined:
+                    await self._reply_direct(
+                        channel,
+                        sig.ErrorOut(
+                            code="not_joined", message="send a join message first", refused=message.type
+                        ),
+                    )
+                    continue
+                if self.member_channel(identity.participant_id) is not channel:
+                    return  # replaced, removed, denied or ended: this channel is finished
+                await self.handle(identity.participant_id, channel, message)
+                if self.member_channel(identity.participant_id) is not channel:
+                    return
+        finally:
+            if joined:
+                await self.disconnect(identity.participant_id, channel)
+
+    async def close(self, reason: str = "shutdown") -> None:
+        """End the room now: tell everyone, close every channel and peer connection (idempotent)."""
+        if self.closed:
+            return
+        if not self.room.ended:
+            self._end_reason = reason
+            self.room.end()  # the "ended" event does the rest
+            return
+        await self._finish(reason)
+
+    # ------------------------------------------------------------------ messages
+
+    async def _dispatch(self, member: _Member, message: BaseModel) -> None:
+        pid = member.identity.participant_id
+        room = self.room
+        match message:
+            case sig.Offer(sdp=sdp):
+                await self._accept_offer(member, sdp)
+            case sig.Answer(sdp=sdp):
+                if member.pending_answer is None or member.pending_answer.done():
+                    raise SignalingRefused("conflict", "no offer from the server is waiting for an answer")
+                member.pending_answer.set_result(sdp)
+            case sig.Candidate():
+                await self._add_candidate(member, message)
+            case sig.Admit(participant_id=target):
+                room.admit(pid, target)
+            case sig.Deny(participant_id=target):
+                room.deny(pid, target)
+            case sig.Remove(participant_id=target):
+                room.remove(pid, target)
+            case sig.Mute(participant_id=target, kind=kind):
+                room.set_publishing(pid, target, MediaKind(kind), False)
+            case sig.Permit(participant_id=target, kind=kind, action="publish", allowed=allowed):
+                room.set_publish_permission(pid, target, MediaKind(kind), allowed)
+            case sig.Permit(participant_id=target, kind=kind, allowed=allowed):
+                room.set_receive_permission(pid, target, MediaKind(kind), allowed)
+            case sig.Media(kind=kind, on=on):
+                room.set_publishing(pid, pid, MediaKind(kind), on)
+            case sig.Hand(raised=raised):
+                self._require_admitted(member)
+                member.hand_raised = raised
+                self._schedule_sync()
+            case sig.RecordConsent(scope=scope, method=method):
+                await self._record_consent(member, scope, method)
+            case sig.WithdrawConsent():
+                at = self.clock()
+                had_consent = room.consent_active
+                room.withdraw_consent(pid, at=at)
+                if had_consent:
+                    self._record(lambda: self.observer.consent_withdrawn(at))
+            case sig.Chat(text=text):
+                self._require_admitted(member)
+                out = sig.ChatOut(sender_id=pid, sender_name=member.identity.name, text=text, at=self.clock())
+                for other in self._members.values():
+                    if other.channel is not None and room.participant(other.identity.participant_id).admitted:
+                        self._send(other, out)
+            case sig.Leave():
+                member.gone_reason = "left"
+                self._close_member_channel(member, sig.Bye(reason="left"))
+                member.channel = None
+                room.leave(pid)
+            case sig.End():
+                if member.identity.role is not Role.HOST:
+                    raise Forbidden("only the host can end the session")
+                await self.close("ended")
+            case sig.Ping(id=ping_id):
+                self._send(member, sig.Pong(id=ping_id))
+            case _:  # pragma: no cover - every client message type is handled above
+                raise SignalingRefused("bad_message", f"unexpected message {message!r}")
+
+    def _require_admitted(self, member: _Member) -> None:
+        if not self.room.participant(member.identity.participant_id).admitted:
+            raise Forbidden("wait until the host admits you")
+
+    async def _record_consent(self, member: _Member, scope: str, method: str) -> None:
+        if self.room.kind is not RoomKind.PATIENT_VISIT:
+            raise Conflict("consent is recorded for patient visits only")
+        participant = self.room.participant(member.identity.participant_id)
+        if participant.role is not Role.HOST or not participant.admitted:
+            raise Forbidden("only the host can record consent")
+        at = self.clock()
+        # Stored first: the gate opens only on consent that is on record.
+        try:
+            await self.observer.consent_recorded(member.identity, scope, method, at)
+        except Exception:
+            logger.exception("consent could not be stored", extra={"room": self.id})
+            raise SignalingRefused(
+                "unavailable", "the consent could not be saved, so learners stay gated; try again"
+            ) from None
+        self.room.record_consent(
+            participant.id, scope=ConsentScope(scope), method=ConsentMethod(method), at=at
+        )
+
+    # ------------------------------------------------------------------ media negotiation
+
+    async def _accept_offer(self, member: _Member, sdp: str) -> None:
+        pid = member.identity.participant_id
+        if member.pending_answer is not None and not member.pending_answer.done():
+            raise SignalingRefused("conflict", "answer the server's offer before sending a new one")
+        pc = self._peer_factory(self.ice_servers)
+        self._watch_peer(member, pc)
+        self.router.add_peer(pid, pc)
+        member.pc = pc  # the router closes the previous connection, if any
+        member.media_connected = False
+        try:
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
+            await pc.setLocalDescription(await pc.createAnswer())
+        except Exception as exc:  # aiortc raises ValueError and friends on SDP it cannot use
+            await self.router.remove_peer(pid)
+            member.pc = None
+            raise SignalingRefused("bad_message", f"offer: the SDP could not be used ({exc})") from None
+        self._send(member, sig.ServerAnswer(sdp=pc.localDescription.sdp))
+        self._schedule_sync()
+
+    async def _server_offer(self, participant_id: str) -> None:
+        """The router needs new transceivers on a participant's connection: offer, await the answer."""
+        member = self._members.get(participant_id)
+        pc = self.router.peer(participant_id)
+        if member is None or pc is None or member.channel is None:
+            return
+        await pc.setLocalDescription(await pc.createOffer())
+        answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        member.pending_answer = answer
+        self._send(member, sig.ServerOffer(sdp=pc.localDescription.sdp))
+        try:
+            async with asyncio.timeout(ANSWER_TIMEOUT_SECONDS):
+                sdp = await answer
+        except TimeoutError:
+            logger.warning(
+                "no answer to the server's offer", extra={"room": self.id, "participant": participant_id}
+            )
+            return
+        finally:
+            member.pending_answer = None
+        if self.router.peer(participant_id) is pc:
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+            self._schedule_sync()
+
+    async def _add_candidate(self, member: _Member, message: sig.Candidate) -> None:
+        if member.pc is None:
+            raise SignalingRefused("conflict", "send your offer before your candidates")
+        line = message.candidate.strip()
+        if line.startswith("a="):
+            line = line[2:]
+        if not line:
+            return  # end of candidates: aiortc needs nothing
+        try:
+            candidate = candidate_from_sdp(line.split(":", 1)[1] if line.startswith("candidate:") else line)
+        except (ValueError, IndexError):
+            raise SignalingRefused("bad_message", "candidate: not an ICE candidate line") from None
+        candidate.sdpMid = message.sdpMid
+        candidate.sdpMLineIndex = message.sdpMLineIndex
+        try:
+            await member.pc.addIceCandidate(candidate)
+        except Exception as exc:
+            raise SignalingRefused("bad_message", f"candidate: could not be used ({exc})") from None
+
+    def _watch_peer(self, member: _Member, pc: RTCPeerConnection) -> None:
+        @pc.on("connectionstatechange")
+        def on_state() -> None:
+            if member.pc is not pc:
+                return
+            member.media_connected = pc.connectionState == "connected"
+            self._schedule_sync()
+
+    # ------------------------------------------------------------------ room events and the host timer
+
+    def _on_room_event(self, room: Room, event: RoomEvent) -> None:
+        pid = event.participant_id
+        member = self._members.get(pid) if pid else None
+        if event.type in ("denied", "removed") and member is not None:
+            member.gone_reason = event.type
+            self._end_attendance(member, event.type)
+            self._close_member_channel(member, sig.Bye(reason=event.type))
+            member.channel = None
+        elif event.type == "left" and member is not None:
+            self._end_attendance(member, member.gone_reason)
+            if member.identity.role is Role.HOST:
+                self._start_host_timer()
+        elif event.type == "ended":
+            self._spawn(self._finish(getattr(self, "_end_reason", "ended")))
+            return
+        self._schedule_sync()
+
+    def _start_host_timer(self) -> None:
+        if self.closed or self._host_timer is not None:
+            return
+        self._host_gone_at = time.monotonic()
+
+        async def wait_for_host() -> None:
+            await asyncio.sleep(self.host_grace_seconds)
+            self._host_timer = None
+            logger.info("the host did not come back: ending", extra={"room": self.id})
+            await self.close("host_gone")
+
+        self._host_timer = self._spawn(wait_for_host())
+
+    def _cancel_host_timer(self) -> None:
+        if self._host_timer is not None:
+            self._host_timer.cancel()
+            self._host_timer = None
+        self._host_gone_at = None
+
+    async def _finish(self, reason: str) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self._cancel_host_timer()
+        at = self.clock()
+        bye_reason = (
+            "host_gone" if reason == "host_gone" else ("shutdown" if reason == "shutdown" else "ended")
+        )
+        for member in self._members.values():
+            self._end_attendance(member, "ended")
+            self._close_member_channel(member, sig.Bye(reason=bye_reason))
+            member.channel = None
+            if member.pending_answer is not None and not member.pending_answer.done():
+                member.pending_answer.cancel()
+        self._record(lambda: self.observer.room_ended(at, reason))
+        await self.router.close()
+        self._record_queue.put_nowait(None)
+        current = asyncio.current_task()
+        others = [task for task in self._tasks if task is not current]
+        # Writers end once their queued messages (the bye) are sent; a client that stops reading
+        # must not keep the room open.
+        _done, pending = await asyncio.wait([self._recorder, *others], timeout=FINISH_TIMEOUT_SECONDS)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        logger.info("room closed", extra={"room": self.id, "reason": reason})
+        if self._on_closed is not None:
+            self._on_closed(self)
+
+    # ------------------------------------------------------------------ state to participants
+
+    def _schedule_sync(self) -> None:
+        if self._sync_scheduled or self.closed:
+            return
+        self._sync_scheduled = True
+        asyncio.get_running_loop().call_soon(self._sync)
+
+    def _sync(self) -> None:
+        """Send everyone the room as it is now, update attendance, and send changed track maps."""
+        self._sync_scheduled = False
+        if self.closed:
+            return
+        for member in self._members.values():
+            self._update_attendance(member)
+        everyone = [self._view(p) for p in self.room.participants() if p.id in self._members]
+        host = next((p for p in self.room.participants() if p.role is Role.HOST), None)
+        grace = None
+        if self._host_gone_at is not None:
+            grace = max(0, round(self.host_grace_seconds - (time.monotonic() - self._host_gone_at)))
+        state_for_admitted = sig.State(
+            participants=everyone,
+            consent=self._consent_view(),
+            host_present=host is not None and host.admitted,
+            host_grace_seconds=grace,
+        )
+        for member in self._members.values():
+            if member.channel is None:
+                continue
+            participant = self.room.participant(member.identity.participant_id)
+            if participant.admitted:
+                self._send(member, state_for_admitted)
+            else:
+                own = [view for view in everyone if view.id == participant.id]
+                self._send(
+                    member, state_for_admitted.model_copy(update={"participants": own, "consent": None})
+                )
+            tracks = self.router.track_sources(participant.id)
+            if tracks != member.sent_tracks:
+                member.sent_tracks = tracks
+                self._send(
+                    member,
+                    sig.Tracks(
+                        tracks=[
+                            sig.TrackSource(mid=mid, kind=kind, participant_id=source)
+                            for mid, kind, source in tracks
+                        ]
+                    ),
+                )
+
+    def _view(self, participant: Participant) -> sig.ParticipantView:
+        member = self._members[participant.id]
+        order = [MediaKind.AUDIO, MediaKind.VIDEO]
+        return sig.ParticipantView(
+            id=participant.id,
+            name=member.identity.name,
+            role=participant.role.value,
+            presence=participant.presence.value,
+            observer=participant.observer,
+            may_publish=[k.value for k in order if k in participant.may_publish],
+            publishing=[k.value for k in order if participant.sends(k)],
+            may_receive=[k.value for k in order if k in participant.may_receive],
+            hand_raised=member.hand_raised,
+            connected=member.media_connected and member.channel is not None,
+        )
+
+    def _consent_view(self) -> sig.ConsentView | None:
+        consent = self.room.consent
+        if consent is None:
+            return None
+        return sig.ConsentView(
+            scope=consent.scope.value,
+            method=consent.method.value,
+            recorded_at=consent.recorded_at,
+            withdrawn_at=consent.withdrawn_at,
+            active=consent.active,
+        )
+
+    # ------------------------------------------------------------------ attendance
+
+    def _update_attendance(self, member: _Member) -> None:
+        participant = self.room.participant(member.identity.participant_id)
+        attending = participant.admitted and member.channel is not None and member.media_connected
+        if attending and not member.attending:
+            member.attending = True
+            identity, at = member.identity, self.clock()
+            self._record(lambda: self.observer.attendance_started(identity, at))
+        elif not attending and member.attending:
+            self._end_attendance(member, member.gone_reason if member.channel is None else "dropped")
+
+    def _end_attendance(self, member: _Member, reason: str) -> None:
+        if not member.attending:
+            return
+        member.attending = False
+        identity, at = member.identity, self.clock()
+        self._record(lambda: self.observer.attendance_ended(identity, at, reason))
+
+    def _record(self, call: Callable[[], Any]) -> None:
+        self._record_queue.put_nowait(call)
+
+    async def _run_recorder(self) -> None:
+        while True:
+            call = await self._record_queue.get()
+            if call is None:
+                return
+            try:
+                await call()
+            except Exception:  # the record is the server's job; the room goes on
+                logger.exception("recording failed", extra={"room": self.id})
+
+    # ------------------------------------------------------------------ sending
+
+    def _send(self, member: _Member, message: BaseModel) -> None:
+        if member.channel is None:
+            return
+        if member.outbox.qsize() >= OUTBOX_LIMIT:
+            logger.warning(
+                "participant too slow: dropping",
+                extra={"room": self.id, "participant": member.identity.participant_id},
+            )
+            self._close_member_channel(member, None)
+            return
+        member.outbox.put_nowait(sig.encode(message))
+
+    async def _write(self, member: _Member, channel: Channel, outbox: asyncio.Queue[str | None]) -> None:
+        try:
+            while True:
+                text = await outbox.get()
+                if text is None:
+                    break
+                await channel.send(text)
+        except (ConnectionError, RuntimeError):
+            pass  # the reader notices the closed channel and disconnects
+        finally:
+            await channel.close()
+
+    def _close_member_channel(self, member: _Member, bye: sig.Bye | None) -> None:
+        """Send ``bye`` (if any), then close the channel once everything queued before it is sent."""
+        if member.channel is None:
+            return
+        if bye is not None:
+            member.outbox.put_nowait(sig.encode(bye))
+        member.outbox.put_nowait(None)
+
+    def _stop_writer(self, member: _Member) -> None:
+        member.outbox.put_nowait(None)
+
+    @staticmethod
+    async def _reply_direct(channel: Channel, message: BaseModel) -> None:
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            await channel.send(sig.encode(message))
+
+    def _rate_limited(self, member: _Member) -> bool:
+        now = time.monotonic()
+        member.recent.append(now)
+        while member.recent and member.recent[0] < now - RATE_LIMIT_WINDOW_SECONDS:
+            member.recent.popleft()
+        return len(member.recent) > RATE_LIMIT_MESSAGES
+
+    def _spawn(self, awaitable: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.create_task(awaitable)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+
+class SignalingRefused(Exception):
+    """A message that is valid JSON of a known type but cannot be acted on; becomes ``error``."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class LiveRooms:
+    """The rooms hosted by this process, by id; a room is created on first join and forgotten when closed."""
+
+    def __init__(
+        self,
+        *,
+        ice_servers: Sequence[dict[str, Any]] = (),
+        host_grace_seconds: float = 120.0,
+        clock: Callable[[], datetime] = _now,
+        peer_factory: PeerFactory = new_peer_connection,
+    ) -> None:
+        self.ice_servers = list(ice_servers)
+        self.host_grace_seconds = host_grace_seconds
+        self.clock = clock
+        self.peer_factory = peer_factory
+        self._rooms: dict[str, LiveRoom] = {}
+
+    def get(self, room_id: str) -> LiveRoom | None:
+        """The open room with this id, if this process hosts it."""
+        return self._rooms.get(room_id)
+
+    def open(self, room_id: str, kind: RoomKind, observer: RoomObserver | None = None) -> LiveRoom:
+        """The open room with this id, created if needed."""
+        room = self._rooms.get(room_id)
+        if room is None or room.closed:
+            room = LiveRoom(
+                room_id,
+                kind,
+                ice_servers=self.ice_servers,
+                host_grace_seconds=self.host_grace_seconds,
+                observer=observer,
+                clock=self.clock,
+                peer_factory=self.peer_factory,
+                on_closed=self._forget,
+            )
+            self._rooms[room_id] = room
+        return room
+
+    def __len__(self) -> int:
+        return len(self._rooms)
+
+    def _forget(self, room: LiveRoom) -> None:
+        if self._rooms.get(room.id) is room:
+            del self._rooms[room.id]
+
+    async def close_all(self) -> None:
+        """Close every room (server shutdown): everyone gets ``bye: shutdown``."""
+        rooms = list(self._rooms.values())
+        for room in rooms:
+            await room.close("shutdown")
+        for room in rooms:
+            while not room.closed:  # noqa: ASYNC110 - the end runs in a task of its own
+                await asyncio.sleep(0.01)
+
+
+__all__ = [
+    "Channel",
+    "Identity",
+    "LiveRoom",
+    "LiveRooms",
+    "NullObserver",
+    "Presence",
+    "RoomObserver",
+    "SignalingRefused",
+]

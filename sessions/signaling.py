@@ -1,0 +1,480 @@
+"""The signaling protocol: every message a participant and the server exchange, as typed models.
+
+One JSON object per WebSocket text frame, told apart by ``type``. The models here are the protocol:
+the server validates every incoming frame against :data:`ClientMessage` and builds every outgoing one
+from :data:`ServerMessage`, and ``docs/signaling.md`` is generated from them (with the example each
+model carries), so the documentation cannot drift from the code.
+
+Identity never travels in a message: the server knows who is on a socket from how it was opened (the
+login cookie, or a patient's pass). A client cannot claim to be someone else, and every permission is
+checked by the room, whatever the page shows.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Any, Final, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+PROTOCOL_VERSION: Final = 1
+#: Largest frame the server reads (an SDP offer with a few tracks is 3 to 8 KB).
+MAX_MESSAGE_BYTES: Final = 64 * 1024
+MAX_SDP_CHARS: Final = 60_000
+MAX_CHAT_CHARS: Final = 1000
+
+Kind = Literal["audio", "video"]
+ParticipantRef = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z]+-[0-9]+$")]
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _example(**example: Any) -> ConfigDict:
+    return ConfigDict(extra="forbid", frozen=True, json_schema_extra={"example": example})
+
+
+# ----------------------------------------------------------------------------- client to server
+
+
+class Join(_Message):
+    """First message on a new socket: enter the room (or the waiting room). Sent again on every
+    reconnect; a participant the host already admitted goes straight back in with their permissions."""
+
+    model_config = _example(type="join", protocol=1)
+    type: Literal["join"]
+    protocol: Literal[1] = 1
+
+
+class Offer(_Message):
+    """An SDP offer. The participant sends one after ``welcome`` with the tracks they publish (one
+    audio and one video ``sendonly`` or ``sendrecv`` transceiver); on a reconnect it comes from a new
+    RTCPeerConnection and replaces the old one. The server also sends offers (see server messages)."""
+
+    model_config = _example(type="offer", sdp="v=0\r\no=- 4611 2 IN IP4 127.0.0.1\r\n...")
+    type: Literal["offer"]
+    sdp: str = Field(min_length=10, max_length=MAX_SDP_CHARS)
+
+
+class Answer(_Message):
+    """The participant's SDP answer to an offer from the server."""
+
+    model_config = _example(type="answer", sdp="v=0\r\no=- 4612 3 IN IP4 127.0.0.1\r\n...")
+    type: Literal["answer"]
+    sdp: str = Field(min_length=10, max_length=MAX_SDP_CHARS)
+
+
+class Candidate(_Message):
+    """A trickled ICE candidate of the participant's peer connection (optional: a client may instead
+    wait for ICE gathering to complete before sending its offer). ``candidate`` is the
+    ``a=candidate`` line without the ``a=`` prefix; an empty string means end of candidates."""
+
+    model_config = _example(
+        type="candidate",
+        candidate="candidate:1 1 udp 2122260223 127.0.0.1 50123 typ host",
+        sdpMid="0",
+        sdpMLineIndex=0,
+    )
+    type: Literal["candidate"]
+    candidate: str = Field(max_length=500)
+    sdpMid: str | None = Field(default=None, max_length=32)
+    sdpMLineIndex: int | None = Field(default=None, ge=0, le=64)
+
+
+class Admit(_Message):
+    """Host only: let a participant in from the waiting room."""
+
+    model_config = _example(type="admit", participant_id="user-7")
+    type: Literal["admit"]
+    participant_id: ParticipantRef
+
+
+class Deny(_Message):
+    """Host only: turn a waiting participant away (they cannot rejoin this session)."""
+
+    model_config = _example(type="deny", participant_id="user-7")
+    type: Literal["deny"]
+    participant_id: ParticipantRef
+
+
+class Remove(_Message):
+    """Host only: remove an admitted participant (they cannot rejoin this session)."""
+
+    model_config = _example(type="remove", participant_id="user-7")
+    type: Literal["remove"]
+    participant_id: ParticipantRef
+
+
+class Mute(_Message):
+    """Host only: switch a participant's microphone (``audio``) or camera (``video``) off. Only the
+    participant can switch it back on, and only if they may publish it."""
+
+    model_config = _example(type="mute", participant_id="user-7", kind="audio")
+    type: Literal["mute"]
+    participant_id: ParticipantRef
+    kind: Kind
+
+
+class Permit(_Message):
+    """Host only: allow or forbid a participant to publish a kind (``publish``), or to receive it
+    (``receive``). Forbidding publishing also switches it off. Observers start with nothing allowed."""
+
+    model_config = _example(
+        type="permit", participant_id="user-7", kind="audio", action="publish", allowed=True
+    )
+    type: Literal["permit"]
+    participant_id: ParticipantRef
+    kind: Kind
+    action: Literal["publish", "receive"]
+    allowed: bool
+
+
+class Media(_Message):
+    """Switch your own microphone (``audio``) or camera (``video``) on or off. Switching on needs the
+    host's permission; without it the server answers with an ``error`` (code ``forbidden``)."""
+
+    model_config = _example(type="media", kind="video", on=False)
+    type: Literal["media"]
+    kind: Kind
+    on: bool
+
+
+class Hand(_Message):
+    """Raise or lower your hand: a visitor asks the host to be allowed to speak."""
+
+    model_config = _example(type="hand", raised=True)
+    type: Literal["hand"]
+    raised: bool
+
+
+class RecordConsent(_Message):
+    """Host only, patient visits only: record the patient's consent to learners being present.
+    Holds no patient identifier. From this moment patient and visitors see and hear each other."""
+
+    model_config = _example(type="consent", scope="observe", method="verbal")
+    type: Literal["consent"]
+    scope: Literal["observe", "interact"]
+    method: Literal["verbal", "written"]
+
+
+class WithdrawConsent(_Message):
+    """Host or patient: consent is withdrawn. Takes effect at once: the server stops forwarding
+    patient media to visitors and visitor media to the patient before it answers."""
+
+    model_config = _example(type="withdraw_consent")
+    type: Literal["withdraw_consent"]
+
+
+class Chat(_Message):
+    """A chat message to everyone admitted. Not stored: it lives only as long as the session."""
+
+    model_config = _example(type="chat", text="Can everyone hear me?")
+    type: Literal["chat"]
+    text: str = Field(min_length=1, max_length=MAX_CHAT_CHARS)
+
+
+class Leave(_Message):
+    """Leave the session. The server closes the socket and the peer connection. A participant who
+    leaves may join again while the session lasts (an admitted one goes straight back in)."""
+
+    model_config = _example(type="leave")
+    type: Literal["leave"]
+
+
+class End(_Message):
+    """Host only: end the session for everyone."""
+
+    model_config = _example(type="end")
+    type: Literal["end"]
+
+
+class Ping(_Message):
+    """Keep-alive; the server answers ``pong`` with the same ``id``."""
+
+    model_config = _example(type="ping", id=42)
+    type: Literal["ping"]
+    id: int = Field(default=0, ge=0, le=2**53)
+
+
+ClientMessage = Annotated[
+    Join
+    | Offer
+    | Answer
+    | Candidate
+    | Admit
+    | Deny
+    | Remove
+    | Mute
+    | Permit
+    | Media
+    | Hand
+    | RecordConsent
+    | WithdrawConsent
+    | Chat
+    | Leave
+    | End
+    | Ping,
+    Field(discriminator="type"),
+]
+
+
+# ----------------------------------------------------------------------------- server to client
+
+
+class ParticipantView(_Message):
+    """One participant as everyone in the room sees them."""
+
+    id: str
+    name: str
+    role: Literal["host", "visitor", "patient"]
+    presence: Literal["waiting", "admitted", "denied", "removed", "left"]
+    observer: bool
+    may_publish: list[Kind]
+    publishing: list[Kind]
+    may_receive: list[Kind]
+    hand_raised: bool
+    connected: bool  # their media connection to the server is up
+
+
+class ConsentView(_Message):
+    """The consent record as the room sees it (no patient identifier)."""
+
+    scope: Literal["observe", "interact"]
+    method: Literal["verbal", "written"]
+    recorded_at: datetime
+    withdrawn_at: datetime | None
+    active: bool
+
+
+class Welcome(_Message):
+    """Answer to ``join``: who you are here, and the ICE servers to use (empty by default: the
+    server is reachable directly). Next: send your ``offer``."""
+
+    model_config = _example(
+        type="welcome",
+        protocol=1,
+        room_id="12",
+        room_kind="patient_visit",
+        participant_id="user-7",
+        role="visitor",
+        presence="waiting",
+        ice_servers=[],
+    )
+    type: Literal["welcome"] = "welcome"
+    protocol: int = PROTOCOL_VERSION
+    room_id: str
+    room_kind: Literal["patient_visit", "huddle", "didactic"]
+    participant_id: str
+    role: Literal["host", "visitor", "patient"]
+    presence: Literal["waiting", "admitted"]
+    ice_servers: list[dict[str, Any]]
+
+
+class State(_Message):
+    """The whole room, sent to every participant after every change (rooms are small). A waiting
+    participant sees only themself and whether the host is present."""
+
+    model_config = _example(
+        type="state",
+        participants=[
+            {
+                "id": "user-3",
+                "name": "Dr. Lee",
+                "role": "host",
+                "presence": "admitted",
+                "observer": False,
+                "may_publish": ["audio", "video"],
+                "publishing": ["audio", "video"],
+                "may_receive": ["audio", "video"],
+                "hand_raised": False,
+                "connected": True,
+            }
+        ],
+        consent=None,
+        host_present=True,
+        host_grace_seconds=None,
+    )
+    type: Literal["state"] = "state"
+    participants: list[ParticipantView]
+    consent: ConsentView | None
+    host_present: bool
+    host_grace_seconds: int | None  # set while the room waits for a host who left
+
+
+class ServerOffer(_Message):
+    """An SDP offer from the server, adding the tracks it will forward to you. Answer with ``answer``."""
+
+    model_config = _example(type="offer", sdp="v=0\r\no=- 8021 4 IN IP4 127.0.0.1\r\n...")
+    type: Literal["offer"] = "offer"
+    sdp: str
+
+
+class ServerAnswer(_Message):
+    """The server's SDP answer to your offer. The server gathers all its candidates before answering
+    (no trickle from the server)."""
+
+    model_config = _example(type="answer", sdp="v=0\r\no=- 8022 2 IN IP4 127.0.0.1\r\n...")
+    type: Literal["answer"] = "answer"
+    sdp: str
+
+
+class TrackSource(_Message):
+    """Whose media one of your receiving transceivers carries now (``participant_id`` null: idle)."""
+
+    mid: str
+    kind: Kind
+    participant_id: str | None
+
+
+class Tracks(_Message):
+    """Which participant each receiving transceiver (by ``mid``) carries. Sent whenever it changes:
+    the server reuses transceivers, so a ``mid`` may carry someone else later."""
+
+    model_config = _example(type="tracks", tracks=[{"mid": "2", "kind": "video", "participant_id": "user-3"}])
+    type: Literal["tracks"] = "tracks"
+    tracks: list[TrackSource]
+
+
+class ChatOut(_Message):
+    """A chat message, to everyone admitted (including its sender)."""
+
+    model_config = _example(
+        type="chat", sender_id="user-3", sender_name="Dr. Lee", text="Welcome!", at="2026-11-24T15:00:00Z"
+    )
+    type: Literal["chat"] = "chat"
+    sender_id: str
+    sender_name: str
+    text: str
+    at: datetime
+
+
+class ErrorOut(_Message):
+    """Something you sent was refused. Nothing changed. ``code``: ``bad_message`` (not valid JSON or
+    not a known message: see ``field``), ``forbidden`` (not allowed for you), ``not_found`` (no such
+    participant), ``conflict`` (not possible now, e.g. admitting someone who is not waiting),
+    ``not_joined`` (send ``join`` first), ``too_large``, ``rate_limited``."""
+
+    model_config = _example(
+        type="error",
+        code="forbidden",
+        message="user-7 may not publish audio until the host allows it",
+        field=None,
+        refused="media",
+    )
+    type: Literal["error"] = "error"
+    code: str
+    message: str
+    field: str | None = None
+    refused: str | None = None  # the type of the message refused, when known
+
+
+class Bye(_Message):
+    """The server is closing your socket, and why: ``left`` (you asked), ``denied``, ``removed``,
+    ``ended`` (the host ended the session, or did not come back in time: ``host_gone``),
+    ``replaced`` (you joined again from another socket), ``shutdown``."""
+
+    model_config = _example(type="bye", reason="ended")
+    type: Literal["bye"] = "bye"
+    reason: Literal["left", "denied", "removed", "ended", "host_gone", "replaced", "shutdown"]
+
+
+class Pong(_Message):
+    """Answer to ``ping``."""
+
+    model_config = _example(type="pong", id=42)
+    type: Literal["pong"] = "pong"
+    id: int
+
+
+ServerMessage = Welcome | State | ServerOffer | ServerAnswer | Tracks | ChatOut | ErrorOut | Bye | Pong
+
+CLIENT_MESSAGE_TYPES: Final = (
+    Join,
+    Offer,
+    Answer,
+    Candidate,
+    Admit,
+    Deny,
+    Remove,
+    Mute,
+    Permit,
+    Media,
+    Hand,
+    RecordConsent,
+    WithdrawConsent,
+    Chat,
+    Leave,
+    End,
+    Ping,
+)
+SERVER_MESSAGE_TYPES: Final = (
+    Welcome,
+    State,
+    ServerOffer,
+    ServerAnswer,
+    Tracks,
+    ChatOut,
+    ErrorOut,
+    Bye,
+    Pong,
+)
+
+_client_adapter: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
+_server_adapter: TypeAdapter[ServerMessage] = TypeAdapter(
+    Annotated[ServerMessage, Field(discriminator="type")]
+)
+
+
+class BadMessage(ValueError):
+    """An incoming frame is not a valid message; ``code`` and ``field`` say what to fix."""
+
+    def __init__(self, message: str, *, code: str = "bad_message", field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.field = field
+        self.refused: str | None = None
+
+
+def message_type(model: type[BaseModel]) -> str:
+    """The ``type`` value a message model carries."""
+    return str(get_args(model.model_fields["type"].annotation)[0])
+
+
+def parse_client_message(raw: str | bytes) -> ClientMessage:
+    """Validate one incoming frame. Raises :class:`BadMessage` with a message a person can act on."""
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise BadMessage(f"a message may be at most {MAX_MESSAGE_BYTES} bytes", code="too_large")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise BadMessage("a message must be one JSON object") from None
+    if not isinstance(data, dict):
+        raise BadMessage("a message must be one JSON object")
+    kind = data.get("type")
+    try:
+        return _client_adapter.validate_python(data)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = [str(part) for part in problem["loc"]]
+        if where and where[0] == kind:
+            where = where[1:]  # pydantic names the union member first
+        field = ".".join(where) or "type"
+        if problem["type"] == "union_tag_invalid" or (field == "type" and kind is None):
+            known = ", ".join(sorted(message_type(m) for m in CLIENT_MESSAGE_TYPES))
+            error = BadMessage(f"unknown message type {kind!r}; expected one of: {known}", field="type")
+        else:
+            error = BadMessage(f"{kind}: {field}: {problem['msg']}", field=field)
+        error.refused = kind if isinstance(kind, str) else None
+        raise error from None
+
+
+def parse_server_message(raw: str | bytes) -> ServerMessage:
+    """Validate a frame from the server (used by the Python participant client and the tests)."""
+    return _server_adapter.validate_json(raw)
+
+
+def encode(message: BaseModel) -> str:
+    """One message as the JSON text sent on the socket."""
+    return message.model_dump_json()
