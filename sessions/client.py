@@ -16,7 +16,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import aiohttp
 from aiortc import AudioStreamTrack, MediaStreamTrack, RTCPeerConnection, RTCSessionDescription
@@ -84,22 +84,25 @@ class WebSocketTransport:
 
 
 Connect = Callable[[], Awaitable[Transport]]
+TrackSource = Literal["synthetic"] | Callable[[], MediaStreamTrack]
 
 
 class ParticipantClient:
     """One participant: a channel to the server, one peer connection, media out and sinks for media in.
 
-    ``video``/``audio``: ``"synthetic"`` for a generated test pattern / tone, a track (e.g. from
-    :func:`sessions.sources.file_tracks`), or None to send nothing of that kind. The client publishes
-    what it is given whatever the room allows: the server decides what is forwarded.
+    ``video``/``audio``: ``"synthetic"`` for a generated test pattern / tone, a function returning a
+    new track (e.g. from :func:`sessions.sources.file_tracks`), or None to send nothing of that kind.
+    A function, because aiortc stops a track when its peer connection closes, so every reconnect needs
+    fresh tracks. The client publishes what it is given whatever the room allows: the server decides
+    what is forwarded.
     """
 
     def __init__(
         self,
         connect: Connect,
         *,
-        video: MediaStreamTrack | str | None = "synthetic",
-        audio: MediaStreamTrack | str | None = "synthetic",
+        video: TrackSource | None = "synthetic",
+        audio: TrackSource | None = "synthetic",
         auto_reconnect: bool = False,
         peer_factory: Callable[[list[dict[str, Any]]], RTCPeerConnection] = new_peer_connection,
     ) -> None:
@@ -181,8 +184,9 @@ class ParticipantClient:
         self.track_map.clear()
         pc = self._peer_factory(list(welcome.ice_servers))
         self.pc = pc
-        if not self._tracks:
-            self._tracks = self._make_tracks()
+        for track in self._tracks:
+            track.stop()
+        self._tracks = self._make_tracks()
         for track in self._tracks:
             pc.addTransceiver(track, direction="sendonly")
 
@@ -208,12 +212,12 @@ class ParticipantClient:
         tracks: list[MediaStreamTrack] = []
         if self._audio_source == "synthetic":
             tracks.append(AudioStreamTrack())
-        elif isinstance(self._audio_source, MediaStreamTrack):
-            tracks.append(self._audio_source)
+        elif self._audio_source is not None:
+            tracks.append(self._audio_source())
         if self._video_source == "synthetic":
             tracks.append(SyntheticVideo())
-        elif isinstance(self._video_source, MediaStreamTrack):
-            tracks.append(self._video_source)
+        elif self._video_source is not None:
+            tracks.append(self._video_source())
         return tracks
 
     def _count_frame(self, sink: FrameSink) -> None:
@@ -250,7 +254,10 @@ class ParticipantClient:
                 except ValueError:
                     logger.warning("unreadable message from the server")
                     continue
-                await self._on_message(message)
+                try:
+                    await self._on_message(message)
+                except Exception:  # one bad exchange must not end the participant's channel
+                    logger.exception("could not act on the server's %s", message.type)
                 self._changed.set()
         finally:
             self._changed.set()
@@ -324,9 +331,11 @@ class ParticipantClient:
     async def drop(self) -> None:
         """Lose the network: the channel and the peer connection go away without a ``leave``."""
         transport, self.transport = self.transport, None
-        pc, self.pc = self.pc, None
         if transport is not None:
             await transport.close()
+        if self._reader is not None:  # it may be in the middle of an exchange on the connection
+            await asyncio.gather(self._reader, return_exceptions=True)
+        pc, self.pc = self.pc, None
         await self._stop_sinks()
         if pc is not None:
             await close_peer_connection(pc)

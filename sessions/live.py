@@ -130,6 +130,9 @@ class _Member:
     gone_reason: str = "dropped"
     sent_tracks: list[tuple[str, str, str | None]] | None = None
     pending_answer: asyncio.Future[str] | None = None
+    # Held while an offer/answer exchange with this participant is under way, so that the server's
+    # own offer never goes out before its answer to theirs.
+    negotiating: asyncio.Lock = field(default_factory=asyncio.Lock)
     recent: deque[float] = field(default_factory=deque)
 
 
@@ -172,7 +175,8 @@ class LiveRoom:
         self._record_queue: asyncio.Queue[Callable[[], Any] | None] = asyncio.Queue()
         self._recorder = asyncio.ensure_future(self._run_recorder())
         self._tasks: set[asyncio.Task[Any]] = set()
-        self.closed = False
+        self.closed = False  # no new work is taken once set; _finished is set when all is released
+        self._finished = asyncio.Event()
         self.room.subscribe(self._on_room_event)
 
     @property
@@ -203,6 +207,8 @@ class LiveRoom:
         pid = identity.participant_id
         participant = self.room.join(pid, identity.role, observer=identity.observer)
         member = self._members.get(pid)
+        if member is not None:
+            self._abandon_offer(member)
         if member is not None and member.channel is not None and member.channel is not channel:
             self._end_attendance(member, "replaced")
             self._close_member_channel(member, sig.Bye(reason="replaced"))
@@ -241,6 +247,7 @@ class LiveRoom:
         if member is None or member.channel is not channel or self.closed:
             return
         member.channel = None
+        self._abandon_offer(member)
         self._stop_writer(member)
         with contextlib.suppress(RoomError):
             self.room.leave(participant_id)
@@ -405,9 +412,13 @@ class LiveRoom:
     # ------------------------------------------------------------------ media negotiation
 
     async def _accept_offer(self, member: _Member, sdp: str) -> None:
-        pid = member.identity.participant_id
         if member.pending_answer is not None and not member.pending_answer.done():
             raise SignalingRefused("conflict", "answer the server's offer before sending a new one")
+        async with member.negotiating:
+            await self._answer_offer(member, sdp)
+
+    async def _answer_offer(self, member: _Member, sdp: str) -> None:
+        pid = member.identity.participant_id
         pc = self._peer_factory(self.ice_servers)
         self._watch_peer(member, pc)
         self.router.add_peer(pid, pc)
@@ -426,8 +437,14 @@ class LiveRoom:
     async def _server_offer(self, participant_id: str) -> None:
         """The router needs new transceivers on a participant's connection: offer, await the answer."""
         member = self._members.get(participant_id)
+        if member is None:
+            return
+        async with member.negotiating:
+            await self._offer_and_await_answer(member, participant_id)
+
+    async def _offer_and_await_answer(self, member: _Member, participant_id: str) -> None:
         pc = self.router.peer(participant_id)
-        if member is None or pc is None or member.channel is None:
+        if pc is None or member.channel is None or pc.signalingState != "stable":
             return
         await pc.setLocalDescription(await pc.createOffer())
         answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
@@ -436,6 +453,8 @@ class LiveRoom:
         try:
             async with asyncio.timeout(ANSWER_TIMEOUT_SECONDS):
                 sdp = await answer
+        except ConnectionError:
+            return  # the channel the offer went to is gone; a new one brings its own offer
         except TimeoutError:
             logger.warning(
                 "no answer to the server's offer", extra={"room": self.id, "participant": participant_id}
@@ -465,6 +484,12 @@ class LiveRoom:
             await member.pc.addIceCandidate(candidate)
         except Exception as exc:
             raise SignalingRefused("bad_message", f"candidate: could not be used ({exc})") from None
+
+    @staticmethod
+    def _abandon_offer(member: _Member) -> None:
+        """The server's offer to this participant will not be answered (their channel changed)."""
+        if member.pending_answer is not None and not member.pending_answer.done():
+            member.pending_answer.set_exception(ConnectionError("channel gone"))
 
     def _watch_peer(self, member: _Member, pc: RTCPeerConnection) -> None:
         @pc.on("connectionstatechange")
@@ -525,8 +550,7 @@ class LiveRoom:
             self._end_attendance(member, "ended")
             self._close_member_channel(member, sig.Bye(reason=bye_reason))
             member.channel = None
-            if member.pending_answer is not None and not member.pending_answer.done():
-                member.pending_answer.cancel()
+            self._abandon_offer(member)
         self._record(lambda: self.observer.room_ended(at, reason))
         await self.router.close()
         self._record_queue.put_nowait(None)
@@ -539,8 +563,13 @@ class LiveRoom:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
         logger.info("room closed", extra={"room": self.id, "reason": reason})
+        self._finished.set()
         if self._on_closed is not None:
             self._on_closed(self)
+
+    async def wait_closed(self) -> None:
+        """Return once the room has ended and every channel, peer connection and task is released."""
+        await self._finished.wait()
 
     # ------------------------------------------------------------------ state to participants
 
@@ -767,8 +796,7 @@ class LiveRooms:
         for room in rooms:
             await room.close("shutdown")
         for room in rooms:
-            while not room.closed:  # noqa: ASYNC110 - the end runs in a task of its own
-                await asyncio.sleep(0.01)
+            await room.wait_closed()
 
 
 __all__ = [

@@ -55,23 +55,25 @@ async def close_peer_connection(pc: RTCPeerConnection) -> None:
 
     aioice races here: when a connection is closed just as its ICE checks succeed, ``connect()``
     resumes after ``close()`` and starts the consent-freshness task, which then sleeps forever (one
-    stray task per aborted join). So a connection still checking is given a moment to finish (on
-    loopback it takes ~30 ms) before it is closed, and any consent task left afterwards is cancelled.
+    stray task per aborted join); aiortc likewise starts senders whose RTCP loops never end when a
+    connection is closed between its ICE and DTLS steps. So a connection still being set up is given a
+    moment to finish (on loopback it takes ~30 ms) before it is closed, and any consent task left
+    afterwards is cancelled.
     """
-    if pc.iceConnectionState == "checking":
+    if _setting_up(pc):
         settled = asyncio.Event()
 
         def on_change() -> None:
-            if pc.iceConnectionState != "checking":
+            if not _setting_up(pc):
                 settled.set()
 
-        pc.on("iceconnectionstatechange", on_change)
+        pc.on("connectionstatechange", on_change)
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(ICE_SETTLE_SECONDS):
                 await settled.wait()
         with contextlib.suppress(KeyError, ValueError):
-            pc.remove_listener("iceconnectionstatechange", on_change)
-        await asyncio.sleep(0)  # let aioice's connect() finish what it started
+            pc.remove_listener("connectionstatechange", on_change)
+        await asyncio.sleep(0)  # let aiortc's connect task finish what it started
     await pc.close()
     transports = {
         transceiver.sender.transport.transport
@@ -84,3 +86,9 @@ async def close_peer_connection(pc: RTCPeerConnection) -> None:
         if isinstance(task, asyncio.Task) and not task.done():
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
+
+
+def _setting_up(pc: RTCPeerConnection) -> bool:
+    """Whether aiortc's connect task is (or is about to be) running for ``pc``."""
+    negotiated = pc.localDescription is not None and pc.remoteDescription is not None
+    return negotiated and pc.connectionState in ("new", "connecting")
