@@ -274,6 +274,7 @@ class LiveRoom:
         validated and handled until the channel closes or the participant leaves. Returns when done
         (the caller closes the transport)."""
         joined = False
+        writer: asyncio.Task[None] | None = None
         try:
             async for frame in frames:
                 try:
@@ -298,6 +299,7 @@ class LiveRoom:
                         )
                         return
                     joined = True
+                    writer = self._members[identity.participant_id].writer
                     continue
                 if not joined:
                     await self._reply_direct(
@@ -315,6 +317,9 @@ class LiveRoom:
         finally:
             if joined:
                 await self.disconnect(identity.participant_id, channel)
+            if writer is not None:
+                # Let the last messages (a bye) go out before the caller closes the transport.
+                await asyncio.wait([writer], timeout=FINISH_TIMEOUT_SECONDS)
 
     async def close(self, reason: str = "shutdown") -> None:
         """End the room now: tell everyone, close every channel and peer connection (idempotent)."""
@@ -547,7 +552,8 @@ class LiveRoom:
             "host_gone" if reason == "host_gone" else ("shutdown" if reason == "shutdown" else "ended")
         )
         for member in self._members.values():
-            self._end_attendance(member, "ended")
+            # A server shutting down did not end the visit: its participants may come back later.
+            self._end_attendance(member, "dropped" if reason == "shutdown" else "ended")
             self._close_member_channel(member, sig.Bye(reason=bye_reason))
             member.channel = None
             self._abandon_offer(member)
