@@ -249,7 +249,10 @@ diverticulum ring hernia gait tremor dementia lymphoma sarcoma tumor tumour carc
 crystals spirals stain method technique incision approach position equation method model coma
 agitation classification staging bundle pattern wave waves block node's criteria's ratio angle space
 pouch canal duct gland glands triangle maneuvre method's muscle nerve artery vein valve sinus
-membrane layer zone area fossa body's vaccine
+membrane layer zone area fossa body's vaccine paresis aneurysm anomaly malformation neuralgia neuropathy
+myopathy dystrophy cardiomyopathy arteritis vasculitis granulomatosis ophthalmopathy encephalopathy psychosis
+gangrene dislocation flap graft toe elbow knee thumb foot hand ataxia chorea aphasia apraxia agnosia
+hypothesis microscopy
 """
 )
 
@@ -342,7 +345,7 @@ def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 # Cheap pre-checks that let a rule skip text that cannot hold what it looks for.
 _HAS_DIGIT = _rx(r"\d")
-_AGE_WORD_HINT = _rx(r"ninet|hundred|nonagen|centen", re.IGNORECASE)
+_AGE_WORD_HINT = _rx(r"ninet|hundred|nonagen|centen|octogen", re.IGNORECASE)
 
 
 _WORD_AFTER = _rx(r"\s*(?:['\u2019]s\b)?\s*([A-Za-z][A-Za-z'-]*)")
@@ -388,10 +391,89 @@ def _rule(fn: Rule) -> Rule:
 
 _EMAIL = _rx(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
 _EMAIL_SPELLED = _rx(
-    r"\b[A-Za-z0-9._-]+\s*(?:\(at\)|\[at\]|\sat\s)\s*[A-Za-z0-9-]+\s*(?:\(dot\)|\[dot\]|\sdot\s)\s*"
-    r"(?:com|org|net|edu|gov)\b"
+    r"\b[A-Za-z0-9._-]+\s*(?:\(at\)|\[at\]|\{at\}|<at>|\sat\s|\sAT\s|\s@\s)\s*[A-Za-z0-9-]+"
+    r"\s*(?:\(dot\)|\[dot\]|\{dot\}|<dot>|\sdot\s|\sDOT\s|\s\.\s)\s*"
+    r"(?:com|org|net|edu|gov|co|io|us|uk|ca|in|COM|ORG|NET|EDU)\b"
 )
-_TLDS = "com|org|net|edu|gov|io|co|us|info|biz|me|ly|app|health|care|ca|uk|in|ai|tv|be|gl|site|online"
+# "maria.lopez at gmail", "jsmith AT yahoo": a webmail provider names the address even without "dot com".
+_EMAIL_PROVIDER = _rx(
+    r"\b[A-Za-z0-9._-]*[A-Za-z0-9_]\s*(?:\(at\)|\[at\]|\sat\s|\sAT\s|@\s|\s@)\s*"
+    r"(?i:gmail|googlemail|yahoo|hotmail|outlook|icloud|aol|proton(?:mail)?|live|msn|ymail|mail\.ru|rediffmail)\b"
+)
+# Social-media handles and user names: "@glutenfreegrace", "her TikTok is dialysis_diaries",
+# "u/kidneywarrior".
+_SOCIAL = (
+    r"instagram|insta|IG|twitter|tweets?|tiktok|tik\s+tok|snapchat|snap|facebook|FB|youtube|reddit|X|threads|"
+    r"linkedin|discord|telegram|whatsapp|twitch|onlyfans|pinterest|tumblr|mastodon|bluesky|substack|blog|vlog|"
+    r"podcast|channel|handle|username|user\s*name|screen\s*name|gamertag|account|profile|followers?|posts|"
+    r"posted|posting|DMs?|influencer|follow|follows|following|followed"
+)
+_SOCIAL_NEAR = _rx(rf"\b(?:{_SOCIAL})\b", re.IGNORECASE)
+# Substrings one of which any text that _SOCIAL_NEAR or _EMAIL_PROVIDER matches contains (lower-cased):
+# a plain ``in`` test over them is far cheaper than the case-insensitive patterns on every text.
+_SOCIAL_HINTS = (
+    "insta",
+    "tweet",
+    "twitter",
+    "tik",
+    "snap",
+    "facebook",
+    "youtube",
+    "reddit",
+    "threads",
+    "linkedin",
+    "discord",
+    "telegram",
+    "whatsapp",
+    "twitch",
+    "onlyfans",
+    "pinterest",
+    "tumblr",
+    "mastodon",
+    "bluesky",
+    "substack",
+    "blog",
+    "vlog",
+    "podcast",
+    "channel",
+    "handle",
+    "user",
+    "screen",
+    "gamertag",
+    "account",
+    "profile",
+    "follow",
+    "posts",
+    "posted",
+    "posting",
+    "influencer",
+)
+_SOCIAL_HINTS_CASED = ("IG", "FB", "DM", "X")  # short cues, looked for in the text as written
+_PROVIDER_HINTS = ("mail", "yahoo", "outlook", "icloud", "aol", "proton", "live", "msn")
+_HANDLE = _rx(r"(?<![\w.@/+-])@([A-Za-z_][A-Za-z0-9_.]{1,29}[A-Za-z0-9_])(?![\w@-]|\.[A-Za-z])")
+_PLATFORM = (
+    r"instagram|insta|IG|twitter|tiktok|tik\s+tok|snapchat|snap|facebook|FB|youtube|reddit|threads|linkedin|"
+    r"discord|telegram|twitch|onlyfans|pinterest|tumblr|mastodon|bluesky|substack|X"
+)
+_HANDLE_NAMED = _rx(
+    rf"\b(?i:(?:(?:{_PLATFORM})\s+(?:name|ID|account|page|channel))|(?:(?:{_PLATFORM})\s+)?(?:handle|username"
+    rf"|user\s*name|screen\s*name|gamertag))\s*(?:is|was|:|=|called|named)?\s*[\"'\u201c]?@?"
+    r"([A-Za-z0-9_.]*(?:\d|_|\.[A-Za-z])[A-Za-z0-9_.]*|[a-z][a-z0-9]{6,29})\b"
+)
+_REDDIT = _rx(r"(?<![\w/])u/[A-Za-z0-9_-]{3,20}\b")
+# Words that follow "@" in terse clinical notes ("@ home", "@night", "@hs", "@baseline").
+_AT_WORDS = _words(
+    """
+home night nite rest bedtime hs qhs baseline least most risk times work school bedside noon midnight
+discharge admission am pm this that the goal target approx about around ed er icu or clinic hosp
+hospital facility snf rehab ltc shelter lunch dinner breakfast meals today tonight yesterday onset
+presentation triage time first last end start peak nadir trough rate sat sats ra
+"""
+)
+_TLDS = (
+    "com|org|net|edu|gov|io|co|us|info|biz|me|ly|app|health|care|ca|uk|in|ai|tv|be|gl|site|online|blog|page|"
+    "link|xyz|clinic|de|fr|es|it|nl|ng|pk|ph|au|nz|za|ke|gh|br|mx|ie|eu|tk|ru|cn|jp|kr"
+)
 _URL = _rx(
     rf"(?:\bhttps?://[^\s<>\"']+|\bwww\.[^\s<>\"']+|\b(?:[a-z0-9-]+\.)+(?:{_TLDS})(?:/[^\s<>\"']*)?(?![\w-]|\.\w))",
     re.IGNORECASE,
@@ -411,6 +493,28 @@ def _web(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
             yield C.EMAIL, m.start(), m.end(), _REASON[C.EMAIL]
     for m in _EMAIL_SPELLED.finditer(text):
         yield C.EMAIL, m.start(), m.end(), "looks like an email address written out"
+    low = text.lower()
+    if any(hint in low for hint in _PROVIDER_HINTS):
+        for m in _EMAIL_PROVIDER.finditer(text):
+            yield C.EMAIL, m.start(), m.end(), "looks like an email address written out"
+    social_cue = (
+        any(hint in low for hint in _SOCIAL_HINTS) or any(hint in text for hint in _SOCIAL_HINTS_CASED)
+    ) and _SOCIAL_NEAR.search(text) is not None
+    if "@" in text:
+        for m in _HANDLE.finditer(text):
+            handle = m.group(1)
+            plain = handle.isalpha() and handle[1:].lower() == handle[1:]
+            if handle.lower() in _AT_WORDS or (plain and not social_cue):
+                continue  # "@home", "@hs": shorthand for "at", not an account
+            yield C.OTHER_IDENTIFIER, m.start(), m.end(), "looks like a social-media handle"
+    if social_cue:
+        for m in _HANDLE_NAMED.finditer(text):
+            if m.group(1).lower() in _AT_WORDS or m.group(1).lower() in ("unknown", "private", "deleted"):
+                continue
+            yield C.OTHER_IDENTIFIER, m.start(1), m.end(1), "looks like a social-media handle or user name"
+    if "u/" in text:
+        for m in _REDDIT.finditer(text):
+            yield C.OTHER_IDENTIFIER, m.start(), m.end(), "looks like a social-media user name"
     for m in _URL.finditer(text):
         s, e = m.start(), m.end()
         while e > s and text[e - 1] in ".,;:)]}!?'\"":
@@ -456,6 +560,7 @@ _CUE_DEFS: list[tuple[PhiCategory, str]] = [
         C.HEALTH_PLAN_NUMBER,
         r"member\s+(?:ID|number|no\.?|#)|subscriber(?:\s+(?:ID|number|no\.?|#))?|policy(?:\s+(?:number|no\.?|#|ID))?"
         r"|group(?:\s+(?:number|no\.?|#))|insurance(?:\s+(?:ID|number|no\.?|#|card))|Medicaid(?:\s+(?:ID|number|#))?"
+        r"|Medi-?Cal(?:\s+(?:BIC|CIN|ID|number|#|card))?|BIC|MassHealth(?:\s+(?:ID|number|#))?|SoonerCare|TennCare"
         r"|Medicare(?:\s+(?:ID|number|#|card))?|beneficiary(?:\s+(?:ID|identifier|number|#))?|MBI|HICN"
         r"|health\s+plan(?:\s+(?:ID|number|#))?|plan\s+(?:ID|number|#)|insurance|BCBS|Blue\s+(?:Cross|Shield)"
         r"|(?:Aetna|Cigna|United\s*Healthcare|UHC|Humana|Kaiser|Anthem|Tricare|Molina|Centene|Ambetter|Oscar)"
@@ -606,7 +711,9 @@ _CLINICAL_CODE = _rx(
 
 
 _PLATE = _rx(
-    r"\b(?:licen[cs]e\s+plate|plates?|tag|vehicle\s+(?:no\.?|number|#|registration))(?:\s+(?:number|no\.?|#))?"
+    r"\b(?i:licen[cs]e\s+plate|number\s+plate|plates?|tag|vehicle\s+(?:no\.?|number|#|registration)"
+    r"|(?:car|vehicle|van|truck|lorry|motorbike|motorcycle|scooter|taxi|cab|bike|auto|rickshaw)(?:'s)?\s+"
+    r"(?:reg(?:istration)?|rego|licen[cs]e|no\.?|number))(?i:\s+(?:number|no\.?|#|plate))?(?![a-z])"
     r"\s*(?:is|was|reads?)?\s*[:#]?\s*"
     r"((?=[A-Z0-9 -]*\d)[A-Z0-9]{1,4}(?:[\s-][A-Z0-9]{1,5}){1,3}|(?=[A-Z0-9]*\d)[A-Z0-9]{4,8})\b",
 )
@@ -735,7 +842,26 @@ _UNIT_NEXT = (
 _DATE_RXS: list[tuple[re.Pattern[str], str]] = [
     (_rx(rf"\b{_MONTH}\.?\s+{_DAY}{_ORD}?\b(?:,?\s+{_YEAR}\b)?{_UNIT_NEXT}"), "a month and day"),
     (_rx(rf"\b{_DAY}{_ORD}?\s+(?:of\s+)?{_MONTH}\b\.?(?:,?\s+{_YEAR}\b)?"), "a day and month"),
+    (_rx(rf"\b{_MONTH}\.?\s+the\s+{_DAY}{_ORD}\b{_UNIT_NEXT}"), "a month and day"),
     (_rx(rf"\b{_DAY}[-/]{_MONTH}[-/](?:{_YEAR}|\d\d)\b"), "a written date"),
+    # "14-Mar", "14MAR", "14Mar2024", "Mar-14": the day-month forms of lab and pharmacy systems.
+    (_rx(rf"\b{_DAY}-?{_MONTH}(?:-?(?:{_YEAR}|\d\d))?\b(?![-/])"), "a day and month"),
+    (_rx(rf"(?<![\w-]){_MONTH}-{_DAY}{_ORD}?\b(?![-/]\d)"), "a month and day"),
+    (
+        _rx(
+            r"\b(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|\.)?,?\s+(?:the\s+)?"
+            rf"{_DAY}{_ORD}\b{_UNIT_NEXT}"
+        ),
+        "a weekday and day of the month",
+    ),
+    (
+        _rx(
+            r"\b(?:on|since|after|before|around|by|for|day\s+of|week\s+of|eve\s+of)\s+(?:his|her|their|my|the\s+patient'?s)"
+            r"\s+(?:\d{1,3}(?:st|nd|rd|th)\s+|[a-z]+(?:ieth|th|st|nd|rd)\s+)?birthday\b",
+            re.IGNORECASE,
+        ),
+        "a birthday (gives away the date of birth)",
+    ),
     (_rx(rf"\b{_MONTH}[-/]{_DAY}[-/](?:{_YEAR}|\d\d)\b"), "a written date"),
     (_rx(rf"\b{_MONTH}\.?,?\s+(?:of\s+)?{_YEAR}\b"), "a month and year"),
     (
@@ -780,10 +906,12 @@ _DATE_RXS: list[tuple[re.Pattern[str], str]] = [
         "a date of birth",
     ),
 ]
-_FULL_DATE_IDX = {6, 7}
+_FULL_DATE_IDX = {11, 12}
 _BARE_MD = _rx(r"(?<![\d/.,:])(\d{1,2})/(\d{1,2})(?![\d/]|\.\d)")
-_MONTH_ALONE_IDX = 5
-_WORD_DATE_IDX = frozenset({0, 1, 2, 3, 4, 5, 12, 13})  # the others are made of digits
+_MONTH_ALONE_IDX = 10
+_WORD_DATE_IDX = frozenset({0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 17, 18})  # the others are made of digits
+_WEEKDAY_IDX = 6
+_WEEKDAY_HINT = _rx(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)")  # the others are made of digits
 _DATE_WORD = _rx(
     rf"{_MONTH}|Christmas|Thanksgiving|New\s+Year|Halloween|Easter|Independence|Fourth|Valentine|Memorial|Labor|"
     r"Mother|Father|DOB|D\.O\.B|birth",
@@ -836,7 +964,10 @@ def _dates(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
     has_digit = _HAS_DIGIT.search(text) is not None
     has_word = _DATE_WORD.search(text) is not None
     for i, (rx, what) in enumerate(_DATE_RXS):
-        if not (has_word if i in _WORD_DATE_IDX else has_digit):
+        if i == _WEEKDAY_IDX:
+            if not (has_digit and _WEEKDAY_HINT.search(text)):
+                continue
+        elif not (has_word if i in _WORD_DATE_IDX else has_digit):
             continue
         for m in rx.finditer(text):
             if i == _MONTH_ALONE_IDX and not (
@@ -851,7 +982,7 @@ def _dates(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
                 nums = [int(p) for p in parts if p.isdigit()]
                 if (
                     len(nums) == 3
-                    and i == 7
+                    and i == 12
                     and not (
                         (1 <= nums[0] <= 12 and 1 <= nums[1] <= 31)
                         or (1 <= nums[1] <= 12 and 1 <= nums[0] <= 31)
@@ -934,9 +1065,21 @@ _AGE_RXS = [
     ),
     _rx(rf"\b(?:turned|turns|turning|is\s+now)\s+{_AGE_NUM}\b(?!\s*(?:%|mg|kg|bpm|mmHg|/))", re.IGNORECASE),
     _rx(rf"\b{_AGE_NUM}(?:st|nd|rd|th)\s+birthday\b", re.IGNORECASE),
+    # "born in 1931, now 93", "celebrated her 90th", "in her ninety-fourth year"
+    _rx(rf"\bborn\b[^.;]{{0,40}}\bnow\s+({_AGE_NUM})\b(?!\s*(?:%|mg|kg|bpm|/|mmHg))", re.IGNORECASE),
+    _rx(
+        rf"\b(?:celebrated|celebrates|celebrating)\s+(?:his|her|their)\s+{_AGE_NUM}(?:st|nd|rd|th)\b",
+        re.IGNORECASE,
+    ),
+    _rx(
+        r"\b(?:ninety|hundred)[\s-]*(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|th)?"
+        r"\s+(?:birthday|year\s+of\s+life)\b|\bninetieth\b|\bhundredth\s+birthday\b",
+        re.IGNORECASE,
+    ),
     _rx(r"\b(?:nonagenarian|centenarian|supercentenarian)s?\b", re.IGNORECASE),
     _rx(
-        rf"\b(?:(?:aged?|age\s+of|is|was|turned|turns)\s+(?:{_AGE_WORD})\b|(?:{_AGE_WORD})[\s-]+(?:years?|yrs?)[\s-]+old\b)",
+        rf"\b(?:(?:aged?|age\s+of|is|was|turned|turns|now)\s+(?:{_AGE_WORD})\b"
+        rf"(?!\s*(?:percent|per\s+cent|%|pounds|lbs?|kg|minutes|mins?|seconds|mg|units|beats|degrees|days|times))|(?:{_AGE_WORD})[\s-]+(?:years?|yrs?)[\s-]+old\b)",
         re.IGNORECASE,
     ),
     _rx(
@@ -1076,7 +1219,8 @@ _PLACE = (
 _STRONG_PLACE_CUE = _rx(
     r"\b(?i:(?:lives?|living|lived|resides?|residing|resident|relocated|moved|grew\s+up|born|raised|native|"
     r"travel(?:l)?ed|travel|trip|commutes?|drove|flew|visiting|visited|home|town|city|"
-    r"village|neighbou?rhood|suburb|area)"
+    r"village|neighbou?rhood|suburb|area|farm|ranch|cabin|house|apartment|flat|trailer|property|reservation|"
+    r"stationed|deployed|based|posted|settled|emigrated|immigrated|hails)"
     r"(?:\s+(?:alone|here|back|recently|just|with\s+\w+(?:\s+\w+)?|up|down|over|out|nearby))?"
     r"\s+(?:in|from|to|near|outside(?:\s+of)?|of|at|around)"
     r"|(?:is|was|comes?|came|originally|returned|recently\s+returned|immigrated|emigrated)"
@@ -1087,7 +1231,71 @@ _NAMED_PLACE = _rx(
     rf"\b(?i:town|city|village|suburb|neighbou?rhood|borough|community|hamlet|hometown|county|township)"
     rf"(?i:\s+(?:called|named|of)|\s*:|\s+is)\s+{_PLACE}",
 )
-_WEAK_PLACE_CUE = _rx(rf"\b(?:in|from|to|near|outside|of|at|around|visit(?:ed|ing)?|and|out\s+of)\s+{_PLACE}")
+# "lives on a ranch outside of Bozeman", "moved with her two sons to Marfa": a verb of living, a few
+# lower-case words, then the place.
+_LIVING_FAR = _rx(
+    r"\b(?i:lives?|living|lived|resides?|residing|moved|relocated|grew\s+up|raised|born|settled)\b"
+    r"(?:,?\s+[a-z]+){1,6}?\s+(?:in|near|outside(?:\s+of)?|from|to|at)\s+"
+    rf"{_PLACE}"
+)
+# "works in Dubai": a verb of working then a place, unless the place is a department or a trade.
+_WORKS_IN = _rx(rf"\b(?i:works?|worked|working|studies|studied|studying|teaches|taught)\s+in\s+{_PLACE}")
+_NOT_PLACE_WORDS = _words(
+    """
+Radiology Pathology Dermatology Anesthesia Anaesthesia Anesthesiology Urology Nephrology Rheumatology
+Gastroenterology Hematology Haematology Endocrinology Pulmonology Pharmacy Nursing Finance Sales Marketing
+Retail Administration Admin Accounting Engineering Education Healthcare Logistics Security Insurance
+Hospitality Manufacturing Agriculture Research Construction Banking Law Labor Labour Delivery Transport
+Transportation Software Tech Technology Media Government Dentistry Oncology Cardiology Neurology Surgery
+Pediatrics Paediatrics Psychiatry Obstetrics Gynecology Medicine Emergency Primary Internal Family Public
+Health Housekeeping Maintenance Facilities Customer Service Food Catering Kitchen Sanitation Mining
+Fishing Forestry Childcare Eldercare Home Care Hospice Rehab Real Estate Fashion Design Music Art Theater
+Theatre Film Sports Fitness Science Biology Chemistry Physics Mathematics Economics Politics History
+"""
+)
+# A foreign street address: "14 Rue Saint-Denis", "Calle Mayor 12", "Via Roma 5", "Hauptstraße 5".
+_FOREIGN_STREET_WORD = (
+    r"(?:Rue|Avenida|Av\.|Calle|C/|Carrer|Rua|Via|Viale|Corso|Piazza|Praça|Praca|Paseo|Chemin|Allée|Allee|"
+    r"Quai|Strada|Ulica|ul\.|Jalan|Jl\.|Soi|Thanon|Carrera|Calzada|Camino|Boulevard|Bd|Sokak|Sok\.|Cadde|"
+    r"Caddesi|Odos|Leoforos|Ulitsa|Prospekt)"
+)
+_FOREIGN_LINK = (
+    r"(?:(?:de|del|de\s+la|de\s+las|de\s+los|des|du|da|do|dos|das|di|della|delle|dei|la|le|les|el|los|las)"
+    r"\s+)?"
+)
+_FOREIGN_STREETS = [
+    _rx(
+        rf"\b\d{{1,5}}[A-Za-z]?,?\s+{_FOREIGN_STREET_WORD}\s+{_FOREIGN_LINK}[{_UP}][\w'-]+"
+        rf"(?:[\s-](?:{_FOREIGN_LINK})?[{_UP}][\w'-]+){{0,3}}"
+    ),
+    _rx(
+        rf"\b{_FOREIGN_STREET_WORD}\s+{_FOREIGN_LINK}[{_UP}][{_LO}][\w'-]*(?:[\s-][{_UP}][\w'-]+){{0,2}},?\s+"
+        r"(?:No\.?\s*|n[º°o]\.?\s*|#\s*)?\d{1,4}[A-Za-z]?\b(?!\s*(?:mg|mcg|g\b|mL|ml|units?|%|cm|mm|kg|L\b|x\b))"
+    ),
+    _rx(
+        rf"\b[{_UP}][{_LO}]+(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|ufer|straat|laan|gracht|plein|"
+        r"vej|gade|gatan|vägen|veien|katu|tie)\s+\d{1,4}[a-z]?\b"
+    ),
+]
+# Postcodes outside the US: British ("SW1A 1AA", "M14 5TQ"), Canadian ("K1A 0B1"), and a European
+# four- or five-digit code before a town after a comma (", 75001 Paris").
+_UK_POSTCODE = _rx(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s\d[A-Z]{2}\b")
+_CA_POSTCODE = _rx(r"\b[A-Z]\d[A-Z]\s\d[A-Z]\d\b")
+_EU_POSTCODE_TOWN = _rx(
+    rf"(?:,|\bin)\s*((?:[A-Z]{{1,2}}-)?\d{{4,5}})\s+([{_UP}][{_LO}]+(?:[\s-][{_UP}][{_LO}]+)?)\b"
+)
+_NOT_TOWN_AFTER_NUMBER = _words(
+    "Units Unit IU Cells Copies Calories Steps Patients People Hours Days Weeks Visits Beds Staff Cases Miles"
+)
+# Numbered roads: "on Route 9", "off Highway 61", "near I-95".
+_NUMBERED_ROAD = _rx(
+    r"\b(?:on|off|along|near|at|by|of|from|exit\s+on)\s+(?:(?:State|County|US|U\.S\.|Farm[\s-]to[\s-]Market|FM|SR|CR)\s+)?"
+    r"(?:Route|Rte\.?|Highway|Hwy\.?|Interstate|Road|Rd\.?)\s*\d{1,4}[A-Z]?\b"
+    r"|\b(?:on|off|along|near|exit\s+on)\s+I-\d{1,3}\b(?!\s*(?:therapy|ablation|uptake|scan|treatment|MIBG|dose))"
+)
+_WEAK_PLACE_CUE = _rx(
+    rf"\b(?:in|from|to|near|outside|of|at|around|off|visit(?:ed|ing)?|and|out\s+of)\s+{_PLACE}"
+)
 
 
 _NOT_A_PLACE_AFTER = _rx(r"\s+(?:descent|origin|heritage|ancestry|background|decent|extraction|parents)\b")
@@ -1108,7 +1316,7 @@ _LARGE_PLACES |= frozenset(
 
 
 _NOT_PLACE_SECOND = _words(
-    "Year Years Onset Wing Tower Building Unit Ward Floor Campus Patient Patients Zealand"
+    "Year Years Onset Wing Tower Building Unit Ward Floor Campus Patient Patients Zealand Rounds Round"
 )
 _PLACE_PREFIXES = _words(
     "New North South East West Fort Saint St. Port Lake Mount San Santa Los Las El Grand Glen Palm Cape Rock "
@@ -1182,6 +1390,34 @@ def _places(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
             city = _city_prefix(place.removeprefix("the ").strip())
             end = m.start(1) + len(place) if city is None else m.start(1) + place.index(city) + len(city)
             yield C.GEOGRAPHY, m.start(1), end, _REASON[C.GEOGRAPHY]
+    for rx in (_LIVING_FAR, _WORKS_IN):
+        for m in rx.finditer(text):
+            place = m.group(1)
+            first = place.removeprefix("the ").split()[0]
+            if first in _NOT_PLACE_WORDS or _followed_by_eponym_noun(text, m.end(1)):
+                continue
+            if _NOT_A_PLACE_AFTER.match(text, m.end(1)) or not _is_local_place(place):
+                continue
+            city = _city_prefix(place.removeprefix("the ").strip())
+            end = m.start(1) + len(place) if city is None else m.start(1) + place.index(city) + len(city)
+            yield C.GEOGRAPHY, m.start(1), end, _REASON[C.GEOGRAPHY]
+    for rx in _FOREIGN_STREETS:
+        for m in rx.finditer(text):
+            yield C.STREET_ADDRESS, m.start(), m.end(), _REASON[C.STREET_ADDRESS]
+    for m in _NUMBERED_ROAD.finditer(text):
+        yield C.STREET_ADDRESS, m.start(), m.end(), "names a numbered road, which gives away a location"
+    if _HAS_DIGIT.search(text):
+        for m in _UK_POSTCODE.finditer(text):
+            yield C.ZIP_CODE, m.start(), m.end(), "looks like a postcode"
+        for m in _CA_POSTCODE.finditer(text):
+            if not re.fullmatch(r"T\d[A-Z]\s\dM\d", m.group()):  # "T2N 1M0" is a TNM stage
+                yield C.ZIP_CODE, m.start(), m.end(), "looks like a postcode"
+        for m in _EU_POSTCODE_TOWN.finditer(text):
+            town = m.group(2)
+            if town.split()[0] in _NOT_TOWN_AFTER_NUMBER or _UNIT_AFTER.match(text, m.end(1)):
+                continue
+            yield C.ZIP_CODE, m.start(1), m.end(1), "looks like a postcode"
+            yield C.GEOGRAPHY, m.start(2), m.end(2), _REASON[C.GEOGRAPHY]
     for m in _NAMED_PLACE.finditer(text):
         if _is_local_place(m.group(1)):
             yield C.GEOGRAPHY, m.start(1), m.end(1), _REASON[C.GEOGRAPHY]
@@ -1206,10 +1442,141 @@ def _places(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
         yield C.GEOGRAPHY, start, start + len(city), _REASON[C.GEOGRAPHY]
 
 
+# --- employers, schools and teams tied to the person ---------------------------------------------------
+
+# "works at Walmart", "CEO of Brightline Logistics", "pitcher for the Chicago Cubs", "teaches at Lincoln
+# Elementary": a named workplace narrows a patient down to a few people ("any other unique identifying
+# characteristic"). A job alone ("works as a cashier") is fine and is not matched: the name must be
+# capitalised and not a generic place ("the VA", "a community hospital", "Cardiology").
+_WORK_CUE = (
+    r"(?:works?|worked|working|drives|drove|delivers|delivered|employed|employee|employment|job|jobs|shifts?|"
+    r"volunteers?|volunteered|"
+    r"volunteering|interns?|interned|interning|teaches|taught|teaching|studies|studied|studying|enrolled|"
+    r"student|pupil|freshman|sophomore|junior|senior|plays?|played|playing|signed|"
+    r"pitcher|player|quarterback|striker|goalkeeper|captain|coach(?:es|ed)?|CEO|CFO|COO|CTO|founder|"
+    r"co-founder|owner|owns|president|vice\s+president|VP|manager|director|partner|pastor|priest|rabbi|imam|"
+    r"principal|chef|cook|cashier|driver|clerk|teacher|professor|lecturer|officer|firefighter|mechanic|"
+    r"engineer|analyst|accountant|attorney|lawyer|barista|server|waitress|waiter|bartender|janitor|"
+    r"custodian|technician|electrician|plumber|contractor|foreman|supervisor|receptionist|secretary|"
+    r"cleaner|guard|trucker|pilot|stocker|associate|agent|operator|dancer|singer|anchor|host|reporter|"
+    r"spokesperson|mayor|senator|councilman|councilwoman|councillor|sheriff|deputy|ranger|soldier|sergeant)"
+)
+# Found in two steps, for speed: a preposition and a capitalised run, then the cue just before it.
+_EMPLOYER = _rx(
+    r"\b(?:at|for|with|by|of|in)\s+(?:the\s+)?"
+    rf"((?:[{_UP}][\w&'.-]*)(?:\s+(?:&\s+|and\s+|of\s+|de\s+|the\s+)?[{_UP}][\w&'.-]*){{0,4}})"
+)
+_EMPLOYER_CUE_BEFORE = _rx(
+    rf"\b(?i:{_WORK_CUE})(?:\s+(?:as\s+an?\s+[a-z]+(?:\s+[a-z]+)?|full[- ]time|part[- ]time|nights|days|"
+    r"there|now|currently|still|locally|remotely))?\s+$"
+)
+# A capitalised name ending in a word that marks an organisation: "Lincoln Elementary", "Acme Plumbing
+# Supply", "Brightline Logistics Inc".
+_ORG_SUFFIX = (
+    r"(?:Elementary|Middle\s+School|High\s+School|High|Academy|University|College|School|Seminary|Church|"
+    r"Mosque|Temple|Synagogue|Inc\.?|LLC|Corp\.?|Corporation|Company|Co\.|Ltd\.?|Group|Logistics|Industries|"
+    r"Foods|Motors|Bank|Market|Supermarket|Grocery|Store|Stores|Restaurant|Trattoria|Pizzeria|Cafe|Café|Diner|"
+    r"Bakery|Salon|Barbershop|Gym|Factory|Plant|Mill|Farms|Dairy|Ranch|Construction|Plumbing|Electric|"
+    r"Roofing|Landscaping|Realty|Airlines|Airways|Express|Trucking|Transport|Freight|Supply|Supplies|"
+    r"Manufacturing|Enterprises|Holdings|Partners|Associates|Consulting|Solutions|Technologies|Systems|"
+    r"Labs|Studios|Club|Casino|Hotel|Motel|Inn|Brewery|Winery|Warehouse|Depot|Outlet|Pharmaceuticals)"
+)
+_ORG_NAME = _rx(rf"\b((?:[{_UP}][\w&'.-]*\s+(?:&\s+|and\s+|of\s+)?){{1,3}}){_ORG_SUFFIX}(?![\w-])")
+_GENERIC_ORG_WORDS = _words(
+    """
+Medical Nursing Dental Pharmacy Public Private State Community Local Catholic Christian Baptist Methodist
+Grad Graduate Undergraduate Elementary Middle High Primary Secondary Sunday Charter Boarding Night Summer
+Medicine Health Science Sciences Royal National Federal International American British Caribbean Indian
+Foreign Overseas Osteopathic Allopathic Residency Fellowship Program Training Nurses Physicians Surgeons
+Family Internal Emergency Academic Teaching University College School Blood Food Central Main Big Small
+US USMLE ECFMG AAMC ERAS VA ICU ED ER OR NICU PICU CCU MICU SICU Hospital Clinic Center Unit IT HR
+Cardiology Neurology Oncology Surgery Psychiatry Pediatrics Radiology Pathology Dermatology Urology
+Anesthesia Nephrology Rheumatology Endocrinology Gastroenterology Hematology Pulmonology Obstetrics
+Step Clinical Basic Advanced Cardiac Life Support Trauma Team Department Service Ward Floor Division
+Rounds Grand Journal Morning Noon Report Case Conference Simulation Lab Skills Anatomy Physiology
+Red Cross Salvation Army YMCA YWCA Association Society Foundation Institute Organization Organisation League
+Union Federation Council Committee Alliance Coalition Canadian Australian European World Heart Lung Kidney
+Cancer Diabetes Stroke Alzheimer Alzheimer's Autism Arthritis Peace Corps Doctors Without Borders Navy Army
+Air Force Marines Marine Corps Coast Guard National Guard Reserve Reserves
+"""
+)
+
+
+def _org_is_generic(name: str) -> bool:
+    words = [w.strip(".,'") for w in name.replace("&", " ").split() if w not in ("of", "and", "the", "de")]
+    return all(
+        w in _GENERIC_ORG_WORDS
+        or w in _GENERIC_FACILITY_WORDS
+        or w in _NAME_STOP
+        or w in _LARGE_PLACES
+        or w in _MONTH_WORDS
+        or w in _WEEKDAYS
+        or w in _NOT_PLACE_WORDS
+        or (w.isupper() and len(w) <= 5)
+        for w in words
+    )
+
+
+@_rule
+def _workplaces(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
+    why = "names the person's employer, school or team, which can identify them"
+    for m in _EMPLOYER.finditer(text):
+        if not _EMPLOYER_CUE_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            continue
+        name = m.group(1).rstrip(".")
+        if _org_is_generic(name) or _followed_by_eponym_noun(text, m.end(1)):
+            continue
+        first = name.split()[0]
+        if first in _ALL_GIVEN and first not in _AMBIGUOUS_GIVEN and len(name.split()) <= 2:
+            continue  # "works with Maria": a person, which the name rules report
+        yield C.OTHER_IDENTIFIER, m.start(1), m.start(1) + len(name), why
+    for m in _ORG_NAME.finditer(text):
+        if _org_is_generic(m.group(1)) or _followed_by_eponym_noun(text, m.end()):
+            continue
+        yield C.OTHER_IDENTIFIER, m.start(), m.end(), why
+
+
 # --- names of people --------------------------------------------------------------------------------------
 
 _HONORIFIC_NAME = _rx(rf"\b{_HONORIFIC}\.?\s+({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?|[A-Z]\.(?!\w))")
 _TITLE_NAME = _rx(rf"\b{_TITLE}\.?\s+({_NAME_TOKEN})(?:\s+{_NAME_TOKEN})?")
+# Family titles used as a form of address in many languages ("Mama Adaku", "Tía Rosa", "Uncle Dapo"):
+# whatever capitalised word follows is a name, listed or not.
+_KIN_TITLE_NAME = _rx(
+    r"\b(?:Mama|Mamá|Mami|Papa|Papá|Baba|Abuela|Abuelo|Abuelita|Abuelito|T[ií]a|T[ií]o|Granny|Gran|Grandad|Granddad"
+    r"|Grandma|Grandpa|Nan|Nonna|Nonno|Oma|Opa|Babushka|Dadi|Nani|Amma|Appa|Ammi|Abba|Aunty|Auntie|Aunt|Uncle"
+    r"|Lola|Lolo|Ate|Kuya|Bibi|Mzee|Iya|Mummy|Daddy|Mum|Mom|Dad|Cousin|Sister|Brother)"
+    rf"\s+({_NAME_TOKEN})\b(?!\s*(?:-|{_NAME_TOKEN}\s+(?:disease|syndrome|sign)))"
+)
+# "Ezinne (daughter)", "wife (Sunniva)": a name and a relative in brackets, either way round.
+_NAME_PAREN_RELATIVE = _rx(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)\s*\(\s*(?i:{_RELATIVE})\b")
+_RELATIVE_PAREN_ANY = _rx(rf"\b(?i:{_RELATIVE})\s*\(\s*({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)\s*[),;]")
+_PAREN_NOT_NAMES = _words(
+    """
+Deceased Alive Living Healthy Died Dead Adopted Estranged Unknown None Caregiver Translator Interpreter
+Present Absent Local Remote Diabetic Hypertensive Well Ill Sick Passed Aged Age Former Late Step Half
+Paternal Maternal Biological Primary Legal Healthcare Emergency Contact Next Kin Also Both Older Younger
+Elder Eldest Twin Adult Minor Teenage Teen
+"""
+)
+# "Case: Tobiah Wexler, 45M": after a patient cue, two capitalised words then age and sex are a name even
+# when neither is listed, unless they are the complaint ("Case: Chest Pain, 45M").
+_CUE_NAME_AGE = _rx(
+    rf"\b(?:[Cc]ase|[Pp]atient|[Pp]t|[Nn]ame|ID|Re)\s*[:\-]\s*({_NAME_TOKEN}\s+{_NAME_TOKEN}),?\s+"
+    r"\d{1,3}\s?(?:[MF]\b|yo\b|y/o|y\.o\.|-?years?\b|-?year-old|yr)"
+)
+_COMPLAINT_WORDS = _words(
+    """
+Pain Chest Fever Cough Headache Abdominal Back Shortness Breath Rash Fall Syncope Weakness Dizziness
+Vomiting Diarrhea Diarrhoea Sore Throat Ear Eye Red Swelling Knee Hip Leg Arm Hand Foot Neck Joint Urinary
+Burning Bleeding Palpitations Confusion Seizure Follow Up New Known Routine Annual Well Child Visit Check
+Acute Chronic Lower Upper Left Right Flank Pelvic Vaginal Rectal Nausea Fatigue Tiredness Weight Loss Gain
+Dyspnea Dyspnoea Jaundice Edema Oedema Numbness Tingling Anxiety Depression Insomnia Memory Altered Mental
+Status Blurry Vision Hearing Skin Lesion Lump Mass Breast Testicular Scrotal Penile Discharge Itching
+Trauma Injury Burn Bite Wound Ulcer Cellulitis Abscess Asthma Diabetes Hypertension Pregnancy Prenatal
+Postpartum Contraception Vaccination Physical Exam Screening Review Medication Refill Results Labs
+"""
+)
 _POSSESSIVE_RELATIVE = _rx(rf"\b({_NAME_TOKEN})['\u2019]s\s+{_RELATIVE}\b")
 _SPEECH_VERB = (
     r"(?:reports|reported|presents|presented|states|stated|denies|denied|complains|complained|endorses|endorsed|"
@@ -1252,6 +1619,48 @@ _INITIALS = _rx(
 )
 _INITIALS_OK = frozenset(
     {"M.D.", "D.O.", "R.N.", "N.P.", "P.A.", "U.S.", "A.M.", "P.M.", "E.R.", "I.V.", "O.R."}
+)
+# Dotted initials anywhere ("discussed with J.D.", "A.K.'s mother"), except the dotted abbreviations of
+# clinical and everyday writing.
+_BARE_INITIALS = _rx(r"(?<![\w.])[A-Z]\.\s?[A-Z]\.(?:\s?[A-Z]\.)?(?!\w|\s?[A-Z]\.)")
+_DOTTED_ABBREVIATIONS = _INITIALS_OK | _words(
+    """
+B.S. B.A. M.S. M.A. P.O. Q.D. O.D. O.S. O.U. D.C. L.A. N.Y. U.K. E.U. B.I.D. T.I.D. Q.I.D. N.P.O. P.R.N.
+Q.H.S. A.C. P.C. H.S. S.L. I.M. S.C. S.Q. G.I. E.N.T. C.T. M.R.I. E.K.G. E.C.G. U.A. C.B.C. B.M.P. H.I.V.
+T.B. U.T.I. D.V.T. P.E. M.I. C.H.F. A.F. E.D. I.C.U. O.T. P.T. S.T. R.T. L.P.N. N.B. P.S. A.K.A. R.O.S.
+H.P.I. P.M.H. A.B.G. G.C.S. E.M.S. C.P.R. B.P. H.R. R.R. O.B. G.Y.N. V.A. D.O.B. D.D.S. D.M.D. M.B.
+B.S.N. M.S.N. D.N.P. P.A.-C. F.N.P. L.V.N. C.N.A. M.P.H. M.B.A. O.K. T.V. A.D. B.C.
+U.N. W.H.O. C.D.C. F.D.A. N.I.H. A.M.A. U.S.A. I.D. G.P. C.O. S.O.B. D.N.R. D.N.I. A.M.A. R.A. O.A.
+M.S.K. C.V. N.S. L.R. D.5. K.U.B. I.U.D. S.T.I. S.T.D. A.D.H.D. O.C.D. P.T.S.D. A.L.S. T.I.A. C.V.A.
+"""
+)
+# "Patient Tomasz reports...", "pt Ngozi has...": a capitalised word between "patient" and a verb of
+# history-taking is a name even when it is on no list.
+_PATIENT_UNKNOWN = _rx(
+    rf"\b(?:[Pp]atient|[Pp]t\.?|PATIENT|PT|[Cc]lient|[Rr]esident)\s+(?:named\s+|called\s+)?({_NAME_TOKEN})\s+"
+    r"(?:is|was|has|had|reports|reported|presents|presented|states|stated|complains|complained|denies|denied|"
+    r"endorses|endorsed|notes|noted|says|said|tells|told|came|comes|returns|returned|arrived|describes|"
+    r"described|admits|admitted|feels|felt|underwent|lives|works|smokes|drinks|takes|took|uses|used|wants|"
+    r"asked|asks|agreed|declined|refused|prefers|speaks|understands|walks|ambulates|c/o|with\s+(?:a|an|\d))\b"
+    rf"|\b(?:[Pp]atient|[Pp]t\.?|PT|[Cc]lient)\s+({_NAME_TOKEN})['\u2019]s\b"
+)
+_PATIENT_UNKNOWN_NOT = _words(
+    """
+Education Information Consent Preference Preferences Care Safety Satisfaction Portal Advocate Navigator
+Experience Population Transport Transfer Status Identifier Record Chart Instructions Handout Understanding
+Agreement History Profile Goals Goal Plan Weight Position Condition Outcome Response Population Data
+Demographics Age Sex Name Number Room Bed Family Caregiver Representative Relations Registration Intake
+Zero Number Count Census Volume Flow Load List Summary Report Report's
+"""
+)
+# "JD, 45M", "Pt RK 62F": bare capitals used as initials right before an age and sex.
+_CAPS_INITIALS_AGE = _rx(r"\b([A-Z]{2,3}),?\s+\d{1,3}\s?(?:[MF]|yo|y/o|y\.o\.|-?year-old|yr)\b")
+_CAPS_INITIALS_BEFORE = _rx(r"(?:^|(?:[Pp]atient|[Pp]t\.?|[Cc]ase|:|Initials)\s)$")
+_CAPS_NOT_INITIALS = _words(
+    """
+ED ER OR PT OT BP HR RR DM CHF HTN CAD COPD CKD MI PE DVT UTI GI ICU CT MRI ECG EKG HIV TB CVA TIA AKI
+SOB CP HA LBP RLQ LUQ RUQ LLQ OA RA SLE MS ALS ID GP NP PA RN MD DO CC HPI PMH ROS AMS FTT GCS IV IM
+"""
 )
 
 
@@ -1343,6 +1752,36 @@ def _names(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
             and not _is_eponym_at(text, m.start(1), m.end(1))
         ):
             yield C.PERSON_NAME, m.start(1), m.end(1), "looks like a person's surname"
+    for m in _KIN_TITLE_NAME.finditer(text):
+        word = m.group(1)
+        if (
+            word in _NAME_STOP
+            or word in _MONTH_WORDS
+            or word in _PLACES_NOT_LOCAL
+            or word in _PAREN_NOT_NAMES
+        ):
+            continue
+        if _is_eponym_at(text, m.start(1), m.end(1)):
+            continue
+        yield C.PERSON_NAME, m.start(), m.end(), "looks like a person's name (family title and name)"
+    for rx in (_NAME_PAREN_RELATIVE, _RELATIVE_PAREN_ANY):
+        for m in rx.finditer(text):
+            words = m.group(1).split()
+            if rx is _NAME_PAREN_RELATIVE:
+                words = words[-1:] if words[0] in _NAME_STOP or words[0] in _PAREN_NOT_NAMES else words
+            if any(w in _PAREN_NOT_NAMES or w in _COMPLAINT_WORDS for w in words) or not _name_ok(words):
+                continue
+            if words[0] in _PLACES_NOT_LOCAL or _is_eponym_at(text, m.start(1), m.end(1)):
+                continue
+            start = m.end(1) - len(" ".join(words)) if rx is _NAME_PAREN_RELATIVE else m.start(1)
+            yield C.PERSON_NAME, start, m.end(1), "looks like a person's name (a relative)"
+    for m in _CUE_NAME_AGE.finditer(text):
+        words = m.group(1).split()
+        if any(w in _COMPLAINT_WORDS or w in _NAME_STOP or w in _EPONYM_NOUNS for w in words):
+            continue
+        if not _name_ok(words) or words[0] in _PLACES_NOT_LOCAL:
+            continue
+        yield C.PERSON_NAME, m.start(1), m.end(1), "looks like a person's name (followed by age and sex)"
     for m in _RELATIVE_PAREN.finditer(text):
         words = m.group(1).split()
         if (
@@ -1400,6 +1839,20 @@ def _names(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
         first, last = (b, a) if comma else (a, b)
         if first in _STRONG_GIVEN and last in SURNAMES:
             yield C.PERSON_NAME, m.start(), m.end(), "looks like a person's name (in capitals)"
+    for m in _BARE_INITIALS.finditer(text):
+        if m.group().replace(" ", "") not in _DOTTED_ABBREVIATIONS:
+            yield C.PERSON_NAME, m.start(), m.end(), "looks like a person's initials"
+    for m in _PATIENT_UNKNOWN.finditer(text):
+        group = 1 if m.group(1) else 2
+        word = m.group(group)
+        if word in _PATIENT_UNKNOWN_NOT or not _name_ok([word]) or word in _PLACES_NOT_LOCAL:
+            continue
+        yield C.PERSON_NAME, m.start(group), m.end(group), 'looks like a person\'s name (after "patient")'
+    for m in _CAPS_INITIALS_AGE.finditer(text):
+        if m.group(1) not in _CAPS_NOT_INITIALS and _CAPS_INITIALS_BEFORE.search(
+            text, max(0, m.start() - 12), m.start()
+        ):
+            yield C.PERSON_NAME, m.start(1), m.end(1), "looks like a person's initials"
     for m in _INITIALS.finditer(text):
         core = re.sub(r"^\w+\.?\s+", "", m.group()) if " " in m.group()[:9] else m.group()
         if core.replace(" ", "") in _INITIALS_OK:

@@ -905,6 +905,39 @@ Suresh Takeshi Tariq Thabo Thuy Tuan Venkat Vijay Vivek Xin Xochitl Yasmeen Yaw 
 """
 )
 
+# A second hand-written batch of given names from outside the United States (Polish, Ukrainian and Russian,
+# Balkan, Italian, German and Nordic, Irish, Persian, Arabic, South Asian, Nigerian, Ghanaian, Southern and
+# East African, Chinese, Korean, Japanese, Vietnamese, Filipino, Latin American, Pacific, Turkish) and a
+# few recent US coinages: visitors present patients from everywhere. None is an English word or a drug name
+# (each was checked against the word list behind WORD_NAMES and the clean corpus).
+EXTRA_GIVEN_NAMES |= _words(
+    """
+Abebe Abimbola Achieng Aditya Adwoa Agnieszka Ahmet Aishwarya Akash Akinyi Akira Akua Aleksandr Alemayehu
+Alessandro Alexei Alexey Amir Analyn Anand Ananya Anatoly Andrei Andriy Aniket Ankit Aoife Arash Arnel Arvind
+Ashok Asif Ayodele Babak Bogdan Bohdan Bojana Bongani Brantley Brayden Burak Chiara Chinonso Chinwe Chioma
+Chipo Chukwudi Ciaran Daiki Dariusz Darragh Dayana Deepa Deepika Deniz Dieter Dinesh Diya Dmitry Dorota Dragan
+Ebere Ebrahim Efua Ekaterina Elif Emiliano Emine Emre Eoin Eunji Fahad Faisal Farai Farhan Farid Farzana
+Federica Florian Freya Gaurav Geeta Gerhard Getachew Giorgos Giulia Goran Grzegorz Haile Hakan Hamid Haoran
+Harish Haruka Hatice Helmut Hemant Hiba Hideo Hieu Hina Horst Hossein Huda Hyunwoo Igor Ikechukwu Ishaan
+Jagdish Janusz Jaxon Jaylen Jelena Jianguo Jianhua Jiayi Jiho Jisoo Jiwoo Jiyeon Joon Joselito Junaid Junjie
+Jurgen Kacper Kaito Kalani Kamau Kamran Kartik Kateryna Kavita Kayden Kayode Kazuki Keoni Kerem Khanh Kinsley
+Klaus Kourosh Krzysztof Kumiko Kwabena Kwadwo Kwaku Kwesi Lars Lihua Lindiwe Losaline Ludmila Lukas Lwazi
+Lyudmila Madhuri Mahmoud Mahmud Majid Makayla Makoa Mandla Maricel Marites Marko Massimo Mateusz Matteo
+Matthias Meenakshi Mehdi Mehmet Meiling Meron Mikhail Milica Mingyu Minji Minjun Mohsen Mukesh Mulugeta Murat
+Mwangi Mykola Mylene Nabil Nadeem Nadezhda Nandini Naoki Nasreen Nasrin Naveed Navid Nayeli Nazia Nevaeh Nhung
+Niamh Nikola Nikolai Nils Nitin Njeri Nneka Nokuthula Nomvula Nour Oisin Oksana Oleg Oleksandr Olena Olumide
+Oluwatobi Omid Omondi Otieno Ozlem Padraig Pankaj Paolo Parisa Pavel Phuc Pradeep Preeti Quynh Radha Rajiv
+Rakesh Ramin Rashid Rekha Reza Riku Ritu Rizwan Rodel Ronan Rubina Rutendo Ryker Ryota Saad Sachin Sadia Saeed
+Sajid Sangeeta Sangwoo Sanjeev Santosh Saoirse Saurabh Savita Seamus Segun Selam Selin Seojun Seoyeon Sergey
+Serhiy Serkan Shabana Shahid Shazia Shirin Shota Sibusiso Siddharth Sione Sneha Sonal Sota Stefano Subhash
+Sudhir Sumit Sunhee Sven Swati Szymon Tafadzwa Tahir Takumi Tanvir Taras Tarun Tasnim Temitope Tendai Tesfaye
+Tevita Thandiwe Themba Thiago Tigist Titilayo Tolga Tomasz Uchenna Usman Uwe Vandana Vikas Vinod Vivaan
+Vladimir Volodymyr Wairimu Walid Wambui Wanjiru Waqar Weiwei Wojciech Wolfgang Xiaoli Xiaoming Xiaoyan
+Yamileth Yaroslav Yekaterina Yetunde Yiming Yogesh Youngho Yousef Youssef Yuliana Yuto Yuxuan Zahra Zanele
+Zbigniew Zeynep Zhiwei Ziad Zihan Zoran Zubair
+"""
+)
+
 EXTRA_SURNAMES: frozenset[str] = _words(
     """
 Abubakar Adebayo Adeyemi Agarwal Ahmed Ali Asante Aziz Banerjee Bello Bhatt Boateng Bui Chatterjee Chen

@@ -81,6 +81,46 @@ IDENTIFYING: list[tuple[PhiCategory, str, str]] = [
     (C.VEHICLE_IDENTIFIER, "His car, plate 7ABC123, was towed.", "7ABC123"),
     (C.VEHICLE_IDENTIFIER, "VIN 1HGCM82633A004352 on the report.", "1HGCM82633A004352"),
     (C.OTHER_IDENTIFIER, "Passport number 548392017 copied.", "548392017"),
+    # social-media handles and user names
+    (C.OTHER_IDENTIFIER, "Posts her meals on Instagram @keto.kat_88.", "@keto.kat_88"),
+    (C.OTHER_IDENTIFIER, "His YouTube handle is tremor_diaries.", "tremor_diaries"),
+    (C.OTHER_IDENTIFIER, "Shared his scan as u/kidneystone_kev.", "u/kidneystone_kev"),
+    # employers, schools, teams tied to the person
+    (C.OTHER_IDENTIFIER, "Works as a stocker at Costco on nights.", "Costco"),
+    (C.OTHER_IDENTIFIER, "She is the CEO of Marlowe Analytics.", "Marlowe Analytics"),
+    (C.OTHER_IDENTIFIER, "Teaches 3rd grade at Oakridge Elementary.", "Oakridge Elementary"),
+    # day-month dates, weekday + day, birthdays
+    (C.DATE, "Fell on 14-Mar, hip pain since.", "14-Mar"),
+    (C.DATE, "Cultures from 04DEC2024 grew MSSA.", "04DEC2024"),
+    (C.DATE, "Rash started March the 3rd.", "March the 3rd"),
+    (C.DATE, "Seen on Tues 14th in clinic.", "Tues 14th"),
+    (C.DATE, "Collapsed at the party on her birthday.", "on her birthday"),
+    # ages in words and with "now"
+    (C.AGE_OVER_89, "Born in 1931, now 93, lives alone.", "93"),
+    (C.AGE_OVER_89, "He is now ninety-four.", "now ninety-four"),
+    # small and foreign places, postcodes, numbered roads
+    (C.GEOGRAPHY, "Lives on a ranch outside of Bozeman.", "Bozeman"),
+    (C.GEOGRAPHY, "Works in Dubai as a nurse.", "Dubai"),
+    (C.STREET_ADDRESS, "Lives at 14 Rue Saint-Denis with her son.", "14 Rue Saint-Denis"),
+    (C.STREET_ADDRESS, "Flat on Calle Mayor 12, Madrid.", "Calle Mayor 12"),
+    (C.STREET_ADDRESS, "Lives in Hauptstraße 5 when in Germany.", "Hauptstraße 5"),
+    (C.STREET_ADDRESS, "Crash on Route 9 near the exit.", "on Route 9"),
+    (C.ZIP_CODE, "Postcode SW1A 1AA.", "SW1A 1AA"),
+    (C.ZIP_CODE, "Address ends K1A 0B1, Ottawa.", "K1A 0B1"),
+    (C.ZIP_CODE, "Rue des Lilas, 75011 Paris.", "75011"),
+    # vehicles
+    (C.VEHICLE_IDENTIFIER, "Car reg AB12 CDE noted by police.", "AB12 CDE"),
+    # e-mail written out
+    (C.EMAIL, "Write to maria.lopez at gmail.", "maria.lopez at gmail"),
+    # names after "patient", family titles, initials, relatives in brackets
+    (C.PERSON_NAME, "Pt Tomasz reports low back pain.", "Tomasz"),
+    (C.PERSON_NAME, "Question from pt Sebastiano's wife.", "Sebastiano"),
+    (C.PERSON_NAME, "Mama Adaku gives herbal remedies.", "Mama Adaku"),
+    (C.PERSON_NAME, "Spoke to Ezinne (daughter) by phone.", "Ezinne"),
+    (C.PERSON_NAME, "Wife (Sunniva) reports snoring.", "Sunniva"),
+    (C.PERSON_NAME, "Discussed with J.D. this morning.", "J.D."),
+    (C.PERSON_NAME, "JD, 45M, with chest pain.", "JD"),
+    (C.PERSON_NAME, "Case: Tobiah Wexler, 45M, smoker.", "Tobiah Wexler"),
 ]
 
 CLEAN: list[str] = [
@@ -122,6 +162,15 @@ CLEAN: list[str] = [
     # places that are not smaller than a state
     "She is from Texas and moved here from India 5 years ago.",
     "On the 2nd day of antibiotics she defervesced.",
+    # "@" as shorthand for "at"; jobs without an employer; departments; dotted abbreviations
+    "O2 @ 2L NC, sats 95% @rest, 88% @exertion; insulin @hs.",
+    "Works as a cashier on nights; works in Radiology; volunteers at the Red Cross.",
+    "Amoxicillin 500 mg p.o. t.i.d.; N.P.O. after midnight; seen in the E.R., then the O.R.",
+    # relatives with their condition in brackets, complaints after "Case:", more eponyms
+    "Mother (Type 2 DM), father (deceased, MI at 60), brother (healthy).",
+    "Case: Chest Pain, 45M, smoker.",
+    "Todd's paresis, Sister Mary Joseph nodule, Graves' ophthalmopathy.",
+    "Now ninety percent better; T2N1M0; I-131 ablation planned.",
 ]
 
 

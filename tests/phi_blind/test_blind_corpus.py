@@ -1,0 +1,34 @@
+"""The blind corpus (tests/phi_blind/blind.jsonl, see its README): prints recall and the false-positive
+rate and fails below the aims (recall >= 98 %, false positives <= 2 %). Its first-run figure is recorded
+in the README; after the general fixes described there it is no longer blind."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.phi_blind.evaluate import evaluate, load
+
+RECALL_AIM = 0.98
+FP_AIM = 0.02
+
+
+def test_blind_corpus_recall_and_false_positive_rate(capsys: pytest.CaptureFixture[str]) -> None:
+    rows = load()
+    f = evaluate(rows)
+    misses = [str(r["id"]) for r, _ in f.misses] + [f"fp {r['id']}" for r, _ in f.false_positives]
+    with capsys.disabled():
+        print(
+            f"\nPHI guard on phi_blind/blind.jsonl: recall {f.recall:.1%} of {f.identifying} identifying "
+            f"snippets ({f.category_recall:.1%} with the labelled category), false positives "
+            f"{f.fp_rate:.1%} of {f.clean} clean snippets" + (f" ({', '.join(misses)})" if misses else "")
+        )
+    assert f.recall >= RECALL_AIM, misses
+    assert f.fp_rate <= FP_AIM, misses
+
+
+def test_blind_corpus_is_big_enough_and_balanced() -> None:
+    rows = load()
+    identifying = [r for r in rows if r["phi"]]
+    assert len(rows) >= 300 and len(identifying) >= 150 and len(rows) - len(identifying) >= 150
+    assert all(bool(r["categories"]) == r["phi"] for r in rows)
+    assert len({r["id"] for r in rows}) == len(rows)
