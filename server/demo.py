@@ -23,6 +23,7 @@ from server.schemas import (
 )
 from server.schemas_presentation import FeedbackIn, PresentationIn, ReferenceIn
 from server.schemas_record import CaseLogIn, EncounterIn, ReviewIn
+from server.schemas_visits import VisitIn
 from server.services import (
     accounts,
     applications,
@@ -32,6 +33,7 @@ from server.services import (
     presentations,
     profiles,
     programs,
+    visits,
 )
 
 DEMO_PASSWORD = "rounds-demo-2026"
@@ -256,6 +258,7 @@ async def _programs_and_applications(
     await step(app.id, amara, Action.ACCEPT_OFFER)
     await step(app.id, coordinator, Action.ENROLL)
     await _amaras_first_case(uows, amara, actors["im.preceptor@rounds.test"], app.id)
+    await _amaras_sessions(uows, actors["im.preceptor@rounds.test"], amara, observership_blocks[0].id)
 
     # Bruno: hands-on rotation, an offer waiting for him; one document still to verify.
     bruno = actors["bruno@rounds.test"]
@@ -389,6 +392,36 @@ async def _amaras_first_case(
             reinforce="Clear summary with the pertinent negatives.",
         ),
     )
+
+
+async def _amaras_sessions(uows: UnitOfWorkFactory, preceptor: Actor, visitor: Actor, block_id: int) -> None:
+    """Two live sessions in Amara's first block, so the demo has something to join: a huddle starting
+    within the next half hour (already open: sessions open 30 minutes early) and a patient visit
+    tomorrow at 15:00 UTC. Both hosted by her internal medicine preceptor."""
+    async with uows() as uow:
+        now = uow.now()
+    # The next quarter hour at least 15 minutes away.
+    soon = (now + timedelta(minutes=29)).replace(second=0, microsecond=0)
+    soon -= timedelta(minutes=soon.minute % 15)
+    tomorrow = (now + timedelta(days=1)).replace(hour=15, minute=0, second=0, microsecond=0)
+    for kind, title, starts_at, minutes in (
+        ("huddle", "Morning huddle: present your week's cases", soon, 60),
+        ("patient_visit", "Telehealth clinic: chest pain follow-up", tomorrow, 45),
+    ):
+        await visits.schedule_visit(
+            uows(),
+            preceptor,
+            VisitIn.model_validate(
+                {
+                    "block_id": block_id,
+                    "kind": kind,
+                    "title": title,
+                    "starts_at": starts_at,
+                    "duration_minutes": minutes,
+                    "visitor_ids": [visitor.user_id],
+                }
+            ),
+        )
 
 
 def print_logins(host: str, port: int, created: bool) -> None:

@@ -253,10 +253,13 @@ class Document(Base):
 class Encounter(Base):
     """Something a visitor took part in during an enrollment: a patient visit, a huddle or a didactic.
 
-    ``enrollment_id`` is the application that became the enrollment. ``session_id`` will point at the
-    live session once those exist (no foreign key yet), ``consent_id`` at the patient's consent record;
-    until then a patient visit carries ``consent_recorded``. No calendar date of the visit is stored:
-    ``created_at`` is when the record was made."""
+    ``enrollment_id`` is the application that became the enrollment. ``session_id`` is the live
+    session (a :class:`Visit`) the encounter came from, where there was one, and ``consent_id`` the
+    patient's consent record (a :class:`VisitConsent`); a patient visit logged by hand carries
+    ``consent_recorded`` instead. Neither has a foreign key: encounters recorded before live sessions
+    existed (and by API clients since) may carry a ``session_id`` that names no visit, so adding the
+    constraint would fail on PostgreSQL for existing data; the services that set them check them.
+    No calendar date of the visit is stored: ``created_at`` is when the record was made."""
 
     __tablename__ = "encounters"
     __table_args__ = (CheckConstraint("rotation_week >= 1", name="week_positive"),)
@@ -344,3 +347,93 @@ class Presentation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# --- live sessions (visits) -------------------------------------------------------------------
+
+
+class Visit(Base):
+    """A scheduled live session of a program's block: a patient visit, a huddle or a didactic, hosted
+    by one of the program's preceptors. ``status`` moves scheduled -> live (the host joined) -> ended,
+    or scheduled/live -> cancelled; see :mod:`server.domain.visits`. Times are UTC."""
+
+    __tablename__ = "visits"
+    __table_args__ = (
+        CheckConstraint("duration_minutes >= 5 AND duration_minutes <= 240", name="duration_in_range"),
+        Index("ix_visits_host_starts", "host_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
+    block_id: Mapped[int] = mapped_column(ForeignKey("blocks.id"), index=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancel_note: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class VisitInvitation(Base):
+    """A visitor invited to a visit, through their enrollment in the visit's block."""
+
+    __tablename__ = "visit_invitations"
+    __table_args__ = (UniqueConstraint("visit_id", "visitor_id", name="uq_visit_invitations_visit_visitor"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+
+
+class PatientLink(Base):
+    """A single-use link for a patient to join a patient visit without an account. Only the SHA-256
+    of the token is stored: the link itself is shown once, to the host who created it."""
+
+    __tablename__ = "patient_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class VisitConsent(Base):
+    """The patient's consent to learners in a patient visit (AMA 9.2.1): scope, method, who obtained
+    it and when, and its withdrawal. Deliberately no patient identifier of any kind."""
+
+    __tablename__ = "visit_consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    method: Mapped[str] = mapped_column(String(16))
+    obtained_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AttendanceInterval(Base):
+    """One stretch of time a participant was connected to a live visit: the evidence for verified
+    hours. ``user_id`` is None for the patient; ``participant_key`` is the room's participant id
+    (``user-12``, ``patient-3``). An open interval has no ``disconnected_at`` yet."""
+
+    __tablename__ = "attendance_intervals"
+    __table_args__ = (Index("ix_attendance_intervals_visit_key", "visit_id", "participant_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    participant_key: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(16))
+    connected_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    disconnected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    end_reason: Mapped[str | None] = mapped_column(String(16))

@@ -7,7 +7,7 @@ from server.db.uow import UnitOfWorkFactory
 from server.demo import DEMO_ACCOUNTS, load_demo
 from server.domain.vocab import Role, RotationType
 from server.schemas import ProgramQuery
-from server.services import accounts, applications, presentations, programs
+from server.services import accounts, applications, presentations, programs, visits
 
 
 async def test_the_demo_has_every_role_every_rotation_type_and_a_scored_case(
@@ -46,3 +46,11 @@ async def test_the_demo_has_every_role_every_rotation_type_and_a_scored_case(
     # Her leading I20.9 meets the reference's I20.8 in category I20; the can't-miss I21.4 was missed.
     assert score.top_1 is True
     assert (score.cant_miss_coverage.matched, score.cant_miss_coverage.total) == (0, 1)
+
+    # Amara has two live sessions coming up with her IM preceptor: a huddle open to join now-ish and
+    # a patient visit tomorrow.
+    upcoming = await visits.upcoming_for(uows(), amara)
+    assert sorted(v.kind.value for v in upcoming) == ["huddle", "patient_visit"]
+    assert {v.host_name for v in upcoming} == {"Dr. Samuel Reyes"}
+    im = users["im.preceptor@rounds.test"]
+    assert [v.id for v in await visits.upcoming_for(uows(), im)] == [v.id for v in upcoming]
