@@ -38,7 +38,8 @@ SETTINGS_DOCS: dict[str, tuple[str, str]] = {
     "ROUNDS_OFFER_HOLD_DAYS": ("7", "How many days an offer holds a seat before it expires."),
     "ROUNDS_HOST_GRACE_SECONDS": (
         "120",
-        "How long a live session waits for its host (the preceptor) to come back before it ends for everyone.",
+        "How long a live session waits for its host (the preceptor) to come back before it ends "
+        "for everyone.",
     ),
     "ROUNDS_PATIENT_LINK_HOURS": (
         "24",

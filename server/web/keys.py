@@ -9,6 +9,8 @@ from server.config import Settings
 from server.db.filestore import FileStore
 from server.db.uow import Clock, UnitOfWorkFactory
 from server.domain.actors import Actor
+from server.live.websocket import OpenSockets
+from sessions.live import LiveRooms
 
 SETTINGS = web.AppKey("settings", Settings)
 ENGINE = web.AppKey("engine", AsyncEngine)
@@ -18,3 +20,6 @@ CLOCK = web.AppKey[Clock]("clock")
 # Per request: the logged-in actor (None when anonymous) and the cookie the CSRF token binds to.
 ACTOR = web.RequestKey[Actor | None]("actor")
 CSRF_IDENTITY = web.RequestKey[str]("csrf_identity")
+# The live rooms this process hosts, and every open WebSocket (closed with GOING_AWAY at shutdown).
+LIVE_ROOMS = web.AppKey("live_rooms", LiveRooms)
+SOCKETS = web.AppKey("sockets", OpenSockets)

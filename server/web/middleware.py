@@ -54,7 +54,8 @@ def _sqlstate(exc: DBAPIError) -> str | None:
 
 
 def is_api(request: web.Request) -> bool:
-    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+    """Whether errors on this path are JSON (the API, and WebSockets refused before the upgrade)."""
+    return request.path == API_PREFIX or request.path.startswith((API_PREFIX + "/", "/ws/"))
 
 
 def error_response(
