@@ -1,0 +1,345 @@
+"""Live sessions in real browsers against a real server: headless Chromium with a fake camera and
+microphone (a test pattern and a beep), one browser profile per person.
+
+The preceptor hosts the demo huddle; Amara (a visitor) waits and sees nobody until admitted, then
+each decodes the other's video; the host takes her camera permission away and gives it back, and she
+switches her camera on again. In a patient visit (where an observership visitor is an observer: camera
+off until the host allows it) the patient and the visitor see each other only once the host records
+consent. Everything is done through the page's buttons, found by their accessible names.
+
+The pages expose what they show on ``window.roundsSession``; "decodes" means both the
+``framesDecoded`` of the inbound-rtp statistics and a ``<video>`` with a width.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "rounds-demo-2026"
+PRECEPTOR = "im.preceptor@rounds.test"
+AMARA = "amara@rounds.test"
+MEDIA_ARGS = [
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",  # grants camera and microphone, and gives real host addresses
+    "--allow-loopback-in-peer-connection",
+    "--autoplay-policy=no-user-gesture-required",
+]
+#: Bound on each wait: joins take well under a second on loopback.
+WAIT_SECONDS = 8.0
+
+
+@pytest.fixture(scope="module")
+def media_chromium(playwright: Playwright) -> Iterator[Browser]:
+    """Debian's Chromium with fake media devices (the shared ``chromium`` has none)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`.")
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *MEDIA_ARGS])
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def contexts(media_chromium: Browser) -> Iterator[list[BrowserContext]]:
+    """Fresh browser profiles (one per person), closed after the test."""
+    made: list[BrowserContext] = []
+    yield made
+    for context in made:
+        context.close()
+
+
+def new_person(browser: Browser, contexts: list[BrowserContext]) -> Page:
+    context = browser.new_context(viewport={"width": 1100, "height": 800}, locale="en-US")
+    context.set_default_timeout(WAIT_SECONDS * 1000)
+    contexts.append(context)
+    return context.new_page()
+
+
+def log_in(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_url("**/dashboard")
+
+
+def poll(page: Page, script: str, what: str, bound: float = WAIT_SECONDS) -> Any:
+    """Evaluate ``script`` (an expression, possibly a Promise) until it is truthy, within ``bound``."""
+    deadline = time.monotonic() + bound
+    value = None
+    while time.monotonic() < deadline:
+        value = page.evaluate(script)
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"{what}: still {value!r} after {bound}s")
+
+
+def join(page: Page, base: str, visit_id: int) -> None:
+    """Open the live page and press the join button (a click also lets sound play)."""
+    page.goto(f"{base}/visits/{visit_id}/live")
+    page.get_by_role("button", name="Join", exact=False).click()
+
+
+def decodes_video_of(page: Page, participant_id: str) -> Any:
+    """Frames decoded from ``participant_id`` and the width of their tile's video (0 if none)."""
+    return page.evaluate(
+        """async (pid) => {
+            const frames = (await window.roundsSession.framesDecoded())[pid] || 0;
+            const tile = window.roundsSession.remoteTiles.find((t) => t.participantId === pid);
+            return {frames, width: tile ? tile.videoWidth : 0};
+        }""",
+        participant_id,
+    )
+
+
+def wait_until_decoding(page: Page, participant_id: str, who: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    seen: Any = None
+    while time.monotonic() < deadline:
+        seen = decodes_video_of(page, participant_id)
+        if seen["frames"] > 0 and seen["width"] > 0:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{who} never decoded {participant_id}'s video: {seen}")
+
+
+def participant_id_of(page: Page) -> str:
+    return str(poll(page, "window.roundsSession.participantId", "participant id"))
+
+
+def visit_of_kind(page: Page, base: str, kind: str) -> int | None:
+    """The id of a joinable visit of ``kind`` the logged-in person can see, if any."""
+    response = page.request.get(f"{base}/api/v1/visits")
+    assert response.ok, response.text()
+    now = datetime.now(UTC)
+    for visit in response.json():
+        opens = datetime.fromisoformat(visit["joinable_from"].replace("Z", "+00:00"))
+        if visit["kind"] == kind and visit["status"] in ("scheduled", "live") and opens <= now:
+            return int(visit["id"])
+    return None
+
+
+def api_post(page: Page, base: str, path: str, body: dict[str, Any]) -> Any:
+    """POST to the API with the page's login cookie and the CSRF token API clients use."""
+    session = page.request.get(f"{base}/api/v1/auth/session")
+    assert session.ok, session.text()
+    token = session.json()["csrf_token"]
+    response = page.request.post(f"{base}/api/v1{path}", data=body, headers={"X-CSRF-Token": token})
+    assert response.ok, response.text()
+    return response.json()
+
+
+def test_host_admits_visitor_and_each_decodes_the_other(
+    server_url: str, media_chromium: Browser, contexts: list[BrowserContext]
+) -> None:
+    host = new_person(media_chromium, contexts)
+    visitor = new_person(media_chromium, contexts)
+    log_in(host, server_url, PRECEPTOR)
+    log_in(visitor, server_url, AMARA)
+    huddle = visit_of_kind(host, server_url, "huddle")
+    assert huddle is not None, "the demo has a huddle open for joining"
+
+    started = time.monotonic()
+    join(host, server_url, huddle)
+    poll(host, "window.roundsSession.presence === 'admitted'", "the host is in at once")
+    host_id = participant_id_of(host)
+
+    # Amara waits: nobody's media reaches her, and she is told why.
+    join(visitor, server_url, huddle)
+    poll(visitor, "window.roundsSession.presence === 'waiting'", "the visitor waits")
+    visitor_id = participant_id_of(visitor)
+    expect(visitor.get_by_role("heading", name="Waiting for the host to let you in")).to_be_visible()
+    expect(visitor.get_by_role("status")).to_have_text("You are in the waiting room.")
+    time.sleep(0.5)  # long enough for media to arrive if the server let any through
+    assert visitor.evaluate("window.roundsSession.remoteTiles") == []
+    assert decodes_video_of(visitor, host_id)["frames"] == 0
+
+    # The host admits her from the waiting-room panel; she decodes the host's video.
+    waiting_room = host.get_by_role("region", name="Waiting room")
+    waiting_room.get_by_role("button", name="Admit Amara Nwosu").click()
+    poll(visitor, "window.roundsSession.presence === 'admitted'", "the visitor is admitted")
+    expect(visitor.get_by_role("status")).to_have_text("You are in: the host let you in.")
+    wait_until_decoding(visitor, host_id, "the visitor")
+
+    # In a huddle she presents, so she is not an observer: her camera is on and the host sees her.
+    camera = visitor.get_by_role("button", name="Camera", exact=True)
+    expect(camera).to_have_attribute("aria-pressed", "true")
+    wait_until_decoding(host, visitor_id, "the host")
+
+    # The host takes her camera permission away (which switches it off), then gives it back; she
+    # switches it on again herself, and her video reaches the host again.
+    controls = host.get_by_role("group", name="Controls for Amara Nwosu")
+    controls.get_by_role("button", name="Stop allowing to use camera").click()
+    expect(camera).to_have_attribute("aria-disabled", "true")
+    expect(camera).to_have_attribute("aria-pressed", "false")
+    expect(visitor.get_by_text("Your camera is off")).to_be_visible()
+    camera.focus()  # still reachable from the keyboard, and it says why it does nothing now
+    visitor.keyboard.press("Enter")
+    expect(visitor.get_by_role("alert")).to_contain_text("Raise your hand to ask")
+    controls.get_by_role("button", name="Allow to use camera").click()
+    expect(camera).to_have_attribute("aria-disabled", "false")
+    before = decodes_video_of(host, visitor_id)["frames"]
+    camera.click()
+    expect(camera).to_have_attribute("aria-pressed", "true")
+    poll(
+        host,
+        f"window.roundsSession.framesDecoded().then((f) => (f['{visitor_id}'] || 0) > {before} + 5)",
+        "the host decodes her video again",
+    )
+    elapsed = time.monotonic() - started
+
+    # Leaving ends the page cleanly, and the host sees her go.
+    visitor.get_by_role("button", name="Leave").click()
+    expect(visitor.get_by_role("heading", name="The session has ended")).to_be_visible()
+    expect(visitor.get_by_text("You left the session.").first).to_be_visible()
+    poll(host, "window.roundsSession.remoteTiles.length === 0", "the visitor's tile goes away")
+    assert elapsed < 15, f"joining, admitting and both videos took {elapsed:.1f}s"
+
+
+def test_visitor_reconnects_after_a_drop(
+    server_url: str, media_chromium: Browser, contexts: list[BrowserContext]
+) -> None:
+    host = new_person(media_chromium, contexts)
+    visitor = new_person(media_chromium, contexts)
+    log_in(host, server_url, PRECEPTOR)
+    log_in(visitor, server_url, AMARA)
+    huddle = visit_of_kind(host, server_url, "huddle")
+    assert huddle is not None
+    join(host, server_url, huddle)
+    poll(host, "window.roundsSession.presence === 'admitted'", "the host is in")
+    host_id = participant_id_of(host)
+    join(visitor, server_url, huddle)
+    presence = poll(visitor, "window.roundsSession.presence", "the visitor joins")
+    if presence == "waiting":  # run alone; after the first test she goes straight back in
+        host.get_by_role("button", name="Admit Amara Nwosu").click()
+    poll(visitor, "window.roundsSession.presence === 'admitted'", "the visitor is in")
+    wait_until_decoding(visitor, host_id, "the visitor")
+
+    # The network drops: the socket closes without a goodbye and the page says so.
+    visitor.evaluate("window.roundsSession.connection.socket.close()")
+    poll(visitor, "window.roundsSession.socketState === 'reconnecting'", "reconnecting shown", 2)
+    expect(visitor.get_by_role("status")).to_have_text("Connection lost. Reconnecting…")
+    dropped = time.monotonic()
+    poll(visitor, "window.roundsSession.socketState === 'open'", "the socket is back", 5)
+    old_frames = 0  # a new peer connection counts from zero
+    deadline = dropped + 5
+    while time.monotonic() < deadline:
+        seen = decodes_video_of(visitor, host_id)
+        if seen["frames"] > old_frames and seen["width"] > 0:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the visitor did not get the host's video back within 5 s")
+    assert visitor.evaluate("window.roundsSession.reconnects") == 1
+    assert visitor.evaluate("window.roundsSession.presence") == "admitted"
+
+
+def test_patient_and_visitor_see_each_other_only_after_consent(
+    server_url: str, media_chromium: Browser, contexts: list[BrowserContext]
+) -> None:
+    host = new_person(media_chromium, contexts)
+    visitor = new_person(media_chromium, contexts)
+    patient = new_person(media_chromium, contexts)
+    log_in(host, server_url, PRECEPTOR)
+    log_in(visitor, server_url, AMARA)
+
+    # A patient visit starting now, and the patient's single-use link.
+    huddle = visit_of_kind(host, server_url, "huddle")
+    assert huddle is not None
+    detail = host.request.get(f"{server_url}/api/v1/visits/{huddle}").json()
+    starts = (datetime.now(UTC) + timedelta(minutes=2)).replace(microsecond=0).isoformat()
+    visit = api_post(
+        host,
+        server_url,
+        "/visits",
+        {
+            "block_id": detail["block_id"],
+            "kind": "patient_visit",
+            "title": "Telehealth follow-up (e2e)",
+            "starts_at": starts,
+            "duration_minutes": 30,
+            "visitor_ids": [invitee["visitor_id"] for invitee in detail["invitees"]],
+        },
+    )
+    link = api_post(host, server_url, f"/visits/{visit['id']}/patient-link", {})
+    opened = patient.goto(link["url"] if link["url"].startswith("http") else server_url + link["url"])
+    if opened is None or opened.status == 404:
+        pytest.skip("the patient link page (/join/{token}) is not served yet")
+    expect(patient).to_have_url(f"{server_url}/visits/{visit['id']}/live")
+    expect(patient.get_by_role("button", name="Join the visit")).to_be_visible()
+
+    join(host, server_url, visit["id"])
+    poll(host, "window.roundsSession.presence === 'admitted'", "the host is in")
+    host_id = participant_id_of(host)
+    join(visitor, server_url, visit["id"])
+    patient.get_by_role("button", name="Join the visit").click()
+    visitor_id = participant_id_of(visitor)
+    patient_id = participant_id_of(patient)
+    waiting_room = host.get_by_role("region", name="Waiting room")
+    waiting_room.get_by_role("button", name="Admit Amara Nwosu").click()
+    waiting_room.get_by_role("button", name="Admit Patient").click()
+    poll(patient, "window.roundsSession.presence === 'admitted'", "the patient is admitted")
+    wait_until_decoding(patient, host_id, "the patient")
+    wait_until_decoding(visitor, host_id, "the visitor")
+
+    # Amara's camera on (allowed by the host): still, without consent, neither sees the other.
+    controls = host.get_by_role("group", name="Controls for Amara Nwosu")
+    controls.get_by_role("button", name="Allow to use camera").click()
+    camera = visitor.get_by_role("button", name="Camera", exact=True)
+    expect(camera).to_have_attribute("aria-disabled", "false")
+    camera.click()
+    wait_until_decoding(host, visitor_id, "the host")
+    assert decodes_video_of(patient, visitor_id)["frames"] == 0
+    assert decodes_video_of(visitor, patient_id)["frames"] == 0
+
+    # The host records verbal consent to observe: both decode each other.
+    consent = host.get_by_role("region", name="Patient consent")
+    consent.get_by_label("Learners observe").check()
+    consent.get_by_label("Verbally").check()
+    consent.get_by_role("button", name="Record consent").click()
+    expect(patient.get_by_role("status")).to_contain_text("Consent recorded")
+    wait_until_decoding(patient, visitor_id, "the patient")
+    wait_until_decoding(visitor, patient_id, "the visitor")
+
+    # The patient withdraws: the page asks first, then the learners' view of them stops.
+    patient.once("dialog", lambda dialog: dialog.accept())
+    patient.get_by_role("button", name="Stop learners seeing and hearing me").click()
+    expect(visitor.get_by_role("status")).to_contain_text("Consent withdrawn")
+
+
+def test_precall_check_and_a_stranger(
+    server_url: str, media_chromium: Browser, contexts: list[BrowserContext]
+) -> None:
+    stranger = new_person(media_chromium, contexts)
+    response = stranger.goto(f"{server_url}/visits/1/live")
+    assert response is not None and response.status == 401
+    expect(stranger.get_by_role("alert")).to_contain_text("log in first")
+    expect(stranger.get_by_role("link", name="Log in").last).to_have_attribute(
+        "href", "/login?next=/visits/1/live"
+    )
+
+    visitor = new_person(media_chromium, contexts)
+    log_in(visitor, server_url, AMARA)
+    huddle = visit_of_kind(visitor, server_url, "huddle")
+    assert huddle is not None
+    visitor.goto(f"{server_url}/visits/{huddle}/live")
+    visitor.get_by_role("link", name="Check my camera, sound and connection first").click()
+    visitor.get_by_role("button", name="Start the check").click()
+    for check in ("camera", "microphone", "connection"):
+        expect(visitor.locator(f"#check-{check} .verdict")).to_have_text("Works")
+    expect(visitor.locator("#check-connection .advice")).to_contain_text("Round trip")
+    visitor.get_by_role("button", name="Play a test sound").click()
+    visitor.get_by_role("button", name="Yes").click()
+    expect(visitor.locator("#check-speaker .verdict")).to_have_text("Works")
+    visitor.get_by_role("link", name="Go to the session").click()
+    expect(visitor.get_by_role("button", name="Join session")).to_be_visible()
