@@ -21,12 +21,15 @@ from server.handlers import (  # noqa: F401  (importing registers the routes)
     api_accounts,
     api_admissions,
     api_dashboards,
+    api_phi,
     api_presentations,
     api_record,
+    api_visits,
     pages,
+    ws_sessions,
 )
 from server.handlers.registry import API
-from server.services import applications
+from server.services import applications, visits
 from server.web import middleware
 from server.web.api import API_PREFIX, openapi_document
 from server.web.keys import CLOCK, ENGINE, FILES, SETTINGS, UOW
@@ -47,15 +50,17 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _maintenance(app: web.Application) -> AsyncIterator[None]:
-    """Expire offers past their hold time and start rotations on their first day, every minute."""
+    """Every minute: expire offers past their hold time, start rotations on their first day, and end
+    live visits whose join window closed without their room ending them (a restart, a crash)."""
 
     async def loop() -> None:
         while True:
             try:
                 expired = await applications.expire_offers(app[UOW]())
                 activated = await applications.activate_started(app[UOW]())
-                if expired or activated:
-                    log.info("maintenance expired=%d activated=%d", expired, activated)
+                ended = await visits.end_overdue_visits(app[UOW]())
+                if expired or activated or ended:
+                    log.info("maintenance expired=%d activated=%d visits_ended=%d", expired, activated, ended)
             except Exception:  # keep the loop alive; the next round retries
                 log.exception("maintenance round failed")
             await asyncio.sleep(MAINTENANCE_INTERVAL_SECONDS)
@@ -101,10 +106,13 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, maintenance: bool 
     )
     env.globals["static"] = lambda path: f"/static/{path}"
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(ws_sessions.live_rooms)
+    app.on_shutdown.append(ws_sessions.close_live_rooms)
     if maintenance:
         app.cleanup_ctx.append(_maintenance)
     app.router.add_get(API_PREFIX + "/openapi.json", _openapi_view())
     API.add_routes(app)
     pages.add_routes(app)
+    app.router.add_routes(ws_sessions.routes)
     app.router.add_static("/static", WEBCLIENT / "static", append_version=False)
     return app

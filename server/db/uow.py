@@ -20,6 +20,8 @@ from server.db.repositories import (
     ProgramRepository,
     UserRepository,
 )
+from server.db.repositories_learning import LearningRepository
+from server.db.repositories_visits import VisitRepository
 
 Clock = Callable[[], datetime]
 
@@ -41,6 +43,8 @@ class UnitOfWork:
     case_logs: CaseLogRepository
     audit: AuditRepository
     presentations: PresentationRepository
+    visits: VisitRepository
+    learning: LearningRepository
 
     def __init__(
         self, maker: async_sessionmaker[AsyncDb], clock: Clock = utc_now, offer_hold_days: int = 7
@@ -60,6 +64,8 @@ class UnitOfWork:
         self.case_logs = CaseLogRepository(self.db)
         self.audit = AuditRepository(self.db)
         self.presentations = PresentationRepository(self.db)
+        self.visits = VisitRepository(self.db)
+        self.learning = LearningRepository(self.db)
         return self
 
     async def __aexit__(

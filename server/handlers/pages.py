@@ -18,7 +18,12 @@ from server.handlers import (
     pages_coordinator,
     pages_dashboard,
     pages_documents,
+    pages_learning,
+    pages_live,
+    pages_presentations,
     pages_programs,
+    pages_record,
+    pages_visits,
 )
 from server.handlers.pages_forms import local_path
 from server.handlers.pages_view import NOTICES, VOCABULARY
@@ -113,5 +118,10 @@ def add_routes(app: web.Application) -> None:
         pages_dashboard,
         pages_applications,
         pages_documents,
+        pages_record,
+        pages_presentations,
+        pages_learning,
+        pages_live,
+        pages_visits,
     ):
         app.router.add_routes(module.routes)
