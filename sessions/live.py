@@ -29,6 +29,7 @@ from pydantic import BaseModel
 from sessions import signaling as sig
 from sessions.loopback import new_peer_connection
 from sessions.media import MediaRouter
+from sessions.negotiation import create_offer
 from sessions.room import (
     Conflict,
     ConsentMethod,
@@ -451,7 +452,7 @@ class LiveRoom:
         pc = self.router.peer(participant_id)
         if pc is None or member.channel is None or pc.signalingState != "stable":
             return
-        await pc.setLocalDescription(await pc.createOffer())
+        await pc.setLocalDescription(await create_offer(pc))
         answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         member.pending_answer = answer
         self._send(member, sig.ServerOffer(sdp=pc.localDescription.sdp))

@@ -73,6 +73,9 @@ client                                   server
   sends `consent`, and again after `withdraw_consent`, no patient media reaches visitors and no
   visitor media reaches the patient; the host is never gated). Observers (visitors by default) start
   with camera and microphone off and cannot switch them on until the host permits it.
+* **Numbering.** Offer with your own payload types and header-extension ids: the server's later
+  offers keep the numbers agreed for existing media sections and reuse your payload type for a codec
+  you already use in new ones. Codecs the server supports: Opus (audio), VP8 and H.264 (video).
 * **Receiving.** The server reuses its transceivers: a receiving `mid` may carry one participant now
   and another later, or nothing. Use the latest `tracks` message to label what you show. Media is
   forwarded as the publisher encoded it (Opus, VP8 or H.264), never re-encoded.

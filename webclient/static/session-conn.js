@@ -9,7 +9,7 @@
 //   "media"   detail: {pc}                 a remote track arrived or the peer state changed
 //   "refused" detail: {message}            the server will not let us in (do not retry)
 
-import { alignWithServer } from "./session-sdp.js";
+
 
 const RETRY_MS = 700; // a participant is back within ~1 s of the network returning
 const PEER_GRACE_MS = 2000; // "disconnected" often heals by itself within a second or two
@@ -237,7 +237,7 @@ export class SessionConnection extends EventTarget {
     pc.ontrack = () => this.emit("media", { pc });
     pc.onconnectionstatechange = () => this.watchPeer(pc);
     const offer = await pc.createOffer();
-    await pc.setLocalDescription({ type: "offer", sdp: alignWithServer(offer.sdp) });
+    await pc.setLocalDescription(offer);
     await iceGathered(pc);
     if (this.pc !== pc) return;
     this.send({ type: "offer", sdp: pc.localDescription.sdp });
