@@ -412,9 +412,12 @@ class SubscriberTrack(MediaStreamTrack):
         """The next encoded frame as an ``av.Packet`` (RTCRtpSender then only packetizes it)."""
         if not self._reading:
             self._reading = True
-            self._restart_stream()
-            if self._source is not None:
-                self._source.request_keyframe(force=True)
+            # Frames queued while the connection was being set up start with a keyframe (see _push):
+            # sending them at once saves waiting for the keyframe a new request would bring.
+            if not self._frames:
+                self._restart_stream()
+                if self._source is not None:
+                    self._source.request_keyframe(force=True)
         while True:
             if self.readyState != "live":
                 raise MediaStreamError
@@ -457,12 +460,16 @@ class SubscriberTrack(MediaStreamTrack):
         self._in_origin = None
 
     def _push(self, frame: EncodedFrame) -> None:
-        if self.readyState != "live" or not self._reading:
+        # Before its sender starts reading (the subscriber's connection is still being set up), a video
+        # track already keeps what it would send, from a keyframe on, so that the first frame goes out
+        # the moment the connection is up. Only a reading track asks the publisher for keyframes.
+        # Audio is not kept: a second of old audio at the start would only add delay.
+        if self.readyState != "live" or (not self._reading and self.kind != "video"):
             return
         if self._needs_keyframe:
             if not frame.keyframe:
                 self.frames_dropped += 1
-                if self._source is not None:
+                if self._source is not None and self._reading:
                     self._source.request_keyframe()
                 return
             self._needs_keyframe = False
@@ -470,7 +477,7 @@ class SubscriberTrack(MediaStreamTrack):
             if self.kind == "video":
                 self.frames_dropped += len(self._frames) + 1
                 self._restart_stream()
-                if self._source is not None:
+                if self._source is not None and self._reading:
                     self._source.request_keyframe()
                 return
             self._frames.popleft()

@@ -101,6 +101,35 @@ async def test_video_waits_for_a_keyframe_and_asks_for_one() -> None:
     track.stop()
 
 
+async def test_video_arriving_before_the_connection_is_up_is_sent_at_once_from_its_keyframe() -> None:
+    """A subscriber still connecting keeps video from a keyframe on, so that its first recv() needs no
+    new keyframe (a join's first frame then waits for no round trip to the publisher)."""
+    track = SubscriberTrack("video")
+    source = FakeSource()
+    track._attach(source)  # type: ignore[arg-type]
+    track._push(vp8(0))  # a delta before any keyframe: useless, dropped without asking (not reading)
+    track._push(vp8(3000, key=True))
+    track._push(vp8(6000))
+    assert source.requests == 0
+    first = await asyncio.wait_for(track.recv(), 1.0)
+    second = await asyncio.wait_for(track.recv(), 1.0)
+    assert bytes(first)[0] == 0x10 and bytes(second)[0] == 0x11
+    assert second.pts == 3000 and source.requests == 0
+    track.stop()
+
+
+async def test_audio_arriving_before_the_connection_is_up_is_not_kept() -> None:
+    track = SubscriberTrack("audio")
+    track._attach(FakeSource())  # type: ignore[arg-type]
+    track._push(EncodedFrame(b"\xfc", 0, 48000, "audio/opus", True))
+    reader = asyncio.ensure_future(track.recv())
+    await asyncio.sleep(0)
+    assert not reader.done()  # the old audio was not kept: it would only delay the start
+    track._push(EncodedFrame(b"\xfc", 960, 48000, "audio/opus", True))
+    assert (await asyncio.wait_for(reader, 1.0)).pts == 0
+    track.stop()
+
+
 async def test_a_slow_subscriber_drops_to_the_next_keyframe_and_does_not_block_others() -> None:
     slow, slow_source = await started(max_queue=5)
     fast, _ = await started(max_queue=5)
