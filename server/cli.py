@@ -130,11 +130,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         _serve(settings, host, port)
         return 0
     if args.command == "demo":
-        from server.demo import load_demo, print_logins
+        from server.demo import load_demo, print_logins, refresh_demo_huddle
 
         asyncio.run(_upgrade(settings))
         created = asyncio.run(load_demo(settings))
         print_logins(host, port, created)
+        if not created and (news := asyncio.run(refresh_demo_huddle(settings))):
+            print(news)
         if not args.no_serve:
             _serve(settings, host, port)
         return 0

@@ -3,7 +3,7 @@ every rotation type, created through the same services the app uses."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from server.config import Settings
 from server.db.engine import make_engine, make_sessionmaker
@@ -11,6 +11,7 @@ from server.db.filestore import FileStore
 from server.db.uow import UnitOfWorkFactory
 from server.domain.actors import Actor
 from server.domain.applications import Action
+from server.domain.errors import DomainError
 from server.domain.vocab import DocumentKind, Modality, Role, RotationType, Step1Status, TrainingStatus
 from server.schemas import (
     ActionIn,
@@ -394,34 +395,85 @@ async def _amaras_first_case(
     )
 
 
+async def refresh_demo_huddle(settings: Settings) -> str | None:
+    """On a later ``rounds demo`` run: if Amara has no huddle open to join, schedule a new one starting
+    soon, so that the demo always has a live session to try. Returns what was done, for the terminal
+    (None when the database is not the demo's or nothing was needed)."""
+    engine = make_engine(settings.database_url)
+    try:
+        uows = UnitOfWorkFactory(make_sessionmaker(engine), offer_hold_days=settings.offer_hold_days)
+        async with uows() as uow:
+            amara_user = await uow.users.by_email("amara@rounds.test")
+            preceptor_user = await uow.users.by_email("im.preceptor@rounds.test")
+            if amara_user is None or preceptor_user is None:
+                return None
+            amara, preceptor = accounts.actor_of(amara_user), accounts.actor_of(preceptor_user)
+        upcoming = await visits.upcoming_for(uows(), amara)
+        if any(v.kind.value == "huddle" for v in upcoming):
+            return None
+        blocks = await visits.schedulable_blocks(uows(), preceptor)
+        for block in blocks:
+            if amara.user_id not in {visitor_id for visitor_id, _ in block.visitors}:
+                continue
+            try:
+                await _schedule_soon_huddle(uows, preceptor, amara, block.block_id)
+            except DomainError:
+                continue
+            return "A new demo huddle with Amara starts within the next half hour."
+        return "The demo's rotation is over: remove ./var and run `rounds demo` again for a fresh demo."
+    finally:
+        await engine.dispose()
+
+
+def _soon(now: datetime) -> datetime:
+    """The next quarter hour at least 15 minutes away (sessions open 30 minutes early)."""
+    soon = (now + timedelta(minutes=29)).replace(second=0, microsecond=0)
+    return soon - timedelta(minutes=soon.minute % 15)
+
+
+async def _schedule_soon_huddle(
+    uows: UnitOfWorkFactory, preceptor: Actor, visitor: Actor, block_id: int
+) -> None:
+    async with uows() as uow:
+        now = uow.now()
+    await visits.schedule_visit(
+        uows(),
+        preceptor,
+        VisitIn.model_validate(
+            {
+                "block_id": block_id,
+                "kind": "huddle",
+                "title": "Morning huddle: present your week's cases",
+                "starts_at": _soon(now),
+                "duration_minutes": 60,
+                "visitor_ids": [visitor.user_id],
+            }
+        ),
+    )
+
+
 async def _amaras_sessions(uows: UnitOfWorkFactory, preceptor: Actor, visitor: Actor, block_id: int) -> None:
     """Two live sessions in Amara's first block, so the demo has something to join: a huddle starting
     within the next half hour (already open: sessions open 30 minutes early) and a patient visit
     tomorrow at 15:00 UTC. Both hosted by her internal medicine preceptor."""
     async with uows() as uow:
         now = uow.now()
-    # The next quarter hour at least 15 minutes away.
-    soon = (now + timedelta(minutes=29)).replace(second=0, microsecond=0)
-    soon -= timedelta(minutes=soon.minute % 15)
+    await _schedule_soon_huddle(uows, preceptor, visitor, block_id)
     tomorrow = (now + timedelta(days=1)).replace(hour=15, minute=0, second=0, microsecond=0)
-    for kind, title, starts_at, minutes in (
-        ("huddle", "Morning huddle: present your week's cases", soon, 60),
-        ("patient_visit", "Telehealth clinic: chest pain follow-up", tomorrow, 45),
-    ):
-        await visits.schedule_visit(
-            uows(),
-            preceptor,
-            VisitIn.model_validate(
-                {
-                    "block_id": block_id,
-                    "kind": kind,
-                    "title": title,
-                    "starts_at": starts_at,
-                    "duration_minutes": minutes,
-                    "visitor_ids": [visitor.user_id],
-                }
-            ),
-        )
+    await visits.schedule_visit(
+        uows(),
+        preceptor,
+        VisitIn.model_validate(
+            {
+                "block_id": block_id,
+                "kind": "patient_visit",
+                "title": "Telehealth clinic: chest pain follow-up",
+                "starts_at": tomorrow,
+                "duration_minutes": 45,
+                "visitor_ids": [visitor.user_id],
+            }
+        ),
+    )
 
 
 def print_logins(host: str, port: int, created: bool) -> None:

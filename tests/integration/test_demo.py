@@ -54,3 +54,27 @@ async def test_the_demo_has_every_role_every_rotation_type_and_a_scored_case(
     assert {v.host_name for v in upcoming} == {"Dr. Samuel Reyes"}
     im = users["im.preceptor@rounds.test"]
     assert [v.id for v in await visits.upcoming_for(uows(), im)] == [v.id for v in upcoming]
+
+
+async def test_a_later_demo_run_schedules_a_new_huddle_when_none_is_open(
+    settings: Settings, uows: UnitOfWorkFactory
+) -> None:
+    from sqlalchemy import update
+
+    from server.db import models
+    from server.demo import refresh_demo_huddle
+
+    assert await load_demo(settings) is True
+    assert await refresh_demo_huddle(settings) is None  # the demo's own huddle is still open
+    async with uows() as uow:  # that huddle is over (as it would be a day later)
+        await uow.db.execute(update(models.Visit).where(models.Visit.kind == "huddle").values(status="ended"))
+        await uow.commit()
+    news = await refresh_demo_huddle(settings)
+    assert news is not None and "huddle" in news
+    async with uows() as uow:
+        amara = await uow.users.by_email("amara@rounds.test")
+        assert amara is not None
+        actor = accounts.actor_of(amara)
+    upcoming = await visits.upcoming_for(uows(), actor)
+    assert [v.kind.value for v in upcoming].count("huddle") == 1
+    assert await refresh_demo_huddle(settings) is None  # and only one
