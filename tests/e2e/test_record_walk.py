@@ -139,3 +139,20 @@ def test_a_case_is_logged_presented_scored_and_compared(server_url: str, context
     table = page.get_by_role("region", name="Reference and visitor differentials side by side")
     expect(table.get_by_text("Exact code")).to_have_count(2)
     expect(table.get_by_text("Missed")).to_have_count(1)
+
+
+def test_the_case_log_form_warns_about_patient_identifiers_as_you_type(
+    server_url: str, context: BrowserContext
+) -> None:
+    page = context.new_page()
+    log_in(page, server_url, AMARA)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Clinical record").click()
+    page.get_by_role("link", name=re.compile("^Log a case")).first.click()
+    note = page.get_by_label("Note (optional)")
+    note.press_sequentially("Seen with her daughter; call back on 312-555-0199 if worse.", delay=5)
+    warning = page.locator("#" + (note.get_attribute("id") or "") + "-phi")
+    expect(warning).to_contain_text("will be refused when you save")
+    expect(warning.locator("q")).to_have_text("312-555-0199")
+    note.fill("Wheeze improved after salbutamol 2 puffs; SpO2 97% on room air.")
+    note.blur()
+    expect(warning).to_be_empty()
