@@ -149,7 +149,6 @@ def test_host_admits_visitor_and_each_decodes_the_other(
     huddle = visit_of_kind(host, server_url, "huddle")
     assert huddle is not None, "the demo has a huddle open for joining"
 
-    started = time.monotonic()
     join(host, server_url, huddle)
     poll(host, "window.roundsSession.presence === 'admitted'", "the host is in at once")
     host_id = participant_id_of(host)
@@ -163,6 +162,9 @@ def test_host_admits_visitor_and_each_decodes_the_other(
     time.sleep(0.5)  # long enough for media to arrive if the server let any through
     assert visitor.evaluate("window.roundsSession.remoteTiles") == []
     assert decodes_video_of(visitor, host_id)["frames"] == 0
+    assert (
+        visitor.evaluate(f"window.roundsSession.audioSamplesReceived().then((a) => a['{host_id}'] || 0)") == 0
+    )
 
     # The host admits her from the waiting-room panel; she decodes the host's video.
     waiting_room = host.get_by_role("region", name="Waiting room")
@@ -170,11 +172,21 @@ def test_host_admits_visitor_and_each_decodes_the_other(
     poll(visitor, "window.roundsSession.presence === 'admitted'", "the visitor is admitted")
     expect(visitor.get_by_role("status")).to_have_text("You are in: the host let you in.")
     wait_until_decoding(visitor, host_id, "the visitor")
+    poll(
+        visitor,
+        f"window.roundsSession.audioSamplesReceived().then((a) => (a['{host_id}'] || 0) > 0)",
+        "the visitor hears the host",
+    )
 
     # In a huddle she presents, so she is not an observer: her camera is on and the host sees her.
     camera = visitor.get_by_role("button", name="Camera", exact=True)
     expect(camera).to_have_attribute("aria-pressed", "true")
     wait_until_decoding(host, visitor_id, "the host")
+    poll(
+        host,
+        f"window.roundsSession.audioSamplesReceived().then((a) => (a['{visitor_id}'] || 0) > 0)",
+        "the host hears her",
+    )
 
     # The host takes her camera permission away (which switches it off), then gives it back; she
     # switches it on again herself, and her video reaches the host again.
@@ -196,14 +208,12 @@ def test_host_admits_visitor_and_each_decodes_the_other(
         f"window.roundsSession.framesDecoded().then((f) => (f['{visitor_id}'] || 0) > {before} + 5)",
         "the host decodes her video again",
     )
-    elapsed = time.monotonic() - started
 
     # Leaving ends the page cleanly, and the host sees her go.
     visitor.get_by_role("button", name="Leave").click()
     expect(visitor.get_by_role("heading", name="The session has ended")).to_be_visible()
     expect(visitor.get_by_text("You left the session.").first).to_be_visible()
     poll(host, "window.roundsSession.remoteTiles.length === 0", "the visitor's tile goes away")
-    assert elapsed < 15, f"joining, admitting and both videos took {elapsed:.1f}s"
 
 
 def test_visitor_reconnects_after_a_drop(

@@ -341,6 +341,20 @@ async function framesDecoded() {
   return out;
 }
 
+/** Audio samples received per participant, from the inbound-rtp statistics. */
+async function audioSamplesReceived() {
+  const pc = conn?.pc;
+  if (!pc) return {};
+  const byMid = new Map(conn.remoteTracks().map((r) => [r.mid, r.participantId]));
+  const out = {};
+  for (const stat of (await pc.getStats()).values()) {
+    if (stat.type !== "inbound-rtp" || stat.kind !== "audio") continue;
+    const who = byMid.get(stat.mid) ?? "unknown";
+    out[who] = (out[who] || 0) + (stat.totalSamplesReceived || 0);
+  }
+  return out;
+}
+
 window.roundsSession = {
   get socketState() {
     return conn?.socketState ?? "closed";
@@ -379,6 +393,7 @@ window.roundsSession = {
     return conn;
   },
   framesDecoded,
+  audioSamplesReceived,
 };
 
 wireControls();
