@@ -11,6 +11,7 @@ Clinical numbers, eponyms ("Bell's palsy", "Marcus Gunn pupil"), drug names and 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -287,7 +288,7 @@ _NAME_TOKEN = (
 _RELATIVE = (
     r"(?:wife|husband|son|daughter|mother|father|mom|dad|brother|sister|partner|friend|caregiver|niece|nephew"
     r"|aunt|uncle|grandson|granddaughter|grandmother|grandfather|boyfriend|girlfriend|spouse|neighbou?r"
-    r"|roommate|fianc[ée]e?|guardian|proxy|stepson|stepdaughter|cousin)"
+    r"|roommate|fianc[ée]e?|guardian|proxy|stepson|stepdaughter|cousin|carer)"
 )
 
 # Given names that are only names (not also words, months, places or eponyms) count on their own.
@@ -328,7 +329,9 @@ Blumberg McBurney Carnett Boas Dupuytren Sister Brother Saint St Christian Musli
 Hindu Buddhist Black White Hispanic Latino Asian Native Allegra Camila Heather Nora Portia Nikki
 Yasmin Ella Hailey Errin Tilia Jolessa Skyla Mirena Kyleena Liletta Lutera Aviane Alesse Levora Apri
 Marlissa Gianvi Loryna Zarah Syeda Ocella Kelnor Larin Junel Tarina Candida Providencia Tobi Geneva
-Gail Trinessa Lyrica Stelara Lucentis Cialis Levitra Viagra Kenalog
+Gail Trinessa Lyrica Stelara Lucentis Cialis Levitra Viagra Kenalog Blessing Comfort Patience Precious
+Gift Favour Favor Praise Goodluck Godswill Princess Peace Wisdom Mercy Justice Innocent Prosper Promise
+Testimony Miracle Marvellous Success Divine Memory Loveth Sunshine
 """
     )
 )
@@ -461,6 +464,21 @@ _HANDLE_NAMED = _rx(
     r"([A-Za-z0-9_.]*(?:\d|_|\.[A-Za-z])[A-Za-z0-9_.]*|[a-z][a-z0-9]{6,29})\b"
 )
 _REDDIT = _rx(r"(?<![\w/])u/[A-Za-z0-9_-]{3,20}\b")
+# "her IG is kidney.warrior", "snapchat: lilmaria22", "Facebook page is called BeatingCancerWithBeth": a
+# platform, a linking word, then something shaped like a user name (digits, "_" or "." inside, or
+# CamelCase run-together words), which ordinary prose never is.
+_HANDLE_SHAPE = (
+    # starts with a letter and has three of them: "IG: 400mg/kg" (immunoglobulin), "FB: 2x3mm" (foreign body)
+    r"(?:(?=[A-Za-z_](?:[^A-Za-z\s]*[A-Za-z]){2})[A-Za-z_][A-Za-z0-9_.]*(?:\d|_|[A-Za-z]\.[A-Za-z])[A-Za-z0-9_.]*[A-Za-z0-9_]"
+    r"|[A-Z][a-z]+(?:[A-Z][a-z]+){2,}[A-Za-z]*)"
+)
+_HANDLE_AFTER_PLATFORM = _rx(
+    r"\b(?i:instagram|insta|IG|twitter|tiktok|tik\s+tok|snapchat|snap|facebook|FB|youtube|reddit|threads|"
+    r"linkedin|discord|telegram|twitch|onlyfans|pinterest|tumblr|mastodon|bluesky|substack|whatsapp)"
+    r"(?i:\s+(?:name|ID|account|page|channel|handle|username|profile|group))?"
+    r"\s*(?i:is|was|:|=|-|called|named|is\s+called|is\s+named|as)\s*[\"'\u201c]?@?"
+    rf"({_HANDLE_SHAPE})(?![\w@])"
+)
 # Words that follow "@" in terse clinical notes ("@ home", "@night", "@hs", "@baseline").
 _AT_WORDS = _words(
     """
@@ -512,6 +530,8 @@ def _web(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
             if m.group(1).lower() in _AT_WORDS or m.group(1).lower() in ("unknown", "private", "deleted"):
                 continue
             yield C.OTHER_IDENTIFIER, m.start(1), m.end(1), "looks like a social-media handle or user name"
+        for m in _HANDLE_AFTER_PLATFORM.finditer(text):
+            yield C.OTHER_IDENTIFIER, m.start(1), m.end(1), "looks like a social-media handle or user name"
     if "u/" in text:
         for m in _REDDIT.finditer(text):
             yield C.OTHER_IDENTIFIER, m.start(), m.end(), "looks like a social-media user name"
@@ -553,7 +573,7 @@ _CUE_DEFS: list[tuple[PhiCategory, str]] = [
     (
         C.MEDICAL_RECORD_NUMBER,
         r"MRN|MR\s*#|MR\s*no\.?|MR\s+number|UHID|(?:IP|IPD|OP|OPD|CR|hospital|admission)\s*(?:no\.?|number|#)|medical\s+record(?:\s+(?:number|no\.?|num|#))?|med\s*rec(?:ord)?(?:\s*#)?"
-        r"|chart(?:\s+(?:number|no\.?|#|ID))?|hospital\s+(?:number|no\.?|#|ID)|patient\s+ID|pt\s+ID|unit\s+number"
+        r"|chart(?:\s+(?:number|no\.?|#|ID))?|hospital\s+(?:number|no\.?|#|ID)|hosp\.?\s*(?:number|no\.?|#|ID)|patient\s+ID|pt\s+ID|unit\s+number"
         r"|E[MH]R(?:\s*(?:number|#|ID|no\.?))?|Epic\s+(?:MRN|ID|#)|record\s+(?:number|no\.?|#)",
     ),
     (
@@ -607,7 +627,10 @@ _CUE_DEFS: list[tuple[PhiCategory, str]] = [
         r"|work\s+(?:number|phone)|contact(?:\s+(?:number|#))?|call(?:ed)?(?:\s+(?:back|him|her|them))?(?:\s+at)?"
         r"|reach(?:ed)?(?:\s+at)?|text(?:\s+at)?|pager|beeper|number",
     ),
-    (C.ZIP_CODE, r"ZIP(?:\s*code)?|zip(?:\s*code)?|postal\s+code|post\s*code|PIN(?:\s*code)?|pincode"),
+    (
+        C.ZIP_CODE,
+        r"ZIP(?:\s*code)?|zip(?:\s*code)?|postal\s+code|post\s*code|PIN(?:\s*code)?|pincode|CEP|eircode",
+    ),
 ]
 # One pass for every cue: the first alternative that matches at a position wins, so the more specific
 # ("license plate", "Passport number") are listed before the general ("license", "number").
@@ -700,6 +723,9 @@ _CUE_VALUE = _rx(
     r"(?<![\w/*-])(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]|(?<![\w/*-])\d(?![\w/])"
 )
 
+# An identifier written in groups after its cue ("ABC 123 456 789", "W 1234 5678").
+_CUE_GROUPED = _rx(r"(?<![\w/*-])[A-Za-z0-9]{1,5}(?:[ -]\d{2,5}){2,4}(?![\w/-]|[.,]\d)")
+
 # Codes that are clinical, not identifying: TNM stages, gravida/para, ICD-10 without the dot, gene variants,
 # spine levels, ECG leads, named scores.
 _CLINICAL_CODE = _rx(
@@ -717,6 +743,64 @@ _PLATE = _rx(
     r"\s*(?:is|was|reads?)?\s*[:#]?\s*"
     r"((?=[A-Z0-9 -]*\d)[A-Z0-9]{1,4}(?:[\s-][A-Z0-9]{1,5}){1,3}|(?=[A-Z0-9]*\d)[A-Z0-9]{4,8})\b",
 )
+
+
+# British plates ("AB12 CDE") near a word about a vehicle: the shape alone could be a typo'd abbreviation.
+_UK_PLATE = _rx(r"\b[A-Z]{2}\d{2}\s[A-Z]{3}\b")
+_VEHICLE_NEAR = _rx(
+    r"\b(?i:reg|rego|registration|plates?|car|cars|van|truck|lorry|vehicle|motorbike|motorcycle|scooter|taxi)\b"
+)
+
+# Phone numbers read out in words ("five five five, two one two, zero one four three"), with digits mixed
+# in ("617 five five five 0143"): seven or more digits in a row, at least three of them spelled.
+_DIGIT_WORDS = {
+    "zero": 1,
+    "oh": 1,
+    "one": 1,
+    "two": 1,
+    "three": 1,
+    "four": 1,
+    "five": 1,
+    "six": 1,
+    "seven": 1,
+    "eight": 1,
+    "nine": 1,
+    "double": 0,
+    "triple": 0,
+}
+_DIGIT_VALUES = {
+    w: i
+    for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])
+}
+_SPELLED_RUN = _rx(
+    r"\b(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple|\d{1,4})(?:[\s,.\-]+|$)){7,}",
+    re.IGNORECASE,
+)
+_SPELLED_DIGIT_HINTS = ("zero", "three", "four", "five", "six", "seven", "eight", "nine")
+_SPELLED_HINT = _rx(
+    r"(?i:zero|five|seven|eight|nine|three|four|six)\W+(?i:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|\d)"
+)
+
+
+@_rule
+def _spelled_numbers(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
+    low = _lowered(text) or text.lower()
+    if not any(w in low for w in _SPELLED_DIGIT_HINTS) or not _SPELLED_HINT.search(text):
+        return
+    for m in _SPELLED_RUN.finditer(text):
+        tokens = re.findall(r"[A-Za-z]+|\d+", m.group())
+        words = sum(_DIGIT_WORDS.get(t.lower(), 0) for t in tokens if t.isalpha())
+        digits = words + sum(len(t) for t in tokens if t.isdigit())
+        values = [_DIGIT_VALUES[t.lower()] for t in tokens if t.lower() in _DIGIT_VALUES]
+        counting = len(values) == len(tokens) and all(
+            b - a == values[1] - values[0] and abs(b - a) == 1 for a, b in itertools.pairwise(values)
+        )
+        if words >= 3 and digits >= 7 and not counting:  # "count one, two, three ... eight" is an exam
+            end = m.start() + len(m.group().rstrip(" ,.-"))
+            cat = _cue_category(text, m.start()) or C.PHONE
+            if cat in (C.ZIP_CODE, C.OTHER_IDENTIFIER):
+                cat = C.PHONE
+            yield cat, m.start(), end, "looks like a number written out in words (phone or identifier)"
 
 
 _GS1_UDI = _rx(r"\(01\)\d{14}(?:\(\d{2,4}\)[0-9A-Za-z-]{1,20})*")
@@ -764,13 +848,27 @@ def _numbers(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
         vm = _CUE_VALUE.search(text, cm.end(), min(len(text), cm.end() + 30))
         if not vm:
             continue
+        grouped = (
+            _CUE_GROUPED.search(text, cm.end(), min(len(text), cm.end() + 40))
+            if _digit_count(vm.group()) < 4
+            else None
+        )
+        if (
+            grouped
+            and cat not in (C.PHONE, C.ZIP_CODE)
+            and _digit_count(grouped.group()) >= 6
+            and _CUE_GAP.match(text[cm.end() : grouped.start()])
+        ):
+            yield cat, grouped.start(), grouped.end(), _REASON[cat]
+            continue
         gap = text[cm.end() : vm.start()]
         if not _CUE_GAP.match(gap):
             continue
         value = vm.group()
         digits = _digit_count(value)
         if cat is C.ZIP_CODE:
-            if re.fullmatch(r"\d{5}(?:-\d{4})?|\d{3}|\d{6}", value):
+            # US (ZIP, ZIP+4, 3-digit), Indian PIN (6), Brazilian CEP (5-3), European and Australian (4)
+            if re.fullmatch(r"\d{5}(?:-\d{3,4})?|\d{3,4}|\d{6}|[A-Z]\d{2}", value):
                 yield cat, vm.start(), vm.end(), _REASON[cat]
             continue
         if cat is C.PHONE:
@@ -788,6 +886,9 @@ def _numbers(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
         yield C.DEVICE_IDENTIFIER, m.start(), m.end(), "looks like a device identifier (UDI)"
     for m in _PLATE.finditer(text):
         yield C.VEHICLE_IDENTIFIER, m.start(1), m.end(1), _REASON[C.VEHICLE_IDENTIFIER]
+    for m in _UK_PLATE.finditer(text):
+        if _VEHICLE_NEAR.search(text, max(0, m.start() - 40), m.start()):
+            yield C.VEHICLE_IDENTIFIER, m.start(), m.end(), _REASON[C.VEHICLE_IDENTIFIER]
     # Long numbers and ID-shaped codes with no cue: still "other unique identifying numbers".
     for m in _DIGITS.finditer(text):
         value = m.group()
@@ -833,7 +934,7 @@ _ORD = r"(?:st|nd|rd|th)"
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 _UNIT_NEXT = (
-    r"(?!\s*(?:mm|cm|mg|mcg|kg|g\b|mL|ml|%|units?|hours?|hrs?|h\b|days?|weeks?|wks?|months?|years?|times|x\b|"
+    r"(?!\s*(?:mm|cm|mg|mcg|kg|g\b|mL|ml|%|units?|hours?|hrs?|h\b|days?|weeks?|wks?|months?|mos?\b|years?|times|x\b|"
     r"doses?|tabs?|puffs?|beats|bpm|points?|cycles?|percentile|degree|grade|trimester|rib|ICS|intercostal|"
     r"toe|finger|digit|cranial|nerve|floor|attempt|generation|decade|session|minute|pregnancy|child|line|"
     r"time|visit|lumbar|thoracic|cervical|sacral|postoperative|hospital|admission|episode|round|course|"
@@ -900,6 +1001,14 @@ _DATE_RXS: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         _rx(
+            r"\b(?:Christmas(?:\s+(?:Day|Eve))?|Thanksgiving(?:\s+Day)?|New\s+Year'?s(?:\s+(?:Day|Eve))|Halloween"
+            r"|Easter(?:\s+Sunday)?|Independence\s+Day|Valentine'?s\s+Day|Memorial\s+Day|Labor\s+Day)\s+"
+            r"(?:admission|presentation|visit|fall|surgery|delivery|overdose|injury|accident|seizure|arrest)\b"
+        ),
+        "a holiday (an exact date)",
+    ),
+    (
+        _rx(
             r"\b(?:DOB|D\.O\.B\.?|date\s+of\s+birth|birth\s*date)\s*(?:is|was)?\s*[:\-]?\s*\d[\w/.-]*\w",
             re.IGNORECASE,
         ),
@@ -909,7 +1018,7 @@ _DATE_RXS: list[tuple[re.Pattern[str], str]] = [
 _FULL_DATE_IDX = {11, 12}
 _BARE_MD = _rx(r"(?<![\d/.,:])(\d{1,2})/(\d{1,2})(?![\d/]|\.\d)")
 _MONTH_ALONE_IDX = 10
-_WORD_DATE_IDX = frozenset({0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 17, 18})  # the others are made of digits
+_WORD_DATE_IDX = frozenset({0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 17, 18, 19})  # the others are made of digits
 _WEEKDAY_IDX = 6
 _WEEKDAY_HINT = _rx(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)")  # the others are made of digits
 _DATE_WORD = _rx(
@@ -1029,6 +1138,88 @@ def _dates(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
         ) or (b in (7, 12, 52) and _DURATION_BEFORE.search(before)):
             continue
         yield C.DATE, m.start(), m.end(), "looks like a date: a month and day written as numbers"
+
+
+# Dates typed the way people type in a hurry: lower-case months ("seen jun 5", "admitted march 3rd",
+# "fell on 2 june"), ordinals in words ("the twenty-third of May", "June first") and the continental
+# day-month with a closing dot ("14.03."). "may", "march", "mar", "dec" and "sep" are also words
+# ("may be", "dec" = decreased), so in lower case they count only with an ordinal.
+_MON_LOW_SAFE = (
+    r"(?:january|february|april|june|july|august|september|october|november|december|jan|feb|apr|jun|jul"
+    r"|sept|oct|nov)"
+)
+_MON_LOW_ALL = rf"(?:{_MON_LOW_SAFE}|march|mar|may|dec|sep|aug)"  # "aug" is also Augmentin: ordinal only
+_ORD_WORD = (
+    r"(?:(?:twenty|thirty)[\s-]+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|first|second|"
+    r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
+    r"fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)"
+)
+_MAY_VERB_AFTER = (
+    r"(?!\s+(?:be|have|need|require|help|cause|not|also|show|take|present|occur|lead|result|indicate|suggest|"
+    r"reflect|benefit|develop|improve|worsen|get|go|make|see|feel|use|want|try|come|become|do|need|still))"
+)
+_MORE_DATE_RXS: list[tuple[re.Pattern[str], str]] = [
+    (
+        _rx(
+            rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+(?:the\s+)?{_DAY}{_ORD}\b{_UNIT_NEXT}"
+        ),
+        "a weekday and day of the month",
+    ),
+    (_rx(rf"\b{_MON_LOW_SAFE}\.?\s+{_DAY}(?:{_ORD})?\b(?!\s*[/:.,]?\d){_UNIT_NEXT}"), "a month and day"),
+    (_rx(rf"\b{_MON_LOW_ALL}\.?\s+(?:the\s+)?{_DAY}{_ORD}\b{_UNIT_NEXT}"), "a month and day"),
+    (_rx(rf"\b{_DAY}(?:{_ORD})?\s+(?:of\s+)?{_MON_LOW_SAFE}\b(?![-/])"), "a day and month"),
+    (_rx(rf"\b{_DAY}{_ORD}\s+(?:of\s+)?{_MON_LOW_ALL}\b{_MAY_VERB_AFTER}"), "a day and month"),
+    (
+        _rx(
+            rf"\b(?:the\s+)?{_ORD_WORD}\s+of\s+(?:{_MONTH}|{_MON_LOW_ALL})\b{_MAY_VERB_AFTER}", re.IGNORECASE
+        ),
+        "a day and month in words",
+    ),
+    (
+        _rx(
+            rf"\b(?:{_MONTHS_FULL}|{_MON_LOW_SAFE})\s+(?:the\s+)?(?i:{_ORD_WORD})\b(?!\s+(?:of\s+)?(?:\d|the|a|an))"
+        ),
+        "a month and day in words",
+    ),
+]
+# Every pattern above but the weekday one names a month, so a month's first letters (or "day") must appear
+# in the lower-cased text: a cheap test before the regexes.
+_MORE_DATE_SUBSTRINGS = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+    "day",
+)
+_DOTTED_DM = _rx(r"(?<![\w.,/:-])(\d{2})\.(\d{2})\.(?![\w.]|\d)")
+# "14.03." is also a lab value ("glucose 10.05.") or a British time ("at 10.05."): it needs a date cue.
+_DOTTED_DM_CUE = _rx(r"\b(?i:for|booked|review|reviewed|appt|clinic|next)\s*[:\-]?\s*$")
+
+
+@_rule
+def _more_dates(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
+    low = _lowered(text) or text.lower()
+    if any(h in low for h in _MORE_DATE_SUBSTRINGS):
+        for rx, what in _MORE_DATE_RXS:
+            for m in rx.finditer(text):
+                yield C.DATE, m.start(), m.end(), f"looks like a date: {what}"
+    if "." in text:
+        for m in _DOTTED_DM.finditer(text):
+            a, b = int(m.group(1)), int(m.group(2))
+            if not ((1 <= a <= 31 and 1 <= b <= 12) or (1 <= a <= 12 and 1 <= b <= 31)):
+                continue
+            before = _before(text, m.start(), 30)
+            if not (_DATE_CUE.search(before) or _DOTTED_DM_CUE.search(before)):
+                continue
+            yield C.DATE, m.start(), m.end() - 1, "looks like a date: a day and month (dd.mm.)"
 
 
 # --- ages over 89 -----------------------------------------------------------------------------------------
@@ -1220,7 +1411,8 @@ _STRONG_PLACE_CUE = _rx(
     r"\b(?i:(?:lives?|living|lived|resides?|residing|resident|relocated|moved|grew\s+up|born|raised|native|"
     r"travel(?:l)?ed|travel|trip|commutes?|drove|flew|visiting|visited|home|town|city|"
     r"village|neighbou?rhood|suburb|area|farm|ranch|cabin|house|apartment|flat|trailer|property|reservation|"
-    r"stationed|deployed|based|posted|settled|emigrated|immigrated|hails)"
+    r"stationed|deployed|based|posted|settled|emigrated|immigrated|hails|church|mosque|temple|synagogue|"
+    r"parish|congregation|relatives|family|parents|grandparents|cousins)"
     r"(?:\s+(?:alone|here|back|recently|just|with\s+\w+(?:\s+\w+)?|up|down|over|out|nearby))?"
     r"\s+(?:in|from|to|near|outside(?:\s+of)?|of|at|around)"
     r"|(?:is|was|comes?|came|originally|returned|recently\s+returned|immigrated|emigrated)"
@@ -1238,8 +1430,25 @@ _LIVING_FAR = _rx(
     r"(?:,?\s+[a-z]+){1,6}?\s+(?:in|near|outside(?:\s+of)?|from|to|at)\s+"
     rf"{_PLACE}"
 )
-# "works in Dubai": a verb of working then a place, unless the place is a department or a trade.
+# "works in Dubai": a verb of working then a place, unless the place is a department or a trade. "was in
+# Kibera", "family is in Soweto": being somewhere capitalised is the same cue (wards and states are not
+# local places: "was in Recovery", "is in Texas").
 _WORKS_IN = _rx(rf"\b(?i:works?|worked|working|studies|studied|studying|teaches|taught)\s+in\s+{_PLACE}")
+# Being in a capitalised place is weaker ("was in Afib with RVR", "is in Sinus rhythm"): the place must end
+# the clause or be followed by a time or company word, and must not be a rhythm or clinical state.
+_BEING_IN = _rx(
+    rf"\b(?i:is|was|were|are|stays?|stayed|staying|remains?|remained)\s+in\s+{_PLACE}"
+    r"(?=\s*(?:[.,;:!?)]|$)|\s+(?:until|since|for|and|when|before|after|last|this|now|where|near|with\s+"
+    r"(?:her|his|their|family|relatives)))"
+)
+_CLINICAL_STATES = _words(
+    """
+Afib AFib Aflutter Vfib VFib Vtach VTach Sinus Torsades Status Septic Sepsis Cardiac Respiratory Renal Hepatic
+Atrial Ventricular Diabetic Withdrawal Tamponade Asystole Arrest Extremis Retention Spasm Bigeminy Trigeminy
+Heart Liver Kidney Hypertensive Hypoglycaemic Hypoglycemic Ketoacidosis Active Early Late Established
+Preterm Term Spontaneous Latent Second First Third Fourth Complete Partial Full Good Sync Synch Pacing
+"""
+)
 _NOT_PLACE_WORDS = _words(
     """
 Radiology Pathology Dermatology Anesthesia Anaesthesia Anesthesiology Urology Nephrology Rheumatology
@@ -1251,6 +1460,11 @@ Pediatrics Paediatrics Psychiatry Obstetrics Gynecology Medicine Emergency Prima
 Health Housekeeping Maintenance Facilities Customer Service Food Catering Kitchen Sanitation Mining
 Fishing Forestry Childcare Eldercare Home Care Hospice Rehab Real Estate Fashion Design Music Art Theater
 Theatre Film Sports Fitness Science Biology Chemistry Physics Mathematics Economics Politics History
+Recovery Resus Resuscitation Majors Minors Triage Remission Isolation Labour Labor Theater Pre-op Post-op
+Theatres Step-down Stepdown Observation Obs Quarantine Custody Foster Crisis Shock Pain Distress Tears Bed
+Bay Room Side Cubicle Hospital Clinic Ward Unit Surgery Prison Jail School College University Class Grade
+Year Charge Control Hand Good Fair Poor Stable Critical Serious Agony Denial Treatment Therapy Care Rehab
+Kindergarten Preschool Nursery Daycare Reception Primary Secondary Middle High Sixth Form
 """
 )
 # A foreign street address: "14 Rue Saint-Denis", "Calle Mayor 12", "Via Roma 5", "Hauptstraße 5".
@@ -1298,6 +1512,19 @@ _WEAK_PLACE_CUE = _rx(
 )
 
 
+_COUNTRY_NAMES = (
+    "Mexico|Brazil|India|Pakistan|Bangladesh|China|Japan|Korea|South Korea|Philippines|Vietnam|Nigeria|Ghana|"
+    "Kenya|Ethiopia|Egypt|Iran|Iraq|Syria|Turkey|Russia|Ukraine|Poland|Germany|France|Italy|Spain|Portugal|"
+    "England|Scotland|Ireland|Wales|UK|Cuba|Haiti|Jamaica|Dominican Republic|Guatemala|Honduras|El Salvador|"
+    "Colombia|Venezuela|Peru|Chile|Argentina|Ecuador|Bolivia|Australia|Canada|Israel|Jordan|Lebanon|"
+    "Saudi Arabia|Thailand|Indonesia|Malaysia|Nepal|Sri Lanka|Somalia|Sudan|Yemen|Afghanistan|Morocco|"
+    "Tunisia|Algeria|Eritrea|Uganda|Tanzania|Cameroon|Senegal|Liberia|Sierra Leone|Zimbabwe|Nicaragua"
+)
+_REGION_WORDS = frozenset(["State", "Province", "Region", "Oblast", "Governorate", "Prefecture", "Territory"])
+_TOWN_COUNTRY = _rx(
+    rf"\b(?i:in|from|near|outside|of|to|at|visited|visiting)\s+({_NAME_TOKEN}(?:[ -]{_NAME_TOKEN})?),\s+"
+    rf"(?:{_COUNTRY_NAMES}|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s(?:State|Province|Region|Oblast|Governorate|Prefecture))\b"
+)
 _NOT_A_PLACE_AFTER = _rx(r"\s+(?:descent|origin|heritage|ancestry|background|decent|extraction|parents)\b")
 
 
@@ -1316,11 +1543,12 @@ _LARGE_PLACES |= frozenset(
 
 
 _NOT_PLACE_SECOND = _words(
-    "Year Years Onset Wing Tower Building Unit Ward Floor Campus Patient Patients Zealand Rounds Round"
+    "Year Years Onset Wing Tower Building Unit Ward Floor Campus Patient Patients Zealand Rounds Round League"
+    " Age Ages Testament World School Dose Doses Bit Finger Toe"
 )
 _PLACE_PREFIXES = _words(
     "New North South East West Fort Saint St. Port Lake Mount San Santa Los Las El Grand Glen Palm Cape Rock "
-    "Oak Cedar Silver Spring"
+    "Oak Cedar Silver Spring Little Upper Lower Old"
 )
 
 
@@ -1331,6 +1559,10 @@ def _is_local_place(place: str) -> bool:
     joined = " ".join(words)
     if joined in _CITIES:
         return True
+    if len(words) > 1 and words[-1] in _REGION_WORDS:
+        return False  # "Lagos State", "Punjab Province": a region the size of a US state
+    if joined not in _LARGE_PLACES and len(words) > 1 and words[0] == "Little":
+        return True  # "Little Haiti", "Little Saigon": neighbourhoods named after countries
     if (
         joined in _LARGE_PLACES
         or words[-1] in _LARGE_PLACES
@@ -1359,6 +1591,8 @@ def _places(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
             group = 1 if rx.groups else 0
             yield C.STREET_ADDRESS, m.start(group), m.end(group), _REASON[C.STREET_ADDRESS]
     for m in _ZIP_AFTER_STATE.finditer(text):
+        if text.startswith("ID", m.start()) and not text[: m.start()].rstrip().endswith(","):
+            continue  # "Employee ID 44521": an identifier, which the cue rules report
         yield C.ZIP_CODE, m.start(1), m.end(1), _REASON[C.ZIP_CODE]
     for m in _ZIP4.finditer(text):
         yield C.ZIP_CODE, m.start(), m.end(), _REASON[C.ZIP_CODE]
@@ -1368,6 +1602,8 @@ def _places(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
     for m in _CITY_STATE.finditer(text):
         place = m.group(1)
         city = _city_prefix(place) or place
+        if m.group(2) == "ID" and not text[m.end(1) : m.start(2)].startswith(","):
+            continue  # "Employee ID 44521", "Member ID": not Idaho
         if m.group(2) and m.group(2) in _CLINICAL_STATE_CODES:
             after = text[m.end() : m.end() + 8]
             if city not in _CITIES and not re.match(r",?\s*\d{5}(?:-\d{4})?(?!\d)", after):
@@ -1390,11 +1626,13 @@ def _places(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
             city = _city_prefix(place.removeprefix("the ").strip())
             end = m.start(1) + len(place) if city is None else m.start(1) + place.index(city) + len(city)
             yield C.GEOGRAPHY, m.start(1), end, _REASON[C.GEOGRAPHY]
-    for rx in (_LIVING_FAR, _WORKS_IN):
+    for rx in (_LIVING_FAR, _WORKS_IN, _BEING_IN):
         for m in rx.finditer(text):
             place = m.group(1)
             first = place.removeprefix("the ").split()[0]
             if first in _NOT_PLACE_WORDS or _followed_by_eponym_noun(text, m.end(1)):
+                continue
+            if rx is _BEING_IN and first in _CLINICAL_STATES:
                 continue
             if _NOT_A_PLACE_AFTER.match(text, m.end(1)) or not _is_local_place(place):
                 continue
@@ -1418,6 +1656,11 @@ def _places(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
                 continue
             yield C.ZIP_CODE, m.start(1), m.end(1), "looks like a postcode"
             yield C.GEOGRAPHY, m.start(2), m.end(2), _REASON[C.GEOGRAPHY]
+    for m in _TOWN_COUNTRY.finditer(text):
+        place = m.group(1)
+        if place in _LARGE_PLACES or place.split()[0] in _NAME_STOP or place.split()[0] in _LARGE_PLACES:
+            continue
+        yield C.GEOGRAPHY, m.start(1), m.end(1), _REASON[C.GEOGRAPHY]
     for m in _NAMED_PLACE.finditer(text):
         if _is_local_place(m.group(1)):
             yield C.GEOGRAPHY, m.start(1), m.end(1), _REASON[C.GEOGRAPHY]
@@ -1497,12 +1740,27 @@ Rounds Grand Journal Morning Noon Report Case Conference Simulation Lab Skills A
 Red Cross Salvation Army YMCA YWCA Association Society Foundation Institute Organization Organisation League
 Union Federation Council Committee Alliance Coalition Canadian Australian European World Heart Lung Kidney
 Cancer Diabetes Stroke Alzheimer Alzheimer's Autism Arthritis Peace Corps Doctors Without Borders Navy Army
-Air Force Marines Marine Corps Coast Guard National Guard Reserve Reserves
+Air Force Marines Marine Corps Coast Guard National Guard Reserve Reserves Little League Pop Warner Scouts
+Girl Boy Cub Brownies
+"""
+)
+
+
+# Employers that are also software or brand names elsewhere in the guard's stop lists ("entered in Epic"),
+# and university acronyms, which the all-capitals rule would otherwise take for ward abbreviations.
+_NAMED_EMPLOYERS = _words(
+    """
+Google Epic Cerner Zoom Microsoft Apple Amazon Meta Tesla Netflix Uber Lyft DoorDash Walmart Target Costco
+FedEx UPS USPS IBM Intel Oracle Infosys Wipro TCS Accenture Deloitte KPMG PwC Boeing NASA Starbucks
+UCLA USC NYU MIT UCSF UCSD UCSB UCI LSU OSU UNC UVA BYU CUNY SUNY UIC UIUC ASU FSU UCF UGA TCU SMU VCU GWU
+UPenn CMU JHU UCL KCL LSE IIT AIIMS UNAM USP UBC UofT NUS
 """
 )
 
 
 def _org_is_generic(name: str) -> bool:
+    if name.split()[0] in _NAMED_EMPLOYERS:
+        return False
     words = [w.strip(".,'") for w in name.replace("&", " ").split() if w not in ("of", "and", "the", "de")]
     return all(
         w in _GENERIC_ORG_WORDS
@@ -1594,6 +1852,13 @@ _NAME_THEN_AGE = _rx(
 _CUED_NAME = _rx(
     rf"\b(?:named|name\s+is|name's|called|goes\s+by|known\s+as|nicknamed|[Pp]atient\s+name\s*:?|[Nn]ame\s*:)\s+"
     rf"({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)"
+)
+# "called" names someone after a person noun or a copula ("a man called ...", "is called ..."); otherwise it
+# is more often a phone call ("called Poison Control").
+_NAMING_CALLED_BEFORE = _rx(
+    r"\b(?:man|woman|boy|girl|friend|someone|person|guy|lady|son|daughter|child|baby|brother|sister|husband|"
+    r"wife|partner|patient|pt|is|was|be|been|being|also|sometimes|often|prefers\s+to\s+be)\s*$",
+    re.IGNORECASE,
 )
 _PATIENT_NAME = _rx(
     rf"\b(?:[Pp]atient|[Pp]t\.?|[Cc]ase|[Pp]resenting|[Ss]aw|[Cc]lient|[Rr]esident|[Ii]nfant|[Bb]aby|[Nn]urse)"
@@ -1798,6 +2063,13 @@ def _names(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
             tokens = m.group(1).replace(",", " ").split()
             if not _name_ok(tokens) or _is_eponym_at(text, m.start(1), m.end(1)):
                 continue
+            if (
+                rx is _CUED_NAME
+                and m.group().lower().startswith("called")
+                and not any(t in GIVEN_NAMES or t in SURNAMES for t in tokens)
+                and not _NAMING_CALLED_BEFORE.search(_before(text, m.start(), 30))
+            ):
+                continue  # "called Poison Control": phoned, not named ("a man called Tobiah Wexler")
             if rx is _CUED_NAME and re.search(
                 r"(?:town|city|village|place|street|road|county)\s+\S+\s*$",
                 _before(text, m.start(1), 30),
@@ -1891,6 +2163,143 @@ def _names(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
             if before.endswith("-") or _DOSE_AFTER.match(text, tm.end()) or _SAINT_BEFORE.search(before):
                 continue
             yield C.PERSON_NAME, tm.start(), tm.end(), "looks like a person's given name"
+
+
+# Names written in lower case or that are also words, in the positions where people put names: "pt ngozi
+# c/o", "spoke to her son dele", "amara's mother", "bongani (brother)", "Will, her husband,", "Spoke with
+# Faith". In lower case only listed names count (and none that is an English word), since "pt tolerating"
+# and "son drove" share the shape.
+# Listed names that, in lower case, are clinical shorthand ("mother tia at 70", "ana positive", "sal nebs").
+_LOWER_NOT_NAMES = _words(
+    """
+geri nan nana vera papa mama ortho neuro derm psych cards tia ana ami ada eva ena les mel cal val pam sal
+rad nat cam lin dee mae ira isa una von ama abe ian eli dan vic tad ned lou hal kay rex
+"""
+)
+_LOWER_NAMES = (
+    frozenset(w.lower() for w in GIVEN_NAMES | SURNAMES if len(w) >= 3 and w not in WORD_NAMES)
+    - _LOWER_NOT_NAMES
+    - frozenset(w.lower() for w in _AMBIGUOUS_GIVEN)
+)
+_LC_WORD = r"([a-z][a-z\u00df-\u00ff-]+)(?:['\u2019]s)?"
+# Run on the lower-cased text (several times faster than a case-insensitive cue), so the rule checks that
+# the word was written in lower case; capitalised names are the other rules' business.
+_LC_CUE_NAME = _rx(
+    r"\b(?:pt|patient|client|mr|mrs|ms|miss|mister|dr|named|called|nicknamed|goes\s+by|known\s+as|name\s+is|"
+    r"name's|(?:spoke|speaking|spoken|talked|talking|discussed|chatted|met|spk)\s+(?:to|with|w/)|"
+    rf"{_RELATIVE}|mom|mum|dad|grandma|grandpa|granny|hubby)(?:-in-law)?(?:['\u2019]s)?\.?,?\s+"
+    r"(?:(?:named|called|is)\s+)?[\"'\u2018\u201c]?"
+    + _LC_WORD
+    + r"(?!\s*(?:disease|syndrome|sign|palsy|test|criteria|score)\b)"
+)
+# A nickname in quotes ("known as 'jojo'", "goes by \"Boo\""): whatever the word, it names the person.
+_QUOTED_NICKNAME = _rx(
+    r"\b(?i:known\s+as|nicknamed|goes\s+by|calls\s+(?:him|her|them)sel(?:f|ves)|prefers\s+to\s+be\s+called)\s+"
+    r"[\"'\u2018\u201c]([A-Za-z][A-Za-z'-]{1,20})[\"'\u2019\u201d]"
+)
+_LC_POSSESSIVE_RELATIVE = _rx(
+    rf"\b([a-z][a-z\u00df-\u00ff-]{{2,}})['\u2019]s\s+(?:{_RELATIVE}|mom|mum|dad|family|kids|children|baby)\b"
+)
+_LC_PAREN_RELATIVE = _rx(rf"\b([a-z][a-z\u00df-\u00ff-]{{2,}})\s*\(\s*(?i:{_RELATIVE})\s*\)")
+_NAME_APPOSITION = _rx(
+    rf"\b({_NAME_TOKEN}|[a-z][a-z-]{{2,}}),\s+(?:her|his|their|the\s+(?:patient|pt)['\u2019]?s|(?:patient|pt)['\u2019]s)"
+    rf"\s+(?:{_RELATIVE}|mom|mum|dad|carer)\b"
+)
+# "Grace and her husband attend together": a listed name (words too) coordinated with the person's relative.
+_NAME_AND_RELATIVE = _rx(
+    rf"\b({_NAME_TOKEN})\s+(?:and|&)\s+(?:her|his|their)\s+(?:{_RELATIVE}|mom|mum|dad)\b"
+)
+_SPOKE_WITH = _rx(
+    rf"\b(?i:spoke|speaking|spoken|talked|talking|discussed|chatted|met|called|phoned|texted|updated)\s+"
+    rf"(?i:to|with)\s+({_NAME_TOKEN})\b"
+)
+# "Fiifi Ansah came in with...", "Zebulon Quartey reports...": two capitalised words opening a sentence, then
+# a verb of history-taking, are a person when one of them is a listed name, unless either is a service, a
+# complaint or an eponym ("Social Work reports"); unlisted pairs share the shape of "Urine Culture reports".
+_PAIR_SPEECH = _rx(
+    rf"(?:^|(?<=[.;!?:]\s)|(?<=\n))({_NAME_TOKEN})\s+({_NAME_TOKEN})\s+"
+    r"(?:reports|reported|presents|presented|complains|complained|denies|denied|states|stated|endorses|"
+    r"endorsed|was\s+brought|was\s+admitted|came\s+in|comes\s+in|is\s+an?\s+\d)\b"
+)
+_SERVICE_WORDS = _words(
+    """
+Therapy Care Medicine Surgery Services Service Team Diseases Disease Consult Consults Nursing Work Health
+Management Pathology Radiology Pharmacy Oncology Cardiology Neurology Psychiatry Psychology Nutrition
+Dietetics Physiotherapy Rehabilitation Rehab Hospice Palliative Genetics Endocrinology Nephrology Hematology
+Urology Dermatology Ophthalmology Otolaryngology Gynecology Obstetrics Pediatrics Geriatrics Transplant
+Infectious Speech Occupational Respiratory Wound Pain Sleep Vascular Plastic Trauma Orthopedics Ortho
+General Internal Family Emergency Urgent Primary Critical Intensive Acute Chronic Home Community Public
+"""
+)
+# Korean and Chinese given names with a hyphen ("Park Ji-hoon", "Seo-yeon Choi").
+_HYPHEN_GIVEN = r"[A-Z][a-z]{1,5}-[a-z]{2,5}"
+_SURNAME_HYPHEN_GIVEN = _rx(
+    rf"\b(?:({_NAME_TOKEN})\s+({_HYPHEN_GIVEN})|({_HYPHEN_GIVEN})\s+({_NAME_TOKEN}))\b"
+)
+
+
+def _not_a_name_word(word: str) -> bool:
+    """A capitalised word that is a clinical, place or service word rather than a name."""
+    return (
+        word in _NAME_STOP
+        or word in _MONTH_WORDS
+        or word in _WEEKDAYS
+        or word in _PLACES_NOT_LOCAL
+        or word in _COMPLAINT_WORDS
+        or word in _SERVICE_WORDS
+        or word in _PAREN_NOT_NAMES
+        or word in _GENERIC_ORG_WORDS
+        or word in _NOT_PLACE_WORDS
+        or word.lower() in _EPONYM_NOUNS
+    )
+
+
+@_rule
+def _more_names(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
+    why_lower = "looks like a person's name (written in lower case)"
+    pos = 0
+    low = _lowered(text) or text.lower()
+    while (m := _LC_CUE_NAME.search(low, pos)) is not None:
+        pos = m.start(1)  # cues chain ("pt's wife priya"): look again from the word after the cue
+        if m.group(1) in _LOWER_NAMES and text[m.start(1) : m.end(1)].islower():
+            yield C.PERSON_NAME, m.start(1), m.end(1), why_lower
+    for m in _QUOTED_NICKNAME.finditer(text):
+        yield C.PERSON_NAME, m.start(1), m.end(1), "looks like a person's nickname"
+    for rx in (_LC_POSSESSIVE_RELATIVE, _LC_PAREN_RELATIVE):
+        for m in rx.finditer(text):
+            if m.group(1) in _LOWER_NAMES:
+                yield C.PERSON_NAME, m.start(1), m.end(1), why_lower
+    for m in _NAME_APPOSITION.finditer(text):
+        word = m.group(1)
+        listed = word.lower() in _LOWER_NAMES if word.islower() else word in GIVEN_NAMES or word in SURNAMES
+        if listed and not _not_a_name_word(word):
+            yield C.PERSON_NAME, m.start(1), m.end(1), "looks like a person's name (with a relative)"
+    for m in _NAME_AND_RELATIVE.finditer(text):
+        word = m.group(1)
+        if (word in GIVEN_NAMES or word in SURNAMES) and not _not_a_name_word(word):
+            yield C.PERSON_NAME, m.start(1), m.end(1), "looks like a person's name (with a relative)"
+    for m in _SPOKE_WITH.finditer(text):
+        word = m.group(1)
+        if (
+            (word in GIVEN_NAMES or word in SURNAMES)
+            and not _not_a_name_word(word)
+            and not _is_eponym_at(text, m.start(1), m.end(1))
+        ):
+            yield C.PERSON_NAME, m.start(1), m.end(1), _REASON[C.PERSON_NAME]
+    for m in _PAIR_SPEECH.finditer(text):
+        first, last = m.group(1), m.group(2)
+        if _not_a_name_word(first) or _not_a_name_word(last) or first.upper() == first:
+            continue
+        if not (first in GIVEN_NAMES or first in SURNAMES or last in SURNAMES or last in GIVEN_NAMES):
+            continue  # "Urine Culture reports", "Poison Control states"
+        if f"{first} {last}" in _CITIES or first in _CITY_FIRST_WORDS:
+            continue
+        yield C.PERSON_NAME, m.start(1), m.end(2), "looks like a person's name (followed by what they said)"
+    if "-" in text:
+        for m in _SURNAME_HYPHEN_GIVEN.finditer(text):
+            surname = m.group(1) or m.group(4)
+            if surname in SURNAMES and not _not_a_name_word(surname):
+                yield C.PERSON_NAME, m.start(), m.end(), "looks like a person's name (given name and surname)"
 
 
 # ---------------------------------------------------------------------------------------------- API

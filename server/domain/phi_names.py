@@ -949,3 +949,137 @@ Patel Petrov Pham Phan Pillai Popescu Rahimi Rahman Rao Reddy Saleh Shah Sharma 
 Takahashi Tanaka Tran Verma Vu Wang Watanabe Wisniewski Xu Yamamoto Yang Yoon Zhang Zhao Zhou Zhu
 """
 )
+
+# A third hand-written batch, written while hardening the guard against names from every culture a visitor
+# might meet: Nigerian (Igbo, Yoruba, Hausa), Ghanaian, Indian, Pakistani, Bangladeshi, Filipino,
+# Brazilian, Mexican, Egyptian and Arabic, Polish, Ukrainian, Russian, Chinese (pinyin), Vietnamese, Korean,
+# Japanese, Turkish, Persian and Ethiopian given names (surnames below), and the virtue names common in
+# Nigeria and Ghana ("Blessing", "Comfort", "Patience"), which phi.py treats as words unless a name cue
+# comes with them. Accented spellings are listed next to the plain ones because visitors type both. Left
+# out on purpose: names that are English words or clinical abbreviations ("Son", "Sang", "Hung", "Dung",
+# "Long", "Lan", "Min", "Na", "Taro", "Tamer", "Sultana", "Lemma", "Aster", "Can", "Jun", "Loan", "Shin"),
+# which would turn ordinary text into hits.
+EXTRA_GIVEN_NAMES |= _words(
+    """
+Chukwuemeka Chinedu Chidinma Chiamaka Nkechi Oluwaseun Oluwadamilare Olamide Oluwakemi Funmilayo Folake
+Bukola Babatunde Biodun Dele Femi Tunde Kunle Tolu Emeka Ikenna Obiageli Uzoma Amaka Ebuka Nnenna Ifeanyi
+Oghenekaro Efe Osas Osaze Hauwa Zainab Aminu Bashir Habiba Yakubu Danjuma Kehinde Taiwo Idowu Bisi
+Damilola Ayomide Toyin Yemi Simisola Ireti Adaobi Onyeka Chidera Somto Amara Uche Chinyere Ngozika
+Fiifi Kojo Kwame Ama Abena Esi Yaa Afua Kwasi Kofi Akosua Adjoa Ekow Kobina
+Priya Raj Rahul Amit Pooja Neha Rohan Arjun Vikram Sunita Kavya Lakshmi Sanjay Deepak Manish Ravi Aarti
+Aditi Ishita Tanvi Vaibhav Varun Harsha Pranav Shweta Smita Sushma Nisha Gopal Venkatesh Balaji
+Karthik Lakshman Murali Senthil Selvi Revathi Padma Geetha Jyoti Dilip Girish Simran Navjot Jaspreet
+Kuldeep Baljit Harjit Parminder Anjali Rajendra Mahendra Surendra Narendra Jitendra Lalit Hemlata Sarita
+Mehwish Rukhsana Ayesha Saima Hira Asma Nasir Shoaib Waseem Zeeshan Kashif Adnan Arshad Shahida Bushra
+Farhat Uzma Sadaf Sidra Anum Mahnoor Muhammad Mohammad Mohammed Asad Rafiqul Shafiqul Aminul Mizanur
+Mahbub Habibur Nazrul Jahanara Nasima Rokeya Taslima Shahana Fahmida Rahim Rashida Sharmin Moushumi
+Rosalinda Rowena Leonora Jinky Jomar Reynaldo Rogelio Danilo Bienvenido Crisanto Imelda Corazon
+Luzviminda Teodoro Rizalino Marilou Jerome Mylene Rommel Jericho Ligaya
+João Joao Luiz Gabriela Mariana Larissa Letícia Vinicius Vinícius Caio Rafaela Juliana Renata Thais
+Thaís Bruna Raimundo Sebastião Conceição Aparecida Antônio Gonçalo Luana Rayane Wellington Cleiton
+Guadalupe Ximena Socorro Refugio Esperanza Jesús Ramiro Cuauhtémoc Cuauhtemoc Joaquín Efraín Efrain
+Ulises Heriberto Abundio Yolotl Citlali Guillermina Rigoberto Eusebio Remedios
+Abdelrahman Abdallah Mostafa Hany Hani Tarek Sherif Wael Ayman Amr Hesham Hisham Osama Khaled Khalid
+Yasser Samy Medhat Magdy Fatma Nermeen Heba Noha Marwa Shaimaa Doaa Eman Iman Asmaa Hoda Layla Leila
+Noor Rana Reem Hala Maryam Mariam Hussein Khalil Saif Faris Waleed Majed Fadi Rami Bassem Ghassan
+Katarzyna Małgorzata Malgorzata Magdalena Grażyna Grazyna Bożena Bozena Jadwiga Krystyna Halina Urszula
+Wiesława Zofia Wojtek Piotr Paweł Pawel Marek Andrzej Jacek Jarosław Jaroslaw Mirosław Miroslaw Bartosz
+Łukasz Lukasz Michał Michal Maciej Przemysław Przemyslaw Rafał Rafal Sławomir Stanisław Stanislaw
+Tadeusz Jerzy Kazimierz Ryszard Czesław
+Yuriy Vasyl Petro Dmytro Maksym Nazar Halyna Iryna Nataliya Tetiana Tetyana Svitlana Yuliya Liudmyla
+Viktoriia Khrystyna Oleh Ihor Vitaliy Mykhailo Dmitri Dmitriy Sergei Gennady Konstantin Leonid
+Dimitri Dimitrios Vyacheslav Stanislav Evgeny Yevgeny Artem Artyom Svetlana Tatiana Tatyana Irina Galina
+Yelena Ksenia Larisa Zoya
+Xiaohong Xiaojun Xiaowei Xiaomei Xiaoling Guoqiang Zhiqiang Jianjun Jianping Haiyan Hongmei Yanping
+Yanling Lijuan Lixia Liping Jinghua Chunhua Qiong Qiang Jing Ying Hui Ming Peng Jie Xiu Zhen Jian Wei
+Minh Linh Huong Trang Thao Ngoc Thanh Trung Cuong Huy Khoa Nga Nhi Oanh Tien Uyen Vinh Hoa
+Jihoon Haeun Doyun Soojin Hyejin Sungmin Jaewon Donghyun Miyoung Kyungsoo Seunghoon Yeonwoo Minseo
+Subin Yerin Chaewon Yuna
+Haruto Hinata Sakura Yui Aoi Mei Yuki Haruki Kenji Hiroshi Takashi Kazuo Akio Yoshiko Keiko Yoko
+Michiko Naoko Hiroko Tomoko Noriko Mayumi Ayumi Emiko Kaori Megumi Satoshi Daisuke Shinji Tetsuya Kenta
+Yuichi Koji Masato Ryo Ichiro Yusuke Shohei Akane Misaki Nanami Rina Hikari Asuka
+Hüseyin Huseyin İbrahim Ömer Omer Ramazan Halil Süleyman Suleyman Mahmut Recep Salih Fatih Kadir Kemal
+Cem Oğuz Oguz Volkan Onur Baris Uğur Ugur Gökhan Gokhan Selim Levent Erkan Tuncay Ayşe Ayse Meryem
+Şerife Serife Zehra Hülya Hulya Esra Büşra Busra Merve Özlem Derya Gül Songül Songul Sevgi Dilek Aysel
+Gülşen Nurcan Tuğba Tugba Ebru Sibel Pinar Yasemin Ceren Ece
+Dariush Behnam Behrouz Bijan Farhad Farshid Jafar Kaveh Mehran Morteza Nader Payam Pouya Shahram Siavash
+Soheil Vahid Azadeh Fariba Farnaz Fatemeh Golnar Haleh Ladan Mahnaz Mahsa Minoo Neda Niloufar Parvin
+Roya Sahar Shabnam Shadi Simin Soheila Tahereh Yasaman Ziba
+Tsegaye Girma Tadesse Kebede Tekle Dawit Yohannes Berhanu Ermias Fikru Gebre Hailu Kassahun Negash
+Tefera Teshome Worku Yared Zewdu Hiwot Almaz Hirut Meseret Mekdes Senait Tsion Yeshi Yodit Azeb Tsehay
+Birtukan
+Blessing Comfort Patience Precious Gift Favour Praise Goodluck Godswill Princess Peace Wisdom Mercy
+Prosper Testimony Miracle Loveth Abdullahi Abdulkadir Haruna Idris Nasiru Shehu Jibril Mustapha Halima
+Rukayya Bilkisu Binta Umar Sani Garba Musa
+"""
+)
+
+EXTRA_SURNAMES |= _words(
+    """
+Adeleke Adebanjo Adewale Afolabi Akinola Akande Ajayi Babalola Balogun Ogunleye Olawale Oladipo Oyewole
+Okoro Nwachukwu Nwankwo Onyekachi Ezeh Chukwu Ibekwe Udeh Okoye Igwe Anyanwu Danladi Lawal Aliyu
+Ogbu Odukoya Adesina Fashola Oyedepo Osagie Omoruyi Oyelowo Olaniyan Ogundipe Onwuegbu Obiora Nnaji
+Musa Sani Garba Umar Haruna Idris Shehu Abdullahi Mustapha Suleiman Yakubu Danjuma
+Ansah Appiah Osei Asamoah Agyeman Ofori Acheampong Darko Quaye Amoah Adjei Bonsu Frimpong Gyamfi Antwi
+Addo Sarpong Amponsah
+Iyengar Naidu Krishnan Subramanian Venkatesh Srinivasan Raghavan Natarajan Ramaswamy Chandrasekhar
+Bhattacharya Ghosh Bose Sen Dutta Mitra Chakraborty Sinha Mishra Tiwari Pandey Dubey Trivedi Chaturvedi
+Yadav Chauhan Rathore Thakur Saxena Srivastava Agrawal Goyal Bansal Jain Patil Kulkarni Deshpande
+Gokhale Kaur Sandhu Dhillon Sidhu Grewal Bajwa Sethi Khanna Arora Kohli Bhatia Chopra Ramachandran
+Qureshi Siddiqui Malik Chaudhry Raza Abbasi Akhtar Iqbal Javed Aslam Ashraf Anwar Mirza Baig Hashmi
+Rizvi Jafri Naqvi Bukhari Awan Khattak Yousafzai Afridi Durrani Niazi Gondal Cheema Warraich
+Begum Khatun Akter Hossain Uddin Sarkar Talukder Mollah Bhuiyan Miah Alam Haque Hoque Kabir Sikder
+Santos Bautista Ocampo Aquino Villanueva Manalo Macapagal Dimaculangan Pangilinan Soriano Panganiban
+Magbanua Tolentino Lacson Salonga Dizon Pascual Mangubat Dimagiba Sison Evangelista Manansala
+Oliveira Souza Sousa Silva Ferreira Pereira Rodrigues Almeida Nascimento Araújo Araujo Carvalho Gomes
+Ribeiro Rocha Barbosa Cardoso Teixeira Correia Cavalcanti Moreira Nunes Monteiro Mendes Freitas Vieira
+Azevedo Gonçalves Goncalves Moura Barros
+Hernández García López Martínez González Rodríguez Pérez Sánchez Ramírez Gómez Díaz Vázquez Gutiérrez
+Chávez Jiménez Castañeda Castaneda Juárez Domínguez Ríos Zúñiga Zuniga Ibarra Villalobos Quintero
+Cisneros Camacho Trejo Valenzuela Orozco Cervantes Arellano Galindo Villaseñor Villasenor
+Mostafa Abdelaziz Abdelhamid ElSayed El-Sayed Elsayed Hamdy Fathy Shehata Soliman Suleiman Farag Gaber
+Ghoneim Nassar Hamdan Odeh Qasem Darwish Barakat Habib Khalil Jaber Shaheen Abboud Salameh Masri
+Al-Masri Hijazi Tawfik Zaki Shawky Morsi Abdullah Abdelrahman
+Wójcik Wojcik Kamiński Kaminski Lewandowski Zieliński Zielinski Szymański Szymanski Woźniak Wozniak
+Dąbrowski Dabrowski Kozłowski Kozlowski Jankowski Mazur Kwiatkowski Krawczyk Piotrowski Grabowski
+Nowakowski Pawłowski Pawlowski Michalski Nowicki Adamczyk Dudek Zając Zajac Wieczorek Jabłoński
+Jablonski Majewski Olszewski Jaworski Wróbel Wrobel Malinowski Pawlak Witkowski Walczak Stępień
+Stepien Górski Gorski Rutkowski Michalak Sikora Ostrowski Szewczyk Tomaszewski Pietrzak Marciniak
+Zalewski Jakubowski Sadowski Chmielewski Włodarczyk Borkowski Czarnecki Sawicki Kubiak Maciejewski
+Szczepański Szczepanski Kucharski Kalinowski Wysocki Kaźmierczak Kazmierczak Wasilewski Sobczak
+Shevchenko Kovalenko Bondarenko Tkachenko Kravchenko Boyko Kovalchuk Oliynyk Shevchuk Polishchuk Melnyk
+Lysenko Marchenko Rudenko Savchenko Petrenko Kuzmenko Pavlenko Kravets Tkachuk Hrytsenko Yaremchuk
+Fedorenko Sydorenko Zinchenko Ponomarenko Vasylenko Klymenko Hnatyuk
+Sokolov Sokolova Kuznetsov Kuznetsova Popov Popova Vasiliev Vasilieva Petrova Smirnova Ivanova Mikhailov
+Fedorov Fedorova Morozov Morozova Volkov Volkova Alekseev Lebedev Semenov Egorov Kozlov Stepanov Nikolaev
+Orlov Andreev Makarov Nikitin Zakharov Zaitsev Solovyov Borisov Yakovlev Grigoriev Vorobyov Sergeev
+Frolov Dmitriev Korolev Kiselev Maximov Polyakov Sorokin Vinogradov Kovalev Medvedev Tarasov Zhukov
+Baranov Filippov Komarov Davydov Gerasimov Bogdanov Osipov Sidorov Matveev Mironov Krylov Kulikov
+Karpov Vlasov Melnikov Denisov Gavrilov Tikhonov Kazakov
+Wu Gao Zheng Liang Xie Feng Deng Cao Zeng Xiao Tian Dong Yuan Cai Jiang Cheng Shen Yao Cui Zhong
+Liao Xiong Qiu Qin
+Vo Truong Dinh Luong Trinh
+Han Seo Kwon Hwang Ahn Yoo Jeon Baek Heo Kwak Ryu Chung
+Sato Ito Kato Yoshida Yamada Sasaki Yamaguchi Matsumoto Inoue Kimura Hayashi Shimizu Yamazaki Mori
+Ikeda Ishikawa Ogawa Fujita Okada Goto Hasegawa Murakami Kondo Ishii Saito Sakamoto Aoki Fujii
+Nishimura Fukuda Ota Miura Fujiwara Okamoto Matsuda Nakagawa Nakano Harada Tamura Takeuchi Kaneko Wada
+Nakayama Ishida Ueda Morita Shibata Sakai Kudo Yokoyama Miyazaki Miyamoto Uchida Takagi Ando Taniguchi
+Maruyama Imai Fujimoto Takeda Murata Ueno Sugiyama Masuda Hirano Otsuka Kinoshita Noguchi Nomura Kikuchi
+Yilmaz Kaya Demir Şahin Sahin Çelik Celik Yildiz Yildirim Öztürk Ozturk
+Aydin Özdemir Ozdemir Arslan Doğan Dogan Kilic Aslan Çetin Cetin Koç Özkan Ozkan Şimşek Simsek
+Polat Korkmaz Karakaya Erdoğan Erdogan Güneş Gunes Aksoy Keskin Tekin Ünal Unal Bulut Turan Güler
+Guler Yavuz Bozkurt Erdem Toprak Coşkun Coskun
+Karimi Rezaei Rezaee Mohammadi Ahmadi Jafari Moradi Sadeghi Ghorbani Hashemi Heidari Kazemi Mousavi
+Najafi Rostami Safari Shirazi Tehrani Esfahani Amini Azizi Bagheri Davoudi Ebrahimi Farahani Ghasemi
+Hamidi Jalali Kamali Karami Khosravi Mirzaei Nouri Rahmani Salehi Sharifi Soltani Taheri Yazdani Zamani
+Asadi Akbari Alavi Bahrami Daneshvar Hakimi Javadi Kiani Mahdavi Nazari Tavakoli Vaziri
+Bekele Girma Tadesse Kebede Tekle Gebremedhin Gebreyesus Hailu Kassahun Mekonnen Negash Tefera Teshome
+Wolde Worku Asfaw Assefa Ayele Demissie Desta Fikadu Gebremariam Kidane Mengistu Tilahun Woldemariam
+"""
+)
+
+# Turkish spellings with the dotless "\u0131" (written as escapes so the source stays unambiguous to read).
+EXTRA_GIVEN_NAMES |= _words("Bar\u0131\u015f P\u0131nar")
+EXTRA_SURNAMES |= _words(
+    "Y\u0131lmaz Y\u0131ld\u0131z Y\u0131ld\u0131r\u0131m Ayd\u0131n K\u0131l\u0131\u00e7 Ak\u0131n"
+)

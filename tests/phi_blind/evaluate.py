@@ -29,8 +29,17 @@ CORPUS = HERE / "blind.jsonl"
 
 
 def load(path: Path = CORPUS) -> list[dict[str, Any]]:
-    """The labelled rows: ``{"id", "text", "phi", "categories"}``."""
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The labelled rows: ``{"id", "text", "phi", "categories"}``.
+
+    A new blind set may be dropped in with either label: ``phi`` is derived from ``categories`` when it is
+    missing, and ``categories`` defaults to empty (a snippet marked ``"phi": true`` without categories still
+    counts as identifying, it just adds nothing to the per-category figures).
+    """
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for row in rows:
+        row.setdefault("categories", [])
+        row.setdefault("phi", bool(row["categories"]))
+    return rows
 
 
 @dataclass

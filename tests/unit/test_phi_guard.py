@@ -22,8 +22,8 @@ from server.domain.phi import PhiCategory, PhiFound, PhiHit, check_text, describ
 C = PhiCategory
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "phi_corpus"
 
-IDENTIFYING: list[tuple[PhiCategory, str, str]] = [
-    # (category, text, the span that must be reported)
+IDENTIFYING: list[tuple[PhiCategory, str, str | None]] = [
+    # (category, text, the span that must be reported; None: any span of that category)
     (C.PERSON_NAME, "Mr. Alvarez is a 58-year-old man with HFrEF.", "Mr. Alvarez"),
     (C.PERSON_NAME, "Seen with Dr Patel in the ED.", "Dr Patel"),
     (C.PERSON_NAME, "Miss Tanaka has a red eye.", "Miss Tanaka"),
@@ -121,6 +121,32 @@ IDENTIFYING: list[tuple[PhiCategory, str, str]] = [
     (C.PERSON_NAME, "Discussed with J.D. this morning.", "J.D."),
     (C.PERSON_NAME, "JD, 45M, with chest pain.", "JD"),
     (C.PERSON_NAME, "Case: Tobiah Wexler, 45M, smoker.", "Tobiah Wexler"),
+    # lower-case names after a cue, word names in name positions, names from many cultures
+    (C.PERSON_NAME, "pt ngozi c/o chest pain x2d", "ngozi"),
+    (C.PERSON_NAME, "spoke to her son dele about the plan", "dele"),
+    (C.PERSON_NAME, "pt's wife priya at bedside", "priya"),
+    (C.PERSON_NAME, "amara's mother reports fevers", "amara"),
+    (C.PERSON_NAME, "spoke to bongani (brother) re goals", "bongani"),
+    (C.PERSON_NAME, "daughter-in-law sunita gives the meds", "sunita"),
+    (C.PERSON_NAME, "pt known as 'jojo' to the staff", "jojo"),
+    (C.PERSON_NAME, "Will, her husband, manages her meds.", "Will"),
+    (C.PERSON_NAME, "Spoke with Faith about code status.", "Faith"),
+    (C.PERSON_NAME, "Fiifi Ansah came in with malaria symptoms.", "Fiifi Ansah"),
+    (C.PERSON_NAME, "Park Ji-hoon complains of reflux.", "Park Ji-hoon"),
+    # dates without a year, in lower case, in words, with dots
+    (C.DATE, "admitted march 3rd with sepsis", "march 3rd"),
+    (C.DATE, "fell on 2 june while gardening", "2 june"),
+    (C.DATE, "ED visit on the twenty-third of May.", "the twenty-third of May"),
+    (C.DATE, "Follow-up booked for 14.03. in clinic.", "14.03"),
+    (C.DATE, "seen on sunday the 14th", "sunday the 14th"),
+    # numbers read out, grouped after their cue, foreign postcodes
+    (C.PHONE, "reach her at five five five, two one two, zero one four three", None),
+    (C.HEALTH_PLAN_NUMBER, "Insurance ID: ABC 123 456 789", "ABC 123 456 789"),
+    (C.ZIP_CODE, "CEP 01310-100, São Paulo", "01310-100"),
+    (C.GEOGRAPHY, "She moved here from Lahore, Pakistan.", "Lahore"),
+    (C.GEOGRAPHY, "in Little Haiti since childhood", "Little Haiti"),
+    (C.OTHER_IDENTIFIER, "her IG is kidney.warrior", "kidney.warrior"),
+    (C.OTHER_IDENTIFIER, "student at UCLA, lives in dorms", "UCLA"),
 ]
 
 CLEAN: list[str] = [
@@ -171,6 +197,20 @@ CLEAN: list[str] = [
     "Case: Chest Pain, 45M, smoker.",
     "Todd's paresis, Sister Mary Joseph nodule, Graves' ophthalmopathy.",
     "Now ninety percent better; T2N1M0; I-131 ablation planned.",
+    # the shapes the lower-case, word-name, date and spelled-number rules look for, without an identifier
+    "pt tolerating diet; spoke to the daughter; her son drove her in.",
+    "father cva at 70, mother tia at 65; mother ana positive.",
+    "mild mr and tr on echo; ms relapse last year.",
+    "There is hope the swelling improves; she finds comfort in her faith. Will start metformin.",
+    "Patient comfort is the priority; patience and reassurance.",
+    "Urine culture reports E. coli. Social Work reports housing issues.",
+    "BP 120/80; 2/3 of the dose given; 3/14 nodes positive; GCS 14/15.",
+    "aug 625 mg TDS; admitted at 10.05.; glucose 10.05.",
+    "Able to count one, two, three, four, five, six, seven, eight without error.",
+    "On the first of the month she collects her pension; the second of three siblings.",
+    "Moved from Ohio to Florida; lives in the Midwest; travelled to West Africa.",
+    "Played in Little League as a child.",
+    "works at a grocery store; student at a community college.",
 ]
 
 
@@ -183,10 +223,13 @@ def _span(text: str, hit: PhiHit) -> str:
     IDENTIFYING,
     ids=[f"{c.value}-{i}" for i, (c, _, _) in enumerate(IDENTIFYING)],
 )
-def test_identifier_is_found(category: PhiCategory, text: str, span: str) -> None:
+def test_identifier_is_found(category: PhiCategory, text: str, span: str | None) -> None:
     hits = check_text(text)
     found = [(h.category, _span(text, h)) for h in hits]
-    assert (category, span) in found, found
+    if span is None:
+        assert category in [c for c, _ in found], found
+    else:
+        assert (category, span) in found, found
 
 
 @pytest.mark.parametrize("text", CLEAN)
