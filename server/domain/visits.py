@@ -20,6 +20,9 @@ from enum import StrEnum
 from server.domain.caselog import EncounterKind, weeks_in
 from server.domain.errors import Conflict, DomainError, Invalid
 from server.domain.vocab import RotationType
+from sessions.room import ConsentMethod as ConsentMethod
+from sessions.room import ConsentScope as ConsentScope
+from sessions.room import Role
 
 # A visit's kind is the kind of the encounter it becomes (and of the room it runs in).
 VisitKind = EncounterKind
@@ -49,22 +52,9 @@ class VisitStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class ParticipantRole(StrEnum):
-    """Who someone is in a live visit (the values of ``sessions.room.Role``)."""
-
-    HOST = "host"
-    VISITOR = "visitor"
-    PATIENT = "patient"
-
-
-class ConsentScope(StrEnum):
-    OBSERVE = "observe"
-    INTERACT = "interact"
-
-
-class ConsentMethod(StrEnum):
-    VERBAL = "verbal"
-    WRITTEN = "written"
+# Who someone is in a live visit, and the patient's consent: the live-session engine's own
+# vocabulary (pure Python, no I/O), so that the record and the room can never disagree on a value.
+ParticipantRole = Role
 
 
 class EndReason(StrEnum):

@@ -9,17 +9,16 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import aioice.ice
-import av
 import pytest
 from aiortc import (
     AudioStreamTrack,
     MediaStreamTrack,
     RTCPeerConnection,
-    VideoStreamTrack,
 )
 from aiortc.mediastreams import MediaStreamError
 
 from sessions.loopback import loopback_host_addresses, new_peer_connection
+from sessions.sources import SyntheticVideo
 
 WAIT = 20.0  # generous bound for anything that should take well under a second
 
@@ -33,27 +32,6 @@ def loopback_ice(monkeypatch: pytest.MonkeyPatch) -> None:
 def new_pc() -> RTCPeerConnection:
     """A peer connection with no ICE servers (never aiortc's default public STUN host)."""
     return new_peer_connection()
-
-
-class SyntheticVideo(VideoStreamTrack):
-    """A moving test pattern at 30 fps (aiortc paces it), built as raw YUV planes for av.VideoFrame."""
-
-    def __init__(self, width: int = 320, height: int = 240) -> None:
-        super().__init__()
-        self.width, self.height = width, height
-        self.count = 0
-
-    async def recv(self) -> av.VideoFrame:
-        pts, time_base = await self.next_timestamp()
-        frame = av.VideoFrame(self.width, self.height, "yuv420p")
-        shift = (self.count * 4) % 256
-        row = bytes((x + shift) % 256 for x in range(self.width))
-        frame.planes[0].update(row * self.height)
-        frame.planes[1].update(bytes([(96 + self.count) % 256]) * (self.width * self.height // 4))
-        frame.planes[2].update(bytes([160]) * (self.width * self.height // 4))
-        frame.pts, frame.time_base = pts, time_base
-        self.count += 1
-        return frame
 
 
 class Sink:
