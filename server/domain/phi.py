@@ -574,7 +574,12 @@ _CUE_DEFS: list[tuple[PhiCategory, str]] = [
         C.MEDICAL_RECORD_NUMBER,
         r"MRN|MR\s*#|MR\s*no\.?|MR\s+number|UHID|(?:IP|IPD|OP|OPD|CR|hospital|admission)\s*(?:no\.?|number|#)|medical\s+record(?:\s+(?:number|no\.?|num|#))?|med\s*rec(?:ord)?(?:\s*#)?"
         r"|chart(?:\s+(?:number|no\.?|#|ID))?|hospital\s+(?:number|no\.?|#|ID)|hosp\.?\s*(?:number|no\.?|#|ID)|patient\s+ID|pt\s+ID|unit\s+number"
-        r"|E[MH]R(?:\s*(?:number|#|ID|no\.?))?|Epic\s+(?:MRN|ID|#)|record\s+(?:number|no\.?|#)",
+        r"|E[MH]R(?:\s*(?:number|#|ID|no\.?))?|Epic\s+(?:MRN|ID|#)|record\s+(?:number|no\.?|#)"
+        # The record's name in the languages visitors write in: Portuguese, Spanish, French, German, Italian.
+        r"|prontu[aá]rio(?:\s+(?:m[eé]dico|n[º°o]\.?))?|expediente(?:\s+(?:cl[ií]nico|m[eé]dico|n[º°o]\.?))?"
+        r"|hist[oó]ria\s+cl[ií]nica(?:\s+n[º°o]\.?)?|(?:n[º°o]\.?\s+|num[eé]ro\s+)(?:de\s+)?(?:historia|expediente)"
+        r"|(?:num[eé]ro\s+de\s+)?dossier(?:\s+(?:m[eé]dical|patient))?(?:\s+(?:n[º°o]\.?|no\.?|#))?"
+        r"|krankenblatt(?:nummer)?|fallnummer|patientennummer|cartella\s+clinica",
     ),
     (
         C.HEALTH_PLAN_NUMBER,
@@ -596,7 +601,11 @@ _CUE_DEFS: list[tuple[PhiCategory, str]] = [
         r"licen[cs]e(?:\s+(?:number|no\.?|#))?|driver'?s\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|C?DL\s*#?"
         r"|DEA(?:\s+(?:number|no\.?|#))?|NPI(?:\s+(?:number|no\.?|#))?|certificate(?:\s+(?:number|no\.?|#))?"
         r"|cert\.?\s*#|permit(?:\s+(?:number|#))?|board\s+certification\s+(?:number|#)|lic\.?\s*(?:#|no\.?)"
-        r"|reg(?:istration)?\.?\s*(?:no\.?|number|#)|(?:MCI|NMC|GMC|medical\s+council)(?:\s+(?:no\.?|number|#))?",
+        r"|reg(?:istration)?\.?\s*(?:no\.?|number|#)|licen[cs]e\s+(?:no|n[º°o])\.?"
+        # Councils that register clinicians; the number after one names a single doctor or nurse
+        # ("CRM-SP 123456", "GMC 7012345", "PMDC 12345-P"). Brazil's councils carry the state ("CRM-SP").
+        r"|(?:CRM|CRO|COREN|CRF|CREFITO)(?:[-/\s]?[A-Z]{2}(?![A-Za-z]))?|PMDC|AHPRA|CPSO|MDCN|KMPDC|HPCSA|SLMC|BMDC"
+        r"|NMBI|IMC|MCI|NMC|GMC|(?:state\s+)?medical\s+(?:council|board)(?:\s+(?:no\.?|number|#))?",
     ),
     (
         C.DEVICE_IDENTIFIER,
@@ -720,8 +729,11 @@ _SSN = _rx(r"(?<![\w/.-])\d{3}([- ])\d{2}\1\d{4}(?![\w/-]|\.\d)")
 _DIGITS = _rx(r"(?<![\w.,/])\d(?:[\d]|[-\s.](?=\d))*\d(?![\w/]|[.,]\d)")
 _ALNUM = _rx(r"(?<![\w/*-])(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]{2,}[A-Z0-9](?![\w/*]|-\w)")
 _CUE_VALUE = _rx(
-    r"(?<![\w/*-])(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]|(?<![\w/*-])\d(?![\w/])"
+    r"(?<![\w/*-])(?=[A-Za-z0-9/-]*\d)[A-Za-z0-9][A-Za-z0-9-]*(?:/[A-Za-z0-9-]+)*[A-Za-z0-9]|(?<![\w/*-])\d(?![\w/])"
 )
+# A value after a cue may hold slashes ("MR/19/00831", "CR/2231/07"); one made of short numbers only is a
+# date, fraction or reading ("3/12/24", "4/5"), which the other rules judge.
+_SLASHED_NUMBERS = _rx(r"\d{1,4}(?:/\d{1,4})+")
 
 # An identifier written in groups after its cue ("ABC 123 456 789", "W 1234 5678").
 _CUE_GROUPED = _rx(r"(?<![\w/*-])[A-Za-z0-9]{1,5}(?:[ -]\d{2,5}){2,4}(?![\w/-]|[.,]\d)")
@@ -866,6 +878,8 @@ def _numbers(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
             continue
         value = vm.group()
         digits = _digit_count(value)
+        if "/" in value and _SLASHED_NUMBERS.fullmatch(value):
+            continue
         if cat is C.ZIP_CODE:
             # US (ZIP, ZIP+4, 3-digit), Indian PIN (6), Brazilian CEP (5-3), European and Australian (4)
             if re.fullmatch(r"\d{5}(?:-\d{3,4})?|\d{3,4}|\d{6}|[A-Z]\d{2}", value):
@@ -1199,6 +1213,40 @@ _MORE_DATE_SUBSTRINGS = (
     "dec",
     "day",
 )
+# Holidays fix a day of the year. With a year ("christmas day 1961", "Easter 2019") or tied to a birth ("born
+# on christmas", "birthday is on Halloween") they are a date more specific than the year, in any case; the
+# capitalised ones after "on", "over", "since"... are in _DATE_RXS.
+_HOLIDAY = (
+    r"(?:christmas(?:\s+(?:day|eve))?|xmas(?:\s+(?:day|eve))?|thanksgiving(?:\s+day)?|new\s+year'?s(?:\s+(?:day|eve))?"
+    r"|halloween|easter(?:\s+(?:sunday|monday))?|independence\s+day|the\s+fourth\s+of\s+july|july\s+4th"
+    r"|valentine'?s\s+day|boxing\s+day|guy\s+fawkes(?:\s+night)?|bonfire\s+night|st\.?\s+patrick'?s\s+day"
+    r"|diwali|eid(?:\s+al-(?:fitr|adha))?|hanukkah|nowruz|juneteenth)"
+)
+_HOLIDAY_DATE = _rx(
+    rf"(?i:\b{_HOLIDAY}\s+(?:of\s+)?'?{_YEAR}\b"
+    rf"|\b(?:born|birth|birthday|b\.)\s+(?:is\s+|was\s+|falls\s+)?(?:on|at|over|during)\s+{_HOLIDAY}(?:,?\s+'?{_YEAR})?\b)"
+)
+_HOLIDAY_HINTS = (
+    "christmas",
+    "xmas",
+    "thanksgiving",
+    "new year",
+    "halloween",
+    "easter",
+    "independence",
+    "fourth of july",
+    "july 4",
+    "valentine",
+    "boxing",
+    "fawkes",
+    "bonfire",
+    "patrick",
+    "diwali",
+    "eid",
+    "hanukkah",
+    "nowruz",
+    "juneteenth",
+)
 _DOTTED_DM = _rx(r"(?<![\w.,/:-])(\d{2})\.(\d{2})\.(?![\w.]|\d)")
 # "14.03." is also a lab value ("glucose 10.05.") or a British time ("at 10.05."): it needs a date cue.
 _DOTTED_DM_CUE = _rx(r"\b(?i:for|booked|review|reviewed|appt|clinic|next)\s*[:\-]?\s*$")
@@ -1211,6 +1259,9 @@ def _more_dates(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
         for rx, what in _MORE_DATE_RXS:
             for m in rx.finditer(text):
                 yield C.DATE, m.start(), m.end(), f"looks like a date: {what}"
+    if any(h in low for h in _HOLIDAY_HINTS):
+        for m in _HOLIDAY_DATE.finditer(text):
+            yield C.DATE, m.start(), m.end(), "looks like a date: a holiday with a year or a birth"
     if "." in text:
         for m in _DOTTED_DM.finditer(text):
             a, b = int(m.group(1)), int(m.group(2))
@@ -1370,6 +1421,16 @@ _ADDRESS_RXS = [
     _rx(r"\bP\.?\s?O\.?\s*Box\s+\d+\b", re.IGNORECASE),
     _rx(r"\b(?:Apt|Apartment|Suite)\.?\s*#?\s*\d+[A-Z]?\b", re.IGNORECASE),
 ]
+# Addresses typed in lower case ("509 east 12th st #4C", "22 w 4th ave apt 3"): only with a numbered street
+# or a compass word before the street name, since "2 weeks ago dr ..." has the shape of "<number> <word> dr".
+_LC_STREET_SUFFIX = (
+    r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|place|pl|terrace|way|court|ct)"
+)
+_LC_ADDRESS = _rx(
+    r"(?<![\w./-])\d{1,6}[a-z]?\s+(?:(?:[nsew]\.?|north|south|east|west)\s+(?:[a-z]+\s+)?|"
+    r"(?:[nsew]\.?\s+|north\s+|south\s+|east\s+|west\s+)?\d{1,3}(?:st|nd|rd|th)\s+)"
+    rf"{_LC_STREET_SUFFIX}\b\.?(?:,?\s*(?:apt|apartment|unit|suite|ste|#)\.?\s*#?\s*[\w-]{{1,5}})?"
+)
 _STATE_ALT = "|".join(_STATE_CODES)
 _ZIP_AFTER_STATE = _rx(rf"\b(?:{_STATE_ALT}|{_STATE_NAMES}),?\s+(\d{{5}}(?:-\d{{4}})?)(?!\d)")
 _ZIP_AFTER_PLACE_VERB = _rx(
@@ -1386,7 +1447,10 @@ _CITY_STATE = _rx(
 _FACILITY = _rx(
     r"\b((?:St\.?|Saint)\s+[A-Z][a-z]+(?:'s)?(?:\s+[A-Z][a-z]+)?|(?:[A-Z][a-z]+(?:'s)?\s+){1,3})"
     r"(?:Hospital|Medical\s+Center|Health\s+Center|Clinic|Nursing\s+Home|Rehabilitation\s+Center|Hospice|"
-    r"Infirmary|Health\s+System|Healthcare|Urgent\s+Care|Nursing\s+and\s+Rehab(?:ilitation)?|Assisted\s+Living)\b"
+    r"Infirmary|Health\s+System|Healthcare|Urgent\s+Care|Nursing\s+and\s+Rehab(?:ilitation)?|Assisted\s+Living|"
+    # homes where patients live and work: naming one narrows them to a few dozen residents or staff
+    r"Care\s+Home|Care\s+Cent(?:er|re)|Rest\s+Home|Retirement\s+(?:Home|Village|Community)|Residential\s+Home|"
+    r"Group\s+Home|Senior\s+Living)\b"
 )
 _GENERIC_FACILITY_WORDS = _words(
     """
@@ -1399,6 +1463,7 @@ Stroke Telehealth Virtual Student Campus Employee Occupational Travel Refugee Im
 Prison Jail Correctional Military Army Navy Air Force Federal City Town Nearby Previous Prior
 Another Other Different New Old Larger Smaller Big Small Level One Two Three I II III IV Safety Net
 Charity Catholic Jewish Methodist Baptist Presbyterian Lutheran Adventist Mayo Cleveland
+Residential Elderly Aged Senior Seniors Long Term Long-Term Nursing Respite Dementia Memory Day Night
 """
 )
 _COUNTY = _rx(r"\b(?:[A-Z][a-z]+\s+){1,2}(?:County|Parish|Borough|Township)\b")
@@ -1546,6 +1611,12 @@ _NOT_PLACE_SECOND = _words(
     "Year Years Onset Wing Tower Building Unit Ward Floor Campus Patient Patients Zealand Rounds Round League"
     " Age Ages Testament World School Dose Doses Bit Finger Toe"
 )
+# Last words that make a two- or three-word capitalised name a town ("Dodge City", "Sioux Falls", "Palm
+# Springs", "Jackson Heights"); "from Dodge" alone (a car maker, "get out of Dodge") stays clean.
+_PLACE_SUFFIXES = _words(
+    "City Town Township Falls Springs Beach Heights Park Village Harbor Harbour Bay Creek Valley Ridge Hills "
+    "Junction Crossing Landing Rapids Bluffs Grove Point Ville Borough Hollow Gap Mills Station Cove Flats"
+)
 _PLACE_PREFIXES = _words(
     "New North South East West Fort Saint St. Port Lake Mount San Santa Los Las El Grand Glen Palm Cape Rock "
     "Oak Cedar Silver Spring Little Upper Lower Old"
@@ -1590,6 +1661,9 @@ def _places(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
         for m in rx.finditer(text):
             group = 1 if rx.groups else 0
             yield C.STREET_ADDRESS, m.start(group), m.end(group), _REASON[C.STREET_ADDRESS]
+    if _HAS_DIGIT.search(text):
+        for m in _LC_ADDRESS.finditer(text):
+            yield C.STREET_ADDRESS, m.start(), m.end(), _REASON[C.STREET_ADDRESS]
     for m in _ZIP_AFTER_STATE.finditer(text):
         if text.startswith("ID", m.start()) and not text[: m.start()].rstrip().endswith(","):
             continue  # "Employee ID 44521": an identifier, which the cue rules report
@@ -1677,6 +1751,13 @@ def _places(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
                 and _is_local_place(" ".join(words[:2]))
             ):
                 city = " ".join(words[:2])
+            elif (
+                2 <= len(words) <= 3
+                and words[-1] in _PLACE_SUFFIXES
+                and not any(_not_a_name_word(w) or w in _GENERIC_FACILITY_WORDS for w in words[:-1])
+                and _is_local_place(" ".join(words))
+            ):
+                city = " ".join(words)
             else:
                 continue
         start = m.start(1) + m.group(1).index(city)
@@ -1704,6 +1785,20 @@ _WORK_CUE = (
     r"cleaner|guard|trucker|pilot|stocker|associate|agent|operator|dancer|singer|anchor|host|reporter|"
     r"spokesperson|mayor|senator|councilman|councilwoman|councillor|sheriff|deputy|ranger|soldier|sergeant)"
 )
+# Job nouns that are also everyday clinical words ("nurse", "aide", "worker", "assistant"): they name an
+# employer only before "at" or "for" ("nurse aide at Sunny Meadows Care Home", "welder for Halvorsen
+# Shipyards"); "worker with Medicaid", "assistant in Cardiology" are not workplaces.
+_JOB_NOUN = (
+    r"(?:aide|nurse|carer|caregiver|caretaker|assistant|worker|labou?rer|welder|farmer|farmhand|rancher|miner|"
+    r"builder|carpenter|joiner|bricklayer|mason|painter|decorator|machinist|fitter|porter|housekeeper|maid|"
+    r"nanny|babysitter|fisherman|deckhand|sailor|logger|roofer|landscaper|gardener|groundskeeper|butcher|"
+    r"baker|tailor|seamstress|hairdresser|stylist|barber|pharmacist|paramedic|EMT|dentist|doctor|physician|"
+    r"surgeon|midwife|therapist|courier|dispatcher|packer|picker|sorter|loader|teller|banker|librarian|"
+    r"scientist|researcher|programmer|developer|designer|consultant|lineman|salesman|saleswoman|salesperson|"
+    r"representative|rep|administrator|coordinator|attendant|inspector|instructor|trainer|tutor|lifeguard|"
+    r"bouncer|security|crew|crewman|hand|apprentice|trainee)"
+)
+_JOB_BEFORE = _rx(rf"\b(?i:{_JOB_NOUN})\s+$")
 # Found in two steps, for speed: a preposition and a capitalised run, then the cue just before it.
 _EMPLOYER = _rx(
     r"\b(?:at|for|with|by|of|in)\s+(?:the\s+)?"
@@ -1722,7 +1817,10 @@ _ORG_SUFFIX = (
     r"Bakery|Salon|Barbershop|Gym|Factory|Plant|Mill|Farms|Dairy|Ranch|Construction|Plumbing|Electric|"
     r"Roofing|Landscaping|Realty|Airlines|Airways|Express|Trucking|Transport|Freight|Supply|Supplies|"
     r"Manufacturing|Enterprises|Holdings|Partners|Associates|Consulting|Solutions|Technologies|Systems|"
-    r"Labs|Studios|Club|Casino|Hotel|Motel|Inn|Brewery|Winery|Warehouse|Depot|Outlet|Pharmaceuticals)"
+    r"Labs|Studios|Club|Casino|Hotel|Motel|Inn|Brewery|Winery|Warehouse|Depot|Outlet|Pharmaceuticals|"
+    # heavy industry and farming, named after an owner or a place ("Halvorsen Shipyards", "Acme Works")
+    r"Shipyards?|Dockyards?|Boatyards?|Yards|Works|Ironworks|Steelworks|Mills|Foundry|Quarry|Quarries|Mines|"
+    r"Mining|Fisheries|Orchards?|Vineyards?|Farm|Creamery|Cannery|Sawmill|Refinery|Garage)"
 )
 _ORG_NAME = _rx(rf"\b((?:[{_UP}][\w&'.-]*\s+(?:&\s+|and\s+|of\s+)?){{1,3}}){_ORG_SUFFIX}(?![\w-])")
 _GENERIC_ORG_WORDS = _words(
@@ -1742,6 +1840,7 @@ Union Federation Council Committee Alliance Coalition Canadian Australian Europe
 Cancer Diabetes Stroke Alzheimer Alzheimer's Autism Arthritis Peace Corps Doctors Without Borders Navy Army
 Air Force Marines Marine Corps Coast Guard National Guard Reserve Reserves Little League Pop Warner Scouts
 Girl Boy Cub Brownies
+Adult Child Protective Services Social Agency Mum Mom Dad Mother Father Home Hospice Housing Welfare
 """
 )
 
@@ -1779,7 +1878,10 @@ def _org_is_generic(name: str) -> bool:
 def _workplaces(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
     why = "names the person's employer, school or team, which can identify them"
     for m in _EMPLOYER.finditer(text):
-        if not _EMPLOYER_CUE_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+        job_cue = text.startswith(("at", "for"), m.start()) and _JOB_BEFORE.search(
+            text, max(0, m.start() - 20), m.start()
+        )
+        if not job_cue and not _EMPLOYER_CUE_BEFORE.search(text, max(0, m.start() - 40), m.start()):
             continue
         name = m.group(1).rstrip(".")
         if _org_is_generic(name) or _followed_by_eponym_noun(text, m.end(1)):
@@ -2231,6 +2333,16 @@ Infectious Speech Occupational Respiratory Wound Pain Sleep Vascular Plastic Tra
 General Internal Family Emergency Urgent Primary Critical Intensive Acute Chronic Home Community Public
 """
 )
+# "pt grace okonkwo-bello 45F", "the case of faith adeyemi, 29F": two lower-case words between a patient
+# cue and an age with sex are the patient's name. The frame is strong enough for given names that are also
+# words ("faith", "grace", "hope"), so one of the two must be listed and not an English word, or both listed.
+_LC_CUE_NAME_AGE = _rx(
+    r"\b(?i:pt|patient|client|resident|case\s+of|case\s*[:\-]|saw|seeing|presenting|presented|admitted|admitting)"
+    rf"\s*:?\s+([a-z][{_LO}'\u2019]+)\s+([a-z][{_LO}'\u2019]+(?:-[{_LO}]+)?),?\s+"
+    r"(?:a\s+|an\s+)?\d{1,3}\s?(?i:[mf]\b|yo\b|y/o|y\.o\.|-?years?\b|-?year-old|yrs?\b)"
+)
+
+
 # Korean and Chinese given names with a hyphen ("Park Ji-hoon", "Seo-yeon Choi").
 _HYPHEN_GIVEN = r"[A-Z][a-z]{1,5}-[a-z]{2,5}"
 _SURNAME_HYPHEN_GIVEN = _rx(
@@ -2263,6 +2375,18 @@ def _more_names(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
         pos = m.start(1)  # cues chain ("pt's wife priya"): look again from the word after the cue
         if m.group(1) in _LOWER_NAMES and text[m.start(1) : m.end(1)].islower():
             yield C.PERSON_NAME, m.start(1), m.end(1), why_lower
+    for m in _LC_CUE_NAME_AGE.finditer(text):
+        first, last = m.group(1).capitalize(), m.group(2)
+        parts = [p.capitalize() for p in last.split("-")]
+        if _not_a_name_word(first) or any(_not_a_name_word(p) for p in parts):
+            continue
+        given = first in GIVEN_NAMES
+        listed_surname = any(p in SURNAMES for p in parts)
+        plain = (given and first not in WORD_NAMES) or any(
+            p in SURNAMES and p not in WORD_NAMES for p in parts
+        )
+        if plain or (given and listed_surname):
+            yield C.PERSON_NAME, m.start(1), m.end(2), "looks like a person's name (followed by age and sex)"
     for m in _QUOTED_NICKNAME.finditer(text):
         yield C.PERSON_NAME, m.start(1), m.end(1), "looks like a person's nickname"
     for rx in (_LC_POSSESSIVE_RELATIVE, _LC_PAREN_RELATIVE):
@@ -2300,6 +2424,45 @@ def _more_names(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
             surname = m.group(1) or m.group(4)
             if surname in SURNAMES and not _not_a_name_word(surname):
                 yield C.PERSON_NAME, m.start(), m.end(), "looks like a person's name (given name and surname)"
+
+
+# --- biometric identifiers ---------------------------------------------------------------------------------
+
+# Safe Harbor lists "biometric identifiers, including finger and voice prints". A note rarely holds the print
+# itself, but one that records the patient's print being enrolled, taken or used to check their identity
+# ("voiceprint enrollment completed for the pt's phone-based identity check", "fingerprints on file with
+# the clinic") ties the person to a biometric record. The word must come with an identity or record cue in
+# the same sentence: "fingerprint-like lesions", "loss of fingerprints on capecitabine", "impaired facial
+# recognition" are clinical findings.
+_BIOMETRIC = _rx(
+    r"\b(?i:voice\s?prints?|finger\s?prints?|thumb\s?prints?|palm\s?prints?|palm\s+vein|retina(?:l)?\s+scans?"
+    r"|iris\s+(?:scans?|recognition|template)|facial\s+recognition|face\s+(?:ID|recognition|scan|template)"
+    r"|biometrics?)\b(?![-\u2010]like)"
+)
+_BIOMETRIC_CUE = _rx(
+    r"(?i:enrol|register|on\s+file|template|captured|taken|stored|database|identity|identif|verif|authenticat"
+    r"|unlock|log\s?-?in|sign-?in|check-?in|\bID\b|scanner|sample|record(?:ed|s)?\b|match)"
+)
+_BIOMETRIC_NOT_BEFORE = _rx(
+    r"(?i:loss\s+of|lost|absent|absence\s+of|worn|faint|no|impaired|poor)\s+(?:\w+\s+)?$"
+)
+_BIOMETRIC_WHY = "records a biometric identifier (finger or voice print)"
+_BIOMETRIC_HINTS = ("print", "scan", "recogn", "biometric", "face id", "palm vein", "template")
+
+
+@_rule
+def _biometrics(text: str) -> Iterator[tuple[PhiCategory, int, int, str]]:
+    low = _lowered(text) or text.lower()
+    if not any(h in low for h in _BIOMETRIC_HINTS):
+        return
+    for m in _BIOMETRIC.finditer(text):
+        if _BIOMETRIC_NOT_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+            continue
+        start = max(text.rfind(".", 0, m.start()), text.rfind(";", 0, m.start())) + 1
+        stops = [i for i in (text.find(".", m.end()), text.find(";", m.end())) if i != -1]
+        end = min(stops) if stops else len(text)
+        if _BIOMETRIC_CUE.search(text, start, m.start()) or _BIOMETRIC_CUE.search(text, m.end(), end):
+            yield C.OTHER_IDENTIFIER, m.start(), m.end(), _BIOMETRIC_WHY
 
 
 # ---------------------------------------------------------------------------------------------- API
