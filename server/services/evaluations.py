@@ -1,0 +1,837 @@
+"""Evaluations of an enrollment: a preceptor of the program writes a per-encounter evaluation (the
+telehealth mini-CEX, EPA entrustment levels, the RIME stage) as a draft, edits it, and releases it once
+(released is final); the visitor sees only released evaluations of their own enrollment; a coordinator
+sees counts only. The end-of-rotation evaluation carries the comparative rating with the size of the
+preceptor's comparison group as it was when written (their distinct past visitors, not this one).
+
+Every rule about values, scope and release lives in :mod:`server.domain.evaluations` and the
+aggregation in :mod:`server.domain.evidence`; this module loads, checks access, runs the PHI guard on
+the free text before anything is written, writes, and audits: every view by someone other than the
+author, and every edit and release, in the same transaction."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from server.db.models import EncounterEvaluationRow, FinalEvaluationRow
+from server.db.uow import UnitOfWork
+from server.domain import evidence
+from server.domain.actors import Actor
+from server.domain.applications import AppState
+from server.domain.caselog import EncounterKind, check_week
+from server.domain.errors import Forbidden, Invalid, NotFound
+from server.domain.evaluations import (
+    EPA_LABELS,
+    MIN_GROUP_FOR_TOP_TEN,
+    MINI_CEX_LABELS,
+    ComparativeRating,
+    Comparison,
+    Competency,
+    EncounterEvaluation,
+    FinalEvaluation,
+    RatingScope,
+    ReleaseState,
+    check_editable,
+    enough_to_compare,
+    make_comparison,
+    make_encounter_evaluation,
+    make_final_evaluation,
+    plan_release,
+    rating_scope,
+    visible_to_visitor,
+)
+from server.domain.phi import ensure_no_phi
+from server.domain.presentation import PresentationFormat, PresentationState
+from server.domain.vocab import RotationType
+from server.schemas_evaluations import (
+    ComparisonGroupOut,
+    EncounterEvaluationIn,
+    EncounterEvaluationOut,
+    EpaStatsOut,
+    EvaluationCountsOut,
+    EvaluationSummaryOut,
+    ExampleOut,
+    FinalEvaluationIn,
+    FinalEvaluationOut,
+    ItemStatsOut,
+    RimeOut,
+    StatsOut,
+    TrajectoryOut,
+    WeekPointOut,
+)
+from server.services.audit import AuditAction, record
+from server.services.encounters import Enrollment, load_enrollment
+
+ENCOUNTER_EVALUATION = "evaluation"
+FINAL_EVALUATION = "final_evaluation"
+COORDINATOR_REFUSAL = (
+    "A coordinator sees how many evaluations there are, not their ratings or narrative: "
+    "use the enrollment's evaluation counts."
+)
+EARLIEST_OBSERVED = date(2000, 1, 1)
+
+
+# --- checks -----------------------------------------------------------------------------------
+
+
+def _guard(fields: Mapping[str, str]) -> None:
+    """The PHI guard over the named free-text fields: Invalid (422) naming the field and the span."""
+    ensure_no_phi({name: text for name, text in fields.items() if text})
+
+
+def _refuse_coordinator(enrollment: Enrollment) -> None:
+    if enrollment.actor_is_coordinator:
+        raise Forbidden(COORDINATOR_REFUSAL)
+
+
+def _require_preceptor(enrollment: Enrollment, what: str) -> None:
+    if not enrollment.actor_is_preceptor:
+        raise Forbidden(f"Only a preceptor of this enrollment can {what}.")
+
+
+def _rotation_type(enrollment: Enrollment) -> RotationType:
+    return RotationType(enrollment.program.rotation_type)
+
+
+def _built(data: EncounterEvaluationIn, rotation_type: RotationType) -> EncounterEvaluation:
+    """The checked evaluation (scope per rotation type included); Invalid naming the field."""
+    return make_encounter_evaluation(
+        rotation_type,
+        ratings=data.ratings,
+        epas=data.epas,
+        rime=data.rime,
+        minutes_observed=data.minutes_observed,
+        minutes_feedback=data.minutes_feedback,
+        strengths=data.strengths,
+        improvement=data.improvement,
+        example=data.example,
+    )
+
+
+def _from_row(row: EncounterEvaluationRow) -> EncounterEvaluation:
+    return make_encounter_evaluation(
+        row.rotation_type,
+        ratings=dict(row.ratings),
+        epas=dict(row.epas),
+        rime=row.rime,
+        minutes_observed=row.minutes_observed,
+        minutes_feedback=row.minutes_feedback,
+        strengths=row.strengths,
+        improvement=row.improvement,
+        example=row.example,
+    )
+
+
+def _observed_on(uow: UnitOfWork, given: date | None) -> date:
+    today = uow.now().date()
+    if given is None:
+        return today
+    if given > today + timedelta(days=1):  # a day's grace for time zones ahead of UTC
+        raise Invalid("The day observed cannot be in the future.", field="observed_on")
+    if given < EARLIEST_OBSERVED:
+        raise Invalid(
+            f"The day observed must be from {EARLIEST_OBSERVED.isoformat()} on.", field="observed_on"
+        )
+    return given
+
+
+async def _check_links(uow: UnitOfWork, enrollment: Enrollment, data: EncounterEvaluationIn) -> None:
+    """The encounter and presentation named belong to this enrollment (a presentation: submitted),
+    and the week agrees with the encounter's."""
+    if data.encounter_id is not None:
+        encounter = await uow.encounters.get(data.encounter_id)
+        if encounter is None or encounter.enrollment_id != enrollment.id:
+            raise Invalid(
+                f"There is no encounter {data.encounter_id} in this enrollment.", field="encounter_id"
+            )
+        if encounter.rotation_week != data.week:
+            raise Invalid(
+                f"That encounter was in week {encounter.rotation_week}; give the same week.", field="week"
+            )
+    if data.presentation_id is not None:
+        missing = Invalid(
+            f"There is no submitted presentation {data.presentation_id} in this enrollment.",
+            field="presentation_id",
+        )
+        presentation = await uow.presentations.get(data.presentation_id)
+        if presentation is None or presentation.state == PresentationState.DRAFT.value:
+            raise missing
+        log = await uow.case_logs.get(presentation.case_log_id)
+        encounter = None if log is None else await uow.encounters.get(log.encounter_id)
+        if encounter is None or encounter.enrollment_id != enrollment.id:
+            raise missing
+
+
+async def _group_size(uow: UnitOfWork, preceptor_id: int, visitor_id: int) -> int:
+    return await uow.evaluations.past_visitor_count(
+        preceptor_id, excluding_visitor_id=visitor_id, completed=AppState.COMPLETED.value
+    )
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+async def _names(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, str]:
+    users = await uow.users.by_ids(list(set(ids)))
+    return {uid: user.full_name for uid, user in users.items()}
+
+
+def _out(row: EncounterEvaluationRow, names: Mapping[int, str]) -> EncounterEvaluationOut:
+    built = _from_row(row)
+    return EncounterEvaluationOut(
+        id=row.id,
+        enrollment_id=row.enrollment_id,
+        preceptor_id=row.preceptor_id,
+        preceptor_name=names.get(row.preceptor_id, ""),
+        visitor_id=row.visitor_id,
+        encounter_id=row.encounter_id,
+        presentation_id=row.presentation_id,
+        rotation_type=built.rotation_type,
+        week=row.rotation_week,
+        observed_on=row.observed_on,
+        ratings=dict(built.ratings),
+        epas=dict(built.epas),
+        rime=built.rime,
+        minutes_observed=built.minutes_observed,
+        minutes_feedback=built.minutes_feedback,
+        strengths=built.strengths,
+        improvement=built.improvement,
+        example=built.example,
+        state=ReleaseState(row.state),
+        released_at=row.released_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _final_out(row: FinalEvaluationRow, names: Mapping[int, str]) -> FinalEvaluationOut:
+    comparison = Comparison(
+        None if row.comparative_rating is None else ComparativeRating(row.comparative_rating), row.group_size
+    )
+    competencies: dict[Competency, int | None] = dict.fromkeys(Competency)
+    for key, value in row.competencies.items():
+        competencies[Competency(key)] = value
+    return FinalEvaluationOut(
+        id=row.id,
+        enrollment_id=row.enrollment_id,
+        preceptor_id=row.preceptor_id,
+        preceptor_name=names.get(row.preceptor_id, ""),
+        visitor_id=row.visitor_id,
+        rotation_type=RotationType(row.rotation_type),
+        competencies=competencies,
+        comparative_rating=comparison.rating,
+        group_size=row.group_size,
+        comparison_label=comparison.label,
+        will_write_letter=row.will_write_letter,
+        narrative=row.narrative,
+        state=ReleaseState(row.state),
+        released_at=row.released_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _group_out(enrollment_id: int, preceptor_id: int, size: int) -> ComparisonGroupOut:
+    return ComparisonGroupOut(
+        enrollment_id=enrollment_id,
+        preceptor_id=preceptor_id,
+        group_size=size,
+        enough_to_compare=enough_to_compare(size),
+        top_ten_allowed=size >= MIN_GROUP_FOR_TOP_TEN,
+        label=make_comparison(None, size).label,
+    )
+
+
+def _stats_out(stats: evidence.Stats) -> StatsOut:
+    trajectory = stats.trajectory
+    return StatsOut(
+        count=stats.count,
+        not_observed=stats.not_observed,
+        mean=stats.mean,
+        median=stats.median,
+        low_median=stats.low_median,
+        minimum=stats.minimum,
+        maximum=stats.maximum,
+        spread=stats.spread,
+        by_week=[
+            WeekPointOut(week=p.week, count=p.count, mean=p.mean, low_median=p.low_median)
+            for p in stats.by_week
+        ],
+        trajectory=None
+        if trajectory is None
+        else TrajectoryOut(
+            first_week=trajectory.first_week,
+            first_mean=trajectory.first_mean,
+            last_week=trajectory.last_week,
+            last_mean=trajectory.last_mean,
+            change=trajectory.change,
+        ),
+        evaluation_ids=list(stats.evaluation_ids),
+    )
+
+
+def _summary_out(
+    enrollment_id: int, rows: Sequence[EncounterEvaluationRow], *, released_only: bool
+) -> EvaluationSummaryOut:
+    dated = [evidence.DatedEvaluation(r.id, r.rotation_week, r.observed_on, _from_row(r)) for r in rows]
+    summary = evidence.summarize(dated)
+    return EvaluationSummaryOut(
+        enrollment_id=enrollment_id,
+        released_only=released_only,
+        evaluations=summary.evaluations,
+        weeks=list(summary.weeks),
+        minutes_observed=summary.minutes_observed,
+        minutes_feedback=summary.minutes_feedback,
+        items=[
+            ItemStatsOut(item=item, label=MINI_CEX_LABELS[item], stats=_stats_out(stats))
+            for item, stats in summary.items.items()
+        ],
+        epas=[
+            EpaStatsOut(
+                epa=epa,
+                label=EPA_LABELS[epa],
+                stats=_stats_out(s.stats),
+                median_level=s.median_level,
+                lowest=s.lowest,
+                highest=s.highest,
+                latest=s.latest,
+            )
+            for epa, s in summary.epas.items()
+        ],
+        rime=RimeOut(
+            counts=dict(summary.rime.counts),
+            latest=summary.rime.latest,
+            latest_week=summary.rime.latest_week,
+            stats=_stats_out(summary.rime.stats),
+        ),
+        examples=[
+            ExampleOut(evaluation_id=e.evaluation_id, week=e.week, on=e.on, text=e.text)
+            for e in evidence.strongest_examples(dated)
+        ],
+        evaluation_ids=list(summary.evaluation_ids),
+    )
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+def _may_see(row: EncounterEvaluationRow | FinalEvaluationRow, enrollment: Enrollment, actor: Actor) -> bool:
+    """The visitor sees released evaluations; a preceptor of the enrollment their own (drafts too) and
+    the released ones of the others; a coordinator no content at all."""
+    released = visible_to_visitor(ReleaseState(row.state))
+    if enrollment.actor_is_visitor:
+        return released
+    if enrollment.actor_is_preceptor:
+        return row.preceptor_id == actor.user_id or released
+    return False
+
+
+async def _visible(uow: UnitOfWork, actor: Actor, enrollment: Enrollment) -> list[EncounterEvaluationRow]:
+    rows = await uow.evaluations.of_enrollment(enrollment.id)
+    return [row for row in rows if _may_see(row, enrollment, actor)]
+
+
+async def _audit_views(
+    uow: UnitOfWork,
+    actor: Actor,
+    record_type: str,
+    rows: Sequence[EncounterEvaluationRow | FinalEvaluationRow],
+) -> None:
+    """A read by anyone but the evaluation's author is audited."""
+    await record(
+        uow, actor, AuditAction.READ, record_type, [r.id for r in rows if r.preceptor_id != actor.user_id]
+    )
+
+
+async def _load(
+    uow: UnitOfWork, actor: Actor, evaluation_id: int
+) -> tuple[EncounterEvaluationRow, Enrollment]:
+    """The evaluation, if the actor may know it exists (a coordinator is refused its content later)."""
+    missing = NotFound(f"There is no evaluation {evaluation_id}.")
+    row = await uow.evaluations.get(evaluation_id)
+    if row is None:
+        raise missing
+    try:
+        enrollment = await load_enrollment(uow, actor, row.enrollment_id)
+    except NotFound:
+        raise missing from None
+    if not enrollment.actor_is_coordinator and not _may_see(row, enrollment, actor):
+        raise missing
+    return row, enrollment
+
+
+async def _load_own_draft(
+    uow: UnitOfWork, actor: Actor, evaluation_id: int
+) -> tuple[EncounterEvaluationRow, Enrollment]:
+    row, enrollment = await _load(uow, actor, evaluation_id)
+    if row.preceptor_id != actor.user_id:
+        raise Forbidden("Only the preceptor who wrote this evaluation can change or release it.")
+    await uow.users.lock(actor.user_id)  # one preceptor's concurrent edits run one after the other
+    await uow.db.refresh(row)
+    return row, enrollment
+
+
+# --- per-encounter evaluations ----------------------------------------------------------------
+
+
+async def create_encounter_evaluation(
+    uow: UnitOfWork, actor: Actor, enrollment_id: int, data: EncounterEvaluationIn
+) -> EncounterEvaluationOut:
+    """A preceptor of the enrollment's program evaluates an observed encounter: a draft. Audited."""
+    async with uow:
+        enrollment = await load_enrollment(uow, actor, enrollment_id)
+        _require_preceptor(enrollment, "evaluate its visitor")
+        await uow.users.lock(actor.user_id)
+        check_week(data.week, enrollment.number_of_blocks)
+        built = _built(data, _rotation_type(enrollment))
+        observed_on = _observed_on(uow, data.observed_on)
+        await _check_links(uow, enrollment, data)
+        await asyncio.to_thread(_guard, built.free_text())  # nothing has been written yet
+        now = uow.now()
+        row = await uow.evaluations.add(
+            EncounterEvaluationRow(
+                enrollment_id=enrollment.id,
+                preceptor_id=actor.user_id,
+                visitor_id=enrollment.visitor_id,
+                encounter_id=data.encounter_id,
+                presentation_id=data.presentation_id,
+                rotation_type=built.rotation_type.value,
+                rotation_week=data.week,
+                observed_on=observed_on,
+                **_stored(built),
+                state=ReleaseState.DRAFT.value,
+                released_at=None,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        await record(uow, actor, AuditAction.EDIT, ENCOUNTER_EVALUATION, [row.id])
+        out = _out(row, {actor.user_id: actor.full_name})
+        await uow.commit()
+        return out
+
+
+def _stored(built: EncounterEvaluation) -> dict[str, object]:
+    return {
+        "ratings": {item.value: score for item, score in built.ratings.items()},
+        "epas": {epa.value: level.value for epa, level in built.epas.items()},
+        "rime": None if built.rime is None else built.rime.value,
+        "minutes_observed": built.minutes_observed,
+        "minutes_feedback": built.minutes_feedback,
+        "strengths": built.strengths,
+        "improvement": built.improvement,
+        "example": built.example,
+    }
+
+
+async def update_encounter_evaluation(
+    uow: UnitOfWork, actor: Actor, evaluation_id: int, data: EncounterEvaluationIn
+) -> EncounterEvaluationOut:
+    """Its author rewrites a draft evaluation (all of it). Released, it is final. Audited."""
+    async with uow:
+        row, enrollment = await _load_own_draft(uow, actor, evaluation_id)
+        check_editable(ReleaseState(row.state))
+        check_week(data.week, enrollment.number_of_blocks)
+        built = _built(data, _rotation_type(enrollment))
+        observed_on = _observed_on(uow, data.observed_on)
+        await _check_links(uow, enrollment, data)
+        await asyncio.to_thread(_guard, built.free_text())
+        row.encounter_id = data.encounter_id
+        row.presentation_id = data.presentation_id
+        row.rotation_type = built.rotation_type.value
+        row.rotation_week = data.week
+        row.observed_on = observed_on
+        for name, value in _stored(built).items():
+            setattr(row, name, value)
+        row.updated_at = uow.now()
+        await uow.evaluations.save()
+        await record(uow, actor, AuditAction.EDIT, ENCOUNTER_EVALUATION, [row.id])
+        out = _out(row, {actor.user_id: actor.full_name})
+        await uow.commit()
+        return out
+
+
+async def release_encounter_evaluation(
+    uow: UnitOfWork, actor: Actor, evaluation_id: int
+) -> EncounterEvaluationOut:
+    """Its author releases a draft to the visitor; from then on it is final. Audited."""
+    async with uow:
+        row, _enrollment = await _load_own_draft(uow, actor, evaluation_id)
+        row.state = plan_release(ReleaseState(row.state), ReleaseState.RELEASED).value
+        now = uow.now()
+        row.released_at = now
+        row.updated_at = now
+        await uow.evaluations.save()
+        await record(uow, actor, AuditAction.RELEASE, ENCOUNTER_EVALUATION, [row.id])
+        out = _out(row, {actor.user_id: actor.full_name})
+        await uow.commit()
+        return out
+
+
+async def get_encounter_evaluation(
+    uow: UnitOfWork, actor: Actor, evaluation_id: int
+) -> EncounterEvaluationOut:
+    """One evaluation: to its author (drafts too), the visitor and the program's other preceptors once
+    released (their view audited). A coordinator is refused: counts only."""
+    async with uow:
+        row, enrollment = await _load(uow, actor, evaluation_id)
+        _refuse_coordinator(enrollment)
+        await _audit_views(uow, actor, ENCOUNTER_EVALUATION, [row])
+        out = _out(row, await _names(uow, [row.preceptor_id]))
+        await uow.commit()
+        return out
+
+
+async def list_encounter_evaluations(
+    uow: UnitOfWork, actor: Actor, enrollment_id: int
+) -> list[EncounterEvaluationOut]:
+    """An enrollment's evaluations the actor may see, by week (views by others than the author audited)."""
+    async with uow:
+        enrollment = await load_enrollment(uow, actor, enrollment_id)
+        _refuse_coordinator(enrollment)
+        rows = await _visible(uow, actor, enrollment)
+        await _audit_views(uow, actor, ENCOUNTER_EVALUATION, rows)
+        names = await _names(uow, [r.preceptor_id for r in rows])
+        out = [_out(row, names) for row in rows]
+        await uow.commit()
+        return out
+
+
+async def evaluation_summary(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> EvaluationSummaryOut:
+    """The evidence over the evaluations the actor may see (the visitor: released ones only): counts,
+    spread and the week-by-week trajectory per item, EPA and RIME, and the strongest observed examples."""
+    async with uow:
+        enrollment = await load_enrollment(uow, actor, enrollment_id)
+        _refuse_coordinator(enrollment)
+        rows = await _visible(uow, actor, enrollment)
+        await _audit_views(uow, actor, ENCOUNTER_EVALUATION, rows)
+        out = _summary_out(enrollment.id, rows, released_only=enrollment.actor_is_visitor)
+        await uow.commit()
+        return out
+
+
+async def evaluation_counts(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> EvaluationCountsOut:
+    """How many evaluations an enrollment has, without ratings or text (for its coordinator too); the
+    visitor is told only about released ones."""
+    async with uow:
+        enrollment = await load_enrollment(uow, actor, enrollment_id)
+        return await _counts(uow, enrollment)
+
+
+async def _counts(uow: UnitOfWork, enrollment: Enrollment) -> EvaluationCountsOut:
+    rows = await uow.evaluations.of_enrollment(enrollment.id)
+    finals = await uow.evaluations.finals_of_enrollment(enrollment.id)
+    released = [r for r in rows if r.state == ReleaseState.RELEASED.value]
+    final_released = sum(f.state == ReleaseState.RELEASED.value for f in finals)
+    hide = enrollment.actor_is_visitor
+    return EvaluationCountsOut(
+        enrollment_id=enrollment.id,
+        released=len(released),
+        drafts=None if hide else len(rows) - len(released),
+        weeks_with_released=sorted({r.rotation_week for r in released}),
+        final_released=final_released,
+        final_drafts=None if hide else len(finals) - final_released,
+    )
+
+
+# --- end-of-rotation evaluations --------------------------------------------------------------
+
+
+def _require_self(enrollment: Enrollment, actor: Actor, preceptor_id: int) -> None:
+    _require_preceptor(enrollment, "write its end-of-rotation evaluation")
+    if preceptor_id != actor.user_id:
+        raise Forbidden("You can write only your own end-of-rotation evaluation.")
+
+
+async def comparison_group(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> ComparisonGroupOut:
+    """The size of the acting preceptor's comparison group for this visitor: their distinct past
+    visitors (completed rotations in programs they teach), not counting this one."""
+    async with uow:
+        enrollment = await load_enrollment(uow, actor, enrollment_id)
+        _require_preceptor(enrollment, "see its comparison group")
+        size = await _group_size(uow, actor.user_id, enrollment.visitor_id)
+        return _group_out(enrollment.id, actor.user_id, size)
+
+
+async def put_final_evaluation(
+    uow: UnitOfWork, actor: Actor, enrollment_id: int, preceptor_id: int, data: FinalEvaluationIn
+) -> FinalEvaluationOut:
+    """A preceptor writes (or rewrites, while a draft) their end-of-rotation evaluation. The group size
+    is counted now and stored with it. Audited."""
+    async with uow:
+        enrollment = await load_enrollment(uow, actor, enrollment_id)
+        _require_self(enrollment, actor, preceptor_id)
+        await uow.users.lock(actor.user_id)
+        row = await uow.evaluations.final_of(enrollment.id, actor.user_id)
+        if row is not None:
+            check_editable(ReleaseState(row.state))
+        size = await _group_size(uow, actor.user_id, enrollment.visitor_id)
+        built = make_final_evaluation(
+            _rotation_type(enrollment),
+            competencies=data.competencies,
+            comparative_rating=data.comparative_rating,
+            group_size=size,
+            will_write_letter=data.will_write_letter,
+            narrative=data.narrative,
+        )
+        await asyncio.to_thread(_guard, built.free_text())
+        now = uow.now()
+        values = _final_stored(built)
+        if row is None:
+            row = await uow.evaluations.add_final(
+                FinalEvaluationRow(
+                    enrollment_id=enrollment.id,
+                    preceptor_id=actor.user_id,
+                    visitor_id=enrollment.visitor_id,
+                    **values,
+                    state=ReleaseState.DRAFT.value,
+                    released_at=None,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.updated_at = now
+            await uow.evaluations.save()
+        await record(uow, actor, AuditAction.EDIT, FINAL_EVALUATION, [row.id])
+        out = _final_out(row, {actor.user_id: actor.full_name})
+        await uow.commit()
+        return out
+
+
+def _final_stored(built: FinalEvaluation) -> dict[str, object]:
+    return {
+        "rotation_type": built.rotation_type.value,
+        "competencies": {c.value: score for c, score in built.competencies.items()},
+        "comparative_rating": None if built.comparison.rating is None else built.comparison.rating.value,
+        "group_size": built.comparison.group_size,
+        "will_write_letter": built.will_write_letter,
+        "narrative": built.narrative,
+    }
+
+
+async def release_final_evaluation(
+    uow: UnitOfWork, actor: Actor, enrollment_id: int, preceptor_id: int
+) -> FinalEvaluationOut:
+    """The preceptor releases their end-of-rotation evaluation to the visitor; final. Audited."""
+    async with uow:
+        enrollment = await load_enrollment(uow, actor, enrollment_id)
+        _require_self(enrollment, actor, preceptor_id)
+        await uow.users.lock(actor.user_id)
+        row = await uow.evaluations.final_of(enrollment.id, actor.user_id)
+        if row is None:
+            raise NotFound("You have not written an end-of-rotation evaluation for this enrollment yet.")
+        await uow.db.refresh(row)
+        row.state = plan_release(ReleaseState(row.state), ReleaseState.RELEASED).value
+        now = uow.now()
+        row.released_at = now
+        row.updated_at = now
+        await uow.evaluations.save()
+        await record(uow, actor, AuditAction.RELEASE, FINAL_EVALUATION, [row.id])
+        out = _final_out(row, {actor.user_id: actor.full_name})
+        await uow.commit()
+        return out
+
+
+async def get_final_evaluation(
+    uow: UnitOfWork, actor: Actor, enrollment_id: int, preceptor_id: int
+) -> FinalEvaluationOut:
+    """A preceptor's end-of-rotation evaluation: to its author, and once released to the visitor and
+    the program's other preceptors (audited). A coordinator is refused: counts only."""
+    async with uow:
+        enrollment = await load_enrollment(uow, actor, enrollment_id)
+        _refuse_coordinator(enrollment)
+        row = await uow.evaluations.final_of(enrollment.id, preceptor_id)
+        if row is None or not _may_see(row, enrollment, actor):
+            raise NotFound("There is no end-of-rotation evaluation by that preceptor for this enrollment.")
+        await _audit_views(uow, actor, FINAL_EVALUATION, [row])
+        out = _final_out(row, await _names(uow, [row.preceptor_id]))
+        await uow.commit()
+        return out
+
+
+async def list_final_evaluations(
+    uow: UnitOfWork, actor: Actor, enrollment_id: int
+) -> list[FinalEvaluationOut]:
+    """The end-of-rotation evaluations of an enrollment the actor may see (audited as above)."""
+    async with uow:
+        enrollment = await load_enrollment(uow, actor, enrollment_id)
+        _refuse_coordinator(enrollment)
+        rows = [
+            r
+            for r in await uow.evaluations.finals_of_enrollment(enrollment.id)
+            if _may_see(r, enrollment, actor)
+        ]
+        await _audit_views(uow, actor, FINAL_EVALUATION, rows)
+        names = await _names(uow, [r.preceptor_id for r in rows])
+        out = [_final_out(r, names) for r in rows]
+        await uow.commit()
+        return out
+
+
+# --- what the pages show ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvaluationHeader:
+    enrollment_id: int
+    visitor_name: str
+    program_title: str
+    rotation_type: RotationType
+    scope: RatingScope
+    weeks: int
+    state: AppState
+    reader_id: int
+    reader_is_visitor: bool
+    reader_is_preceptor: bool
+    reader_is_coordinator: bool
+
+
+@dataclass(frozen=True)
+class EvaluationsPage:
+    header: EvaluationHeader
+    counts: EvaluationCountsOut
+    evaluations: list[EncounterEvaluationOut] = field(default_factory=list)
+    summary: EvaluationSummaryOut | None = None
+    finals: list[FinalEvaluationOut] = field(default_factory=list)
+    own_final: FinalEvaluationOut | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: int
+    week: int
+    label: str
+
+
+@dataclass(frozen=True)
+class EvaluationForm:
+    header: EvaluationHeader
+    today: date
+    encounters: list[Choice]
+    presentations: list[Choice]
+    evaluation: EncounterEvaluationOut | None
+
+
+@dataclass(frozen=True)
+class FinalForm:
+    header: EvaluationHeader
+    group: ComparisonGroupOut
+    final: FinalEvaluationOut | None
+
+
+async def _header(uow: UnitOfWork, actor: Actor, enrollment: Enrollment) -> EvaluationHeader:
+    names = await _names(uow, [enrollment.visitor_id])
+    kind = _rotation_type(enrollment)
+    return EvaluationHeader(
+        enrollment_id=enrollment.id,
+        visitor_name=names.get(enrollment.visitor_id, ""),
+        program_title=enrollment.program.title,
+        rotation_type=kind,
+        scope=rating_scope(kind),
+        weeks=enrollment.weeks,
+        state=AppState(enrollment.application.state),
+        reader_id=actor.user_id,
+        reader_is_visitor=enrollment.actor_is_visitor,
+        reader_is_preceptor=enrollment.actor_is_preceptor,
+        reader_is_coordinator=enrollment.actor_is_coordinator,
+    )
+
+
+async def evaluations_page(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> EvaluationsPage:
+    """An enrollment's evaluations page: the visitor's released evaluations with the summary, the
+    preceptor's own (drafts too) and the others' released ones, the coordinator's counts. Every
+    evaluation shown to someone other than its author is audited."""
+    async with uow:
+        enrollment = await load_enrollment(uow, actor, enrollment_id)
+        header = await _header(uow, actor, enrollment)
+        counts = await _counts(uow, enrollment)
+        if enrollment.actor_is_coordinator:
+            return EvaluationsPage(header=header, counts=counts)
+        rows = await _visible(uow, actor, enrollment)
+        finals = [
+            r
+            for r in await uow.evaluations.finals_of_enrollment(enrollment.id)
+            if _may_see(r, enrollment, actor)
+        ]
+        await _audit_views(uow, actor, ENCOUNTER_EVALUATION, rows)
+        await _audit_views(uow, actor, FINAL_EVALUATION, finals)
+        names = await _names(uow, [r.preceptor_id for r in rows] + [f.preceptor_id for f in finals])
+        shown_finals = [_final_out(f, names) for f in finals]
+        page = EvaluationsPage(
+            header=header,
+            counts=counts,
+            evaluations=[_out(r, names) for r in rows],
+            summary=_summary_out(enrollment.id, rows, released_only=enrollment.actor_is_visitor),
+            finals=[f for f in shown_finals if f.preceptor_id != actor.user_id],
+            own_final=next((f for f in shown_finals if f.preceptor_id == actor.user_id), None),
+        )
+        await uow.commit()
+        return page
+
+
+KIND_LABELS = {
+    EncounterKind.PATIENT_VISIT: "Patient visit",
+    EncounterKind.HUDDLE: "Huddle",
+    EncounterKind.DIDACTIC: "Didactic",
+}
+FORMAT_LABELS = {
+    PresentationFormat.ORAL: "Oral presentation",
+    PresentationFormat.SNAPPS: "SNAPPS presentation",
+}
+
+
+async def evaluation_form(
+    uow: UnitOfWork, actor: Actor, enrollment_id: int, evaluation_id: int | None = None
+) -> EvaluationForm:
+    """What the preceptor's evaluation form offers: the scope of the rotation type, its weeks, the
+    encounters and submitted presentations to link, and the draft being edited (the author's only)."""
+    async with uow:
+        enrollment = await load_enrollment(uow, actor, enrollment_id)
+        _require_preceptor(enrollment, "evaluate its visitor")
+        shown = None
+        if evaluation_id is not None:
+            row = await uow.evaluations.get(evaluation_id)
+            if row is None or row.enrollment_id != enrollment.id or row.preceptor_id != actor.user_id:
+                raise NotFound(f"There is no evaluation {evaluation_id} of yours in this enrollment.")
+            check_editable(ReleaseState(row.state))
+            shown = _out(row, {actor.user_id: actor.full_name})
+        encounters = await uow.encounters.of_enrollment(enrollment.id)
+        by_id = {e.id: e for e in encounters}
+        choices = [Choice(e.id, e.rotation_week, KIND_LABELS[EncounterKind(e.kind)]) for e in encounters]
+        presented = []
+        for p in await uow.presentations.of_enrollment(enrollment.id):
+            if p.state == PresentationState.DRAFT.value:
+                continue
+            log = await uow.case_logs.get(p.case_log_id)
+            encounter = None if log is None else by_id.get(log.encounter_id)
+            if encounter is not None:
+                label = FORMAT_LABELS[PresentationFormat(p.format)]
+                presented.append(Choice(p.id, encounter.rotation_week, label))
+        return EvaluationForm(
+            header=await _header(uow, actor, enrollment),
+            today=uow.now().date(),
+            encounters=choices,
+            presentations=presented,
+            evaluation=shown,
+        )
+
+
+async def final_form(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> FinalForm:
+    """What the end-of-rotation form shows: the comparison group's size now, and the preceptor's own
+    evaluation if written (its stored group size once released)."""
+    async with uow:
+        enrollment = await load_enrollment(uow, actor, enrollment_id)
+        _require_preceptor(enrollment, "write its end-of-rotation evaluation")
+        size = await _group_size(uow, actor.user_id, enrollment.visitor_id)
+        row = await uow.evaluations.final_of(enrollment.id, actor.user_id)
+        return FinalForm(
+            header=await _header(uow, actor, enrollment),
+            group=_group_out(enrollment.id, actor.user_id, size),
+            final=None if row is None else _final_out(row, {actor.user_id: actor.full_name}),
+        )
