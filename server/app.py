@@ -20,7 +20,9 @@ from server.db.uow import Clock, UnitOfWorkFactory, utc_now
 from server.handlers import (  # noqa: F401  (importing registers the routes)
     api_accounts,
     api_admissions,
+    api_certificates,
     api_dashboards,
+    api_evaluations,
     api_phi,
     api_presentations,
     api_record,

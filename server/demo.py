@@ -22,6 +22,7 @@ from server.schemas import (
     ProgramIn,
     VisitorProfileIn,
 )
+from server.schemas_evaluations import EncounterEvaluationIn
 from server.schemas_presentation import FeedbackIn, PresentationIn, ReferenceIn
 from server.schemas_record import CaseLogIn, EncounterIn, ReviewIn
 from server.schemas_visits import VisitIn
@@ -31,6 +32,7 @@ from server.services import (
     caselogs,
     documents,
     encounters,
+    evaluations,
     presentations,
     profiles,
     programs,
@@ -259,6 +261,7 @@ async def _programs_and_applications(
     await step(app.id, amara, Action.ACCEPT_OFFER)
     await step(app.id, coordinator, Action.ENROLL)
     await _amaras_first_case(uows, amara, actors["im.preceptor@rounds.test"], app.id)
+    await _amaras_evaluations(uows, actors["im.preceptor@rounds.test"], app.id)
     await _amaras_sessions(uows, actors["im.preceptor@rounds.test"], amara, observership_blocks[0].id)
 
     # Bruno: hands-on rotation, an offer waiting for him; one document still to verify.
@@ -393,6 +396,52 @@ async def _amaras_first_case(
             reinforce="Clear summary with the pertinent negatives.",
         ),
     )
+
+
+async def _amaras_evaluations(uows: UnitOfWorkFactory, preceptor: Actor, enrollment_id: int) -> None:
+    """Dr. Reyes has evaluated and released two of Amara's observed huddle presentations (weeks 1 and 2):
+    an observership, so professionalism, EPAs 2, 6 and 7 and the RIME stage only."""
+    for week, professionalism, epa2, epa6, rime, strengths, improvement, example in [
+        (
+            1,
+            6,
+            "2a",
+            "2a",
+            "reporter",
+            "Accurate, well-organised history; a clear summary statement.",
+            "Commit to a leading diagnosis before listing the alternatives.",
+            "Presented exertional chest pressure with the pertinent negatives in under three minutes.",
+        ),
+        (
+            2,
+            7,
+            "2b",
+            "3a",
+            "interpreter",
+            "Prioritised the differential and named the can't-miss diagnosis unprompted.",
+            "Say which test would change management first, and why.",
+            "Argued for stress testing over coronary CT from the pre-test probability she estimated.",
+        ),
+    ]:
+        created = await evaluations.create_encounter_evaluation(
+            uows(),
+            preceptor,
+            enrollment_id,
+            EncounterEvaluationIn.model_validate(
+                {
+                    "week": week,
+                    "ratings": {"professionalism": professionalism},
+                    "epas": {"epa2": epa2, "epa6": epa6},
+                    "rime": rime,
+                    "minutes_observed": 40,
+                    "minutes_feedback": 10,
+                    "strengths": strengths,
+                    "improvement": improvement,
+                    "example": example,
+                }
+            ),
+        )
+        await evaluations.release_encounter_evaluation(uows(), preceptor, created.id)
 
 
 async def refresh_demo_huddle(settings: Settings) -> str | None:

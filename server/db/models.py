@@ -437,3 +437,124 @@ class AttendanceInterval(Base):
     connected_at: Mapped[datetime] = mapped_column(UTCDateTime())
     disconnected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     end_reason: Mapped[str | None] = mapped_column(String(16))
+
+
+# --- evaluations (issue 5: per-encounter mini-CEX/EPA/RIME and end-of-rotation) -----------------
+
+
+class EncounterEvaluationRow(Base):
+    """A preceptor's evaluation of one observed encounter of an enrollment: the telehealth mini-CEX
+    (``ratings``: every item's 1-9 score or null = not observed), EPA entrustment levels (``epas``:
+    only those rated), the RIME stage, minutes, and three narrative fields (PHI-guarded). Checked by
+    ``server.domain.evaluations.make_encounter_evaluation`` before it is written; ``rotation_type`` is
+    the program's at the time, so the scope it was rated under stays known. Written as a draft and
+    released once (``state``); a released evaluation is final."""
+
+    __tablename__ = "encounter_evaluations"
+    __table_args__ = (
+        CheckConstraint("rotation_week >= 1 AND rotation_week <= 52", name="week_in_range"),
+        CheckConstraint(
+            "minutes_observed >= 1 AND minutes_observed <= 600", name="minutes_observed_in_range"
+        ),
+        CheckConstraint(
+            "minutes_feedback >= 0 AND minutes_feedback <= 120", name="minutes_feedback_in_range"
+        ),
+        Index("ix_encounter_evaluations_enrollment_preceptor", "enrollment_id", "preceptor_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    preceptor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    encounter_id: Mapped[int | None] = mapped_column(ForeignKey("encounters.id"))
+    presentation_id: Mapped[int | None] = mapped_column(ForeignKey("presentations.id"))
+    rotation_type: Mapped[str] = mapped_column(String(32))
+    rotation_week: Mapped[int] = mapped_column(Integer)
+    observed_on: Mapped[date] = mapped_column(Date)
+    ratings: Mapped[dict[str, int | None]] = mapped_column(JSON)
+    epas: Mapped[dict[str, str]] = mapped_column(JSON)
+    rime: Mapped[str | None] = mapped_column(String(16))
+    minutes_observed: Mapped[int] = mapped_column(Integer)
+    minutes_feedback: Mapped[int] = mapped_column(Integer)
+    strengths: Mapped[str] = mapped_column(Text)
+    improvement: Mapped[str] = mapped_column(Text)
+    example: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FinalEvaluationRow(Base):
+    """A preceptor's end-of-rotation evaluation of an enrollment (one per enrollment and preceptor):
+    competency ratings, the SLOE comparative rating with ``group_size`` as it was when written (the
+    preceptor's distinct past visitors, not counting this one), whether they will write a letter, and
+    a narrative (PHI-guarded). Draft, then released once."""
+
+    __tablename__ = "final_evaluations"
+    __table_args__ = (
+        UniqueConstraint("enrollment_id", "preceptor_id", name="uq_final_evaluations_enrollment_preceptor"),
+        CheckConstraint("group_size >= 0", name="group_size_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    preceptor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    rotation_type: Mapped[str] = mapped_column(String(32))
+    competencies: Mapped[dict[str, int | None]] = mapped_column(JSON)
+    comparative_rating: Mapped[str | None] = mapped_column(String(16))
+    group_size: Mapped[int] = mapped_column(Integer)
+    will_write_letter: Mapped[bool] = mapped_column(Boolean)
+    narrative: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# --- certificates of completion (issue 5, item 7) ----------------------------------------------
+
+# One current certificate per enrollment; a reissued one keeps the earlier rows with superseded_at set.
+CURRENT_CERTIFICATE = "superseded_at IS NULL"
+
+
+class CompletionCertificate(Base):
+    """A certificate of completion as issued: every field the verification code signs
+    (``server.domain.certificates.canonical_bytes``, over ``id`` too), stored as issued so that the
+    public page can recompute the code from the row and show a changed row as not genuine. Sessions and
+    seconds come from the attendance records (``server.services.certificates``), never from input."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        Index(
+            "uq_certificates_current_per_enrollment",
+            "enrollment_id",
+            unique=True,
+            sqlite_where=text(CURRENT_CERTIFICATE),
+            postgresql_where=text(CURRENT_CERTIFICATE),
+        ),
+        CheckConstraint("sessions_attended >= 0", name="sessions_not_negative"),
+        CheckConstraint("verified_seconds >= 0", name="seconds_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    preceptor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    visitor_name: Mapped[str] = mapped_column(String(200))
+    program_title: Mapped[str] = mapped_column(String(200))
+    rotation_type: Mapped[str] = mapped_column(String(32))
+    modality: Mapped[str] = mapped_column(String(16))
+    preceptor_name: Mapped[str] = mapped_column(String(200))
+    preceptor_title: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    sessions_attended: Mapped[int] = mapped_column(Integer)
+    verified_seconds: Mapped[int] = mapped_column(Integer)
+    issued_on: Mapped[date] = mapped_column(Date)
+    code: Mapped[str] = mapped_column(String(32), unique=True, index=True)
+    issued_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -20,6 +20,8 @@ from server.db.repositories import (
     ProgramRepository,
     UserRepository,
 )
+from server.db.repositories_certificates import CertificateRepository
+from server.db.repositories_evaluations import EvaluationRepository
 from server.db.repositories_learning import LearningRepository
 from server.db.repositories_visits import VisitRepository
 
@@ -45,6 +47,8 @@ class UnitOfWork:
     presentations: PresentationRepository
     visits: VisitRepository
     learning: LearningRepository
+    certificates: CertificateRepository
+    evaluations: EvaluationRepository
 
     def __init__(
         self, maker: async_sessionmaker[AsyncDb], clock: Clock = utc_now, offer_hold_days: int = 7
@@ -66,6 +70,8 @@ class UnitOfWork:
         self.presentations = PresentationRepository(self.db)
         self.visits = VisitRepository(self.db)
         self.learning = LearningRepository(self.db)
+        self.certificates = CertificateRepository(self.db)
+        self.evaluations = EvaluationRepository(self.db)
         return self
 
     async def __aexit__(

@@ -15,9 +15,11 @@ from pydantic import ValidationError
 from server.domain.errors import Unauthorized
 from server.handlers import (
     pages_applications,
+    pages_certificates,
     pages_coordinator,
     pages_dashboard,
     pages_documents,
+    pages_evaluations,
     pages_learning,
     pages_live,
     pages_presentations,
@@ -120,8 +122,10 @@ def add_routes(app: web.Application) -> None:
         pages_documents,
         pages_record,
         pages_presentations,
+        pages_evaluations,
         pages_learning,
         pages_live,
         pages_visits,
+        pages_certificates,
     ):
         app.router.add_routes(module.routes)

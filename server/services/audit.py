@@ -16,9 +16,14 @@ class AuditAction(StrEnum):
     CORRECT = "correct"
     REVIEW = "review"  # a preceptor's One-Minute-Preceptor feedback on a presentation
     REFERENCE = "reference"  # a preceptor's reference differential (and overrides) for a presentation
+    EDIT = "edit"  # an evaluation written or changed (while a draft)
+    RELEASE = "release"  # an evaluation released to the visitor
+    ISSUE = "issue"  # a certificate of completion issued (or reissued)
+    EXPORT = "export"  # a record downloaded as a file (a certificate's standalone page)
 
 
 CASE_LOG = "case_log"
+CERTIFICATE = "certificate"
 
 
 async def record(

@@ -132,6 +132,21 @@ ACCESS_ROLES = (
 )
 
 
+async def role_apis(world: Any, make_api: Any) -> dict[str, Any]:
+    """One logged-in Api per role of ACCESS_ROLES (anonymous: none), from the test world."""
+    emails = {
+        "visitor": world.student.email,
+        "other_visitor": world.other_student.email,
+        "preceptor": world.preceptor.email,
+        "other_preceptor": world.other_preceptor.email,
+        "coordinator": world.coordinator.email,
+        "other_coordinator": world.other_coordinator.email,
+        "anonymous": None,
+    }
+    assert tuple(emails) == ACCESS_ROLES
+    return {who: await make_api(email) for who, email in emails.items()}
+
+
 async def access_matrix_mismatches(
     apis: dict[str, Any], cases: list[tuple[str, str, Any, tuple[int, ...]]]
 ) -> list[str]:

@@ -8,10 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from server.db.uow import UnitOfWorkFactory
-from tests.integration.api_helpers import (  # noqa: F401  (cheap_passwords is an autouse fixture)
-    ACCESS_ROLES,
+from tests.integration.api_helpers import (
     access_matrix_mismatches,
-    cheap_passwords,
+    role_apis,
 )
 from tests.integration.test_api_presentations import ORAL, REFERENCE, VISITOR
 from tests.integration.test_api_record import audit_rows, enroll, logged
@@ -23,16 +22,7 @@ async def test_access_to_presentations_per_role_and_the_audit_log(
 ) -> None:
     enrollment = await enroll(uows, world.student, world.program_id, world.block_ids[:1])
     await enroll(uows, world.other_student, world.other_program_id, world.other_block_ids[:1])
-    emails = {
-        "visitor": world.student.email,
-        "other_visitor": world.other_student.email,
-        "preceptor": world.preceptor.email,
-        "other_preceptor": world.other_preceptor.email,
-        "coordinator": world.coordinator.email,
-        "other_coordinator": world.other_coordinator.email,
-        "anonymous": None,
-    }
-    apis = {who: await make_api(email) for who, email in emails.items()}
+    apis = await role_apis(world, make_api)
     visitor = apis["visitor"]
     body = {"format": "oral", "content": ORAL, "differential": VISITOR}
     logs = [await logged(visitor, enrollment) for _ in range(3)]

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from server.db.uow import UnitOfWorkFactory
-from tests.integration.api_helpers import (  # noqa: F401  (cheap_passwords is an autouse fixture)
+from tests.integration.api_helpers import (
     ACCESS_ROLES,
     access_matrix_mismatches,
-    cheap_passwords,
+    role_apis,
 )
 from tests.integration.test_api_record import ENCOUNTER, LOG, audit_rows, enroll
 from tests.support.world import World
@@ -22,16 +22,7 @@ async def test_access_to_every_record_per_role(world: World, make_api: Any, uows
     enrollment = await enroll(uows, world.student, world.program_id, world.block_ids[:1])
     # The other visitor has a record of their own elsewhere: it gives them no reach into this one.
     await enroll(uows, world.other_student, world.other_program_id, world.other_block_ids[:1])
-    emails = {
-        "visitor": world.student.email,
-        "other_visitor": world.other_student.email,
-        "preceptor": world.preceptor.email,
-        "other_preceptor": world.other_preceptor.email,
-        "coordinator": world.coordinator.email,
-        "other_coordinator": world.other_coordinator.email,
-        "anonymous": None,
-    }
-    apis = {who: await make_api(email) for who, email in emails.items()}
+    apis = await role_apis(world, make_api)
     visitor = apis["visitor"]
     logged_encounter = await visitor.post(f"/enrollments/{enrollment}/encounters", ENCOUNTER, expect=201)
     unlogged = await visitor.post(f"/enrollments/{enrollment}/encounters", ENCOUNTER, expect=201)

@@ -18,10 +18,9 @@ from server.domain.actors import Actor
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from server.domain.visits import JoinGrant, LinkGone
 from server.services import visits
-from tests.integration.api_helpers import (  # noqa: F401  (cheap_passwords is an autouse fixture)
-    ACCESS_ROLES,
+from tests.integration.api_helpers import (
     access_matrix_mismatches,
-    cheap_passwords,
+    role_apis,
     row_counts,
 )
 from tests.integration.test_api_record import enroll
@@ -147,16 +146,7 @@ async def test_access_to_a_visit_per_role(
     world: World, make_api: Any, uows: UnitOfWorkFactory, enrollment: int
 ) -> None:
     await enroll(uows, world.other_student, world.other_program_id, world.other_block_ids[:1])
-    emails = {
-        "visitor": world.student.email,
-        "other_visitor": world.other_student.email,
-        "preceptor": world.preceptor.email,
-        "other_preceptor": world.other_preceptor.email,
-        "coordinator": world.coordinator.email,
-        "other_coordinator": world.other_coordinator.email,
-        "anonymous": None,
-    }
-    apis = {who: await make_api(email) for who, email in emails.items()}
+    apis = await role_apis(world, make_api)
     visit = await apis["preceptor"].post("/visits", visit_body(world, [world.student.user_id]), expect=201)
     v = visit["id"]
     new = visit_body(world, [world.student.user_id])

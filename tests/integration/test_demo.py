@@ -7,7 +7,7 @@ from server.db.uow import UnitOfWorkFactory
 from server.demo import DEMO_ACCOUNTS, load_demo
 from server.domain.vocab import Role, RotationType
 from server.schemas import ProgramQuery
-from server.services import accounts, applications, presentations, programs, visits
+from server.services import accounts, applications, evaluations, presentations, programs, visits
 
 
 async def test_the_demo_has_every_role_every_rotation_type_and_a_scored_case(
@@ -46,6 +46,16 @@ async def test_the_demo_has_every_role_every_rotation_type_and_a_scored_case(
     # Her leading I20.9 meets the reference's I20.8 in category I20; the can't-miss I21.4 was missed.
     assert score.top_1 is True
     assert (score.cant_miss_coverage.matched, score.cant_miss_coverage.total) == (0, 1)
+
+    # Dr. Reyes has released two evaluations of Amara (weeks 1 and 2): her page shows them and the
+    # professionalism trajectory from 6 to 7.
+    released = await evaluations.list_encounter_evaluations(uows(), amara, enrollment)
+    assert [(e.week, e.state.value) for e in released] == [(1, "released"), (2, "released")]
+    assert {e.preceptor_name for e in released} == {"Dr. Samuel Reyes"}
+    summary = await evaluations.evaluation_summary(uows(), amara, enrollment)
+    [professionalism] = [i for i in summary.items if i.item.value == "professionalism"]
+    assert professionalism.stats.trajectory is not None
+    assert (professionalism.stats.trajectory.first_mean, professionalism.stats.trajectory.last_mean) == (6, 7)
 
     # Amara has two live sessions coming up with her IM preceptor: a huddle open to join now-ish and
     # a patient visit tomorrow.
