@@ -6,15 +6,11 @@ presentation with what goes around it. Access, the PHI guard and the audit log s
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
-from server.codes import icd10
 from server.db.uow import UnitOfWorkFactory
 from server.domain.actors import Actor
-from server.domain.caselog import check_diagnoses, check_participation
 from server.domain.errors import Forbidden, Invalid
-from server.domain.phi import ensure_no_phi
 from server.domain.presentation import PresentationState
 from server.schemas_presentation import PresentationOut, PresentationSummaryOut, ScoreOut
 from server.schemas_record import (
@@ -104,19 +100,6 @@ async def case_log_choices(uows: UnitOfWorkFactory, actor: Actor, enrollment_id:
     return CaseLogChoices(header=header, unlogged=[e for e in listed if e.case_log_id is None])
 
 
-def _precheck(data: CaseLogIn) -> None:
-    """The case log's own checks that need no database (the PHI guard, participation, the codes), run
-    before a new encounter is written so that a refused log leaves nothing behind. The service runs
-    them again when it writes the log."""
-    texts = {"chief_complaint": data.chief_complaint}
-    if data.note:
-        texts["note"] = data.note
-    ensure_no_phi(texts)
-    check_participation(data.participation)
-    icd10.warm_up()
-    check_diagnoses(data.diagnoses, lambda code: None if (c := icd10.lookup(code)) is None else c.code)
-
-
 async def record_case(
     uows: UnitOfWorkFactory,
     actor: Actor,
@@ -131,9 +114,8 @@ async def record_case(
     if encounter_id is None:
         if encounter is None:
             raise Invalid("Choose the encounter, or describe a new one.", field="encounter")
-        await asyncio.to_thread(_precheck, case_log)
-        created = await encounters.create_encounter(uows(), actor, enrollment_id, encounter)
-        encounter_id = created.id
+        # One transaction: a refused log leaves no encounter behind.
+        return await caselogs.create_encounter_with_log(uows(), actor, enrollment_id, encounter, case_log)
     else:
         choices = await case_log_choices(uows, actor, enrollment_id)
         if encounter_id not in {e.id for e in choices.unlogged}:

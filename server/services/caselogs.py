@@ -39,6 +39,7 @@ from server.schemas_record import (
     CaseLogOut,
     CaseLogSummaryOut,
     DiagnosisOut,
+    EncounterIn,
     Icd10Out,
     Icd10Query,
     ReviewIn,
@@ -46,7 +47,7 @@ from server.schemas_record import (
     WeekCountOut,
 )
 from server.services.audit import CASE_LOG, AuditAction, record
-from server.services.encounters import ENROLLED_STATES, Enrollment, load_enrollment
+from server.services.encounters import ENROLLED_STATES, Enrollment, add_encounter, load_enrollment
 
 COORDINATOR_REFUSAL = (
     "A coordinator sees the counts and progress of case logs, not their content: "
@@ -215,29 +216,46 @@ async def create_case_log(uow: UnitOfWork, actor: Actor, encounter_id: int, data
         encounter = await uow.encounters.get(encounter_id)
         if encounter is None:
             raise NotFound(f"There is no encounter {encounter_id}.")
-        try:
-            enrollment = await load_enrollment(uow, actor, encounter.enrollment_id)
-        except NotFound:
-            raise NotFound(f"There is no encounter {encounter_id}.") from None
-        if not enrollment.actor_is_visitor:
-            raise Forbidden("Only the visitor of this enrollment can log its encounters.")
-        values = await _checked_fields(data)  # nothing has been written yet
-        now = uow.now()
-        log = await uow.case_logs.add(
-            CaseLog(
-                encounter_id=encounter.id,
-                visitor_id=actor.user_id,
-                state=(LogState.SUBMITTED if data.submit else LogState.DRAFT).value,
-                review_status=ReviewStatus.PENDING.value,
-                created_at=now,
-                updated_at=now,
-                submitted_at=now if data.submit else None,
-                **values,
-            )
-        )
+        log = await _add_case_log(uow, actor, encounter, data)
         out = (await _outs(uow, [log]))[0]
         await uow.commit()
         return out
+
+
+async def create_encounter_with_log(
+    uow: UnitOfWork, actor: Actor, enrollment_id: int, encounter: EncounterIn, data: CaseLogIn
+) -> CaseLogOut:
+    """The visitor records a new encounter and its case log together, in one transaction: if the log
+    is refused (or anything fails), the encounter is not kept either."""
+    async with uow:
+        created = await add_encounter(uow, actor, enrollment_id, encounter)
+        log = await _add_case_log(uow, actor, created, data)
+        out = (await _outs(uow, [log]))[0]
+        await uow.commit()
+        return out
+
+
+async def _add_case_log(uow: UnitOfWork, actor: Actor, encounter: Encounter, data: CaseLogIn) -> CaseLog:
+    try:
+        enrollment = await load_enrollment(uow, actor, encounter.enrollment_id)
+    except NotFound:
+        raise NotFound(f"There is no encounter {encounter.id}.") from None
+    if not enrollment.actor_is_visitor:
+        raise Forbidden("Only the visitor of this enrollment can log its encounters.")
+    values = await _checked_fields(data)  # nothing of the log has been written yet
+    now = uow.now()
+    return await uow.case_logs.add(
+        CaseLog(
+            encounter_id=encounter.id,
+            visitor_id=actor.user_id,
+            state=(LogState.SUBMITTED if data.submit else LogState.DRAFT).value,
+            review_status=ReviewStatus.PENDING.value,
+            created_at=now,
+            updated_at=now,
+            submitted_at=now if data.submit else None,
+            **values,
+        )
+    )
 
 
 async def update_case_log(uow: UnitOfWork, actor: Actor, case_log_id: int, data: CaseLogIn) -> CaseLogOut:

@@ -92,28 +92,34 @@ async def create_encounter(
 ) -> EncounterOut:
     """Record an encounter of an enrollment (its visitor or one of its preceptors)."""
     async with uow:
-        enrollment = await load_enrollment(uow, actor, enrollment_id)
-        actor.require(Role.VISITOR, Role.PRECEPTOR)
-        if AppState(enrollment.application.state) is AppState.COMPLETED:
-            raise Conflict("This rotation is completed; no new encounters can be added.")
-        check_week(data.week, enrollment.number_of_blocks)
-        consent = check_consent(data.kind, data.consent_recorded)
-        encounter = await uow.encounters.add(
-            Encounter(
-                enrollment_id=enrollment.id,
-                session_id=data.session_id,
-                kind=data.kind.value,
-                setting=data.setting.value,
-                rotation_week=data.week,
-                consent_id=None,
-                consent_recorded=consent,
-                created_by=actor.user_id,
-                created_at=uow.now(),
-            )
-        )
+        encounter = await add_encounter(uow, actor, enrollment_id, data)
         out = encounter_out(encounter)
         await uow.commit()
         return out
+
+
+async def add_encounter(uow: UnitOfWork, actor: Actor, enrollment_id: int, data: EncounterIn) -> Encounter:
+    """The checks and the insert of :func:`create_encounter`, inside the caller's open transaction
+    (which commits, or rolls back with whatever else it did)."""
+    enrollment = await load_enrollment(uow, actor, enrollment_id)
+    actor.require(Role.VISITOR, Role.PRECEPTOR)
+    if AppState(enrollment.application.state) is AppState.COMPLETED:
+        raise Conflict("This rotation is completed; no new encounters can be added.")
+    check_week(data.week, enrollment.number_of_blocks)
+    consent = check_consent(data.kind, data.consent_recorded)
+    return await uow.encounters.add(
+        Encounter(
+            enrollment_id=enrollment.id,
+            session_id=data.session_id,
+            kind=data.kind.value,
+            setting=data.setting.value,
+            rotation_week=data.week,
+            consent_id=None,
+            consent_recorded=consent,
+            created_by=actor.user_id,
+            created_at=uow.now(),
+        )
+    )
 
 
 async def list_encounters(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> list[EncounterOut]:

@@ -489,3 +489,40 @@ async def test_two_simultaneous_logs_of_one_encounter_make_one_log_and_a_409(
     )
     assert sorted(status for status, _ in results) == [201, 409], results
     assert len(await case_log_rows(uows)) == 1
+
+
+async def test_a_new_encounter_and_its_log_are_written_together_or_not_at_all(
+    uows: UnitOfWorkFactory, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record page logs a case for a new encounter in one transaction: when writing the log fails
+    after the encounter was added, the encounter is not kept (no half-written record)."""
+    from server.db.repositories import CaseLogRepository
+    from server.schemas_record import CaseLogIn, EncounterIn
+    from server.services import casebook, caselogs
+
+    enrollment = await enroll(uows, world.student, world.program_id, world.block_ids[:1])
+    before = await row_counts(uows)
+
+    async def failing_add(self: CaseLogRepository, log: models.CaseLog) -> models.CaseLog:
+        raise RuntimeError("the disk filled up")
+
+    monkeypatch.setattr(CaseLogRepository, "add", failing_add)
+    with pytest.raises(RuntimeError):
+        await casebook.record_case(
+            uows,
+            world.student,
+            enrollment,
+            encounter_id=None,
+            encounter=EncounterIn.model_validate(ENCOUNTER),
+            case_log=CaseLogIn.model_validate({**LOG, "submit": True}),
+        )
+    assert await row_counts(uows) == before
+    monkeypatch.undo()
+    made = await caselogs.create_encounter_with_log(
+        uows(),
+        world.student,
+        enrollment,
+        EncounterIn.model_validate(ENCOUNTER),
+        CaseLogIn.model_validate({**LOG, "submit": True}),
+    )
+    assert made.state.value == "submitted"
