@@ -558,3 +558,51 @@ class CompletionCertificate(Base):
     issued_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# --- letters of recommendation (issue 5, items 3, 4, 6, 8) ----------------------------------------
+
+LETTER_STATES = "state IN ('requested', 'accepted', 'declined', 'drafting', 'signed')"
+
+
+class LetterRequestRow(Base):
+    """A visitor's ERAS letter request to a preceptor of their enrollment's program: the author's name and
+    title as they were when asked, the target specialty, the ERAS Letter ID (optional until ERAS issues
+    it), the FERPA waiver (given when asked and never changed), the state and when it was signed. The
+    letter's text lives in :class:`LetterVersionRow`; a waived letter is never shown to the visitor
+    (``server.services.letters``)."""
+
+    __tablename__ = "letter_requests"
+    __table_args__ = (CheckConstraint(LETTER_STATES, name="state_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    preceptor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    author_name: Mapped[str] = mapped_column(String(200))
+    author_title: Mapped[str] = mapped_column(String(200))
+    specialty: Mapped[str] = mapped_column(String(100))
+    eras_letter_id: Mapped[str | None] = mapped_column(String(32))
+    ferpa_waived: Mapped[bool] = mapped_column(Boolean)
+    state: Mapped[str] = mapped_column(String(16))
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LetterVersionRow(Base):
+    """One saved version of a letter, numbered from 1 per request: its paragraphs as JSON, each
+    ``{"text", "kind", "evidence": ["evaluation:12", ...]}``, who saved it and when."""
+
+    __tablename__ = "letter_versions"
+    __table_args__ = (
+        UniqueConstraint("request_id", "number", name="uq_letter_versions_request_number"),
+        CheckConstraint("number >= 1", name="number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("letter_requests.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    paragraphs: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    saved_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime())

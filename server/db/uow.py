@@ -23,6 +23,7 @@ from server.db.repositories import (
 from server.db.repositories_certificates import CertificateRepository
 from server.db.repositories_evaluations import EvaluationRepository
 from server.db.repositories_learning import LearningRepository
+from server.db.repositories_letters import LetterRepository
 from server.db.repositories_visits import VisitRepository
 
 Clock = Callable[[], datetime]
@@ -49,6 +50,7 @@ class UnitOfWork:
     learning: LearningRepository
     certificates: CertificateRepository
     evaluations: EvaluationRepository
+    letters: LetterRepository
 
     def __init__(
         self, maker: async_sessionmaker[AsyncDb], clock: Clock = utc_now, offer_hold_days: int = 7
@@ -72,6 +74,7 @@ class UnitOfWork:
         self.learning = LearningRepository(self.db)
         self.certificates = CertificateRepository(self.db)
         self.evaluations = EvaluationRepository(self.db)
+        self.letters = LetterRepository(self.db)
         return self
 
     async def __aexit__(

@@ -20,10 +20,12 @@ class AuditAction(StrEnum):
     RELEASE = "release"  # an evaluation released to the visitor
     ISSUE = "issue"  # a certificate of completion issued (or reissued)
     EXPORT = "export"  # a record downloaded as a file (a certificate's standalone page)
+    SIGN = "sign"  # a letter of recommendation signed (final)
 
 
 CASE_LOG = "case_log"
 CERTIFICATE = "certificate"
+LETTER = "letter"
 
 
 async def record(

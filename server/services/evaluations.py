@@ -111,7 +111,8 @@ def _built(data: EncounterEvaluationIn, rotation_type: RotationType) -> Encounte
     )
 
 
-def _from_row(row: EncounterEvaluationRow) -> EncounterEvaluation:
+def evaluation_of_row(row: EncounterEvaluationRow) -> EncounterEvaluation:
+    """A stored evaluation as the domain's checked value (the checks run again on reading)."""
     return make_encounter_evaluation(
         row.rotation_type,
         ratings=dict(row.ratings),
@@ -180,7 +181,7 @@ async def _names(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, str]:
 
 
 def _out(row: EncounterEvaluationRow, names: Mapping[int, str]) -> EncounterEvaluationOut:
-    built = _from_row(row)
+    built = evaluation_of_row(row)
     return EncounterEvaluationOut(
         id=row.id,
         enrollment_id=row.enrollment_id,
@@ -276,7 +277,9 @@ def _stats_out(stats: evidence.Stats) -> StatsOut:
 def _summary_out(
     enrollment_id: int, rows: Sequence[EncounterEvaluationRow], *, released_only: bool
 ) -> EvaluationSummaryOut:
-    dated = [evidence.DatedEvaluation(r.id, r.rotation_week, r.observed_on, _from_row(r)) for r in rows]
+    dated = [
+        evidence.DatedEvaluation(r.id, r.rotation_week, r.observed_on, evaluation_of_row(r)) for r in rows
+    ]
     summary = evidence.summarize(dated)
     return EvaluationSummaryOut(
         enrollment_id=enrollment_id,

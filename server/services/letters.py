@@ -1,0 +1,512 @@
+"""Letters of recommendation: the visitor's ERAS letter request to a preceptor of their enrollment's
+program (with the FERPA waiver, fixed when asked), the preceptor's decision, a draft built from the
+evidence (the platform's measured context, the author's own released evaluations, the strongest observed
+examples), saved versions with wording flags, and signing (final).
+
+The rules live in :mod:`server.domain.letters` (states, versions, :func:`visitor_may_read`),
+:mod:`server.domain.evidence` and :mod:`server.domain.letter_language`; this module loads, checks
+access, runs the PHI guard before anything is written, writes and audits (views of a letter's text by
+anyone but its author, every saved version, the signing), in the same transaction.
+
+**The waiver.** No function here returns a letter's text to the visitor who asked for it unless
+:func:`visitor_may_read` says so (not waived and signed). The visitor's other answers are built from
+:class:`LetterRequestOut`, which has no field for text. A waived visitor asking for the letter gets a
+403 that says why; the request's status stays theirs to see.
+
+**Who else.** A letter is between the visitor and its author: another preceptor of the program, or
+anyone else, is told it does not exist (404); the program's coordinator is refused (403).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import date
+
+from server.db.models import LetterRequestRow, LetterVersionRow
+from server.db.uow import UnitOfWork
+from server.domain import evidence
+from server.domain.actors import Actor
+from server.domain.blocks import block_end
+from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from server.domain.evaluations import ComparativeRating, ReleaseState, make_final_evaluation
+from server.domain.evidence import EvidenceKind, EvidenceRef
+from server.domain.letter_language import WordingReport, check_letter
+from server.domain.letters import (
+    Author,
+    FinalEvaluationRecord,
+    Letter,
+    LetterContext,
+    LetterRequest,
+    LetterState,
+    LetterVersion,
+    Paragraph,
+    ParagraphKind,
+    draft_letter,
+    make_letter_request,
+    plan_letter_transition,
+    save_version,
+    sign_letter,
+    visitor_may_read,
+)
+from server.domain.phi import ensure_no_phi
+from server.domain.vocab import Modality, Role, RotationType
+from server.schemas_letters import (
+    DraftIn,
+    DraftOut,
+    FlagOut,
+    LetterDecisionIn,
+    LetterOut,
+    LetterRequestIn,
+    LetterRequestOut,
+    LetterVersionIn,
+    ParagraphOut,
+    VersionOut,
+    VersionStampOut,
+)
+from server.services.audit import LETTER, AuditAction, record
+from server.services.certificates import attendance_totals
+from server.services.encounters import load_enrollment
+from server.services.evaluations import evaluation_of_row
+
+WAIVED_REFUSAL = (
+    "You waived your right to see this letter when you requested it, so Rounds never shows it to you. "
+    "You can follow the request's status (state and dates) in your letter requests."
+)
+UNSIGNED_REFUSAL = "You can read this letter once its author has signed it; until then it is a draft."
+COORDINATOR_REFUSAL = (
+    "A letter of recommendation is between the visitor and its author; coordinators do not see it."
+)
+
+
+# --- loading and access ---------------------------------------------------------------------------
+
+
+def _request_of(row: LetterRequestRow) -> LetterRequest:
+    return LetterRequest(
+        author_name=row.author_name,
+        author_title=row.author_title,
+        specialty=row.specialty,
+        eras_letter_id=row.eras_letter_id,
+        ferpa_waived=row.ferpa_waived,
+    )
+
+
+def _paragraphs_of(row: LetterVersionRow) -> tuple[Paragraph, ...]:
+    return tuple(
+        Paragraph(p["text"], tuple(_ref(e, "paragraphs") for e in p["evidence"]), ParagraphKind(p["kind"]))
+        for p in row.paragraphs
+    )
+
+
+def _letter_of(row: LetterRequestRow, versions: Sequence[LetterVersionRow]) -> Letter:
+    return Letter(
+        LetterState(row.state),
+        tuple(LetterVersion(v.number, _paragraphs_of(v), v.saved_at) for v in versions),
+        row.signed_at,
+    )
+
+
+def _ref(text: str, field: str) -> EvidenceRef:
+    kind, _, number = text.partition(":")
+    try:
+        return EvidenceRef(EvidenceKind(kind), int(number))
+    except ValueError:
+        raise Invalid(f'"{text}" does not name a record ("evaluation:12").', field=field) from None
+
+
+async def _load(uow: UnitOfWork, actor: Actor, request_id: int, *, lock: bool = False) -> LetterRequestRow:
+    """The request if the actor is its visitor or its author; the program's coordinator is refused
+    (403); anyone else is told there is no such request."""
+    missing = NotFound(f"There is no letter request {request_id}.")
+    row = await (uow.letters.lock(request_id) if lock else uow.letters.get(request_id))
+    if row is None:
+        raise missing
+    if actor.role is Role.VISITOR and row.visitor_id == actor.user_id:
+        return row
+    if actor.role is Role.PRECEPTOR and row.preceptor_id == actor.user_id:
+        return row
+    if actor.role is Role.COORDINATOR:
+        application = await uow.applications.get(row.enrollment_id)
+        program = None if application is None else await uow.programs.get(application.program_id)
+        if program is not None and program.coordinator_id == actor.user_id:
+            raise Forbidden(COORDINATOR_REFUSAL)
+    raise missing
+
+
+def _require_author(row: LetterRequestRow, actor: Actor, what: str) -> None:
+    if not (actor.role is Role.PRECEPTOR and row.preceptor_id == actor.user_id):
+        raise Forbidden(f"Only the letter's author can {what}.")
+
+
+async def _request_out(
+    uow: UnitOfWork, row: LetterRequestRow, versions: int | None = None
+) -> LetterRequestOut:
+    visitor = await uow.users.get(row.visitor_id)
+    if versions is None:
+        versions = len(await uow.letters.versions(row.id))
+    return LetterRequestOut(
+        id=row.id,
+        enrollment_id=row.enrollment_id,
+        visitor_id=row.visitor_id,
+        visitor_name=visitor.full_name if visitor else "",
+        preceptor_id=row.preceptor_id,
+        author_name=row.author_name,
+        author_title=row.author_title,
+        specialty=row.specialty,
+        eras_letter_id=row.eras_letter_id,
+        ferpa_waived=row.ferpa_waived,
+        state=LetterState(row.state),
+        versions=versions,
+        signed_at=row.signed_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _paragraph_out(paragraph: Paragraph) -> ParagraphOut:
+    return ParagraphOut(
+        text=paragraph.text, evidence=[str(e) for e in paragraph.evidence], kind=paragraph.kind
+    )
+
+
+def _flags_out(report: WordingReport) -> list[FlagOut]:
+    return [
+        FlagOut(start=f.start, end=f.end, category=f.category, phrase=f.phrase, explanation=f.explanation)
+        for f in report.flags
+    ]
+
+
+# --- requests -------------------------------------------------------------------------------------
+
+
+async def create_request(
+    uow: UnitOfWork, actor: Actor, enrollment_id: int, data: LetterRequestIn
+) -> LetterRequestOut:
+    """The enrollment's visitor asks a preceptor of its program for a letter. The author's name and
+    title are taken as they are now. One open (not declined) request per visitor and author."""
+    async with uow:
+        enrollment = await load_enrollment(uow, actor, enrollment_id)
+        if not enrollment.actor_is_visitor:
+            raise Forbidden("Only the enrollment's visitor can request a letter.")
+        if data.preceptor_id not in enrollment.preceptor_ids:
+            raise Invalid("Ask one of the program's preceptors for the letter.", field="preceptor_id")
+        await uow.users.lock(actor.user_id)
+        author = await uow.users.get(data.preceptor_id)
+        profile = await uow.users.preceptor_profile(data.preceptor_id)
+        title = (
+            data.author_title if data.author_title is not None else ((profile.title or "") if profile else "")
+        )
+        checked = make_letter_request(
+            author_name=author.full_name if author else "",
+            author_title=title,
+            specialty=data.specialty,
+            eras_letter_id=data.eras_letter_id,
+            ferpa_waived=data.ferpa_waived,
+        )
+        for other in await uow.letters.of_visitor(actor.user_id):
+            if (
+                other.preceptor_id == data.preceptor_id
+                and other.state != LetterState.DECLINED.value
+                and other.specialty.casefold() == checked.specialty.casefold()
+            ):
+                raise Conflict(
+                    f"You already asked this preceptor for a {other.specialty} letter (request {other.id})."
+                )
+        now = uow.now()
+        row = await uow.letters.add(
+            LetterRequestRow(
+                enrollment_id=enrollment.id,
+                visitor_id=actor.user_id,
+                preceptor_id=data.preceptor_id,
+                author_name=checked.author_name,
+                author_title=checked.author_title,
+                specialty=checked.specialty,
+                eras_letter_id=checked.eras_letter_id,
+                ferpa_waived=checked.ferpa_waived,
+                state=LetterState.REQUESTED.value,
+                signed_at=None,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        out = await _request_out(uow, row, 0)
+        await uow.commit()
+    return out
+
+
+async def list_requests(uow: UnitOfWork, actor: Actor) -> list[LetterRequestOut]:
+    """The visitor's own requests, or the ones addressed to the preceptor (status only, no text)."""
+    async with uow:
+        if actor.role is Role.VISITOR:
+            rows = await uow.letters.of_visitor(actor.user_id)
+        elif actor.role is Role.PRECEPTOR:
+            rows = await uow.letters.of_preceptor(actor.user_id)
+        else:
+            raise Forbidden(COORDINATOR_REFUSAL)
+        return [await _request_out(uow, row) for row in rows]
+
+
+async def get_request(uow: UnitOfWork, actor: Actor, request_id: int) -> LetterRequestOut:
+    """A request's status (no text), to its visitor and its author."""
+    async with uow:
+        return await _request_out(uow, await _load(uow, actor, request_id))
+
+
+async def decide(uow: UnitOfWork, actor: Actor, request_id: int, data: LetterDecisionIn) -> LetterRequestOut:
+    """The author accepts or declines a requested letter."""
+    async with uow:
+        row = await _load(uow, actor, request_id, lock=True)
+        target = LetterState.ACCEPTED if data.decision == "accept" else LetterState.DECLINED
+        row.state = plan_letter_transition(LetterState(row.state), target, actor.role).value
+        row.updated_at = uow.now()
+        await uow.letters.save()
+        out = await _request_out(uow, row)
+        await uow.commit()
+    return out
+
+
+# --- drafting -------------------------------------------------------------------------------------
+
+
+def _day(d: date) -> str:
+    return f"{d:%B} {d.day}, {d.year}"
+
+
+class _Sources:
+    """What a letter can be drafted from: the context, the author's released evaluations and final."""
+
+    def __init__(
+        self,
+        context: LetterContext,
+        dated: list[evidence.DatedEvaluation],
+        final: FinalEvaluationRecord | None,
+    ) -> None:
+        self.context = context
+        self.dated = dated
+        self.final = final
+
+    def known(self) -> frozenset[EvidenceRef]:
+        refs = {
+            self.context.ref,
+            *(EvidenceRef(EvidenceKind.EVALUATION, d.evaluation_id) for d in self.dated),
+        }
+        if self.final is not None:
+            refs.add(self.final.ref)
+        return frozenset(refs)
+
+    def safe_phrases(self) -> list[str]:
+        """Dates the platform itself writes into a draft (the rotation's, the evaluations'): the PHI
+        guard's date rule is about patients, not these."""
+        days = {self.context.start, self.context.end, *(d.on for d in self.dated)}
+        return sorted({_day(d) for d in days}, key=len, reverse=True)
+
+
+async def _sources(uow: UnitOfWork, row: LetterRequestRow) -> _Sources:
+    application = await uow.applications.get(row.enrollment_id)
+    program = None if application is None else await uow.programs.get(application.program_id)
+    if application is None or program is None:
+        raise NotFound(f"There is no enrollment {row.enrollment_id}.")
+    block_ids = (await uow.applications.block_ids([application.id]))[application.id]
+    blocks = await uow.programs.blocks_by_ids(block_ids)
+    today = uow.now().date()
+    start = blocks[0].start_date if blocks else today
+    end = block_end(blocks[-1].start_date) if blocks else today
+    attendance = attendance_totals(
+        await uow.certificates.visitor_attendance(application.id, row.visitor_id), uow.now()
+    )
+    encounters = await uow.encounters.of_enrollment(application.id)
+    visitor = await uow.users.get(row.visitor_id)
+    context = LetterContext(
+        enrollment_id=application.id,
+        visitor_name=visitor.full_name if visitor else "The visitor",
+        program=program.title,
+        rotation_type=RotationType(program.rotation_type),
+        modality=Modality(program.modality),
+        start=start,
+        end=max(start, end),
+        sessions_attended=attendance.sessions,
+        verified_seconds=attendance.seconds,
+        patients_seen=len(encounters),
+    )
+    released = ReleaseState.RELEASED.value
+    dated = [
+        evidence.DatedEvaluation(r.id, r.rotation_week, r.observed_on, evaluation_of_row(r))
+        for r in await uow.evaluations.of_enrollment(application.id)
+        if r.preceptor_id == row.preceptor_id and r.state == released
+    ]
+    final_row = await uow.evaluations.final_of(application.id, row.preceptor_id)
+    final = None
+    if final_row is not None and final_row.state == released:
+        final = FinalEvaluationRecord(
+            final_row.id,
+            make_final_evaluation(
+                final_row.rotation_type,
+                competencies=dict(final_row.competencies),
+                comparative_rating=None
+                if final_row.comparative_rating is None
+                else ComparativeRating(final_row.comparative_rating),
+                group_size=final_row.group_size,
+                will_write_letter=final_row.will_write_letter,
+                narrative=final_row.narrative,
+            ),
+        )
+    return _Sources(context, dated, final)
+
+
+def _writable(row: LetterRequestRow) -> None:
+    state = LetterState(row.state)
+    if state is LetterState.SIGNED:
+        raise Conflict("This letter is signed; a signed letter is final and cannot be changed.")
+    if state not in (LetterState.ACCEPTED, LetterState.DRAFTING):
+        raise Conflict(f"This request is '{state.value}'; a letter can be written once it is accepted.")
+
+
+async def draft(uow: UnitOfWork, actor: Actor, request_id: int, data: DraftIn) -> DraftOut:
+    """The author's draft from the evidence (nothing is saved: the author edits it and saves a version)."""
+    async with uow:
+        row = await _load(uow, actor, request_id)
+        _require_author(row, actor, "draft it")
+        _writable(row)
+        sources = await _sources(uow, row)
+        built = draft_letter(
+            context=sources.context,
+            author=Author(row.author_name, row.author_title),
+            summary=evidence.summarize(sources.dated),
+            examples=evidence.strongest_examples(sources.dated, data.examples),
+            final=sources.final,
+            specialty=row.specialty,
+        )
+        request_id = row.id
+    text = "\n\n".join(p.text for p in built.paragraphs)
+    report = check_letter(text)
+    return DraftOut(
+        request_id=request_id,
+        paragraphs=[_paragraph_out(p) for p in built.paragraphs],
+        to_add=list(built.to_add),
+        evidence=[str(e) for e in sorted(built.evidence())],
+        text=text,
+        flags=_flags_out(report),
+        words=report.words,
+    )
+
+
+def _guard(paragraphs: Sequence[Paragraph], safe: Sequence[str]) -> None:
+    """The PHI guard over each paragraph, the platform's own dates masked (same length, so the spans it
+    reports still point into the text as given)."""
+    fields: dict[str, str] = {}
+    for i, paragraph in enumerate(paragraphs):
+        text = paragraph.text
+        for phrase in safe:
+            text = text.replace(phrase, "x" * len(phrase))
+        fields[f"paragraphs[{i}].text"] = text
+    ensure_no_phi(fields)
+
+
+async def save(uow: UnitOfWork, actor: Actor, request_id: int, data: LetterVersionIn) -> LetterOut:
+    """The author saves a new version (a signed letter is final: 409). Evidence may name only records
+    the letter can be drafted from. Audited as an edit."""
+    async with uow:
+        row = await _load(uow, actor, request_id, lock=True)
+        _require_author(row, actor, "edit it")
+        _writable(row)
+        paragraphs = [
+            Paragraph(
+                p.text,
+                tuple(_ref(e, f"paragraphs[{i}].evidence") for e in p.evidence),
+                p.kind,
+            )
+            for i, p in enumerate(data.paragraphs)
+        ]
+        sources = await _sources(uow, row)
+        versions = await uow.letters.versions(row.id)
+        now = uow.now()
+        letter = save_version(
+            _letter_of(row, versions), paragraphs, now, actor.role, known_evidence=sources.known()
+        )
+        version = letter.versions[-1]
+        await asyncio.to_thread(_guard, version.paragraphs, sources.safe_phrases())  # nothing written yet
+        await uow.letters.add_version(
+            LetterVersionRow(
+                request_id=row.id,
+                number=version.number,
+                paragraphs=[
+                    {"text": p.text, "kind": p.kind.value, "evidence": [str(e) for e in p.evidence]}
+                    for p in version.paragraphs
+                ],
+                saved_by=actor.user_id,
+                saved_at=now,
+            )
+        )
+        row.state = letter.state.value
+        row.updated_at = now
+        await uow.letters.save()
+        await record(uow, actor, AuditAction.EDIT, LETTER, [row.id])
+        out = await _letter_out(uow, row, author=True)
+        await uow.commit()
+    return out
+
+
+async def sign(uow: UnitOfWork, actor: Actor, request_id: int) -> LetterOut:
+    """The author signs the latest version: final. Needs the ERAS Letter ID. Audited."""
+    async with uow:
+        row = await _load(uow, actor, request_id, lock=True)
+        _require_author(row, actor, "sign it")
+        versions = await uow.letters.versions(row.id)
+        now = uow.now()
+        letter = sign_letter(_letter_of(row, versions), _request_of(row), now, actor.role)
+        row.state = letter.state.value
+        row.signed_at = letter.signed_at
+        row.updated_at = now
+        await uow.letters.save()
+        await record(uow, actor, AuditAction.SIGN, LETTER, [row.id])
+        out = await _letter_out(uow, row, author=True)
+        await uow.commit()
+    return out
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+async def _letter_out(uow: UnitOfWork, row: LetterRequestRow, *, author: bool) -> LetterOut:
+    versions = await uow.letters.versions(row.id)
+    current = versions[-1] if versions else None
+    paragraphs = _paragraphs_of(current) if current else ()
+    text = "\n\n".join(p.text for p in paragraphs)
+    report = check_letter(text) if author and text else None
+    return LetterOut(
+        request=await _request_out(uow, row, len(versions)),
+        current=None
+        if current is None
+        else VersionOut(
+            number=current.number,
+            saved_at=current.saved_at,
+            paragraphs=[_paragraph_out(p) for p in paragraphs],
+        ),
+        text=text,
+        flags=None if not author else ([] if report is None else _flags_out(report)),
+        words=len(text.split()),
+        history=[VersionStampOut(number=v.number, saved_at=v.saved_at, saved_by=v.saved_by) for v in versions]
+        if author
+        else None,
+        signed_on=None if row.signed_at is None else row.signed_at.date(),
+    )
+
+
+async def get_letter(uow: UnitOfWork, actor: Actor, request_id: int) -> LetterOut:
+    """The letter: to its author always (with flags and history); to the visitor only when
+    :func:`visitor_may_read` (never when waived: 403 saying so). A view by anyone but the author is
+    audited."""
+    async with uow:
+        row = await _load(uow, actor, request_id)
+        if row.preceptor_id == actor.user_id and actor.role is Role.PRECEPTOR:
+            return await _letter_out(uow, row, author=True)
+        # The visitor who asked for it (``_load`` lets no one else through).
+        if row.ferpa_waived:
+            raise Forbidden(WAIVED_REFUSAL)
+        if not visitor_may_read(_request_of(row), LetterState(row.state)):
+            raise Forbidden(UNSIGNED_REFUSAL)
+        out = await _letter_out(uow, row, author=False)
+        await record(uow, actor, AuditAction.READ, LETTER, [row.id])
+        await uow.commit()
+    return out
