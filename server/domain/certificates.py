@@ -34,6 +34,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from server.domain.errors import Invalid
+from server.domain.text import checked_text
 from server.domain.vocab import MODALITY_LABELS, ROTATION_LABELS, Modality, RotationType
 
 CANONICAL_PREFIX = b"rounds-certificate-v1\n"
@@ -94,17 +95,9 @@ class Certificate:
 
 
 def _text(value: object, limit: int, field: str, *, required: bool = True) -> str:
-    if not isinstance(value, str):
-        raise Invalid("Must be text.", field=field)
     # NFC so that "é" typed as one character or as e + accent is the same certificate.
-    text = unicodedata.normalize("NFC", value).strip()
-    if any(ch in text for ch in "\x00\r\n"):
-        raise Invalid("Must be one line of text.", field=field)
-    if len(text) > limit:
-        raise Invalid(f"At most {limit} characters (this has {len(text)}).", field=field)
-    if required and not text:
-        raise Invalid("Fill this in.", field=field)
-    return text
+    normalized = unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+    return checked_text(normalized, limit, field, required=required, single_line=True)
 
 
 def _count(value: object, high: int, field: str, what: str, *, low: int = 0) -> int:

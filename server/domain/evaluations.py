@@ -63,6 +63,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from server.domain.errors import Conflict, Invalid
+from server.domain.text import checked_text
 from server.domain.vocab import ROTATION_LABELS, RotationType
 
 SCALE_MIN = 1
@@ -302,21 +303,6 @@ def _out_of_scope(rotation_type: RotationType, what: str) -> Invalid:
 # --- field checks -----------------------------------------------------------------------------------
 
 
-def _text(value: object, limit: int, field: str, *, required: bool) -> str:
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str):
-        raise Invalid("Must be text.", field=field)
-    text = value.strip()
-    if "\x00" in text:
-        raise Invalid("Must not contain the NUL character.", field=field)
-    if len(text) > limit:
-        raise Invalid(f"At most {limit} characters (this has {len(text)}).", field=field)
-    if required and not text:
-        raise Invalid("Fill this in.", field=field)
-    return text
-
-
 def _whole(value: object, low: int, high: int, field: str, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise Invalid(f"{what} must be a whole number.", field=field)
@@ -474,9 +460,9 @@ def make_encounter_evaluation(
         minutes_feedback=_whole(
             minutes_feedback, 0, MINUTES_FEEDBACK_MAX, "minutes_feedback", "Minutes of feedback"
         ),
-        strengths=_text(strengths, NARRATIVE_MAX, "strengths", required=True),
-        improvement=_text(improvement, NARRATIVE_MAX, "improvement", required=True),
-        example=_text(example, NARRATIVE_MAX, "example", required=True),
+        strengths=checked_text(strengths, NARRATIVE_MAX, "strengths", required=True),
+        improvement=checked_text(improvement, NARRATIVE_MAX, "improvement", required=True),
+        example=checked_text(example, NARRATIVE_MAX, "example", required=True),
     )
 
 
@@ -600,7 +586,7 @@ def make_final_evaluation(
         competencies=scores,
         comparison=make_comparison(comparative_rating, group_size),
         will_write_letter=will_write_letter,
-        narrative=_text(narrative, FINAL_NARRATIVE_MAX, "narrative", required=True),
+        narrative=checked_text(narrative, FINAL_NARRATIVE_MAX, "narrative", required=True),
     )
 
 

@@ -68,6 +68,7 @@ from server.domain.evidence import (
     Stats,
 )
 from server.domain.presentation import PresentationFormat
+from server.domain.text import checked_text
 from server.domain.vocab import Modality, Role, RotationType
 
 NAME_MAX = 200
@@ -81,19 +82,6 @@ _ERAS_LETTER_ID = re.compile(r"[A-Za-z0-9-]{1,32}")
 
 
 # --- the request ------------------------------------------------------------------------------------
-
-
-def _text(value: object, limit: int, field: str, *, required: bool = True) -> str:
-    if not isinstance(value, str):
-        raise Invalid("Must be text.", field=field)
-    text = value.strip()
-    if "\x00" in text:
-        raise Invalid("Must not contain the NUL character.", field=field)
-    if len(text) > limit:
-        raise Invalid(f"At most {limit} characters (this has {len(text)}).", field=field)
-    if required and not text:
-        raise Invalid("Fill this in.", field=field)
-    return text
 
 
 def check_eras_letter_id(value: object) -> str:
@@ -137,9 +125,9 @@ def make_letter_request(
             "Say whether you waive your right to see this letter (yes or no).", field="ferpa_waived"
         )
     return LetterRequest(
-        author_name=_text(author_name, NAME_MAX, "author_name"),
-        author_title=_text(author_title, TITLE_MAX, "author_title"),
-        specialty=_text(specialty, SPECIALTY_MAX, "specialty"),
+        author_name=checked_text(author_name, NAME_MAX, "author_name"),
+        author_title=checked_text(author_title, TITLE_MAX, "author_title"),
+        specialty=checked_text(specialty, SPECIALTY_MAX, "specialty"),
         eras_letter_id=None if eras_letter_id is None else check_eras_letter_id(eras_letter_id),
         ferpa_waived=ferpa_waived,
     )
@@ -272,7 +260,7 @@ def check_paragraphs(
         where = f"paragraphs[{i}]"
         if not isinstance(paragraph, Paragraph):
             raise Invalid("Must be a paragraph.", field=where)
-        text = _text(paragraph.text, PARAGRAPH_MAX, f"{where}.text", required=False)
+        text = checked_text(paragraph.text, PARAGRAPH_MAX, f"{where}.text", required=False)
         for ref in paragraph.evidence:
             if not isinstance(ref, EvidenceRef):
                 raise Invalid("Evidence must name a record.", field=f"{where}.evidence")
@@ -629,8 +617,8 @@ def _check_inputs(
 ) -> None:
     if not isinstance(context, LetterContext):
         raise Invalid("Must be the rotation's context.", field="context")
-    _text(context.visitor_name, NAME_MAX, "context.visitor_name")
-    _text(context.program, NAME_MAX, "context.program")
+    checked_text(context.visitor_name, NAME_MAX, "context.visitor_name")
+    checked_text(context.program, NAME_MAX, "context.program")
     for name in ("enrollment_id", "sessions_attended", "verified_seconds", "patients_seen"):
         value = getattr(context, name)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -639,8 +627,8 @@ def _check_inputs(
         raise Invalid("The rotation cannot end before it starts.", field="context.end")
     if not isinstance(author, Author):
         raise Invalid("Must be the letter's author.", field="author")
-    _text(author.name, NAME_MAX, "author.name")
-    _text(author.title, TITLE_MAX, "author.title", required=False)
+    checked_text(author.name, NAME_MAX, "author.name")
+    checked_text(author.title, TITLE_MAX, "author.title", required=False)
     if not isinstance(summary, EvidenceSummary):
         raise Invalid("Must be an evidence summary.", field="summary")
     summarized = set(summary.evaluation_ids)
@@ -678,7 +666,7 @@ def draft_letter(
     come from :func:`server.domain.evidence.strongest_examples` and must come from evaluations in
     ``summary``. Raises Invalid for inconsistent input."""
     _check_inputs(context, author, summary, examples, presentations, final)
-    specialty = _text(specialty, SPECIALTY_MAX, "specialty", required=False)
+    specialty = checked_text(specialty, SPECIALTY_MAX, "specialty", required=False)
     name = context.visitor_name.strip()
     candidates: list[Paragraph | None] = [
         _context_paragraph(context, author, specialty),
