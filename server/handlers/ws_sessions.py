@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
 
@@ -20,6 +19,7 @@ from server.domain.errors import Forbidden, Invalid, NotFound
 from server.live.record import VisitRecorder
 from server.live.websocket import OpenSockets, WebSocketChannel, text_frames
 from server.services import visits
+from server.web import csrf
 from server.web.keys import ACTOR, LIVE_ROOMS, SETTINGS, SOCKETS, UOW
 from server.web.patient_pass import patient_pass_from_request
 from sessions import signaling as sig
@@ -36,8 +36,7 @@ CHECK_MAX_MESSAGES = 50
 
 
 def _require_same_origin(request: web.Request) -> None:
-    origin = request.headers.get("Origin")
-    if not origin or urlsplit(origin).netloc != request.host:
+    if not csrf.same_origin(request, required=True):
         raise Forbidden(
             "This WebSocket accepts connections from Rounds' own pages only: the Origin header must be "
             f"this server ({request.scheme}://{request.host})."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -44,3 +45,13 @@ def matches(secret_key: str, identity: str | None, presented: str | None) -> boo
     if not identity or not presented:
         return False
     return hmac.compare_digest(token_for(secret_key, identity), presented)
+
+
+def same_origin(request: web.Request, *, required: bool = False) -> bool:
+    """Whether the request's Origin header names this server. Without the header the answer is
+    ``not required``: forms and scripts of non-browser clients send none, a browser's WebSocket always
+    does. ``Origin: null`` (a sandboxed or file page) never matches."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return not required
+    return origin != "null" and urlsplit(origin).netloc == request.host

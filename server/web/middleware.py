@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -175,13 +174,6 @@ async def login_middleware(request: web.Request, handler: Handler) -> web.Stream
     return response
 
 
-def _same_origin(request: web.Request) -> bool:
-    origin = request.headers.get("Origin")
-    if not origin or origin == "null":
-        return origin is None
-    return urlsplit(origin).netloc == request.host
-
-
 @web.middleware
 async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Refuse state-changing requests without a valid CSRF token or from another origin."""
@@ -195,7 +187,7 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
         if presented is None and request.content_type == "multipart/form-data":
             presented = request.query.get(csrf.FORM_FIELD)
         identity = csrf.browser_identity(request)
-        if not _same_origin(request) or not csrf.matches(secret, identity, presented):
+        if not csrf.same_origin(request) or not csrf.matches(secret, identity, presented):
             raise Forbidden(
                 "The security token is missing or stale (CSRF check). Reload the page and try "
                 "again; API clients send the csrf_token from GET /api/v1/auth/session as the "
