@@ -176,6 +176,7 @@ class LiveRoom:
         self._record_queue: asyncio.Queue[Callable[[], Any] | None] = asyncio.Queue()
         self._recorder = asyncio.ensure_future(self._run_recorder())
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._end_reason = "ended"  # why the room ends, for the bye: set by close() before it ends
         self.closed = False  # no new work is taken once set; _finished is set when all is released
         self._finished = asyncio.Event()
         self.room.subscribe(self._on_room_event)
@@ -265,9 +266,7 @@ class LiveRoom:
         kind = getattr(message, "type", None)
         try:
             await self._dispatch(member, message)
-        except RoomError as exc:
-            self._send(member, sig.ErrorOut(code=exc.code, message=str(exc), refused=kind))
-        except SignalingRefused as exc:
+        except (RoomError, SignalingRefused) as exc:
             self._send(member, sig.ErrorOut(code=exc.code, message=str(exc), refused=kind))
 
     async def serve(self, identity: Identity, channel: Channel, frames: AsyncIterator[str | bytes]) -> None:
@@ -397,11 +396,8 @@ class LiveRoom:
             raise Forbidden("wait until the host admits you")
 
     async def _record_consent(self, member: _Member, scope: str, method: str) -> None:
-        if self.room.kind is not RoomKind.PATIENT_VISIT:
-            raise Conflict("consent is recorded for patient visits only")
-        participant = self.room.participant(member.identity.participant_id)
-        if participant.role is not Role.HOST or not participant.admitted:
-            raise Forbidden("only the host can record consent")
+        host_id = member.identity.participant_id
+        self.room.check_may_record_consent(host_id)
         at = self.clock()
         # Stored first: the gate opens only on consent that is on record.
         try:
@@ -411,9 +407,7 @@ class LiveRoom:
             raise SignalingRefused(
                 "unavailable", "the consent could not be saved, so learners stay gated; try again"
             ) from None
-        self.room.record_consent(
-            participant.id, scope=ConsentScope(scope), method=ConsentMethod(method), at=at
-        )
+        self.room.record_consent(host_id, scope=ConsentScope(scope), method=ConsentMethod(method), at=at)
 
     # ------------------------------------------------------------------ media negotiation
 
@@ -520,7 +514,7 @@ class LiveRoom:
             if member.identity.role is Role.HOST:
                 self._start_host_timer()
         elif event.type == "ended":
-            self._spawn(self._finish(getattr(self, "_end_reason", "ended")))
+            self._spawn(self._finish(self._end_reason))
             return
         self._schedule_sync()
 

@@ -337,12 +337,17 @@ class Room:
         self, actor: str, *, scope: ConsentScope, method: ConsentMethod, at: datetime
     ) -> Consent:
         """The host records the patient's consent to learners; the consent gate opens at once."""
-        self._assert_host(actor)
-        if self.kind is not RoomKind.PATIENT_VISIT:
-            raise Conflict("consent is recorded for patient visits only")
+        self.check_may_record_consent(actor)
         self._consent = Consent(scope=scope, method=method, obtained_by=actor, recorded_at=at)
         self._emit("consent")
         return self._consent
+
+    def check_may_record_consent(self, actor: str) -> None:
+        """Raise unless ``actor`` may record consent now (the admitted host, in a patient visit): for
+        callers that must store the consent elsewhere before :meth:`record_consent` opens the gate."""
+        self._assert_host(actor)
+        if self.kind is not RoomKind.PATIENT_VISIT:
+            raise Conflict("consent is recorded for patient visits only")
 
     def withdraw_consent(self, actor: str, *, at: datetime) -> None:
         """Consent is withdrawn (by the patient, or recorded so by the host): the gate closes at once."""
