@@ -75,8 +75,9 @@ async def session_socket(request: web.Request) -> web.StreamResponse:
     ws = _websocket(request)
     await ws.prepare(request)
     rooms = request.app[LIVE_ROOMS]
-    recorder = VisitRecorder(request.app[UOW], visit_id)
-    live = rooms.open(str(visit_id), RoomKind(grant.room_kind), observer=recorder)
+    live = rooms.get(str(visit_id)) or rooms.open(
+        str(visit_id), RoomKind(grant.room_kind), observer=VisitRecorder(request.app[UOW], visit_id)
+    )
     if isinstance(live.observer, VisitRecorder):
         live.observer.remember(grant)
     identity = Identity(
