@@ -586,6 +586,8 @@ class LetterRequestRow(Base):
     ferpa_waived: Mapped[bool] = mapped_column(Boolean)
     state: Mapped[str] = mapped_column(String(16))
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The author's letterhead as signed (server.domain.letterhead.Letterhead as a dict); None until then.
+    letterhead: Mapped[dict[str, str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
