@@ -54,6 +54,14 @@ class LetterRequestIn(Input):
     )
 
 
+class LetterIdIn(Input):
+    """The ERAS Letter ID, added after the request (ERAS issues it when the applicant asks there)."""
+
+    eras_letter_id: Annotated[str, StringConstraints(max_length=ERAS_LETTER_ID_MAX + 8)] = Field(
+        description="The Letter ID ERAS issued: 1-32 letters, digits or hyphens."
+    )
+
+
 class LetterDecisionIn(Input):
     """The author accepts or declines a request (declined is final)."""
 
@@ -157,3 +165,31 @@ class LetterOut(Output):
     words: int
     history: list[VersionStampOut] | None
     signed_on: date | None
+
+
+class LetterheadOut(Output):
+    """The letterhead the letter is printed on (kept with the letter once it is signed)."""
+
+    name: str
+    title: str
+    institution: str
+    address: str
+    phone: str
+    email: str
+
+
+class LetterDocumentOut(Output):
+    """The letter as it is printed and exported: letterhead, date, addressee line, body and signature.
+    Before signing it is a preview for the author (``signed`` false, dated today), and the letterhead
+    may be missing with ``letterhead_problem`` saying what the profile lacks."""
+
+    request_id: int
+    visitor_name: str
+    specialty: str
+    eras_letter_id: str | None
+    letterhead: LetterheadOut | None
+    letterhead_problem: str | None
+    dated: date
+    signed: bool
+    signed_at: datetime | None
+    paragraphs: list[str]

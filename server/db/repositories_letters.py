@@ -1,13 +1,15 @@
-"""Queries and writes of letters of recommendation: requests and their saved versions."""
+"""Queries and writes of letters of recommendation: requests, their saved versions, and the reviewed
+presentations a letter may rest on."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
 
-from server.db.models import LetterRequestRow, LetterVersionRow
+from server.db.models import CaseLog, Encounter, LetterRequestRow, LetterVersionRow, Presentation
 
 
 class LetterRepository:
@@ -72,3 +74,21 @@ class LetterRepository:
 
     async def save(self) -> None:
         await self.db.flush()
+
+    async def reviewed_presentations(
+        self, enrollment_id: int, reviewer_id: int
+    ) -> list[tuple[Presentation, int, datetime]]:
+        """The enrollment's presentations ``reviewer_id`` reviewed, each with its encounter's rotation
+        week and when it was reviewed, by week then id."""
+        result = await self.db.execute(
+            select(Presentation, Encounter.rotation_week)
+            .join(CaseLog, CaseLog.id == Presentation.case_log_id)
+            .join(Encounter, Encounter.id == CaseLog.encounter_id)
+            .where(
+                Encounter.enrollment_id == enrollment_id,
+                Presentation.reviewed_by == reviewer_id,
+                Presentation.reviewed_at.is_not(None),
+            )
+            .order_by(Encounter.rotation_week, Presentation.id)
+        )
+        return [(p, week, p.reviewed_at) for p, week in result if p.reviewed_at is not None]

@@ -1,23 +1,30 @@
-"""API: letters of recommendation -- the visitor's ERAS letter request (with the FERPA waiver), the
-author's decision, a draft from the evidence, saved versions with wording flags, signing (final), and
-reading the letter (the author; the visitor only when not waived and signed)."""
+"""API: letters of recommendation -- the visitor's ERAS letter request (with the FERPA waiver) and its
+Letter ID, the author's decision, a draft from the evidence, saved versions with wording flags, signing
+(final), reading the letter and its ERAS PDF (the author; the visitor only when not waived and signed)."""
 
 from __future__ import annotations
 
+import aiohttp_jinja2
+from aiohttp import web
+
+from server.domain.actors import Actor
 from server.handlers.registry import API
 from server.schemas_letters import (
     DraftIn,
     DraftOut,
     LetterDecisionIn,
+    LetterDocumentOut,
+    LetterIdIn,
     LetterOut,
     LetterRequestIn,
     LetterRequestOut,
     LetterVersionIn,
     SignIn,
 )
-from server.services import letters
+from server.services import letter_documents, letters
 from server.web.api import ApiCall
 from server.web.keys import UOW
+from server.web.letter_pdf import pdf_filename, render_letter_pdf
 
 TAG = "letters"
 
@@ -121,3 +128,66 @@ async def get_letter(call: ApiCall) -> LetterOut:
 )
 async def sign_letter(call: ApiCall) -> LetterOut:
     return await letters.sign(call.request.app[UOW](), call.actor, call.path["request_id"])
+
+
+@API.route(
+    "PUT",
+    "/letter-requests/{request_id}/letter-id",
+    summary="Add or correct the ERAS Letter ID (the visitor or the author; fixed once signed)",
+    tag=TAG,
+    body=LetterIdIn,
+    response=LetterRequestOut,
+    errors=(409,),
+)
+async def put_letter_id(call: ApiCall) -> LetterRequestOut:
+    return await letters.set_letter_id(
+        call.request.app[UOW](), call.actor, call.path["request_id"], call.body
+    )
+
+
+@API.route(
+    "GET",
+    "/letter-requests/{request_id}/document",
+    summary="The letter as printed: letterhead, date, body, signature (author's preview; the visitor's "
+    "only if not waived and signed: audited)",
+    tag=TAG,
+    response=LetterDocumentOut,
+    errors=(409,),
+)
+async def get_letter_document(call: ApiCall) -> LetterDocumentOut:
+    return await letter_documents.letter_document(
+        call.request.app[UOW](), call.actor, call.path["request_id"]
+    )
+
+
+@API.route(
+    "GET",
+    "/letter-requests/{request_id}/letter.pdf",
+    summary="The signed letter as an ERAS-ready PDF (US Letter, under 1 MB, not encrypted; audited)",
+    tag=TAG,
+    errors=(409,),
+    raw_response={
+        "description": "The PDF to upload to the ERAS Letter of Recommendation Portal",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    },
+)
+async def get_letter_pdf(call: ApiCall) -> web.Response:
+    return await letter_pdf_response(call.request, call.actor, call.path["request_id"])
+
+
+async def letter_pdf_response(request: web.Request, actor: Actor, request_id: int) -> web.Response:
+    """The signed letter's PDF as a download, for the API and the letter page; the export is audited
+    once the file is made."""
+    factory = request.app[UOW]
+    doc = await letter_documents.document_for_export(factory(), actor, request_id)
+    pdf = await render_letter_pdf(aiohttp_jinja2.get_env(request.app), doc)
+    await letter_documents.record_export(factory(), actor, request_id)
+    return web.Response(
+        body=pdf,
+        content_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{pdf_filename(doc)}"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

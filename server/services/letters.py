@@ -32,6 +32,7 @@ from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from server.domain.evaluations import ComparativeRating, ReleaseState, make_final_evaluation
 from server.domain.evidence import EvidenceKind, EvidenceRef
 from server.domain.letter_language import WordingReport, check_letter
+from server.domain.letterhead import Letterhead, make_letterhead
 from server.domain.letters import (
     Author,
     FinalEvaluationRecord,
@@ -42,6 +43,8 @@ from server.domain.letters import (
     LetterVersion,
     Paragraph,
     ParagraphKind,
+    PresentationRecord,
+    check_eras_letter_id,
     draft_letter,
     make_letter_request,
     plan_letter_transition,
@@ -50,12 +53,14 @@ from server.domain.letters import (
     visitor_may_read,
 )
 from server.domain.phi import ensure_no_phi
+from server.domain.presentation import PresentationFormat
 from server.domain.vocab import Modality, Role, RotationType
 from server.schemas_letters import (
     DraftIn,
     DraftOut,
     FlagOut,
     LetterDecisionIn,
+    LetterIdIn,
     LetterOut,
     LetterRequestIn,
     LetterRequestOut,
@@ -92,7 +97,7 @@ def _request_of(row: LetterRequestRow) -> LetterRequest:
     )
 
 
-def _paragraphs_of(row: LetterVersionRow) -> tuple[Paragraph, ...]:
+def paragraphs_of(row: LetterVersionRow) -> tuple[Paragraph, ...]:
     return tuple(
         Paragraph(p["text"], tuple(_ref(e, "paragraphs") for e in p["evidence"]), ParagraphKind(p["kind"]))
         for p in row.paragraphs
@@ -102,7 +107,7 @@ def _paragraphs_of(row: LetterVersionRow) -> tuple[Paragraph, ...]:
 def _letter_of(row: LetterRequestRow, versions: Sequence[LetterVersionRow]) -> Letter:
     return Letter(
         LetterState(row.state),
-        tuple(LetterVersion(v.number, _paragraphs_of(v), v.saved_at) for v in versions),
+        tuple(LetterVersion(v.number, paragraphs_of(v), v.saved_at) for v in versions),
         row.signed_at,
     )
 
@@ -115,7 +120,9 @@ def _ref(text: str, field: str) -> EvidenceRef:
         raise Invalid(f'"{text}" does not name a record ("evaluation:12").', field=field) from None
 
 
-async def _load(uow: UnitOfWork, actor: Actor, request_id: int, *, lock: bool = False) -> LetterRequestRow:
+async def load_request(
+    uow: UnitOfWork, actor: Actor, request_id: int, *, lock: bool = False
+) -> LetterRequestRow:
     """The request if the actor is its visitor or its author; the program's coordinator is refused
     (403); anyone else is told there is no such request."""
     missing = NotFound(f"There is no letter request {request_id}.")
@@ -134,12 +141,26 @@ async def _load(uow: UnitOfWork, actor: Actor, request_id: int, *, lock: bool = 
     raise missing
 
 
+def is_author(row: LetterRequestRow, actor: Actor) -> bool:
+    """Whether the actor wrote (or is to write) this letter."""
+    return actor.role is Role.PRECEPTOR and row.preceptor_id == actor.user_id
+
+
 def _require_author(row: LetterRequestRow, actor: Actor, what: str) -> None:
-    if not (actor.role is Role.PRECEPTOR and row.preceptor_id == actor.user_id):
+    if not is_author(row, actor):
         raise Forbidden(f"Only the letter's author can {what}.")
 
 
-async def _request_out(
+def refuse_unless_visitor_may_read(row: LetterRequestRow) -> None:
+    """For the visitor who asked (the only other person :func:`load_request` lets through): 403 when
+    they waived the right to see the letter (saying so), or while it is not signed."""
+    if row.ferpa_waived:
+        raise Forbidden(WAIVED_REFUSAL)
+    if not visitor_may_read(_request_of(row), LetterState(row.state)):
+        raise Forbidden(UNSIGNED_REFUSAL)
+
+
+async def request_out(
     uow: UnitOfWork, row: LetterRequestRow, versions: int | None = None
 ) -> LetterRequestOut:
     visitor = await uow.users.get(row.visitor_id)
@@ -230,7 +251,7 @@ async def create_request(
                 updated_at=now,
             )
         )
-        out = await _request_out(uow, row, 0)
+        out = await request_out(uow, row, 0)
         await uow.commit()
     return out
 
@@ -244,24 +265,42 @@ async def list_requests(uow: UnitOfWork, actor: Actor) -> list[LetterRequestOut]
             rows = await uow.letters.of_preceptor(actor.user_id)
         else:
             raise Forbidden(COORDINATOR_REFUSAL)
-        return [await _request_out(uow, row) for row in rows]
+        return [await request_out(uow, row) for row in rows]
 
 
 async def get_request(uow: UnitOfWork, actor: Actor, request_id: int) -> LetterRequestOut:
     """A request's status (no text), to its visitor and its author."""
     async with uow:
-        return await _request_out(uow, await _load(uow, actor, request_id))
+        return await request_out(uow, await load_request(uow, actor, request_id))
 
 
 async def decide(uow: UnitOfWork, actor: Actor, request_id: int, data: LetterDecisionIn) -> LetterRequestOut:
     """The author accepts or declines a requested letter."""
     async with uow:
-        row = await _load(uow, actor, request_id, lock=True)
+        row = await load_request(uow, actor, request_id, lock=True)
         target = LetterState.ACCEPTED if data.decision == "accept" else LetterState.DECLINED
         row.state = plan_letter_transition(LetterState(row.state), target, actor.role).value
         row.updated_at = uow.now()
         await uow.letters.save()
-        out = await _request_out(uow, row)
+        out = await request_out(uow, row)
+        await uow.commit()
+    return out
+
+
+async def set_letter_id(uow: UnitOfWork, actor: Actor, request_id: int, data: LetterIdIn) -> LetterRequestOut:
+    """The visitor (who gets it from ERAS) or the author records the ERAS Letter ID, often after the
+    request: ERAS issues it once the applicant asks there. Fixed once the letter is signed (409)."""
+    async with uow:
+        row = await load_request(uow, actor, request_id, lock=True)
+        state = LetterState(row.state)
+        if state is LetterState.SIGNED:
+            raise Conflict("This letter is signed with its Letter ID; a signed letter is final.")
+        if state is LetterState.DECLINED:
+            raise Conflict("This request was declined; ask again for a new letter.")
+        row.eras_letter_id = check_eras_letter_id(data.eras_letter_id)
+        row.updated_at = uow.now()
+        await uow.letters.save()
+        out = await request_out(uow, row)
         await uow.commit()
     return out
 
@@ -273,23 +312,27 @@ def _day(d: date) -> str:
     return f"{d:%B} {d.day}, {d.year}"
 
 
-class _Sources:
-    """What a letter can be drafted from: the context, the author's released evaluations and final."""
+class LetterSources:
+    """What a letter can be drafted from: the context, the author's released evaluations and final, and
+    the presentations the author reviewed."""
 
     def __init__(
         self,
         context: LetterContext,
         dated: list[evidence.DatedEvaluation],
         final: FinalEvaluationRecord | None,
+        presentations: list[PresentationRecord],
     ) -> None:
         self.context = context
         self.dated = dated
         self.final = final
+        self.presentations = presentations
 
     def known(self) -> frozenset[EvidenceRef]:
         refs = {
             self.context.ref,
             *(EvidenceRef(EvidenceKind.EVALUATION, d.evaluation_id) for d in self.dated),
+            *(p.ref for p in self.presentations),
         }
         if self.final is not None:
             refs.add(self.final.ref)
@@ -302,7 +345,7 @@ class _Sources:
         return sorted({_day(d) for d in days}, key=len, reverse=True)
 
 
-async def _sources(uow: UnitOfWork, row: LetterRequestRow) -> _Sources:
+async def letter_sources(uow: UnitOfWork, row: LetterRequestRow) -> LetterSources:
     application = await uow.applications.get(row.enrollment_id)
     program = None if application is None else await uow.programs.get(application.program_id)
     if application is None or program is None:
@@ -351,7 +394,11 @@ async def _sources(uow: UnitOfWork, row: LetterRequestRow) -> _Sources:
                 narrative=final_row.narrative,
             ),
         )
-    return _Sources(context, dated, final)
+    presentations = [
+        PresentationRecord(p.id, reviewed.date(), week, PresentationFormat(p.format))
+        for p, week, reviewed in await uow.letters.reviewed_presentations(application.id, row.preceptor_id)
+    ]
+    return LetterSources(context, dated, final, presentations)
 
 
 def _writable(row: LetterRequestRow) -> None:
@@ -365,15 +412,16 @@ def _writable(row: LetterRequestRow) -> None:
 async def draft(uow: UnitOfWork, actor: Actor, request_id: int, data: DraftIn) -> DraftOut:
     """The author's draft from the evidence (nothing is saved: the author edits it and saves a version)."""
     async with uow:
-        row = await _load(uow, actor, request_id)
+        row = await load_request(uow, actor, request_id)
         _require_author(row, actor, "draft it")
         _writable(row)
-        sources = await _sources(uow, row)
+        sources = await letter_sources(uow, row)
         built = draft_letter(
             context=sources.context,
             author=Author(row.author_name, row.author_title),
             summary=evidence.summarize(sources.dated),
             examples=evidence.strongest_examples(sources.dated, data.examples),
+            presentations=sources.presentations,
             final=sources.final,
             specialty=row.specialty,
         )
@@ -407,7 +455,7 @@ async def save(uow: UnitOfWork, actor: Actor, request_id: int, data: LetterVersi
     """The author saves a new version (a signed letter is final: 409). Evidence may name only records
     the letter can be drafted from. Audited as an edit."""
     async with uow:
-        row = await _load(uow, actor, request_id, lock=True)
+        row = await load_request(uow, actor, request_id, lock=True)
         _require_author(row, actor, "edit it")
         _writable(row)
         paragraphs = [
@@ -418,7 +466,7 @@ async def save(uow: UnitOfWork, actor: Actor, request_id: int, data: LetterVersi
             )
             for i, p in enumerate(data.paragraphs)
         ]
-        sources = await _sources(uow, row)
+        sources = await letter_sources(uow, row)
         versions = await uow.letters.versions(row.id)
         now = uow.now()
         letter = save_version(
@@ -448,13 +496,16 @@ async def save(uow: UnitOfWork, actor: Actor, request_id: int, data: LetterVersi
 
 
 async def sign(uow: UnitOfWork, actor: Actor, request_id: int) -> LetterOut:
-    """The author signs the latest version: final. Needs the ERAS Letter ID. Audited."""
+    """The author signs the latest version: final. Needs the ERAS Letter ID and a complete letterhead
+    in the author's profile, which is kept with the letter from now on. Audited."""
     async with uow:
-        row = await _load(uow, actor, request_id, lock=True)
+        row = await load_request(uow, actor, request_id, lock=True)
         _require_author(row, actor, "sign it")
         versions = await uow.letters.versions(row.id)
         now = uow.now()
         letter = sign_letter(_letter_of(row, versions), _request_of(row), now, actor.role)
+        letterhead = await author_letterhead(uow, row)
+        row.letterhead = letterhead.as_dict()
         row.state = letter.state.value
         row.signed_at = letter.signed_at
         row.updated_at = now
@@ -465,17 +516,31 @@ async def sign(uow: UnitOfWork, actor: Actor, request_id: int) -> LetterOut:
     return out
 
 
+async def author_letterhead(uow: UnitOfWork, row: LetterRequestRow) -> Letterhead:
+    """The letterhead from the author's profile as it is now (name and title as on the request).
+    Raises :class:`LetterheadIncomplete` naming what the profile lacks."""
+    profile = await uow.users.preceptor_profile(row.preceptor_id)
+    return make_letterhead(
+        name=row.author_name,
+        title=row.author_title or (profile.title if profile else None),
+        institution=profile.institution if profile else None,
+        address=profile.address if profile else None,
+        phone=profile.phone if profile else None,
+        email=profile.contact_email if profile else None,
+    )
+
+
 # --- reading --------------------------------------------------------------------------------------
 
 
 async def _letter_out(uow: UnitOfWork, row: LetterRequestRow, *, author: bool) -> LetterOut:
     versions = await uow.letters.versions(row.id)
     current = versions[-1] if versions else None
-    paragraphs = _paragraphs_of(current) if current else ()
+    paragraphs = paragraphs_of(current) if current else ()
     text = "\n\n".join(p.text for p in paragraphs)
     report = check_letter(text) if author and text else None
     return LetterOut(
-        request=await _request_out(uow, row, len(versions)),
+        request=await request_out(uow, row, len(versions)),
         current=None
         if current is None
         else VersionOut(
@@ -498,14 +563,10 @@ async def get_letter(uow: UnitOfWork, actor: Actor, request_id: int) -> LetterOu
     :func:`visitor_may_read` (never when waived: 403 saying so). A view by anyone but the author is
     audited."""
     async with uow:
-        row = await _load(uow, actor, request_id)
-        if row.preceptor_id == actor.user_id and actor.role is Role.PRECEPTOR:
+        row = await load_request(uow, actor, request_id)
+        if is_author(row, actor):
             return await _letter_out(uow, row, author=True)
-        # The visitor who asked for it (``_load`` lets no one else through).
-        if row.ferpa_waived:
-            raise Forbidden(WAIVED_REFUSAL)
-        if not visitor_may_read(_request_of(row), LetterState(row.state)):
-            raise Forbidden(UNSIGNED_REFUSAL)
+        refuse_unless_visitor_may_read(row)
         out = await _letter_out(uow, row, author=False)
         await record(uow, actor, AuditAction.READ, LETTER, [row.id])
         await uow.commit()

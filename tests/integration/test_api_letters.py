@@ -32,6 +32,13 @@ REQUEST: dict[str, Any] = {
     "eras_letter_id": "ERAS-12345",
     "author_title": "Attending Physician",
 }
+LETTERHEAD: dict[str, Any] = {
+    "institution": "Lakeside Teaching Clinic",
+    "title": "Clinical Associate Professor",
+    "phone": "+1 312 555 0188",
+    "address": "1 Clinic Way, Chicago, IL 60601",
+    "contact_email": "letters@lakeside.test",
+}
 OWN = "Her persistence and composure under pressure were remarkable throughout the rotation."
 
 
@@ -40,6 +47,7 @@ async def setup(world: World, make_api: Any, uows: UnitOfWorkFactory, *, waived:
     request."""
     enrollment = await enroll(uows, world.student, world.program_id, world.block_ids[:1])
     preceptor = await make_api(world.preceptor.email)
+    await preceptor.put("/me/preceptor-profile", LETTERHEAD)
     visitor = await make_api(world.student.email)
     ids = []
     for week in (1, 2):
