@@ -21,6 +21,7 @@ from server.handlers import (
     pages_documents,
     pages_evaluations,
     pages_learning,
+    pages_letters,
     pages_live,
     pages_presentations,
     pages_programs,
@@ -127,5 +128,6 @@ def add_routes(app: web.Application) -> None:
         pages_live,
         pages_visits,
         pages_certificates,
+        pages_letters,
     ):
         app.router.add_routes(module.routes)
