@@ -28,6 +28,7 @@ from server.db.uow import UnitOfWork
 from server.domain import evidence
 from server.domain.actors import Actor
 from server.domain.blocks import block_end
+from server.domain.caselog import EncounterKind
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from server.domain.evaluations import ComparativeRating, ReleaseState, make_final_evaluation
 from server.domain.evidence import EvidenceKind, EvidenceRef
@@ -338,11 +339,18 @@ class LetterSources:
             refs.add(self.final.ref)
         return frozenset(refs)
 
-    def safe_phrases(self) -> list[str]:
-        """Dates the platform itself writes into a draft (the rotation's, the evaluations'): the PHI
-        guard's date rule is about patients, not these."""
-        days = {self.context.start, self.context.end, *(d.on for d in self.dated)}
-        return sorted({_day(d) for d in days}, key=len, reverse=True)
+    def safe_phrases(self, author_name: str) -> list[str]:
+        """What the platform itself writes into a letter and the PHI guard must not take for a
+        patient's identifiers: the rotation's and evaluations' dates (the guard's date rule is about
+        patients), and the names of the applicant and the author, whole or in part ("Ms. Marković",
+        "Elena"), which a letter is bound to use. Longest first, so a full name is masked whole."""
+        days = {_day(d) for d in (self.context.start, self.context.end, *(d.on for d in self.dated))}
+        names: set[str] = set()
+        for name in (self.context.visitor_name, author_name):
+            names.add(name.strip())
+            names.update(part.strip(".,") for part in name.split() if len(part.strip(".,")) >= 2)
+        names -= {"Dr", "Mr", "Ms", "Mrs", "MD", "DO", ""}
+        return sorted(days | names, key=len, reverse=True)
 
 
 async def letter_sources(uow: UnitOfWork, row: LetterRequestRow) -> LetterSources:
@@ -370,7 +378,7 @@ async def letter_sources(uow: UnitOfWork, row: LetterRequestRow) -> LetterSource
         end=max(start, end),
         sessions_attended=attendance.sessions,
         verified_seconds=attendance.seconds,
-        patients_seen=len(encounters),
+        patients_seen=sum(1 for e in encounters if e.kind == EncounterKind.PATIENT_VISIT.value),
     )
     released = ReleaseState.RELEASED.value
     dated = [
@@ -473,7 +481,9 @@ async def save(uow: UnitOfWork, actor: Actor, request_id: int, data: LetterVersi
             _letter_of(row, versions), paragraphs, now, actor.role, known_evidence=sources.known()
         )
         version = letter.versions[-1]
-        await asyncio.to_thread(_guard, version.paragraphs, sources.safe_phrases())  # nothing written yet
+        await asyncio.to_thread(
+            _guard, version.paragraphs, sources.safe_phrases(row.author_name)
+        )  # nothing written yet
         await uow.letters.add_version(
             LetterVersionRow(
                 request_id=row.id,

@@ -324,3 +324,47 @@ async def test_the_migrated_letter_tables_equal_the_models(database_url: str) ->
         await engine.dispose()
     ours = [d for d in found if any(name in repr(d) for name in ("letter_requests", "letter_versions"))]
     assert ours == [], ours
+
+
+async def test_the_letter_may_name_the_applicant_and_its_author_but_not_a_patient(
+    world: World, make_api: Any, uows: UnitOfWorkFactory
+) -> None:
+    """Regression: the PHI guard refused every letter that named the applicant or its author (real
+    names such as the demo's "Elena Marković" and "Dr. Samuel Reyes" read as patient names)."""
+    async with uows() as uow:
+        student = await uow.users.get(world.student.user_id)
+        author = await uow.users.get(world.preceptor.user_id)
+        assert student is not None and author is not None
+        student.full_name, author.full_name = "Elena Marković", "Samuel Reyes"
+        await uow.commit()
+    s = await setup(world, make_api, uows, waived=False)
+    preceptor, rid = s["preceptor"], s["request"]["id"]
+    await preceptor.post(f"/letter-requests/{rid}/decision", {"decision": "accept"})
+    draft = await preceptor.post(f"/letter-requests/{rid}/draft", {})
+    assert "Elena Marković" in draft["text"]
+    own = {
+        "text": "I recommend Elena Marković without reservation; Ms. Marković and Elena alike impressed me. "
+        "Dr. Samuel Reyes",
+        "evidence": [],
+        "kind": "own",
+    }
+    saved = await preceptor.put(f"/letter-requests/{rid}/letter", {"paragraphs": [*paragraphs_in(draft), own]})
+    assert saved["current"]["number"] == 1
+    # Someone else's name is still caught.
+    patient = {"text": "She examined John Whitaker, a patient in our clinic.", "evidence": [], "kind": "own"}
+    status, answer = await preceptor.call("PUT", f"/letter-requests/{rid}/letter", json={"paragraphs": [patient]})
+    assert status == 422 and "Whitaker" in json.dumps(answer)
+
+
+async def test_the_draft_counts_patients_seen_in_patient_visits_only(
+    world: World, make_api: Any, uows: UnitOfWorkFactory
+) -> None:
+    """Regression: huddles and didactics were counted as patients seen."""
+    s = await setup(world, make_api, uows, waived=False)
+    preceptor, visitor, rid, e = s["preceptor"], s["visitor"], s["request"]["id"], s["enrollment"]
+    for kind in ("patient_visit", "huddle", "didactic"):
+        body = {"week": 1, "kind": kind, "setting": "telehealth_video"}
+        await visitor.post(f"/enrollments/{e}/encounters", body, expect=201)
+    await preceptor.post(f"/letter-requests/{rid}/decision", {"decision": "accept"})
+    draft = await preceptor.post(f"/letter-requests/{rid}/draft", {})
+    assert "care of 1 patient" in draft["paragraphs"][0]["text"], draft["paragraphs"][0]["text"]
