@@ -41,7 +41,8 @@ async def program_page(request: web.Request) -> dict[str, Any]:
     program = await programs.get_program(
         request.app[UOW](), request.get(ACTOR), path_id(request, "program_id")
     )
-    return {"program": program, "error": None, "chosen": [], "statement": ""}
+    today = request.app[UOW].clock().date()
+    return {"program": program, "error": None, "chosen": [], "statement": "", "today": today}
 
 
 @routes.post("/programs/{program_id}/apply")
@@ -69,7 +70,13 @@ async def apply(request: web.Request) -> web.StreamResponse:
         return aiohttp_jinja2.render_template(
             "program.html",
             request,
-            {"program": program, "error": exc.message, "chosen": chosen, "statement": statement},
+            {
+                "program": program,
+                "error": exc.message,
+                "chosen": chosen,
+                "statement": statement,
+                "today": request.app[UOW].clock().date(),
+            },
             status=exc.status,
         )
     redirect(f"/applications/{created.id}", "applied" if data.submit else "draft_saved")

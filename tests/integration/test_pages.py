@@ -295,3 +295,17 @@ async def test_the_local_time_module_and_stylesheet_are_served(client: Any) -> N
     assert script.status == 200 and "export function localizeTimes" in await script.text()
     style = await client.get("/static/rounds.css")
     assert style.status == 200 and ":focus-visible" in await style.text()
+
+
+async def test_the_apply_form_offers_only_blocks_that_have_not_started(
+    world: World, make_api: Any, clock: Any
+) -> None:
+    """Regression: the form offered blocks that had already started, which the service then refused
+    (the demo's finished observership block made every applicant's first choice fail)."""
+    visitor = await browser_for(make_api, world.student.email)
+    page = await visitor.get(f"/programs/{world.program_id}")
+    offered = ids_in(page.text, r'name="block_ids" value="(\d+)"')
+    assert offered == world.block_ids
+    clock.advance(days=7)  # the first block (from next Monday) has started; the others have not
+    page = await visitor.get(f"/programs/{world.program_id}")
+    assert ids_in(page.text, r'name="block_ids" value="(\d+)"') == world.block_ids[1:]
