@@ -1,5 +1,6 @@
-"""Demo data: a coordinator, two preceptors, four visitors in different states, and programs of
-every rotation type, created through the same services the app uses."""
+"""Demo data: a coordinator, two preceptors, five visitors in different states (one with a finished
+rotation: see ``server.demo_history``), and programs of every rotation type, created through the same
+services the app uses."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from server.config import Settings
 from server.db.engine import make_engine, make_sessionmaker
 from server.db.filestore import FileStore
 from server.db.uow import UnitOfWorkFactory
+from server.demo_history import load_finished_rotation
 from server.domain.actors import Actor
 from server.domain.applications import Action
 from server.domain.errors import DomainError
@@ -57,6 +59,12 @@ DEMO_ACCOUNTS: list[tuple[str, Role, str, str]] = [
     ("bruno@rounds.test", Role.VISITOR, "Bruno Costa", "graduate, has an offer waiting for acceptance"),
     ("chen@rounds.test", Role.VISITOR, "Chen Wei", "graduate, application under review"),
     ("dana@rounds.test", Role.VISITOR, "Dana Petrova", "student, has not applied yet"),
+    (
+        "elena@rounds.test",
+        Role.VISITOR,
+        "Elena Marković",
+        "graduate, finished a virtual observership; her letter request is waiting for Dr. Reyes",
+    ),
 ]
 
 
@@ -83,7 +91,9 @@ async def load_demo(settings: Settings) -> bool:
                 actors[email] = accounts.actor_of(user)
             await uow.commit()
         await _profiles(uows, actors)
-        await _programs_and_applications(uows, FileStore(settings.documents_dir), actors)
+        store = FileStore(settings.documents_dir)
+        await _programs_and_applications(uows, store, actors)
+        await load_finished_rotation(uows, store, actors, secret_key=settings.secret_key, document=DEMO_PDF)
         return True
     finally:
         await engine.dispose()
@@ -148,6 +158,14 @@ async def _profiles(uows: UnitOfWorkFactory, actors: dict[str, Actor]) -> None:
             country="Bulgaria",
             graduation_year=2028,
             step1_status=Step1Status.NOT_TAKEN,
+        ),
+        "elena@rounds.test": VisitorProfileIn(
+            training_status=TrainingStatus.GRADUATE,
+            profession="medicine",
+            school="University of Belgrade Faculty of Medicine",
+            country="Serbia",
+            graduation_year=2024,
+            step1_status=Step1Status.PASSED,
         ),
     }
     for email, data in visitor_profiles.items():

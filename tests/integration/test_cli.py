@@ -126,7 +126,7 @@ def test_demo_twice_adds_nothing_then_serve_answers_and_stops_on_sigterm(
     assert first.returncode == 0, first.stderr
     assert "Demo data loaded" in first.stdout and "coordinator@rounds.test" in first.stdout
     counts = _count_rows(env["ROUNDS_DATABASE_URL"])
-    assert counts["users"] == 7 and counts["programs"] >= 4 and counts["applications"] >= 3
+    assert counts["users"] == 8 and counts["programs"] >= 4 and counts["applications"] >= 3
 
     second = run_rounds(["demo", "--no-serve"], env=env, cwd=tmp_path)
     assert second.returncode == 0, second.stderr

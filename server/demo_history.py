@@ -1,0 +1,1193 @@
+"""Demo history: a rotation that is already over, so the demo can show what a finished one leaves behind.
+
+The story: Elena Marković, a graduate of the University of Belgrade, applied to the Virtual Internal
+Medicine Observership for the block that started on the Monday six weeks before this week's Monday. She was
+enrolled through the usual steps (documents verified, offer, acceptance), and for four weeks she joined
+Dr. Samuel Reyes's telehealth clinic by video: two patient visits a week (the patient joining by link and
+consenting to a learner observing) and a Friday huddle where she presented both cases, one as a full oral
+presentation and one in SNAPPS format. She logged every case; Dr. Reyes confirmed or corrected her
+diagnoses, entered a reference differential and gave One-Minute-Preceptor feedback on every presentation.
+
+Each Friday he released an evaluation of one presentation. Week by week her ratings rise: professionalism
+6 -> 7 -> 7 -> 8, EPA 2 from 2a to 3a, EPA 6 from 2a to 3b, EPA 7 from 2a to 3a, and RIME from reporter to
+manager, each evaluation with a concrete observed example. The Monday after the block, the coordinator
+marked the enrollment completed and issued the certificate of completion from the attendance records,
+and Dr. Reyes released his end-of-rotation evaluation, saying he will write a letter (no comparative
+rating: he has no past visitors to compare her with). Later that week Elena asked him for an ERAS letter
+for Internal Medicine, waiving her right to see it; he accepted. Writing and signing the letter is left to
+whoever tries the demo.
+
+Everything is written by the real services with a clock set to the moment each thing happened, so the
+services' own rules about dates (blocks not in the past, offers that expire, joining windows) apply. The
+clinical cases are invented and carry no patient identifiers: every narrative passes the PHI guard, which
+the services run anyway. Nothing here is random.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from server.db.filestore import FileStore
+from server.db.uow import UnitOfWorkFactory
+from server.domain.actors import Actor
+from server.domain.applications import Action
+from server.domain.caselog import EncounterKind
+from server.domain.visits import ConsentMethod, ConsentScope, EndReason, JoinGrant
+from server.domain.vocab import DocumentKind
+from server.schemas import ActionIn, ApplicationIn, BlockIn, DocumentReviewIn, ProgramOut
+from server.schemas_evaluations import EncounterEvaluationIn, FinalEvaluationIn
+from server.schemas_letters import LetterDecisionIn, LetterRequestIn
+from server.schemas_presentation import FeedbackIn, PresentationIn, ReferenceIn
+from server.schemas_record import CaseLogIn, ReviewIn
+from server.schemas_visits import VisitIn
+from server.services import (
+    applications,
+    caselogs,
+    certificates,
+    documents,
+    evaluations,
+    letters,
+    presentations,
+    programs,
+    visits,
+)
+
+COORDINATOR = "coordinator@rounds.test"
+PRECEPTOR = "im.preceptor@rounds.test"
+VISITOR = "elena@rounds.test"
+PROGRAM_TITLE = "Virtual Internal Medicine Observership"
+ERAS_LETTER_ID = "L2026-04817"
+
+# When things happened, in days from the block's first day (a Monday) and hours UTC.
+BLOCK_OPENED = -28
+APPLIED = -27
+OFFERED = -26
+ACCEPTED = -25
+ENROLLED = -24
+SCHEDULED = -10
+CLINIC_DAYS = (1, 3)  # Tuesday and Thursday of each week: a patient visit each
+HUDDLE_DAY = 4  # Friday: the huddle where she presents the week's two cases
+SESSION_HOUR = 15  # 15:00 UTC: morning clinic in Chicago, late afternoon in Belgrade
+COMPLETED = 28  # the Monday after the block's last day
+LETTER_REQUESTED = 31
+LETTER_ACCEPTED = 32
+
+VISIT_MINUTES = 45  # as scheduled
+VISIT_RAN = 42  # when the host ended it
+HUDDLE_MINUTES = 60
+HUDDLE_RAN = 55
+PATIENT_LINK_HOURS = 2
+# Her connection dropped once (week 2, second patient visit): minutes after the start, gone and back.
+DROPPED = (2, 1, 14, 17)
+
+
+class DemoClock:
+    """A clock the demo sets by hand: the services read the time only through it. It never goes back."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def set(self, moment: datetime) -> datetime:
+        """Move the clock forward to ``moment`` and return it."""
+        if moment < self.at:
+            raise ValueError(f"The demo's clock cannot go back from {self.at} to {moment}.")
+        self.at = moment
+        return moment
+
+
+def _rotation_start(today: date) -> date:
+    """The first day of her block: the Monday six weeks before this week's Monday (so the four-week
+    block ended two to three weeks before ``today``)."""
+    return today - timedelta(days=today.weekday(), weeks=6)
+
+
+@dataclass(frozen=True)
+class _Story:
+    """Who takes part, the clock, and the factory of units of work that reads it."""
+
+    uows: UnitOfWorkFactory
+    clock: DemoClock
+    start: date
+    coordinator: Actor
+    preceptor: Actor
+    visitor: Actor
+
+    def moment(self, day: int, hour: int, minute: int = 0) -> datetime:
+        """``day`` days after the block's first day, at hour:minute UTC."""
+        return datetime.combine(self.start + timedelta(days=day), time(hour, minute), tzinfo=UTC)
+
+    def at(self, day: int, hour: int, minute: int = 0) -> datetime:
+        """Move the clock to :meth:`moment` and return it."""
+        return self.clock.set(self.moment(day, hour, minute))
+
+
+@dataclass(frozen=True)
+class _Session:
+    """A scheduled visit of her block: what it is, its week and slot (0 and 1 the patient visits, 2 the
+    huddle), when it starts and how long it ran."""
+
+    visit_id: int
+    kind: EncounterKind
+    week: int
+    slot: int
+    starts_at: datetime
+    ran_minutes: int
+
+
+@dataclass(frozen=True)
+class _Case:
+    """A patient visit Elena observed and what came of it: the visit's title, her case log (CaseLogIn
+    fields), her presentation (PresentationIn fields), Dr. Reyes's correction of the log's diagnoses
+    (None: he confirmed them), his reference differential and his One-Minute-Preceptor feedback."""
+
+    title: str
+    log: dict[str, Any]
+    presentation: dict[str, Any]
+    reference: list[dict[str, Any]]
+    feedback: dict[str, str]
+    corrected: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class _Evaluation:
+    """The week's evaluation of one of her two presentations (``case``: 0 or 1). An observership rates
+    professionalism of the mini-CEX, EPAs 2, 6 and 7 and the RIME stage only."""
+
+    case: int
+    professionalism: int
+    epas: dict[str, str]
+    rime: str
+    minutes_observed: int
+    strengths: str
+    improvement: str
+    example: str
+
+
+@dataclass(frozen=True)
+class _Week:
+    """A week of the rotation: the two patient visits (Tuesday, Thursday) and the evaluation."""
+
+    cases: tuple[_Case, _Case]
+    evaluation: _Evaluation
+
+
+def _dx(
+    rank: int,
+    code: str,
+    likelihood: str,
+    *,
+    cant_miss: bool = False,
+    supports: str = "",
+    against: str = "",
+    test: str = "",
+) -> dict[str, Any]:
+    """One item of a differential (DifferentialItemIn fields)."""
+    return {
+        "rank": rank,
+        "code": code,
+        "likelihood": likelihood,
+        "cant_miss": cant_miss,
+        "findings_for": supports,
+        "findings_against": against,
+        "next_test": test,
+    }
+
+
+async def load_finished_rotation(
+    uows: UnitOfWorkFactory,
+    store: FileStore,
+    actors: Mapping[str, Actor],
+    *,
+    secret_key: str,
+    document: bytes,
+) -> None:
+    """Write Elena's finished observership (see the module's documentation) through the services.
+
+    ``uows`` is the demo's factory: its session maker is reused with a clock of our own, and its clock
+    says what "today" is. ``document`` is the PDF uploaded for each required document; ``secret_key``
+    signs the certificate."""
+    today = uows.clock().date()
+    start = _rotation_start(today)
+    clock = DemoClock(datetime.combine(start + timedelta(days=BLOCK_OPENED), time(14), tzinfo=UTC))
+    story = _Story(
+        uows=UnitOfWorkFactory(uows.maker, clock, offer_hold_days=uows.offer_hold_days),
+        clock=clock,
+        start=start,
+        coordinator=actors[COORDINATOR],
+        preceptor=actors[PRECEPTOR],
+        visitor=actors[VISITOR],
+    )
+    program = await _open_block(story)
+    enrollment_id = await _enroll(story, store, program, document)
+    sessions = await _schedule(story, program.blocks[0].id)
+    await _act(story, enrollment_id, story.coordinator, Action.ACTIVATE, at=story.moment(0, 7))
+    for week, content in enumerate(ROTATION, start=1):
+        await _week(story, enrollment_id, week, [s for s in sessions if s.week == week], content)
+    await _act(story, enrollment_id, story.coordinator, Action.COMPLETE, at=story.moment(COMPLETED, 14))
+    story.at(COMPLETED, 14, 30)
+    await certificates.issue_certificate(story.uows(), story.coordinator, enrollment_id, secret_key)
+    await _final_evaluation(story, enrollment_id)
+    await _letter_request(story, enrollment_id)
+
+
+# --- admission --------------------------------------------------------------------------------------
+
+
+async def _open_block(story: _Story) -> ProgramOut:
+    """The coordinator opens the block on the observership, four weeks before it starts. Returns the
+    program with that block only."""
+    story.at(BLOCK_OPENED, 14)
+    program = next(
+        p
+        for p in await programs.coordinator_programs(story.uows(), story.coordinator)
+        if p.title == PROGRAM_TITLE
+    )
+    block = await programs.add_block(
+        story.uows(), story.coordinator, program.id, BlockIn(start_date=story.start, capacity=4)
+    )
+    return program.model_copy(update={"blocks": [block]})
+
+
+async def _act(
+    story: _Story, application_id: int, actor: Actor, action: Action, *, at: datetime, note: str | None = None
+) -> None:
+    """``actor`` moves the application along the state machine at ``at``."""
+    story.clock.set(at)
+    await applications.act(story.uows(), actor, application_id, ActionIn(action=action, note=note))
+
+
+async def _enroll(story: _Story, store: FileStore, program: ProgramOut, document: bytes) -> int:
+    """She applies and uploads her documents; the coordinator verifies them and makes an offer; she
+    accepts the next day and is enrolled. Returns the application (the enrollment) id."""
+    story.at(APPLIED, 16)
+    application = await applications.create_application(
+        story.uows(),
+        story.visitor,
+        ApplicationIn(
+            program_id=program.id,
+            block_ids=[program.blocks[0].id],
+            statement="I graduated in 2024 and will apply to internal medicine residency. I want to see how "
+            "outpatient internal medicine is practised in the United States, and to learn to present "
+            "cases the way American attendings expect.",
+        ),
+    )
+    uploaded: list[int] = []
+    for kind in map(DocumentKind, program.required_documents):
+        story.at(APPLIED, 16, 10 + len(uploaded))
+        doc = await documents.upload(
+            story.uows(),
+            store,
+            story.visitor,
+            kind=kind.value,
+            filename=f"{kind.value}.pdf",
+            data=document,
+            max_bytes=1_000_000,
+        )
+        uploaded.append(doc.id)
+    story.at(OFFERED, 15)
+    for doc_id in uploaded:
+        await documents.review(story.uows(), story.coordinator, doc_id, DocumentReviewIn(status="verified"))
+    await _act(story, application.id, story.coordinator, Action.START_REVIEW, at=story.moment(OFFERED, 15, 5))
+    await _act(
+        story,
+        application.id,
+        story.coordinator,
+        Action.MAKE_OFFER,
+        at=story.moment(OFFERED, 15, 10),
+        note="Welcome: Dr. Reyes runs his telehealth clinic twice a week and a huddle on Fridays.",
+    )
+    await _act(story, application.id, story.visitor, Action.ACCEPT_OFFER, at=story.moment(ACCEPTED, 8))
+    await _act(story, application.id, story.coordinator, Action.ENROLL, at=story.moment(ENROLLED, 15))
+    return application.id
+
+
+# --- sessions -----------------------------------------------------------------------------------------
+
+
+def _week_plan(week: int, content: _Week) -> list[tuple[int, EncounterKind, str, int, int]]:
+    """(day, kind, title, minutes scheduled, minutes it ran) of each session of ``week``, by slot."""
+    plan = [
+        (7 * (week - 1) + day, EncounterKind.PATIENT_VISIT, case.title, VISIT_MINUTES, VISIT_RAN)
+        for day, case in zip(CLINIC_DAYS, content.cases, strict=True)
+    ]
+    title = f"Friday huddle: case presentations, week {week}"
+    plan.append((7 * (week - 1) + HUDDLE_DAY, EncounterKind.HUDDLE, title, HUDDLE_MINUTES, HUDDLE_RAN))
+    return plan
+
+
+async def _schedule(story: _Story, block_id: int) -> list[_Session]:
+    """Ten days before the block, Dr. Reyes schedules the month: two patient visits and a huddle a week,
+    each inviting Elena."""
+    story.at(SCHEDULED, 18)
+    sessions = []
+    for week, content in enumerate(ROTATION, start=1):
+        for slot, (day, kind, title, minutes, ran) in enumerate(_week_plan(week, content)):
+            starts_at = story.moment(day, SESSION_HOUR)
+            visit = await visits.schedule_visit(
+                story.uows(),
+                story.preceptor,
+                VisitIn(
+                    block_id=block_id,
+                    kind=kind,
+                    title=title,
+                    starts_at=starts_at,
+                    duration_minutes=minutes,
+                    visitor_ids=[story.visitor.user_id],
+                ),
+            )
+            sessions.append(_Session(visit.id, kind, week, slot, starts_at, ran))
+    return sessions
+
+
+async def _join(
+    story: _Story,
+    actor: Actor | None,
+    visit_id: int,
+    at: datetime,
+    patient_pass: tuple[int, int] | None = None,
+) -> int:
+    """Someone joins the room at ``at`` (the patient with their pass, no account): the join is authorized
+    and the attendance interval opened, as the live room's recorder does. Returns the interval."""
+    story.clock.set(at)
+    grant: JoinGrant = await visits.authorize_join(story.uows(), actor, visit_id, patient_pass)
+    return await visits.record_attendance_start(story.uows(), visit_id, grant, at)
+
+
+async def _leave(story: _Story, interval_id: int, at: datetime, reason: EndReason) -> None:
+    """Someone's connection to the room closes at ``at``, for ``reason``."""
+    story.clock.set(at)
+    await visits.record_attendance_end(story.uows(), interval_id, at, reason)
+
+
+async def _send_patient_link(story: _Story, session: _Session) -> str:
+    """Ten minutes before a patient visit the host creates the patient's single-use link; returns it."""
+    story.clock.set(session.starts_at - timedelta(minutes=10))
+    token, _ = await visits.create_patient_link(
+        story.uows(), story.preceptor, session.visit_id, PATIENT_LINK_HOURS
+    )
+    return token
+
+
+async def _patient_arrives(story: _Story, session: _Session, token: str) -> int:
+    """The patient opens the link and joins a minute after the start, and the host records their verbal
+    consent to a learner observing. Returns the patient's attendance interval."""
+    start, visit_id = session.starts_at, session.visit_id
+    story.clock.set(start + timedelta(minutes=1))
+    patient_pass = await visits.redeem_patient_link(story.uows(), token)
+    interval = await _join(
+        story, None, visit_id, story.clock.at, (patient_pass.visit_id, patient_pass.link_id)
+    )
+    at = story.clock.set(start + timedelta(minutes=3))
+    await visits.record_consent(
+        story.uows(), visit_id, story.preceptor.user_id, ConsentScope.OBSERVE, ConsentMethod.VERBAL, at
+    )
+    return interval
+
+
+async def _hold(story: _Story, session: _Session) -> int:
+    """One session as it ran: the host opens the room five minutes early and Elena joins a minute early
+    (once, her connection drops and she comes back); in a patient visit the patient joins by link,
+    consents and leaves before the end; the host ends the visit. Returns the encounter it leaves in
+    Elena's record."""
+    start, visit_id = session.starts_at, session.visit_id
+    patient_visit = session.kind is EncounterKind.PATIENT_VISIT
+    token = await _send_patient_link(story, session) if patient_visit else None
+    await _join(story, story.preceptor, visit_id, start - timedelta(minutes=5))
+    elena = await _join(story, story.visitor, visit_id, start - timedelta(minutes=1))
+    patient = None if token is None else await _patient_arrives(story, session, token)
+    if (session.week, session.slot) == DROPPED[:2]:
+        await _leave(story, elena, start + timedelta(minutes=DROPPED[2]), EndReason.DROPPED)
+        await _join(story, story.visitor, visit_id, start + timedelta(minutes=DROPPED[3]))
+    end = start + timedelta(minutes=session.ran_minutes)
+    if patient is not None:
+        await _leave(story, patient, end - timedelta(minutes=4), EndReason.LEFT)
+    story.clock.set(end)
+    [encounter] = await visits.end_visit(story.uows(), visit_id, end)
+    return encounter
+
+
+# --- a week of the rotation -------------------------------------------------------------------------
+
+
+async def _week(
+    story: _Story, enrollment_id: int, week: int, sessions: list[_Session], content: _Week
+) -> None:
+    """Two patient visits, each logged by Elena that evening; on Friday her logs are reviewed, she presents
+    both cases at the huddle, and Dr. Reyes gives his feedback and releases the week's evaluation."""
+    *clinic, huddle = sessions
+    logs = [await _clinic_visit(story, s, case) for s, case in zip(clinic, content.cases, strict=True)]
+    friday = 7 * (week - 1) + HUDDLE_DAY
+    presented = await _before_huddle(story, friday, logs, content.cases)
+    huddle_encounter = await _hold(story, huddle)
+    await _after_huddle(story, friday, presented, content.cases)
+    evaluated = presented[content.evaluation.case]
+    await _evaluate(story, enrollment_id, week, huddle_encounter, evaluated, content.evaluation)
+
+
+async def _clinic_visit(story: _Story, session: _Session, case: _Case) -> int:
+    """A patient visit she observed, and her case log of it that evening. Returns the log."""
+    encounter = await _hold(story, session)
+    story.clock.set(session.starts_at.replace(hour=19))
+    log = await caselogs.create_case_log(
+        story.uows(), story.visitor, encounter, CaseLogIn.model_validate({**case.log, "submit": True})
+    )
+    return log.id
+
+
+async def _before_huddle(story: _Story, day: int, logs: list[int], cases: tuple[_Case, ...]) -> list[int]:
+    """Friday morning Dr. Reyes confirms or corrects the diagnoses of her logs; at lunchtime she submits
+    a presentation of each case. Returns the presentations."""
+    for i, (log_id, case) in enumerate(zip(logs, cases, strict=True)):
+        story.at(day, 9, 10 * i)
+        await caselogs.review_diagnoses(story.uows(), story.preceptor, log_id, _review_of(case))
+    presented = []
+    for i, (log_id, case) in enumerate(zip(logs, cases, strict=True)):
+        story.at(day, 13, 20 * i)
+        data = PresentationIn.model_validate({**case.presentation, "submit": True})
+        presented.append(
+            (await presentations.create_presentation(story.uows(), story.visitor, log_id, data)).id
+        )
+    return presented
+
+
+def _review_of(case: _Case) -> ReviewIn:
+    """Dr. Reyes's review of a case log's diagnoses: his correction, or a confirmation."""
+    if case.corrected is None:
+        return ReviewIn.model_validate({"action": "confirm"})
+    return ReviewIn.model_validate({"action": "correct", "diagnoses": case.corrected})
+
+
+async def _after_huddle(story: _Story, day: int, presented: list[int], cases: tuple[_Case, ...]) -> None:
+    """After the huddle Dr. Reyes enters his reference differential for each presentation and reviews it."""
+    for i, (presentation_id, case) in enumerate(zip(presented, cases, strict=True)):
+        story.at(day, 16, 5 + 10 * i)
+        reference = ReferenceIn.model_validate({"items": case.reference})
+        await presentations.set_reference(story.uows(), story.preceptor, presentation_id, reference)
+        await presentations.review_presentation(
+            story.uows(), story.preceptor, presentation_id, FeedbackIn(**case.feedback)
+        )
+
+
+async def _evaluate(
+    story: _Story, enrollment_id: int, week: int, encounter_id: int, presentation_id: int, e: _Evaluation
+) -> None:
+    """Dr. Reyes's evaluation of the presentation he observed at the week's huddle, released at once."""
+    story.at(7 * (week - 1) + HUDDLE_DAY, 16, 40)
+    created = await evaluations.create_encounter_evaluation(
+        story.uows(),
+        story.preceptor,
+        enrollment_id,
+        EncounterEvaluationIn.model_validate(
+            {
+                "week": week,
+                "observed_on": story.clock.at.date(),
+                "encounter_id": encounter_id,
+                "presentation_id": presentation_id,
+                "ratings": {"professionalism": e.professionalism},
+                "epas": e.epas,
+                "rime": e.rime,
+                "minutes_observed": e.minutes_observed,
+                "minutes_feedback": 10,
+                "strengths": e.strengths,
+                "improvement": e.improvement,
+                "example": e.example,
+            }
+        ),
+    )
+    story.at(7 * (week - 1) + HUDDLE_DAY, 16, 45)
+    await evaluations.release_encounter_evaluation(story.uows(), story.preceptor, created.id)
+
+
+# --- after the block ----------------------------------------------------------------------------------
+
+
+async def _final_evaluation(story: _Story, enrollment_id: int) -> None:
+    """The Monday after the block, Dr. Reyes writes and releases his end-of-rotation evaluation: the four
+    competencies an observership rates, no comparative rating (he has no past visitors on Rounds to
+    compare her with), and yes to a letter."""
+    story.at(COMPLETED, 16)
+    await evaluations.put_final_evaluation(
+        story.uows(),
+        story.preceptor,
+        enrollment_id,
+        story.preceptor.user_id,
+        FinalEvaluationIn(
+            competencies=FINAL_COMPETENCIES,
+            comparative_rating=None,
+            will_write_letter=True,
+            narrative=FINAL_NARRATIVE,
+        ),
+    )
+    story.at(COMPLETED, 16, 20)
+    await evaluations.release_final_evaluation(
+        story.uows(), story.preceptor, enrollment_id, story.preceptor.user_id
+    )
+
+
+async def _letter_request(story: _Story, enrollment_id: int) -> None:
+    """Elena asks Dr. Reyes for an ERAS letter for Internal Medicine, waiving her right to see it; he
+    accepts the next day. The letter itself is for the person trying the demo to draft and sign."""
+    story.at(LETTER_REQUESTED, 10)
+    request = await letters.create_request(
+        story.uows(),
+        story.visitor,
+        enrollment_id,
+        LetterRequestIn(
+            preceptor_id=story.preceptor.user_id,
+            specialty="Internal Medicine",
+            eras_letter_id=ERAS_LETTER_ID,
+            ferpa_waived=True,
+        ),
+    )
+    story.at(LETTER_ACCEPTED, 14)
+    await letters.decide(story.uows(), story.preceptor, request.id, LetterDecisionIn(decision="accept"))
+
+
+# --- what happened: the cases, the evaluations, the end of the rotation -------------------------------
+# Invented cases, written as an internist would; no patient identifiers (age bands, no names, no dates).
+
+_WEEK_1 = _Week(
+    cases=(
+        _Case(
+            title="Telehealth clinic: new patient, raised blood pressure",
+            log={
+                "age_band": "40-49",
+                "sex": "female",
+                "visit_type": "new",
+                "chief_complaint": "Raised blood pressure readings at home for 2 months",
+                "note": "Home readings 150-160/95-100. BP 158/98 on her own cuff during the visit. "
+                "Morning headaches, evening muscle cramps. K 3.2 on labs last month, on no diuretic.",
+                "minutes": 40,
+                "complexity": "moderate",
+                "participation": ["observed", "presented"],
+                "diagnoses": ["I10"],
+            },
+            corrected=["I10", "E87.6"],
+            presentation={
+                "format": "oral",
+                "content": {
+                    "identification": "Woman in her 40s, new patient, referred for raised home blood "
+                    "pressure readings.",
+                    "hpi": "Two months of home readings of 150-160 systolic and 95-100 diastolic, taken "
+                    "seated after rest with a validated upper-arm cuff. Dull morning headaches a few times "
+                    "a week. Muscle cramps in the evenings.",
+                    "pertinent_negatives": "No chest pain, dyspnea, visual change or focal weakness. No "
+                    "palpitations, sweating or flushing. No NSAID, decongestant or oral contraceptive use.",
+                    "past_history": "No known kidney disease. Two uncomplicated pregnancies.",
+                    "medications_allergies": "No regular medications. No known drug allergies.",
+                    "social_family_history": "Never smoked, drinks rarely. Father treated for "
+                    "hypertension from his 50s.",
+                    "review_of_systems": "Negative apart from the headaches and cramps.",
+                    "exam": "BP 158/98 and 156/96 on her cuff during the visit, HR 72. BMI 26 from reported "
+                    "height and weight. Comfortable on video; no facial plethora or striae seen.",
+                    "summary_statement": "Woman in her 40s with two months of stage 2 hypertension, "
+                    "morning headaches and muscle cramps, and a potassium of 3.2 on no diuretic.",
+                    "assessment": "Most likely essential hypertension given her family history. Sleep "
+                    "apnea is possible but she has no snoring or daytime sleepiness.",
+                    "plan": "Start amlodipine 5 mg daily, reduce salt, home readings twice daily for 2 "
+                    "weeks, basic metabolic panel and urinalysis, video follow-up in 2 weeks.",
+                },
+                "differential": [
+                    _dx(
+                        1,
+                        "I10",
+                        "leading",
+                        supports="Stage 2 readings on a validated cuff; father with hypertension",
+                        test="Basic metabolic panel, urinalysis",
+                    ),
+                    _dx(2, "G47.33", "less_likely", against="No snoring or daytime sleepiness"),
+                    _dx(
+                        3, "E05.90", "unlikely", against="No palpitations, tremor or weight loss", test="TSH"
+                    ),
+                ],
+            },
+            reference=[
+                _dx(1, "I10", "leading"),
+                _dx(
+                    2,
+                    "E26.09",
+                    "likely",
+                    cant_miss=True,
+                    supports="Hypokalemia on no diuretic, muscle cramps",
+                    test="Aldosterone-renin ratio before starting a diuretic",
+                ),
+                _dx(3, "G47.33", "less_likely"),
+            ],
+            feedback={
+                "commitment": "You committed to essential hypertension and a first-line drug: good.",
+                "evidence": "What in the labs did not fit? The potassium of 3.2 on no diuretic.",
+                "general_rule": "Hypertension with unprovoked hypokalemia is primary aldosteronism until an "
+                "aldosterone-renin ratio says otherwise.",
+                "reinforce": "A complete, well-ordered history with the negatives that matter for "
+                "secondary causes.",
+                "correct": "You wrote the potassium in your note but not in your assessment: every "
+                "abnormal result you report needs an interpretation.",
+            },
+        ),
+        _Case(
+            title="Telehealth clinic: fatigue follow-up",
+            log={
+                "age_band": "60-69",
+                "sex": "male",
+                "visit_type": "follow_up",
+                "chief_complaint": "Tiredness and breathlessness on exertion for 2 months",
+                "note": "Hb 10.9, MCV 76 on labs ordered at the last visit. Takes naproxen most days "
+                "for knee pain. No visible bleeding reported.",
+                "minutes": 40,
+                "complexity": "moderate",
+                "participation": ["observed", "presented"],
+                "diagnoses": ["D50.9", "R53.83"],
+            },
+            corrected=["D50.0", "R53.83"],
+            presentation={
+                "format": "snapps",
+                "content": {
+                    "summarize": "Man in his 60s with two months of fatigue and exertional "
+                    "breathlessness, a microcytic anemia (Hb 10.9, MCV 76) and daily naproxen for knee pain.",
+                    "narrow": "Iron deficiency anemia, hypothyroidism, anemia of chronic disease.",
+                    "analyze": "The low MCV points to iron deficiency; thyroid disease would not explain "
+                    "microcytosis. Anemia of chronic disease is possible with his osteoarthritis but is "
+                    "usually normocytic.",
+                    "probe": "Should he have ferritin and iron studies before we start iron?",
+                    "plan": "Ferritin, iron studies and TSH, start oral iron, review in 4 weeks.",
+                    "select": "How to read a ferritin when inflammation is present.",
+                },
+                "differential": [
+                    _dx(
+                        1,
+                        "D50.9",
+                        "leading",
+                        supports="Microcytosis, exertional breathlessness",
+                        test="Ferritin and iron studies",
+                    ),
+                    _dx(2, "E03.9", "less_likely", against="Does not explain the low MCV", test="TSH"),
+                    _dx(3, "D63.8", "unlikely", against="Usually normocytic"),
+                ],
+            },
+            reference=[
+                _dx(1, "D50.0", "leading", supports="Microcytosis in a man taking a daily NSAID"),
+                _dx(2, "K25.9", "likely", cant_miss=True, test="Upper endoscopy"),
+                _dx(3, "C18.9", "less_likely", cant_miss=True, test="Colonoscopy"),
+            ],
+            feedback={
+                "commitment": "You committed to iron deficiency from the MCV: right.",
+                "general_rule": "Iron deficiency in an adult man is gastrointestinal blood loss until "
+                "proven otherwise: the next step is endoscopy and colonoscopy, not only iron.",
+                "reinforce": "A crisp summary that carried the numbers that matter.",
+                "correct": "Daily naproxen was in your summary but not in your differential: name the "
+                "ulcer and the colon cancer you must exclude.",
+            },
+        ),
+    ),
+    evaluation=_Evaluation(
+        case=1,
+        professionalism=6,
+        epas={"epa2": "2a", "epa6": "2a", "epa7": "2a"},
+        rime="reporter",
+        minutes_observed=20,
+        strengths="Accurate, thorough histories and a well-ordered presentation; she reports the data that "
+        "matter, medication history included, and had read about both cases before the huddle.",
+        improvement="Interpret what you report: say what each abnormal result means and what it commits "
+        "you to do next.",
+        example="Presented a man with fatigue and a microcytic anemia clearly and in order, with the right "
+        "numbers, but did not connect his daily naproxen and the iron deficiency to gastrointestinal blood "
+        "loss until I asked what the anemia meant in a man.",
+    ),
+)
+
+_WEEK_2 = _Week(
+    cases=(
+        _Case(
+            title="Telehealth clinic: chronic cough follow-up",
+            log={
+                "age_band": "50-59",
+                "sex": "female",
+                "visit_type": "follow_up",
+                "chief_complaint": "Dry cough for 8 weeks",
+                "note": "Lisinopril started 3 months ago. Former smoker, 20 pack-years, quit 5 years ago. "
+                "Nocturnal heartburn. No fever, weight loss or hemoptysis. SpO2 97% on home oximeter.",
+                "minutes": 35,
+                "complexity": "moderate",
+                "participation": ["observed", "presented"],
+                "diagnoses": ["R05.3", "T46.4X5A"],
+            },
+            presentation={
+                "format": "snapps",
+                "content": {
+                    "summarize": "Woman in her 50s, former smoker with 20 pack-years, with 8 weeks of dry "
+                    "cough that began weeks after lisinopril was started; nocturnal heartburn; no fever, "
+                    "weight loss or hemoptysis.",
+                    "narrow": "ACE-inhibitor cough, gastroesophageal reflux, and lung cancer to exclude in "
+                    "a former smoker.",
+                    "analyze": "The timing after lisinopril makes the drug the leading cause and reflux "
+                    "fits her heartburn, but a cough of 8 weeks in a former smoker needs a chest radiograph "
+                    "even when a drug explains it.",
+                    "probe": "How long after stopping the ACE inhibitor should the cough settle before we "
+                    "look further?",
+                    "plan": "Stop lisinopril and start losartan, chest radiograph now, video review in 4 "
+                    "weeks.",
+                    "select": "Which antihypertensives cause cough and which can replace them.",
+                },
+                "differential": [
+                    _dx(
+                        1,
+                        "T46.4X5A",
+                        "leading",
+                        supports="Dry cough starting weeks after lisinopril",
+                        test="Stop the ACE inhibitor",
+                    ),
+                    _dx(2, "K21.9", "likely", supports="Nocturnal heartburn"),
+                    _dx(
+                        3,
+                        "C34.90",
+                        "less_likely",
+                        cant_miss=True,
+                        supports="20 pack-years",
+                        test="Chest radiograph",
+                    ),
+                ],
+            },
+            reference=[
+                _dx(1, "T46.4X5A", "leading"),
+                _dx(2, "C34.90", "less_likely", cant_miss=True),
+                _dx(3, "K21.9", "less_likely"),
+                _dx(4, "J45.909", "unlikely"),
+            ],
+            feedback={
+                "commitment": "You committed to the ACE inhibitor and named the cancer you must not miss.",
+                "evidence": "You used the timing and the smoking history: the two facts that decide this "
+                "case.",
+                "general_rule": "ACE-inhibitor cough can take up to 4 weeks to settle after stopping; a "
+                "cough that outlasts that needs a fresh look.",
+                "reinforce": "Ordering the radiograph despite a convincing drug cause is the right instinct.",
+                "correct": "Cough-variant asthma belonged on the list, if only to say why it is unlikely.",
+            },
+        ),
+        _Case(
+            title="Telehealth clinic: heart failure follow-up",
+            log={
+                "age_band": "70-79",
+                "sex": "male",
+                "visit_type": "follow_up",
+                "chief_complaint": "Weight gain and ankle swelling for 1 week",
+                "note": "Heart failure with preserved ejection fraction. Ran out of furosemide 5 days ago. "
+                "Weight up 3 kg on his home scale, new orthopnea. SpO2 94% at rest, BP 146/84, HR 88.",
+                "minutes": 40,
+                "complexity": "high",
+                "participation": ["observed", "presented"],
+                "diagnoses": ["I50.33"],
+            },
+            presentation={
+                "format": "oral",
+                "content": {
+                    "identification": "Man in his 70s with heart failure with preserved ejection "
+                    "fraction, seen by video for weight gain.",
+                    "hpi": "One week of ankle swelling and a 3 kg gain on his home scale after he ran out "
+                    "of furosemide 5 days ago. New orthopnea: now sleeps on 3 pillows. Breathless after one "
+                    "flight of stairs, previously two.",
+                    "pertinent_negatives": "No chest pain, palpitations, fever or cough. No new medicines.",
+                    "past_history": "Heart failure with preserved ejection fraction, hypertension, type 2 "
+                    "diabetes, chronic kidney disease stage 3a.",
+                    "medications_allergies": "Furosemide 40 mg daily (none for 5 days), losartan, "
+                    "metformin, empagliflozin. No allergies.",
+                    "social_family_history": "Lives with his wife, who joined the call. Never smoked.",
+                    "review_of_systems": "No dizziness; nocturia unchanged.",
+                    "exam": "On video: speaks in full sentences, no accessory muscle use. Pitting edema to "
+                    "mid-shin on both legs shown to the camera. Home BP 146/84, HR 88 regular, SpO2 94% "
+                    "at rest.",
+                    "summary_statement": "Man in his 70s with heart failure with preserved ejection "
+                    "fraction and chronic kidney disease, with one week of volume overload after 5 days "
+                    "without his loop diuretic, stable at rest on room air.",
+                    "assessment": "Acute on chronic diastolic heart failure from the missed diuretic; "
+                    "nothing suggests ischemia or an arrhythmia. Safe to treat at home: normal work of "
+                    "breathing and saturation above 92%.",
+                    "plan": "Furosemide 40 mg twice daily for 3 days, then daily; daily weights; basic "
+                    "metabolic panel in 3 days; ECG at the practice; emergency department for "
+                    "breathlessness at rest or saturation below 92%; video follow-up in 1 week.",
+                },
+                "differential": [
+                    _dx(
+                        1,
+                        "I50.33",
+                        "leading",
+                        supports="Weight gain, edema and orthopnea after stopping furosemide",
+                        test="Basic metabolic panel",
+                    ),
+                    _dx(
+                        2,
+                        "I21.4",
+                        "less_likely",
+                        cant_miss=True,
+                        against="No chest pain",
+                        test="ECG, troponin if any chest discomfort",
+                    ),
+                    _dx(3, "I48.91", "unlikely", against="Regular pulse on his cuff", test="ECG"),
+                ],
+            },
+            reference=[
+                _dx(1, "I50.33", "leading"),
+                _dx(2, "I21.4", "less_likely", cant_miss=True),
+                _dx(3, "I48.91", "less_likely"),
+                _dx(4, "N17.9", "less_likely"),
+            ],
+            feedback={
+                "commitment": "You committed to volume overload from the missed diuretic and to treating "
+                "him at home.",
+                "evidence": "You justified home treatment with his work of breathing and saturation: the "
+                "evidence that was needed.",
+                "general_rule": "In decompensated heart failure always name the trigger: diet, missed "
+                "medicine, ischemia, arrhythmia, infection or a new drug.",
+                "reinforce": "Clear return precautions with thresholds he can measure at home.",
+                "correct": "Your presentation ran six minutes: lead with the summary statement and keep "
+                "only the history that changes the assessment.",
+            },
+        ),
+    ),
+    evaluation=_Evaluation(
+        case=1,
+        professionalism=7,
+        epas={"epa2": "2b", "epa6": "2b", "epa7": "2a"},
+        rime="interpreter",
+        minutes_observed=25,
+        strengths="Interprets rather than only reports: she weighs timing and exposures, and this week "
+        "named the diagnosis that must not be missed without being prompted.",
+        improvement="Tighten the oral presentation: open with the summary statement and keep to the history "
+        "that changes the assessment.",
+        example="In a heart failure follow-up by video she identified the missed diuretic as the trigger, "
+        "justified treating at home from his work of breathing and oxygen saturation, and gave him "
+        "measurable thresholds for going to the emergency department.",
+    ),
+)
+
+_WEEK_3 = _Week(
+    cases=(
+        _Case(
+            title="Telehealth clinic: new patient, urinary symptoms",
+            log={
+                "age_band": "18-29",
+                "sex": "female",
+                "visit_type": "new",
+                "chief_complaint": "Painful urination for 3 days, now fever and flank pain",
+                "note": "Temperature 38.6 on home thermometer. Left flank pain, nausea without vomiting, "
+                "drinking well. Home pregnancy test negative. No previous urinary infections.",
+                "minutes": 35,
+                "complexity": "moderate",
+                "participation": ["observed", "presented"],
+                "diagnoses": ["N10"],
+            },
+            presentation={
+                "format": "snapps",
+                "content": {
+                    "summarize": "Woman in her 20s with 3 days of dysuria, now a fever of 38.6 and left "
+                    "flank pain, keeping fluids down, with a negative home pregnancy test.",
+                    "narrow": "Acute pyelonephritis; an infected obstructed kidney; cystitis with "
+                    "unrelated back pain.",
+                    "analyze": "Fever and flank pain place the infection in the upper tract. An obstructed "
+                    "infected kidney needs imaging and urgent drainage: no colic or hematuria makes it less "
+                    "likely but not excluded.",
+                    "probe": "Is oral treatment at home safe while she keeps fluids down, and which agent "
+                    "given local resistance?",
+                    "plan": "Urine culture before the first dose, oral ciprofloxacin for 7 days as local "
+                    "resistance is under 10%, confirm pregnancy test on urine, renal ultrasound if not "
+                    "better in 48 to 72 hours, emergency department for vomiting or rigors.",
+                    "select": "Reading the local antibiogram to choose empiric therapy.",
+                },
+                "differential": [
+                    _dx(
+                        1, "N10", "leading", supports="Fever, flank pain after dysuria", test="Urine culture"
+                    ),
+                    _dx(
+                        2,
+                        "N13.6",
+                        "less_likely",
+                        cant_miss=True,
+                        against="No colic or hematuria",
+                        test="Renal ultrasound if no better in 48 hours",
+                    ),
+                    _dx(3, "N30.00", "unlikely", against="Fever and flank pain"),
+                ],
+            },
+            reference=[
+                _dx(1, "N10", "leading"),
+                _dx(2, "N13.6", "less_likely", cant_miss=True),
+                _dx(3, "N30.00", "unlikely"),
+            ],
+            feedback={
+                "commitment": "You committed to pyelonephritis and to home treatment with clear conditions.",
+                "evidence": "Fever and flank pain, not the dysuria, moved you to the upper tract: well "
+                "argued.",
+                "general_rule": "Send a urine culture before the first dose in pyelonephritis: the empiric "
+                "choice often has to change.",
+                "reinforce": "Confirming pregnancy status before choosing the antibiotic was exactly right.",
+            },
+        ),
+        _Case(
+            title="Telehealth clinic: COPD follow-up",
+            log={
+                "age_band": "60-69",
+                "sex": "male",
+                "visit_type": "follow_up",
+                "chief_complaint": "More breathless with more sputum for 4 days",
+                "note": "Known COPD. Sputum now green and doubled in volume. SpO2 91% at rest on home "
+                "oximeter, usually 93%. RR 22 counted on video. Current smoker, 40 pack-years.",
+                "minutes": 40,
+                "complexity": "high",
+                "participation": ["observed", "presented"],
+                "diagnoses": ["J44.1"],
+            },
+            presentation={
+                "format": "oral",
+                "content": {
+                    "identification": "Man in his 60s with COPD, seen by video for increased "
+                    "breathlessness and sputum.",
+                    "hpi": "Four days of breathlessness now after walking across a room, with sputum that "
+                    "turned green and doubled in volume. Using his rescue inhaler every 2 to 3 hours. One "
+                    "exacerbation treated with prednisone last winter, never admitted.",
+                    "pertinent_negatives": "No chest pain, hemoptysis, fever or calf swelling.",
+                    "past_history": "COPD, hypertension.",
+                    "medications_allergies": "Tiotropium daily, salbutamol as needed, amlodipine. No "
+                    "allergies.",
+                    "social_family_history": "Current smoker, 40 pack-years. Lives alone; his daughter "
+                    "lives nearby.",
+                    "exam": "On video: full sentences with pursed-lip breathing, respiratory rate 22 "
+                    "counted on camera, no accessory muscle use seen. SpO2 91% at rest on his oximeter, "
+                    "usually 93%. HR 96.",
+                    "summary_statement": "Man in his 60s with COPD who still smokes, with 4 days of more "
+                    "dyspnea and more, purulent sputum, saturating 91% on room air without signs of "
+                    "respiratory failure.",
+                    "assessment": "Moderate COPD exacerbation with all three cardinal symptoms, probably "
+                    "infective. Pneumonia is less likely without fever but needs a chest radiograph.",
+                    "plan": "Prednisone 40 mg daily for 5 days, doxycycline for 5 days, chest radiograph "
+                    "today, video review in 48 hours; emergency department if saturation falls below 88% "
+                    "or he cannot finish sentences.",
+                },
+                "differential": [
+                    _dx(1, "J44.1", "leading", supports="More dyspnea, sputum volume and purulence"),
+                    _dx(
+                        2,
+                        "J18.9",
+                        "less_likely",
+                        cant_miss=True,
+                        against="No fever",
+                        test="Chest radiograph",
+                    ),
+                    _dx(3, "I50.9", "less_likely", against="No orthopnea or edema"),
+                ],
+            },
+            reference=[
+                _dx(1, "J44.1", "leading"),
+                _dx(2, "J18.9", "less_likely", cant_miss=True),
+                _dx(3, "I26.99", "unlikely", cant_miss=True),
+                _dx(4, "I50.9", "unlikely"),
+            ],
+            feedback={
+                "commitment": "You committed to a moderate exacerbation with a clear plan at home: right.",
+                "evidence": "You used the three cardinal symptoms to justify the antibiotic.",
+                "general_rule": "Every exacerbation is a chance to prevent the next: inhaler technique, "
+                "smoking cessation and vaccines before the visit ends.",
+                "reinforce": "Specific, measurable thresholds for the emergency department.",
+                "correct": "Smoking cessation was missing from your plan: in a current smoker it is the "
+                "one treatment that changes the course of COPD. Pulmonary embolism belonged on the list.",
+            },
+        ),
+    ),
+    evaluation=_Evaluation(
+        case=0,
+        professionalism=7,
+        epas={"epa2": "3a", "epa6": "3a", "epa7": "2b"},
+        rime="interpreter",
+        minutes_observed=25,
+        strengths="Reasons from the findings that separate one diagnosis from another, commits to a leading "
+        "diagnosis with a plan, and asks focused questions that show she reads around her cases.",
+        improvement="Make each plan complete: prevention and follow-up belong in it, not only the acute "
+        "treatment.",
+        example="In a SNAPPS presentation of fever and flank pain after three days of dysuria she placed the "
+        "infection in the upper tract, named an infected obstructed kidney as the diagnosis to exclude, and "
+        "chose the empiric antibiotic from the local resistance rates she had looked up.",
+    ),
+)
+
+_WEEK_4 = _Week(
+    cases=(
+        _Case(
+            title="Telehealth clinic: new patient, palpitations",
+            log={
+                "age_band": "70-79",
+                "sex": "female",
+                "visit_type": "new",
+                "chief_complaint": "Irregular heartbeat alerts on her watch for 2 weeks",
+                "note": "Intermittent palpitations, no syncope. HR 112 and irregular on her home cuff. "
+                "Hypertension and type 2 diabetes. Lost 3 kg without trying, feels warm all the time.",
+                "minutes": 40,
+                "complexity": "high",
+                "participation": ["observed", "presented"],
+                "diagnoses": ["I48.91", "E05.90"],
+            },
+            presentation={
+                "format": "snapps",
+                "content": {
+                    "summarize": "Woman in her 70s with hypertension and diabetes, two weeks of "
+                    "palpitations and irregular-rhythm alerts, an irregular heart rate of 112, heat "
+                    "intolerance and an unintended loss of 3 kg.",
+                    "narrow": "New atrial fibrillation, with hyperthyroidism as its trigger; frequent "
+                    "ectopic beats less likely.",
+                    "analyze": "An irregular rate of 112 fits atrial fibrillation, and weight loss with "
+                    "heat intolerance points to thyrotoxicosis as the trigger. Her CHA2DS2-VASc score is 4 "
+                    "(age, female sex, hypertension, diabetes), so she needs anticoagulation whatever the "
+                    "cause.",
+                    "probe": "Should rate control start before the ECG confirms the rhythm, and how do we "
+                    "dose the anticoagulant for her kidney function?",
+                    "plan": "12-lead ECG at the practice today; TSH, free T4, basic metabolic panel and "
+                    "blood count; apixaban at the dose her creatinine allows; metoprolol for rate control; "
+                    "echocardiogram; video follow-up in 1 week.",
+                    "select": "Dosing direct oral anticoagulants by age, weight and creatinine.",
+                },
+                "differential": [
+                    _dx(1, "I48.91", "leading", supports="Irregular rate of 112, watch alerts", test="ECG"),
+                    _dx(2, "E05.90", "likely", supports="Weight loss, heat intolerance", test="TSH, free T4"),
+                    _dx(3, "I49.1", "unlikely", against="Sustained irregular rate"),
+                ],
+            },
+            reference=[
+                _dx(1, "I48.91", "leading"),
+                _dx(2, "E05.90", "likely"),
+                _dx(3, "I49.1", "unlikely"),
+            ],
+            feedback={
+                "commitment": "You committed to atrial fibrillation and to anticoagulation, and you looked "
+                "for the trigger: exactly the sequence.",
+                "evidence": "You calculated the stroke risk from her history and said how it drove the "
+                "decision.",
+                "general_rule": "In new atrial fibrillation ask every time: rate, rhythm, stroke risk, and "
+                "then the trigger.",
+                "reinforce": "Checking kidney function before choosing the anticoagulant dose is thinking "
+                "as the prescriber.",
+            },
+        ),
+        _Case(
+            title="Telehealth clinic: diabetes and kidney follow-up",
+            log={
+                "age_band": "50-59",
+                "sex": "male",
+                "visit_type": "follow_up",
+                "chief_complaint": "Follow-up of diabetes and kidney function",
+                "note": "Creatinine 1.9, baseline 1.4. K 5.6. A1c 7.4%. Ibuprofen daily for 2 weeks for "
+                "shoulder pain. Lisinopril dose doubled last month.",
+                "minutes": 40,
+                "complexity": "high",
+                "participation": ["observed", "presented"],
+                "diagnoses": ["E11.22", "N18.31", "E87.5"],
+            },
+            corrected=["N17.9", "E11.22", "N18.31", "E87.5"],
+            presentation={
+                "format": "oral",
+                "content": {
+                    "identification": "Man in his 50s with type 2 diabetes and chronic kidney disease, "
+                    "seen by video to review his routine labs.",
+                    "hpi": "Labs this week show a creatinine of 1.9 from a baseline of 1.4 and a potassium "
+                    "of 5.6. Two weeks of daily ibuprofen for shoulder pain; his lisinopril dose was "
+                    "doubled last month. Feels well and passes normal volumes of urine.",
+                    "pertinent_negatives": "No vomiting, diarrhea, poor intake, palpitations or weakness.",
+                    "past_history": "Type 2 diabetes for 12 years, chronic kidney disease stage 3a with "
+                    "albuminuria, hypertension.",
+                    "medications_allergies": "Metformin 1000 mg twice daily, lisinopril 20 mg daily, "
+                    "atorvastatin, ibuprofen 400 mg three times daily. No allergies.",
+                    "social_family_history": "Never smoked, rare alcohol.",
+                    "review_of_systems": "Negative apart from the shoulder pain.",
+                    "exam": "On video: well, not short of breath, no visible edema. Home BP 128/78, HR 70.",
+                    "summary_statement": "Man in his 50s with diabetic kidney disease stage 3a, an acute "
+                    "rise in creatinine and a potassium of 5.6 after two weeks of daily ibuprofen on top "
+                    "of a recently doubled ACE inhibitor.",
+                    "assessment": "Acute kidney injury on chronic kidney disease from an NSAID with an ACE "
+                    "inhibitor, with hyperkalemia; no sign of volume loss or obstruction. A potassium of "
+                    "5.6 without symptoms is not an emergency but needs an ECG today.",
+                    "plan": "Stop ibuprofen and use paracetamol; hold lisinopril and halve metformin until "
+                    "the creatinine recovers; low-potassium diet advice; ECG and repeat basic metabolic "
+                    "panel within 48 hours; restart lisinopril at the previous dose once the creatinine is "
+                    "back to baseline, then discuss an SGLT2 inhibitor for kidney protection.",
+                },
+                "differential": [
+                    _dx(
+                        1,
+                        "N17.9",
+                        "leading",
+                        supports="Creatinine 1.9 from 1.4 within weeks of an NSAID and a doubled ACE "
+                        "inhibitor",
+                        test="Repeat basic metabolic panel in 48 hours",
+                    ),
+                    _dx(2, "E87.5", "likely", cant_miss=True, supports="K 5.6", test="ECG today"),
+                    _dx(
+                        3,
+                        "N13.9",
+                        "unlikely",
+                        against="Normal urine volumes",
+                        test="Renal ultrasound if no recovery",
+                    ),
+                ],
+            },
+            reference=[
+                _dx(1, "N17.9", "leading"),
+                _dx(2, "E87.5", "likely", cant_miss=True),
+                _dx(3, "E86.0", "unlikely"),
+                _dx(4, "N13.9", "unlikely"),
+            ],
+            feedback={
+                "commitment": "You committed to a drug-induced kidney injury and to a complete plan: stop, "
+                "hold, recheck, restart.",
+                "evidence": "You tied the timing of the creatinine rise to both drugs and excluded volume "
+                "loss from the history.",
+                "general_rule": "Sick-day rules: ACE inhibitors, ARBs, diuretics, metformin and NSAIDs are "
+                "the drugs to pause when the kidneys are under stress; teach patients the list.",
+                "reinforce": "You planned when and how to restart the ACE inhibitor: that is what protects "
+                "his kidneys in the long run.",
+                "correct": "Your log left out the acute kidney injury itself: code the diagnosis you "
+                "presented.",
+            },
+        ),
+    ),
+    evaluation=_Evaluation(
+        case=1,
+        professionalism=8,
+        epas={"epa2": "3a", "epa6": "3b", "epa7": "3a"},
+        rime="manager",
+        minutes_observed=30,
+        strengths="Proposes complete, safe management plans: what to stop, what to monitor, when to restart "
+        "and what would change the plan. Her presentations now open with the summary statement, and she "
+        "brings the evidence she looked up.",
+        improvement="Keep building speed: the plans are right, and the next step is reaching them within "
+        "the time a clinic huddle allows.",
+        example="Presented a man with diabetic kidney disease whose creatinine rose after an NSAID on top of "
+        "a doubled ACE inhibitor: she stopped the NSAID, held the ACE inhibitor and reduced metformin, asked "
+        "for an ECG for a potassium of 5.6, and planned when to restart the ACE inhibitor and add an SGLT2 "
+        "inhibitor.",
+    ),
+)
+
+ROTATION: tuple[_Week, ...] = (_WEEK_1, _WEEK_2, _WEEK_3, _WEEK_4)
+
+FINAL_COMPETENCIES: dict[str, Any] = {
+    "medical_knowledge": 7,
+    "interpersonal_communication": 8,
+    "professionalism": 8,
+    "practice_based_learning": 8,
+}
+FINAL_NARRATIVE = (
+    "She completed a four-week virtual observership in my internal medicine telehealth clinic, observing "
+    "patient visits by video and presenting two cases at our huddle every week. Over the four weeks her "
+    "presentations moved from accurate reporting to interpretation and, by the last week, to complete "
+    "management plans. In the first week she reported the data well but did not yet say what the abnormal "
+    "results meant; in the fourth she presented a plan for an acute kidney injury on chronic kidney "
+    "disease that I would have written myself, including when to restart the ACE inhibitor.\n\n"
+    "She took feedback every week and used it the next, most clearly in naming the diagnosis that must "
+    "not be missed, which she did unprompted from the second week on. She was on time for every session, "
+    "prepared, and respectful of patients on camera.\n\n"
+    "This was an observership without patient contact, so I cannot comment on her history taking or "
+    "examination. I have not yet supervised enough visitors on Rounds to compare her with a group. I will "
+    "write her a letter of recommendation."
+)
