@@ -1,4 +1,4 @@
-"""The ``rounds`` command: serve, demo, db upgrade, user create."""
+"""The ``rounds`` command: serve, demo, cluster, db upgrade, user create."""
 
 from __future__ import annotations
 
@@ -56,7 +56,10 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     if problem is not None:
         raise SystemExit(f"rounds: {problem}")
     print(f"Rounds is serving on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
-    web.run_app(create_app(settings), host=host, port=port, print=None)
+    # Shutdown waits for a draining node's rooms (ROUNDS_DRAIN_SECONDS) and then some.
+    web.run_app(
+        create_app(settings), host=host, port=port, print=None, shutdown_timeout=settings.drain_seconds + 15
+    )
 
 
 async def _create_user(settings: Settings, role: Role, email: str, name: str, password: str) -> int:
@@ -94,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=None)
     demo.add_argument("--no-serve", action="store_true", help="load the demo data and exit")
 
+    cluster = commands.add_parser(
+        "cluster", help="start N nodes on loopback ports sharing PostgreSQL and Redis (try scale-out)"
+    )
+    cluster.add_argument("--nodes", type=int, default=2, help="how many nodes (default 2)")
+    cluster.add_argument("--base-port", type=int, default=8081, help="the first node's port (default 8081)")
+    cluster.add_argument("--host", default=None, help="address every node listens on (ROUNDS_HOST)")
+    cluster.add_argument("--demo", action="store_true", help="load the demo data first (once)")
+
     db = commands.add_parser("db", help="database commands")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply migrations up to the newest")
@@ -107,8 +118,46 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _cluster(args: argparse.Namespace) -> int:
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    from server.cluster import local
+
+    env = local.environment()
+    try:
+        settings = load_settings(env)
+        nodes = local.plan(args.nodes, args.base_port)
+    except (SettingsError, ValueError) as exc:
+        print(f"rounds: {exc}", file=sys.stderr)
+        return 2
+    if not settings.database_url.startswith("postgresql"):
+        print(
+            "rounds: a cluster shares one PostgreSQL database; set ROUNDS_DATABASE_URL to one.",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        Redis.from_url(str(settings.redis_url), socket_connect_timeout=3).ping()
+        asyncio.run(local.ensure_postgres_database(settings.database_url))
+    except (RedisError, OSError) as exc:
+        print(f"rounds: cannot reach Redis or PostgreSQL ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 2
+    asyncio.run(_upgrade(settings))
+    host = args.host or settings.host
+    if args.demo:
+        from server.demo import load_demo, print_logins
+
+        created = asyncio.run(load_demo(settings))
+        print_logins(host, nodes[0].port, created)
+    print(f"Rounds cluster: {len(nodes)} nodes on {settings.redis_url} (Ctrl+C drains and stops them all)")
+    return local.run_nodes(nodes, host, env)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "cluster":
+        return _cluster(args)
     try:
         settings = load_settings()
     except SettingsError as exc:

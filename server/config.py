@@ -31,7 +31,20 @@ SETTINGS_DOCS: dict[str, tuple[str, str]] = {
         "generated into ./var/secret_key",
         "Key for signing CSRF tokens and patient links. Generated and stored on first run when absent.",
     ),
-    "ROUNDS_REDIS_URL": ("(none)", "Optional Redis URL shared by several server processes."),
+    "ROUNDS_REDIS_URL": (
+        "(none)",
+        "Redis shared by several server processes (`redis://127.0.0.1:6379/0`): room placement, node "
+        "heartbeats and relayed signaling. Unset: one process hosts every live session.",
+    ),
+    "ROUNDS_NODE_ID": (
+        "host-pid-random",
+        "This process's name among several sharing Redis (must be unique). Generated when unset.",
+    ),
+    "ROUNDS_DRAIN_SECONDS": (
+        "30",
+        "On SIGTERM a node sharing Redis takes no new sessions and waits this long for its live ones to "
+        "end before moving them to another node.",
+    ),
     "ROUNDS_ICE_SERVERS": ("[]", "JSON list of RTCIceServer objects for WebRTC. None by default."),
     "ROUNDS_HOST": ("127.0.0.1", "Address `rounds serve` and `rounds demo` listen on."),
     "ROUNDS_PORT": ("8080", "Port `rounds serve` and `rounds demo` listen on."),
@@ -67,6 +80,8 @@ class Settings:
     database_url: str
     secret_key: str
     redis_url: str | None = None
+    node_id: str | None = None
+    drain_seconds: int = 30
     ice_servers: tuple[dict[str, Any], ...] = ()
     host: str = "127.0.0.1"
     port: int = 8080
@@ -99,6 +114,14 @@ def _int(
     if maximum is not None and value > maximum:
         raise SettingsError(f"{name} must be at most {maximum}, got {value}")
     return value
+
+
+def _node_id(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    if len(raw) > 60 or not all(c.isascii() and (c.isalnum() or c in "-_.") for c in raw):
+        raise SettingsError("ROUNDS_NODE_ID must be 1-60 letters, digits, '-', '_' or '.'")
+    return raw
 
 
 def _ice_urls_ok(urls: object) -> bool:
@@ -178,6 +201,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_url=database_url,
         secret_key=_secret_key(env, data_dir),
         redis_url=env.get("ROUNDS_REDIS_URL") or None,
+        node_id=_node_id(env.get("ROUNDS_NODE_ID")),
+        drain_seconds=_int(env, "ROUNDS_DRAIN_SECONDS", 30, minimum=0, maximum=3600),
         ice_servers=_ice_servers(env.get("ROUNDS_ICE_SERVERS")),
         host=env.get("ROUNDS_HOST") or "127.0.0.1",
         port=_int(env, "ROUNDS_PORT", 8080, maximum=65535),

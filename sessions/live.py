@@ -17,7 +17,7 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -158,14 +158,18 @@ class LiveRoom:
         clock: Callable[[], datetime] = _now,
         peer_factory: PeerFactory = new_peer_connection,
         on_closed: Callable[[LiveRoom], None] | None = None,
+        on_changed: Callable[[LiveRoom], None] | None = None,
+        snapshot: Mapping[str, Any] | None = None,
     ) -> None:
-        self.room = Room(room_id, kind)
+        # A snapshot carries on a room another server hosted (see Room.restored).
+        self.room = Room.restored(snapshot) if snapshot is not None else Room(room_id, kind)
         self.ice_servers = [dict(server) for server in ice_servers]
         self.host_grace_seconds = host_grace_seconds
         self.observer: RoomObserver = observer or NullObserver()
         self.clock = clock
         self._peer_factory = peer_factory
         self._on_closed = on_closed
+        self._on_changed = on_changed
         self.router = MediaRouter(
             self.room, on_negotiation_needed=self._server_offer, on_forwards_changed=self._schedule_sync
         )
@@ -178,13 +182,22 @@ class LiveRoom:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._end_reason = "ended"  # why the room ends, for the bye: set by close() before it ends
         self.closed = False  # no new work is taken once set; _finished is set when all is released
+        #: Why the room closed: ended, host_gone, shutdown (the server stopped) or moved (handed over).
+        self.closed_reason: str | None = None
         self._finished = asyncio.Event()
         self.room.subscribe(self._on_room_event)
+        if any(p.role is Role.HOST for p in self.room.participants()):
+            self._start_host_timer()  # restored without its host connected: the grace time runs
 
     @property
     def id(self) -> str:
         """The room's id (the scheduled visit's id as text)."""
         return self.room.id
+
+    @property
+    def member_count(self) -> int:
+        """Participants with a live channel (the room's share of this server's load)."""
+        return sum(1 for member in self._members.values() if member.channel is not None)
 
     def member_channel(self, participant_id: str) -> Channel | None:
         """The channel a participant is on now, if any."""
@@ -502,6 +515,8 @@ class LiveRoom:
     # ------------------------------------------------------------------ room events and the host timer
 
     def _on_room_event(self, room: Room, event: RoomEvent) -> None:
+        if self._on_changed is not None and event.type != "ended":
+            self._on_changed(self)
         pid = event.participant_id
         member = self._members.get(pid) if pid else None
         if event.type in ("denied", "removed") and member is not None:
@@ -541,15 +556,23 @@ class LiveRoom:
         if self.closed:
             return
         self.closed = True
+        self.closed_reason = reason
         self._cancel_host_timer()
         at = self.clock()
-        bye_reason = (
-            "host_gone" if reason == "host_gone" else ("shutdown" if reason == "shutdown" else "ended")
-        )
+        # "moved": the room goes on on another server (this one is draining): no bye, so clients
+        # reconnect at once and find it there.
+        bye: sig.Bye | None = None
+        if reason != "moved":
+            bye = sig.Bye(
+                reason="host_gone"
+                if reason == "host_gone"
+                else ("shutdown" if reason == "shutdown" else "ended")
+            )
         for member in self._members.values():
-            # A server shutting down did not end the visit: its participants may come back later.
-            self._end_attendance(member, "dropped" if reason == "shutdown" else "ended")
-            self._close_member_channel(member, sig.Bye(reason=bye_reason))
+            # A server shutting down (or handing the room over) did not end the visit: its
+            # participants may come back.
+            self._end_attendance(member, "dropped" if reason in ("shutdown", "moved") else "ended")
+            self._close_member_channel(member, bye)
             member.channel = None
             self._abandon_offer(member)
         self._record(lambda: self.observer.room_ended(at, reason))
@@ -762,13 +785,28 @@ class LiveRooms:
         self.clock = clock
         self.peer_factory = peer_factory
         self._rooms: dict[str, LiveRoom] = {}
+        #: Called with a room once it has closed (a cluster node releases its placement).
+        self.on_room_closed: Callable[[LiveRoom], None] | None = None
+        #: Called with a room after each change to it (a cluster node saves its snapshot).
+        self.on_room_changed: Callable[[LiveRoom], None] | None = None
+
+    def all(self) -> list[LiveRoom]:
+        """The open rooms, in no particular order."""
+        return list(self._rooms.values())
 
     def get(self, room_id: str) -> LiveRoom | None:
         """The open room with this id, if this process hosts it."""
         return self._rooms.get(room_id)
 
-    def open(self, room_id: str, kind: RoomKind, observer: RoomObserver | None = None) -> LiveRoom:
-        """The open room with this id, created if needed."""
+    def open(
+        self,
+        room_id: str,
+        kind: RoomKind,
+        observer: RoomObserver | None = None,
+        snapshot: Mapping[str, Any] | None = None,
+    ) -> LiveRoom:
+        """The open room with this id, created if needed (from ``snapshot`` when another server
+        hosted it before)."""
         room = self._rooms.get(room_id)
         if room is None or room.closed:
             room = LiveRoom(
@@ -780,6 +818,8 @@ class LiveRooms:
                 clock=self.clock,
                 peer_factory=self.peer_factory,
                 on_closed=self._forget,
+                on_changed=self.on_room_changed,
+                snapshot=snapshot,
             )
             self._rooms[room_id] = room
         return room
@@ -790,6 +830,8 @@ class LiveRooms:
     def _forget(self, room: LiveRoom) -> None:
         if self._rooms.get(room.id) is room:
             del self._rooms[room.id]
+            if self.on_room_closed is not None:
+                self.on_room_closed(room)
 
     async def close_all(self) -> None:
         """Close every room (server shutdown): everyone gets ``bye: shutdown``."""

@@ -19,10 +19,11 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class MediaKind(StrEnum):
@@ -361,6 +362,72 @@ class Room:
         self._emit("consent")
 
     # -- internals
+
+    # -- carrying the room to another server
+
+    def snapshot(self) -> dict[str, Any]:
+        """What another server needs to carry this room on once this one is gone (JSON-ready): each
+        participant's place and permissions, and the consent. Nothing about patients but their
+        participant id."""
+        consent = self._consent
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "participants": [
+                {
+                    "id": p.id,
+                    "role": p.role.value,
+                    "presence": p.presence.value,
+                    "observer": p.observer,
+                    "may_publish": sorted(k.value for k in p.may_publish),
+                    "publishing": sorted(k.value for k in p.publishing),
+                    "may_receive": sorted(k.value for k in p.may_receive),
+                    "was_admitted": p.was_admitted,
+                }
+                for p in self._participants.values()
+            ],
+            "consent": None
+            if consent is None
+            else {
+                "scope": consent.scope.value,
+                "method": consent.method.value,
+                "obtained_by": consent.obtained_by,
+                "recorded_at": consent.recorded_at.isoformat(),
+                "withdrawn_at": None if consent.withdrawn_at is None else consent.withdrawn_at.isoformat(),
+            },
+        }
+
+    @classmethod
+    def restored(cls, snapshot: Mapping[str, Any]) -> Room:
+        """The room a :meth:`snapshot` describes, everyone in it as having left (their connections were
+        to the other server): the host and those the host had admitted go straight back in when they
+        reconnect; the waiting wait again; the denied and removed stay out; the consent stands as it
+        stood. Raises ValueError (KeyError, TypeError) for a malformed snapshot."""
+        room = cls(str(snapshot["id"]), RoomKind(snapshot["kind"]))
+        for data in snapshot["participants"]:
+            presence = Presence(data["presence"])
+            if presence in (Presence.ADMITTED, Presence.WAITING):
+                presence = Presence.LEFT
+            room._participants[str(data["id"])] = Participant(
+                id=str(data["id"]),
+                role=Role(data["role"]),
+                presence=presence,
+                observer=bool(data["observer"]),
+                may_publish={MediaKind(k) for k in data["may_publish"]},
+                publishing={MediaKind(k) for k in data["publishing"]},
+                may_receive={MediaKind(k) for k in data["may_receive"]},
+                was_admitted=bool(data["was_admitted"]),
+            )
+        if (consent := snapshot.get("consent")) is not None:
+            withdrawn = consent.get("withdrawn_at")
+            room._consent = Consent(
+                scope=ConsentScope(consent["scope"]),
+                method=ConsentMethod(consent["method"]),
+                obtained_by=str(consent["obtained_by"]),
+                recorded_at=datetime.fromisoformat(consent["recorded_at"]),
+                withdrawn_at=None if withdrawn is None else datetime.fromisoformat(withdrawn),
+            )
+        return room
 
     def _assert_open(self) -> None:
         if self.ended:

@@ -222,14 +222,22 @@ class VisitRepository:
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     async def close_open_intervals(
-        self, visit_id: int, at: datetime, reason: str, participant_key: str | None = None
+        self,
+        visit_id: int,
+        at: datetime,
+        reason: str,
+        participant_key: str | None = None,
+        opened_before: datetime | None = None,
     ) -> int:
-        """Close the visit's open intervals (of one participant, or everyone's) at ``at``."""
+        """Close the visit's open intervals (of one participant, or everyone's; only those opened
+        before ``opened_before`` if given) at ``at``."""
         query = select(AttendanceInterval).where(
             AttendanceInterval.visit_id == visit_id, AttendanceInterval.disconnected_at.is_(None)
         )
         if participant_key is not None:
             query = query.where(AttendanceInterval.participant_key == participant_key)
+        if opened_before is not None:
+            query = query.where(AttendanceInterval.connected_at < opened_before)
         closed = 0
         for interval in (await self.db.execute(query)).scalars().all():
             closed += await self.close_interval(interval.id, at, reason)

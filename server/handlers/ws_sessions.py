@@ -14,17 +14,20 @@ import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import WSMsgType, web
+from redis.exceptions import RedisError
 
-from server.domain.errors import Forbidden, Invalid, NotFound
-from server.live.record import VisitRecorder
+from server.cluster.node import ClusterNode, Node, SoloNode, default_node_id
+from server.cluster.placement import NoLiveNode
+from server.domain.errors import Forbidden, Invalid, NotFound, ServiceUnavailable
+from server.domain.visits import JoinGrant
+from server.live.serving import serve_participant
 from server.live.websocket import OpenSockets, WebSocketChannel, text_frames
 from server.services import visits
 from server.web import csrf
-from server.web.keys import ACTOR, LIVE_ROOMS, SETTINGS, SOCKETS, UOW
+from server.web.keys import ACTOR, LIVE_ROOMS, NODE, SETTINGS, SOCKETS, UOW
 from server.web.patient_pass import patient_pass_from_request
 from sessions import signaling as sig
-from sessions.live import Identity, LiveRooms
-from sessions.room import Role, RoomKind
+from sessions.live import Channel, LiveRooms
 
 log = logging.getLogger("rounds.live")
 routes = web.RouteTableDef()
@@ -73,25 +76,31 @@ async def session_socket(request: web.Request) -> web.StreamResponse:
         request.app[UOW](), request[ACTOR], visit_id, patient_pass_from_request(request)
     )
     ws = _websocket(request)
+    home = await _home_of(request, str(visit_id))  # before the upgrade: a refusal is still HTTP
     await ws.prepare(request)
-    rooms = request.app[LIVE_ROOMS]
-    live = rooms.get(str(visit_id)) or rooms.open(
-        str(visit_id), RoomKind(grant.room_kind), observer=VisitRecorder(request.app[UOW], visit_id)
-    )
-    if isinstance(live.observer, VisitRecorder):
-        live.observer.remember(grant)
-    identity = Identity(
-        participant_id=grant.participant_id,
-        role=Role(grant.role),
-        name=grant.display_name,
-        observer=grant.observer,
-        user_id=grant.user_id,
-    )
-    log.info("socket opened", extra={"room": live.id, "participant": identity.participant_id})
+    log_fields = {"room": str(visit_id), "participant": grant.participant_id}
+    log.info("socket opened", extra={**log_fields, "relayed_to": home or ""})
     async with _tracked(request, ws):
-        await live.serve(identity, WebSocketChannel(ws), text_frames(ws))
-    log.info("socket closed", extra={"room": live.id, "participant": identity.participant_id})
+        if home is None:
+            await serve_participant(request.app, grant, WebSocketChannel(ws), text_frames(ws))
+        else:
+            await request.app[NODE].relay(ws, grant, home)
+    log.info("socket closed", extra=log_fields)
     return ws
+
+
+async def _home_of(request: web.Request, room_id: str) -> str | None:
+    """The node hosting the room (None: this one). 503 with a retry hint while Redis is away or no
+    node can take the room."""
+    try:
+        return await request.app[NODE].home_of(room_id)
+    except (RedisError, OSError) as exc:
+        log.warning("placement unavailable: %s", type(exc).__name__, extra={"room": room_id})
+        raise ServiceUnavailable(
+            "Live sessions are briefly unavailable. Try again in a few seconds."
+        ) from exc
+    except NoLiveNode as exc:
+        raise ServiceUnavailable(f"{exc} Try again in a few seconds.") from exc
 
 
 @routes.get("/ws/check")
@@ -123,19 +132,41 @@ async def check_socket(request: web.Request) -> web.StreamResponse:
 
 
 async def live_rooms(app: web.Application) -> AsyncIterator[None]:
-    """Cleanup context: the live rooms of this process (closed again at cleanup, in case shutdown
-    did not run)."""
+    """Cleanup context: the live rooms of this process and its place among Rounds' nodes (alone, or
+    one of several sharing ``ROUNDS_REDIS_URL``); closed again at cleanup, in case shutdown did not
+    run."""
     settings = app[SETTINGS]
-    app[LIVE_ROOMS] = LiveRooms(
-        ice_servers=settings.ice_servers, host_grace_seconds=float(settings.host_grace_seconds)
-    )
+    rooms = LiveRooms(ice_servers=settings.ice_servers, host_grace_seconds=float(settings.host_grace_seconds))
+    app[LIVE_ROOMS] = rooms
     app[SOCKETS] = OpenSockets()
-    yield
-    await close_live_rooms(app)
+    app[NODE] = _make_node(app, rooms)
+    await app[NODE].start()
+    try:
+        yield
+    finally:
+        await close_live_rooms(app)
+        await app[NODE].stop()
+
+
+def _make_node(app: web.Application, rooms: LiveRooms) -> Node:
+    settings = app[SETTINGS]
+    if settings.redis_url is None:
+        return SoloNode(rooms)
+    from redis.asyncio import Redis  # only a cluster node talks to Redis
+
+    async def serve(grant: JoinGrant, channel: Channel, frames: AsyncIterator[str | bytes]) -> None:
+        await serve_participant(app, grant, channel, frames)
+
+    redis = Redis.from_url(
+        settings.redis_url, decode_responses=True, socket_timeout=5, socket_connect_timeout=3
+    )
+    return ClusterNode(redis, settings.node_id or default_node_id(), rooms, serve)
 
 
 async def close_live_rooms(app: web.Application) -> None:
-    """On shutdown, while the socket handlers still run: every room ends for its participants
-    (``bye: shutdown``) and every socket closes with GOING_AWAY."""
+    """On shutdown, while the socket handlers still run: a cluster node drains first (no new rooms;
+    live ones finish or move to another node, whose browsers reconnect there); then every room left
+    ends for its participants (``bye: shutdown``) and every socket closes with GOING_AWAY."""
+    await app[NODE].drain(float(app[SETTINGS].drain_seconds))
     await app[LIVE_ROOMS].close_all()
     await app[SOCKETS].close_all()

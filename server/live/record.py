@@ -39,6 +39,12 @@ class VisitRecorder:
         self._grants: dict[str, JoinGrant] = {}
         self._open_intervals: dict[str, int] = {}
 
+    async def taken_over(self, last_seen: datetime, at: datetime) -> None:
+        """This room was hosted by a server that went away (last seen hosting it at ``last_seen``):
+        end the attendance it left open there, before anyone joins here (``at``)."""
+        closed = await visits.end_stale_attendance(self._uow(), self.visit_id, min(last_seen, at), at)
+        log.info("room taken over", extra={"room": str(self.visit_id), "closed_intervals": closed})
+
     def remember(self, grant: JoinGrant) -> None:
         """The server admitted this participant to the socket; their grant says who they are."""
         self._grants[grant.participant_id] = grant

@@ -572,6 +572,21 @@ async def record_attendance_start(uow: UnitOfWork, visit_id: int, grant: JoinGra
         return interval.id
 
 
+async def end_stale_attendance(
+    uow: UnitOfWork, visit_id: int, until: datetime, opened_before: datetime
+) -> int:
+    """The server that hosted the visit's room went away without closing its participants'
+    intervals: those still open (and opened before ``opened_before``, the moment another server took
+    the room over) end at ``until``, the last time that server was seen hosting the room, as
+    dropped. Returns how many were closed."""
+    async with uow:
+        closed = await uow.visits.close_open_intervals(
+            visit_id, until, EndReason.DROPPED.value, opened_before=opened_before
+        )
+        await uow.commit()
+        return closed
+
+
 async def record_attendance_end(
     uow: UnitOfWork, interval_id: int, at: datetime, reason: EndReason | str
 ) -> bool:

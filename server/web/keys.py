@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from server.cluster.node import Node
 from server.config import Settings
 from server.db.filestore import FileStore
 from server.db.uow import Clock, UnitOfWorkFactory
@@ -23,3 +24,5 @@ CSRF_IDENTITY = web.RequestKey[str]("csrf_identity")
 # The live rooms this process hosts, and every open WebSocket (closed with GOING_AWAY at shutdown).
 LIVE_ROOMS = web.AppKey("live_rooms", LiveRooms)
 SOCKETS = web.AppKey("sockets", OpenSockets)
+# This process's place among Rounds' nodes: alone (the embedded default) or one of several (Redis).
+NODE = web.AppKey[Node]("node")

@@ -13,7 +13,7 @@ from asyncpg import PostgresConnectionError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from server.domain.errors import DomainError, Forbidden, TooManyRequests
+from server.domain.errors import DomainError, Forbidden, ServiceUnavailable, TooManyRequests
 from server.services import accounts
 from server.web import csrf
 from server.web.api import API_PREFIX
@@ -94,6 +94,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             exc.message,
             headers={"Retry-After": str(exc.retry_after_seconds)},
         )
+    except ServiceUnavailable as exc:
+        return error_response(request, exc.status, exc.code, exc.message, headers={"Retry-After": "5"})
     except DomainError as exc:
         return error_response(request, exc.status, exc.code, exc.message, exc.field)
     except web.HTTPException as exc:

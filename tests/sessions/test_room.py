@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -203,3 +204,43 @@ def test_sessions_never_imports_server_or_room_aiortc() -> None:
         assert not any(name == "server" or name.startswith("server.") for name in names), path
         if path.name == "room.py":
             assert not any(name.startswith(("aiortc", "av")) for name in names), path
+
+
+def test_a_snapshot_carries_places_permissions_and_consent_to_another_server() -> None:
+    room, _ = visit()
+    room.admit("host", "pt")
+    room.admit("host", "v1")
+    room.deny("host", "v2")
+    room.set_publish_permission("host", "v1", A, True)
+    room.record_consent("host", scope=ConsentScope.OBSERVE, method=ConsentMethod.VERBAL, at=NOW)
+    room.join("late", Role.VISITOR)  # still waiting when the server went away
+
+    carried = Room.restored(room.snapshot())
+    assert carried.id == "r" and carried.kind is RoomKind.PATIENT_VISIT
+    # Everyone's connection was to the other server: all have left, and come back as before.
+    assert {p.id: p.presence for p in carried.participants()} == {
+        "host": Presence.LEFT,
+        "pt": Presence.LEFT,
+        "v1": Presence.LEFT,
+        "v2": Presence.DENIED,
+        "late": Presence.LEFT,
+    }
+    assert carried.join("v1", Role.VISITOR).presence is Presence.ADMITTED
+    assert A in carried.participant("v1").may_publish and V not in carried.participant("v1").may_publish
+    assert carried.join("late", Role.VISITOR).presence is Presence.WAITING
+    with pytest.raises(Forbidden):
+        carried.join("v2", Role.VISITOR)
+    assert carried.consent_active and carried.consent == room.consent
+    # A snapshot is JSON: what Redis stores is what comes back.
+    through_json = Room.restored(json.loads(json.dumps(room.snapshot())))
+    assert through_json.snapshot() == Room.restored(room.snapshot()).snapshot()
+
+
+def test_a_malformed_snapshot_is_refused() -> None:
+    room, _ = visit()
+    broken = room.snapshot()
+    broken["participants"][0]["role"] = "surgeon"
+    with pytest.raises(ValueError):
+        Room.restored(broken)
+    with pytest.raises(KeyError):
+        Room.restored({"id": "r"})

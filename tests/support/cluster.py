@@ -1,0 +1,149 @@
+"""A local Rounds cluster for tests and benchmarks: N ``rounds serve`` processes sharing one fresh
+PostgreSQL database (with the demo data) and the machine's Redis, each with its own node id, and
+Python participants whose WebSocket lands on the node of one's choosing (or on any live node, as a
+load balancer would send a reconnecting browser)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import urllib.request
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.support.processes import Credentials, Served, clean_env, log_in, run_rounds, serve
+
+REDIS_URL = os.environ.get("ROUNDS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+DEMO_PASSWORD = "rounds-demo-2026"
+PRECEPTOR = "im.preceptor@rounds.test"
+AMARA = "amara@rounds.test"
+
+
+def redis_problem() -> str | None:
+    """Why Redis cannot be used for the cluster tests, or None."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    try:
+        Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except (RedisError, OSError) as exc:
+        return f"Redis is not reachable at {REDIS_URL}: {exc}"
+    return None
+
+
+@dataclass
+class LocalCluster:
+    """Nodes by id, all on one database and one Redis."""
+
+    database_url: str
+    workdir: Path
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    nodes: dict[str, Served] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    def env(self, node_id: str | None = None) -> dict[str, str]:
+        settings = {
+            "ROUNDS_DATABASE_URL": self.database_url,
+            "ROUNDS_REDIS_URL": REDIS_URL,
+            "ROUNDS_DATA_DIR": str(self.workdir / "data"),
+            "ROUNDS_SECRET_KEY": "cluster-test-secret-key-shared-by-every-node",
+            **self.extra_env,
+        }
+        if node_id is not None:
+            settings["ROUNDS_NODE_ID"] = node_id
+        return clean_env(**settings)
+
+    def __post_init__(self) -> None:
+        # The test Redis database starts empty: rooms and snapshots of an earlier run's database
+        # (whose visit ids this run's demo reuses) must not be carried on.
+        from redis import Redis
+
+        Redis.from_url(REDIS_URL).flushdb()
+
+    def load_demo(self) -> None:
+        done = run_rounds(["demo", "--no-serve"], env=self.env(), cwd=self.workdir, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    def node_id(self, name: str) -> str:
+        return f"t{self.run_id}-{name}"
+
+    def start(self, name: str) -> Served:
+        node_id = self.node_id(name)
+        served = serve(env=self.env(node_id), cwd=self.workdir, log_path=self.workdir / f"{name}.log")
+        self.nodes[name] = served
+        return served
+
+    def kill(self, name: str) -> None:
+        """SIGKILL: the node dies without draining, as on a crash."""
+        served = self.nodes[name]
+        served.process.send_signal(signal.SIGKILL)
+        served.process.wait(timeout=10)
+
+    def stop_all(self) -> dict[str, int]:
+        return {name: served.stop(timeout=60) for name, served in self.nodes.items()}
+
+    def alive(self) -> list[Served]:
+        return [s for s in self.nodes.values() if s.process.poll() is None]
+
+    def log_in(self, name: str, email: str) -> Credentials:
+        return log_in(self.nodes[name].base_url, email, DEMO_PASSWORD)
+
+
+def open_huddle(base_url: str, credentials: Credentials) -> int:
+    """The demo's huddle that is open now (Dr. Reyes hosts it, Amara is invited)."""
+    request = urllib.request.Request(base_url + "/api/v1/visits", headers=credentials.headers())
+    with urllib.request.urlopen(request, timeout=10) as response:
+        visits = json.load(response)
+    open_now = [v for v in visits if v["kind"] == "huddle" and v["status"] in ("scheduled", "live")]
+    assert open_now, visits
+    return int(open_now[0]["id"])
+
+
+Connect = Callable[[], Awaitable[object]]
+
+
+def connect_to(
+    choose: Callable[[], Served], visit_id: int, credentials: Credentials
+) -> Callable[[], Awaitable[object]]:
+    """A participant's connector: each (re)connection goes to the node ``choose`` gives then."""
+    from sessions.client import WebSocketTransport
+
+    async def connect() -> WebSocketTransport:
+        node = choose()
+        url = node.base_url.replace("http://", "ws://") + f"/ws/sessions/{visit_id}"
+        return await WebSocketTransport.connect(
+            url, cookies={"rounds_login": credentials.login_cookie}, origin=node.base_url
+        )
+
+    return connect
+
+
+def first_alive(cluster: LocalCluster, order: Sequence[str]) -> Callable[[], Served]:
+    """A load balancer that sends each connection to the first live node in ``order``."""
+
+    def choose() -> Served:
+        for name in order:
+            served = cluster.nodes.get(name)
+            if served is not None and served.process.poll() is None:
+                return served
+        raise OSError("no live node")
+
+    return choose
+
+
+async def redis_get(key: str) -> str | None:
+    from redis.asyncio import Redis
+
+    redis = Redis.from_url(REDIS_URL, decode_responses=True)
+    try:
+        value = await redis.get(key)
+        return None if value is None else str(value)
+    finally:
+        await redis.aclose()
+
+
+__all__ = ["AMARA", "PRECEPTOR", "LocalCluster", "asyncio", "connect_to", "first_alive", "open_huddle"]
