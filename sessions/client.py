@@ -306,7 +306,16 @@ class ParticipantClient:
     def _on_channel_closed(self) -> None:
         if self._welcomed is not None and not self._welcomed.done():
             self._welcomed.set_exception(ConnectionError("the server closed the channel"))
-        if self.auto_reconnect and not self._leaving and not self._closed and self.bye is None:
+        reconnecting = self._reconnector is not None and not self._reconnector.done()
+        if (
+            self.auto_reconnect
+            and not self._leaving
+            and not self._closed
+            and self.bye is None
+            and not reconnecting
+        ):
+            # One loop at a time: a reconnection whose new channel closes at once is retried by the
+            # loop that made it, not by a second loop racing it (which would replace the first).
             self._reconnector = asyncio.ensure_future(self._reconnect_loop())
 
     async def _reconnect_loop(self) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from sessions import signaling as sig
 from sessions.client import ParticipantClient
+from sessions.memory import MemoryTransport
 from sessions.room import RoomKind
 from tests.sessions.conftest import wait_for
 from tests.sessions.live_support import IDENTITIES, LiveHarness
@@ -189,3 +190,33 @@ async def test_host_ends_the_session_for_everyone(harness: LiveHarness) -> None:
         for pc in (harness.live.peer("user-1"), harness.live.peer("user-2"))
     )
     assert server_pcs_closed
+
+
+async def test_a_reconnection_that_fails_at_once_is_retried_by_one_loop_only(harness: LiveHarness) -> None:
+    """Regression: when the first new channel after a drop closed at once (a server that was going
+    away), a second reconnect loop started beside the first; both rejoined, and the participant's own
+    second socket replaced its first (seen as ``bye: replaced`` after a cluster node died)."""
+    host = await harness.joined("host")
+    transports: list[MemoryTransport] = []
+
+    async def connect() -> MemoryTransport:
+        transport = MemoryTransport(harness.live, IDENTITIES["visitor"])
+        transports.append(transport)
+        if len(transports) == 2:  # the first attempt after the drop meets a server closing the socket
+            await transport.server_end.close()
+        return transport
+
+    visitor = ParticipantClient(connect, auto_reconnect=True)
+    harness.clients.append(visitor)
+    await visitor.join()
+    await host.wait_until(
+        lambda: host.state is not None and any(p.presence == "waiting" for p in host.state.participants)
+    )
+    await host.send(sig.Admit(type="admit", participant_id="user-2"))
+    await visitor.wait_until(lambda: visitor.frames_from("user-1", "video") > 0)
+
+    await transports[0].server_end.close()  # the server side goes away: the client notices and reconnects
+    await visitor.wait_until(lambda: len(transports) >= 3 and visitor.frames_from("user-1", "video") > 10)
+    await asyncio.sleep(1.0)  # time for a second loop, were there one, to rejoin too
+    assert len(transports) == 3, f"{len(transports)} connections: more than one reconnect loop ran"
+    assert visitor.reconnects == 1 and visitor.bye is None
