@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -29,6 +30,17 @@ MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()
 # Verifying against this when the email is unknown keeps the timing of both paths alike.
 _DUMMY_HASH = _hasher.hash("rounds-timing-equaliser")
+
+
+def _password_matches(stored: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(stored, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _needs_rehash(stored: str) -> bool:
+    return bool(_hasher.check_needs_rehash(stored))
 
 
 def hash_password(password: str) -> str:
@@ -121,24 +133,32 @@ async def log_in(
     email = email.strip().lower()
     async with uow:
         user = await uow.users.by_email(email)
-        if user is not None:
-            # One attempt per account at a time: a burst of parallel guesses is counted like a series.
-            await uow.users.lock(user.id)
         await _check_throttle(uow, email, client_ip)
-        try:
-            _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-            ok = user is not None
-        except (VerificationError, InvalidHashError):
-            ok = False
-        if not ok or user is None:
+        user_id = None if user is None else user.id
+        stored = _DUMMY_HASH if user is None else user.password_hash
+    # argon2 costs ~0.15 s of CPU on purpose: it runs in a worker thread, holding no database
+    # connection (on SQLite, no lock), so the server and its live sessions carry on meanwhile.
+    # An unknown email is checked against a dummy hash all the same: the answer takes as long.
+    matched = await asyncio.to_thread(_password_matches, stored, password)
+    ok = matched and user_id is not None
+    new_hash = await asyncio.to_thread(hash_password, password) if ok and _needs_rehash(stored) else None
+    async with uow:
+        user = None
+        if user_id is not None:
+            # One decision per account at a time, and the throttle asked again under that lock: a
+            # burst of parallel guesses is counted like a series, whatever order their checks end in.
+            await uow.users.lock(user_id)
+            user = await uow.users.get(user_id)
+        await _check_throttle(uow, email, client_ip)
+        if not ok or user is None or user.password_hash != stored:
             await uow.logins.record_failure(email, client_ip, uow.now())
             await uow.commit()
             raise Unauthorized("The email or password is not right.")
         await uow.logins.clear_failures(email)
         if replaces:
             await uow.logins.delete_by_token_hash(token_hash(replaces))
-        if _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
+        if new_hash is not None:
+            user.password_hash = new_hash
         token = secrets.token_urlsafe(32)
         now = uow.now()
         await uow.logins.add(

@@ -113,7 +113,12 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         PostgresConnectionError,
     ) as exc:
         # The database went away (restart, network) or is locked: the client should retry.
-        log.warning("database unavailable: %s", type(exc).__name__)
+        # The message tells a pool that ran dry or "database is locked" from an engine that is down.
+        log.warning(
+            "database unavailable: %s: %s",
+            type(exc).__name__,
+            str(exc).splitlines()[0][:200] if str(exc) else "",
+        )
         return error_response(
             request,
             503,

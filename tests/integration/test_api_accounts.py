@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from dataclasses import replace
 from typing import Any
 
@@ -11,6 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from server.app import create_app
 from server.config import Settings
 from server.db.uow import UnitOfWorkFactory
+from server.services import accounts
 from server.services.accounts import FREE_ATTEMPTS, FREE_ATTEMPTS_PER_IP
 from tests.integration.api_helpers import cheap_passwords, row_counts, snapshot  # noqa: F401
 from tests.support.client import DEMO_PASSWORD, Api
@@ -386,3 +388,55 @@ async def test_a_profile_is_only_changed_by_its_role(world: World, make_api: Any
     await coordinator.put("/me/preceptor-profile", {"specialty": "X"}, expect=403)
     anonymous = await make_api()
     await anonymous.put("/me/visitor-profile", {"school": "X"}, expect=401)
+
+
+class GatedHasher:
+    """A password hasher whose verification waits until the test, running on the event loop, opens
+    the gate: if verification ran on the loop's own thread, the loop could never open it."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.entered = threading.Event()
+        self.gate = threading.Event()
+
+    def verify(self, stored: str, password: str) -> bool:
+        self.entered.set()
+        if not self.gate.wait(timeout=10):
+            raise AssertionError("the event loop never ran while the password was being checked")
+        result: bool = self.real.verify(stored, password)
+        return result
+
+    def check_needs_rehash(self, stored: str) -> bool:
+        needs: bool = self.real.check_needs_rehash(stored)
+        return needs
+
+    def hash(self, password: str) -> str:
+        hashed: str = self.real.hash(password)
+        return hashed
+
+
+async def test_checking_a_password_blocks_neither_the_server_nor_the_database(
+    world: World, make_api: Any, uows: UnitOfWorkFactory, monkeypatch: Any
+) -> None:
+    """Regression: argon2 (about 0.15 s of CPU by design) ran on the event loop inside the login's
+    transaction, so every login stalled the whole server, live sessions included, and held a database
+    connection (on SQLite, the write lock); under 200 concurrent logins the pool ran dry (503s)."""
+    gated = GatedHasher(accounts._hasher)
+    monkeypatch.setattr(accounts, "_hasher", gated)
+    api = await make_api(None)
+    login = asyncio.create_task(
+        api.post("/auth/login", {"email": world.student.email, "password": DEMO_PASSWORD}, expect=200)
+    )
+    while not gated.entered.is_set():  # this loop only turns if the check left the event loop free
+        await asyncio.sleep(0.01)
+    # While the password is being checked, the server answers others and the database takes a write.
+    other = await make_api(None)
+    assert (await other.get("/auth/session"))["csrf_token"]
+    async with uows() as uow:
+        user = await uow.users.get(world.coordinator.user_id)
+        assert user is not None
+        user.full_name = "Written during a login"
+        await uow.commit()
+    gated.gate.set()
+    answer = await login
+    assert answer["user"]["email"] == world.student.email
