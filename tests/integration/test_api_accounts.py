@@ -427,8 +427,7 @@ async def test_checking_a_password_blocks_neither_the_server_nor_the_database(
     login = asyncio.create_task(
         api.post("/auth/login", {"email": world.student.email, "password": DEMO_PASSWORD}, expect=200)
     )
-    while not gated.entered.is_set():  # this loop only turns if the check left the event loop free
-        await asyncio.sleep(0.01)
+    assert await asyncio.to_thread(gated.entered.wait, 10)  # the password check has begun
     # While the password is being checked, the server answers others and the database takes a write.
     other = await make_api(None)
     assert (await other.get("/auth/session"))["csrf_token"]
