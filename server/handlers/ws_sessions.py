@@ -77,8 +77,12 @@ async def session_socket(request: web.Request) -> web.StreamResponse:
     )
     ws = _websocket(request)
     home = await _home_of(request, str(visit_id))  # before the upgrade: a refusal is still HTTP
-    await ws.prepare(request)
     log_fields = {"room": str(visit_id), "participant": grant.participant_id}
+    try:
+        await ws.prepare(request)
+    except ConnectionResetError:  # the caller left while their join was being checked
+        log.info("caller gone before the upgrade", extra=log_fields)
+        return web.Response(status=400, text="The connection closed before the upgrade.")
     log.info("socket opened", extra={**log_fields, "relayed_to": home or ""})
     async with _tracked(request, ws):
         if home is None:

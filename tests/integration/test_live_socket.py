@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from server.db import models
 from server.db.uow import UnitOfWorkFactory
+from server.handlers import ws_sessions
 from sessions import signaling as sig
 from sessions.client import ParticipantClient
 from sessions.loopback import loopback_host_addresses
@@ -320,3 +321,30 @@ async def test_the_shipped_websocket_transport_joins_and_shutdown_says_goodbye(
     await host.close()
     # A shutdown is not the end of the visit: it can be joined again after a restart.
     assert await visit_status(uows, visit_id) == "live"
+
+
+async def test_a_caller_gone_before_the_upgrade_is_not_an_error(
+    world: World,
+    make_api: Any,
+    clock: FakeClock,
+    enrollment: int,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Regression: a browser that went away while the server checked its join (a reconnecting client
+    giving up, a closed tab) made the upgrade raise ConnectionResetError, logged as an unhandled 500."""
+    visit = await scheduled(make_api, world, [world.student.user_id])
+    clock.advance(seconds=(START - clock()).total_seconds())
+    real_home_of = ws_sessions._home_of
+
+    async def home_of_after_the_caller_left(request: Any, room_id: str) -> str | None:
+        request.transport.close()  # the caller's connection drops before the upgrade
+        return await real_home_of(request, room_id)
+
+    monkeypatch.setattr(ws_sessions, "_home_of", home_of_after_the_caller_left)
+    api: Api = await make_api(world.preceptor.email)
+    origin = str(api.client.make_url("/")).rstrip("/")
+    with caplog.at_level("ERROR"), pytest.raises((aiohttp.ClientError, ConnectionError)):
+        await api.client.ws_connect(f"/ws/sessions/{visit['id']}", headers={"Origin": origin})
+    await asyncio.sleep(0.1)
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], [r.getMessage() for r in caplog.records]
