@@ -5,6 +5,7 @@ everyone back on the other node automatically; a draining node hands its room ov
 from __future__ import annotations
 
 import asyncio
+import signal
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -39,7 +40,7 @@ def cluster(tmp_path: Path) -> Iterator[LocalCluster]:
                 pytest.fail(f"{problem} (CI must run the cluster tests)")
             pytest.skip(problem)
     url = asyncio.run(databases.create_postgres_database())
-    local = LocalCluster(url, tmp_path)
+    local = LocalCluster(url, tmp_path, extra_env={"ROUNDS_DRAIN_SECONDS": "2"})
     try:
         local.load_demo()
         local.start("a")
@@ -131,3 +132,23 @@ async def test_a_killed_room_node_brings_everyone_back_on_the_other_node_within_
     assert recovered_in < RECOVERY_BOUND_SECONDS
     assert await redis_get(f"rounds:room:{visit}") == cluster.node_id("b")
     assert host.reconnects >= 1 and visitor.reconnects >= 1
+
+
+async def test_a_draining_node_hands_its_room_over_and_exits_cleanly(
+    cluster: LocalCluster, pair: tuple[ParticipantClient, ParticipantClient, int]
+) -> None:
+    host, visitor, visit = pair
+    await visitor.wait_until(lambda: sees(visitor, host) and sees(host, visitor, "audio"))
+    host_frames = visitor.frames_from(str(host.participant_id), "video")
+    visitor_frames = host.frames_from(str(visitor.participant_id), "audio")
+    node_a = cluster.nodes["a"]
+    node_a.process.send_signal(signal.SIGTERM)
+    # Node A stops taking connections, gives its room 2 s to finish, then moves it: both participants
+    # reconnect by themselves (the host through the "load balancer" to B) and carry on there.
+    await host.wait_until(lambda: sees(host, visitor, "audio", visitor_frames + 10), bound=20)
+    await visitor.wait_until(lambda: sees(visitor, host, "video", host_frames + 10), bound=20)
+    assert await asyncio.to_thread(node_a.process.wait, 30) == 0
+    assert await redis_get(f"rounds:room:{visit}") == cluster.node_id("b")
+    log = node_a.log_text()
+    assert '"message": "draining"' in log and '"reason": "moved"' in log
+    assert host.bye is None and visitor.bye is None
