@@ -1,0 +1,109 @@
+"""A live session spanning two Rounds nodes, in real browsers: the preceptor's page is served by node A
+and Amara's by node B (sharing PostgreSQL and Redis). Each decodes the other's video, and when node A
+is killed, both pages reconnect by themselves and decode each other again on node B.
+
+The "load balancer" here is the pages' own address: the host's page is reloaded from node B after the
+kill, since nothing listens on node A's port any more (a real deployment's balancer does that)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext
+
+from tests.conftest import IN_CI
+from tests.e2e.test_live_session import (  # noqa: F401  (media_chromium: a fixture)
+    AMARA,
+    PRECEPTOR,
+    join,
+    log_in,
+    media_chromium,
+    new_person,
+    participant_id_of,
+    poll,
+    visit_of_kind,
+    wait_until_decoding,
+)
+from tests.support import databases
+from tests.support.cluster import LocalCluster, redis_problem
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.slow]
+T = TypeVar("T")
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from this thread, whose event loop Playwright's sync API holds."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[LocalCluster]:
+    for problem in (run(databases.postgres_available()), redis_problem()):
+        if problem is not None:
+            if IN_CI:
+                pytest.fail(f"{problem} (CI must run the cluster tests)")
+            pytest.skip(problem)
+    url = run(databases.create_postgres_database())
+    local = LocalCluster(url, tmp_path)
+    try:
+        local.load_demo()
+        local.start("a")
+        local.start("b")
+        yield local
+    finally:
+        local.stop_all()
+        run(databases.drop_postgres_database(url))
+
+
+@pytest.fixture
+def contexts() -> Iterator[list[BrowserContext]]:
+    made: list[BrowserContext] = []
+    yield made
+    for context in made:
+        context.close()
+
+
+def test_a_session_spans_two_nodes_and_survives_the_loss_of_one(
+    cluster: LocalCluster,
+    media_chromium: Browser,  # noqa: F811  (the fixture imported above)
+    contexts: list[BrowserContext],
+) -> None:
+    node_a, node_b = cluster.nodes["a"].base_url, cluster.nodes["b"].base_url
+    host = new_person(media_chromium, contexts)
+    visitor = new_person(media_chromium, contexts)
+    log_in(host, node_a, PRECEPTOR)
+    log_in(visitor, node_b, AMARA)
+    huddle = visit_of_kind(host, node_a, "huddle")
+    assert huddle is not None
+
+    join(host, node_a, huddle)
+    poll(host, "window.roundsSession.presence === 'admitted'", "the host is in")
+    join(visitor, node_b, huddle)
+    poll(visitor, "window.roundsSession.presence === 'waiting'", "the visitor waits (relayed to node A)")
+    host.get_by_role("region", name="Waiting room").get_by_role("button", name="Admit Amara Nwosu").click()
+    poll(visitor, "window.roundsSession.presence === 'admitted'", "the visitor is admitted")
+    host_id, visitor_id = participant_id_of(host), participant_id_of(visitor)
+    wait_until_decoding(visitor, host_id, "the visitor (on node B)")
+    wait_until_decoding(host, visitor_id, "the host (on node A)")
+    host.get_by_role("textbox", name="Message").fill("Across two nodes")
+    host.get_by_role("button", name="Send").click()
+    poll(
+        visitor,
+        "document.body.innerText.includes('Across two nodes')",
+        "the host's chat reaches the visitor on the other node",
+    )
+
+    cluster.kill("a")
+    # Amara's page was served by node B: it reconnects by itself, and the room comes back on B
+    # with her admitted. The host's page lost its server; a balancer would send it to B.
+    join(host, node_b, huddle)
+    poll(host, "window.roundsSession.presence === 'admitted'", "the host is back in on node B", bound=15)
+    poll(visitor, "window.roundsSession.presence === 'admitted'", "the visitor is back in", bound=15)
+    wait_until_decoding(visitor, host_id, "the visitor after the failover")
+    wait_until_decoding(host, visitor_id, "the host after the failover")
