@@ -23,6 +23,7 @@ from server.handlers import (  # noqa: F401  (importing registers the routes)
     api_certificates,
     api_dashboards,
     api_evaluations,
+    api_health,
     api_letters,
     api_phi,
     api_presentations,

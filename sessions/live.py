@@ -195,6 +195,11 @@ class LiveRoom:
         return self.room.id
 
     @property
+    def peer_count(self) -> int:
+        """Peer connections this room holds open (one per connected participant at most)."""
+        return sum(1 for member in self._members.values() if member.pc is not None)
+
+    @property
     def member_count(self) -> int:
         """Participants with a live channel (the room's share of this server's load)."""
         return sum(1 for member in self._members.values() if member.channel is not None)

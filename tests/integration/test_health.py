@@ -1,0 +1,33 @@
+"""``GET /api/v1/health`` for load balancers: 200 while the node can serve, with its live counts for a
+caller on this machine only; 503 with Retry-After when its database does not answer."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from aiohttp.test_utils import TestClient, TestServer
+
+from server.app import create_app
+from server.config import Settings
+
+
+async def test_a_healthy_node_says_so_and_shows_its_counts_only_to_this_machine(make_api: Any) -> None:
+    api = await make_api(None)
+    health = await api.get("/health")
+    assert health["status"] == "ok" and health["database"] is True and health["redis"] is None
+    assert health["node"] == "solo" and health["draining"] is False
+    stats = health["stats"]
+    assert stats["rooms"] == 0 and stats["sockets"] == 0 and stats["tasks"] > 0 and stats["rss_bytes"] > 0
+    # Through a proxy (or from elsewhere) the counts are not shown.
+    status, proxied = await api.call("GET", "/health", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert status == 200 and proxied["stats"] is None
+
+
+async def test_a_node_whose_database_is_away_answers_503_with_a_retry_hint(settings: Settings) -> None:
+    away = replace(settings, database_url="postgresql+asyncpg://rounds@127.0.0.1:9/nowhere")
+    async with TestClient(TestServer(create_app(away, maintenance=False))) as client:
+        response = await client.get("/api/v1/health")
+        body = await response.json()
+    assert response.status == 503 and response.headers["Retry-After"]
+    assert "database is away" in body["error"]["message"]
