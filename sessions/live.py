@@ -529,7 +529,9 @@ class LiveRoom:
             self._end_attendance(member, event.type)
             self._close_member_channel(member, sig.Bye(reason=event.type))
             member.channel = None
+            self._release_peer(member)
         elif event.type == "left" and member is not None:
+            self._release_peer(member)
             self._end_attendance(member, member.gone_reason)
             if member.identity.role is Role.HOST:
                 self._start_host_timer()
@@ -537,6 +539,14 @@ class LiveRoom:
             self._spawn(self._finish(self._end_reason))
             return
         self._schedule_sync()
+
+    def _release_peer(self, member: _Member) -> None:
+        """Close the peer connection of someone no longer in the room (left, dropped, denied,
+        removed): without their channel it cannot be renegotiated, and nothing is forwarded to or from
+        them; a returning participant gets a new one."""
+        pc, member.pc = member.pc, None
+        if pc is not None:
+            self._spawn(self.router.remove_peer(member.identity.participant_id, only=pc))
 
     def _start_host_timer(self) -> None:
         if self.closed or self._host_timer is not None:

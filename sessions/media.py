@@ -136,9 +136,12 @@ class MediaRouter:
 
         self.reconcile()
 
-    async def remove_peer(self, participant_id: str) -> None:
-        """Stop everything a participant sends and receives, and close their peer connection."""
+    async def remove_peer(self, participant_id: str, only: RTCPeerConnection | None = None) -> None:
+        """Stop everything a participant sends and receives, and close their peer connection (only if
+        it is still ``only``, when given: a newer one is left alone)."""
         pc = self._peers.get(participant_id)
+        if only is not None and pc is not only:
+            return
         self._drop_peer(participant_id)
         self.reconcile()
         if pc is not None:

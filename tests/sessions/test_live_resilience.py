@@ -220,3 +220,23 @@ async def test_a_reconnection_that_fails_at_once_is_retried_by_one_loop_only(har
     await asyncio.sleep(1.0)  # time for a second loop, were there one, to rejoin too
     assert len(transports) == 3, f"{len(transports)} connections: more than one reconnect loop ran"
     assert visitor.reconnects == 1 and visitor.bye is None
+
+
+async def test_a_participant_who_leaves_or_drops_leaves_no_peer_connection_behind(
+    harness: LiveHarness,
+) -> None:
+    """Regression: the room kept the peer connection of everyone who had left or dropped until the
+    whole room ended (the soak run saw one per departed participant); a returning participant gets a
+    new one anyway."""
+    host = await harness.joined("host")
+    visitor = await admitted(harness, "visitor")
+    await visitor.wait_until(lambda: visitor.frames_from("user-1", "video") > 0)
+    assert harness.live.peer("user-2") is not None
+    await visitor.drop()
+    await wait_for(lambda: harness.live.peer("user-2") is None)
+    await visitor.reconnect()
+    await visitor.wait_until(lambda: visitor.frames_from("user-1", "video") > 0)
+    assert harness.live.peer("user-2") is not None and harness.live.peer_count == 2
+    await visitor.leave()
+    await wait_for(lambda: harness.live.peer("user-2") is None)
+    assert harness.live.peer_count == 1 and host.bye is None
