@@ -82,7 +82,9 @@ client                                   server
 * **Reconnecting.** If the socket or the peer connection drops, open a new socket, send `join` again
   and make a **new** RTCPeerConnection with a new `offer` (there is no ICE restart). An admitted
   participant goes straight back in with their permissions. Joining from a second socket replaces the
-  first, which receives `bye` with reason `replaced`.
+  first, which receives `bye` with reason `replaced`. A socket the server closes **without** a `bye`
+  (close code 1012, "service restart", when the session moved to another server of a cluster, or a
+  server that went away) means: reconnect at once, the same way; the session goes on elsewhere.
 * **The host leaving.** If the host's connection ends, `state.host_grace_seconds` counts down; if the
   host is not back in time the session ends for everyone (`bye`, reason `host_gone`). The host ends the
   session at once with `end`.
