@@ -219,6 +219,14 @@ async def test_access_to_letters_per_role(world: World, make_api: Any, uows: Uni
         ("POST", f"/letter-requests/{rid}/draft", {}, (403, 404, 200, 404, 403, 404, 401)),
         ("PUT", f"/letter-requests/{rid}/letter", version, (403, 404, 200, 404, 403, 404, 401)),
         ("GET", f"/letter-requests/{rid}/letter", None, (403, 404, 200, 404, 403, 404, 401)),
+        ("GET", f"/letter-requests/{rid}/document", None, (403, 404, 200, 404, 403, 404, 401)),
+        ("GET", f"/letter-requests/{rid}/letter.pdf", None, (403, 404, 409, 404, 403, 404, 401)),
+        (
+            "PUT",
+            f"/letter-requests/{rid}/letter-id",
+            {"eras_letter_id": "ERAS-777"},
+            (200, 404, 200, 404, 403, 404, 401),
+        ),
         (
             "POST",
             f"/letter-requests/{rid}/decision",
@@ -227,6 +235,14 @@ async def test_access_to_letters_per_role(world: World, make_api: Any, uows: Uni
         ),
         ("POST", f"/letter-requests/{rid}/sign", {"confirm": True}, (403, 404, 200, 404, 403, 404, 401)),
         ("GET", f"/letter-requests/{rid}/letter", None, (200, 404, 200, 404, 403, 404, 401)),
+        ("GET", f"/letter-requests/{rid}/document", None, (200, 404, 200, 404, 403, 404, 401)),
+        ("GET", f"/letter-requests/{rid}/letter.pdf", None, (200, 404, 200, 404, 403, 404, 401)),
+        (
+            "PUT",
+            f"/letter-requests/{rid}/letter-id",
+            {"eras_letter_id": "ERAS-778"},
+            (409, 404, 409, 404, 403, 404, 401),
+        ),
         ("POST", f"/enrollments/{e}/letter-requests", new, (201, 404, 403, 404, 403, 404, 401)),
     ]
     assert len(cases[0][3]) == len(ACCESS_ROLES)
@@ -280,6 +296,16 @@ async def test_bad_input_is_refused_and_nothing_is_written(
     for body in ({"decision": "maybe"}, {}):
         status, _ = await preceptor.call("POST", f"/letter-requests/{rid}/decision", json=body)
         assert status == 422
+    letter_id = f"/letter-requests/{rid}/letter-id"
+    for body in (
+        {"eras_letter_id": "bad id!"},
+        {"eras_letter_id": ""},
+        {},
+        {"eras_letter_id": "A-1", "x": 1},
+    ):
+        for who in (visitor, preceptor):
+            status, answer = await who.call("PUT", letter_id, json=body)
+            assert status == 422, (body, status, answer)
     assert await row_counts(uows) == before
     # A duplicate request to the same author for the same specialty is a conflict.
     await visitor.post(path, {**good, "specialty": "Internal Medicine"}, expect=409)
@@ -348,11 +374,15 @@ async def test_the_letter_may_name_the_applicant_and_its_author_but_not_a_patien
         "evidence": [],
         "kind": "own",
     }
-    saved = await preceptor.put(f"/letter-requests/{rid}/letter", {"paragraphs": [*paragraphs_in(draft), own]})
+    saved = await preceptor.put(
+        f"/letter-requests/{rid}/letter", {"paragraphs": [*paragraphs_in(draft), own]}
+    )
     assert saved["current"]["number"] == 1
     # Someone else's name is still caught.
     patient = {"text": "She examined John Whitaker, a patient in our clinic.", "evidence": [], "kind": "own"}
-    status, answer = await preceptor.call("PUT", f"/letter-requests/{rid}/letter", json={"paragraphs": [patient]})
+    status, answer = await preceptor.call(
+        "PUT", f"/letter-requests/{rid}/letter", json={"paragraphs": [patient]}
+    )
     assert status == 422 and "Whitaker" in json.dumps(answer)
 
 
