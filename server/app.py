@@ -14,6 +14,7 @@ import jinja2
 from aiohttp import web
 
 from server.config import Settings
+from server.db.availability import database_away
 from server.db.engine import make_engine, make_sessionmaker
 from server.db.filestore import FileStore
 from server.db.uow import Clock, UnitOfWorkFactory, utc_now
@@ -65,8 +66,11 @@ async def _maintenance(app: web.Application) -> AsyncIterator[None]:
                 ended = await visits.end_overdue_visits(app[UOW]())
                 if expired or activated or ended:
                     log.info("maintenance expired=%d activated=%d visits_ended=%d", expired, activated, ended)
-            except Exception:  # keep the loop alive; the next round retries
-                log.exception("maintenance round failed")
+            except Exception as exc:  # keep the loop alive; the next round retries
+                if database_away(exc):
+                    log.warning("maintenance round skipped: the database is away (%s)", type(exc).__name__)
+                else:
+                    log.exception("maintenance round failed")
             await asyncio.sleep(MAINTENANCE_INTERVAL_SECONDS)
 
     task = asyncio.create_task(loop(), name="rounds-maintenance")

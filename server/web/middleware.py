@@ -9,10 +9,10 @@ from collections.abc import Awaitable, Callable
 
 import aiohttp_jinja2
 from aiohttp import web
-from asyncpg import PostgresConnectionError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from server.db.availability import RETRYABLE_SQLSTATES, database_away, sqlstate
 from server.domain.errors import DomainError, Forbidden, ServiceUnavailable, TooManyRequests
 from server.services import accounts
 from server.web import csrf
@@ -44,12 +44,6 @@ _HTTP_MESSAGES = {
 
 
 # PostgreSQL: deadlock_detected, serialization_failure.
-_RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
-
-
-def _sqlstate(exc: DBAPIError) -> str | None:
-    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-    return code if isinstance(code, str) else None
 
 
 def is_api(request: web.Request) -> bool:
@@ -105,29 +99,20 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if exc.status == 413:
             message = "The request body is too large."
         return error_response(request, exc.status, _HTTP_CODES.get(exc.status, "error"), message)
-    except (
-        OperationalError,
-        InterfaceError,
-        PoolTimeout,
-        ConnectionRefusedError,
-        PostgresConnectionError,
-    ) as exc:
-        # The database went away (restart, network) or is locked: the client should retry.
-        # The message tells a pool that ran dry or "database is locked" from an engine that is down.
-        log.warning(
-            "database unavailable: %s: %s",
-            type(exc).__name__,
-            str(exc).splitlines()[0][:200] if str(exc) else "",
-        )
-        return error_response(
-            request,
-            503,
-            "service_unavailable",
-            "The database is briefly unavailable. Try again in a few seconds.",
-            headers={"Retry-After": "5"},
-        )
-    except DBAPIError as exc:
-        if _sqlstate(exc) not in _RETRYABLE_SQLSTATES:
+    except (DBAPIError, PoolTimeout, ConnectionError) as exc:
+        if database_away(exc):
+            # The database went away (restart, crash, network) or is out of connections or locked: the
+            # client should retry. The first line of the message says which.
+            first_line = str(exc).splitlines()[0][:200] if str(exc) else ""
+            log.warning("database unavailable: %s: %s", type(exc).__name__, first_line)
+            return error_response(
+                request,
+                503,
+                "service_unavailable",
+                "The database is briefly unavailable. Try again in a few seconds.",
+                headers={"Retry-After": "5"},
+            )
+        if not isinstance(exc, DBAPIError) or sqlstate(exc) not in RETRYABLE_SQLSTATES:
             log.exception("database error on %s %s", request.method, request.path)
             return error_response(
                 request, 500, "internal_error", "Something went wrong on our side; it has been logged."

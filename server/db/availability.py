@@ -1,0 +1,58 @@
+"""Telling "the database is away" (restarting, unreachable, out of connections) from a real error, so
+that the first becomes a 503 with a retry hint and a warning, and only the second a 500 and a traceback.
+
+SQLAlchemy's asyncpg dialect wraps asyncpg's connection errors in its generic ``DBAPIError``, so the
+exception's type alone does not tell: the SQLSTATE, the invalidated connection and the causes do.
+"""
+
+from __future__ import annotations
+
+from asyncpg import InternalClientError, PostgresConnectionError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+# 08xxx: connection exceptions. 57P01-57P03: admin shutdown, crash shutdown, cannot connect now
+# (the server is shutting down or starting up).
+_AWAY_SQLSTATE_PREFIXES = ("08",)
+_AWAY_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
+#: Deadlocks and serialization failures: the transaction was rolled back whole and can be retried.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+_AWAY_CAUSES = (
+    PostgresConnectionError,
+    InternalClientError,
+    OSError,
+    PoolTimeout,
+    OperationalError,
+    InterfaceError,
+)
+
+
+def sqlstate(exc: DBAPIError) -> str | None:
+    """The PostgreSQL error code behind a SQLAlchemy error, if any."""
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code if isinstance(code, str) else None
+
+
+def database_away(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database cannot be reached right now (as opposed to a bug)."""
+    # A connection error escaping the database layer unwrapped (asyncpg resetting a connection the
+    # server dropped, while SQLAlchemy returns it to the pool) is the same outage.
+    if isinstance(exc, PoolTimeout | OperationalError | InterfaceError | ConnectionError):
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        code = sqlstate(exc)
+        if code is not None and (code.startswith(_AWAY_SQLSTATE_PREFIXES) or code in _AWAY_SQLSTATES):
+            return True
+    seen: set[int] = set()
+    cause: BaseException | None = exc.__cause__ or exc.__context__
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, _AWAY_CAUSES):
+            return True
+        code = getattr(cause, "sqlstate", None)
+        if isinstance(code, str) and (code.startswith(_AWAY_SQLSTATE_PREFIXES) or code in _AWAY_SQLSTATES):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
