@@ -49,6 +49,15 @@ ServeParticipant = Callable[[JoinGrant, Channel, AsyncIterator[str | bytes]], Aw
 #: Close code telling the browser to reconnect at once (the room moved or its node went away).
 RECONNECT_CODE = WSCloseCode.SERVICE_RESTART
 _CLOSED = None  # a relayed connection's queue ends with this
+#: How long a relayed participant waits for the room's node to answer their first message.
+FIRST_ANSWER_SECONDS = 10.0
+
+
+class PeerUnreachable(ConnectionError):
+    """A message to another node reached no one: that node is not listening (dead, or its inbox is
+    down). The relayed connection ends and the browser reconnects."""
+
+
 #: How long changes to rooms are gathered before their snapshots are saved together.
 SAVE_BATCH_SECONDS = 0.05
 #: A saved room snapshot outlives any visit's window (a visit closes at most 6 h after its end).
@@ -138,6 +147,7 @@ class _RelayedChannel:
         if self.closed:
             return
         self.closed = True
+        self.node.end_relayed(self.conn)  # the room stops reading this participant too
         with contextlib.suppress(RedisError, OSError):
             await self.node.send(
                 self.edge,
@@ -191,8 +201,7 @@ class ClusterNode:
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
-        """Beat once (so this node can be chosen), then keep beating, listen and watch peers."""
-        await self._beat()
+        """Listen on the inbox, then beat (so this node can be chosen), and watch peers."""
         self._loops = [
             asyncio.create_task(self._heartbeat_loop(), name="rounds-heartbeat"),
             asyncio.create_task(self._inbox_loop(), name="rounds-inbox"),
@@ -200,6 +209,7 @@ class ClusterNode:
             asyncio.create_task(self._saver_loop(), name="rounds-room-saver"),
         ]
         await asyncio.wait_for(self._subscribed.wait(), timeout=10)
+        await self._beat()
         log.info("node started", extra={"node": self.node_id})
 
     async def drain(self, seconds: float) -> None:
@@ -302,8 +312,12 @@ class ClusterNode:
     # ------------------------------------------------------------------ messages between nodes
 
     async def send(self, node_id: str, envelope: Envelope) -> None:
-        """Publish to a node's inbox."""
-        await self.redis.publish(names.inbox(node_id), envelope.model_dump_json(exclude_none=True))
+        """Publish to a node's inbox. Raises :class:`PeerUnreachable` when no one listens there."""
+        listeners = await self.redis.publish(
+            names.inbox(node_id), envelope.model_dump_json(exclude_none=True)
+        )
+        if not listeners:
+            raise PeerUnreachable(f"node {node_id} is not listening")
 
     def _dispatch(self, raw: str) -> None:
         try:
@@ -361,7 +375,9 @@ class ClusterNode:
         queue: asyncio.Queue[str | None] = asyncio.Queue()
         self._queues[conn] = queue
         self._peers[conn] = home
-        pump = asyncio.create_task(self._pump(ws, queue, conn))
+        answered = asyncio.Event()
+        pump = asyncio.create_task(self._pump(ws, queue, conn, answered))
+        watchdog: asyncio.Task[None] | None = None
         log.info("relaying", extra={"node": self.node_id, "room": str(grant.visit_id), "to": home})
         try:
             await self.send(
@@ -370,21 +386,40 @@ class ClusterNode:
             async for frame in text_frames(ws):
                 text = frame if isinstance(frame, str) else frame.decode("utf-8", errors="replace")
                 await self.send(home, Envelope(kind="frame", conn=conn, origin=self.node_id, frame=text))
-        except (RedisError, OSError):
-            log.warning("relay lost Redis: closing the socket", extra={"node": self.node_id})
+                if watchdog is None:
+                    watchdog = asyncio.create_task(self._expect_answer(conn, answered))
+        except (RedisError, OSError) as exc:  # PeerUnreachable included
+            log.warning("relay to %s ended: %s", home, exc, extra={"node": self.node_id})
+            self.moved.add(conn)
         finally:
+            if watchdog is not None:
+                watchdog.cancel()
             if not pump.done():
-                with contextlib.suppress(RedisError, OSError):
-                    await self.send(home, Envelope(kind="close", conn=conn, origin=self.node_id))
+                if conn not in self.moved:
+                    with contextlib.suppress(RedisError, OSError):
+                        await self.send(home, Envelope(kind="close", conn=conn, origin=self.node_id))
                 queue.put_nowait(_CLOSED)
             await pump
             self._forget(conn)
 
-    async def _pump(self, ws: web.WebSocketResponse, queue: asyncio.Queue[str | None], conn: str) -> None:
+    async def _expect_answer(self, conn: str, answered: asyncio.Event) -> None:
+        """The room's node answers a participant's first message at once; if it does not (it stopped
+        listening just as the relay began), end the relay so the browser reconnects."""
+        try:
+            await asyncio.wait_for(answered.wait(), FIRST_ANSWER_SECONDS)
+        except TimeoutError:
+            log.warning("no answer from the room's node: reconnecting", extra={"node": self.node_id})
+            self.moved.add(conn)
+            self.end_relayed(conn)
+
+    async def _pump(
+        self, ws: web.WebSocketResponse, queue: asyncio.Queue[str | None], conn: str, answered: asyncio.Event
+    ) -> None:
         """The room's messages onto the socket; when the room is done, close it (to reconnect at once
         when the room moved or its node died)."""
         while (text := await queue.get()) is not _CLOSED:
             assert text is not None
+            answered.set()
             if ws.closed:
                 break
             with contextlib.suppress(ConnectionError, RuntimeError):
@@ -404,6 +439,9 @@ class ClusterNode:
 
     async def _heartbeat_loop(self) -> None:
         while True:
+            # A node that cannot hear its inbox must not look alive: rooms would be placed on it and
+            # relays sent to it that nobody reads. Its heartbeat lapses until it listens again.
+            await self._subscribed.wait()
             try:
                 await self._beat()
             except (RedisError, OSError) as exc:
@@ -423,13 +461,14 @@ class ClusterNode:
                     if message is not None and message.get("type") == "message":
                         self._dispatch(str(message["data"]))
             except (RedisError, OSError) as exc:
+                self._subscribed.clear()
                 log.warning("inbox lost: %s; closing relayed sockets", exc, extra={"node": self.node_id})
                 self._end_relays(None)
             finally:
                 with contextlib.suppress(RedisError, OSError):
                     await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
             await asyncio.sleep(delay)
-            delay = min(delay * 2, 2.0)
+            delay = min(delay * 2, 1.0)
 
     async def _watchdog_loop(self) -> None:
         """End relayed connections whose other node stopped beating."""
@@ -453,6 +492,11 @@ class ClusterNode:
                 queue = self._queues.get(conn)
                 if queue is not None:
                     queue.put_nowait(_CLOSED)
+
+    def end_relayed(self, conn: str) -> None:
+        """End a relayed connection's incoming frames (its reader finishes)."""
+        if (queue := self._queues.get(conn)) is not None:
+            queue.put_nowait(_CLOSED)
 
     def _forget(self, conn: str) -> None:
         self._queues.pop(conn, None)
