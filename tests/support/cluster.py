@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sessions.client import Transport, WebSocketTransport
 from tests.support.processes import Credentials, Served, clean_env, log_in, run_rounds, serve
 
 REDIS_URL = os.environ.get("ROUNDS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -103,16 +104,12 @@ def open_huddle(base_url: str, credentials: Credentials) -> int:
     return int(open_now[0]["id"])
 
 
-Connect = Callable[[], Awaitable[object]]
-
-
 def connect_to(
     choose: Callable[[], Served], visit_id: int, credentials: Credentials
-) -> Callable[[], Awaitable[object]]:
+) -> Callable[[], Awaitable[Transport]]:
     """A participant's connector: each (re)connection goes to the node ``choose`` gives then."""
-    from sessions.client import WebSocketTransport
 
-    async def connect() -> WebSocketTransport:
+    async def connect() -> Transport:
         node = choose()
         url = node.base_url.replace("http://", "ws://") + f"/ws/sessions/{visit_id}"
         return await WebSocketTransport.connect(
