@@ -29,7 +29,7 @@ class GrantData(BaseModel):
     display_name: str = Field(max_length=200)
     room_kind: str = Field(min_length=1, max_length=20)
     observer: bool
-    user_id: int | None
+    user_id: int | None = None  # None for a patient (no account)
 
     @classmethod
     def of(cls, grant: JoinGrant) -> GrantData:
@@ -58,3 +58,7 @@ class Envelope(BaseModel):
     frame: str | None = Field(default=None, max_length=256 * 1024)
     grant: GrantData | None = None
     moved: bool = False
+
+    def encode(self) -> str:
+        """The envelope as it is published (fields left at None are left out)."""
+        return self.model_dump_json(exclude_none=True)
