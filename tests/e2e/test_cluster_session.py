@@ -50,7 +50,7 @@ def cluster(tmp_path: Path) -> Iterator[LocalCluster]:
                 pytest.fail(f"{problem} (CI must run the cluster tests)")
             pytest.skip(problem)
     url = run(databases.create_postgres_database())
-    local = LocalCluster(url, tmp_path)
+    local = LocalCluster(url, tmp_path, extra_env={"ROUNDS_DRAIN_SECONDS": "2"})
     try:
         local.load_demo()
         local.start("a")
