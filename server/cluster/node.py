@@ -27,7 +27,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 from aiohttp import WSCloseCode, web
 from pydantic import ValidationError
@@ -247,6 +247,10 @@ class ClusterNode:
     # ------------------------------------------------------------------ placement
 
     async def home_of(self, room_id: str) -> str | None:
+        if not self._subscribed.is_set():
+            # Until this node hears its inbox again (Redis just came back), answers to a relay or
+            # to a room here could not reach it: the caller is told to retry (503).
+            raise ConnectionError("this node is not listening to Redis yet")
         home = await self.placement.place(room_id, prefer=self.node_id)
         if home == self.node_id:
             return None
@@ -267,7 +271,7 @@ class ClusterNode:
             await self.placement.release(room_id, self.node_id)
             if over:
                 await self.redis.delete(names.room_state(room_id))
-                await cast(Awaitable[int], self.redis.hdel(names.ROOMS_SEEN, room_id))
+                await self.redis.hdel(names.ROOMS_SEEN, room_id)
 
     # ------------------------------------------------------------------ saved room state
 
@@ -300,10 +304,10 @@ class ClusterNode:
         raw = await self.redis.get(names.room_state(room_id))
         if raw is None:
             return None
-        seen = await cast(Awaitable[str | None], self.redis.hget(names.ROOMS_SEEN, room_id))
+        seen = await self.redis.hget(names.ROOMS_SEEN, room_id)
         try:
             snapshot = json.loads(raw)
-            last_seen = datetime.fromisoformat(seen) if seen else datetime.now(UTC)
+            last_seen = datetime.fromisoformat(str(seen)) if seen else datetime.now(UTC)
         except ValueError:
             log.warning("damaged room snapshot ignored", extra={"room": room_id})
             return None
@@ -435,7 +439,7 @@ class ClusterNode:
         await self.registry.beat(NodeLoad(self.node_id, len(rooms), participants, self.draining))
         if rooms:  # when each room was last seen alive here (a taking-over node ends attendance then)
             now = datetime.now(UTC).isoformat()
-            await cast(Awaitable[int], self.redis.hset(names.ROOMS_SEEN, mapping={r.id: now for r in rooms}))
+            await self.redis.hset(names.ROOMS_SEEN, mapping={r.id: now for r in rooms})
 
     async def _heartbeat_loop(self) -> None:
         while True:

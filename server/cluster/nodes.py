@@ -4,9 +4,7 @@ node that dies (or loses Redis) drops out of the live set within :data:`HEARTBEA
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable
 from dataclasses import asdict, dataclass
-from typing import cast
 
 from redis.asyncio import Redis
 
@@ -55,13 +53,13 @@ class NodeRegistry:
 
     async def is_alive(self, node_id: str) -> bool:
         """Whether the node's heartbeat is current."""
-        exists = cast(Awaitable[int], self.redis.exists(names.node(node_id)))
+        exists = self.redis.exists(names.node(node_id))
         return bool(await exists)
 
     async def live(self) -> list[NodeLoad]:
         """Every node with a current heartbeat, least loaded first. Ids whose heartbeat expired are
         pruned from the set."""
-        members = cast(Awaitable[set[str]], self.redis.smembers(names.NODES))
+        members = self.redis.smembers(names.NODES)
         ids = sorted(str(i) for i in await members)
         if not ids:
             return []
@@ -81,5 +79,5 @@ class NodeRegistry:
                 )
             )
         if dead:
-            await cast(Awaitable[int], self.redis.srem(names.NODES, *dead))
+            await self.redis.srem(names.NODES, *dead)
         return sorted(live, key=lambda n: n.sort_key)

@@ -8,8 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import Awaitable
-from typing import cast
 
 from aiohttp import web
 from pydantic import Field
@@ -73,7 +71,7 @@ async def _redis_answers(node: object) -> bool | None:
         return None
     try:
         async with asyncio.timeout(CHECK_SECONDS):
-            return bool(await cast(Awaitable[bool], node.redis.ping()))
+            return bool(await node.redis.ping())
     except (RedisError, OSError, TimeoutError):
         return False
 
