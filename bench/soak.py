@@ -4,10 +4,11 @@ are sampled. Loopback only.
 
 Run: .venv/bin/python bench/soak.py [--minutes 10] [--rooms 3] [--visitors 3] [--nodes 2]
 
-Set-up: a fresh PostgreSQL database (``rounds_soak_<random>``, dropped at the end) seeded through the
-services: one preceptor per room and ``--visitors`` enrolled visitors each, invited to a huddle that is
-open now; ``--nodes`` real ``rounds serve`` processes sharing it and Redis (database 13), each with a
-host grace time of 5 s so that rooms whose host left close within the run.
+Set-up: a fresh PostgreSQL database (``rounds_soak_<random>``, made and dropped by the tests' helpers)
+seeded through the services: one preceptor per room and ``--visitors`` enrolled visitors each,
+invited to a huddle that is open now; ``--nodes`` real ``rounds serve`` processes sharing it and
+Redis (database 13), each with a host grace time of 5 s so that rooms whose host left close within
+the run.
 
 The participants (Python clients in this process, over WebSockets to a node picked at random for each
 connection, as a load balancer would): each host publishes video and audio, admits whoever waits, and
@@ -37,7 +38,6 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -48,14 +48,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("ROUNDS_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 
-import asyncpg  # noqa: E402
-
 from sessions import signaling as sig  # noqa: E402
 from sessions.client import ParticipantClient  # noqa: E402
 from tests.support.cluster import LocalCluster, connect_to  # noqa: E402
+from tests.support.databases import create_postgres_database, drop_postgres_database  # noqa: E402
 from tests.support.processes import Credentials, Served, log_in  # noqa: E402
 
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 PASSWORD = "soak-password-2026"
 SAMPLE_SECONDS = 15.0
 STAY_SECONDS = (5.0, 20.0)
@@ -81,30 +79,9 @@ class Tally:
 # --- the database --------------------------------------------------------------------------------
 
 
-async def create_database() -> str:
-    name = f"rounds_soak_{uuid.uuid4().hex[:10]}"
-    connection = await asyncpg.connect(ADMIN_URL)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-
-
-async def drop_database(url: str) -> None:
-    name = url.rsplit("/", 1)[1]
-    assert name.startswith("rounds_soak_"), name  # never anything else
-    connection = await asyncpg.connect(ADMIN_URL)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
-
-
 async def seed(url: str, rooms: int, visitors: int) -> list[tuple[str, list[str], int]]:
     """Per room: its preceptor's email, its visitors' emails and its huddle's id (open now)."""
     from server.db.engine import make_engine, make_sessionmaker
-    from server.db.migrate import upgrade_to_head
     from server.db.uow import UnitOfWorkFactory
     from server.domain.applications import Action
     from server.domain.vocab import Modality, Role, RotationType, Step1Status, TrainingStatus
@@ -112,8 +89,7 @@ async def seed(url: str, rooms: int, visitors: int) -> list[tuple[str, list[str]
     from server.schemas_visits import VisitIn
     from server.services import accounts, applications, profiles, programs, visits
 
-    engine = make_engine(url)
-    await upgrade_to_head(engine)
+    engine = make_engine(url)  # created migrated by create_postgres_database
     uows = UnitOfWorkFactory(make_sessionmaker(engine))
     out = []
     try:
@@ -327,7 +303,7 @@ def slope_mb_per_minute(points: list[tuple[float, int]]) -> float:
 
 
 async def soak(args: argparse.Namespace) -> int:
-    url = await create_database()
+    url = await create_postgres_database(prefix="rounds_soak_")
     workdir = Path(tempfile.mkdtemp(prefix="rounds-soak-"))
     cluster = LocalCluster(url, workdir, extra_env={"ROUNDS_HOST_GRACE_SECONDS": "5"})
     clients: list[ParticipantClient] = []
@@ -376,7 +352,7 @@ async def soak(args: argparse.Namespace) -> int:
         for client in clients:
             await client.close()
         await asyncio.to_thread(cluster.stop_all)
-        await drop_database(url)
+        await drop_postgres_database(url)
 
 
 def report(

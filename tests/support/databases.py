@@ -40,9 +40,9 @@ async def postgres_available() -> str | None:
     return None
 
 
-async def create_postgres_database() -> str:
-    """Create and migrate a fresh database for this test run; returns its URL."""
-    name = f"rounds_test_{uuid.uuid4().hex[:10]}"
+async def create_postgres_database(prefix: str = "rounds_test_") -> str:
+    """Create and migrate a fresh database (``prefix`` + a random tail); returns its URL."""
+    name = f"{prefix}{uuid.uuid4().hex[:10]}"
     conn = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL))
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')
