@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -2513,18 +2513,29 @@ class PhiFound(Invalid):
         self.hits = hits
 
 
-def ensure_no_phi(fields: Mapping[str, str]) -> None:
+def _masked(text: str, allowed: Sequence[str]) -> str:
+    """``text`` with each allowed phrase (longest first) blanked out, keeping its length so that the
+    spans found still point into the text as given."""
+    for phrase in sorted(allowed, key=len, reverse=True):
+        if phrase:
+            text = text.replace(phrase, "x" * len(phrase))
+    return text
+
+
+def ensure_no_phi(fields: Mapping[str, str], allowed: Sequence[str] = ()) -> None:
     """Raise ``PhiFound`` (an ``Invalid``, ``field`` = the first offending field) if a field holds PHI.
 
-    The message names each offending field, span and why, so the visitor can remove them; nothing is logged
-    and nothing of the text is kept beyond the offending spans quoted in the message.
+    ``allowed`` are phrases the caller knows are not a patient's (a letter's own dates, its applicant's
+    and author's names): they are not checked. The message names each offending field, span and why,
+    so the visitor can remove them; nothing is logged and nothing of the text is kept beyond the
+    offending spans quoted in the message.
     """
     found: dict[str, list[PhiHit]] = {}
     parts: list[str] = []
     for name, value in fields.items():
         if not value:
             continue
-        hits = check_text(value)
+        hits = check_text(_masked(value, allowed) if allowed else value)
         if hits:
             found[name] = hits
             parts.append(f"{name}: {describe_hits(value, hits)}")
