@@ -15,6 +15,10 @@ frames instead:
 * Keyframes: a new subscriber, a subscriber that overflowed, and a subscriber whose browser reports loss
   (PLI/FIR reaching our sender, see :func:`hook_keyframe_requests`) make the publication send a PLI to the
   publisher.
+* Lost video packets: a publication also swaps its video receiver's jitter buffer for a
+  :class:`~sessions.jitter.HoleSkippingJitterBuffer`, which stops waiting for a packet that never came
+  after half a second instead of freezing the video for 512 packets. The frames that follow refer to the
+  lost one, so the publication then forwards nothing until the keyframe it asks for arrives.
 
 The aiortc internals relied on are listed in :data:`AIORTC_INTERNALS` and checked by
 :func:`check_aiortc_internals`; aiortc is pinned exactly in ``pyproject.toml`` for that reason.
@@ -37,8 +41,11 @@ import aiortc
 import av
 from aiortc import MediaStreamTrack, RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
 from aiortc.codecs import get_encoder
+from aiortc.jitterbuffer import JitterBuffer
 from aiortc.mediastreams import MediaStreamError
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+
+from sessions.jitter import HoleSkippingJitterBuffer, SkippedHole, jitter_buffer_internals_problems
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +61,7 @@ AUDIO_QUEUE_FRAMES: Final = 50
 # The receiver's private, name-mangled attributes this module uses.
 _DECODER_QUEUE: Final = "_RTCRtpReceiver__decoder_queue"
 _STARTED: Final = "_RTCRtpReceiver__started"
+_JITTER_BUFFER: Final = "_RTCRtpReceiver__jitter_buffer"
 
 AIORTC_INTERNALS: Final = (
     "RTCRtpReceiver.__decoder_queue: a queue.Queue created in __init__, handed to the decoder thread by "
@@ -64,6 +72,10 @@ AIORTC_INTERNALS: Final = (
     "RTCRtpSender: a track whose recv() returns av.Packet is sent with Encoder.pack(), not encoded",
     "RTCRtpTransceiver._codecs: the negotiated codecs, first one used for sending",
     "JitterFrame.data / .timestamp: the depayloaded frame and its RTP timestamp mapped to start at 0",
+    "RTCRtpReceiver.__jitter_buffer: a JitterBuffer(capacity=512, is_video=True) for video, created in "
+    "__init__; _handle_rtp_packet calls its add(packet) and sends a PLI when add returns pli_flag",
+    "JitterBuffer._origin, ._packets, ._capacity, ._is_video, .remove(count), ._remove_frame(): what "
+    "sessions.jitter.HoleSkippingJitterBuffer builds on",
 )
 
 
@@ -113,6 +125,21 @@ def check_aiortc_internals() -> None:
         ),
         (stop_src, "self.__decoder_queue.put(None)", "RTCRtpReceiver stops its decoder with put(None)"),
         (
+            init_src,
+            "self.__jitter_buffer = JitterBuffer(capacity=512, is_video=True)",
+            "RTCRtpReceiver.__init__ creates the video __jitter_buffer",
+        ),
+        (
+            handle_src,
+            "pli_flag, encoded_frame = self.__jitter_buffer.add(packet)",
+            "RTCRtpReceiver._handle_rtp_packet feeds packets to __jitter_buffer.add",
+        ),
+        (
+            handle_src,
+            "if pli_flag:\n            await self._send_rtcp_pli(packet.ssrc)",
+            "RTCRtpReceiver._handle_rtp_packet sends a PLI when the jitter buffer returns pli_flag",
+        ),
+        (
             sender_src,
             "self._send_keyframe()",
             "RTCRtpSender._handle_rtcp_packet calls _send_keyframe on PLI/FIR",
@@ -126,6 +153,7 @@ def check_aiortc_internals() -> None:
         problems.append("moved: RTCRtpReceiver._send_rtcp_pli(media_ssrc) is gone")
     if not callable(getattr(RTCRtpSender, "_send_keyframe", None)):
         problems.append("moved: RTCRtpSender._send_keyframe() is gone")
+    problems.extend(jitter_buffer_internals_problems())
     if "self._codecs" not in inspect.getsource(RTCRtpTransceiver.__init__):
         problems.append("moved: RTCRtpTransceiver._codecs (negotiated codecs) is gone")
     for mime in ("video/VP8", "video/H264", "audio/opus"):
@@ -188,9 +216,11 @@ class _EncodedFrameTap(queue.Queue[Any]):
 
     ``put`` is called on the event loop thread by ``RTCRtpReceiver._handle_rtp_packet``; ``None`` (the
     receiver stopping) still reaches the decoder thread so that it ends and ends the receiver's track.
+    ``on_frame`` returns whether the frame is usable: one that refers to a lost frame is kept from the
+    decoder too (it would only draw a corrupt picture).
     """
 
-    def __init__(self, on_frame: Callable[[RTCRtpCodecParameters, Any], None], decode: bool) -> None:
+    def __init__(self, on_frame: Callable[[RTCRtpCodecParameters, Any], bool], decode: bool) -> None:
         super().__init__()
         self._on_frame = on_frame
         self.decode = decode
@@ -203,8 +233,8 @@ class _EncodedFrameTap(queue.Queue[Any]):
                 self.on_end()
             return
         codec, encoded_frame = item
-        self._on_frame(codec, encoded_frame)
-        if self.decode:
+        usable = self._on_frame(codec, encoded_frame)
+        if self.decode and usable:
             super().put(item, block, timeout)
 
 
@@ -218,6 +248,10 @@ class Publication:
     ``track`` event): it swaps that receiver's decoder queue for a tap. With ``decode=False`` (the
     default) the receiver never decodes and its ``track`` yields nothing until it ends; with
     ``decode=True`` frames also reach aiortc's decoder and the caller must consume ``receiver.track``.
+
+    For video it also swaps the receiver's jitter buffer for a :class:`HoleSkippingJitterBuffer`: when a
+    lost packet is given up on, nothing is forwarded until the next keyframe (the frames in between
+    refer to the lost one), and a keyframe is asked for at once.
     """
 
     def __init__(
@@ -244,6 +278,15 @@ class Publication:
         if receiver.track is None or receiver.track.kind not in ("audio", "video"):
             raise ForwardingError("the receiver has no audio or video track")
         self.kind: str = receiver.track.kind
+        stock_buffer = getattr(receiver, _JITTER_BUFFER, None)
+        if self.kind == "video" and (
+            type(stock_buffer) is not JitterBuffer or stock_buffer._origin is not None
+        ):
+            # Not aiortc's own, untouched buffer: either aiortc changed, or packets already went in.
+            raise AiortcInternalsChanged(
+                f"moved: RTCRtpReceiver.{_JITTER_BUFFER} is {type(stock_buffer).__name__}, not a fresh "
+                "JitterBuffer"
+            )
         self.mime_type = mime_type.lower() if mime_type else None
         self._subscribers: list[SubscriberTrack] = []
         self._last_keyframe_request = -1e9
@@ -252,8 +295,25 @@ class Publication:
         self._on_end = on_end
         self.frames_received = 0
         self.keyframe_requests_sent = 0
+        #: Video packets given up on by the jitter buffer (each one a hole that froze the picture).
+        self.holes_skipped = 0
+        #: Frames received after a hole but before the next keyframe, and so not forwarded.
+        self.frames_dropped_after_loss = 0
+        self._awaiting_keyframe_after_loss = False
         self._tap = _EncodedFrameTap(self._on_encoded_frame, decode)
         self._tap.on_end = self._handle_end
+        if self.kind == "video":
+            assert isinstance(stock_buffer, JitterBuffer)
+            # Same capacity as aiortc's; the receiver has not started, so no packet has gone in yet.
+            self.jitter_buffer: HoleSkippingJitterBuffer | None = HoleSkippingJitterBuffer(
+                stock_buffer.capacity,
+                is_video=True,
+                on_hole_skipped=self._on_hole_skipped,
+                is_keyframe_start=self._starts_keyframe,
+            )
+            setattr(receiver, _JITTER_BUFFER, self.jitter_buffer)
+        else:
+            self.jitter_buffer = None
         setattr(receiver, _DECODER_QUEUE, self._tap)
 
     @classmethod
@@ -333,10 +393,26 @@ class Publication:
 
     # -- internals
 
-    def _on_encoded_frame(self, codec: RTCRtpCodecParameters, encoded_frame: Any) -> None:
+    def _starts_keyframe(self, first_packet_data: bytes) -> bool:
+        # The depayloaded first packet of a frame starts with the VP8 frame tag, or (H.264) carries the
+        # SPS or IDR NAL unit that opens a keyframe. Before the codec is known this says True, and the
+        # jitter buffer then starts again at the first frame after a hole, losing no keyframe.
+        return self.mime_type is None or is_keyframe(self.mime_type, first_packet_data)
+
+    def _on_hole_skipped(self, hole: SkippedHole) -> None:
+        # Called from inside the jitter buffer's add(), before the receiver hands over the frame (if any)
+        # released with it: that frame and the next ones until a keyframe refer to what was lost. The
+        # receiver sends a PLI of its own (pli_flag); this one also goes to every SSRC and counts.
+        self.holes_skipped += 1
+        self._awaiting_keyframe_after_loss = True
+        logger.info("video packets lost for good (%s): waiting for a keyframe", hole)
+        self.request_keyframe(force=True)
+
+    def _on_encoded_frame(self, codec: RTCRtpCodecParameters, encoded_frame: Any) -> bool:
+        """Forward one frame from the receiver; return whether it is usable (also for a decoder)."""
         mime = codec.mimeType.lower()
         if mime not in SUPPORTED_MIME_TYPES:
-            return
+            return True
         self.mime_type = mime
         data: bytes = encoded_frame.data
         frame = EncodedFrame(
@@ -347,10 +423,18 @@ class Publication:
             keyframe=is_keyframe(mime, data),
         )
         self.frames_received += 1
+        if self._awaiting_keyframe_after_loss:
+            if not frame.keyframe:
+                self.frames_dropped_after_loss += 1
+                # Rate-limited: repeats the request only if the keyframe is slow (the PLI may be lost).
+                self.request_keyframe()
+                return False
+            self._awaiting_keyframe_after_loss = False
         if self._keyframe_wanted and not frame.keyframe:
             self.request_keyframe(force=True)
         for track in tuple(self._subscribers):
             track._push(frame)
+        return True
 
     def _handle_end(self) -> None:
         if self._ended:
