@@ -256,6 +256,10 @@ class ParticipantClient:
                     continue
                 try:
                     await self._on_message(message)
+                except ConnectionError as exc:
+                    # The channel closed under the reply (the participant dropped or the node went
+                    # away): the reader ends with the channel and reconnecting, if on, takes over.
+                    logger.info("the channel closed while acting on the server's %s: %s", message.type, exc)
                 except Exception:  # one bad exchange must not end the participant's channel
                     logger.exception("could not act on the server's %s", message.type)
                 self._changed.set()
