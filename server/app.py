@@ -34,10 +34,11 @@ from server.handlers import (  # noqa: F401  (importing registers the routes)
     ws_sessions,
 )
 from server.handlers.registry import API
+from server.heap import HeapTrimming, heap_trimming
 from server.services import applications, visits
 from server.web import middleware
 from server.web.api import API_PREFIX, openapi_document
-from server.web.keys import CLOCK, ENGINE, FILES, SETTINGS, UOW
+from server.web.keys import CLOCK, ENGINE, FILES, HEAP_TRIMMING, SETTINGS, UOW
 
 log = logging.getLogger("rounds.app")
 WEBCLIENT = Path(__file__).resolve().parent.parent / "webclient"
@@ -80,6 +81,12 @@ async def _maintenance(app: web.Application) -> AsyncIterator[None]:
         await task
 
 
+async def _heap_trimming(app: web.Application) -> AsyncIterator[None]:
+    """Hand freed memory back to the system now and then (see :mod:`server.heap`)."""
+    async with heap_trimming(app[SETTINGS].heap_trim_seconds, app[HEAP_TRIMMING]):
+        yield
+
+
 def _openapi_view() -> Callable[[web.Request], Awaitable[web.Response]]:
     """Serve the OpenAPI document, built once: the routes cannot change after start-up."""
     body: bytes | None = None
@@ -106,6 +113,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, maintenance: bool 
     app[SETTINGS] = settings
     app[CLOCK] = clock
     app[FILES] = FileStore(settings.documents_dir)
+    app[HEAP_TRIMMING] = HeapTrimming()
     env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(str(WEBCLIENT / "templates")),
@@ -114,6 +122,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, maintenance: bool 
     )
     env.globals["static"] = lambda path: f"/static/{path}"
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_heap_trimming)
     app.cleanup_ctx.append(ws_sessions.live_rooms)
     app.on_shutdown.append(ws_sessions.close_live_rooms)
     if maintenance:

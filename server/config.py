@@ -40,6 +40,10 @@ SETTINGS_DOCS: dict[str, tuple[str, str]] = {
         "host-pid-random",
         "This process's name among several sharing Redis (must be unique). Generated when unset.",
     ),
+    "ROUNDS_HEAP_TRIM_SECONDS": (
+        "60",
+        "How often a node hands the memory it has freed back to the system (glibc's malloc_trim); 0 never.",
+    ),
     "ROUNDS_DRAIN_SECONDS": (
         "30",
         "On SIGTERM a node sharing Redis takes no new sessions and waits this long for its live ones to "
@@ -82,6 +86,7 @@ class Settings:
     redis_url: str | None = None
     node_id: str | None = None
     drain_seconds: int = 30
+    heap_trim_seconds: int = 60
     ice_servers: tuple[dict[str, Any], ...] = ()
     host: str = "127.0.0.1"
     port: int = 8080
@@ -203,6 +208,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         redis_url=env.get("ROUNDS_REDIS_URL") or None,
         node_id=_node_id(env.get("ROUNDS_NODE_ID")),
         drain_seconds=_int(env, "ROUNDS_DRAIN_SECONDS", 30, minimum=0, maximum=3600),
+        heap_trim_seconds=_int(env, "ROUNDS_HEAP_TRIM_SECONDS", 60, minimum=0, maximum=3600),
         ice_servers=_ice_servers(env.get("ROUNDS_ICE_SERVERS")),
         host=env.get("ROUNDS_HOST") or "127.0.0.1",
         port=_int(env, "ROUNDS_PORT", 8080, maximum=65535),

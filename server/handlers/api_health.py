@@ -6,8 +6,6 @@ proxy) also gets the node's live counts and memory, which the soak run watches f
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
 
 from aiohttp import web
 from pydantic import Field
@@ -18,11 +16,11 @@ from sqlalchemy.exc import DBAPIError
 from server.cluster.node import ClusterNode
 from server.domain.errors import ServiceUnavailable
 from server.handlers.registry import API
+from server.heap import resident_bytes
 from server.schemas import Output
 from server.web.api import ApiCall
-from server.web.keys import ENGINE, LIVE_ROOMS, NODE, SOCKETS
+from server.web.keys import ENGINE, HEAP_TRIMMING, LIVE_ROOMS, NODE, SOCKETS
 
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 CHECK_SECONDS = 3.0
 
 
@@ -35,6 +33,8 @@ class NodeStatsOut(Output):
     sockets: int
     tasks: int = Field(description="asyncio tasks alive in this process")
     rss_bytes: int = Field(description="resident memory of this process")
+    heap_trims: int = Field(description="times this process handed its freed heap back to the system")
+    heap_released_bytes: int = Field(description="resident bytes those trims handed back, in all")
 
 
 class HealthOut(Output):
@@ -44,12 +44,6 @@ class HealthOut(Output):
     redis: bool | None = Field(description="None when this node shares no Redis (a single process)")
     draining: bool
     stats: NodeStatsOut | None = None
-
-
-def _rss_bytes() -> int:
-    with contextlib.suppress(OSError, ValueError, IndexError), open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * PAGE_SIZE
-    return 0
 
 
 def _local_caller(request: web.Request) -> bool:
@@ -97,12 +91,15 @@ async def get_health(call: ApiCall) -> HealthOut:
     stats = None
     if _local_caller(request):
         rooms = request.app[LIVE_ROOMS].all()
+        trimming = request.app[HEAP_TRIMMING]
         stats = NodeStatsOut(
             rooms=len(rooms),
             participants=sum(room.member_count for room in rooms),
             peer_connections=sum(room.peer_count for room in rooms),
             sockets=len(request.app[SOCKETS]),
             tasks=len(asyncio.all_tasks()),
-            rss_bytes=_rss_bytes(),
+            rss_bytes=resident_bytes(),
+            heap_trims=trimming.rounds,
+            heap_released_bytes=trimming.released_bytes,
         )
     return HealthOut(status="ok", node=node.node_id, database=True, redis=redis, draining=False, stats=stats)

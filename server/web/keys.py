@@ -10,6 +10,7 @@ from server.config import Settings
 from server.db.filestore import FileStore
 from server.db.uow import Clock, UnitOfWorkFactory
 from server.domain.actors import Actor
+from server.heap import HeapTrimming
 from server.live.websocket import OpenSockets
 from sessions.live import LiveRooms
 
@@ -26,3 +27,5 @@ LIVE_ROOMS = web.AppKey("live_rooms", LiveRooms)
 SOCKETS = web.AppKey("sockets", OpenSockets)
 # This process's place among Rounds' nodes: alone (the embedded default) or one of several (Redis).
 NODE = web.AppKey[Node]("node")
+# What the periodic heap trimming has handed back to the system (the health endpoint shows it).
+HEAP_TRIMMING = web.AppKey("heap_trimming", HeapTrimming)

@@ -19,6 +19,7 @@ async def test_a_healthy_node_says_so_and_shows_its_counts_only_to_this_machine(
     assert health["node"] == "solo" and health["draining"] is False
     stats = health["stats"]
     assert stats["rooms"] == 0 and stats["sockets"] == 0 and stats["tasks"] > 0 and stats["rss_bytes"] > 0
+    assert stats["heap_trims"] >= 0 and stats["heap_released_bytes"] >= 0
     # Through a proxy (or from elsewhere) the counts are not shown.
     status, proxied = await api.call("GET", "/health", headers={"X-Forwarded-For": "203.0.113.9"})
     assert status == 200 and proxied["stats"] is None

@@ -26,6 +26,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.redis_url is None
     assert settings.secure_cookies is False
     assert settings.documents_dir == settings.data_dir / "documents"
+    assert settings.heap_trim_seconds == 60
 
 
 def test_values_are_read(tmp_path: Path) -> None:
@@ -39,8 +40,10 @@ def test_values_are_read(tmp_path: Path) -> None:
             ROUNDS_ICE_SERVERS='[{"urls": ["stun:stun.example.org:3478"]}]',
             ROUNDS_DATABASE_URL="postgresql+asyncpg://u@db:5432/rounds",
             ROUNDS_LOG_LEVEL="debug",
+            ROUNDS_HEAP_TRIM_SECONDS="0",
         )
     )
+    assert settings.heap_trim_seconds == 0
     assert settings.port == 9000
     assert settings.offer_hold_days == 3
     assert settings.max_upload_bytes == 2 * 1024 * 1024
@@ -60,6 +63,8 @@ def test_values_are_read(tmp_path: Path) -> None:
         ("ROUNDS_OFFER_HOLD_DAYS", "-1", "at least 1"),
         ("ROUNDS_OFFER_HOLD_DAYS", "seven", "whole number"),
         ("ROUNDS_MAX_UPLOAD_MB", "0", "at least 1"),
+        ("ROUNDS_HEAP_TRIM_SECONDS", "-5", "at least 0"),
+        ("ROUNDS_HEAP_TRIM_SECONDS", "often", "whole number"),
         ("ROUNDS_SECURE_COOKIES", "maybe", "true or false"),
         ("ROUNDS_DATABASE_URL", "mysql://x/y", "sqlite+aiosqlite"),
     ],
