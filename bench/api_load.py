@@ -4,14 +4,15 @@ saving a case log, listing one's sessions -- at 50 and 200 concurrent clients, o
 Run: .venv/bin/python bench/api_load.py [--clients 50,200] [--seconds 20] [--databases sqlite,postgres]
      [--json]
 
-For each database this script makes a fresh one (SQLite in a temporary data dir; on PostgreSQL a
-throw-away ``rounds_bench_<random>`` database created through the ``test`` database and dropped at the
-end, even on failure), migrates it with ``rounds db upgrade`` and seeds it through the project's service
-layer: a coordinator, a preceptor, one visitor per client (real argon2 password hashes), each visitor
-taken through the real admissions path to enrollment in a block, invited to upcoming sessions, and given
-enough encounters to log. The encounters alone are inserted in bulk through the ORM model: the
-per-encounter service would take minutes for the tens of thousands a run needs, and no encounter is
-logged twice (one case log per visitor and encounter).
+For each database this script makes a fresh, migrated one (SQLite in a temporary data dir, migrated
+with ``rounds db upgrade``; on PostgreSQL a throw-away ``rounds_bench_<random>`` database made and
+migrated by the tests' helper next to the ``test`` database, and dropped at the end, even on failure)
+and seeds it through the project's service layer (``bench/seeding.py``): a coordinator, a preceptor,
+one visitor per client (real argon2 password hashes), each visitor taken through the real admissions
+path to enrollment in a block, invited to upcoming sessions, and given enough encounters to log. The
+encounters alone are inserted in bulk through the ORM model: the per-encounter service would take
+minutes for the tens of thousands a run needs, and no encounter is logged twice (one case log per
+visitor and encounter).
 
 Then ``rounds serve`` runs as its own process (one core of Python, as deployed) and every visitor logs
 in over HTTP once (cookie + CSRF token). Each measurement starts the load generator as another process
@@ -49,7 +50,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -60,16 +60,20 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.support.processes import clean_env, free_port, rounds_command, run_rounds  # noqa: E402
+
+if TYPE_CHECKING:
+    from server.db.uow import UnitOfWorkFactory
+
 API = "/api/v1"
 PASSWORD = "bench-load-password-2026"
-POSTGRES_ADMIN_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 REQUEST_TIMEOUT = 180.0  # seconds; a closed loop at 200 clients queues logins for tens of seconds
 READY_TIMEOUT = 60.0
 # An upper guess of case-log saves per second, to seed enough encounters; a client that runs out stops
@@ -165,13 +169,6 @@ def machine_cpu_ticks() -> tuple[int, int]:
     idle = values[3] + values[4]  # idle + iowait
     total = sum(values[:8])  # guest time is already inside user
     return total - idle, total
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 # ----------------------------------------------------------------------------- the load generator
@@ -321,56 +318,15 @@ def generator_main(spec_path: Path, result_path: Path) -> None:
 # ----------------------------------------------------------------------------- databases and seeding
 
 
-def asyncpg_dsn(url: str) -> str:
-    """The plain asyncpg DSN of a SQLAlchemy ``postgresql+asyncpg://`` URL."""
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
-
-
-async def create_postgres_database() -> str:
-    """Create an empty ``rounds_bench_<random>`` database next to ``test``; returns its URL."""
-    import asyncpg
-
-    name = f"rounds_bench_{secrets.token_hex(5)}"
-    conn = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL))
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-
-
-async def drop_postgres_database(url: str) -> None:
-    """Drop one of this benchmark's own databases (refuses any other name)."""
-    import asyncpg
-
-    name = url.rsplit("/", 1)[1]
-    if not name.startswith("rounds_bench_"):
-        raise ValueError(f"refusing to drop {name!r}: not a benchmark database")
-    conn = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL))
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
-def rounds_command() -> list[str]:
-    """The installed ``rounds`` script next to this Python, else ``python -m server.cli``."""
-    script = Path(sys.executable).with_name("rounds")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "server.cli"]
-
-
 def rounds_env(database_url: str, data_dir: Path, port: int, secret_key: str) -> dict[str, str]:
     """This environment without any ROUNDS_* variable, plus the benchmark server's settings."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ROUNDS_")}
-    env.update(
-        PYTHONUNBUFFERED="1",
+    return clean_env(
         ROUNDS_DATABASE_URL=database_url,
         ROUNDS_DATA_DIR=str(data_dir),
         ROUNDS_PORT=str(port),
         ROUNDS_HOST="127.0.0.1",
         ROUNDS_SECRET_KEY=secret_key,
     )
-    return env
 
 
 def encounters_needed(index: int, levels: list[int], seconds: float) -> int:
@@ -382,117 +338,88 @@ def encounters_needed(index: int, levels: list[int], seconds: float) -> int:
     return shares + 1
 
 
+async def insert_encounters(
+    uows: UnitOfWorkFactory, enrollment_id: int, visitor_id: int, count: int
+) -> list[int]:
+    """Insert ``count`` telehealth patient visits of one enrollment in bulk through the ORM model; returns
+    their ids. Not the encounter service: one call per encounter would take minutes for the tens of
+    thousands a run needs."""
+    from server.db.models import Encounter
+
+    async with uows() as uow:
+        rows = [
+            Encounter(
+                enrollment_id=enrollment_id,
+                session_id=None,
+                kind="patient_visit",
+                setting="telehealth_video",
+                rotation_week=1 + n % 4,
+                consent_id=None,
+                consent_recorded=True,
+                created_by=visitor_id,
+                created_at=uow.now(),
+            )
+            for n in range(count)
+        ]
+        uow.db.add_all(rows)
+        await uow.db.flush()
+        ids = [row.id for row in rows]
+        await uow.commit()
+    return ids
+
+
 async def seed(database_url: str, levels: list[int], seconds: float) -> list[Account]:
     """Coordinator, preceptor and one enrolled visitor per client, through the service layer."""
+    # Imported here, not at the top: the generator process runs this script too and needs none of it.
+    from seeding import create_account, create_program_with_block, enroll_visitor, next_monday
+
     from server.db.engine import make_engine, make_sessionmaker
-    from server.db.models import Encounter
     from server.db.uow import UnitOfWorkFactory
-    from server.domain.applications import Action
     from server.domain.visits import MAX_INVITEES
-    from server.domain.vocab import Modality, Role, RotationType, Step1Status, TrainingStatus
-    from server.schemas import ActionIn, ApplicationIn, BlockIn, ProgramIn, VisitorProfileIn
+    from server.domain.vocab import Role, TrainingStatus
     from server.schemas_visits import VisitIn
-    from server.services import accounts, applications, profiles, programs, visits
+    from server.services import visits
 
     engine = make_engine(database_url)
     uows = UnitOfWorkFactory(make_sessionmaker(engine))
     try:
-        async with uows() as uow:
-            coordinator = accounts.actor_of(
-                await accounts.create_user(
-                    uow,
-                    email="coordinator@bench.test",
-                    password=PASSWORD,
-                    role=Role.COORDINATOR,
-                    full_name="Bench Coordinator",
-                )
-            )
-            preceptor = accounts.actor_of(
-                await accounts.create_user(
-                    uow,
-                    email="preceptor@bench.test",
-                    password=PASSWORD,
-                    role=Role.PRECEPTOR,
-                    full_name="Dr. Bench Preceptor",
-                )
-            )
-            await uow.commit()
-            now = uow.now()
-        today = now.date()
-        first_day = today + timedelta(days=(7 - today.weekday()) % 7 or 7)  # next Monday
+        coordinator = await create_account(
+            uows, "coordinator@bench.test", Role.COORDINATOR, "Bench Coordinator", PASSWORD
+        )
+        preceptor = await create_account(
+            uows, "preceptor@bench.test", Role.PRECEPTOR, "Dr. Bench Preceptor", PASSWORD
+        )
+        now = uows.clock()
+        first_day = next_monday(now.date())
         count = max(levels)
         made: list[Account] = []
         # One program (one block) per group of visitors a visit may invite.
         for group_start in range(0, count, MAX_INVITEES):
             group = range(group_start, min(count, group_start + MAX_INVITEES))
-            program = await programs.create_program(
-                uows(),
+            seeded = await create_program_with_block(
+                uows,
                 coordinator,
-                ProgramIn(
-                    title=f"Load Benchmark Observership {group_start // MAX_INVITEES + 1}",
-                    specialty="Internal Medicine",
-                    rotation_type=RotationType.OBSERVERSHIP,
-                    modality=Modality.VIRTUAL,
-                    allowed_training_statuses=[TrainingStatus.STUDENT, TrainingStatus.GRADUATE],
-                    required_documents=[],
-                    preceptor_ids=[preceptor.user_id],
-                ),
-            )
-            block = await programs.add_block(
-                uows(), coordinator, program.id, BlockIn(start_date=first_day, capacity=len(group))
+                preceptor,
+                title=f"Load Benchmark Observership {group_start // MAX_INVITEES + 1}",
+                capacity=len(group),
+                first_day=first_day,
+                training_statuses=[TrainingStatus.STUDENT, TrainingStatus.GRADUATE],
             )
             group_ids: list[int] = []
             for index in group:
-                async with uows() as uow:
-                    user = await accounts.create_user(
-                        uow,
-                        email=f"visitor{index:04d}@bench.test",
-                        password=PASSWORD,
-                        role=Role.VISITOR,
-                        full_name=f"Visitor {index}",
-                    )
-                    await uow.commit()
-                visitor = accounts.actor_of(user)
-                await profiles.update_visitor_profile(
-                    uows(),
-                    visitor,
-                    VisitorProfileIn(
-                        training_status=TrainingStatus.STUDENT,
-                        profession="medicine",
-                        step1_status=Step1Status.NOT_TAKEN,
-                    ),
+                visitor = await enroll_visitor(
+                    uows,
+                    coordinator,
+                    seeded.program_id,
+                    seeded.block_id,
+                    email=f"visitor{index:04d}@bench.test",
+                    full_name=f"Visitor {index}",
+                    password=PASSWORD,
                 )
-                application = await applications.create_application(
-                    uows(), visitor, ApplicationIn(program_id=program.id, block_ids=[block.id])
+                encounter_ids = await insert_encounters(
+                    uows, visitor.application_id, visitor.user_id, encounters_needed(index, levels, seconds)
                 )
-                for actor, action in [
-                    (coordinator, Action.START_REVIEW),
-                    (coordinator, Action.MAKE_OFFER),
-                    (visitor, Action.ACCEPT_OFFER),
-                    (coordinator, Action.ENROLL),
-                ]:
-                    await applications.act(uows(), actor, application.id, ActionIn(action=action))
-                wanted = encounters_needed(index, levels, seconds)
-                async with uows() as uow:
-                    rows = [
-                        Encounter(
-                            enrollment_id=application.id,
-                            session_id=None,
-                            kind="patient_visit",
-                            setting="telehealth_video",
-                            rotation_week=1 + n % 4,
-                            consent_id=None,
-                            consent_recorded=True,
-                            created_by=visitor.user_id,
-                            created_at=uow.now(),
-                        )
-                        for n in range(wanted)
-                    ]
-                    uow.db.add_all(rows)
-                    await uow.db.flush()
-                    encounter_ids = [row.id for row in rows]
-                    await uow.commit()
-                made.append(Account(user.email, visitor.user_id, application.id, encounter_ids))
+                made.append(Account(visitor.email, visitor.user_id, visitor.application_id, encounter_ids))
                 group_ids.append(visitor.user_id)
             for n in range(VISITS_PER_VISITOR):
                 starts = (now + timedelta(days=1 + 2 * n)).replace(minute=0, second=0, microsecond=0)
@@ -501,7 +428,7 @@ async def seed(database_url: str, levels: list[int], seconds: float) -> list[Acc
                     preceptor,
                     VisitIn.model_validate(
                         {
-                            "block_id": block.id,
+                            "block_id": seeded.block_id,
                             "kind": ["huddle", "patient_visit", "didactic"][n % 3],
                             "title": f"Benchmark session {n + 1}",
                             "starts_at": starts,
@@ -670,26 +597,24 @@ def measure(
 
 def bench_database(kind: str, levels: list[int], seconds: float) -> list[RunResult]:
     """Create, migrate and seed one database, serve it, measure every endpoint at every level."""
+    # Imported here, not at the top: it loads the server's database layer, which the generator process
+    # (this script again) has no use for.
+    from tests.support.databases import create_postgres_database, drop_postgres_database
+
     work = Path(tempfile.mkdtemp(prefix=f"rounds-bench-{kind}-"))
     data_dir = work / "data"
     data_dir.mkdir()
     database_url = f"sqlite+aiosqlite:///{data_dir / 'rounds.db'}"
-    if kind == "postgres":
-        database_url = asyncio.run(create_postgres_database())
+    if kind == "postgres":  # created and migrated by the tests' helper
+        database_url = asyncio.run(create_postgres_database(prefix="rounds_bench_"))
     results: list[RunResult] = []
     try:
         port = free_port()
         env = rounds_env(database_url, data_dir, port, secrets.token_urlsafe(32))
-        upgrade = subprocess.run(
-            [*rounds_command(), "db", "upgrade"],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if upgrade.returncode != 0:
-            raise RuntimeError(f"rounds db upgrade failed:\n{upgrade.stdout}{upgrade.stderr}")
+        if kind == "sqlite":  # a new, empty file; the PostgreSQL database came migrated
+            upgrade = run_rounds(["db", "upgrade"], env=env, cwd=ROOT)
+            if upgrade.returncode != 0:
+                raise RuntimeError(f"rounds db upgrade failed:\n{upgrade.stdout}{upgrade.stderr}")
         started = time.perf_counter()
         accounts = asyncio.run(seed(database_url, levels, seconds))
         print(f"[{kind}] seeded {len(accounts)} enrolled visitors in {time.perf_counter() - started:.0f} s")

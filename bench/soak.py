@@ -81,105 +81,55 @@ class Tally:
 
 async def seed(url: str, rooms: int, visitors: int) -> list[tuple[str, list[str], int]]:
     """Per room: its preceptor's email, its visitors' emails and its huddle's id (open now)."""
+    from seeding import create_account, create_program_with_block, enroll_visitor, next_monday
+
     from server.db.engine import make_engine, make_sessionmaker
     from server.db.uow import UnitOfWorkFactory
-    from server.domain.applications import Action
-    from server.domain.vocab import Modality, Role, RotationType, Step1Status, TrainingStatus
-    from server.schemas import ActionIn, ApplicationIn, BlockIn, ProgramIn, VisitorProfileIn
+    from server.domain.vocab import Role
     from server.schemas_visits import VisitIn
-    from server.services import accounts, applications, profiles, programs, visits
+    from server.services import visits
 
     engine = make_engine(url)  # created migrated by create_postgres_database
     uows = UnitOfWorkFactory(make_sessionmaker(engine))
     out = []
     try:
-        async with uows() as uow:
-            coordinator = accounts.actor_of(
-                await accounts.create_user(
-                    uow,
-                    email="coordinator@soak.test",
-                    password=PASSWORD,
-                    role=Role.COORDINATOR,
-                    full_name="C",
-                )
-            )
-            await uow.commit()
-            now = uow.now()
-        today = now.date()
-        first_day = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+        coordinator = await create_account(uows, "coordinator@soak.test", Role.COORDINATOR, "C", PASSWORD)
+        now = uows.clock()
+        first_day = next_monday(now.date())
         for r in range(rooms):
-            async with uows() as uow:
-                preceptor = accounts.actor_of(
-                    await accounts.create_user(
-                        uow,
-                        email=f"preceptor{r}@soak.test",
-                        password=PASSWORD,
-                        role=Role.PRECEPTOR,
-                        full_name=f"Dr. Soak {r}",
-                    )
-                )
-                await uow.commit()
-            program = await programs.create_program(
-                uows(),
-                coordinator,
-                ProgramIn(
-                    title=f"Soak Observership {r}",
-                    specialty="Internal Medicine",
-                    rotation_type=RotationType.OBSERVERSHIP,
-                    modality=Modality.VIRTUAL,
-                    allowed_training_statuses=[TrainingStatus.STUDENT],
-                    required_documents=[],
-                    preceptor_ids=[preceptor.user_id],
-                ),
+            preceptor = await create_account(
+                uows, f"preceptor{r}@soak.test", Role.PRECEPTOR, f"Dr. Soak {r}", PASSWORD
             )
-            block = await programs.add_block(
-                uows(), coordinator, program.id, BlockIn(start_date=first_day, capacity=visitors)
+            seeded = await create_program_with_block(
+                uows, coordinator, preceptor, f"Soak Observership {r}", capacity=visitors, first_day=first_day
             )
-            emails, ids = [], []
-            for v in range(visitors):
-                email = f"visitor{r}-{v}@soak.test"
-                async with uows() as uow:
-                    user = await accounts.create_user(
-                        uow, email=email, password=PASSWORD, role=Role.VISITOR, full_name=f"Visitor {r}-{v}"
-                    )
-                    await uow.commit()
-                visitor = accounts.actor_of(user)
-                await profiles.update_visitor_profile(
-                    uows(),
-                    visitor,
-                    VisitorProfileIn(
-                        training_status=TrainingStatus.STUDENT,
-                        profession="medicine",
-                        step1_status=Step1Status.NOT_TAKEN,
-                    ),
+            enrolled = [
+                await enroll_visitor(
+                    uows,
+                    coordinator,
+                    seeded.program_id,
+                    seeded.block_id,
+                    email=f"visitor{r}-{v}@soak.test",
+                    full_name=f"Visitor {r}-{v}",
+                    password=PASSWORD,
                 )
-                application = await applications.create_application(
-                    uows(), visitor, ApplicationIn(program_id=program.id, block_ids=[block.id])
-                )
-                for actor, action in [
-                    (coordinator, Action.START_REVIEW),
-                    (coordinator, Action.MAKE_OFFER),
-                    (visitor, Action.ACCEPT_OFFER),
-                    (coordinator, Action.ENROLL),
-                ]:
-                    await applications.act(uows(), actor, application.id, ActionIn(action=action))
-                emails.append(email)
-                ids.append(visitor.user_id)
+                for v in range(visitors)
+            ]
             huddle = await visits.schedule_visit(
                 uows(),
                 preceptor,
                 VisitIn.model_validate(
                     {
-                        "block_id": block.id,
+                        "block_id": seeded.block_id,
                         "kind": "huddle",
                         "title": f"Soak huddle {r}",
                         "starts_at": now + timedelta(minutes=5),
                         "duration_minutes": 240,
-                        "visitor_ids": ids,
+                        "visitor_ids": [visitor.user_id for visitor in enrolled],
                     }
                 ),
             )
-            out.append((f"preceptor{r}@soak.test", emails, huddle.id))
+            out.append((preceptor.email, [visitor.email for visitor in enrolled], huddle.id))
         return out
     finally:
         await engine.dispose()
