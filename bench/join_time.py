@@ -111,9 +111,11 @@ async def one_round(connector: Connector, room_id: str, size: int, width: int, h
         await host.wait_until(lambda: (me := host.me()) is not None and me.connected, bound=BOUND)
         admitting = asyncio.create_task(admit_everyone(host))
         await asyncio.gather(*(v.join() for v in visitors))
-        await asyncio.gather(
-            *(v.wait_until(lambda v=v: v.frames_from("user-1", "video") > 0, bound=BOUND) for v in visitors)
-        )
+
+        def sees_the_host(visitor: ParticipantClient) -> Callable[[], bool]:
+            return lambda: visitor.frames_from("user-1", "video") > 0
+
+        await asyncio.gather(*(v.wait_until(sees_the_host(v), bound=BOUND) for v in visitors))
         return [(v.first_frame_at[("user-1", "video")] - (v.join_sent_at or 0.0)) * 1000.0 for v in visitors]
     finally:
         if admitting is not None:
