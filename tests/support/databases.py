@@ -52,8 +52,11 @@ async def create_postgres_database(prefix: str = "rounds_test_") -> str:
     engine = make_engine(url)
     try:
         await upgrade_to_head(engine)
-    finally:
+    except BaseException:
         await engine.dispose()
+        await drop_postgres_database(url)  # a half-migrated database is of no use to anyone
+        raise
+    await engine.dispose()
     return url
 
 
