@@ -3,6 +3,7 @@
 are sampled. Loopback only.
 
 Run: .venv/bin/python bench/soak.py [--minutes 10] [--rooms 3] [--visitors 3] [--nodes 2]
+     [--no-heap-profile] [--untrimmed-baseline]
 
 Set-up: a fresh PostgreSQL database (``rounds_soak_<random>``, made and dropped by the tests' helpers)
 seeded through the services: one preceptor per room and ``--visitors`` enrolled visitors each,
@@ -19,7 +20,13 @@ reads each node's ``GET /api/v1/health`` (counts and memory, shown to callers on
 At the end everyone leaves. The run then checks, and prints:
 * no leak: on every node no participant, socket or peer connection is left, the rooms have closed, and
   asyncio tasks are back to where they were before the first join;
-* flat memory: the resident memory's growth from the second minute to the last, and its slope;
+* flat memory: each node runs under memray (``--no-heap-profile`` to skip), which records the bytes its
+  live allocations hold (the *live heap*: what a leak grows) next to its resident size, every few
+  milliseconds. The median live heap of the run's second half must be within
+  :data:`LIVE_HEAP_GROWTH_LIMIT` of the first half's (the first two minutes are warm-up). The resident
+  size is printed too, with its slope: it also counts freed memory the allocator keeps, which settles
+  over about twenty minutes (docs/performance.md). ``--untrimmed-baseline`` runs the last node without
+  the periodic heap trimming (``ROUNDS_HEAP_TRIM_SECONDS=0``), for a comparison in the same run;
 * the logs: every WARNING and ERROR the nodes logged, by message; an ERROR is a failure.
 Exit status 1 if any check fails.
 """
@@ -58,6 +65,12 @@ PASSWORD = "soak-password-2026"
 SAMPLE_SECONDS = 15.0
 STAY_SECONDS = (5.0, 20.0)
 TASKS_SLACK = 3  # background tasks that may come and go (e.g. a pending database ping)
+WARM_UP_SECONDS = 120.0  # first joins, first connections, caches filling: not compared
+#: Allowed growth of the live heap's median from the first half of the run (after warm-up) to the
+#: second. Its median moves by well under 1 % between halves of a healthy run (which participants
+#: happen to be connected at the samples), while a leak of one peer connection's worth per cycle
+#: (~20 KB, hundreds of cycles) adds several percent.
+LIVE_HEAP_GROWTH_LIMIT = 0.02
 
 
 @dataclass
@@ -241,6 +254,7 @@ def log_lines(node: Served) -> Counter[str]:
 
 
 def slope_mb_per_minute(points: list[tuple[float, int]]) -> float:
+    """Least-squares slope of (seconds, bytes) points, in MB per minute."""
     if len(points) < 2:
         return 0.0
     xs = [t / 60 for t, _ in points]
@@ -252,6 +266,61 @@ def slope_mb_per_minute(points: list[tuple[float, int]]) -> float:
     )
 
 
+@dataclass
+class HeapSeries:
+    """A node's live heap and resident size over the run, from memray's snapshots."""
+
+    heap: list[tuple[float, int]]  # (seconds since the node started, bytes)
+    rss: list[tuple[float, int]]
+
+
+def node_command(profile_to: Path | None) -> list[str] | None:
+    """``rounds`` under ``memray run`` writing to ``profile_to`` (None: the plain program)."""
+    if profile_to is None:
+        return None
+    # --aggregate keeps only totals and the memory snapshots: a small file however long the run.
+    return [
+        sys.executable,
+        "-m",
+        "memray",
+        "run",
+        "-q",
+        "--aggregate",
+        "-o",
+        str(profile_to),
+        "-m",
+        "server.cli",
+    ]
+
+
+def read_heap_series(path: Path) -> HeapSeries:
+    """The snapshots memray took of a node that has exited."""
+    from memray import FileReader
+
+    with FileReader(path) as reader:
+        snapshots = list(reader.get_memory_snapshots())
+    if not snapshots:
+        return HeapSeries([], [])
+    started = snapshots[0].time
+    return HeapSeries(
+        heap=[((s.time - started) / 1000, s.heap) for s in snapshots],
+        rss=[((s.time - started) / 1000, s.rss) for s in snapshots],
+    )
+
+
+def halves(points: list[tuple[float, int]]) -> tuple[float, float] | None:
+    """Median of the first and of the second half of the points after warm-up (None if too few)."""
+    kept = [(t, value) for t, value in points if t >= WARM_UP_SECONDS]
+    if len(kept) < 4:
+        return None
+    middle = kept[0][0] + (kept[-1][0] - kept[0][0]) / 2
+    first = [value for t, value in kept if t < middle]
+    second = [value for t, value in kept if t >= middle]
+    if not first or not second:
+        return None
+    return statistics.median(first), statistics.median(second)
+
+
 async def soak(args: argparse.Namespace) -> int:
     url = await create_postgres_database(prefix="rounds_soak_")
     workdir = Path(tempfile.mkdtemp(prefix="rounds-soak-"))
@@ -259,10 +328,20 @@ async def soak(args: argparse.Namespace) -> int:
     clients: list[ParticipantClient] = []
     samples: list[Sample] = []
     tally = Tally()
+    profiles: dict[str, Path] = {}
+    untrimmed_nodes: set[str] = set()
     try:
         rooms = await seed(url, args.rooms, args.visitors)
         for n in range(args.nodes):
-            await asyncio.to_thread(cluster.start, chr(ord("a") + n))
+            name = chr(ord("a") + n)
+            untrimmed = args.untrimmed_baseline and n == args.nodes - 1
+            settings = {"ROUNDS_HEAP_TRIM_SECONDS": "0"} if untrimmed else {}
+            profile = workdir / f"heap-{name}.bin" if args.heap_profile else None
+            await asyncio.to_thread(cluster.start, name, settings, node_command(profile))
+            if profile is not None:
+                profiles[name] = profile
+            if untrimmed:
+                untrimmed_nodes.add(name)
         baseline = {name: health(node)["stats"] for name, node in cluster.nodes.items()}
         stop = asyncio.Event()
         sampling = asyncio.create_task(sampler(cluster, samples, stop))
@@ -297,7 +376,9 @@ async def soak(args: argparse.Namespace) -> int:
         stop.set()
         await sampling
         final = {name: health(node)["stats"] for name, node in cluster.nodes.items()}
-        return report(args, baseline, final, samples, tally, cluster)
+        await asyncio.to_thread(cluster.stop_all)  # memray completes its files as the nodes exit
+        heaps = {name: read_heap_series(path) for name, path in profiles.items()}
+        return report(args, baseline, final, samples, tally, cluster, heaps, untrimmed_nodes)
     finally:
         for client in clients:
             await client.close()
@@ -312,6 +393,8 @@ def report(
     samples: list[Sample],
     tally: Tally,
     cluster: LocalCluster,
+    heaps: dict[str, HeapSeries],
+    untrimmed_nodes: set[str],
 ) -> int:
     failed = []
     shape = f"{args.rooms} rooms x (1 host + {args.visitors} visitors), {args.nodes} nodes"
@@ -342,11 +425,17 @@ def report(
             second_minute = [rss for t, rss in points if t < 120] or [points[0][1]]
             last_minute = [rss for t, rss in points if t >= points[-1][0] - 60]
             growth = statistics.median(last_minute) / statistics.median(second_minute) - 1
+            trimming = (
+                "no heap trimming (the baseline)"
+                if name in untrimmed_nodes
+                else f"{stats['heap_trims']} heap trims gave back {stats['heap_released_bytes'] / 1e6:.1f} MB"
+            )
             print(
                 f"  node {name}: RSS {statistics.median(second_minute) / 1e6:.1f} MB (2nd minute) -> "
                 f"{statistics.median(last_minute) / 1e6:.1f} MB (last minute), {growth:+.1%}; "
-                f"slope {slope_mb_per_minute(points):+.2f} MB/min"
+                f"slope {slope_mb_per_minute(points):+.2f} MB/min; {trimming}"
             )
+    failed += report_heaps(args, heaps)
     print("\nWarnings and errors the nodes logged:")
     for name, node in cluster.nodes.items():
         lines = log_lines(node)
@@ -363,6 +452,34 @@ def report(
     return 1 if failed else 0
 
 
+def report_heaps(args: argparse.Namespace, heaps: dict[str, HeapSeries]) -> list[str]:
+    """Print each node's live heap and resident size, first half against second; the failures."""
+    if not heaps:
+        print("\nLive heap: not profiled (--no-heap-profile)")
+        return []
+    failed = []
+    print(f"\nLive heap and resident size (memray), medians after the first {WARM_UP_SECONDS:.0f} s:")
+    for name, series in heaps.items():
+        heap, rss = halves(series.heap), halves(series.rss)
+        if heap is None or rss is None:
+            print(f"  node {name}: the run is too short to compare two halves after warm-up")
+            continue
+        heap_growth, rss_growth = heap[1] / heap[0] - 1, rss[1] / rss[0] - 1
+        kept = [(t, v) for t, v in series.heap if t >= WARM_UP_SECONDS]
+        kept_rss = [(t, v) for t, v in series.rss if t >= WARM_UP_SECONDS]
+        print(
+            f"  node {name}: live heap {heap[0] / 1e6:.1f} -> {heap[1] / 1e6:.1f} MB ({heap_growth:+.1%}, "
+            f"slope {slope_mb_per_minute(kept):+.2f} MB/min); RSS {rss[0] / 1e6:.1f} -> "
+            f"{rss[1] / 1e6:.1f} MB ({rss_growth:+.1%}, slope {slope_mb_per_minute(kept_rss):+.2f} MB/min)"
+        )
+        if heap_growth > LIVE_HEAP_GROWTH_LIMIT:
+            failed.append(
+                f"node {name}'s live heap grew {heap_growth:+.1%} from the first half of the run to the "
+                f"second (limit {LIVE_HEAP_GROWTH_LIMIT:.0%}): a leak?"
+            )
+    return failed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--minutes", type=float, default=10.0)
@@ -370,6 +487,17 @@ def main() -> None:
     parser.add_argument("--visitors", type=int, default=3)
     parser.add_argument("--nodes", type=int, default=2, choices=[1, 2, 3])
     parser.add_argument("--seed", type=int, default=20261125, help="random seed (the run's choices)")
+    parser.add_argument(
+        "--heap-profile",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="run the nodes under memray to follow their live heap (default: on)",
+    )
+    parser.add_argument(
+        "--untrimmed-baseline",
+        action="store_true",
+        help="the last node does not trim its heap (ROUNDS_HEAP_TRIM_SECONDS=0): a baseline in the same run",
+    )
     args = parser.parse_args()
     random.seed(args.seed)
     raise SystemExit(asyncio.run(soak(args)))

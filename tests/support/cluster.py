@@ -72,9 +72,14 @@ class LocalCluster:
     def node_id(self, name: str) -> str:
         return f"t{self.run_id}-{name}"
 
-    def start(self, name: str) -> Served:
+    def start(
+        self, name: str, settings: dict[str, str] | None = None, command: Sequence[str] | None = None
+    ) -> Served:
+        """Start node ``name``; ``settings`` are ROUNDS_* variables for this node alone, ``command``
+        replaces the ``rounds`` program (see :func:`tests.support.processes.serve`)."""
         node_id = self.node_id(name)
-        served = serve(env=self.env(node_id), cwd=self.workdir, log_path=self.workdir / f"{name}.log")
+        env = {**self.env(node_id), **(settings or {})}
+        served = serve(env=env, cwd=self.workdir, log_path=self.workdir / f"{name}.log", command=command)
         self.nodes[name] = served
         return served
 

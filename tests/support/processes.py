@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,12 +91,21 @@ class Served:
         return int(self.process.returncode)
 
 
-def serve(*, env: dict[str, str], cwd: Path, log_path: Path, ready_timeout: float = 30) -> Served:
-    """Start ``rounds serve`` on a free port and wait until it answers the OpenAPI document."""
+def serve(
+    *,
+    env: dict[str, str],
+    cwd: Path,
+    log_path: Path,
+    ready_timeout: float = 30,
+    command: Sequence[str] | None = None,
+) -> Served:
+    """Start ``rounds serve`` on a free port and wait until it answers the OpenAPI document.
+
+    ``command`` replaces :func:`rounds_command` (e.g. the same program under a profiler)."""
     port = free_port()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [*rounds_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [*(command or rounds_command()), "serve", "--host", "127.0.0.1", "--port", str(port)],
             env=env,
             cwd=cwd,
             stdin=subprocess.DEVNULL,
