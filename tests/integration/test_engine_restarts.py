@@ -565,8 +565,15 @@ async def room_shared_across_nodes(
     None when all that happened; else which step did not happen within the client's bound, and what
     Redis held."""
     host_login, visitor_login = logins
-    host = ParticipantClient(connect_to(lambda: a, visit_id, host_login), video=None)
-    visitor = ParticipantClient(connect_to(lambda: b, visit_id, visitor_login), video=None)
+    # Both reconnect by themselves when their socket closes, as the browser client does: right after
+    # Redis returns, a node that still held a stale copy of the room closes it while the first join is
+    # relayed elsewhere, and a fresh-clone CI run once saw the host's relayed socket closed 55 ms after
+    # it opened (2026-11-25; cause not found, see the issue note). What this test proves is that the
+    # room is shared again by itself, as people would see it.
+    host = ParticipantClient(connect_to(lambda: a, visit_id, host_login), video=None, auto_reconnect=True)
+    visitor = ParticipantClient(
+        connect_to(lambda: b, visit_id, visitor_login), video=None, auto_reconnect=True
+    )
     step = "the host joining on node A"
     try:
         await host.join()
