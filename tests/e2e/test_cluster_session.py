@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 import pytest
 from playwright.sync_api import Browser, BrowserContext
 
-from tests.conftest import IN_CI
 from tests.e2e.test_live_session import (  # noqa: F401  (media_chromium: a fixture)
     AMARA,
     PRECEPTOR,
@@ -30,7 +29,7 @@ from tests.e2e.test_live_session import (  # noqa: F401  (media_chromium: a fixt
     wait_until_decoding,
 )
 from tests.support import databases
-from tests.support.cluster import LocalCluster, redis_problem
+from tests.support.cluster import LocalCluster, redis_problem, require_engines
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.slow]
 T = TypeVar("T")
@@ -44,11 +43,7 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
 
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[LocalCluster]:
-    for problem in (run(databases.postgres_available()), redis_problem()):
-        if problem is not None:
-            if IN_CI:
-                pytest.fail(f"{problem} (CI must run the cluster tests)")
-            pytest.skip(problem)
+    require_engines(run(databases.postgres_available()), redis_problem())
     url = run(databases.create_postgres_database())
     local = LocalCluster(url, tmp_path, extra_env={"ROUNDS_DRAIN_SECONDS": "2"})
     try:

@@ -14,7 +14,6 @@ import pytest
 
 from sessions import signaling as sig
 from sessions.client import ParticipantClient
-from tests.conftest import IN_CI
 from tests.support import databases
 from tests.support.cluster import (
     AMARA,
@@ -25,6 +24,7 @@ from tests.support.cluster import (
     open_huddle,
     redis_get,
     redis_problem,
+    require_engines,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -34,11 +34,7 @@ RECOVERY_BOUND_SECONDS = 10.0  # the issue's bound: participants back on a live 
 
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[LocalCluster]:
-    for problem in (asyncio.run(databases.postgres_available()), redis_problem()):
-        if problem is not None:
-            if IN_CI:
-                pytest.fail(f"{problem} (CI must run the cluster tests)")
-            pytest.skip(problem)
+    require_engines(asyncio.run(databases.postgres_available()), redis_problem())
     url = asyncio.run(databases.create_postgres_database())
     local = LocalCluster(url, tmp_path, extra_env={"ROUNDS_DRAIN_SECONDS": "2"})
     try:

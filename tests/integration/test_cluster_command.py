@@ -17,9 +17,16 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import IN_CI
 from tests.support import databases
-from tests.support.cluster import AMARA, DEMO_PASSWORD, PRECEPTOR, REDIS_URL, open_huddle, redis_problem
+from tests.support.cluster import (
+    AMARA,
+    DEMO_PASSWORD,
+    PRECEPTOR,
+    REDIS_URL,
+    open_huddle,
+    redis_problem,
+    require_engines,
+)
 from tests.support.processes import clean_env, http_get, log_in, rounds_command
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -61,11 +68,7 @@ def health(base_url: str) -> dict[str, Any] | None:
 
 @pytest.fixture
 def cluster_command(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
-    for problem in (asyncio.run(databases.postgres_available()), redis_problem()):
-        if problem is not None:
-            if IN_CI:
-                pytest.fail(f"{problem} (CI must run the cluster tests)")
-            pytest.skip(problem)
+    require_engines(asyncio.run(databases.postgres_available()), redis_problem())
     url = asyncio.run(databases.create_postgres_database())
     from redis import Redis
 

@@ -36,6 +36,20 @@ def redis_problem() -> str | None:
     return None
 
 
+def require_engines(*problems: str | None) -> None:
+    """Skip the test when an engine it needs is absent (``problems`` from :func:`redis_problem` and
+    ``databases.postgres_available``), except in CI, which must run it: there it fails."""
+    import pytest
+
+    from tests.conftest import IN_CI
+
+    for problem in problems:
+        if problem is not None:
+            if IN_CI:
+                pytest.fail(f"{problem} (CI must run the cluster tests)")
+            pytest.skip(problem)
+
+
 @dataclass
 class LocalCluster:
     """Nodes by id, all on one database and one Redis."""
