@@ -470,7 +470,7 @@ class ClusterNode:
                 self._end_relays(None)
             finally:
                 with contextlib.suppress(RedisError, OSError):
-                    await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
+                    await pubsub.aclose()
             await asyncio.sleep(delay)
             delay = min(delay * 2, 1.0)
 
