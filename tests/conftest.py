@@ -11,17 +11,33 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from argon2 import PasswordHasher
 
 from server.app import create_app
 from server.config import Settings
 from server.db.engine import make_engine, make_sessionmaker
 from server.db.uow import UnitOfWorkFactory
+from server.services import accounts
 from tests.support import databases
 from tests.support.client import Api
 from tests.support.world import FakeClock, World, build_world
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+#: argon2id as in production, at the lowest cost: the world's seven accounts and every login.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def cheap_passwords(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every in-process test hashes and checks passwords with :data:`CHEAP_HASHER`: at production cost
+    (about 0.15 s of CPU each, on purpose) building the world alone took a second per test, and the
+    suite's time limit is real. A test marked ``production_passwords`` keeps the real cost. Server
+    processes the tests start run the production hasher, as they should."""
+    if request.node.get_closest_marker("production_passwords") is not None:
+        return
+    monkeypatch.setattr(accounts, "_hasher", CHEAP_HASHER)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", CHEAP_HASHER.hash("rounds-timing-equaliser"))
 
 
 @pytest.fixture(scope="session")

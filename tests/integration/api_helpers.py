@@ -1,33 +1,15 @@
-"""Shared helpers for the API tests (tests/integration/test_api_*.py).
-
-``cheap_passwords``: the same argon2id hashing, with small cost parameters, so that creating the
-seven accounts of the world and logging them in does not dominate the run. Production parameters are
-checked once in ``test_api_accounts.py``. Import it into a test module to use it (it is autouse).
-"""
+"""Shared helpers for the API tests (tests/integration/test_api_*.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from server.db import models
 from server.db.uow import UnitOfWorkFactory
-from server.services import accounts
 from tests.support.client import Api
 from tests.support.world import World
-
-CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-
-
-@pytest.fixture(autouse=True)
-def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(accounts, "_hasher", CHEAP_HASHER)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", CHEAP_HASHER.hash("rounds-timing-equaliser"))
-    yield
 
 
 async def apply(

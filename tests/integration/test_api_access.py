@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.db.uow import UnitOfWorkFactory
-from tests.integration.api_helpers import act, apply, cheap_passwords, snapshot  # noqa: F401
+from tests.integration.api_helpers import act, apply, snapshot
 from tests.support.client import Api
 from tests.support.world import PDF, World
 

@@ -14,7 +14,7 @@ from server.config import Settings
 from server.db.uow import UnitOfWorkFactory
 from server.services import accounts
 from server.services.accounts import FREE_ATTEMPTS, FREE_ATTEMPTS_PER_IP
-from tests.integration.api_helpers import cheap_passwords, row_counts, snapshot  # noqa: F401
+from tests.integration.api_helpers import row_counts, snapshot
 from tests.support.client import DEMO_PASSWORD, Api
 from tests.support.world import FakeClock, World
 

@@ -12,10 +12,9 @@ from sqlalchemy import select
 from server.db.models import ApplicationEvent
 from server.db.uow import UnitOfWorkFactory
 from server.services import applications
-from tests.integration.api_helpers import (  # noqa: F401
+from tests.integration.api_helpers import (
     act,
     apply,
-    cheap_passwords,
     offered,
     row_counts,
     seats,

@@ -8,7 +8,7 @@ from typing import Any
 
 from server.db.uow import UnitOfWorkFactory
 from server.web.api import MAX_JSON_BYTES
-from tests.integration.api_helpers import act, apply, cheap_passwords, snapshot  # noqa: F401
+from tests.integration.api_helpers import act, apply, snapshot
 from tests.support.client import RAW_MULTIPART, Api, raw_multipart
 from tests.support.world import PDF, World
 

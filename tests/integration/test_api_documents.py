@@ -12,7 +12,7 @@ from aiohttp import FormData
 
 from server.config import Settings
 from server.db.uow import UnitOfWorkFactory
-from tests.integration.api_helpers import act, apply, cheap_passwords, row_counts, snapshot  # noqa: F401
+from tests.integration.api_helpers import act, apply, row_counts, snapshot
 from tests.support.client import RAW_MULTIPART, Api, raw_multipart
 from tests.support.world import JPEG, PDF, PNG, FakeClock, World
 

@@ -16,7 +16,7 @@ from server.db import models
 from server.db.uow import UnitOfWorkFactory
 from server.domain.vocab import Role
 from server.services import accounts
-from tests.integration.api_helpers import cheap_passwords, row_counts  # noqa: F401  (autouse fixture)
+from tests.integration.api_helpers import row_counts
 from tests.integration.test_api_record import audit_rows, enroll
 from tests.support.client import DEMO_PASSWORD
 from tests.support.world import World

@@ -16,10 +16,9 @@ from sqlalchemy.engine import Connection
 from server.db.engine import make_engine
 from server.db.models import Base
 from server.db.uow import UnitOfWorkFactory
-from tests.integration.api_helpers import (  # noqa: F401  (cheap_passwords: autouse fixture)
+from tests.integration.api_helpers import (
     ACCESS_ROLES,
     access_matrix_mismatches,
-    cheap_passwords,
     role_apis,
     row_counts,
 )

@@ -12,7 +12,7 @@ import pytest
 from server.db.uow import UnitOfWorkFactory
 from server.domain.phi import check_text
 from server.schemas_phi import PHI_CHECK_MAX
-from tests.integration.api_helpers import cheap_passwords, row_counts  # noqa: F401  (autouse fixture)
+from tests.integration.api_helpers import row_counts
 from tests.integration.test_api_record import ENCOUNTER, LOG, enroll
 from tests.phi_blind.evaluate import load
 from tests.support.world import World

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from server.db import models
 from server.db.uow import UnitOfWorkFactory
-from tests.integration.api_helpers import cheap_passwords, row_counts  # noqa: F401  (autouse fixture)
+from tests.integration.api_helpers import row_counts
 from tests.integration.test_api_record import audit_rows, enroll, logged
 from tests.support.client import Api
 from tests.support.world import World

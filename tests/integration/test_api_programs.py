@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from server.db.uow import UnitOfWorkFactory
-from tests.integration.api_helpers import act, apply, cheap_passwords, seats, snapshot  # noqa: F401
+from tests.integration.api_helpers import act, apply, seats, snapshot
 from tests.support.client import Api
 from tests.support.world import FakeClock, World
 

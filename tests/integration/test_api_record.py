@@ -16,7 +16,7 @@ from server.db.uow import UnitOfWorkFactory
 from server.domain.actors import Actor
 from server.schemas import ApplicationIn
 from server.services import applications
-from tests.integration.api_helpers import cheap_passwords, row_counts  # noqa: F401  (autouse fixture)
+from tests.integration.api_helpers import row_counts
 from tests.support.client import Api
 from tests.support.world import World
 

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from server.db.uow import UnitOfWorkFactory
-from tests.integration.api_helpers import cheap_passwords, row_counts  # noqa: F401  (autouse fixture)
+from tests.integration.api_helpers import row_counts
 from tests.integration.test_api_evaluations import EVALUATION
 from tests.integration.test_api_letters import LETTERHEAD
 from tests.integration.test_api_presentations import presented

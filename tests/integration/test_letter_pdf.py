@@ -13,7 +13,6 @@ from typing import Any
 from pypdf import PdfReader
 
 from server.db.uow import UnitOfWorkFactory
-from tests.integration.api_helpers import cheap_passwords  # noqa: F401  (autouse fixture)
 from tests.integration.test_api_letters import LETTERHEAD, REQUEST, paragraphs_in, setup
 from tests.integration.test_api_record import audit_rows
 from tests.integration.test_pages_record import browser_for

@@ -12,7 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from server.db.uow import UnitOfWorkFactory
-from tests.integration.api_helpers import cheap_passwords, row_counts  # noqa: F401  (autouse fixture)
+from tests.integration.api_helpers import row_counts
 from tests.integration.test_api_letters import OWN, distinctive_words, paragraphs_in, setup
 from tests.integration.test_pages_record import browser_for
 from tests.support.world import World

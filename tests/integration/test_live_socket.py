@@ -21,7 +21,6 @@ from server.handlers import ws_sessions
 from sessions import signaling as sig
 from sessions.client import ParticipantClient
 from sessions.loopback import loopback_host_addresses
-from tests.integration.api_helpers import cheap_passwords  # noqa: F401  (autouse fixture)
 from tests.integration.test_api_visits import START, enrollment, link_token, scheduled  # noqa: F401
 from tests.support.client import Api
 from tests.support.world import FakeClock, World

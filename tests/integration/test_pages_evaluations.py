@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.db.uow import UnitOfWorkFactory
-from tests.integration.api_helpers import cheap_passwords, row_counts  # noqa: F401  (autouse fixture)
+from tests.integration.api_helpers import row_counts
 from tests.integration.pages_browser import ids_in
 from tests.integration.test_api_record import enroll
 from tests.integration.test_pages_record import browser_for, every_field_labelled, forms_carry_csrf

@@ -14,7 +14,7 @@ from server.domain.differential import DifferentialItem, Likelihood, make_differ
 from server.schemas_presentation import PresentationIn, ReferenceIn
 from server.schemas_record import CaseLogIn, EncounterIn
 from server.services import caselogs, encounters, presentations
-from tests.integration.api_helpers import cheap_passwords, row_counts  # noqa: F401  (autouse fixture)
+from tests.integration.api_helpers import row_counts
 from tests.integration.pages_browser import Browser, census, ids_in
 from tests.integration.test_api_record import enroll
 from tests.support.world import World

@@ -9,7 +9,6 @@ from typing import Any
 
 from server.db.uow import UnitOfWorkFactory
 from server.services import visits
-from tests.integration.api_helpers import cheap_passwords  # noqa: F401  (autouse fixture)
 from tests.integration.pages_browser import census, ids_in
 from tests.integration.test_api_record import enroll
 from tests.integration.test_pages import browser_for

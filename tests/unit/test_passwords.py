@@ -9,6 +9,7 @@ from server.domain.errors import Invalid
 from server.services.accounts import check_password_strength, hash_password
 
 
+@pytest.mark.production_passwords
 def test_passwords_are_hashed_with_argon2id_at_production_cost() -> None:
     hashed = hash_password("correct-horse-battery")
     assert hashed.startswith("$argon2id$")
