@@ -7,17 +7,21 @@ import asyncio
 import getpass
 import logging
 import sys
+import threading
 from collections.abc import Sequence
 
 from aiohttp import web
 
-from server import logs
+from server import logs, shutdown_watchdog
 from server.config import Settings, SettingsError, load_settings
 from server.db.engine import make_engine, make_sessionmaker
 from server.db.migrate import upgrade_to_head
 from server.db.uow import UnitOfWork
 from server.domain.errors import DomainError
 from server.domain.vocab import Role
+
+#: How long shutdown may take beyond draining twice (see ``_serve``) before the watchdog ends it.
+SHUTDOWN_MARGIN_SECONDS = 45
 
 
 async def _upgrade(settings: Settings) -> None:
@@ -56,10 +60,22 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     if problem is not None:
         raise SystemExit(f"rounds: {problem}")
     print(f"Rounds is serving on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
+    app = create_app(settings)
+    watchdogs: list[threading.Timer] = []
+
+    async def bound_the_shutdown(app: web.Application) -> None:
+        # Draining (on_shutdown), then open handlers (shutdown_timeout), then the cleanup: past all
+        # of that and a margin, the shutdown is stuck, and the stacks say where.
+        seconds = 2 * settings.drain_seconds + SHUTDOWN_MARGIN_SECONDS
+        watchdogs.append(shutdown_watchdog.arm(seconds, asyncio.get_running_loop()))
+
+    app.on_shutdown.insert(0, bound_the_shutdown)
     # Shutdown waits for a draining node's rooms (ROUNDS_DRAIN_SECONDS) and then some.
-    web.run_app(
-        create_app(settings), host=host, port=port, print=None, shutdown_timeout=settings.drain_seconds + 15
-    )
+    try:
+        web.run_app(app, host=host, port=port, print=None, shutdown_timeout=settings.drain_seconds + 15)
+    finally:
+        for watchdog in watchdogs:
+            watchdog.cancel()
 
 
 async def _create_user(settings: Settings, role: Role, email: str, name: str, password: str) -> int:

@@ -51,6 +51,8 @@ RECONNECT_CODE = WSCloseCode.SERVICE_RESTART
 _CLOSED = None  # a relayed connection's queue ends with this
 #: How long a relayed participant waits for the room's node to answer their first message.
 FIRST_ANSWER_SECONDS = 10.0
+#: How long :meth:`ClusterNode.stop` waits for its loops to end once cancelled.
+LOOPS_STOP_SECONDS = 5.0
 
 
 class PeerUnreachable(ConnectionError):
@@ -193,6 +195,7 @@ class ClusterNode:
         self._tasks: set[asyncio.Task[None]] = set()
         self._loops: list[asyncio.Task[None]] = []
         self._subscribed = asyncio.Event()
+        self._stopping = False
         self._dirty: dict[str, LiveRoom] = {}  # rooms whose snapshot is to be saved
         self._save_wanted = asyncio.Event()
         rooms.on_room_closed = self._room_closed
@@ -231,9 +234,17 @@ class ClusterNode:
             await room.wait_closed()
 
     async def stop(self) -> None:
+        self._stopping = True  # the loops end at their next turn even if a cancellation is lost
         for task in self._loops:
             task.cancel()
-        await asyncio.gather(*self._loops, return_exceptions=True)
+        if self._loops:
+            _done, stuck = await asyncio.wait(self._loops, timeout=LOOPS_STOP_SECONDS)
+            if stuck:
+                log.warning(
+                    "loops still running at stop: %s",
+                    sorted(task.get_name() for task in stuck),
+                    extra={"node": self.node_id},
+                )
         for queue in self._queues.values():
             queue.put_nowait(_CLOSED)
         if self._tasks:
@@ -454,13 +465,15 @@ class ClusterNode:
 
     async def _inbox_loop(self) -> None:
         delay = 0.2
-        while True:
+        # Checked as well as cancelled: should a cancellation ever be lost inside the Redis client (it
+        # retries and reconnects internally), the loop still ends at its next turn.
+        while not self._stopping:
             pubsub = self.listener.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(names.inbox(self.node_id))
                 self._subscribed.set()
                 delay = 0.2
-                while True:
+                while not self._stopping:
                     message = await pubsub.get_message(timeout=1.0)
                     if message is not None and message.get("type") == "message":
                         self._dispatch(str(message["data"]))

@@ -7,11 +7,8 @@ kill, since nothing listens on node A's port any more (a real deployment's balan
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext
@@ -28,32 +25,15 @@ from tests.e2e.test_live_session import (  # noqa: F401  (media_chromium: a fixt
     visit_of_kind,
     wait_until_decoding,
 )
-from tests.support import databases
-from tests.support.cluster import LocalCluster, redis_problem, require_engines
+from tests.support.cluster import LocalCluster, two_nodes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.slow]
-T = TypeVar("T")
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine to completion from this thread, whose event loop Playwright's sync API holds."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[LocalCluster]:
-    require_engines(run(databases.postgres_available()), redis_problem())
-    url = run(databases.create_postgres_database())
-    local = LocalCluster(url, tmp_path, extra_env={"ROUNDS_DRAIN_SECONDS": "2"})
-    try:
-        local.load_demo()
-        local.start("a")
-        local.start("b")
+    with two_nodes(tmp_path) as local:
         yield local
-    finally:
-        local.stop_all()
-        run(databases.drop_postgres_database(url))
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import pytest
 
 from sessions import signaling as sig
 from sessions.client import ParticipantClient
-from tests.support import databases
 from tests.support.cluster import (
     AMARA,
     PRECEPTOR,
@@ -23,8 +22,7 @@ from tests.support.cluster import (
     first_alive,
     open_huddle,
     redis_get,
-    redis_problem,
-    require_engines,
+    two_nodes,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -34,22 +32,8 @@ RECOVERY_BOUND_SECONDS = 10.0  # the issue's bound: participants back on a live 
 
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[LocalCluster]:
-    require_engines(asyncio.run(databases.postgres_available()), redis_problem())
-    url = asyncio.run(databases.create_postgres_database())
-    local = LocalCluster(url, tmp_path, extra_env={"ROUNDS_DRAIN_SECONDS": "2"})
-    try:
-        local.load_demo()
-        local.start("a")
-        local.start("b")
+    with two_nodes(tmp_path) as local:
         yield local
-    finally:
-        codes = local.stop_all()
-        asyncio.run(databases.drop_postgres_database(url))
-        for name, served in local.nodes.items():
-            assert "Traceback" not in served.log_text(), (
-                f"node {name} logged a traceback:\n{served.log_text()}"
-            )
-        assert all(code in (0, -9) for code in codes.values()), codes
 
 
 async def admit_when_waiting(host: ParticipantClient, participant_id: str) -> None:

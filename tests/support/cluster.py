@@ -6,16 +6,20 @@ load balancer would send a reconnecting browser)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
 import urllib.request
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sessions.client import Transport, WebSocketTransport
+from tests.support import databases
 from tests.support.processes import Credentials, Served, clean_env, log_in, run_rounds, serve
 
 REDIS_URL = os.environ.get("ROUNDS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -59,6 +63,7 @@ class LocalCluster:
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     nodes: dict[str, Served] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)
+    killed: set[str] = field(default_factory=set)  # nodes a test killed on purpose
 
     def env(self, node_id: str | None = None) -> dict[str, str]:
         settings = {
@@ -100,17 +105,64 @@ class LocalCluster:
     def kill(self, name: str) -> None:
         """SIGKILL: the node dies without draining, as on a crash."""
         served = self.nodes[name]
+        self.killed.add(name)
         served.process.send_signal(signal.SIGKILL)
         served.process.wait(timeout=10)
 
     def stop_all(self) -> dict[str, int]:
+        """SIGTERM every node still running (each drains and exits); their exit statuses by name."""
         return {name: served.stop(timeout=60) for name, served in self.nodes.items()}
+
+    def unclean_exits(self, codes: dict[str, int]) -> list[str]:
+        """What went wrong in the exits :meth:`stop_all` reported: a node the test did not kill must
+        drain and exit 0 (70 is the shutdown watchdog's: its log holds the stacks of the hang)."""
+        return [
+            f"node {name} exited with {code}; the end of its log:\n{self.nodes[name].log_text()[-6000:]}"
+            for name, code in codes.items()
+            if name not in self.killed and code != 0
+        ]
 
     def alive(self) -> list[Served]:
         return [s for s in self.nodes.values() if s.process.poll() is None]
 
     def log_in(self, name: str, email: str) -> Credentials:
         return log_in(self.nodes[name].base_url, email, DEMO_PASSWORD)
+
+
+T = TypeVar("T")
+
+
+def run_now(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from synchronous code, whether or not this thread already runs an
+    event loop (a sync fixture of an async test; Playwright's sync API)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+@contextlib.contextmanager
+def two_nodes(workdir: Path) -> Iterator[LocalCluster]:
+    """Nodes ``a`` and ``b`` (2 s drain) on a fresh PostgreSQL database with the demo loaded, for one
+    test. On the way out every node still running is stopped and the database dropped; then the test
+    fails if a node logged a traceback, or a node it did not kill did not drain and exit 0. Skipped
+    (failed in CI) when PostgreSQL or Redis is absent."""
+    require_engines(run_now(databases.postgres_available()), redis_problem())
+    url = run_now(databases.create_postgres_database())
+    local = LocalCluster(url, workdir, extra_env={"ROUNDS_DRAIN_SECONDS": "2"})
+    try:
+        local.load_demo()
+        local.start("a")
+        local.start("b")
+        yield local
+    finally:
+        codes = local.stop_all()
+        run_now(databases.drop_postgres_database(url))
+    problems = local.unclean_exits(codes)
+    problems += [
+        f"node {name} logged a traceback:\n{served.log_text()[-6000:]}"
+        for name, served in local.nodes.items()
+        if "Traceback" in served.log_text()
+    ]
+    assert not problems, "\n\n".join(problems)
 
 
 def open_huddle(base_url: str, credentials: Credentials) -> int:
@@ -162,4 +214,13 @@ async def redis_get(key: str) -> str | None:
         await redis.aclose()
 
 
-__all__ = ["AMARA", "PRECEPTOR", "LocalCluster", "asyncio", "connect_to", "first_alive", "open_huddle"]
+__all__ = [
+    "AMARA",
+    "PRECEPTOR",
+    "LocalCluster",
+    "connect_to",
+    "first_alive",
+    "open_huddle",
+    "run_now",
+    "two_nodes",
+]
