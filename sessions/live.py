@@ -176,18 +176,21 @@ class LiveRoom:
         self._members: dict[str, _Member] = {}
         self._sync_scheduled = False
         self._host_timer: asyncio.Task[None] | None = None
+        self._idle_timer: asyncio.Task[None] | None = None
         self._host_gone_at: float | None = None
         self._record_queue: asyncio.Queue[Callable[[], Any] | None] = asyncio.Queue()
         self._recorder = asyncio.ensure_future(self._run_recorder())
         self._tasks: set[asyncio.Task[Any]] = set()
         self._end_reason = "ended"  # why the room ends, for the bye: set by close() before it ends
         self.closed = False  # no new work is taken once set; _finished is set when all is released
-        #: Why the room closed: ended, host_gone, shutdown (the server stopped) or moved (handed over).
+        #: Why the room closed: ended, host_gone, shutdown (the server stopped), moved (handed over)
+        #: or idle (nobody connected for the grace time; the visit goes on).
         self.closed_reason: str | None = None
         self._finished = asyncio.Event()
         self.room.subscribe(self._on_room_event)
         if any(p.role is Role.HOST for p in self.room.participants()):
             self._start_host_timer()  # restored without its host connected: the grace time runs
+        self._watch_for_idle()  # opened for a socket that has not joined yet
 
     @property
     def id(self) -> str:
@@ -244,6 +247,7 @@ class LiveRoom:
         member.gone_reason = "dropped"
         if identity.role is Role.HOST:
             self._cancel_host_timer()
+        self._cancel_idle_timer()
         self._send(
             member,
             sig.Welcome(
@@ -271,6 +275,7 @@ class LiveRoom:
         self._stop_writer(member)
         with contextlib.suppress(RoomError):
             self.room.leave(participant_id)
+        self._watch_for_idle()
         self._schedule_sync()
 
     async def handle(self, participant_id: str, channel: Channel, message: BaseModel) -> None:
@@ -530,6 +535,7 @@ class LiveRoom:
             self._close_member_channel(member, sig.Bye(reason=event.type))
             member.channel = None
             self._release_peer(member)
+            self._watch_for_idle()
         elif event.type == "left" and member is not None:
             self._release_peer(member)
             self._end_attendance(member, member.gone_reason)
@@ -567,17 +573,39 @@ class LiveRoom:
             self._host_timer = None
         self._host_gone_at = None
 
+    def _watch_for_idle(self) -> None:
+        """With nobody connected and no host grace time running (the host never came), close the room
+        after the grace time unless someone joins: otherwise a socket that never sent ``join``, or
+        visitors who waited in vain, would leave the room open for the life of the process."""
+        if self.closed or self.member_count or self._host_timer is not None or self._idle_timer is not None:
+            return
+
+        async def close_when_still_idle() -> None:
+            await asyncio.sleep(self.host_grace_seconds)
+            self._idle_timer = None
+            if self.member_count == 0 and self._host_timer is None:
+                logger.info("nobody is connected: closing", extra={"room": self.id})
+                await self.close("idle")
+
+        self._idle_timer = self._spawn(close_when_still_idle())
+
+    def _cancel_idle_timer(self) -> None:
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+
     async def _finish(self, reason: str) -> None:
         if self.closed:
             return
         self.closed = True
         self.closed_reason = reason
         self._cancel_host_timer()
+        self._cancel_idle_timer()
         at = self.clock()
         # "moved": the room goes on on another server (this one is draining): no bye, so clients
-        # reconnect at once and find it there.
+        # reconnect at once and find it there. "idle": nobody is connected to be told.
         bye: sig.Bye | None = None
-        if reason != "moved":
+        if reason not in ("moved", "idle"):
             bye = sig.Bye(
                 reason="host_gone"
                 if reason == "host_gone"
@@ -586,7 +614,7 @@ class LiveRoom:
         for member in self._members.values():
             # A server shutting down (or handing the room over) did not end the visit: its
             # participants may come back.
-            self._end_attendance(member, "dropped" if reason in ("shutdown", "moved") else "ended")
+            self._end_attendance(member, "dropped" if reason in ("shutdown", "moved", "idle") else "ended")
             self._close_member_channel(member, bye)
             member.channel = None
             self._abandon_offer(member)

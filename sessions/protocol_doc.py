@@ -87,7 +87,9 @@ client                                   server
   server that went away) means: reconnect at once, the same way; the session goes on elsewhere.
 * **The host leaving.** If the host's connection ends, `state.host_grace_seconds` counts down; if the
   host is not back in time the session ends for everyone (`bye`, reason `host_gone`). The host ends the
-  session at once with `end`.
+  session at once with `end`. A room nobody is connected to (the host has not come yet, and whoever
+  waited has gone) is closed by the server after the same grace time; the session is not over, and the
+  next `join` opens it again.
 * **Errors.** A refused or invalid message gets an `error` and changes nothing; the socket stays
   open. The `refused` field names the message type that was refused.
 * **Chat** goes to everyone admitted and is not stored anywhere.

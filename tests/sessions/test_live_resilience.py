@@ -178,6 +178,43 @@ async def test_room_survives_the_host_returning_within_the_grace_time(no_leaks: 
         await harness.close()
 
 
+async def test_a_room_nobody_joins_closes_after_the_grace_time_without_ending_the_visit(
+    no_leaks: None,
+) -> None:
+    """Regression: a room was opened for every socket, before its ``join``, and closed only by its host
+    leaving or ending it; a socket that never joined, or visitors who waited for a host who never
+    came, left the room open for the life of the process (and counted in the node's load)."""
+    harness = LiveHarness(RoomKind.HUDDLE, host_grace_seconds=0.3)
+    try:
+        async with asyncio.timeout(10):
+            await harness.live.wait_closed()
+        assert harness.live.closed_reason == "idle"
+        assert len(harness.rooms) == 0
+        # Nobody was in it: the visit is not over (the host may still come and open it again).
+        assert harness.observer.of("room_ended") == [("room_ended", None, "idle")]
+    finally:
+        await harness.close()
+
+
+async def test_visitors_who_waited_in_vain_and_left_leave_no_room_behind(no_leaks: None) -> None:
+    harness = LiveHarness(RoomKind.HUDDLE, host_grace_seconds=0.3)
+    try:
+        visitor = await harness.joined("visitor")
+        other = await harness.joined("visitor3")
+        await asyncio.sleep(0.6)  # twice the grace time: waiting people keep the room open
+        assert not harness.live.closed
+        await visitor.leave()
+        await asyncio.sleep(0.6)
+        assert not harness.live.closed  # one is still waiting
+        await other.drop()
+        async with asyncio.timeout(10):
+            await harness.live.wait_closed()
+        assert harness.live.closed_reason == "idle"
+        assert len(harness.rooms) == 0
+    finally:
+        await harness.close()
+
+
 async def test_host_ends_the_session_for_everyone(harness: LiveHarness) -> None:
     host = await harness.joined("host")
     visitor = await admitted(harness, "visitor")
