@@ -275,7 +275,7 @@ class LiveRoom:
         self._stop_writer(member)
         with contextlib.suppress(RoomError):
             self.room.leave(participant_id)
-        self._watch_for_idle()
+        self._watch_for_idle()  # also when leave() was refused (already gone from the room)
         self._schedule_sync()
 
     async def handle(self, participant_id: str, channel: Channel, message: BaseModel) -> None:
@@ -535,7 +535,6 @@ class LiveRoom:
             self._close_member_channel(member, sig.Bye(reason=event.type))
             member.channel = None
             self._release_peer(member)
-            self._watch_for_idle()
         elif event.type == "left" and member is not None:
             self._release_peer(member)
             self._end_attendance(member, member.gone_reason)
@@ -544,6 +543,7 @@ class LiveRoom:
         elif event.type == "ended":
             self._spawn(self._finish(self._end_reason))
             return
+        self._watch_for_idle()  # whoever went (left, dropped, denied, removed) may have been the last
         self._schedule_sync()
 
     def _release_peer(self, member: _Member) -> None:
