@@ -309,6 +309,10 @@ class LiveRoom:
                     )
                     continue
                 if isinstance(message, sig.Join):
+                    if self.closed and self.closed_reason in ("idle", "moved"):
+                        # The session goes on in a new room (here or on another server): closing
+                        # without a bye makes the client reconnect and join it there.
+                        return
                     if joined:
                         await self._reply_direct(
                             channel, sig.ErrorOut(code="conflict", message="already joined", refused="join")

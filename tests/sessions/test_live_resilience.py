@@ -196,6 +196,24 @@ async def test_a_room_nobody_joins_closes_after_the_grace_time_without_ending_th
         await harness.close()
 
 
+async def test_a_join_that_arrives_after_the_idle_close_is_told_to_reconnect(no_leaks: None) -> None:
+    """A socket that waited longer than the grace time before its ``join`` finds its room closed as
+    idle: the session is not over, so the socket is closed without a ``bye`` or an error (a client
+    reconnects then, and the next join opens the room again), never refused as ended."""
+    harness = LiveHarness(RoomKind.HUDDLE, host_grace_seconds=0.3)
+    try:
+        transport = MemoryTransport(harness.live, IDENTITIES["visitor"])
+        async with asyncio.timeout(10):
+            await harness.live.wait_closed()
+        await transport.send(sig.encode(sig.Join(type="join")))
+        async with asyncio.timeout(10):
+            answer = await transport.receive()
+        assert answer is None  # closed, with nothing said: not "this session has ended"
+        await transport.close()
+    finally:
+        await harness.close()
+
+
 async def test_visitors_who_waited_in_vain_and_left_leave_no_room_behind(no_leaks: None) -> None:
     harness = LiveHarness(RoomKind.HUDDLE, host_grace_seconds=0.3)
     try:
