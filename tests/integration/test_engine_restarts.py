@@ -21,7 +21,6 @@ import asyncio
 import contextlib
 import itertools
 import json
-import re
 import time
 import urllib.request
 from collections import Counter
@@ -42,7 +41,15 @@ from tests.conftest import IN_CI
 from tests.support.cluster import AMARA, DEMO_PASSWORD, PRECEPTOR, connect_to, open_huddle
 from tests.support.databases import asyncpg_dsn
 from tests.support.engines import PrivatePostgres, PrivateRedis, postgres_problem, redis_problem
-from tests.support.processes import Credentials, Served, clean_env, log_in, run_rounds, serve
+from tests.support.processes import (
+    Credentials,
+    Served,
+    clean_env,
+    exit_problems,
+    log_in,
+    run_rounds,
+    serve,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -142,37 +149,6 @@ def nodes_running(engines: Engines, node_names: list[str], *, cluster: bool) -> 
         for served in started.values():
             served.stop(timeout=30)
         engines.ensure_running()
-
-
-def log_problems(nodes: dict[str, Served]) -> list[str]:
-    """A traceback in a node's log (an error the server did not expect), or an unclean exit."""
-    found = []
-    for name, served in nodes.items():
-        text = served.log_text()
-        if "Traceback" in text:
-            count = text.count('"level": "ERROR"')
-            found.append(f"node {name} logged a traceback ({count} ERROR lines); the first:\n{excerpt(text)}")
-        if served.process.returncode != 0:
-            found.append(f"node {name} exited with {served.process.returncode}")
-    return found
-
-
-EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b")
-
-
-def excerpt(text: str) -> str:
-    """The first log line holding a traceback: its message and its chain of exceptions, the one that
-    reached the server's code first (a JSON line; the traceback is inside it)."""
-    for row in text.splitlines():
-        if "Traceback" not in row:
-            continue
-        try:
-            entry = json.loads(row)
-        except ValueError:
-            return row[:1500]
-        chain = [line for line in str(entry.get("exception", "")).splitlines() if EXCEPTION_LINE.match(line)]
-        return f"{entry.get('time')} {entry.get('message')}:\n  " + "\n  <- ".join(reversed(chain))
-    return ""
 
 
 # --- the load: API clients saving case logs ----------------------------------------------------------
@@ -422,7 +398,7 @@ async def test_postgres_restart_under_load_loses_no_acknowledged_write_and_answe
         problems.append(
             f"acknowledged writes lost: encounters {sorted(lost_encounters)}, case logs {sorted(lost_logs)}"
         )
-    problems += log_problems(nodes)
+    problems += exit_problems(nodes)
     assert not problems, f"PostgreSQL {how} ({report}):\n" + "\n\n".join(problems)
 
 
@@ -549,7 +525,7 @@ async def test_redis_restart_under_load_keeps_the_api_refuses_sockets_with_503_a
             if problem is not None:
                 problems.append(problem)
 
-    problems += log_problems(nodes)
+    problems += exit_problems(nodes)
     assert not problems, f"Redis restart ({report}):\n" + "\n\n".join(problems)
 
 

@@ -20,7 +20,15 @@ from typing import Any, TypeVar
 
 from sessions.client import Transport, WebSocketTransport
 from tests.support import databases
-from tests.support.processes import Credentials, Served, clean_env, log_in, run_rounds, serve
+from tests.support.processes import (
+    Credentials,
+    Served,
+    clean_env,
+    exit_problems,
+    log_in,
+    run_rounds,
+    serve,
+)
 
 REDIS_URL = os.environ.get("ROUNDS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 DEMO_PASSWORD = "rounds-demo-2026"
@@ -113,15 +121,6 @@ class LocalCluster:
         """SIGTERM every node still running (each drains and exits); their exit statuses by name."""
         return {name: served.stop(timeout=60) for name, served in self.nodes.items()}
 
-    def unclean_exits(self, codes: dict[str, int]) -> list[str]:
-        """What went wrong in the exits :meth:`stop_all` reported: a node the test did not kill must
-        drain and exit 0 (70 is the shutdown watchdog's: its log holds the stacks of the hang)."""
-        return [
-            f"node {name} exited with {code}; the end of its log:\n{self.nodes[name].log_text()[-6000:]}"
-            for name, code in codes.items()
-            if name not in self.killed and code != 0
-        ]
-
     def alive(self) -> list[Served]:
         return [s for s in self.nodes.values() if s.process.poll() is None]
 
@@ -154,14 +153,9 @@ def two_nodes(workdir: Path) -> Iterator[LocalCluster]:
         local.start("b")
         yield local
     finally:
-        codes = local.stop_all()
+        local.stop_all()
         run_now(databases.drop_postgres_database(url))
-    problems = local.unclean_exits(codes)
-    problems += [
-        f"node {name} logged a traceback:\n{served.log_text()[-6000:]}"
-        for name, served in local.nodes.items()
-        if "Traceback" in served.log_text()
-    ]
+    problems = exit_problems(local.nodes, spared=local.killed)
     assert not problems, "\n\n".join(problems)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -89,6 +90,42 @@ class Served:
                 self.process.kill()
                 self.process.wait(timeout=timeout)
         return int(self.process.returncode)
+
+
+#: A line of a Python traceback that names an exception (the chain :func:`excerpt` shows).
+EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b")
+
+
+def exit_problems(nodes: dict[str, Served], spared: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """What went wrong with stopped ``rounds serve`` processes: a traceback in a log (an error the
+    server did not expect), or an exit other than 0 (70: the shutdown watchdog ended a hung shutdown,
+    and the end of the log holds every stack). Nodes in ``spared`` were killed on purpose: only their
+    logs are checked."""
+    found = []
+    for name, served in nodes.items():
+        text = served.log_text()
+        if "Traceback" in text:
+            count = text.count('"level": "ERROR"')
+            found.append(f"node {name} logged a traceback ({count} ERROR lines); the first:\n{excerpt(text)}")
+        code = served.process.returncode
+        if name not in spared and code != 0:
+            found.append(f"node {name} exited with {code}; the end of its log:\n{text[-6000:]}")
+    return found
+
+
+def excerpt(text: str) -> str:
+    """The first log line holding a traceback: its message and its chain of exceptions, the one that
+    reached the server's code first (a JSON line; the traceback is inside it)."""
+    for row in text.splitlines():
+        if "Traceback" not in row:
+            continue
+        try:
+            entry = json.loads(row)
+        except ValueError:
+            return row[:1500]
+        chain = [line for line in str(entry.get("exception", "")).splitlines() if EXCEPTION_LINE.match(line)]
+        return f"{entry.get('time')} {entry.get('message')}:\n  " + "\n  <- ".join(reversed(chain))
+    return ""
 
 
 def serve(
