@@ -137,6 +137,13 @@ class _Member:
     recent: deque[float] = field(default_factory=deque)
 
 
+#: Reasons a room closes (``LiveRoom.closed_reason``) for which the visit itself is over.
+VISIT_OVER = frozenset({"ended", "host_gone"})
+#: Reasons for which the session goes on in a new room (on another server, or here later): nobody is
+#: told ``bye``, so clients reconnect and join it there.
+GOES_ON_ELSEWHERE = frozenset({"moved", "idle"})
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -309,7 +316,7 @@ class LiveRoom:
                     )
                     continue
                 if isinstance(message, sig.Join):
-                    if self.closed and self.closed_reason in ("idle", "moved"):
+                    if self.closed and self.closed_reason in GOES_ON_ELSEWHERE:
                         # The session goes on in a new room (here or on another server): closing
                         # without a bye makes the client reconnect and join it there.
                         return
@@ -606,10 +613,8 @@ class LiveRoom:
         self._cancel_host_timer()
         self._cancel_idle_timer()
         at = self.clock()
-        # "moved": the room goes on on another server (this one is draining): no bye, so clients
-        # reconnect at once and find it there. "idle": nobody is connected to be told.
         bye: sig.Bye | None = None
-        if reason not in ("moved", "idle"):
+        if reason not in GOES_ON_ELSEWHERE:
             bye = sig.Bye(
                 reason="host_gone"
                 if reason == "host_gone"
@@ -618,7 +623,7 @@ class LiveRoom:
         for member in self._members.values():
             # A server shutting down (or handing the room over) did not end the visit: its
             # participants may come back.
-            self._end_attendance(member, "dropped" if reason in ("shutdown", "moved", "idle") else "ended")
+            self._end_attendance(member, "ended" if reason in VISIT_OVER else "dropped")
             self._close_member_channel(member, bye)
             member.channel = None
             self._abandon_offer(member)
@@ -890,6 +895,8 @@ class LiveRooms:
 
 
 __all__ = [
+    "GOES_ON_ELSEWHERE",
+    "VISIT_OVER",
     "Channel",
     "Identity",
     "LiveRoom",

@@ -40,7 +40,7 @@ from server.cluster.nodes import HEARTBEAT_SECONDS, NodeLoad, NodeRegistry
 from server.cluster.placement import Placement
 from server.domain.visits import JoinGrant
 from server.live.websocket import text_frames
-from sessions.live import Channel, LiveRoom, LiveRooms
+from sessions.live import VISIT_OVER, Channel, LiveRoom, LiveRooms
 
 log = logging.getLogger("rounds.cluster")
 
@@ -273,7 +273,7 @@ class ClusterNode:
 
     def _room_closed(self, room: LiveRoom) -> None:
         self._dirty.pop(room.id, None)
-        self._spawn(self._release(room.id, over=room.closed_reason in ("ended", "host_gone")))
+        self._spawn(self._release(room.id, over=room.closed_reason in VISIT_OVER))
 
     async def _release(self, room_id: str, *, over: bool) -> None:
         """Give up the room's placement; when the visit is over, forget its saved state too (a room

@@ -13,7 +13,7 @@ from datetime import datetime
 from server.db.uow import UnitOfWorkFactory
 from server.domain.visits import EndReason, JoinGrant
 from server.services import visits
-from sessions.live import Identity
+from sessions.live import VISIT_OVER, Identity
 
 log = logging.getLogger("rounds.live")
 
@@ -26,8 +26,6 @@ _END_REASONS = {
     "denied": EndReason.DENIED,
     "ended": EndReason.ENDED,
 }
-# Reasons for which the visit itself is over (a server shutdown is not one: people may come back).
-_VISIT_OVER = frozenset({"ended", "host_gone"})
 
 
 class VisitRecorder:
@@ -72,7 +70,7 @@ class VisitRecorder:
         await visits.withdraw_consent(self._uow(), self.visit_id, at)
 
     async def room_ended(self, at: datetime, reason: str) -> None:
-        if reason in _VISIT_OVER:
+        if reason in VISIT_OVER:  # a shutdown is not: people may come back
             encounters = await visits.end_visit(self._uow(), self.visit_id, at)
             log.info(
                 "visit ended",
