@@ -49,6 +49,7 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -59,7 +60,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("ROUNDS_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 from sessions import signaling as sig  # noqa: E402
-from sessions.client import ParticipantClient  # noqa: E402
+from sessions.client import ParticipantClient, Transport  # noqa: E402
 from tests.support.cluster import LocalCluster, connect_to  # noqa: E402
 from tests.support.databases import create_postgres_database, drop_postgres_database  # noqa: E402
 from tests.support.processes import Credentials, Served, log_in  # noqa: E402
@@ -115,68 +116,57 @@ async def seed(url: str, rooms: int, visitors: int) -> Seeded:
 
     from server.db.engine import make_engine, make_sessionmaker
     from server.db.uow import UnitOfWorkFactory
+    from server.domain.actors import Actor
     from server.domain.vocab import Role
     from server.schemas_visits import VisitIn
     from server.services import visits
 
     engine = make_engine(url)  # created migrated by create_postgres_database
     uows = UnitOfWorkFactory(make_sessionmaker(engine))
+    now = uows.clock()
     out = []
     hostless: tuple[int, str] | None = None
+
+    async def huddle(preceptor: Actor, block_id: int, title: str, visitor_ids: list[int]) -> int:
+        """Schedule a four-hour huddle starting in five minutes (its room can be joined now)."""
+        body = {
+            "block_id": block_id,
+            "kind": "huddle",
+            "title": title,
+            "starts_at": now + timedelta(minutes=5),
+            "duration_minutes": 240,
+            "visitor_ids": visitor_ids,
+        }
+        return (await visits.schedule_visit(uows(), preceptor, VisitIn.model_validate(body))).id
+
     try:
         coordinator = await create_account(uows, "coordinator@soak.test", Role.COORDINATOR, "C", PASSWORD)
-        now = uows.clock()
         first_day = next_monday(now.date())
         for r in range(rooms):
             preceptor = await create_account(
                 uows, f"preceptor{r}@soak.test", Role.PRECEPTOR, f"Dr. Soak {r}", PASSWORD
             )
-            seeded = await create_program_with_block(
+            block = await create_program_with_block(
                 uows, coordinator, preceptor, f"Soak Observership {r}", capacity=visitors, first_day=first_day
             )
             enrolled = [
                 await enroll_visitor(
                     uows,
                     coordinator,
-                    seeded.program_id,
-                    seeded.block_id,
+                    block.program_id,
+                    block.block_id,
                     email=f"visitor{r}-{v}@soak.test",
                     full_name=f"Visitor {r}-{v}",
                     password=PASSWORD,
                 )
                 for v in range(visitors)
             ]
-            huddle = await visits.schedule_visit(
-                uows(),
-                preceptor,
-                VisitIn.model_validate(
-                    {
-                        "block_id": seeded.block_id,
-                        "kind": "huddle",
-                        "title": f"Soak huddle {r}",
-                        "starts_at": now + timedelta(minutes=5),
-                        "duration_minutes": 240,
-                        "visitor_ids": [visitor.user_id for visitor in enrolled],
-                    }
-                ),
-            )
-            out.append((preceptor.email, [visitor.email for visitor in enrolled], huddle.id))
+            ids = [visitor.user_id for visitor in enrolled]
+            visit = await huddle(preceptor, block.block_id, f"Soak huddle {r}", ids)
+            out.append((preceptor.email, [visitor.email for visitor in enrolled], visit))
             if hostless is None:
-                no_show = await visits.schedule_visit(
-                    uows(),
-                    preceptor,
-                    VisitIn.model_validate(
-                        {
-                            "block_id": seeded.block_id,
-                            "kind": "huddle",
-                            "title": "Soak huddle whose host never comes",
-                            "starts_at": now + timedelta(minutes=5),
-                            "duration_minutes": 240,
-                            "visitor_ids": [enrolled[0].user_id],
-                        }
-                    ),
-                )
-                hostless = (no_show.id, enrolled[0].email)
+                title = "Soak huddle whose host never comes"
+                hostless = (await huddle(preceptor, block.block_id, title, ids[:1]), enrolled[0].email)
         assert hostless is not None, "the soak needs at least one room"
         return Seeded(out, *hostless)
     finally:
@@ -270,7 +260,10 @@ async def visitor_loop(make: Any, deadline: float, tally: Tally, clients: list[P
 
 
 async def waiter_loop(
-    make: Any, connector: Any, deadline: float, tally: Tally, clients: list[ParticipantClient]
+    connector: Callable[[], Awaitable[Transport]],
+    deadline: float,
+    tally: Tally,
+    clients: list[ParticipantClient],
 ) -> None:
     """A visitor at a huddle whose host never comes: waits in its waiting room, leaves, comes back;
     now and then opens the session's socket and closes it without joining (a tab closed at once)."""
@@ -283,7 +276,7 @@ async def waiter_loop(
                 await transport.close()
                 tally.unjoined += 1
                 continue
-            client: ParticipantClient = make()
+            client = ParticipantClient(connector, video=None)
             clients.append(client)
             await client.join()
             tally.waits += 1
@@ -312,8 +305,9 @@ def log_lines(node: Served) -> Counter[str]:
     return found
 
 
-def slope_mb_per_minute(points: list[tuple[float, int]]) -> float:
-    """Least-squares slope of (seconds, bytes) points, in MB per minute."""
+def slope_mb_per_minute(series: list[tuple[float, int]]) -> float:
+    """Least-squares slope of (seconds, bytes) points after warm-up, in MB per minute."""
+    points = after_warm_up(series)
     if len(points) < 2:
         return 0.0
     xs = [t / 60 for t, _ in points]
@@ -367,9 +361,14 @@ def read_heap_series(path: Path) -> HeapSeries:
     )
 
 
+def after_warm_up(points: list[tuple[float, int]]) -> list[tuple[float, int]]:
+    """The (seconds, bytes) points taken once the warm-up was over."""
+    return [(t, value) for t, value in points if t >= WARM_UP_SECONDS]
+
+
 def halves(points: list[tuple[float, int]]) -> tuple[float, float] | None:
     """Median of the first and of the second half of the points after warm-up (None if too few)."""
-    kept = [(t, value) for t, value in points if t >= WARM_UP_SECONDS]
+    kept = after_warm_up(points)
     if len(kept) < 4:
         return None
     middle = kept[0][0] + (kept[-1][0] - kept[0][0]) / 2
@@ -428,14 +427,8 @@ async def soak(args: argparse.Namespace) -> int:
         waiter_login = await asyncio.to_thread(
             log_in, cluster.nodes[random.choice(names)].base_url, seeded.hostless_visitor, PASSWORD
         )
-        waiter_connector = connect_to(any_node(cluster), seeded.hostless_visit, waiter_login)
-
-        def make_waiter() -> ParticipantClient:
-            return ParticipantClient(waiter_connector, video=None)
-
-        visitors.append(
-            asyncio.create_task(waiter_loop(make_waiter, waiter_connector, deadline, tally, clients))
-        )
+        waiter = connect_to(any_node(cluster), seeded.hostless_visit, waiter_login)
+        visitors.append(asyncio.create_task(waiter_loop(waiter, deadline, tally, clients)))
         await asyncio.gather(*visitors)
         for task in hosts:
             await task
@@ -520,7 +513,6 @@ def report_resident(
         print(f"  node {name}: the run is too short to compare two halves of its RSS after warm-up")
         return []
     growth = medians[1] / medians[0] - 1
-    kept = [(t, rss) for t, rss in points if t >= WARM_UP_SECONDS]
     trimming = (
         "no heap trimming (the baseline: reported, not judged)"
         if untrimmed
@@ -528,7 +520,7 @@ def report_resident(
     )
     print(
         f"  node {name}: RSS {medians[0] / 1e6:.1f} -> {medians[1] / 1e6:.1f} MB ({growth:+.1%}, slope "
-        f"{slope_mb_per_minute(kept):+.2f} MB/min), medians of the halves after {WARM_UP_SECONDS:.0f} s; "
+        f"{slope_mb_per_minute(points):+.2f} MB/min), medians of the halves after {WARM_UP_SECONDS:.0f} s; "
         f"{trimming}"
     )
     if untrimmed or args.heap_profile or growth <= RESIDENT_GROWTH_LIMIT:
@@ -552,12 +544,10 @@ def report_heaps(args: argparse.Namespace, heaps: dict[str, HeapSeries]) -> list
             print(f"  node {name}: the run is too short to compare two halves after warm-up")
             continue
         heap_growth, rss_growth = heap[1] / heap[0] - 1, rss[1] / rss[0] - 1
-        kept = [(t, v) for t, v in series.heap if t >= WARM_UP_SECONDS]
-        kept_rss = [(t, v) for t, v in series.rss if t >= WARM_UP_SECONDS]
         print(
             f"  node {name}: live heap {heap[0] / 1e6:.1f} -> {heap[1] / 1e6:.1f} MB ({heap_growth:+.1%}, "
-            f"slope {slope_mb_per_minute(kept):+.2f} MB/min); RSS {rss[0] / 1e6:.1f} -> "
-            f"{rss[1] / 1e6:.1f} MB ({rss_growth:+.1%}, slope {slope_mb_per_minute(kept_rss):+.2f} MB/min)"
+            f"slope {slope_mb_per_minute(series.heap):+.2f} MB/min); RSS {rss[0] / 1e6:.1f} -> "
+            f"{rss[1] / 1e6:.1f} MB ({rss_growth:+.1%}, slope {slope_mb_per_minute(series.rss):+.2f} MB/min)"
         )
         if heap_growth > LIVE_HEAP_GROWTH_LIMIT:
             failed.append(
