@@ -377,7 +377,7 @@ async def seed(database_url: str, levels: list[int], seconds: float) -> list[Acc
     from server.db.uow import UnitOfWorkFactory
     from server.domain.visits import MAX_INVITEES
     from server.domain.vocab import Role, TrainingStatus
-    from server.schemas_visits import VisitIn
+    from server.schemas.visits import VisitIn
     from server.services import visits
 
     engine = make_engine(database_url)

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from aiohttp import web  # noqa: E402
 
-from server.live.websocket import WebSocketChannel, text_frames  # noqa: E402
+from server.web.websocket import WebSocketChannel, text_frames  # noqa: E402
 from sessions import signaling as sig  # noqa: E402
 from sessions.client import ParticipantClient, Transport, WebSocketTransport  # noqa: E402
 from sessions.live import Identity, LiveRooms  # noqa: E402

@@ -18,7 +18,7 @@ How. A node is a server process of its own: the engine the real WebSocket serves
 behind a bare aiohttp WebSocket that takes the participant's identity from the URL, as
 ``bench/join_time.py`` does, plus a ``/stats`` page with what its routers counted and how late its event
 loop runs. With ``--nodes 2`` each node is also a :class:`server.cluster.node.ClusterNode` on Redis: the
-project's placement, heartbeats and signaling relay, wired as ``server/handlers/ws_sessions.py`` wires
+project's placement, heartbeats and signaling relay, wired as ``server/handlers/live_socket.py`` wires
 them; each new room goes to the node the cluster will place it on (its least-loaded), and the table
 shows where Redis placed them. Not ``rounds serve``: the baseline has to be the same server with only
 the media path changed, which the real server cannot be asked for; and login, ``authorize_join`` and the
@@ -120,7 +120,7 @@ from server.cluster.node import ClusterNode  # noqa: E402
 from server.cluster.nodes import HEARTBEAT_SECONDS, NodeRegistry  # noqa: E402
 from server.cluster.placement import Placement  # noqa: E402
 from server.domain.visits import JoinGrant  # noqa: E402
-from server.live.websocket import WebSocketChannel, text_frames  # noqa: E402
+from server.web.websocket import WebSocketChannel, text_frames  # noqa: E402
 from sessions import signaling as sig  # noqa: E402
 from sessions.client import ParticipantClient, WebSocketTransport  # noqa: E402
 from sessions.forwarding import (  # noqa: E402
@@ -541,7 +541,8 @@ def use_transcoding(buffered: bool) -> None:
 
 def serve(port: int, mode: str, redis_url: str | None, node_id: str | None, relay_buffered: bool) -> None:
     """A node: live rooms behind a bare WebSocket (identity from the URL: benchmarks only); with
-    ``redis_url``, a cluster node placing rooms and relaying signaling as ``ws_sessions`` does."""
+    ``redis_url``, a cluster node placing rooms and relaying signaling as
+    ``server.handlers.live_socket`` does."""
     use_loopback_only()
     log_to_stderr()
     if mode == "transcode":

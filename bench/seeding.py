@@ -16,7 +16,9 @@ from server.db.uow import UnitOfWorkFactory
 from server.domain.actors import Actor
 from server.domain.applications import Action
 from server.domain.vocab import Modality, Role, RotationType, Step1Status, TrainingStatus
-from server.schemas import ActionIn, ApplicationIn, BlockIn, ProgramIn, VisitorProfileIn
+from server.schemas.accounts import VisitorProfileIn
+from server.schemas.applications import ActionIn, ApplicationIn
+from server.schemas.programs import BlockIn, ProgramIn
 from server.services import accounts, applications, profiles, programs
 
 # The steps from a submitted application to an enrollment, and who takes each.

@@ -118,7 +118,7 @@ async def seed(url: str, rooms: int, visitors: int) -> Seeded:
     from server.db.uow import UnitOfWorkFactory
     from server.domain.actors import Actor
     from server.domain.vocab import Role
-    from server.schemas_visits import VisitIn
+    from server.schemas.visits import VisitIn
     from server.services import visits
 
     engine = make_engine(url)  # created migrated by create_postgres_database

@@ -18,22 +18,9 @@ from server.db.availability import database_away
 from server.db.engine import make_engine, make_sessionmaker
 from server.db.filestore import FileStore
 from server.db.uow import Clock, UnitOfWorkFactory, utc_now
-from server.handlers import (  # noqa: F401  (importing registers the routes)
-    api_accounts,
-    api_admissions,
-    api_certificates,
-    api_dashboards,
-    api_evaluations,
-    api_health,
-    api_letters,
-    api_phi,
-    api_presentations,
-    api_record,
-    api_visits,
-    pages,
-    ws_sessions,
-)
-from server.handlers.registry import API
+from server.handlers import live_socket
+from server.handlers.api import API
+from server.handlers.pages import site
 from server.heap import HeapTrimming, heap_trimming
 from server.services import applications, visits
 from server.web import middleware
@@ -118,18 +105,18 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, maintenance: bool 
         app,
         loader=jinja2.FileSystemLoader(str(WEBCLIENT / "templates")),
         autoescape=jinja2.select_autoescape(["html"]),
-        context_processors=[pages.template_context],
+        context_processors=[site.template_context],
     )
     env.globals["static"] = lambda path: f"/static/{path}"
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_heap_trimming)
-    app.cleanup_ctx.append(ws_sessions.live_rooms)
-    app.on_shutdown.append(ws_sessions.close_live_rooms)
+    app.cleanup_ctx.append(live_socket.live_rooms)
+    app.on_shutdown.append(live_socket.close_live_rooms)
     if maintenance:
         app.cleanup_ctx.append(_maintenance)
     app.router.add_get(API_PREFIX + "/openapi.json", _openapi_view())
     API.add_routes(app)
-    pages.add_routes(app)
-    app.router.add_routes(ws_sessions.routes)
+    site.add_routes(app)
+    app.router.add_routes(live_socket.routes)
     app.router.add_static("/static", WEBCLIENT / "static", append_version=False)
     return app

@@ -15,19 +15,14 @@ from server.domain.actors import Actor
 from server.domain.applications import Action
 from server.domain.errors import DomainError
 from server.domain.vocab import DocumentKind, Modality, Role, RotationType, Step1Status, TrainingStatus
-from server.schemas import (
-    ActionIn,
-    ApplicationIn,
-    BlockIn,
-    DocumentReviewIn,
-    PreceptorProfileIn,
-    ProgramIn,
-    VisitorProfileIn,
-)
-from server.schemas_evaluations import EncounterEvaluationIn
-from server.schemas_presentation import FeedbackIn, PresentationIn, ReferenceIn
-from server.schemas_record import CaseLogIn, EncounterIn, ReviewIn
-from server.schemas_visits import VisitIn
+from server.schemas.accounts import PreceptorProfileIn, VisitorProfileIn
+from server.schemas.applications import ActionIn, ApplicationIn
+from server.schemas.documents import DocumentReviewIn
+from server.schemas.evaluations import EncounterEvaluationIn
+from server.schemas.presentations import FeedbackIn, PresentationIn, ReferenceIn
+from server.schemas.programs import BlockIn, ProgramIn
+from server.schemas.record import CaseLogIn, EncounterIn, ReviewIn
+from server.schemas.visits import VisitIn
 from server.services import (
     accounts,
     applications,

@@ -37,12 +37,14 @@ from server.domain.applications import Action
 from server.domain.caselog import EncounterKind
 from server.domain.visits import ConsentMethod, ConsentScope, EndReason, JoinGrant
 from server.domain.vocab import DocumentKind
-from server.schemas import ActionIn, ApplicationIn, BlockIn, DocumentReviewIn, ProgramOut
-from server.schemas_evaluations import EncounterEvaluationIn, FinalEvaluationIn
-from server.schemas_letters import LetterDecisionIn, LetterRequestIn
-from server.schemas_presentation import FeedbackIn, PresentationIn, ReferenceIn
-from server.schemas_record import CaseLogIn, ReviewIn
-from server.schemas_visits import VisitIn
+from server.schemas.applications import ActionIn, ApplicationIn
+from server.schemas.documents import DocumentReviewIn
+from server.schemas.evaluations import EncounterEvaluationIn, FinalEvaluationIn
+from server.schemas.letters import LetterDecisionIn, LetterRequestIn
+from server.schemas.presentations import FeedbackIn, PresentationIn, ReferenceIn
+from server.schemas.programs import BlockIn, ProgramOut
+from server.schemas.record import CaseLogIn, ReviewIn
+from server.schemas.visits import VisitIn
 from server.services import (
     applications,
     caselogs,

@@ -39,7 +39,7 @@ from server.cluster.envelopes import Envelope, GrantData
 from server.cluster.nodes import HEARTBEAT_SECONDS, NodeLoad, NodeRegistry
 from server.cluster.placement import Placement
 from server.domain.visits import JoinGrant
-from server.live.websocket import text_frames
+from server.web.websocket import text_frames
 from sessions.live import VISIT_OVER, Channel, LiveRoom, LiveRooms
 
 log = logging.getLogger("rounds.cluster")

@@ -9,22 +9,18 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from server.db.repositories import (
-    ApplicationRepository,
-    AuditRepository,
-    CaseLogRepository,
-    DocumentRepository,
-    EncounterRepository,
-    LoginRepository,
-    PresentationRepository,
-    ProgramRepository,
-    UserRepository,
-)
-from server.db.repositories_certificates import CertificateRepository
-from server.db.repositories_evaluations import EvaluationRepository
-from server.db.repositories_learning import LearningRepository
-from server.db.repositories_letters import LetterRepository
-from server.db.repositories_visits import VisitRepository
+from server.db.repositories.accounts import LoginRepository, UserRepository
+from server.db.repositories.applications import ApplicationRepository
+from server.db.repositories.audit import AuditRepository
+from server.db.repositories.certificates import CertificateRepository
+from server.db.repositories.documents import DocumentRepository
+from server.db.repositories.evaluations import EvaluationRepository
+from server.db.repositories.learning import LearningRepository
+from server.db.repositories.letters import LetterRepository
+from server.db.repositories.presentations import PresentationRepository
+from server.db.repositories.programs import ProgramRepository
+from server.db.repositories.record import CaseLogRepository, EncounterRepository
+from server.db.repositories.visits import VisitRepository
 
 Clock = Callable[[], datetime]
 

@@ -22,7 +22,7 @@ from server.domain.blocks import check_stack
 from server.domain.eligibility import eligibility_reasons
 from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.vocab import DOCUMENT_LABELS, DocumentKind, Role
-from server.schemas import ActionIn, ApplicationIn, ApplicationOut, EventOut, PersonOut
+from server.schemas.applications import ActionIn, ApplicationIn, ApplicationOut, EventOut, PersonOut
 from server.services.documents import required_document_status
 from server.services.programs import block_out, facts_of, rule_of
 

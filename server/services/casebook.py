@@ -12,14 +12,8 @@ from server.db.uow import UnitOfWorkFactory
 from server.domain.actors import Actor
 from server.domain.errors import Forbidden, Invalid
 from server.domain.presentation import PresentationState
-from server.schemas_presentation import PresentationOut, PresentationSummaryOut, ScoreOut
-from server.schemas_record import (
-    CaseLogIn,
-    CaseLogOut,
-    CaseLogSummaryOut,
-    EncounterIn,
-    EncounterOut,
-)
+from server.schemas.presentations import PresentationOut, PresentationSummaryOut, ScoreOut
+from server.schemas.record import CaseLogIn, CaseLogOut, CaseLogSummaryOut, EncounterIn, EncounterOut
 from server.services import caselogs, encounters, presentations
 from server.services.learning import EnrollmentHeader, header_of
 

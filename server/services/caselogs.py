@@ -34,7 +34,7 @@ from server.domain.caselog import (
 from server.domain.errors import Forbidden, NotFound
 from server.domain.phi import ensure_no_phi
 from server.domain.vocab import Role
-from server.schemas_record import (
+from server.schemas.record import (
     CaseLogIn,
     CaseLogOut,
     CaseLogSummaryOut,

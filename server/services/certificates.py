@@ -61,7 +61,7 @@ from server.domain.certificates import (
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from server.domain.visits import join_window, merged_seconds
 from server.domain.vocab import Role
-from server.schemas_certificates import CertificateOut, CertifiedFactsOut, VerificationOut
+from server.schemas.certificates import CertificateOut, CertifiedFactsOut, VerificationOut
 from server.services import audit
 from server.services.encounters import Enrollment, load_enrollment
 

@@ -7,16 +7,16 @@ from server.domain.actors import Actor
 from server.domain.applications import FINAL_STATES, AppState
 from server.domain.errors import NotFound
 from server.domain.vocab import DocumentKind, Role
-from server.schemas import (
+from server.schemas.dashboards import (
     BlockCapacityOut,
     CoordinatorDashboardOut,
     CurrentVisitorOut,
     NeededDocumentOut,
     PreceptorDashboardOut,
-    PreceptorOut,
     ReviewQueueOut,
     VisitorDashboardOut,
 )
+from server.schemas.programs import PreceptorOut
 from server.services import applications, documents, profiles, programs
 
 REVIEW_STATES = {

@@ -13,7 +13,7 @@ from server.domain.actors import Actor
 from server.domain.documents import check_upload
 from server.domain.errors import Invalid, NotFound
 from server.domain.vocab import DOCUMENT_LABELS, DocumentKind, DocumentStatus, Role
-from server.schemas import DocumentOut, DocumentReviewIn, RequiredDocumentOut
+from server.schemas.documents import DocumentOut, DocumentReviewIn, RequiredDocumentOut
 
 log = logging.getLogger("rounds.documents")
 MAX_NAME = 255

@@ -11,7 +11,7 @@ from server.domain.applications import AppState
 from server.domain.caselog import EncounterKind, Setting, check_consent, check_week, weeks_in
 from server.domain.errors import Conflict, NotFound
 from server.domain.vocab import Role
-from server.schemas_record import EncounterIn, EncounterOut
+from server.schemas.record import EncounterIn, EncounterOut
 
 # An application is an enrollment from enrollment on; a completed one keeps its record.
 ENROLLED_STATES = frozenset({AppState.ENROLLED, AppState.ACTIVE, AppState.COMPLETED})

@@ -46,7 +46,7 @@ from server.domain.evaluations import (
 from server.domain.phi import ensure_no_phi
 from server.domain.presentation import PresentationFormat, PresentationState
 from server.domain.vocab import RotationType
-from server.schemas_evaluations import (
+from server.schemas.evaluations import (
     ComparisonGroupOut,
     EncounterEvaluationIn,
     EncounterEvaluationOut,

@@ -56,7 +56,7 @@ from server.domain.letters import (
 from server.domain.phi import ensure_no_phi
 from server.domain.presentation import PresentationFormat
 from server.domain.vocab import Modality, Role, RotationType
-from server.schemas_letters import (
+from server.schemas.letters import (
     DraftIn,
     DraftOut,
     FlagOut,

@@ -37,7 +37,7 @@ from server.domain.presentation import (
     check_reviewable,
 )
 from server.domain.vocab import Role
-from server.schemas_presentation import (
+from server.schemas.presentations import (
     DifferentialItemIn,
     DifferentialItemOut,
     FeedbackIn,

@@ -7,7 +7,7 @@ from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.errors import NotFound
 from server.domain.vocab import Role
-from server.schemas import (
+from server.schemas.accounts import (
     PreceptorProfileIn,
     PreceptorProfileOut,
     ProfileOut,

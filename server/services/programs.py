@@ -11,7 +11,7 @@ from server.domain.blocks import block_end, check_new_block_start
 from server.domain.eligibility import ApplicantFacts, EligibilityRule, eligibility_reasons
 from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.vocab import Role, Step1Status, TrainingStatus
-from server.schemas import (
+from server.schemas.programs import (
     BlockIn,
     BlockOut,
     EligibilityOut,

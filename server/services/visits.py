@@ -8,7 +8,7 @@ Who stands where:
 * the **patient** has no account: a redeemed link gives their browser a signed pass for one visit.
 Anyone else is told the visit does not exist (404), as for every other record.
 
-The WebSocket (``server/handlers/ws_sessions.py``) calls :func:`authorize_join`,
+The WebSocket (``server/handlers/live_socket.py``) calls :func:`authorize_join`,
 :func:`record_attendance_start`/:func:`record_attendance_end`, :func:`record_consent`,
 :func:`withdraw_consent` and :func:`end_visit`; the rest serve the API and the pages.
 """
@@ -55,7 +55,7 @@ from server.domain.visits import (
     user_participant_id,
 )
 from server.domain.vocab import Role, RotationType
-from server.schemas_visits import (
+from server.schemas.visits import (
     AttendanceOut,
     IntervalOut,
     InviteeOut,

@@ -22,7 +22,7 @@ from server.domain.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
-from server.schemas import MAX_ID, ErrorOut
+from server.schemas.base import MAX_ID, ErrorOut
 from server.web.keys import ACTOR
 
 API_PREFIX = "/api/v1"

@@ -11,7 +11,7 @@ from server.db.filestore import FileStore
 from server.db.uow import Clock, UnitOfWorkFactory
 from server.domain.actors import Actor
 from server.heap import HeapTrimming
-from server.live.websocket import OpenSockets
+from server.web.websocket import OpenSockets
 from sessions.live import LiveRooms
 
 SETTINGS = web.AppKey("settings", Settings)

@@ -23,7 +23,7 @@ from pathlib import Path
 import jinja2
 
 from server.domain.errors import Conflict, ServiceUnavailable
-from server.schemas_letters import LetterDocumentOut
+from server.schemas.letters import LetterDocumentOut
 
 MAX_PDF_BYTES = 1_000_000  # ERAS: at most 1 MB
 TEMPLATE = "letter_pdf.html"

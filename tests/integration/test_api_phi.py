@@ -11,7 +11,7 @@ import pytest
 
 from server.db.uow import UnitOfWorkFactory
 from server.domain.phi import check_text
-from server.schemas_phi import PHI_CHECK_MAX
+from server.schemas.phi import PHI_CHECK_MAX
 from tests.integration.api_helpers import row_counts
 from tests.integration.test_api_record import ENCOUNTER, LOG, enroll
 from tests.phi_blind.evaluate import load

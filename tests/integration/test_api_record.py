@@ -14,7 +14,7 @@ from sqlalchemy import select
 from server.db import models
 from server.db.uow import UnitOfWorkFactory
 from server.domain.actors import Actor
-from server.schemas import ApplicationIn
+from server.schemas.applications import ApplicationIn
 from server.services import applications
 from tests.integration.api_helpers import row_counts
 from tests.support.client import Api
@@ -324,7 +324,7 @@ async def test_the_audit_row_is_written_in_the_same_transaction_as_the_read(
     world: World, make_api: Any, uows: UnitOfWorkFactory, enrollment: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """If the audit row cannot be written, the read does not happen: nothing is returned."""
-    from server.db.repositories import AuditRepository
+    from server.db.repositories.audit import AuditRepository
     from server.services import caselogs
 
     visitor = await make_api(world.student.email)
@@ -496,8 +496,8 @@ async def test_a_new_encounter_and_its_log_are_written_together_or_not_at_all(
 ) -> None:
     """The record page logs a case for a new encounter in one transaction: when writing the log fails
     after the encounter was added, the encounter is not kept (no half-written record)."""
-    from server.db.repositories import CaseLogRepository
-    from server.schemas_record import CaseLogIn, EncounterIn
+    from server.db.repositories.record import CaseLogRepository
+    from server.schemas.record import CaseLogIn, EncounterIn
     from server.services import casebook, caselogs
 
     enrollment = await enroll(uows, world.student, world.program_id, world.block_ids[:1])

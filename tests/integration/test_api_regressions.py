@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.schemas import MAX_ID
+from server.schemas.base import MAX_ID
 from tests.support.world import PDF, World
 
 

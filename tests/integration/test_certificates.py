@@ -19,7 +19,7 @@ from server.db import models
 from server.db.uow import UnitOfWorkFactory
 from server.domain.certificates import CROCKFORD, make_certificate, verification_code
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
-from server.schemas_visits import VisitIn
+from server.schemas.visits import VisitIn
 from server.services import certificates, visits
 from server.web import rate_limit
 from tests.integration.api_helpers import (

@@ -16,7 +16,9 @@ from server.domain.actors import Actor
 from server.domain.applications import SEAT_HOLDING_STATES, Action
 from server.domain.errors import Conflict
 from server.domain.vocab import Role, Step1Status, TrainingStatus
-from server.schemas import ActionIn, ApplicationIn, BlockIn, ProgramIn, VisitorProfileIn
+from server.schemas.accounts import VisitorProfileIn
+from server.schemas.applications import ActionIn, ApplicationIn
+from server.schemas.programs import BlockIn, ProgramIn
 from server.services import accounts, applications, profiles, programs
 from tests.support.world import FakeClock, next_monday
 

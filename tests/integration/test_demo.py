@@ -16,7 +16,7 @@ from server.domain.actors import Actor
 from server.domain.errors import Forbidden
 from server.domain.evaluations import ENTRUSTMENT_ORDINAL, MiniCexItem
 from server.domain.vocab import Role, RotationType
-from server.schemas import ProgramQuery
+from server.schemas.programs import ProgramQuery
 from server.services import (
     accounts,
     applications,

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from server.db import models
 from server.db.uow import UnitOfWorkFactory
-from server.handlers import ws_sessions
+from server.handlers import live_socket
 from sessions import signaling as sig
 from sessions.client import ParticipantClient
 from sessions.loopback import loopback_host_addresses
@@ -334,13 +334,13 @@ async def test_a_caller_gone_before_the_upgrade_is_not_an_error(
     giving up, a closed tab) made the upgrade raise ConnectionResetError, logged as an unhandled 500."""
     visit = await scheduled(make_api, world, [world.student.user_id])
     clock.advance(seconds=(START - clock()).total_seconds())
-    real_home_of = ws_sessions._home_of
+    real_home_of = live_socket._home_of
 
     async def home_of_after_the_caller_left(request: Any, room_id: str) -> str | None:
         request.transport.close()  # the caller's connection drops before the upgrade
         return await real_home_of(request, room_id)
 
-    monkeypatch.setattr(ws_sessions, "_home_of", home_of_after_the_caller_left)
+    monkeypatch.setattr(live_socket, "_home_of", home_of_after_the_caller_left)
     api: Api = await make_api(world.preceptor.email)
     origin = str(api.client.make_url("/")).rstrip("/")
     with caplog.at_level("ERROR"), pytest.raises((aiohttp.ClientError, ConnectionError)):

@@ -11,8 +11,8 @@ from typing import Any
 from server.codes import icd10
 from server.db.uow import UnitOfWorkFactory
 from server.domain.differential import DifferentialItem, Likelihood, make_differential, score
-from server.schemas_presentation import PresentationIn, ReferenceIn
-from server.schemas_record import CaseLogIn, EncounterIn
+from server.schemas.presentations import PresentationIn, ReferenceIn
+from server.schemas.record import CaseLogIn, EncounterIn
 from server.services import caselogs, encounters, presentations
 from tests.integration.api_helpers import row_counts
 from tests.integration.pages_browser import Browser, census, ids_in

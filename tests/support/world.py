@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 from server.db.uow import UnitOfWorkFactory
 from server.domain.actors import Actor
 from server.domain.vocab import DocumentKind, Modality, Role, RotationType, Step1Status, TrainingStatus
-from server.schemas import BlockIn, ProgramIn, VisitorProfileIn
+from server.schemas.accounts import VisitorProfileIn
+from server.schemas.programs import BlockIn, ProgramIn
 from server.services import accounts, profiles, programs
 from tests.support.client import DEMO_PASSWORD
 

@@ -1,0 +1,21 @@
+"""The JSON API under ``/api/v1``: one module per feature, each adding its operations to the one
+registry :data:`API`. Importing this package registers them all."""
+
+from server.handlers.api import (  # noqa: F401  (importing a module registers its operations)
+    accounts,
+    applications,
+    certificates,
+    dashboards,
+    documents,
+    evaluations,
+    health,
+    letters,
+    phi,
+    presentations,
+    programs,
+    record,
+    visits,
+)
+from server.handlers.api.registry import API
+
+__all__ = ["API"]

@@ -1,0 +1,176 @@
+"""The live-session WebSocket: ``/ws/sessions/{session_id}`` (the protocol is ``docs/signaling.md``),
+and ``/ws/check``, an echo the pre-call check page uses to measure the round trip to the server.
+
+Before upgrading, the handler checks the Origin (a page of another site must not ride on the
+visitor's cookie) and asks the visits service who the caller is in this visit: a logged-in host or
+invited visitor, or a patient holding a pass from their link. Refusals are ordinary HTTP errors with
+a JSON body; after the upgrade, everything is the engine's (:meth:`sessions.live.LiveRoom.serve`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import WSMsgType, web
+from redis.exceptions import RedisError
+
+from server.cluster.node import ClusterNode, Node, SoloNode, default_node_id
+from server.cluster.placement import NoLiveNode
+from server.domain.errors import Forbidden, Invalid, NotFound, ServiceUnavailable
+from server.domain.visits import JoinGrant
+from server.live.serving import serve_participant
+from server.services import visits
+from server.web import csrf
+from server.web.keys import ACTOR, LIVE_ROOMS, NODE, SETTINGS, SOCKETS, UOW
+from server.web.patient_pass import patient_pass_from_request
+from server.web.websocket import OpenSockets, WebSocketChannel, text_frames
+from sessions import signaling as sig
+from sessions.live import Channel, LiveRooms
+
+log = logging.getLogger("rounds.live")
+routes = web.RouteTableDef()
+
+#: Seconds between WebSocket pings; a peer that misses one is treated as gone (a network drop).
+HEARTBEAT_SECONDS = 5.0
+#: The connection check answers this many pings, then closes.
+CHECK_MAX_MESSAGES = 50
+
+
+def _require_same_origin(request: web.Request) -> None:
+    if not csrf.same_origin(request, required=True):
+        raise Forbidden(
+            "This WebSocket accepts connections from Rounds' own pages only: the Origin header must be "
+            f"this server ({request.scheme}://{request.host})."
+        )
+
+
+def _websocket(request: web.Request) -> web.WebSocketResponse:
+    ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=sig.MAX_MESSAGE_BYTES)
+    if not ws.can_prepare(request).ok:
+        raise Invalid("This address is a WebSocket: open it with a WebSocket client (see docs/signaling.md).")
+    return ws
+
+
+@contextlib.asynccontextmanager
+async def _tracked(request: web.Request, ws: web.WebSocketResponse) -> AsyncIterator[None]:
+    sockets = request.app[SOCKETS]
+    sockets.add(ws)
+    try:
+        yield
+    finally:
+        sockets.discard(ws)
+        await ws.close()
+
+
+@routes.get("/ws/sessions/{session_id}")
+async def session_socket(request: web.Request) -> web.StreamResponse:
+    """Join a visit's live room over the signaling protocol."""
+    _require_same_origin(request)
+    raw_id = request.match_info["session_id"]
+    if not raw_id.isdigit() or len(raw_id) > 12:
+        raise NotFound(f"There is no session {raw_id[:40]!r}.")
+    visit_id = int(raw_id)
+    grant = await visits.authorize_join(
+        request.app[UOW](), request[ACTOR], visit_id, patient_pass_from_request(request)
+    )
+    ws = _websocket(request)
+    home = await _home_of(request, str(visit_id))  # before the upgrade: a refusal is still HTTP
+    log_fields = {"room": str(visit_id), "participant": grant.participant_id}
+    try:
+        await ws.prepare(request)
+    except ConnectionResetError:  # the caller left while their join was being checked
+        log.info("caller gone before the upgrade", extra=log_fields)
+        return web.Response(status=400, text="The connection closed before the upgrade.")
+    log.info("socket opened", extra={**log_fields, "relayed_to": home or ""})
+    async with _tracked(request, ws):
+        if home is None:
+            await serve_participant(request.app, grant, WebSocketChannel(ws), text_frames(ws))
+        else:
+            await request.app[NODE].relay(ws, grant, home)
+    log.info("socket closed", extra=log_fields)
+    return ws
+
+
+async def _home_of(request: web.Request, room_id: str) -> str | None:
+    """The node hosting the room (None: this one). 503 with a retry hint while Redis is away or no
+    node can take the room."""
+    try:
+        return await request.app[NODE].home_of(room_id)
+    except (RedisError, OSError) as exc:
+        log.warning("placement unavailable: %s", type(exc).__name__, extra={"room": room_id})
+        raise ServiceUnavailable(
+            "Live sessions are briefly unavailable. Try again in a few seconds."
+        ) from exc
+    except NoLiveNode as exc:
+        raise ServiceUnavailable(f"{exc} Try again in a few seconds.") from exc
+
+
+@routes.get("/ws/check")
+async def check_socket(request: web.Request) -> web.StreamResponse:
+    """Answer ``ping`` with ``pong`` (no login needed): the pre-call check's round-trip test."""
+    _require_same_origin(request)
+    ws = _websocket(request)
+    await ws.prepare(request)
+    async with _tracked(request, ws):
+        answered = 0
+        async for message in ws:
+            if message.type is not WSMsgType.TEXT:
+                break
+            try:
+                ping = sig.parse_client_message(message.data)
+            except sig.BadMessage as exc:
+                await ws.send_str(sig.encode(sig.ErrorOut(code=exc.code, message=str(exc), field=exc.field)))
+                continue
+            if not isinstance(ping, sig.Ping):
+                await ws.send_str(
+                    sig.encode(sig.ErrorOut(code="bad_message", message="the check answers ping only"))
+                )
+                continue
+            await ws.send_str(sig.encode(sig.Pong(id=ping.id)))
+            answered += 1
+            if answered >= CHECK_MAX_MESSAGES:
+                break
+    return ws
+
+
+async def live_rooms(app: web.Application) -> AsyncIterator[None]:
+    """Cleanup context: the live rooms of this process and its place among Rounds' nodes (alone, or
+    one of several sharing ``ROUNDS_REDIS_URL``); closed again at cleanup, in case shutdown did not
+    run."""
+    settings = app[SETTINGS]
+    rooms = LiveRooms(ice_servers=settings.ice_servers, host_grace_seconds=float(settings.host_grace_seconds))
+    app[LIVE_ROOMS] = rooms
+    app[SOCKETS] = OpenSockets()
+    app[NODE] = _make_node(app, rooms)
+    await app[NODE].start()
+    try:
+        yield
+    finally:
+        await close_live_rooms(app)
+        await app[NODE].stop()
+
+
+def _make_node(app: web.Application, rooms: LiveRooms) -> Node:
+    settings = app[SETTINGS]
+    if settings.redis_url is None:
+        return SoloNode(rooms)
+    from redis.asyncio import Redis  # only a cluster node talks to Redis
+
+    async def serve(grant: JoinGrant, channel: Channel, frames: AsyncIterator[str | bytes]) -> None:
+        await serve_participant(app, grant, channel, frames)
+
+    redis = Redis.from_url(
+        settings.redis_url, decode_responses=True, socket_timeout=5, socket_connect_timeout=3
+    )
+    return ClusterNode(redis, settings.node_id or default_node_id(), rooms, serve)
+
+
+async def close_live_rooms(app: web.Application) -> None:
+    """On shutdown, while the socket handlers still run: a cluster node drains first (no new rooms;
+    live ones finish or move to another node, whose browsers reconnect there); then every room left
+    ends for its participants (``bye: shutdown``) and every socket closes with GOING_AWAY."""
+    await app[NODE].drain(float(app[SETTINGS].drain_seconds))
+    await app[LIVE_ROOMS].close_all()
+    await app[SOCKETS].close_all()

@@ -1,0 +1,38 @@
+"""One application with its history, and the buttons that move it along."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from server.handlers.pages.forms import current_actor, local_path, parse_form, path_id, read_form, redirect
+from server.schemas.applications import ActionIn
+from server.services import applications
+from server.web.keys import UOW
+
+routes = web.RouteTableDef()
+
+ACTION_FORM_LABELS = {"action": "Action", "note": "Note to the visitor"}
+
+
+@routes.get("/applications/{application_id}")
+@aiohttp_jinja2.template("application.html")
+async def application_page(request: web.Request) -> dict[str, Any]:
+    """An application: program, blocks, statement, decision, history and the actions allowed."""
+    actor = current_actor(request)
+    found = await applications.get_application(request.app[UOW](), actor, path_id(request, "application_id"))
+    return {"application": found}
+
+
+@routes.post("/applications/{application_id}/actions")
+async def act(request: web.Request) -> web.StreamResponse:
+    """Take one action (the button pressed); go back to the page the form was on."""
+    actor = current_actor(request)
+    application_id = path_id(request, "application_id")
+    form = await read_form(request)
+    data = parse_form(ActionIn, form, labels=ACTION_FORM_LABELS)
+    await applications.act(request.app[UOW](), actor, application_id, data)
+    back = local_path(form.get("back"), f"/applications/{application_id}")
+    redirect(back, f"action_{data.action.value}", anchor=f"application-{application_id}")

@@ -1,0 +1,83 @@
+"""The program catalog, one program's page, and applying to it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from server.domain.errors import DomainError, Forbidden, Invalid, Unauthorized
+from server.handlers.pages.forms import current_actor, parse_form, path_id, read_form, redirect
+from server.schemas.applications import ApplicationIn
+from server.schemas.programs import ProgramQuery
+from server.services import applications, programs
+from server.web.keys import ACTOR, UOW
+
+routes = web.RouteTableDef()
+
+FILTER_LABELS = {
+    "specialty": "Specialty",
+    "rotation_type": "Rotation type",
+    "modality": "Modality",
+    "eligible": "Only programs I am eligible for",
+}
+APPLY_LABELS = {"block_ids": "Blocks", "statement": "Personal statement"}
+
+
+@routes.get("/programs")
+@aiohttp_jinja2.template("programs.html")
+async def catalog(request: web.Request) -> dict[str, Any]:
+    """Every published program, filtered by the GET form at the top of the page."""
+    query = parse_form(ProgramQuery, request.query, labels=FILTER_LABELS)
+    found = await programs.list_programs(request.app[UOW](), request.get(ACTOR), query)
+    choices = await programs.specialties(request.app[UOW]())
+    return {"programs": found, "query": query, "specialties": {s: s for s in choices}}
+
+
+@routes.get("/programs/{program_id}")
+@aiohttp_jinja2.template("program.html")
+async def program_page(request: web.Request) -> dict[str, Any]:
+    """A program: blocks, preceptors, eligibility (for a visitor) and the application form."""
+    program = await programs.get_program(
+        request.app[UOW](), request.get(ACTOR), path_id(request, "program_id")
+    )
+    today = request.app[UOW].clock().date()
+    return {"program": program, "error": None, "chosen": [], "statement": "", "today": today}
+
+
+@routes.post("/programs/{program_id}/apply")
+async def apply(request: web.Request) -> web.StreamResponse:
+    """Submit an application (or save it as a draft); a refusal shows the form again with why."""
+    actor = current_actor(request)
+    program_id = path_id(request, "program_id")
+    form = await read_form(request)
+    chosen = form.getall("block_ids", [])
+    statement = str(form.get("statement", ""))
+    try:
+        if not chosen:
+            raise Invalid("Choose at least one block.", field="block_ids")
+        data = parse_form(
+            ApplicationIn,
+            form,
+            labels=APPLY_LABELS,
+            fixed={"program_id": program_id, "submit": form.get("intent") != "draft"},
+        )
+        created = await applications.create_application(request.app[UOW](), actor, data)
+    except (Unauthorized, Forbidden):
+        raise
+    except DomainError as exc:
+        program = await programs.get_program(request.app[UOW](), actor, program_id)
+        return aiohttp_jinja2.render_template(
+            "program.html",
+            request,
+            {
+                "program": program,
+                "error": exc.message,
+                "chosen": chosen,
+                "statement": statement,
+                "today": request.app[UOW].clock().date(),
+            },
+            status=exc.status,
+        )
+    redirect(f"/applications/{created.id}", "applied" if data.submit else "draft_saved")

@@ -1,0 +1,214 @@
+"""The clinical record's pages: where each role starts (``/record``), an enrollment's record, logging a
+case (an encounter and its case log in one form), a case log, editing a draft, and the preceptor's
+confirmation or correction of the diagnoses.
+
+Thin handlers: read the form, call one service, render or redirect (Post/Redirect/Get). A refused form
+(the PHI guard's refusals included) is shown again with the message next to the field and everything
+the person typed still in it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from server.domain.errors import DomainError, Forbidden, NotFound, Unauthorized
+from server.domain.vocab import Role
+from server.handlers.pages.forms import FormValues, current_actor, parse_form, path_id, read_form, redirect
+from server.handlers.pages.record_forms import (
+    CASE_LOG_LABELS,
+    DIAGNOSIS_INPUTS,
+    Problem,
+    case_log_field,
+    case_log_values,
+    diagnosis_codes,
+    problem_of,
+    render,
+    whole_number,
+)
+from server.schemas.record import CaseLogIn, CaseLogOut, EncounterIn, ReviewIn
+from server.services import casebook, caselogs, learning
+from server.web.keys import UOW
+
+routes = web.RouteTableDef()
+PASS_THROUGH = (Unauthorized, Forbidden, NotFound)
+
+
+@routes.get("/record")
+async def record_index(request: web.Request) -> web.StreamResponse:
+    """A visitor's rotations, a preceptor's review queue and visitors, a coordinator's progress table."""
+    actor = current_actor(request)
+    index = await learning.record_index(request.app[UOW](), actor)
+    return render(request, "record_index.html", {"index": index})
+
+
+@routes.get("/record/enrollments/{enrollment_id}")
+async def enrollment_record(request: web.Request) -> web.StreamResponse:
+    """An enrollment's encounters, case logs and presentations (a coordinator: counts only)."""
+    actor = current_actor(request)
+    overview = await casebook.record_overview(request.app[UOW], actor, path_id(request, "enrollment_id"))
+    return render(request, "record_enrollment.html", {"record": overview})
+
+
+@routes.get("/record/enrollments/{enrollment_id}/caselogs/new")
+async def new_case_log(request: web.Request) -> web.StreamResponse:
+    """The visitor's form to log a case: a new encounter, or one already recorded and not logged."""
+    actor = current_actor(request)
+    choices = await casebook.case_log_choices(request.app[UOW], actor, path_id(request, "enrollment_id"))
+    values = case_log_values()
+    if choices.unlogged and request.query.get("encounter", "").isdigit():
+        values["encounter"] = request.query["encounter"]
+    return _case_log_form(request, choices=choices, values=values)
+
+
+def _case_log_form(
+    request: web.Request,
+    *,
+    choices: casebook.CaseLogChoices | None = None,
+    log: CaseLogOut | None = None,
+    values: dict[str, Any],
+    problem: Problem | None = None,
+    status: int = 200,
+) -> web.StreamResponse:
+    inputs = max(DIAGNOSIS_INPUTS, len(values.get("diagnoses") or []) + 1)
+    context = {
+        "choices": choices,
+        "log": log,
+        "v": values,
+        "problem": problem,
+        "labels": CASE_LOG_LABELS,
+        "diagnosis_inputs": inputs,
+    }
+    return render(request, "caselog_form.html", context, status=status)
+
+
+def _read_case_log(form: FormValues) -> CaseLogIn:
+    return parse_form(
+        CaseLogIn,
+        form,
+        labels=CASE_LOG_LABELS,
+        fixed={
+            "minutes": whole_number(form, "minutes", "Minutes"),
+            "diagnoses": diagnosis_codes(form),
+            "submit": form.get("intent") == "submit",
+        },
+    )
+
+
+@routes.post("/record/enrollments/{enrollment_id}/caselogs")
+async def create_case_log(request: web.Request) -> web.StreamResponse:
+    """Log a case: a new encounter (week, kind, setting, consent) or a chosen one, and its case log."""
+    actor = current_actor(request)
+    enrollment_id = path_id(request, "enrollment_id")
+    form = await read_form(request)
+    try:
+        chosen = str(form.get("encounter", "new"))
+        encounter = None
+        encounter_id = None
+        if chosen == "new":
+            kind = str(form.get("kind", ""))
+            encounter = parse_form(
+                EncounterIn,
+                form,
+                labels=CASE_LOG_LABELS,
+                fixed={
+                    "week": whole_number(form, "week", "Rotation week"),
+                    "consent_recorded": (form.get("consent_recorded") == "true")
+                    if kind == "patient_visit"
+                    else None,
+                    "session_id": None,
+                },
+            )
+        else:
+            encounter_id = whole_number(form, "encounter", "Encounter")
+        data = _read_case_log(form)
+        created = await casebook.record_case(
+            request.app[UOW],
+            actor,
+            enrollment_id,
+            encounter_id=encounter_id,
+            encounter=encounter,
+            case_log=data,
+        )
+    except PASS_THROUGH:
+        raise
+    except DomainError as exc:
+        choices = await casebook.case_log_choices(request.app[UOW], actor, enrollment_id)
+        problem = problem_of(exc, form, case_log_field)
+        return _case_log_form(
+            request, choices=choices, values=case_log_values(form), problem=problem, status=exc.status
+        )
+    redirect(f"/record/caselogs/{created.id}", "case_logged" if data.submit else "case_draft")
+
+
+@routes.get("/record/caselogs/{case_log_id}")
+async def case_log_page(request: web.Request) -> web.StreamResponse:
+    """A case log: the visitor's entry, the preceptor's review, and the way to its presentation."""
+    actor = current_actor(request)
+    page = await casebook.case_log_page(request.app[UOW], actor, path_id(request, "case_log_id"))
+    return render(
+        request, "caselog.html", {"page": page, "problem": None, "diagnosis_inputs": DIAGNOSIS_INPUTS}
+    )
+
+
+@routes.get("/record/caselogs/{case_log_id}/edit")
+async def edit_case_log(request: web.Request) -> web.StreamResponse:
+    """The visitor's draft case log in its form."""
+    actor = current_actor(request)
+    log = await caselogs.get_case_log(request.app[UOW](), actor, path_id(request, "case_log_id"))
+    if log.visitor_id != actor.user_id:
+        raise Forbidden("Only the visitor who wrote this case log can change it.")
+    return _case_log_form(request, log=log, values=case_log_values(log=log))
+
+
+@routes.post("/record/caselogs/{case_log_id}")
+async def update_case_log(request: web.Request) -> web.StreamResponse:
+    """Save the draft again, or submit it."""
+    actor = current_actor(request)
+    case_log_id = path_id(request, "case_log_id")
+    form = await read_form(request)
+    try:
+        data = _read_case_log(form)
+        await caselogs.update_case_log(request.app[UOW](), actor, case_log_id, data)
+    except PASS_THROUGH:
+        raise
+    except DomainError as exc:
+        log = await caselogs.get_case_log(request.app[UOW](), actor, case_log_id)
+        problem = problem_of(exc, form, case_log_field)
+        return _case_log_form(
+            request, log=log, values=case_log_values(form), problem=problem, status=exc.status
+        )
+    redirect(f"/record/caselogs/{case_log_id}", "case_logged" if data.submit else "case_draft")
+
+
+@routes.post("/record/caselogs/{case_log_id}/review")
+async def review_diagnoses(request: web.Request) -> web.StreamResponse:
+    """A preceptor confirms the visitor's diagnoses, or replaces them with the corrected list."""
+    actor = current_actor(request)
+    case_log_id = path_id(request, "case_log_id")
+    form = await read_form(request)
+    correcting = form.get("action") == "correct"
+    try:
+        data = parse_form(
+            ReviewIn,
+            form,
+            labels={"action": "Decision", "diagnoses": "Corrected diagnoses"},
+            fixed={"diagnoses": diagnosis_codes(form) if correcting else None},
+        )
+        updated = await caselogs.review_diagnoses(request.app[UOW](), actor, case_log_id, data)
+    except PASS_THROUGH:
+        raise
+    except DomainError as exc:
+        if actor.role is not Role.PRECEPTOR:
+            raise
+        page = await casebook.case_log_page(request.app[UOW], actor, case_log_id)
+        problem = problem_of(exc, form, lambda name: "diagnoses" if name.startswith("diagnoses") else None)
+        context = {
+            "page": page,
+            "problem": problem,
+            "typed": [str(v) for v in form.getall("diagnoses", [])],
+            "diagnosis_inputs": DIAGNOSIS_INPUTS,
+        }
+        return render(request, "caselog.html", context, status=exc.status)
+    notice = "diagnoses_corrected" if updated.review.status.value == "corrected" else "diagnoses_confirmed"
+    redirect(f"/record/caselogs/{case_log_id}", notice)

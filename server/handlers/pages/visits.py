@@ -1,0 +1,188 @@
+"""Pages of live sessions ("visits"): the list (upcoming and past) with the preceptor's scheduling
+form, one visit with its calendar file, join link, patient link and attendance, and ``/join/{token}``
+where a patient's single-use link becomes a pass cookie. The live page itself (``/visits/{id}/live``)
+belongs to the live-session handlers."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from server.domain.errors import DomainError, Invalid, Unauthorized
+from server.domain.visits import KIND_LABELS, LinkGone, ParticipantRole
+from server.domain.vocab import Role
+from server.handlers.pages.forms import current_actor, parse_form, path_id, read_form, redirect
+from server.handlers.pages.view import NOTICES
+from server.schemas.visits import VisitCancelIn, VisitIn
+from server.services import visits
+from server.web.keys import CLOCK, SETTINGS, UOW
+from server.web.patient_pass import patient_pass_from_request, set_patient_pass_cookie
+
+routes = web.RouteTableDef()
+
+SCHEDULE_LABELS = {
+    "block_id": "Block",
+    "kind": "Kind",
+    "title": "Title",
+    "starts_at": "Start",
+    "duration_minutes": "Duration",
+    "visitor_ids": "Visitors",
+}
+VISIT_NOTICES = {
+    "scheduled": "Visit scheduled. The visitors you invited see it in their list.",
+    "cancelled": "Visit cancelled. The invited visitors see that it will not take place.",
+}
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+MAX_OFFSET_MINUTES = 14 * 60  # UTC-12 to UTC+14
+
+
+def _notice(request: web.Request) -> str | None:
+    key = request.query.get("notice", "")
+    return VISIT_NOTICES.get(key) or NOTICES.get(key)
+
+
+def local_to_utc(local: str, offset_minutes: str) -> datetime:
+    """A ``datetime-local`` value and the browser's UTC offset for it (minutes east of UTC, filled in
+    by visit-schedule.js; empty without scripts, meaning the time was given in UTC) as a UTC time."""
+    try:
+        naive = datetime.strptime(local.strip(), LOCAL_FORMAT)
+    except ValueError:
+        raise Invalid("Give the start as a date and a time.", field="starts_at") from None
+    raw = offset_minutes.strip() or "0"
+    if not raw.lstrip("-").isdigit() or abs(int(raw)) > MAX_OFFSET_MINUTES:
+        raise Invalid("The time zone offset sent with the form is not valid.", field="starts_at")
+    return naive.replace(tzinfo=timezone(timedelta(minutes=int(raw))))
+
+
+async def _list_context(request: web.Request, **extra: Any) -> dict[str, Any]:
+    actor = current_actor(request)
+    factory = request.app[UOW]
+    upcoming = await visits.upcoming_for(factory(), actor)
+    every = await visits.upcoming_for(factory(), actor, include_past=True)
+    soon = {v.id for v in upcoming}
+    blocks = await visits.schedulable_blocks(factory(), actor) if actor.role is Role.PRECEPTOR else []
+    context: dict[str, Any] = {
+        "upcoming": upcoming,
+        "past": [v for v in reversed(every) if v.id not in soon],
+        "blocks": blocks,
+        "kinds": {k.value: label for k, label in KIND_LABELS.items()},
+        "error": None,
+        "form": {},
+        "notice": _notice(request),
+    }
+    context.update(extra)
+    return context
+
+
+@routes.get("/visits")
+async def visit_list(request: web.Request) -> web.StreamResponse:
+    """Upcoming and past visits; for a preceptor, the form to schedule one."""
+    return aiohttp_jinja2.render_template("visits.html", request, await _list_context(request))
+
+
+@routes.post("/visits")
+async def schedule(request: web.Request) -> web.StreamResponse:
+    """Schedule a visit from the form; a refusal shows the form again with why and what was typed."""
+    actor = current_actor(request)
+    form = await read_form(request)
+    kept = {key: form.getall(key) if key == "visitor_ids" else form.get(key, "") for key in form}
+    try:
+        starts_at = local_to_utc(str(form.get("local_start", "")), str(form.get("utc_offset_minutes", "")))
+        # The API takes the duration as a JSON number only (strict); a form sends text.
+        duration = str(form.get("duration_minutes", "")).strip()
+        fixed: dict[str, Any] = {"starts_at": starts_at}
+        if duration.isascii() and duration.isdigit() and len(duration) < 6:
+            fixed["duration_minutes"] = int(duration)
+        data = parse_form(VisitIn, form, labels=SCHEDULE_LABELS, fixed=fixed)
+        created = await visits.schedule_visit(request.app[UOW](), actor, data)
+    except Unauthorized:
+        raise
+    except DomainError as exc:
+        context = await _list_context(request, error=exc.message, form=kept, notice=None)
+        return aiohttp_jinja2.render_template("visits.html", request, context, status=exc.status)
+    redirect(f"/visits/{created.id}", "scheduled")
+
+
+async def _detail_context(request: web.Request, visit_id: int, **extra: Any) -> dict[str, Any]:
+    actor = current_actor(request)
+    factory = request.app[UOW]
+    visit = await visits.visit_detail(factory(), actor, visit_id)
+    is_host = actor.role is Role.PRECEPTOR and visit.host_id == actor.user_id
+    invited = any(i.visitor_id == actor.user_id for i in visit.invitees)
+    context: dict[str, Any] = {
+        "visit": visit,
+        "attendance": await visits.attendance_for(factory(), actor, visit_id),
+        "is_host": is_host,
+        "may_join": is_host or (actor.role is Role.VISITOR and invited),
+        "kind_label": KIND_LABELS[visit.kind],
+        "roles": {r.value: r.value.title() for r in ParticipantRole},
+        "patient_link": None,
+        "link_hours": request.app[SETTINGS].patient_link_hours,
+        "notice": _notice(request),
+    }
+    context.update(extra)
+    return context
+
+
+@routes.get("/visits/{visit_id}")
+async def visit_page(request: web.Request) -> web.StreamResponse:
+    """One visit: when, who, the calendar file, the join link; for its host the patient link and
+    cancelling; attendance (everyone's for the host and program staff, one's own for a visitor)."""
+    context = await _detail_context(request, path_id(request, "visit_id"))
+    return aiohttp_jinja2.render_template("visits_detail.html", request, context)
+
+
+@routes.post("/visits/{visit_id}/patient-link")
+async def patient_link(request: web.Request) -> web.StreamResponse:
+    """Create the patient's link and show it, this once, to copy (it is not stored, only its hash)."""
+    actor = current_actor(request)
+    visit_id = path_id(request, "visit_id")
+    token, expires_at = await visits.create_patient_link(
+        request.app[UOW](), actor, visit_id, request.app[SETTINGS].patient_link_hours
+    )
+    url = f"{request.scheme}://{request.host}/join/{token}"
+    context = await _detail_context(
+        request, visit_id, patient_link={"url": url, "expires_at": expires_at}, notice=None
+    )
+    response = aiohttp_jinja2.render_template("visits_detail.html", request, context)
+    response.headers["Cache-Control"] = "no-store"  # the page holds a secret link
+    return response
+
+
+@routes.post("/visits/{visit_id}/cancel")
+async def cancel(request: web.Request) -> web.StreamResponse:
+    actor = current_actor(request)
+    visit_id = path_id(request, "visit_id")
+    data = parse_form(VisitCancelIn, await read_form(request), labels={"note": "Reason"})
+    await visits.cancel_visit(request.app[UOW](), actor, visit_id, data.note)
+    redirect(f"/visits/{visit_id}", "cancelled")
+
+
+@routes.get("/join/{token}")
+async def join(request: web.Request) -> web.StreamResponse:
+    """A patient opens their link: it is used up, the browser gets a signed pass for the visit (so it
+    can reconnect without the link), and goes to the live page. No account needed. A used, replaced
+    or expired link gets a 410 page that says what to do."""
+    token = request.match_info["token"]
+    if len(token) > 128:
+        raise LinkGone("This visit link is not valid. " + visits.ASK_FOR_NEW_LINK)
+    patient = await visits.redeem_patient_link(
+        request.app[UOW](), token, holder=patient_pass_from_request(request)
+    )
+    response = web.HTTPSeeOther(visits.live_path(patient.visit_id))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"  # keep the token out of any Referer
+    settings = request.app[SETTINGS]
+    set_patient_pass_cookie(
+        response,
+        secret=settings.secret_key,
+        visit_id=patient.visit_id,
+        link_id=patient.link_id,
+        expires_at=patient.expires_at,
+        now=request.app[CLOCK](),
+        secure=settings.secure_cookies,
+    )
+    raise response
