@@ -67,7 +67,8 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.processes import clean_env, free_port, rounds_command, run_rounds  # noqa: E402
+from bench.common import free_port, machine_cpu_seconds, percentile, process_cpu_seconds  # noqa: E402
+from tests.support.processes import clean_env, rounds_command, run_rounds  # noqa: E402
 
 if TYPE_CHECKING:
     from server.db.uow import UnitOfWorkFactory
@@ -145,30 +146,6 @@ class RunResult:
     @property
     def errors(self) -> int:
         return self.answers - self.ok + sum(self.failures.values()) + self.exhausted_clients
-
-
-# ----------------------------------------------------------------------------- measuring helpers
-
-
-def percentile(ordered: list[float], fraction: float) -> float:
-    """Nearest-rank percentile of an ascending list (0.0 when it is empty)."""
-    if not ordered:
-        return 0.0
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process and all its threads so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def machine_cpu_ticks() -> tuple[int, int]:
-    """(busy, total) clock ticks of all cores since boot (Linux /proc/stat)."""
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle = values[3] + values[4]  # idle + iowait
-    total = sum(values[:8])  # guest time is already inside user
-    return total - idle, total
 
 
 # ----------------------------------------------------------------------------- the load generator
@@ -268,7 +245,7 @@ async def generate(spec: dict[str, Any]) -> dict[str, Any]:
     ) as http:
         await asyncio.gather(*(client.prepare(http) for client in clients))
         server_before = process_cpu_seconds(spec["server_pid"])
-        machine_before = machine_cpu_ticks()
+        machine_before = machine_cpu_seconds()
         own_before = time.process_time()
         started = time.perf_counter()
         await asyncio.gather(*(client.run(http, started + spec["seconds"]) for client in clients))
@@ -276,8 +253,9 @@ async def generate(spec: dict[str, Any]) -> dict[str, Any]:
         elapsed = finished - started
         own = time.process_time() - own_before
         server = process_cpu_seconds(spec["server_pid"]) - server_before
-        busy, total = (now - before for now, before in zip(machine_cpu_ticks(), machine_before, strict=True))
-    latencies = sorted(latency for client in clients for latency in client.latencies)
+        machine_after = machine_cpu_seconds()
+        busy, total = machine_after.busy - machine_before.busy, machine_after.total - machine_before.total
+    latencies = [latency for client in clients for latency in client.latencies]
     statuses: Counter[int] = Counter()
     failures: Counter[str] = Counter()
     samples: dict[str, str] = {}
@@ -295,8 +273,8 @@ async def generate(spec: dict[str, Any]) -> dict[str, Any]:
         seconds=elapsed,
         answers=len(latencies),
         ok=sum(count for status, count in statuses.items() if 200 <= status < 300),
-        p50_ms=percentile(latencies, 0.50),
-        p99_ms=percentile(latencies, 0.99),
+        p50_ms=percentile(latencies, 0.50) if latencies else 0.0,
+        p99_ms=percentile(latencies, 0.99) if latencies else 0.0,
         statuses={str(status): count for status, count in sorted(statuses.items())},
         samples=samples,
         failures=dict(failures),
@@ -371,8 +349,7 @@ async def insert_encounters(
 async def seed(database_url: str, levels: list[int], seconds: float) -> list[Account]:
     """Coordinator, preceptor and one enrolled visitor per client, through the service layer."""
     # Imported here, not at the top: the generator process runs this script too and needs none of it.
-    from seeding import create_account, create_program_with_block, enroll_visitor, next_monday
-
+    from bench.seeding import create_account, create_program_with_block, enroll_visitor, next_monday
     from server.db.engine import make_engine, make_sessionmaker
     from server.db.uow import UnitOfWorkFactory
     from server.domain.visits import MAX_INVITEES

@@ -24,7 +24,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from aiohttp import web  # noqa: E402
 
+from bench.common import free_port, percentile, process_cpu_seconds, wait_for_port  # noqa: E402
 from server.web.websocket import WebSocketChannel, text_frames  # noqa: E402
 from sessions import signaling as sig  # noqa: E402
 from sessions.client import ParticipantClient, Transport, WebSocketTransport  # noqa: E402
@@ -125,11 +125,6 @@ async def one_round(connector: Connector, room_id: str, size: int, width: int, h
             await participant.close()
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -152,7 +147,7 @@ async def main() -> None:
         port = free_port()
         # Started before any media flows; the blocking call is over in milliseconds.
         server = subprocess.Popen([sys.executable, str(Path(__file__)), "--serve", str(port)])  # noqa: ASYNC220
-        await wait_for_port(port)
+        await wait_for_port(port, BOUND, server.poll)
         connector = over_websocket(f"ws://127.0.0.1:{port}")
     baseline: list[float] = []
     results: dict[int, list[float]] = {}
@@ -210,30 +205,6 @@ async def main() -> None:
 
 
 # ----------------------------------------------------------------------------- the server process
-
-
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def wait_for_port(port: int) -> None:
-    async with asyncio.timeout(BOUND):
-        while True:
-            try:
-                _, writer = await asyncio.open_connection("127.0.0.1", port)
-            except OSError:
-                await asyncio.sleep(0.05)
-                continue
-            writer.close()
-            return
 
 
 def serve(port: int) -> None:

@@ -91,7 +91,6 @@ import math
 import os
 import pickle
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -116,6 +115,14 @@ from aiortc.contrib.media import MediaRelay  # noqa: E402
 from aiortc.jitterbuffer import JitterFrame  # noqa: E402
 from aiortc.mediastreams import MediaStreamError  # noqa: E402
 
+from bench.common import (  # noqa: E402
+    free_port,
+    machine_cpu_seconds,
+    percentile,
+    process_cpu_seconds,
+    process_rss_mb,
+    wait_for_port,
+)
 from server.cluster.node import ClusterNode  # noqa: E402
 from server.cluster.nodes import HEARTBEAT_SECONDS, NodeRegistry  # noqa: E402
 from server.cluster.placement import Placement  # noqa: E402
@@ -640,46 +647,6 @@ def serve(port: int, mode: str, redis_url: str | None, node_id: str | None, rela
 # ============================================================================ the coordinator
 
 
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def process_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def machine_busy_seconds() -> float:
-    """CPU time all cores spent busy so far (everything but idle and iowait), from /proc/stat."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
-    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def wait_for_port(port: int, process: asyncio.subprocess.Process) -> None:
-    async with asyncio.timeout(BOUND):
-        while True:
-            if process.returncode is not None:
-                raise RuntimeError(f"the server process exited with {process.returncode}")
-            try:
-                _, writer = await asyncio.open_connection("127.0.0.1", port)
-            except OSError:
-                await asyncio.sleep(0.05)
-                continue
-            writer.close()
-            return
-
-
 async def stop_process(process: asyncio.subprocess.Process, grace: float = 15.0) -> None:
     """SIGTERM, then SIGKILL if it has not ended within ``grace`` seconds."""
     if process.returncode is None:
@@ -707,6 +674,10 @@ class Node:
     def url(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
 
+    def exit_code(self) -> int | None:
+        """The process's exit code, None while it runs."""
+        return self.process.returncode
+
 
 async def start_nodes(
     count: int,
@@ -732,8 +703,9 @@ async def start_nodes(
                 process = await asyncio.create_subprocess_exec(
                     *command, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT
                 )
-            nodes.append(Node(node_id, port, process, log_path))
-            await wait_for_port(port, process)
+            node = Node(node_id, port, process, log_path)
+            nodes.append(node)
+            await wait_for_port(port, BOUND, node.exit_code)
         if count > 1:
             await asyncio.sleep(1.5)  # every node's heartbeat is in before the first placement
     except BaseException:
@@ -851,7 +823,7 @@ async def sample(http: aiohttp.ClientSession, nodes: Sequence[Node], workers: Se
         server_rss_mb=[process_rss_mb(node.process.pid) for node in nodes],
         workers_cpu=sum(process_cpu_seconds(worker.process.pid) for worker in workers),
         own_cpu=time.process_time(),
-        machine_busy=machine_busy_seconds(),
+        machine_busy=machine_cpu_seconds().busy,
         udp_receive_errors=udp_receive_errors(),
         udp_drops_nodes=udp_drops_by_process([node.process.pid for node in nodes]),
         udp_drops_workers=udp_drops_by_process([worker.process.pid for worker in workers]),
@@ -1100,9 +1072,9 @@ class Fleet:
         def ours() -> float:
             return sum(process_cpu_seconds(pid) for pid in pids) + time.process_time()
 
-        machine, mine = machine_busy_seconds(), ours()
+        machine, mine = machine_cpu_seconds().busy, ours()
         await asyncio.sleep(seconds)
-        return max(0.0, (machine_busy_seconds() - machine) - (ours() - mine)) / seconds
+        return max(0.0, (machine_cpu_seconds().busy - machine) - (ours() - mine)) / seconds
 
     async def wait_for_quiet(self, limit: float, patience: float) -> float:
         """Wait (up to ``patience`` seconds) until other work on the machine uses at most ``limit`` cores;
@@ -1269,11 +1241,6 @@ async def wrong_node_joins(args: argparse.Namespace, logs: Path, run_id: str) ->
 
 
 # ---------------------------------------------------------------------------- report
-
-
-def percentile(values: Sequence[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def server_slope(run: CapacityRun) -> float | None:

@@ -2,8 +2,8 @@
 taken through the real admissions path to enrollment -- all through the service layer, so a benchmark
 measures data the application itself could have made.
 
-Import it from a benchmark run as a script (``bench/`` is then first on ``sys.path``) with
-``from seeding import ...``, after putting the project root on ``sys.path``.
+A benchmark run as a script imports it as ``from bench.seeding import ...``, after putting the project
+root on ``sys.path``.
 """
 
 from __future__ import annotations

@@ -112,8 +112,7 @@ class Seeded:
 
 
 async def seed(url: str, rooms: int, visitors: int) -> Seeded:
-    from seeding import create_account, create_program_with_block, enroll_visitor, next_monday
-
+    from bench.seeding import create_account, create_program_with_block, enroll_visitor, next_monday
     from server.db.engine import make_engine, make_sessionmaker
     from server.db.uow import UnitOfWorkFactory
     from server.domain.actors import Actor

@@ -58,11 +58,11 @@ def test_a_session_spans_two_nodes_and_survives_the_loss_of_one(
     assert huddle is not None
 
     join(host, node_a, huddle)
-    poll(host, "window.roundsSession.presence === 'admitted'", "the host is in")
+    poll(host, "window.roundsProbe.presence === 'admitted'", "the host is in")
     join(visitor, node_b, huddle)
-    poll(visitor, "window.roundsSession.presence === 'waiting'", "the visitor waits (relayed to node A)")
+    poll(visitor, "window.roundsProbe.presence === 'waiting'", "the visitor waits (relayed to node A)")
     host.get_by_role("region", name="Waiting room").get_by_role("button", name="Admit Amara Nwosu").click()
-    poll(visitor, "window.roundsSession.presence === 'admitted'", "the visitor is admitted")
+    poll(visitor, "window.roundsProbe.presence === 'admitted'", "the visitor is admitted")
     host_id, visitor_id = participant_id_of(host), participant_id_of(visitor)
     wait_until_decoding(visitor, host_id, "the visitor (on node B)")
     wait_until_decoding(host, visitor_id, "the host (on node A)")
@@ -78,7 +78,7 @@ def test_a_session_spans_two_nodes_and_survives_the_loss_of_one(
     # Amara's page was served by node B: it reconnects by itself, and the room comes back on B
     # with her admitted. The host's page lost its server; a balancer would send it to B.
     join(host, node_b, huddle)
-    poll(host, "window.roundsSession.presence === 'admitted'", "the host is back in on node B", bound=15)
-    poll(visitor, "window.roundsSession.presence === 'admitted'", "the visitor is back in", bound=15)
+    poll(host, "window.roundsProbe.presence === 'admitted'", "the host is back in on node B", bound=15)
+    poll(visitor, "window.roundsProbe.presence === 'admitted'", "the visitor is back in", bound=15)
     wait_until_decoding(visitor, host_id, "the visitor after the failover")
     wait_until_decoding(host, visitor_id, "the host after the failover")

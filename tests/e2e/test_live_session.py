@@ -7,7 +7,9 @@ switches her camera on again. In a patient visit (where an observership visitor 
 off until the host allows it) the patient and the visitor see each other only once the host records
 consent. Everything is done through the page's buttons, found by their accessible names.
 
-The pages expose what they show on ``window.roundsSession``; "decodes" means both the
+The tests read what a page shows through ``window.roundsProbe``, which ``session_probe.js`` (next to
+this file, added to every page before its own scripts) defines from the page's DOM and the WebSocket and
+RTCPeerConnection it made: the production pages expose no test-only global. "Decodes" means both the
 ``framesDecoded`` of the inbound-rtp statistics and a ``<video>`` with a width.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,6 +39,8 @@ MEDIA_ARGS = [
 ]
 #: Bound on each wait: joins take well under a second on loopback.
 WAIT_SECONDS = 8.0
+#: Defines ``window.roundsProbe`` in every page of a person's browser profile.
+SESSION_PROBE = Path(__file__).with_name("session_probe.js")
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +65,7 @@ def contexts(media_chromium: Browser) -> Iterator[list[BrowserContext]]:
 def new_person(browser: Browser, contexts: list[BrowserContext]) -> Page:
     context = browser.new_context(viewport={"width": 1100, "height": 800}, locale="en-US")
     context.set_default_timeout(WAIT_SECONDS * 1000)
+    context.add_init_script(path=SESSION_PROBE)
     contexts.append(context)
     return context.new_page()
 
@@ -94,8 +100,8 @@ def decodes_video_of(page: Page, participant_id: str) -> Any:
     """Frames decoded from ``participant_id`` and the width of their tile's video (0 if none)."""
     return page.evaluate(
         """async (pid) => {
-            const frames = (await window.roundsSession.framesDecoded())[pid] || 0;
-            const tile = window.roundsSession.remoteTiles.find((t) => t.participantId === pid);
+            const frames = (await window.roundsProbe.framesDecoded())[pid] || 0;
+            const tile = window.roundsProbe.remoteTiles.find((t) => t.participantId === pid);
             return {frames, width: tile ? tile.videoWidth : 0};
         }""",
         participant_id,
@@ -114,7 +120,7 @@ def wait_until_decoding(page: Page, participant_id: str, who: str) -> None:
 
 
 def participant_id_of(page: Page) -> str:
-    return str(poll(page, "window.roundsSession.participantId", "participant id"))
+    return str(poll(page, "window.roundsProbe.participantId", "participant id"))
 
 
 def visit_of_kind(page: Page, base: str, kind: str) -> int | None:
@@ -150,31 +156,31 @@ def test_host_admits_visitor_and_each_decodes_the_other(
     assert huddle is not None, "the demo has a huddle open for joining"
 
     join(host, server_url, huddle)
-    poll(host, "window.roundsSession.presence === 'admitted'", "the host is in at once")
+    poll(host, "window.roundsProbe.presence === 'admitted'", "the host is in at once")
     host_id = participant_id_of(host)
 
     # Amara waits: nobody's media reaches her, and she is told why.
     join(visitor, server_url, huddle)
-    poll(visitor, "window.roundsSession.presence === 'waiting'", "the visitor waits")
+    poll(visitor, "window.roundsProbe.presence === 'waiting'", "the visitor waits")
     visitor_id = participant_id_of(visitor)
     expect(visitor.get_by_role("heading", name="Waiting for the host to let you in")).to_be_visible()
     expect(visitor.get_by_role("status")).to_have_text("You are in the waiting room.")
     time.sleep(0.5)  # long enough for media to arrive if the server let any through
-    assert visitor.evaluate("window.roundsSession.remoteTiles") == []
+    assert visitor.evaluate("window.roundsProbe.remoteTiles") == []
     assert decodes_video_of(visitor, host_id)["frames"] == 0
     assert (
-        visitor.evaluate(f"window.roundsSession.audioSamplesReceived().then((a) => a['{host_id}'] || 0)") == 0
+        visitor.evaluate(f"window.roundsProbe.audioSamplesReceived().then((a) => a['{host_id}'] || 0)") == 0
     )
 
     # The host admits her from the waiting-room panel; she decodes the host's video.
     waiting_room = host.get_by_role("region", name="Waiting room")
     waiting_room.get_by_role("button", name="Admit Amara Nwosu").click()
-    poll(visitor, "window.roundsSession.presence === 'admitted'", "the visitor is admitted")
+    poll(visitor, "window.roundsProbe.presence === 'admitted'", "the visitor is admitted")
     expect(visitor.get_by_role("status")).to_have_text("You are in: the host let you in.")
     wait_until_decoding(visitor, host_id, "the visitor")
     poll(
         visitor,
-        f"window.roundsSession.audioSamplesReceived().then((a) => (a['{host_id}'] || 0) > 0)",
+        f"window.roundsProbe.audioSamplesReceived().then((a) => (a['{host_id}'] || 0) > 0)",
         "the visitor hears the host",
     )
 
@@ -184,7 +190,7 @@ def test_host_admits_visitor_and_each_decodes_the_other(
     wait_until_decoding(host, visitor_id, "the host")
     poll(
         host,
-        f"window.roundsSession.audioSamplesReceived().then((a) => (a['{visitor_id}'] || 0) > 0)",
+        f"window.roundsProbe.audioSamplesReceived().then((a) => (a['{visitor_id}'] || 0) > 0)",
         "the host hears her",
     )
 
@@ -205,7 +211,7 @@ def test_host_admits_visitor_and_each_decodes_the_other(
     expect(camera).to_have_attribute("aria-pressed", "true")
     poll(
         host,
-        f"window.roundsSession.framesDecoded().then((f) => (f['{visitor_id}'] || 0) > {before} + 5)",
+        f"window.roundsProbe.framesDecoded().then((f) => (f['{visitor_id}'] || 0) > {before} + 5)",
         "the host decodes her video again",
     )
 
@@ -213,7 +219,7 @@ def test_host_admits_visitor_and_each_decodes_the_other(
     visitor.get_by_role("button", name="Leave").click()
     expect(visitor.get_by_role("heading", name="The session has ended")).to_be_visible()
     expect(visitor.get_by_text("You left the session.").first).to_be_visible()
-    poll(host, "window.roundsSession.remoteTiles.length === 0", "the visitor's tile goes away")
+    poll(host, "window.roundsProbe.remoteTiles.length === 0", "the visitor's tile goes away")
 
 
 def test_visitor_reconnects_after_a_drop(
@@ -226,21 +232,21 @@ def test_visitor_reconnects_after_a_drop(
     huddle = visit_of_kind(host, server_url, "huddle")
     assert huddle is not None
     join(host, server_url, huddle)
-    poll(host, "window.roundsSession.presence === 'admitted'", "the host is in")
+    poll(host, "window.roundsProbe.presence === 'admitted'", "the host is in")
     host_id = participant_id_of(host)
     join(visitor, server_url, huddle)
-    presence = poll(visitor, "window.roundsSession.presence", "the visitor joins")
+    presence = poll(visitor, "window.roundsProbe.presence", "the visitor joins")
     if presence == "waiting":  # run alone; after the first test she goes straight back in
         host.get_by_role("button", name="Admit Amara Nwosu").click()
-    poll(visitor, "window.roundsSession.presence === 'admitted'", "the visitor is in")
+    poll(visitor, "window.roundsProbe.presence === 'admitted'", "the visitor is in")
     wait_until_decoding(visitor, host_id, "the visitor")
 
     # The network drops: the socket closes without a goodbye and the page says so.
-    visitor.evaluate("window.roundsSession.connection.socket.close()")
-    poll(visitor, "window.roundsSession.socketState === 'reconnecting'", "reconnecting shown", 2)
+    visitor.evaluate("window.roundsProbe.dropSocket()")
+    poll(visitor, "window.roundsProbe.socketState === 'reconnecting'", "reconnecting shown", 2)
     expect(visitor.get_by_role("status")).to_have_text("Connection lost. Reconnecting…")
     dropped = time.monotonic()
-    poll(visitor, "window.roundsSession.socketState === 'open'", "the socket is back", 5)
+    poll(visitor, "window.roundsProbe.socketState === 'open'", "the socket is back", 5)
     old_frames = 0  # a new peer connection counts from zero
     deadline = dropped + 5
     while time.monotonic() < deadline:
@@ -250,8 +256,8 @@ def test_visitor_reconnects_after_a_drop(
         time.sleep(0.1)
     else:
         raise AssertionError("the visitor did not get the host's video back within 5 s")
-    assert visitor.evaluate("window.roundsSession.reconnects") == 1
-    assert visitor.evaluate("window.roundsSession.presence") == "admitted"
+    assert visitor.evaluate("window.roundsProbe.reconnects") == 1
+    assert visitor.evaluate("window.roundsProbe.presence") == "admitted"
 
 
 def test_patient_and_visitor_see_each_other_only_after_consent(
@@ -289,7 +295,7 @@ def test_patient_and_visitor_see_each_other_only_after_consent(
     expect(patient.get_by_role("button", name="Join the visit")).to_be_visible()
 
     join(host, server_url, visit["id"])
-    poll(host, "window.roundsSession.presence === 'admitted'", "the host is in")
+    poll(host, "window.roundsProbe.presence === 'admitted'", "the host is in")
     host_id = participant_id_of(host)
     join(visitor, server_url, visit["id"])
     patient.get_by_role("button", name="Join the visit").click()
@@ -298,7 +304,7 @@ def test_patient_and_visitor_see_each_other_only_after_consent(
     waiting_room = host.get_by_role("region", name="Waiting room")
     waiting_room.get_by_role("button", name="Admit Amara Nwosu").click()
     waiting_room.get_by_role("button", name="Admit Patient").click()
-    poll(patient, "window.roundsSession.presence === 'admitted'", "the patient is admitted")
+    poll(patient, "window.roundsProbe.presence === 'admitted'", "the patient is admitted")
     wait_until_decoding(patient, host_id, "the patient")
     wait_until_decoding(visitor, host_id, "the visitor")
 

@@ -11,11 +11,7 @@ const CHECK_LIMIT_MS = 5000;
 const MIC_LISTEN_MS = 6000;
 const RTT_LIMITS = { pass: 150, warn: 400 }; // ms: beyond 400 ms a conversation stumbles
 
-const results = {};
-window.roundsPrecall = { results };
-
 function verdict(check, result, advice) {
-  results[check] = result;
   const item = $(`check-${check}`);
   const badge = item.querySelector(".verdict");
   badge.dataset.result = result;

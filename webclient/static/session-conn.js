@@ -9,15 +9,16 @@
 //   "media"   detail: {pc}                 a remote track arrived or the peer state changed
 //   "refused" detail: {message}            the server will not let us in (do not retry)
 
+import { reconnectDelay } from "./reconnect.js";
 
-
-const RETRY_MS = 700; // a participant is back within ~1 s of the network returning
 const PEER_GRACE_MS = 2000; // "disconnected" often heals by itself within a second or two
 const CONNECT_LIMIT_MS = 8000; // a peer connection still not up after this is rebuilt
 const PING_MS = 2000;
 const SILENCE_MS = 6500; // no frame at all (not even a pong) for this long: the socket is dead
 const GATHER_LIMIT_MS = 2500;
-const FIRST_JOIN_ATTEMPTS = 6; // before the first welcome: a refusal looks like a network error
+// Before the first welcome a refusal looks like a network error: give up after this many sockets.
+// With the backoff's waits (reconnect.js) that is about 3.5 s on average, as six tries 700 ms apart were.
+const FIRST_JOIN_ATTEMPTS = 4;
 
 /** Resolve when the connection has gathered its ICE candidates (or after a bound). */
 function iceGathered(pc) {
@@ -52,6 +53,7 @@ export class SessionConnection extends EventTarget {
     this.reconnects = 0;
     this.everWelcomed = false;
     this.failedAttempts = 0;
+    this.retries = 0; // reconnects scheduled since the last welcome: how long the next one waits
     this.finished = false; // bye, refusal or leave: never reconnect
     this.queue = Promise.resolve();
     this.timers = {};
@@ -138,7 +140,7 @@ export class SessionConnection extends EventTarget {
     return false;
   }
 
-  /** Lost the socket or the media path: rebuild both, retrying until the server answers. */
+  /** Lost the socket or the media path: rebuild both, retrying (with backoff) until the server answers. */
   scheduleReconnect() {
     if (this.finished) return;
     this.setSocketState("reconnecting");
@@ -146,7 +148,8 @@ export class SessionConnection extends EventTarget {
     this.closePeer();
     this.stopPinging();
     clearTimeout(this.timers.retry);
-    this.timers.retry = setTimeout(() => this.openSocket(), RETRY_MS);
+    this.timers.retry = setTimeout(() => this.openSocket(), reconnectDelay(this.retries, Math.random()));
+    this.retries += 1;
   }
 
   startPinging() {
@@ -174,6 +177,7 @@ export class SessionConnection extends EventTarget {
         if (this.everWelcomed) this.reconnects += 1;
         this.everWelcomed = true;
         this.failedAttempts = 0;
+        this.retries = 0;
         this.setSocketState("open");
         this.startPinging();
         this.emit("welcome", message);

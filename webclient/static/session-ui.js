@@ -104,16 +104,6 @@ export function renderTiles(stage, { state, me, remote, mode }) {
   stage.dataset.count = String(others.length + 1);
 }
 
-/** Tiles as tests and the quality indicator see them. */
-export function tileReport(stage) {
-  return [...stage.querySelectorAll(".tile[data-participant-id]")].map((tile) => ({
-    participantId: tile.dataset.participantId,
-    kind: "video",
-    videoWidth: tile.parts.video.hidden ? 0 : tile.parts.video.videoWidth,
-    playing: Boolean(tile.parts.video.srcObject),
-  }));
-}
-
 // ---------------------------------------------------------------------- people and host controls
 
 function hostButtons(person, act, confirmAsk) {

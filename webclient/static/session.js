@@ -1,6 +1,7 @@
 // The live session page: lobby → (waiting room) → room → ended. The server is the authority on
 // everything (who is in, who may publish, consent); this page shows its `state` and sends requests.
-// Tests read the page's state from `window.roundsSession`.
+// What it shows is in the DOM (data-phase, data-connection, data-presence on #main; one tile per
+// person): tests read it from there, with tests/e2e/session_probe.js, never from a global of this page.
 
 import { SessionConnection } from "./session-conn.js";
 import { LocalMedia, deviceProblem } from "./session-media.js";
@@ -11,7 +12,6 @@ import {
   renderPeople,
   renderTiles,
   renderWaiting,
-  tileReport,
 } from "./session-ui.js";
 import { describe, watchQuality } from "./quality.js";
 
@@ -25,7 +25,6 @@ let conn = null;
 let welcome = null;
 let state = null;
 let me = null;
-let quality = { level: "unknown", figures: {} };
 let stopQuality = null;
 let wasAdmitted = false;
 let syncing = Promise.resolve();
@@ -221,7 +220,6 @@ function drawControls() {
 }
 
 function showQuality(result) {
-  quality = result;
   const box = $("quality");
   box.hidden = result.level === "unknown" && !conn?.pc;
   box.dataset.level = result.level;
@@ -324,77 +322,6 @@ function wireControls() {
   });
   window.addEventListener("pagehide", () => conn?.leave());
 }
-
-// ---------------------------------------------------------------------- for tests
-
-/** Decoded video frames per participant, from the inbound-rtp statistics. */
-async function framesDecoded() {
-  const pc = conn?.pc;
-  if (!pc) return {};
-  const byMid = new Map(conn.remoteTracks().map((r) => [r.mid, r.participantId]));
-  const out = {};
-  for (const stat of (await pc.getStats()).values()) {
-    if (stat.type !== "inbound-rtp" || stat.kind !== "video") continue;
-    const who = byMid.get(stat.mid) ?? "unknown";
-    out[who] = (out[who] || 0) + (stat.framesDecoded || 0);
-  }
-  return out;
-}
-
-/** Audio samples received per participant, from the inbound-rtp statistics. */
-async function audioSamplesReceived() {
-  const pc = conn?.pc;
-  if (!pc) return {};
-  const byMid = new Map(conn.remoteTracks().map((r) => [r.mid, r.participantId]));
-  const out = {};
-  for (const stat of (await pc.getStats()).values()) {
-    if (stat.type !== "inbound-rtp" || stat.kind !== "audio") continue;
-    const who = byMid.get(stat.mid) ?? "unknown";
-    out[who] = (out[who] || 0) + (stat.totalSamplesReceived || 0);
-  }
-  return out;
-}
-
-window.roundsSession = {
-  get socketState() {
-    return conn?.socketState ?? "closed";
-  },
-  get presence() {
-    return me?.presence ?? null;
-  },
-  get participantId() {
-    return welcome?.participant_id ?? null;
-  },
-  get role() {
-    return welcome?.role ?? null;
-  },
-  get phase() {
-    return main.dataset.phase;
-  },
-  get remoteTiles() {
-    return tileReport($("stage"));
-  },
-  get pc() {
-    return conn?.pc ?? null;
-  },
-  get state() {
-    return state;
-  },
-  get quality() {
-    return quality;
-  },
-  get reconnects() {
-    return conn?.reconnects ?? 0;
-  },
-  get bye() {
-    return conn?.bye ?? null;
-  },
-  get connection() {
-    return conn;
-  },
-  framesDecoded,
-  audioSamplesReceived,
-};
 
 wireControls();
 startLobby();
