@@ -408,7 +408,12 @@ class Draft:
         return frozenset(ref for paragraph in self.paragraphs for ref in paragraph.evidence)
 
 
-def _day(d: date) -> str:
+def letter_date(d: date) -> str:
+    """A date as a letter prints it ("March 4, 2025").
+
+    The one home of this format: the drafted paragraphs, the evidence labels of the letter pages and the
+    PHI guard's allow-list of the platform's own dates (``services.letters.LetterSources.safe_phrases``)
+    all call it, because the guard can only let through a date written exactly as it expects."""
     return f"{d:%B} {d.day}, {d.year}"
 
 
@@ -442,8 +447,8 @@ def _context_paragraph(context: LetterContext, author: Author, specialty: str) -
         sentences.append(f"I write about {name}, who is applying for residency in {specialty}.")
     article = "an" if mode[0] in "aeiou" else "a"
     sentences.append(
-        f"I supervised {name} during {article} {mode} {kind} in {context.program} from {_day(context.start)} "
-        f"to {_day(context.end)}."
+        f"I supervised {name} during {article} {mode} {kind} in {context.program} "
+        f"from {letter_date(context.start)} to {letter_date(context.end)}."
     )
     # Observers are present for the care of patients; only hands-on visitors take part in it.
     patients = (
@@ -552,7 +557,7 @@ def _rime_paragraph(name: str, summary: EvidenceSummary) -> Paragraph | None:
 
 
 def _example_paragraph(example: ObservedExample) -> Paragraph:
-    text = f"On {_day(example.on)} (week {example.week}) I recorded: \u201c{example.text}\u201d"
+    text = f"On {letter_date(example.on)} (week {example.week}) I recorded: \u201c{example.text}\u201d"
     return Paragraph(text, (example.ref,), ParagraphKind.EXAMPLE)
 
 

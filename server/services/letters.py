@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import date
 
 from server.db.models import LetterRequestRow, LetterVersionRow
 from server.db.uow import UnitOfWork
@@ -47,6 +46,7 @@ from server.domain.letters import (
     PresentationRecord,
     check_eras_letter_id,
     draft_letter,
+    letter_date,
     make_letter_request,
     plan_letter_transition,
     save_version,
@@ -309,10 +309,6 @@ async def set_letter_id(uow: UnitOfWork, actor: Actor, request_id: int, data: Le
 # --- drafting -------------------------------------------------------------------------------------
 
 
-def _day(d: date) -> str:
-    return f"{d:%B} {d.day}, {d.year}"
-
-
 class LetterSources:
     """What a letter can be drafted from: the context, the author's released evaluations and final, and
     the presentations the author reviewed."""
@@ -344,7 +340,7 @@ class LetterSources:
         patient's identifiers: the rotation's and evaluations' dates (the guard's date rule is about
         patients), and the names of the applicant and the author, whole or in part ("Ms. Marković",
         "Elena"), which a letter is bound to use."""
-        days = {_day(d) for d in (self.context.start, self.context.end, *(d.on for d in self.dated))}
+        days = {letter_date(d) for d in (self.context.start, self.context.end, *(d.on for d in self.dated))}
         names: set[str] = set()
         for name in (self.context.visitor_name, author_name):
             names.add(name.strip())

@@ -14,7 +14,6 @@ a waived letter."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from server.db.uow import UnitOfWork, UnitOfWorkFactory
 from server.domain.actors import Actor
@@ -22,7 +21,7 @@ from server.domain.applications import AppState
 from server.domain.errors import Forbidden
 from server.domain.evidence import EvidenceKind, EvidenceRef
 from server.domain.letter_language import FlagCategory, check_letter, flag_phrases
-from server.domain.letters import LetterState, ParagraphKind
+from server.domain.letters import LetterState, ParagraphKind, letter_date
 from server.domain.vocab import Role
 from server.schemas.letters import (
     DraftIn,
@@ -160,10 +159,6 @@ async def _request_options(uow: UnitOfWork, actor: Actor) -> list[RequestOption]
 # --- one request ------------------------------------------------------------------------------------
 
 
-def _long_day(d: date) -> str:
-    return f"{d:%B} {d.day}, {d.year}"
-
-
 async def _evidence_index(uows: UnitOfWorkFactory, actor: Actor, request_id: int) -> dict[str, EvidenceItem]:
     """Every record this letter may rest on, with a label and a link (the author's view)."""
     async with uows() as uow:
@@ -184,7 +179,7 @@ async def _evidence_index(uows: UnitOfWorkFactory, actor: Actor, request_id: int
         items.append(
             EvidenceItem(
                 str(ref),
-                f"Your week {dated.week} evaluation, {_long_day(dated.on)}",
+                f"Your week {dated.week} evaluation, {letter_date(dated.on)}",
                 f"{record}/evaluations#evaluation-{dated.evaluation_id}",
             )
         )
@@ -193,7 +188,7 @@ async def _evidence_index(uows: UnitOfWorkFactory, actor: Actor, request_id: int
             EvidenceItem(
                 str(presentation.ref),
                 f"Week {presentation.week} case presentation ({presentation.format.value.upper()}), "
-                f"reviewed {_long_day(presentation.on)}",
+                f"reviewed {letter_date(presentation.on)}",
                 f"/record/presentations/{presentation.presentation_id}",
             )
         )

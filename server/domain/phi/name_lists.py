@@ -954,7 +954,7 @@ Takahashi Tanaka Tran Verma Vu Wang Watanabe Wisniewski Xu Yamamoto Yang Yoon Zh
 # might meet: Nigerian (Igbo, Yoruba, Hausa), Ghanaian, Indian, Pakistani, Bangladeshi, Filipino,
 # Brazilian, Mexican, Egyptian and Arabic, Polish, Ukrainian, Russian, Chinese (pinyin), Vietnamese, Korean,
 # Japanese, Turkish, Persian and Ethiopian given names (surnames below), and the virtue names common in
-# Nigeria and Ghana ("Blessing", "Comfort", "Patience"), which phi.py treats as words unless a name cue
+# Nigeria and Ghana ("Blessing", "Comfort", "Patience"), which the guard treats as words unless a name cue
 # comes with them. Accented spellings are listed next to the plain ones because visitors type both. Left
 # out on purpose: names that are English words or clinical abbreviations ("Son", "Sang", "Hung", "Dung",
 # "Long", "Lan", "Min", "Na", "Taro", "Tamer", "Sultana", "Lemma", "Aster", "Can", "Jun", "Loan", "Shin"),

@@ -1,0 +1,126 @@
+"""The guard itself: runs every rule over a text, merges overlapping findings into ``PhiHit``s, words
+them for the visitor, and refuses fields that hold an identifier (``ensure_no_phi``).
+
+The rules run in a fixed order (``RULES``). Overlaps are settled by length, then category priority, then
+position; findings of the same span and category keep the first rule's reason, so the order is part of
+the behaviour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from server.domain.errors import Invalid
+from server.domain.phi.addresses import find_addresses
+from server.domain.phi.ages import find_ages
+from server.domain.phi.biometrics import find_biometrics
+from server.domain.phi.cued_names import find_cued_names
+from server.domain.phi.dates import find_dates
+from server.domain.phi.geography import find_geography
+from server.domain.phi.given_names import find_given_names
+from server.domain.phi.hits import PRIORITY, Finding, PhiHit, Rule
+from server.domain.phi.lower_case_names import find_lower_case_names
+from server.domain.phi.numbers import find_numbers
+from server.domain.phi.short_names import find_short_names
+from server.domain.phi.spelled_numbers import find_spelled_numbers
+from server.domain.phi.typed_dates import find_typed_dates
+from server.domain.phi.web import find_web
+from server.domain.phi.workplaces import find_workplaces
+
+# Every rule, in the order the guard runs them (see the module's docstring for why the order matters).
+RULES: tuple[Rule, ...] = (
+    find_web,
+    find_spelled_numbers,
+    find_numbers,
+    find_dates,
+    find_typed_dates,
+    find_ages,
+    find_addresses,
+    find_geography,
+    find_workplaces,
+    find_cued_names,
+    find_short_names,
+    find_given_names,
+    find_lower_case_names,
+    find_biometrics,
+)
+
+
+def check_text(text: str) -> list[PhiHit]:
+    """Find Safe Harbor identifiers in ``text``.
+
+    Returns the hits ordered by position; overlapping hits are merged so each character is reported once,
+    keeping the longer span (or, at equal length, the more specific category). The text is not logged.
+    """
+    if not text:
+        return []
+    raw: list[Finding] = []
+    for rule in RULES:
+        raw.extend(rule(text))
+    raw = [r for r in raw if r[2] > r[1]]
+    raw.sort(key=lambda r: (-(r[2] - r[1]), PRIORITY[r[0]], r[1]))
+    taken: list[Finding] = []
+    for hit in raw:
+        if all(hit[2] <= t[1] or hit[1] >= t[2] for t in taken):
+            taken.append(hit)
+    taken.sort(key=lambda r: r[1])
+    return [PhiHit(cat, s, e, reason) for cat, s, e, reason in taken]
+
+
+def _quote(span: str, limit: int = 60) -> str:
+    span = " ".join(span.split())
+    return span if len(span) <= limit else span[: limit - 1] + "…"
+
+
+def describe_hits(text: str, hits: list[PhiHit]) -> str:
+    """One message listing each offending span and why, e.g. '"555-0143" looks like a phone number'.
+
+    The message quotes only the offending spans (for the visitor to find and fix them), never the rest of
+    the text; it is meant for the person who typed it, not for logs.
+    """
+    parts = [f'"{_quote(text[h.start : h.end])}" (characters {h.start + 1}-{h.end}) {h.reason}' for h in hits]
+    return "; ".join(parts)
+
+
+class PhiFound(Invalid):
+    """``Invalid`` raised by ``ensure_no_phi``; ``hits`` maps each offending field to its hits (spans only,
+    never the text), so a page can highlight them."""
+
+    def __init__(self, message: str, *, field: str, hits: dict[str, list[PhiHit]]) -> None:
+        super().__init__(message, field=field)
+        self.hits = hits
+
+
+def _masked(text: str, allowed: Sequence[str]) -> str:
+    """``text`` with each allowed phrase (longest first) blanked out, keeping its length so that the
+    spans found still point into the text as given."""
+    for phrase in sorted(allowed, key=len, reverse=True):
+        if phrase:
+            text = text.replace(phrase, "x" * len(phrase))
+    return text
+
+
+def ensure_no_phi(fields: Mapping[str, str], allowed: Sequence[str] = ()) -> None:
+    """Raise ``PhiFound`` (an ``Invalid``, ``field`` = the first offending field) if a field holds PHI.
+
+    ``allowed`` are phrases the caller knows are not a patient's (a letter's own dates, its applicant's
+    and author's names): they are not checked. The message names each offending field, span and why,
+    so the visitor can remove them; nothing is logged and nothing of the text is kept beyond the
+    offending spans quoted in the message.
+    """
+    found: dict[str, list[PhiHit]] = {}
+    parts: list[str] = []
+    for name, value in fields.items():
+        if not value:
+            continue
+        hits = check_text(_masked(value, allowed) if allowed else value)
+        if hits:
+            found[name] = hits
+            parts.append(f"{name}: {describe_hits(value, hits)}")
+    if found:
+        raise PhiFound(
+            "This looks like it contains patient identifiers (HIPAA Safe Harbor); remove them and try again. "
+            + " | ".join(parts),
+            field=next(iter(found)),
+            hits=found,
+        )
