@@ -1,7 +1,9 @@
 """Settings: one frozen object built from ``ROUNDS_*`` environment variables.
 
-Every key is listed in :data:`SETTINGS_DOCS` with its default and meaning; the README's settings
-table must name each of them (a test checks it).
+Each setting is declared once, as a field of :class:`Settings`: its variable, its default, what it
+does and how its text is read. The loader (:func:`load_settings`), the list of known variables and
+the README's settings table (:data:`SETTINGS`, rendered by tests/unit/test_settings_documented.py)
+are all derived from those declarations.
 """
 
 from __future__ import annotations
@@ -11,65 +13,20 @@ import json
 import os
 import secrets
 import tempfile
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-# name -> (default shown in the docs, what it does)
-SETTINGS_DOCS: dict[str, tuple[str, str]] = {
-    "ROUNDS_DATA_DIR": (
-        "./var",
-        "Directory for the SQLite file, the secret key and uploaded documents.",
-    ),
-    "ROUNDS_DATABASE_URL": (
-        "sqlite+aiosqlite:///./var/rounds.db",
-        "SQLAlchemy async URL. SQLite (aiosqlite) by default; "
-        "`postgresql+asyncpg://user@host:5432/db` for scale-out.",
-    ),
-    "ROUNDS_SECRET_KEY": (
-        "generated into ./var/secret_key",
-        "Key for signing CSRF tokens and patient links. Generated and stored on first run when absent.",
-    ),
-    "ROUNDS_REDIS_URL": (
-        "(none)",
-        "Redis shared by several server processes (`redis://127.0.0.1:6379/0`): room placement, node "
-        "heartbeats and relayed signaling. Unset: one process hosts every live session.",
-    ),
-    "ROUNDS_NODE_ID": (
-        "host-pid-random",
-        "This process's name among several sharing Redis (must be unique). Generated when unset.",
-    ),
-    "ROUNDS_HEAP_TRIM_SECONDS": (
-        "60",
-        "How often a node hands the memory it has freed back to the system (glibc's malloc_trim); 0 never.",
-    ),
-    "ROUNDS_DRAIN_SECONDS": (
-        "30",
-        "On SIGTERM a node sharing Redis takes no new sessions and waits this long for its live ones to "
-        "end before moving them to another node.",
-    ),
-    "ROUNDS_ICE_SERVERS": ("[]", "JSON list of RTCIceServer objects for WebRTC. None by default."),
-    "ROUNDS_HOST": ("127.0.0.1", "Address `rounds serve` and `rounds demo` listen on."),
-    "ROUNDS_PORT": ("8080", "Port `rounds serve` and `rounds demo` listen on."),
-    "ROUNDS_OFFER_HOLD_DAYS": ("7", "How many days an offer holds a seat before it expires."),
-    "ROUNDS_HOST_GRACE_SECONDS": (
-        "120",
-        "How long a live session waits for its host (the preceptor) to come back before it ends "
-        "for everyone.",
-    ),
-    "ROUNDS_PATIENT_LINK_HOURS": (
-        "24",
-        "How long a patient's single-use visit link stays valid after the preceptor creates it.",
-    ),
-    "ROUNDS_MAX_UPLOAD_MB": ("10", "Largest document upload accepted, in megabytes."),
-    "ROUNDS_SECURE_COOKIES": ("false", "Mark cookies Secure (set to true behind HTTPS)."),
-    "ROUNDS_LOG_LEVEL": ("INFO", "Python logging level."),
-}
-
+T = TypeVar("T")
 
 # Read by the test suite, not by Rounds itself.
 TEST_ONLY = frozenset({"ROUNDS_TEST_POSTGRES_URL"})
+
+MIN_SECRET_KEY_LENGTH = 16
+
+# The key under which a field's metadata holds its declaration.
+_DECLARED = "rounds.setting"
 
 
 class SettingsError(ValueError):
@@ -77,55 +34,119 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Everything configurable about a Rounds process."""
+class Setting(Generic[T]):
+    """One ``ROUNDS_*`` variable: its name, the default the README shows, what it does, and how
+    its text becomes the value.
 
-    data_dir: Path
-    database_url: str
-    secret_key: str
-    redis_url: str | None = None
-    node_id: str | None = None
-    drain_seconds: int = 30
-    heap_trim_seconds: int = 60
-    ice_servers: tuple[dict[str, Any], ...] = ()
-    host: str = "127.0.0.1"
-    port: int = 8080
-    offer_hold_days: int = 7
-    host_grace_seconds: int = 120
-    patient_link_hours: int = 24
-    max_upload_bytes: int = 10 * 1024 * 1024
-    secure_cookies: bool = False
-    log_level: str = "INFO"
-    unknown: tuple[str, ...] = ()  # ROUNDS_* variables that are not settings (likely typos)
+    ``parse`` raises ValueError with a message that reads on from the variable's name ("must be
+    ..."). ``unset`` computes the value when the variable is absent for settings whose default is
+    not a fixed value (it depends on the other settings or on the disk); it receives the values
+    read so far, in declaration order.
+    """
 
-    @property
-    def documents_dir(self) -> Path:
-        """Where uploaded documents are stored by content hash."""
-        return self.data_dir / "documents"
+    env: str
+    shown: str
+    help: str
+    parse: Callable[[str], T]
+    unset: Callable[[Mapping[str, Any]], T] | None = None
 
-
-def _int(
-    env: Mapping[str, str], name: str, default: int, minimum: int = 1, maximum: int | None = None
-) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
-    if value < minimum:
-        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
-    if maximum is not None and value > maximum:
-        raise SettingsError(f"{name} must be at most {maximum}, got {value}")
-    return value
+    def read(self, raw: str) -> T:
+        """The value of ``raw``, or SettingsError naming the variable."""
+        try:
+            return self.parse(raw)
+        except SettingsError:
+            raise
+        except ValueError as exc:
+            raise SettingsError(f"{self.env} {exc}") from exc
 
 
-def _node_id(raw: str | None) -> str | None:
-    if not raw:
-        return None
+def setting(env: str, default: str, help: str, parse: Callable[[str], T]) -> T:
+    """Declare a setting with a fixed default, given as the variable's text (what the README shows);
+    the field's Python default is that text parsed."""
+    declared = Setting(env, default, help, parse)
+    # At run time this is a Field, which dataclasses reads; typeshed types it as its default.
+    return field(default=parse(default), metadata={_DECLARED: declared})
+
+
+def optional(env: str, shown: str, help: str, parse: Callable[[str], T]) -> T | None:
+    """Declare a setting that is None when unset; ``shown`` says in the README what that means."""
+    declared = Setting(env, shown, help, parse)
+    return field(default=None, metadata={_DECLARED: declared})
+
+
+def derived(
+    env: str,
+    shown: str,
+    help: str,
+    parse: Callable[[str], T],
+    unset: Callable[[Mapping[str, Any]], T] | None = None,
+) -> dict[str, Setting[T]]:
+    """The metadata of a required field (no Python default) whose value, when unset, the loader
+    computes: ``unset(values so far)``, or ``shown`` parsed at load time (e.g. a path relative to
+    the working directory). Used as ``field(metadata=derived(...))`` so that mypy knows the
+    field has no default."""
+    if unset is None:
+
+        def unset(_: Mapping[str, Any]) -> T:
+            return parse(shown)
+
+    return {_DECLARED: Setting(env, shown, help, parse, unset)}
+
+
+# --- parsers: text -> value, ValueError("must ...") when the text is unusable ---
+
+
+def text(raw: str) -> str:
+    """Any non-empty text, as given."""
+    return raw
+
+
+def whole(minimum: int = 1, maximum: int | None = None) -> Callable[[str], int]:
+    """A whole number within [minimum, maximum]."""
+
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError as exc:
+            raise ValueError(f"must be a whole number, got {raw!r}") from exc
+        if value < minimum:
+            raise ValueError(f"must be at least {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise ValueError(f"must be at most {maximum}, got {value}")
+        return value
+
+    return parse
+
+
+def megabytes(raw: str) -> int:
+    """A whole number of megabytes (at least 1), in bytes."""
+    return whole()(raw) * 1024 * 1024
+
+
+def yes_or_no(raw: str) -> bool:
+    """true/false, 1/0 or yes/no, in any case."""
+    word = raw.lower()
+    if word not in {"true", "false", "1", "0", "yes", "no"}:
+        raise ValueError("must be true or false")
+    return word in {"true", "1", "yes"}
+
+
+def absolute_path(raw: str) -> Path:
+    """A directory, made absolute against the working directory at load time."""
+    return Path(raw).resolve()
+
+
+def async_database_url(raw: str) -> str:
+    """An SQLAlchemy async URL for one of the two databases Rounds runs on."""
+    if not raw.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+    return raw
+
+
+def safe_name(raw: str) -> str:
+    """A short name safe in Redis keys and logs."""
     if len(raw) > 60 or not all(c.isascii() and (c.isalnum() or c in "-_.") for c in raw):
-        raise SettingsError("ROUNDS_NODE_ID must be 1-60 letters, digits, '-', '_' or '.'")
+        raise ValueError("must be 1-60 letters, digits, '-', '_' or '.'")
     return raw
 
 
@@ -136,33 +157,45 @@ def _ice_urls_ok(urls: object) -> bool:
     return isinstance(urls, list) and bool(urls) and all(isinstance(u, str) and u for u in urls)
 
 
-def _ice_servers(raw: str | None) -> tuple[dict[str, Any], ...]:
-    if not raw:
-        return ()
+def ice_server_list(raw: str) -> tuple[dict[str, Any], ...]:
+    """A JSON list of RTCIceServer objects, each with ``urls``."""
     try:
         parsed = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise SettingsError(f"ROUNDS_ICE_SERVERS is not valid JSON: {exc}") from exc
+        raise ValueError(f"is not valid JSON: {exc}") from exc
     if not isinstance(parsed, list) or not all(
         isinstance(item, dict) and _ice_urls_ok(item.get("urls")) for item in parsed
     ):
-        raise SettingsError(
-            'ROUNDS_ICE_SERVERS must be a JSON list of objects with "urls", '
+        raise ValueError(
+            'must be a JSON list of objects with "urls", '
             'e.g. [{"urls": "turn:HOST:3478", "username": "U", "credential": "C"}]'
         )
     return tuple(parsed)
 
 
-MIN_SECRET_KEY_LENGTH = 16
+def level_name(raw: str) -> str:
+    """A logging level name, upper-cased as the logging module wants it."""
+    return raw.upper()
 
 
-def _secret_key(env: Mapping[str, str], data_dir: Path) -> str:
-    """Use ROUNDS_SECRET_KEY, else the key stored under the data dir, else make and store one."""
-    configured = env.get("ROUNDS_SECRET_KEY")
-    if configured:
-        if len(configured) < MIN_SECRET_KEY_LENGTH:
-            raise SettingsError(f"ROUNDS_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters long")
-        return configured
+def signing_key(raw: str) -> str:
+    """A key given in the environment: long enough to sign with."""
+    if len(raw) < MIN_SECRET_KEY_LENGTH:
+        raise ValueError(f"must be at least {MIN_SECRET_KEY_LENGTH} characters long")
+    return raw
+
+
+# --- defaults computed at load time ---
+
+
+def _sqlite_in_data_dir(values: Mapping[str, Any]) -> str:
+    data_dir: Path = values["data_dir"]
+    return f"sqlite+aiosqlite:///{data_dir / 'rounds.db'}"
+
+
+def _stored_secret_key(values: Mapping[str, Any]) -> str:
+    """The key stored under the data dir, made and stored first when there is none."""
+    data_dir: Path = values["data_dir"]
     key_file = data_dir / "secret_key"
     if not key_file.exists():
         _store_new_key(key_file)
@@ -189,38 +222,133 @@ def _store_new_key(key_file: Path) -> None:
         os.unlink(tmp)
 
 
-def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Build the settings from ``env`` (the process environment by default)."""
-    env = os.environ if env is None else env
-    data_dir = Path(env.get("ROUNDS_DATA_DIR") or "./var").resolve()
-    database_url = env.get("ROUNDS_DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'rounds.db'}"
-    if not database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-        raise SettingsError(
-            "ROUNDS_DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+# The field order is the README table's order.
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about a Rounds process."""
+
+    data_dir: Path = field(
+        metadata=derived(
+            "ROUNDS_DATA_DIR",
+            "./var",
+            "Directory for the SQLite file, the secret key and uploaded documents.",
+            absolute_path,
         )
-    secure = (env.get("ROUNDS_SECURE_COOKIES") or "false").lower()
-    if secure not in {"true", "false", "1", "0", "yes", "no"}:
-        raise SettingsError("ROUNDS_SECURE_COOKIES must be true or false")
-    return Settings(
-        data_dir=data_dir,
-        database_url=database_url,
-        secret_key=_secret_key(env, data_dir),
-        redis_url=env.get("ROUNDS_REDIS_URL") or None,
-        node_id=_node_id(env.get("ROUNDS_NODE_ID")),
-        drain_seconds=_int(env, "ROUNDS_DRAIN_SECONDS", 30, minimum=0, maximum=3600),
-        heap_trim_seconds=_int(env, "ROUNDS_HEAP_TRIM_SECONDS", 60, minimum=0, maximum=3600),
-        ice_servers=_ice_servers(env.get("ROUNDS_ICE_SERVERS")),
-        host=env.get("ROUNDS_HOST") or "127.0.0.1",
-        port=_int(env, "ROUNDS_PORT", 8080, maximum=65535),
-        offer_hold_days=_int(env, "ROUNDS_OFFER_HOLD_DAYS", 7),
-        host_grace_seconds=_int(env, "ROUNDS_HOST_GRACE_SECONDS", 120),
-        patient_link_hours=_int(env, "ROUNDS_PATIENT_LINK_HOURS", 24),
-        max_upload_bytes=_int(env, "ROUNDS_MAX_UPLOAD_MB", 10) * 1024 * 1024,
-        secure_cookies=secure in {"true", "1", "yes"},
-        log_level=(env.get("ROUNDS_LOG_LEVEL") or "INFO").upper(),
-        unknown=tuple(
-            sorted(
-                k for k in env if k.startswith("ROUNDS_") and k not in SETTINGS_DOCS and k not in TEST_ONLY
-            )
-        ),
     )
+    database_url: str = field(
+        metadata=derived(
+            "ROUNDS_DATABASE_URL",
+            "sqlite+aiosqlite:///./var/rounds.db",
+            "SQLAlchemy async URL. SQLite (aiosqlite) by default; "
+            "`postgresql+asyncpg://user@host:5432/db` for scale-out.",
+            async_database_url,
+            unset=_sqlite_in_data_dir,
+        )
+    )
+    secret_key: str = field(
+        metadata=derived(
+            "ROUNDS_SECRET_KEY",
+            "generated into ./var/secret_key",
+            "Key for signing CSRF tokens and patient links. Generated and stored on first run when absent.",
+            signing_key,
+            unset=_stored_secret_key,
+        )
+    )
+    redis_url: str | None = optional(
+        "ROUNDS_REDIS_URL",
+        "(none)",
+        "Redis shared by several server processes (`redis://127.0.0.1:6379/0`): room placement, node "
+        "heartbeats and relayed signaling. Unset: one process hosts every live session.",
+        text,
+    )
+    node_id: str | None = optional(
+        "ROUNDS_NODE_ID",
+        "host-pid-random",
+        "This process's name among several sharing Redis (must be unique). Generated when unset.",
+        safe_name,
+    )
+    heap_trim_seconds: int = setting(
+        "ROUNDS_HEAP_TRIM_SECONDS",
+        "60",
+        "How often a node hands the memory it has freed back to the system (glibc's malloc_trim); 0 never.",
+        whole(minimum=0, maximum=3600),
+    )
+    drain_seconds: int = setting(
+        "ROUNDS_DRAIN_SECONDS",
+        "30",
+        "On SIGTERM a node sharing Redis takes no new sessions and waits this long for its live ones to "
+        "end before moving them to another node.",
+        whole(minimum=0, maximum=3600),
+    )
+    ice_servers: tuple[dict[str, Any], ...] = setting(
+        "ROUNDS_ICE_SERVERS",
+        "[]",
+        "JSON list of RTCIceServer objects for WebRTC. None by default.",
+        ice_server_list,
+    )
+    host: str = setting(
+        "ROUNDS_HOST", "127.0.0.1", "Address `rounds serve` and `rounds demo` listen on.", text
+    )
+    port: int = setting(
+        "ROUNDS_PORT", "8080", "Port `rounds serve` and `rounds demo` listen on.", whole(maximum=65535)
+    )
+    offer_hold_days: int = setting(
+        "ROUNDS_OFFER_HOLD_DAYS", "7", "How many days an offer holds a seat before it expires.", whole()
+    )
+    host_grace_seconds: int = setting(
+        "ROUNDS_HOST_GRACE_SECONDS",
+        "120",
+        "How long a live session waits for its host (the preceptor) to come back before it ends "
+        "for everyone.",
+        whole(),
+    )
+    patient_link_hours: int = setting(
+        "ROUNDS_PATIENT_LINK_HOURS",
+        "24",
+        "How long a patient's single-use visit link stays valid after the preceptor creates it.",
+        whole(),
+    )
+    max_upload_bytes: int = setting(
+        "ROUNDS_MAX_UPLOAD_MB", "10", "Largest document upload accepted, in megabytes.", megabytes
+    )
+    secure_cookies: bool = setting(
+        "ROUNDS_SECURE_COOKIES", "false", "Mark cookies Secure (set to true behind HTTPS).", yes_or_no
+    )
+    log_level: str = setting("ROUNDS_LOG_LEVEL", "INFO", "Python logging level.", level_name)
+    # Not a setting: ROUNDS_* variables that are not settings (likely typos), for the CLI to warn of.
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def documents_dir(self) -> Path:
+        """Where uploaded documents are stored by content hash."""
+        return self.data_dir / "documents"
+
+
+# attribute of Settings -> its declaration, in declaration (and README) order.
+SETTINGS: dict[str, Setting[Any]] = {
+    f.name: f.metadata[_DECLARED] for f in fields(Settings) if _DECLARED in f.metadata
+}
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from ``env`` (the process environment by default).
+
+    An empty variable counts as unset. Every given value is checked before any default is
+    computed, so a bad value stops the process before a secret key is written to disk.
+    """
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    for attribute, declared in SETTINGS.items():
+        raw = env.get(declared.env)
+        if raw:
+            values[attribute] = declared.read(raw)
+    for attribute, declared in SETTINGS.items():
+        if attribute not in values and declared.unset is not None:
+            values[attribute] = declared.unset(values)
+    return Settings(**values, unknown=unknown_variables(env))
+
+
+def unknown_variables(env: Mapping[str, str]) -> tuple[str, ...]:
+    """The ``ROUNDS_*`` names in ``env`` that are neither settings nor the tests' own, sorted."""
+    known = {declared.env for declared in SETTINGS.values()} | TEST_ONLY
+    return tuple(sorted(k for k in env if k.startswith("ROUNDS_") and k not in known))

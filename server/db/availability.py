@@ -7,9 +7,13 @@ exception's type alone does not tell: the SQLSTATE, the invalidated connection a
 
 from __future__ import annotations
 
+import asyncio
+
 from asyncpg import InternalClientError, PostgresConnectionError
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 # 08xxx: connection exceptions. 57P01-57P03: admin shutdown, crash shutdown, cannot connect now
 # (the server is shutting down or starting up).
@@ -56,3 +60,13 @@ def database_away(exc: BaseException) -> bool:
             return True
         cause = cause.__cause__ or cause.__context__
     return False
+
+
+async def database_answers(engine: AsyncEngine, seconds: float) -> bool:
+    """Whether the database answers ``SELECT 1`` within ``seconds`` (the health check's question)."""
+    try:
+        async with asyncio.timeout(seconds), engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return True
+    except (DBAPIError, OSError, TimeoutError):
+        return False

@@ -2,9 +2,9 @@
 signed patient pass, merged attendance time, the rotation week of a visit, and the iCalendar text of
 one visit.
 
-Plain Python: no I/O. The live engine (``sessions/``) has its own copies of the kind, role and
-consent vocabularies (it knows nothing of the server); ``tests/unit/test_visits_domain.py`` checks that
-the values agree.
+Plain Python: no I/O. The role and consent vocabularies are the live engine's own (``sessions.room``);
+the visit kind is the case log's, a copy of the engine's room kind (the engine knows nothing of the
+server): ``tests/unit/test_visits_domain.py`` checks that the kinds and their patient rule agree.
 """
 
 from __future__ import annotations

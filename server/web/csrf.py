@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from server.web.keys import CSRF_IDENTITY, SETTINGS
+
 LOGIN_COOKIE = "rounds_login"
 ANON_COOKIE = "rounds_anon"
 HEADER = "X-CSRF-Token"
@@ -55,3 +57,9 @@ def same_origin(request: web.Request, *, required: bool = False) -> bool:
     if origin is None:
         return not required
     return origin != "null" and urlsplit(origin).netloc == request.host
+
+
+def csrf_token(request: web.Request) -> str:
+    """The token the current browser must send back with forms and scripts."""
+    identity = request.get(CSRF_IDENTITY) or ""
+    return token_for(request.app[SETTINGS].secret_key, identity)

@@ -186,9 +186,3 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
                 "X-CSRF-Token header."
             )
     return await handler(request)
-
-
-def csrf_token(request: web.Request) -> str:
-    """The token the current browser must send back with forms and scripts."""
-    identity = request.get(CSRF_IDENTITY) or ""
-    return csrf.token_for(request.app[SETTINGS].secret_key, identity)

@@ -335,8 +335,10 @@ async def test_a_caller_gone_before_the_upgrade_is_not_an_error(
     visit = await scheduled(make_api, world, [world.student.user_id])
     clock.advance(seconds=(START - clock()).total_seconds())
     real_home_of = live_socket._home_of
+    handling: list[asyncio.Task[None]] = []
 
     async def home_of_after_the_caller_left(request: Any, room_id: str) -> str | None:
+        handling.append(request.task)  # the server's task for this connection: it logs any 500
         request.transport.close()  # the caller's connection drops before the upgrade
         return await real_home_of(request, room_id)
 
@@ -345,5 +347,7 @@ async def test_a_caller_gone_before_the_upgrade_is_not_an_error(
     origin = str(api.client.make_url("/")).rstrip("/")
     with caplog.at_level("ERROR"), pytest.raises((aiohttp.ClientError, ConnectionError)):
         await api.client.ws_connect(f"/ws/sessions/{visit['id']}", headers={"Origin": origin})
-    await asyncio.sleep(0.1)
+    assert handling, "the join was not checked"
+    async with asyncio.timeout(10):  # the server is done with the request: whatever it logs is logged
+        await asyncio.wait(handling)
     assert not [r for r in caplog.records if r.levelname == "ERROR"], [r.getMessage() for r in caplog.records]

@@ -121,12 +121,14 @@ async def test_video_arriving_before_the_connection_is_up_is_sent_at_once_from_i
 async def test_audio_arriving_before_the_connection_is_up_is_not_kept() -> None:
     track = SubscriberTrack("audio")
     track._attach(FakeSource())  # type: ignore[arg-type]
-    track._push(EncodedFrame(b"\xfc", 0, 48000, "audio/opus", True))
+    track._push(EncodedFrame(b"\xfc\x01", 0, 48000, "audio/opus", True))
     reader = asyncio.ensure_future(track.recv())
     await asyncio.sleep(0)
     assert not reader.done()  # the old audio was not kept: it would only delay the start
-    track._push(EncodedFrame(b"\xfc", 960, 48000, "audio/opus", True))
-    assert (await asyncio.wait_for(reader, 1.0)).pts == 0
+    track._push(EncodedFrame(b"\xfc\x02", 960, 48000, "audio/opus", True))
+    first = await asyncio.wait_for(reader, 1.0)
+    assert first.pts == 0
+    assert bytes(first) == b"\xfc\x02"  # what it read is the new audio, whenever it read it
     track.stop()
 
 

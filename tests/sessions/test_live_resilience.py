@@ -171,7 +171,9 @@ async def test_room_survives_the_host_returning_within_the_grace_time(no_leaks: 
         await visitor.wait_until(lambda: visitor.state is not None and not visitor.state.host_present)
         await host.reconnect()
         await visitor.wait_until(lambda: visitor.state is not None and visitor.state.host_present)
-        await asyncio.sleep(0.1)
+        # A probe behind the return: a bye caused by it would reach the visitor before the chat.
+        await host.send(sig.Chat(type="chat", text="back"))
+        await visitor.wait_until(lambda: [c.text for c in visitor.chat] == ["back"])
         assert not harness.live.closed and visitor.bye is None
         assert visitor.state is not None and visitor.state.host_grace_seconds is None
     finally:
@@ -247,6 +249,15 @@ async def test_host_ends_the_session_for_everyone(harness: LiveHarness) -> None:
     assert server_pcs_closed
 
 
+def reconnect_loops() -> list[asyncio.Task[Any]]:
+    """The participant clients' reconnect loops still running."""
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if getattr(task.get_coro(), "__qualname__", "") == "ParticipantClient._reconnect_loop"
+    ]
+
+
 async def test_a_reconnection_that_fails_at_once_is_retried_by_one_loop_only(harness: LiveHarness) -> None:
     """Regression: when the first new channel after a drop closed at once (a server that was going
     away), a second reconnect loop started beside the first; both rejoined, and the participant's own
@@ -272,7 +283,8 @@ async def test_a_reconnection_that_fails_at_once_is_retried_by_one_loop_only(har
 
     await transports[0].server_end.close()  # the server side goes away: the client notices and reconnects
     await visitor.wait_until(lambda: len(transports) >= 3 and visitor.frames_from("user-1", "video") > 10)
-    await asyncio.sleep(1.0)  # time for a second loop, were there one, to rejoin too
+    # A second loop, were there one, would still be running or would have rejoined too.
+    await visitor.wait_until(lambda: not reconnect_loops())
     assert len(transports) == 3, f"{len(transports)} connections: more than one reconnect loop ran"
     assert visitor.reconnects == 1 and visitor.bye is None
 

@@ -47,23 +47,29 @@ def test_freed_heap_goes_back_to_the_system() -> None:
     assert resident_before - resident_after >= freed // 2
 
 
+def trimming_tasks() -> list[asyncio.Task[object]]:
+    """The periodic trimming's tasks still running."""
+    return [task for task in asyncio.all_tasks() if task.get_name() == "rounds-heap-trim"]
+
+
 @needs_glibc
 async def test_the_node_trims_now_and_then() -> None:
     tally = HeapTrimming()
     async with heap_trimming(0.01, tally):
+        [trimmer] = trimming_tasks()
         async with asyncio.timeout(10):
             while tally.rounds < 3:  # noqa: ASYNC110 - the tally is a plain counter
                 await asyncio.sleep(0.01)
     rounds = tally.rounds
-    await asyncio.sleep(0.05)
-    assert tally.rounds == rounds  # stopped with the block
+    assert trimmer.done() and trimming_tasks() == []  # stopped with the block: nothing can count on
+    assert tally.rounds == rounds
 
 
 async def test_no_trimming_when_it_is_switched_off() -> None:
     tally = HeapTrimming()
     async with heap_trimming(0, tally):
-        await asyncio.sleep(0.05)
-        assert not [task for task in asyncio.all_tasks() if task.get_name() == "rounds-heap-trim"]
+        # No task, so nothing can trim later: there is no need to wait and see.
+        assert not trimming_tasks()
     assert tally.rounds == 0
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import stat
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
-from server.config import SettingsError, load_settings
+from server.config import SETTINGS, Settings, SettingsError, load_settings
 
 
 def env(tmp_path: Path, **values: str) -> dict[str, str]:
@@ -128,3 +129,15 @@ def test_a_damaged_stored_key_is_refused_not_used(tmp_path: Path) -> None:
 def test_unknown_rounds_variables_are_noted_as_likely_typos(tmp_path: Path) -> None:
     settings = load_settings(env(tmp_path, ROUNDS_TYPO_PORT="1", ROUNDS_TEST_POSTGRES_URL="x", OTHER="1"))
     assert settings.unknown == ("ROUNDS_TYPO_PORT",)
+
+
+def test_every_field_but_unknown_is_a_declared_setting() -> None:
+    """A field added without a declaration would be missing from the loader and the README."""
+    assert [f.name for f in fields(Settings) if f.name not in SETTINGS] == ["unknown"]
+    assert len({declared.env for declared in SETTINGS.values()}) == len(SETTINGS)
+
+
+def test_a_bad_value_stops_before_a_secret_key_is_written(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="ROUNDS_PORT"):
+        load_settings(env(tmp_path, ROUNDS_PORT="eighty"))
+    assert not (tmp_path / "var" / "secret_key").exists()

@@ -1,8 +1,8 @@
-"""Every setting is documented in the README: each key of SETTINGS_DOCS, with its default and
-meaning, in the generated settings table, and every ROUNDS_* name the server's source mentions in
-some README table.
+"""Every setting is documented in the README: each setting declared in server.config.SETTINGS,
+with its default and meaning, in the generated settings table, and every ROUNDS_* name the server's
+source mentions in some README table.
 
-When SETTINGS_DOCS changes, regenerate the table with
+When a declaration changes, regenerate the table with
 ``.venv/bin/python -m tests.unit.test_settings_documented`` and paste it between the markers.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from server.config import SETTINGS_DOCS
+from server.config import SETTINGS
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -19,6 +19,7 @@ START = "<!-- settings-table:start -->"
 END = "<!-- settings-table:end -->"
 NAME = re.compile(r"\bROUNDS_[A-Z0-9_]*[A-Z0-9]\b")
 TABLE_ROW_NAME = re.compile(r"^\|\s*`(ROUNDS_[A-Z0-9_]+)`\s*\|")
+SETTING_NAMES = [declared.env for declared in SETTINGS.values()]
 
 
 def _cell(text: str) -> str:
@@ -26,10 +27,10 @@ def _cell(text: str) -> str:
 
 
 def settings_table() -> str:
-    """The README's settings table, made from SETTINGS_DOCS."""
+    """The README's settings table, made from the settings' declarations."""
     lines = ["| Setting | Default | Meaning |", "|---|---|---|"]
-    for name, (default, meaning) in SETTINGS_DOCS.items():
-        lines.append(f"| `{name}` | `{_cell(default)}` | {_cell(meaning)} |")
+    for declared in SETTINGS.values():
+        lines.append(f"| `{declared.env}` | `{_cell(declared.shown)}` | {_cell(declared.help)} |")
     return "\n".join(lines)
 
 
@@ -61,14 +62,14 @@ def names_in_server_source() -> dict[str, str]:
 
 def test_every_setting_is_in_the_readme_table() -> None:
     documented = names_in_readme_tables(_readme())
-    missing = [name for name in SETTINGS_DOCS if name not in documented]
+    missing = [name for name in SETTING_NAMES if name not in documented]
     assert not missing, f"settings missing from the README's settings table: {missing}"
 
 
 def test_every_rounds_name_in_the_server_source_is_documented() -> None:
     documented = names_in_readme_tables(_readme())
     source = names_in_server_source()
-    assert set(SETTINGS_DOCS) <= set(source), "the scan of server/ found fewer names than SETTINGS_DOCS"
+    assert set(SETTING_NAMES) <= set(source), "the scan of server/ found fewer names than SETTINGS"
     missing = {name: where for name, where in source.items() if name not in documented}
     assert not missing, f"ROUNDS_* names the server reads but the README does not document: {missing}"
 
@@ -76,7 +77,7 @@ def test_every_rounds_name_in_the_server_source_is_documented() -> None:
 def test_the_readme_table_is_generated_from_settings_docs() -> None:
     expected = settings_table()
     assert _generated_block(_readme()) == expected, (
-        "README.md's settings table differs from SETTINGS_DOCS (a default or meaning changed?). "
+        "README.md's settings table differs from server.config.SETTINGS (a default or meaning changed?). "
         "Replace the table between the markers with:\n\n" + expected
     )
 

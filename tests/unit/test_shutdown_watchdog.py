@@ -39,7 +39,7 @@ async def main():
     timer = shutdown_watchdog.arm(0.3, asyncio.get_running_loop())
     await asyncio.sleep(0.05)
     timer.cancel()
-    await asyncio.sleep(0.5)
+    timer.join()  # the watchdog's thread is over: had it fired, the process would have ended
 
 asyncio.run(main())
 print("exited normally")

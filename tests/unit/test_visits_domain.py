@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from server.domain.caselog import EncounterKind
+from server.domain.caselog import EncounterKind, check_consent
 from server.domain.errors import Conflict, Invalid
 from server.domain.visits import (
     CalendarEvent,
@@ -37,11 +37,29 @@ T0 = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 # --- vocabularies agree with the live engine's ---------------------------------------------------
 
 
-def test_the_vocabularies_match_the_live_engine() -> None:
+def test_the_visit_kinds_are_the_room_kinds_with_the_same_patient_rule() -> None:
+    """The server hands a grant's kind to the engine by value (``RoomKind(grant.room_kind)``), so the
+    domain's copy of the kinds must name the same ones and agree on which of them has a patient: the
+    kind whose encounter stores the patient's consent is the one whose room lets a patient in."""
     assert {k.value for k in EncounterKind} == {k.value for k in room.RoomKind}
-    assert {r.value for r in ParticipantRole} == {r.value for r in room.Role}
-    assert {s.value for s in ConsentScope} == {s.value for s in room.ConsentScope}
-    assert {m.value for m in ConsentMethod} == {m.value for m in room.ConsentMethod}
+    for kind in EncounterKind:
+        live = room.Room("r1", room.RoomKind(kind.value))
+        live.join("host", room.Role.HOST)
+        try:
+            live.join("patient", room.Role.PATIENT)
+        except room.Conflict:
+            room_has_patient = False
+        else:
+            room_has_patient = True
+        assert room_has_patient == (check_consent(kind, None) is not None), kind
+
+
+def test_roles_and_consent_are_the_engines_own_vocabularies() -> None:
+    """Role and consent values go to the engine as they are (``Role(grant.role)``); the domain uses
+    the engine's enums rather than copies, so no value can be one the engine does not know."""
+    assert ParticipantRole is room.Role
+    assert ConsentScope is room.ConsentScope
+    assert ConsentMethod is room.ConsentMethod
 
 
 # --- the patient pass -----------------------------------------------------------------------------

@@ -18,8 +18,8 @@ from server.schemas.accounts import (
 from server.services import accounts, profiles
 from server.web import csrf
 from server.web.api import ApiCall
+from server.web.csrf import csrf_token
 from server.web.keys import SETTINGS, UOW
-from server.web.middleware import csrf_token
 
 
 @API.route(

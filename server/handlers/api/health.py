@@ -10,14 +10,13 @@ import asyncio
 from aiohttp import web
 from pydantic import Field
 from redis.exceptions import RedisError
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 
 from server.cluster.node import ClusterNode
 from server.domain.errors import ServiceUnavailable
 from server.handlers.api.registry import API
 from server.heap import resident_bytes
 from server.schemas.base import Output
+from server.services import health
 from server.web.api import ApiCall
 from server.web.keys import ENGINE, HEAP_TRIMMING, LIVE_ROOMS, NODE, SOCKETS
 
@@ -51,15 +50,6 @@ def _local_caller(request: web.Request) -> bool:
     return request.remote in ("127.0.0.1", "::1") and "X-Forwarded-For" not in request.headers
 
 
-async def _database_answers(request: web.Request) -> bool:
-    try:
-        async with asyncio.timeout(CHECK_SECONDS), request.app[ENGINE].connect() as connection:
-            await connection.execute(text("SELECT 1"))
-        return True
-    except (DBAPIError, OSError, TimeoutError):
-        return False
-
-
 async def _redis_answers(node: object) -> bool | None:
     if not isinstance(node, ClusterNode):
         return None
@@ -82,7 +72,7 @@ async def _redis_answers(node: object) -> bool | None:
 async def get_health(call: ApiCall) -> HealthOut:
     request = call.request
     node = request.app[NODE]
-    database = await _database_answers(request)
+    database = await health.database_answers(request.app[ENGINE], CHECK_SECONDS)
     redis = await _redis_answers(node)
     draining = isinstance(node, ClusterNode) and node.draining
     if not database or redis is False or draining:

@@ -33,8 +33,8 @@ from server.handlers.pages.view import NOTICES, VOCABULARY
 from server.schemas.accounts import LoginIn
 from server.services import accounts
 from server.web import csrf
+from server.web.csrf import csrf_token
 from server.web.keys import ACTOR, SETTINGS, UOW
-from server.web.middleware import csrf_token
 
 routes = web.RouteTableDef()
 
