@@ -30,7 +30,7 @@ import hmac
 import json
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from server.domain.errors import Invalid
@@ -250,3 +250,64 @@ def qr_payload(code: str, base_url: str = "") -> str:
     """The text a QR code carries: ``base_url`` (e.g. ``https://rounds.example``, no trailing slash needed)
     followed by :func:`verification_path`."""
     return base_url.rstrip("/") + verification_path(code)
+
+
+# --- as stored ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedCertificate:
+    """A certificate as issued: the facts as they were written (not checked on reading, so that a
+    verification can find them altered), its code, the records behind it, and who issued it when."""
+
+    id: int
+    enrollment_id: int
+    visitor_id: int
+    program_id: int
+    preceptor_id: int
+    visitor_name: str
+    program_title: str
+    rotation_type: str
+    modality: str
+    preceptor_name: str
+    preceptor_title: str
+    start: date
+    end: date
+    sessions_attended: int
+    verified_seconds: int
+    issued_on: date
+    code: str
+    issued_by: int
+    created_at: datetime
+    superseded_at: datetime | None
+
+    def certificate(self) -> Certificate:
+        """The checked certificate these facts state; Invalid when they no longer make one."""
+        return make_certificate(
+            certificate_id=self.id,
+            visitor_name=self.visitor_name,
+            program=self.program_title,
+            rotation_type=self.rotation_type,
+            modality=self.modality,
+            preceptor_name=self.preceptor_name,
+            preceptor_title=self.preceptor_title,
+            start=self.start,
+            end=self.end,
+            sessions_attended=self.sessions_attended,
+            verified_seconds=self.verified_seconds,
+            issued_on=self.issued_on,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AttendedSpan:
+    """One attendance interval of a visitor with what its visit says about it: the visit's id, host,
+    schedule and end, and when the visitor connected and (if recorded) disconnected."""
+
+    visit_id: int
+    host_id: int
+    starts_at: datetime
+    duration_minutes: int
+    ended_at: datetime | None
+    connected_at: datetime
+    disconnected_at: datetime | None

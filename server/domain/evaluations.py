@@ -59,6 +59,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TypeVar
 
@@ -631,3 +632,41 @@ def check_editable(state: ReleaseState) -> None:
 def visible_to_visitor(state: ReleaseState) -> bool:
     """Whether the evaluated visitor may see the evaluation: only once it is released."""
     return ReleaseState(state) is ReleaseState.RELEASED
+
+
+# --- written evaluations ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvaluation:
+    """A per-encounter evaluation as written: who wrote it about whom, what it links to, the rotation
+    week and day observed, the checked evaluation, and where it is in its release."""
+
+    id: int
+    enrollment_id: int
+    preceptor_id: int
+    visitor_id: int
+    encounter_id: int | None
+    presentation_id: int | None
+    week: int
+    observed_on: date
+    evaluation: EncounterEvaluation
+    state: ReleaseState
+    released_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFinalEvaluation:
+    """An end-of-rotation evaluation as written, with its author, visitor and release state."""
+
+    id: int
+    enrollment_id: int
+    preceptor_id: int
+    visitor_id: int
+    evaluation: FinalEvaluation
+    state: ReleaseState
+    released_at: datetime | None
+    created_at: datetime
+    updated_at: datetime

@@ -37,7 +37,6 @@ import dataclasses
 import hashlib
 import hmac
 import logging
-import secrets
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,14 +44,15 @@ from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from server.db.models import AttendanceInterval, CompletionCertificate, Visit
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import AppState
 from server.domain.blocks import block_end
 from server.domain.certificates import (
     VERIFY_PATH,
+    AttendedSpan,
     Certificate,
+    IssuedCertificate,
     make_certificate,
     normalize_code,
     verification_code,
@@ -119,20 +119,22 @@ class Attendance:
     seconds_by_host: dict[int, int]
 
 
-def attendance_totals(rows: Sequence[tuple[Visit, AttendanceInterval]], now: datetime) -> Attendance:
-    """Sessions and merged seconds from (visit, interval) rows. An open interval runs to its visit's end,
+def attendance_totals(attended: Sequence[AttendedSpan], now: datetime) -> Attendance:
+    """Sessions and merged seconds from the attended spans. An open interval runs to its visit's end,
     or to the close of its join window (no longer), or to ``now`` if that is earlier."""
     spans: list[tuple[datetime, datetime | None]] = []
     by_visit: dict[int, list[tuple[datetime, datetime | None]]] = defaultdict(list)
     hosts: dict[int, int] = {}
-    for visit, interval in rows:
-        end = interval.disconnected_at
+    for attendance in attended:
+        end = attendance.disconnected_at
         if end is None:
-            end = visit.ended_at or min(now, join_window(visit.starts_at, visit.duration_minutes)[1])
-        span = (interval.connected_at, end)
+            end = attendance.ended_at or min(
+                now, join_window(attendance.starts_at, attendance.duration_minutes)[1]
+            )
+        span = (attendance.connected_at, end)
         spans.append(span)
-        by_visit[visit.id].append(span)
-        hosts[visit.id] = visit.host_id
+        by_visit[attendance.visit_id].append(span)
+        hosts[attendance.visit_id] = attendance.host_id
     per_visit = {visit_id: merged_seconds(items, now) for visit_id, items in by_visit.items()}
     seconds_by_host: dict[int, int] = defaultdict(int)
     for visit_id, seconds in per_visit.items():
@@ -195,24 +197,6 @@ async def _eligibility(uow: UnitOfWork, enrollment: Enrollment) -> Eligibility:
 # --- the certificate's content --------------------------------------------------------------------
 
 
-def _certificate_of(row: CompletionCertificate) -> Certificate:
-    """The domain certificate the row states (raises Invalid when the row no longer makes one)."""
-    return make_certificate(
-        certificate_id=row.id,
-        visitor_name=row.visitor_name,
-        program=row.program_title,
-        rotation_type=row.rotation_type,
-        modality=row.modality,
-        preceptor_name=row.preceptor_name,
-        preceptor_title=row.preceptor_title,
-        start=row.start_date,
-        end=row.end_date,
-        sessions_attended=row.sessions_attended,
-        verified_seconds=row.verified_seconds,
-        issued_on=row.issued_on,
-    )
-
-
 def facts_of(certificate: Certificate) -> CertifiedFactsOut:
     return CertifiedFactsOut(
         visitor_name=certificate.visitor_name,
@@ -231,9 +215,9 @@ def facts_of(certificate: Certificate) -> CertifiedFactsOut:
     )
 
 
-async def _out(uow: UnitOfWork, row: CompletionCertificate) -> CertificateOut:
+async def _out(uow: UnitOfWork, row: IssuedCertificate) -> CertificateOut:
     issuer = await uow.users.get(row.issued_by)
-    facts = facts_of(_certificate_of(row))
+    facts = facts_of(row.certificate())
     return CertificateOut(
         **facts.model_dump(),
         id=row.id,
@@ -324,7 +308,7 @@ async def issue_certificate(
         now = uow.now()
         if current is not None:
             try:
-                same = current.preceptor_id == preceptor and _same_facts(_certificate_of(current), draft)
+                same = current.preceptor_id == preceptor and _same_facts(current.certificate(), draft)
             except Invalid:
                 same = False  # the stored one no longer makes a certificate: replace it
             if same:
@@ -333,30 +317,17 @@ async def issue_certificate(
                 raise Conflict("This certificate was just reissued by someone else; reload it.")
         try:
             row = await uow.certificates.add(
-                CompletionCertificate(
-                    enrollment_id=enrollment.id,
-                    visitor_id=enrollment.visitor_id,
-                    program_id=enrollment.program.id,
-                    preceptor_id=preceptor,
-                    visitor_name=draft.visitor_name,
-                    program_title=draft.program,
-                    rotation_type=draft.rotation_type.value,
-                    modality=draft.modality.value,
-                    preceptor_name=draft.preceptor_name,
-                    preceptor_title=draft.preceptor_title,
-                    start_date=draft.start,
-                    end_date=draft.end,
-                    sessions_attended=draft.sessions_attended,
-                    verified_seconds=draft.verified_seconds,
-                    issued_on=draft.issued_on,
-                    code="pending-" + secrets.token_hex(8),  # replaced below, in the same transaction
-                    issued_by=actor.user_id,
-                    created_at=now,
-                    superseded_at=None,
-                )
+                enrollment_id=enrollment.id,
+                visitor_id=enrollment.visitor_id,
+                program_id=enrollment.program.id,
+                preceptor_id=preceptor,
+                certificate=draft,
+                code_for=lambda certificate_id: verification_code(
+                    key, dataclasses.replace(draft, certificate_id=certificate_id)
+                ),
+                issued_by=actor.user_id,
+                at=now,
             )
-            row.code = verification_code(key, dataclasses.replace(draft, certificate_id=row.id))
-            await uow.certificates.flush()
         except IntegrityError:
             raise Conflict("A certificate was just issued for this enrollment; reload it.") from None
         await audit.record(uow, actor, audit.AuditAction.ISSUE, audit.CERTIFICATE, [row.id])
@@ -400,7 +371,7 @@ async def certificate_page(uow: UnitOfWork, actor: Actor, enrollment_id: int) ->
     async with uow:
         enrollment = await load_enrollment(uow, actor, enrollment_id)
         staff = enrollment.actor_is_coordinator or enrollment.actor_is_preceptor
-        rows = list(await uow.certificates.of_enrollment(enrollment.id))
+        rows = await uow.certificates.of_enrollment(enrollment.id)
         current = next((r for r in rows if r.superseded_at is None), None)
         outs = [await _out(uow, r) for r in rows]
         certificate = next((o for o in outs if current is not None and o.id == current.id), None)
@@ -462,7 +433,7 @@ async def verify(uow: UnitOfWork, code: str, secret: str) -> VerificationOut:
                 code=canonical, genuine=False, status="unknown", message=MESSAGES["unknown"], certificate=None
             )
         try:
-            certificate: Certificate | None = _certificate_of(row)
+            certificate: Certificate | None = row.certificate()
         except Invalid:
             certificate = None
         if certificate is None or not verify_code(key, certificate, row.code):

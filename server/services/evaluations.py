@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from server.db.models import EncounterEvaluationRow, FinalEvaluationRow
+# Re-exported for server.services.letters, which still maps the rows it reads (another change moves it).
+from server.db.repositories.evaluations import evaluation_of_row as evaluation_of_row
 from server.db.uow import UnitOfWork
 from server.domain import evidence
 from server.domain.actors import Actor
@@ -27,13 +28,11 @@ from server.domain.evaluations import (
     EPA_LABELS,
     MIN_GROUP_FOR_TOP_TEN,
     MINI_CEX_LABELS,
-    ComparativeRating,
-    Comparison,
-    Competency,
     EncounterEvaluation,
-    FinalEvaluation,
     RatingScope,
     ReleaseState,
+    StoredEvaluation,
+    StoredFinalEvaluation,
     check_editable,
     enough_to_compare,
     make_comparison,
@@ -111,21 +110,6 @@ def _built(data: EncounterEvaluationIn, rotation_type: RotationType) -> Encounte
     )
 
 
-def evaluation_of_row(row: EncounterEvaluationRow) -> EncounterEvaluation:
-    """A stored evaluation as the domain's checked value (the checks run again on reading)."""
-    return make_encounter_evaluation(
-        row.rotation_type,
-        ratings=dict(row.ratings),
-        epas=dict(row.epas),
-        rime=row.rime,
-        minutes_observed=row.minutes_observed,
-        minutes_feedback=row.minutes_feedback,
-        strengths=row.strengths,
-        improvement=row.improvement,
-        example=row.example,
-    )
-
-
 def _observed_on(uow: UnitOfWork, given: date | None) -> date:
     today = uow.now().date()
     if given is None:
@@ -180,19 +164,19 @@ async def _names(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, str]:
     return {uid: user.full_name for uid, user in users.items()}
 
 
-def _out(row: EncounterEvaluationRow, names: Mapping[int, str]) -> EncounterEvaluationOut:
-    built = evaluation_of_row(row)
+def _out(stored: StoredEvaluation, names: Mapping[int, str]) -> EncounterEvaluationOut:
+    built = stored.evaluation
     return EncounterEvaluationOut(
-        id=row.id,
-        enrollment_id=row.enrollment_id,
-        preceptor_id=row.preceptor_id,
-        preceptor_name=names.get(row.preceptor_id, ""),
-        visitor_id=row.visitor_id,
-        encounter_id=row.encounter_id,
-        presentation_id=row.presentation_id,
+        id=stored.id,
+        enrollment_id=stored.enrollment_id,
+        preceptor_id=stored.preceptor_id,
+        preceptor_name=names.get(stored.preceptor_id, ""),
+        visitor_id=stored.visitor_id,
+        encounter_id=stored.encounter_id,
+        presentation_id=stored.presentation_id,
         rotation_type=built.rotation_type,
-        week=row.rotation_week,
-        observed_on=row.observed_on,
+        week=stored.week,
+        observed_on=stored.observed_on,
         ratings=dict(built.ratings),
         epas=dict(built.epas),
         rime=built.rime,
@@ -201,37 +185,32 @@ def _out(row: EncounterEvaluationRow, names: Mapping[int, str]) -> EncounterEval
         strengths=built.strengths,
         improvement=built.improvement,
         example=built.example,
-        state=ReleaseState(row.state),
-        released_at=row.released_at,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+        state=stored.state,
+        released_at=stored.released_at,
+        created_at=stored.created_at,
+        updated_at=stored.updated_at,
     )
 
 
-def _final_out(row: FinalEvaluationRow, names: Mapping[int, str]) -> FinalEvaluationOut:
-    comparison = Comparison(
-        None if row.comparative_rating is None else ComparativeRating(row.comparative_rating), row.group_size
-    )
-    competencies: dict[Competency, int | None] = dict.fromkeys(Competency)
-    for key, value in row.competencies.items():
-        competencies[Competency(key)] = value
+def _final_out(stored: StoredFinalEvaluation, names: Mapping[int, str]) -> FinalEvaluationOut:
+    final = stored.evaluation
     return FinalEvaluationOut(
-        id=row.id,
-        enrollment_id=row.enrollment_id,
-        preceptor_id=row.preceptor_id,
-        preceptor_name=names.get(row.preceptor_id, ""),
-        visitor_id=row.visitor_id,
-        rotation_type=RotationType(row.rotation_type),
-        competencies=competencies,
-        comparative_rating=comparison.rating,
-        group_size=row.group_size,
-        comparison_label=comparison.label,
-        will_write_letter=row.will_write_letter,
-        narrative=row.narrative,
-        state=ReleaseState(row.state),
-        released_at=row.released_at,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+        id=stored.id,
+        enrollment_id=stored.enrollment_id,
+        preceptor_id=stored.preceptor_id,
+        preceptor_name=names.get(stored.preceptor_id, ""),
+        visitor_id=stored.visitor_id,
+        rotation_type=final.rotation_type,
+        competencies=dict(final.competencies),
+        comparative_rating=final.comparison.rating,
+        group_size=final.comparison.group_size,
+        comparison_label=final.comparison.label,
+        will_write_letter=final.will_write_letter,
+        narrative=final.narrative,
+        state=stored.state,
+        released_at=stored.released_at,
+        created_at=stored.created_at,
+        updated_at=stored.updated_at,
     )
 
 
@@ -275,11 +254,9 @@ def _stats_out(stats: evidence.Stats) -> StatsOut:
 
 
 def _summary_out(
-    enrollment_id: int, rows: Sequence[EncounterEvaluationRow], *, released_only: bool
+    enrollment_id: int, written: Sequence[StoredEvaluation], *, released_only: bool
 ) -> EvaluationSummaryOut:
-    dated = [
-        evidence.DatedEvaluation(r.id, r.rotation_week, r.observed_on, evaluation_of_row(r)) for r in rows
-    ]
+    dated = [evidence.DatedEvaluation(w.id, w.week, w.observed_on, w.evaluation) for w in written]
     summary = evidence.summarize(dated)
     return EvaluationSummaryOut(
         enrollment_id=enrollment_id,
@@ -321,27 +298,27 @@ def _summary_out(
 # --- access -----------------------------------------------------------------------------------
 
 
-def _may_see(row: EncounterEvaluationRow | FinalEvaluationRow, enrollment: Enrollment, actor: Actor) -> bool:
+def _may_see(stored: StoredEvaluation | StoredFinalEvaluation, enrollment: Enrollment, actor: Actor) -> bool:
     """The visitor sees released evaluations; a preceptor of the enrollment their own (drafts too) and
     the released ones of the others; a coordinator no content at all."""
-    released = visible_to_visitor(ReleaseState(row.state))
+    released = visible_to_visitor(stored.state)
     if enrollment.actor_is_visitor:
         return released
     if enrollment.actor_is_preceptor:
-        return row.preceptor_id == actor.user_id or released
+        return stored.preceptor_id == actor.user_id or released
     return False
 
 
-async def _visible(uow: UnitOfWork, actor: Actor, enrollment: Enrollment) -> list[EncounterEvaluationRow]:
-    rows = await uow.evaluations.of_enrollment(enrollment.id)
-    return [row for row in rows if _may_see(row, enrollment, actor)]
+async def _visible(uow: UnitOfWork, actor: Actor, enrollment: Enrollment) -> list[StoredEvaluation]:
+    written = await uow.evaluations.evaluations_of(enrollment.id)
+    return [stored for stored in written if _may_see(stored, enrollment, actor)]
 
 
 async def _audit_views(
     uow: UnitOfWork,
     actor: Actor,
     record_type: str,
-    rows: Sequence[EncounterEvaluationRow | FinalEvaluationRow],
+    rows: Sequence[StoredEvaluation | StoredFinalEvaluation],
 ) -> None:
     """A read by anyone but the evaluation's author is audited."""
     await record(
@@ -349,9 +326,7 @@ async def _audit_views(
     )
 
 
-async def _load(
-    uow: UnitOfWork, actor: Actor, evaluation_id: int
-) -> tuple[EncounterEvaluationRow, Enrollment]:
+async def _load(uow: UnitOfWork, actor: Actor, evaluation_id: int) -> tuple[StoredEvaluation, Enrollment]:
     """The evaluation, if the actor may know it exists (a coordinator is refused its content later)."""
     missing = NotFound(f"There is no evaluation {evaluation_id}.")
     row = await uow.evaluations.get(evaluation_id)
@@ -368,13 +343,16 @@ async def _load(
 
 async def _load_own_draft(
     uow: UnitOfWork, actor: Actor, evaluation_id: int
-) -> tuple[EncounterEvaluationRow, Enrollment]:
+) -> tuple[StoredEvaluation, Enrollment]:
     row, enrollment = await _load(uow, actor, evaluation_id)
     if row.preceptor_id != actor.user_id:
         raise Forbidden("Only the preceptor who wrote this evaluation can change or release it.")
     await uow.users.lock(actor.user_id)  # one preceptor's concurrent edits run one after the other
-    await uow.db.refresh(row)
-    return row, enrollment
+    # Read again under the lock: a concurrent edit or release may have been committed meanwhile.
+    fresh = await uow.evaluations.get(evaluation_id)
+    if fresh is None:
+        raise NotFound(f"There is no evaluation {evaluation_id}.")
+    return fresh, enrollment
 
 
 # --- per-encounter evaluations ----------------------------------------------------------------
@@ -395,39 +373,20 @@ async def create_encounter_evaluation(
         await asyncio.to_thread(_guard, built.free_text())  # nothing has been written yet
         now = uow.now()
         row = await uow.evaluations.add(
-            EncounterEvaluationRow(
-                enrollment_id=enrollment.id,
-                preceptor_id=actor.user_id,
-                visitor_id=enrollment.visitor_id,
-                encounter_id=data.encounter_id,
-                presentation_id=data.presentation_id,
-                rotation_type=built.rotation_type.value,
-                rotation_week=data.week,
-                observed_on=observed_on,
-                **_stored(built),
-                state=ReleaseState.DRAFT.value,
-                released_at=None,
-                created_at=now,
-                updated_at=now,
-            )
+            enrollment_id=enrollment.id,
+            preceptor_id=actor.user_id,
+            visitor_id=enrollment.visitor_id,
+            encounter_id=data.encounter_id,
+            presentation_id=data.presentation_id,
+            week=data.week,
+            observed_on=observed_on,
+            evaluation=built,
+            at=now,
         )
         await record(uow, actor, AuditAction.EDIT, ENCOUNTER_EVALUATION, [row.id])
         out = _out(row, {actor.user_id: actor.full_name})
         await uow.commit()
         return out
-
-
-def _stored(built: EncounterEvaluation) -> dict[str, object]:
-    return {
-        "ratings": {item.value: score for item, score in built.ratings.items()},
-        "epas": {epa.value: level.value for epa, level in built.epas.items()},
-        "rime": None if built.rime is None else built.rime.value,
-        "minutes_observed": built.minutes_observed,
-        "minutes_feedback": built.minutes_feedback,
-        "strengths": built.strengths,
-        "improvement": built.improvement,
-        "example": built.example,
-    }
 
 
 async def update_encounter_evaluation(
@@ -436,21 +395,23 @@ async def update_encounter_evaluation(
     """Its author rewrites a draft evaluation (all of it). Released, it is final. Audited."""
     async with uow:
         row, enrollment = await _load_own_draft(uow, actor, evaluation_id)
-        check_editable(ReleaseState(row.state))
+        check_editable(row.state)
         check_week(data.week, enrollment.number_of_blocks)
         built = _built(data, _rotation_type(enrollment))
         observed_on = _observed_on(uow, data.observed_on)
         await _check_links(uow, enrollment, data)
         await asyncio.to_thread(_guard, built.free_text())
-        row.encounter_id = data.encounter_id
-        row.presentation_id = data.presentation_id
-        row.rotation_type = built.rotation_type.value
-        row.rotation_week = data.week
-        row.observed_on = observed_on
-        for name, value in _stored(built).items():
-            setattr(row, name, value)
-        row.updated_at = uow.now()
-        await uow.evaluations.save()
+        row = await uow.evaluations.update(
+            replace(
+                row,
+                encounter_id=data.encounter_id,
+                presentation_id=data.presentation_id,
+                week=data.week,
+                observed_on=observed_on,
+                evaluation=built,
+                updated_at=uow.now(),
+            )
+        )
         await record(uow, actor, AuditAction.EDIT, ENCOUNTER_EVALUATION, [row.id])
         out = _out(row, {actor.user_id: actor.full_name})
         await uow.commit()
@@ -463,11 +424,9 @@ async def release_encounter_evaluation(
     """Its author releases a draft to the visitor; from then on it is final. Audited."""
     async with uow:
         row, _enrollment = await _load_own_draft(uow, actor, evaluation_id)
-        row.state = plan_release(ReleaseState(row.state), ReleaseState.RELEASED).value
+        state = plan_release(row.state, ReleaseState.RELEASED)
         now = uow.now()
-        row.released_at = now
-        row.updated_at = now
-        await uow.evaluations.save()
+        row = await uow.evaluations.update(replace(row, state=state, released_at=now, updated_at=now))
         await record(uow, actor, AuditAction.RELEASE, ENCOUNTER_EVALUATION, [row.id])
         out = _out(row, {actor.user_id: actor.full_name})
         await uow.commit()
@@ -525,16 +484,16 @@ async def evaluation_counts(uow: UnitOfWork, actor: Actor, enrollment_id: int) -
 
 
 async def _counts(uow: UnitOfWork, enrollment: Enrollment) -> EvaluationCountsOut:
-    rows = await uow.evaluations.of_enrollment(enrollment.id)
+    rows = await uow.evaluations.evaluations_of(enrollment.id)
     finals = await uow.evaluations.finals_of_enrollment(enrollment.id)
-    released = [r for r in rows if r.state == ReleaseState.RELEASED.value]
-    final_released = sum(f.state == ReleaseState.RELEASED.value for f in finals)
+    released = [r for r in rows if r.state is ReleaseState.RELEASED]
+    final_released = sum(f.state is ReleaseState.RELEASED for f in finals)
     hide = enrollment.actor_is_visitor
     return EvaluationCountsOut(
         enrollment_id=enrollment.id,
         released=len(released),
         drafts=None if hide else len(rows) - len(released),
-        weeks_with_released=sorted({r.rotation_week for r in released}),
+        weeks_with_released=sorted({r.week for r in released}),
         final_released=final_released,
         final_drafts=None if hide else len(finals) - final_released,
     )
@@ -568,9 +527,9 @@ async def put_final_evaluation(
         enrollment = await load_enrollment(uow, actor, enrollment_id)
         _require_self(enrollment, actor, preceptor_id)
         await uow.users.lock(actor.user_id)
-        row = await uow.evaluations.final_of(enrollment.id, actor.user_id)
+        row = await uow.evaluations.final(enrollment.id, actor.user_id)
         if row is not None:
-            check_editable(ReleaseState(row.state))
+            check_editable(row.state)
         size = await _group_size(uow, actor.user_id, enrollment.visitor_id)
         built = make_final_evaluation(
             _rotation_type(enrollment),
@@ -582,40 +541,20 @@ async def put_final_evaluation(
         )
         await asyncio.to_thread(_guard, built.free_text())
         now = uow.now()
-        values = _final_stored(built)
         if row is None:
             row = await uow.evaluations.add_final(
-                FinalEvaluationRow(
-                    enrollment_id=enrollment.id,
-                    preceptor_id=actor.user_id,
-                    visitor_id=enrollment.visitor_id,
-                    **values,
-                    state=ReleaseState.DRAFT.value,
-                    released_at=None,
-                    created_at=now,
-                    updated_at=now,
-                )
+                enrollment_id=enrollment.id,
+                preceptor_id=actor.user_id,
+                visitor_id=enrollment.visitor_id,
+                evaluation=built,
+                at=now,
             )
         else:
-            for name, value in values.items():
-                setattr(row, name, value)
-            row.updated_at = now
-            await uow.evaluations.save()
+            row = await uow.evaluations.update_final(replace(row, evaluation=built, updated_at=now))
         await record(uow, actor, AuditAction.EDIT, FINAL_EVALUATION, [row.id])
         out = _final_out(row, {actor.user_id: actor.full_name})
         await uow.commit()
         return out
-
-
-def _final_stored(built: FinalEvaluation) -> dict[str, object]:
-    return {
-        "rotation_type": built.rotation_type.value,
-        "competencies": {c.value: score for c, score in built.competencies.items()},
-        "comparative_rating": None if built.comparison.rating is None else built.comparison.rating.value,
-        "group_size": built.comparison.group_size,
-        "will_write_letter": built.will_write_letter,
-        "narrative": built.narrative,
-    }
 
 
 async def release_final_evaluation(
@@ -626,15 +565,12 @@ async def release_final_evaluation(
         enrollment = await load_enrollment(uow, actor, enrollment_id)
         _require_self(enrollment, actor, preceptor_id)
         await uow.users.lock(actor.user_id)
-        row = await uow.evaluations.final_of(enrollment.id, actor.user_id)
+        row = await uow.evaluations.final(enrollment.id, actor.user_id)  # read under the lock
         if row is None:
             raise NotFound("You have not written an end-of-rotation evaluation for this enrollment yet.")
-        await uow.db.refresh(row)
-        row.state = plan_release(ReleaseState(row.state), ReleaseState.RELEASED).value
+        state = plan_release(row.state, ReleaseState.RELEASED)
         now = uow.now()
-        row.released_at = now
-        row.updated_at = now
-        await uow.evaluations.save()
+        row = await uow.evaluations.update_final(replace(row, state=state, released_at=now, updated_at=now))
         await record(uow, actor, AuditAction.RELEASE, FINAL_EVALUATION, [row.id])
         out = _final_out(row, {actor.user_id: actor.full_name})
         await uow.commit()
@@ -649,7 +585,7 @@ async def get_final_evaluation(
     async with uow:
         enrollment = await load_enrollment(uow, actor, enrollment_id)
         _refuse_coordinator(enrollment)
-        row = await uow.evaluations.final_of(enrollment.id, preceptor_id)
+        row = await uow.evaluations.final(enrollment.id, preceptor_id)
         if row is None or not _may_see(row, enrollment, actor):
             raise NotFound("There is no end-of-rotation evaluation by that preceptor for this enrollment.")
         await _audit_views(uow, actor, FINAL_EVALUATION, [row])
@@ -802,7 +738,7 @@ async def evaluation_form(
             row = await uow.evaluations.get(evaluation_id)
             if row is None or row.enrollment_id != enrollment.id or row.preceptor_id != actor.user_id:
                 raise NotFound(f"There is no evaluation {evaluation_id} of yours in this enrollment.")
-            check_editable(ReleaseState(row.state))
+            check_editable(row.state)
             shown = _out(row, {actor.user_id: actor.full_name})
         encounters = await uow.encounters.of_enrollment(enrollment.id)
         by_id = {e.id: e for e in encounters}
@@ -832,7 +768,7 @@ async def final_form(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> Final
         enrollment = await load_enrollment(uow, actor, enrollment_id)
         _require_preceptor(enrollment, "write its end-of-rotation evaluation")
         size = await _group_size(uow, actor.user_id, enrollment.visitor_id)
-        row = await uow.evaluations.final_of(enrollment.id, actor.user_id)
+        row = await uow.evaluations.final(enrollment.id, actor.user_id)
         return FinalForm(
             header=await _header(uow, actor, enrollment),
             group=_group_out(enrollment.id, actor.user_id, size),

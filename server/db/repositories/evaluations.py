@@ -1,32 +1,179 @@
 """Queries and writes of evaluations: per-encounter evaluations, end-of-rotation evaluations, and the
-comparison group of a preceptor (their distinct past visitors)."""
+comparison group of a preceptor (their distinct past visitors). Reads return the domain's written
+evaluations (:class:`~server.domain.evaluations.StoredEvaluation` and
+:class:`~server.domain.evaluations.StoredFinalEvaluation`); the rows stay in this module."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
 
 from server.db.models import Application, EncounterEvaluationRow, FinalEvaluationRow, ProgramPreceptor
+from server.domain.evaluations import (
+    ComparativeRating,
+    Comparison,
+    Competency,
+    EncounterEvaluation,
+    FinalEvaluation,
+    ReleaseState,
+    StoredEvaluation,
+    StoredFinalEvaluation,
+    make_encounter_evaluation,
+)
+from server.domain.vocab import RotationType
+
+# --- rows <-> domain ----------------------------------------------------------------------------
+
+
+def evaluation_of_row(row: EncounterEvaluationRow) -> EncounterEvaluation:
+    """A stored evaluation as the domain's checked value (the checks run again on reading)."""
+    return make_encounter_evaluation(
+        row.rotation_type,
+        ratings=dict(row.ratings),
+        epas=dict(row.epas),
+        rime=row.rime,
+        minutes_observed=row.minutes_observed,
+        minutes_feedback=row.minutes_feedback,
+        strengths=row.strengths,
+        improvement=row.improvement,
+        example=row.example,
+    )
+
+
+def _stored(row: EncounterEvaluationRow) -> StoredEvaluation:
+    return StoredEvaluation(
+        id=row.id,
+        enrollment_id=row.enrollment_id,
+        preceptor_id=row.preceptor_id,
+        visitor_id=row.visitor_id,
+        encounter_id=row.encounter_id,
+        presentation_id=row.presentation_id,
+        week=row.rotation_week,
+        observed_on=row.observed_on,
+        evaluation=evaluation_of_row(row),
+        state=ReleaseState(row.state),
+        released_at=row.released_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _write(row: EncounterEvaluationRow, evaluation: EncounterEvaluation) -> None:
+    row.rotation_type = evaluation.rotation_type.value
+    row.ratings = {item.value: score for item, score in evaluation.ratings.items()}
+    row.epas = {epa.value: level.value for epa, level in evaluation.epas.items()}
+    row.rime = None if evaluation.rime is None else evaluation.rime.value
+    row.minutes_observed = evaluation.minutes_observed
+    row.minutes_feedback = evaluation.minutes_feedback
+    row.strengths = evaluation.strengths
+    row.improvement = evaluation.improvement
+    row.example = evaluation.example
+
+
+def _final(row: FinalEvaluationRow) -> StoredFinalEvaluation:
+    # Built as stored, without make_final_evaluation's checks: the group size is the one counted when
+    # it was written, and a ranking valid then must still read back though the rule may have moved.
+    competencies: dict[Competency, int | None] = dict.fromkeys(Competency)
+    for key, value in row.competencies.items():
+        competencies[Competency(key)] = value
+    rating = None if row.comparative_rating is None else ComparativeRating(row.comparative_rating)
+    return StoredFinalEvaluation(
+        id=row.id,
+        enrollment_id=row.enrollment_id,
+        preceptor_id=row.preceptor_id,
+        visitor_id=row.visitor_id,
+        evaluation=FinalEvaluation(
+            rotation_type=RotationType(row.rotation_type),
+            competencies=competencies,
+            comparison=Comparison(rating, row.group_size),
+            will_write_letter=row.will_write_letter,
+            narrative=row.narrative,
+        ),
+        state=ReleaseState(row.state),
+        released_at=row.released_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _write_final(row: FinalEvaluationRow, evaluation: FinalEvaluation) -> None:
+    rating = evaluation.comparison.rating
+    row.rotation_type = evaluation.rotation_type.value
+    row.competencies = {c.value: score for c, score in evaluation.competencies.items()}
+    row.comparative_rating = None if rating is None else rating.value
+    row.group_size = evaluation.comparison.group_size
+    row.will_write_letter = evaluation.will_write_letter
+    row.narrative = evaluation.narrative
 
 
 class EvaluationRepository:
+    """Reads return domain objects read fresh from the database (a caller that took a lock sees what
+    the lock protects); writes take domain objects."""
+
     def __init__(self, db: AsyncDb) -> None:
         self.db = db
 
     # --- per-encounter evaluations ---------------------------------------------------------------
 
-    async def add(self, row: EncounterEvaluationRow) -> EncounterEvaluationRow:
+    async def add(
+        self,
+        *,
+        enrollment_id: int,
+        preceptor_id: int,
+        visitor_id: int,
+        encounter_id: int | None,
+        presentation_id: int | None,
+        week: int,
+        observed_on: date,
+        evaluation: EncounterEvaluation,
+        at: datetime,
+    ) -> StoredEvaluation:
+        """Write a new evaluation as a draft."""
+        row = EncounterEvaluationRow(
+            enrollment_id=enrollment_id,
+            preceptor_id=preceptor_id,
+            visitor_id=visitor_id,
+            encounter_id=encounter_id,
+            presentation_id=presentation_id,
+            rotation_week=week,
+            observed_on=observed_on,
+            state=ReleaseState.DRAFT.value,
+            released_at=None,
+            created_at=at,
+            updated_at=at,
+        )
+        _write(row, evaluation)
         self.db.add(row)
         await self.db.flush()
-        return row
+        return _stored(row)
 
-    async def get(self, evaluation_id: int) -> EncounterEvaluationRow | None:
-        return await self.db.get(EncounterEvaluationRow, evaluation_id)
+    async def update(self, stored: StoredEvaluation) -> StoredEvaluation:
+        """Write back every field of ``stored`` but its identity (enrollment, author, visitor, created)."""
+        row = await self._row(stored.id)
+        row.encounter_id = stored.encounter_id
+        row.presentation_id = stored.presentation_id
+        row.rotation_week = stored.week
+        row.observed_on = stored.observed_on
+        _write(row, stored.evaluation)
+        row.state = stored.state.value
+        row.released_at = stored.released_at
+        row.updated_at = stored.updated_at
+        await self.db.flush()
+        return _stored(row)
+
+    async def get(self, evaluation_id: int) -> StoredEvaluation | None:
+        row = await self.db.get(EncounterEvaluationRow, evaluation_id, populate_existing=True)
+        return None if row is None else _stored(row)
+
+    async def evaluations_of(self, enrollment_id: int) -> list[StoredEvaluation]:
+        """An enrollment's evaluations by rotation week, then date observed, then id."""
+        return [_stored(row) for row in await self.of_enrollment(enrollment_id)]
 
     async def of_enrollment(self, enrollment_id: int) -> Sequence[EncounterEvaluationRow]:
-        """An enrollment's evaluations by rotation week, then date observed, then id."""
+        """The rows of :meth:`evaluations_of`, for ``server.services.letters`` until it reads those."""
         result = await self.db.execute(
             select(EncounterEvaluationRow)
             .where(EncounterEvaluationRow.enrollment_id == enrollment_id)
@@ -35,35 +182,79 @@ class EvaluationRepository:
                 EncounterEvaluationRow.observed_on,
                 EncounterEvaluationRow.id,
             )
+            .execution_options(populate_existing=True)
         )
         return result.scalars().all()
 
-    async def save(self) -> None:
-        await self.db.flush()
+    async def _row(self, evaluation_id: int) -> EncounterEvaluationRow:
+        row = await self.db.get(EncounterEvaluationRow, evaluation_id)
+        if row is None:
+            raise LookupError(f"no evaluation {evaluation_id}")
+        return row
 
     # --- end-of-rotation evaluations ------------------------------------------------------------
 
-    async def add_final(self, row: FinalEvaluationRow) -> FinalEvaluationRow:
+    async def add_final(
+        self,
+        *,
+        enrollment_id: int,
+        preceptor_id: int,
+        visitor_id: int,
+        evaluation: FinalEvaluation,
+        at: datetime,
+    ) -> StoredFinalEvaluation:
+        """Write a new end-of-rotation evaluation as a draft."""
+        row = FinalEvaluationRow(
+            enrollment_id=enrollment_id,
+            preceptor_id=preceptor_id,
+            visitor_id=visitor_id,
+            state=ReleaseState.DRAFT.value,
+            released_at=None,
+            created_at=at,
+            updated_at=at,
+        )
+        _write_final(row, evaluation)
         self.db.add(row)
         await self.db.flush()
-        return row
+        return _final(row)
+
+    async def update_final(self, stored: StoredFinalEvaluation) -> StoredFinalEvaluation:
+        """Write back the evaluation, release state and times of ``stored``."""
+        row = await self.db.get(FinalEvaluationRow, stored.id)
+        if row is None:
+            raise LookupError(f"no end-of-rotation evaluation {stored.id}")
+        _write_final(row, stored.evaluation)
+        row.state = stored.state.value
+        row.released_at = stored.released_at
+        row.updated_at = stored.updated_at
+        await self.db.flush()
+        return _final(row)
+
+    async def final(self, enrollment_id: int, preceptor_id: int) -> StoredFinalEvaluation | None:
+        """The preceptor's end-of-rotation evaluation of the enrollment, if written."""
+        row = await self.final_of(enrollment_id, preceptor_id)
+        return None if row is None else _final(row)
 
     async def final_of(self, enrollment_id: int, preceptor_id: int) -> FinalEvaluationRow | None:
+        """The row of :meth:`final`, for ``server.services.letters`` until it reads that."""
         result = await self.db.execute(
-            select(FinalEvaluationRow).where(
+            select(FinalEvaluationRow)
+            .where(
                 FinalEvaluationRow.enrollment_id == enrollment_id,
                 FinalEvaluationRow.preceptor_id == preceptor_id,
             )
+            .execution_options(populate_existing=True)
         )
         return result.scalar_one_or_none()
 
-    async def finals_of_enrollment(self, enrollment_id: int) -> Sequence[FinalEvaluationRow]:
+    async def finals_of_enrollment(self, enrollment_id: int) -> list[StoredFinalEvaluation]:
         result = await self.db.execute(
             select(FinalEvaluationRow)
             .where(FinalEvaluationRow.enrollment_id == enrollment_id)
             .order_by(FinalEvaluationRow.id)
+            .execution_options(populate_existing=True)
         )
-        return result.scalars().all()
+        return [_final(row) for row in result.scalars()]
 
     # --- the comparison group -------------------------------------------------------------------
 
