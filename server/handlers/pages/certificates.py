@@ -18,7 +18,7 @@ from server.domain.certificates import normalize_code, qr_payload
 from server.domain.errors import DomainError, Invalid
 from server.handlers.pages.forms import current_actor, parse_form, path_id, read_form, redirect, try_form
 from server.schemas.certificates import CertificateIssueIn, CertificateOut
-from server.services import certificates
+from server.services import certificates, certificates_pages
 from server.web.keys import SETTINGS, UOW
 from server.web.rate_limit import check_lookup
 
@@ -56,7 +56,7 @@ async def _render_page(
     request: web.Request, enrollment_id: int, *, problem: str | None = None, status: int = 200
 ) -> web.StreamResponse:
     actor = current_actor(request)
-    page = await certificates.certificate_page(request.app[UOW](), actor, enrollment_id)
+    page = await certificates_pages.certificate_page(request.app[UOW](), actor, enrollment_id)
     context: dict[str, Any] = {
         "page": page,
         "problem": problem,
