@@ -159,7 +159,8 @@ class Eligibility:
     end: date | None = None
 
 
-async def _eligibility(uow: UnitOfWork, enrollment: Enrollment) -> Eligibility:
+async def eligibility_of(uow: UnitOfWork, enrollment: Enrollment) -> Eligibility:
+    """Whether a certificate can be issued for the enrollment now, and what is missing if not."""
     application = enrollment.application
     state = AppState(application.state)
     if state not in ISSUABLE_STATES:
@@ -215,7 +216,8 @@ def facts_of(certificate: Certificate) -> CertifiedFactsOut:
     )
 
 
-async def _out(uow: UnitOfWork, row: IssuedCertificate) -> CertificateOut:
+async def certificate_out(uow: UnitOfWork, row: IssuedCertificate) -> CertificateOut:
+    """A stored certificate as the API and the pages show it (its issuer's name, its facts)."""
     issuer = await uow.users.get(row.issued_by)
     facts = facts_of(row.certificate())
     return CertificateOut(
@@ -257,7 +259,7 @@ async def _draft(
     uow: UnitOfWork, actor: Actor, enrollment: Enrollment, preceptor_id: int | None
 ) -> tuple[Certificate, int, Eligibility, Attendance]:
     """The certificate the records support now (id 1 until it is stored), and the preceptor it names."""
-    eligibility = await _eligibility(uow, enrollment)
+    eligibility = await eligibility_of(uow, enrollment)
     if not eligibility.ready or eligibility.start is None or eligibility.end is None:
         raise Conflict(eligibility.reason)
     visitor_id = enrollment.visitor_id
@@ -312,7 +314,7 @@ async def issue_certificate(
             except Invalid:
                 same = False  # the stored one no longer makes a certificate: replace it
             if same:
-                return await _out(uow, current)
+                return await certificate_out(uow, current)
             if not await uow.certificates.supersede(current.id, now):
                 raise Conflict("This certificate was just reissued by someone else; reload it.")
         try:
@@ -331,7 +333,7 @@ async def issue_certificate(
         except IntegrityError:
             raise Conflict("A certificate was just issued for this enrollment; reload it.") from None
         await audit.record(uow, actor, audit.AuditAction.ISSUE, audit.CERTIFICATE, [row.id])
-        out = await _out(uow, row)
+        out = await certificate_out(uow, row)
         await uow.commit()
         log.info("certificate %d issued for enrollment %d by user %d", row.id, enrollment.id, actor.user_id)
         return out
@@ -344,61 +346,10 @@ async def get_certificate(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> 
         row = await uow.certificates.current(enrollment.id)
         if row is None:
             raise NotFound("No certificate has been issued for this enrollment yet.")
-        out = await _out(uow, row)
+        out = await certificate_out(uow, row)
         await audit.record(uow, actor, audit.AuditAction.READ, audit.CERTIFICATE, [row.id])
         await uow.commit()
         return out
-
-
-@dataclass(frozen=True)
-class CertificatePage:
-    """The certificate page of an enrollment: the current certificate (if any), earlier ones, whether
-    one can be issued now, and (for the staff) what the attendance records say today."""
-
-    enrollment_id: int
-    visitor_name: str
-    program_title: str
-    state: AppState
-    certificate: CertificateOut | None
-    history: list[CertificateOut]
-    can_issue: bool
-    eligibility: Eligibility
-    attendance: Attendance | None
-    preceptors: list[tuple[int, str]]
-
-
-async def certificate_page(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> CertificatePage:
-    async with uow:
-        enrollment = await load_enrollment(uow, actor, enrollment_id)
-        staff = enrollment.actor_is_coordinator or enrollment.actor_is_preceptor
-        rows = await uow.certificates.of_enrollment(enrollment.id)
-        current = next((r for r in rows if r.superseded_at is None), None)
-        outs = [await _out(uow, r) for r in rows]
-        certificate = next((o for o in outs if current is not None and o.id == current.id), None)
-        eligibility = await _eligibility(uow, enrollment)
-        attendance = None
-        if staff:
-            attendance = attendance_totals(
-                await uow.certificates.visitor_attendance(enrollment.id, enrollment.visitor_id), uow.now()
-            )
-        users = await uow.users.by_ids([enrollment.visitor_id, *enrollment.preceptor_ids])
-        if current is not None:
-            await audit.record(uow, actor, audit.AuditAction.READ, audit.CERTIFICATE, [current.id])
-            await uow.commit()
-        return CertificatePage(
-            enrollment_id=enrollment.id,
-            visitor_name=users[enrollment.visitor_id].full_name,
-            program_title=enrollment.program.title,
-            state=AppState(enrollment.application.state),
-            certificate=certificate,
-            history=[o for o in reversed(outs) if o.superseded_at is not None],
-            can_issue=staff and eligibility.ready,
-            eligibility=eligibility,
-            attendance=attendance,
-            preceptors=[
-                (pid, users[pid].full_name) for pid in sorted(enrollment.preceptor_ids) if pid in users
-            ],
-        )
 
 
 async def export_certificate(uow: UnitOfWork, actor: Actor, certificate_id: int) -> CertificateOut:
@@ -412,7 +363,7 @@ async def export_certificate(uow: UnitOfWork, actor: Actor, certificate_id: int)
             await load_enrollment(uow, actor, row.enrollment_id)
         except NotFound:
             raise NotFound(f"There is no certificate {certificate_id}.") from None
-        out = await _out(uow, row)
+        out = await certificate_out(uow, row)
         await audit.record(uow, actor, audit.AuditAction.EXPORT, audit.CERTIFICATE, [row.id])
         await uow.commit()
         return out

@@ -186,7 +186,8 @@ async def request_out(
     )
 
 
-def _paragraph_out(paragraph: Paragraph) -> ParagraphOut:
+def paragraph_out(paragraph: Paragraph) -> ParagraphOut:
+    """A paragraph as the API and the pages show it (evidence as ``kind:id`` text)."""
     return ParagraphOut(
         text=paragraph.text, evidence=[str(e) for e in paragraph.evidence], kind=paragraph.kind
     )
@@ -260,13 +261,18 @@ async def create_request(
 async def list_requests(uow: UnitOfWork, actor: Actor) -> list[LetterRequestOut]:
     """The visitor's own requests, or the ones addressed to the preceptor (status only, no text)."""
     async with uow:
-        if actor.role is Role.VISITOR:
-            rows = await uow.letters.of_visitor(actor.user_id)
-        elif actor.role is Role.PRECEPTOR:
-            rows = await uow.letters.of_preceptor(actor.user_id)
-        else:
-            raise Forbidden(COORDINATOR_REFUSAL)
-        return [await request_out(uow, row) for row in rows]
+        return await requests_of(uow, actor)
+
+
+async def requests_of(uow: UnitOfWork, actor: Actor) -> list[LetterRequestOut]:
+    """:func:`list_requests` inside the caller's transaction."""
+    if actor.role is Role.VISITOR:
+        rows = await uow.letters.of_visitor(actor.user_id)
+    elif actor.role is Role.PRECEPTOR:
+        rows = await uow.letters.of_preceptor(actor.user_id)
+    else:
+        raise Forbidden(COORDINATOR_REFUSAL)
+    return [await request_out(uow, row) for row in rows]
 
 
 async def get_request(uow: UnitOfWork, actor: Actor, request_id: int) -> LetterRequestOut:
@@ -420,21 +426,26 @@ async def draft(uow: UnitOfWork, actor: Actor, request_id: int, data: DraftIn) -
         _require_author(row, actor, "draft it")
         _writable(row)
         sources = await letter_sources(uow, row)
-        built = draft_letter(
-            context=sources.context,
-            author=Author(row.author_name, row.author_title),
-            summary=evidence.summarize(sources.dated),
-            examples=evidence.strongest_examples(sources.dated, data.examples),
-            presentations=sources.presentations,
-            final=sources.final,
-            specialty=row.specialty,
-        )
-        request_id = row.id
+        return draft_of(row, sources, data)  # reads the row: before the transaction ends
+
+
+def draft_of(row: LetterRequestRow, sources: LetterSources, data: DraftIn) -> DraftOut:
+    """The draft of the request in ``row`` from its already gathered ``sources`` (no I/O): for
+    :func:`draft` and for a page that has the sources in hand."""
+    built = draft_letter(
+        context=sources.context,
+        author=Author(row.author_name, row.author_title),
+        summary=evidence.summarize(sources.dated),
+        examples=evidence.strongest_examples(sources.dated, data.examples),
+        presentations=sources.presentations,
+        final=sources.final,
+        specialty=row.specialty,
+    )
     text = "\n\n".join(p.text for p in built.paragraphs)
     report = check_letter(text)
     return DraftOut(
-        request_id=request_id,
-        paragraphs=[_paragraph_out(p) for p in built.paragraphs],
+        request_id=row.id,
+        paragraphs=[paragraph_out(p) for p in built.paragraphs],
         to_add=list(built.to_add),
         evidence=[str(e) for e in sorted(built.evidence())],
         text=text,
@@ -545,16 +556,19 @@ async def _letter_out(uow: UnitOfWork, row: LetterRequestRow, *, author: bool) -
         else VersionOut(
             number=current.number,
             saved_at=current.saved_at,
-            paragraphs=[_paragraph_out(p) for p in paragraphs],
+            paragraphs=[paragraph_out(p) for p in paragraphs],
         ),
         text=text,
         flags=None if not author else ([] if report is None else _flags_out(report)),
         words=len(text.split()),
-        history=[VersionStampOut(number=v.number, saved_at=v.saved_at, saved_by=v.saved_by) for v in versions]
-        if author
-        else None,
+        history=version_stamps(versions) if author else None,
         signed_on=None if row.signed_at is None else row.signed_at.date(),
     )
+
+
+def version_stamps(versions: Sequence[LetterVersionRow]) -> list[VersionStampOut]:
+    """A letter's version history as its author sees it: number, when and by whom, oldest first."""
+    return [VersionStampOut(number=v.number, saved_at=v.saved_at, saved_by=v.saved_by) for v in versions]
 
 
 async def get_letter(uow: UnitOfWork, actor: Actor, request_id: int) -> LetterOut:

@@ -8,7 +8,9 @@ is only of a signed letter: ERAS takes signed letters only."""
 
 from __future__ import annotations
 
-from server.db.models import LetterRequestRow
+from collections.abc import Sequence
+
+from server.db.models import LetterRequestRow, LetterVersionRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.errors import Conflict
@@ -33,8 +35,11 @@ def _letterhead_out(head: Letterhead) -> LetterheadOut:
     return LetterheadOut.model_validate(head.as_dict())
 
 
-async def _document(uow: UnitOfWork, row: LetterRequestRow) -> LetterDocumentOut:
-    versions = await uow.letters.versions(row.id)
+async def _document(
+    uow: UnitOfWork, row: LetterRequestRow, versions: Sequence[LetterVersionRow] | None = None
+) -> LetterDocumentOut:
+    if versions is None:
+        versions = await uow.letters.versions(row.id)
     if not versions:
         raise Conflict("Nothing has been written yet: save a version of the letter first.")
     visitor = await uow.users.get(row.visitor_id)
@@ -67,12 +72,25 @@ async def letter_document(uow: UnitOfWork, actor: Actor, request_id: int) -> Let
     letter when they did not waive (audited as a view). Refusals as in :func:`letters.get_letter`."""
     async with uow:
         row = await load_request(uow, actor, request_id)
-        if is_author(row, actor):
-            return await _document(uow, row)
-        refuse_unless_visitor_may_read(row)
-        out = await _document(uow, row)
-        await record(uow, actor, AuditAction.READ, LETTER, [row.id])
+        out = await document_for(uow, actor, row)
         await uow.commit()
+    return out
+
+
+async def document_for(
+    uow: UnitOfWork,
+    actor: Actor,
+    row: LetterRequestRow,
+    versions: Sequence[LetterVersionRow] | None = None,
+) -> LetterDocumentOut:
+    """:func:`letter_document` inside the caller's transaction, for a request ``row`` the actor may
+    see (from :func:`load_request`) and its ``versions`` if already loaded. The visitor's view is
+    recorded in the audit log: the caller commits."""
+    if is_author(row, actor):
+        return await _document(uow, row, versions)
+    refuse_unless_visitor_may_read(row)
+    out = await _document(uow, row, versions)
+    await record(uow, actor, AuditAction.READ, LETTER, [row.id])
     return out
 
 

@@ -8,13 +8,15 @@
   the version history and the printed letter; for the visitor, the status and - only when they did not
   waive and it is signed - the letter itself, otherwise the reason it is not shown.
 
-No letter text reaches a visitor except through :func:`letters_documents.letter_document`, which refuses
-a waived letter."""
+No letter text reaches a visitor except through :func:`letters_documents.document_for`, which refuses
+a waived letter. Each page is loaded in one unit of work with one access check."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from server.db.models import LetterRequestRow, LetterVersionRow
 from server.db.uow import UnitOfWork, UnitOfWorkFactory
 from server.domain.actors import Actor
 from server.domain.applications import AppState
@@ -125,11 +127,9 @@ def _flag_out(flag: object) -> FlagOut:
 
 async def letters_overview(uows: UnitOfWorkFactory, actor: Actor) -> LettersOverview:
     """The actor's requests, and for a visitor whom they may ask. Coordinators are refused (403)."""
-    requests = await letters.list_requests(uows(), actor)
-    options: list[RequestOption] = []
-    if actor.role is Role.VISITOR:
-        async with uows() as uow:
-            options = await _request_options(uow, actor)
+    async with uows() as uow:
+        requests = await letters.requests_of(uow, actor)
+        options = await _request_options(uow, actor) if actor.role is Role.VISITOR else []
     return LettersOverview(actor.role, requests, options)
 
 
@@ -159,11 +159,8 @@ async def _request_options(uow: UnitOfWork, actor: Actor) -> list[RequestOption]
 # --- one request ------------------------------------------------------------------------------------
 
 
-async def _evidence_index(uows: UnitOfWorkFactory, actor: Actor, request_id: int) -> dict[str, EvidenceItem]:
+def _evidence_index(sources: letters.LetterSources) -> dict[str, EvidenceItem]:
     """Every record this letter may rest on, with a label and a link (the author's view)."""
-    async with uows() as uow:
-        row = await letters.load_request(uow, actor, request_id)
-        sources = await letters.letter_sources(uow, row)
     enrollment = sources.context.enrollment_id
     record = f"/record/enrollments/{enrollment}"
     items = [
@@ -213,41 +210,65 @@ def _views(paragraphs: list[ParagraphOut], index: dict[str, EvidenceItem]) -> li
 async def letter_workspace(
     uows: UnitOfWorkFactory, actor: Actor, request_id: int, *, fresh_draft: bool = False
 ) -> LetterWorkspace:
-    """The request's page. The author gets the current version (or, when there is none or
-    ``fresh_draft`` is asked, a new draft from the evidence, not saved); the visitor the status and
-    the letter only as :func:`letters_documents.letter_document` allows."""
-    request = await letters.get_request(uows(), actor, request_id)
-    if not (actor.role is Role.PRECEPTOR and request.preceptor_id == actor.user_id):
-        return await _visitor_workspace(uows, actor, request)
+    """The request's page, loaded in one transaction with one access check. The author gets the
+    current version (or, when there is none or ``fresh_draft`` is asked, a new draft from the
+    evidence, not saved); the visitor the status and the letter only as
+    :func:`letters_documents.document_for` allows."""
+    async with uows() as uow:
+        row = await letters.load_request(uow, actor, request_id)
+        versions = await uow.letters.versions(row.id)
+        request = await letters.request_out(uow, row, len(versions))
+        if not letters.is_author(row, actor):
+            space = await _visitor_workspace(uow, actor, row, request, versions)
+            await uow.commit()  # the visitor's view of the letter is audited
+            return space
+        return await _author_workspace(uow, actor, row, request, versions, fresh_draft=fresh_draft)
+
+
+async def _author_workspace(
+    uow: UnitOfWork,
+    actor: Actor,
+    row: LetterRequestRow,
+    request: LetterRequestOut,
+    versions: Sequence[LetterVersionRow],
+    *,
+    fresh_draft: bool,
+) -> LetterWorkspace:
     space = LetterWorkspace(request, is_author=True)
     if request.state in (LetterState.REQUESTED, LetterState.DECLINED):
         return space
-    letter = await letters.get_letter(uows(), actor, request_id)
-    space.history = letter.history or []
-    index = await _evidence_index(uows, actor, request_id) if space.writable else {}
-    if space.writable and (letter.current is None or fresh_draft):
-        draft = await letters.draft(uows(), actor, request_id, DraftIn())
+    space.history = letters.version_stamps(versions)
+    current = versions[-1] if versions else None
+    # The evidence is gathered once: it labels the paragraphs' records and feeds a fresh draft.
+    sources = await letters.letter_sources(uow, row) if space.writable else None
+    index = {} if sources is None else _evidence_index(sources)
+    if sources is not None and (current is None or fresh_draft):
+        draft = letters.draft_of(row, sources, DraftIn())
         space.paragraphs = _views(draft.paragraphs, index)
         space.from_draft = True
         space.to_add = draft.to_add
-    elif letter.current is not None:
-        space.paragraphs = _views(letter.current.paragraphs, index)
+    elif current is not None:
+        space.paragraphs = _views([letters.paragraph_out(p) for p in letters.paragraphs_of(current)], index)
     text = "\n\n".join(p.text for p in space.paragraphs)
     if text:
         report = check_letter(text)
         space.letter_flags = [_flag_out(f) for f in report.flags if f.category in WHOLE_LETTER]
         space.words = report.words
-    if letter.current is not None:
-        space.document = await letters_documents.letter_document(uows(), actor, request_id)
+    if current is not None:
+        space.document = await letters_documents.document_for(uow, actor, row, versions)
     return space
 
 
 async def _visitor_workspace(
-    uows: UnitOfWorkFactory, actor: Actor, request: LetterRequestOut
+    uow: UnitOfWork,
+    actor: Actor,
+    row: LetterRequestRow,
+    request: LetterRequestOut,
+    versions: Sequence[LetterVersionRow],
 ) -> LetterWorkspace:
     space = LetterWorkspace(request, is_author=False)
     try:
-        space.document = await letters_documents.letter_document(uows(), actor, request.id)
+        space.document = await letters_documents.document_for(uow, actor, row, versions)
     except Forbidden as refusal:  # waived, or not signed yet: the page says which
         space.refusal = refusal.message
     return space

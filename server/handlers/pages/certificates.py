@@ -16,9 +16,9 @@ from markupsafe import Markup
 
 from server.domain.certificates import normalize_code, qr_payload
 from server.domain.errors import DomainError, Invalid
-from server.handlers.pages.forms import current_actor, parse_form, path_id, read_form, redirect
+from server.handlers.pages.forms import current_actor, parse_form, path_id, read_form, redirect, try_form
 from server.schemas.certificates import CertificateIssueIn, CertificateOut
-from server.services import certificates
+from server.services import certificates, certificates_pages
 from server.web.keys import SETTINGS, UOW
 from server.web.rate_limit import check_lookup
 
@@ -56,7 +56,7 @@ async def _render_page(
     request: web.Request, enrollment_id: int, *, problem: str | None = None, status: int = 200
 ) -> web.StreamResponse:
     actor = current_actor(request)
-    page = await certificates.certificate_page(request.app[UOW](), actor, enrollment_id)
+    page = await certificates_pages.certificate_page(request.app[UOW](), actor, enrollment_id)
     context: dict[str, Any] = {
         "page": page,
         "problem": problem,
@@ -79,7 +79,8 @@ async def issue_certificate(request: web.Request) -> web.StreamResponse:
     actor = current_actor(request)
     enrollment_id = path_id(request, "enrollment_id")
     form = await read_form(request)
-    try:
+
+    async def issue() -> web.StreamResponse:
         data = parse_form(CertificateIssueIn, form, labels={"preceptor_id": "Preceptor"})
         await certificates.issue_certificate(
             request.app[UOW](),
@@ -88,11 +89,12 @@ async def issue_certificate(request: web.Request) -> web.StreamResponse:
             request.app[SETTINGS].secret_key,
             preceptor_id=data.preceptor_id,
         )
-    except DomainError as exc:
-        if exc.status in (401, 403, 404):
-            raise
+        redirect(_page_path(enrollment_id) + "?issued=1", anchor="certificate")
+
+    async def show_again(exc: DomainError) -> web.StreamResponse:
         return await _render_page(request, enrollment_id, problem=exc.message, status=exc.status)
-    redirect(_page_path(enrollment_id) + "?issued=1", anchor="certificate")
+
+    return await try_form(issue, show_again)
 
 
 @routes.get("/certificates/{certificate_id}/download")

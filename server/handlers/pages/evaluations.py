@@ -30,9 +30,17 @@ from server.domain.evaluations import (
     MiniCexItem,
 )
 from server.domain.vocab import ROTATION_LABELS
-from server.handlers.pages.forms import FormValues, current_actor, path_id, read_form, redirect
-from server.handlers.pages.record import PASS_THROUGH
-from server.handlers.pages.record_forms import problem_of, render, validated, whole_number
+from server.handlers.pages.forms import (
+    FormValues,
+    current_actor,
+    path_id,
+    problem_of,
+    read_form,
+    redirect,
+    try_form,
+    whole_number,
+)
+from server.handlers.pages.record_forms import render
 from server.schemas.evaluations import EncounterEvaluationIn, EncounterEvaluationOut, FinalEvaluationIn
 from server.services import evaluations
 from server.web.keys import UOW
@@ -84,14 +92,6 @@ FINAL_LABELS = {
 }
 
 
-def _render(request: web.Request, template: str, context: dict[str, Any], status: int = 200) -> web.Response:
-    notice = NOTICES.get(request.query.get("notice", ""))
-    extra: dict[str, Any] = {"ew": WORDS}
-    if notice:
-        extra["notice"] = notice
-    return render(request, template, {**extra, **context}, status=status)
-
-
 # --- reading the forms ---------------------------------------------------------------------------
 
 
@@ -136,8 +136,7 @@ def _read_evaluation(values: FormValues) -> EncounterEvaluationIn:
         "improvement": str(values.get("improvement", "")),
         "example": str(values.get("example", "")),
     }
-    model: EncounterEvaluationIn = validated(lambda: EncounterEvaluationIn.model_validate(body))
-    return model
+    return EncounterEvaluationIn.model_validate(body)  # a ValidationError is try_form's to show
 
 
 def _values_of(shown: EncounterEvaluationOut | None, today: str) -> dict[str, str]:
@@ -180,7 +179,7 @@ async def evaluations_page(request: web.Request) -> web.StreamResponse:
     release buttons; the coordinator's counts."""
     actor = current_actor(request)
     page = await evaluations.evaluations_page(request.app[UOW](), actor, path_id(request, "enrollment_id"))
-    return _render(request, "evaluation_list.html", {"page": page})
+    return render(request, "evaluation_list.html", {"ew": WORDS, "page": page}, notices=(NOTICES,))
 
 
 # --- the preceptor's per-encounter form ----------------------------------------------------------
@@ -198,8 +197,8 @@ async def _evaluation_form(
     actor = current_actor(request)
     form = await evaluations.evaluation_form(request.app[UOW](), actor, enrollment_id, evaluation_id)
     shown = values if values is not None else _values_of(form.evaluation, form.today.isoformat())
-    context = {"form": form, "v": shown, "problem": problem, "labels": LABELS}
-    return _render(request, "evaluation_form.html", context, status=status)
+    context = {"ew": WORDS, "form": form, "v": shown, "problem": problem, "labels": LABELS}
+    return render(request, "evaluation_form.html", context, status=status, notices=(NOTICES,))
 
 
 @routes.get("/record/enrollments/{enrollment_id}/evaluations/new")
@@ -214,18 +213,20 @@ async def create_evaluation(request: web.Request) -> web.StreamResponse:
     actor = current_actor(request)
     enrollment_id = path_id(request, "enrollment_id")
     form = await read_form(request)
-    try:
+
+    async def create() -> web.StreamResponse:
         data = _read_evaluation(form)
         await evaluations.create_encounter_evaluation(request.app[UOW](), actor, enrollment_id, data)
-    except PASS_THROUGH:
-        raise
-    except DomainError as exc:
+        redirect(f"/record/enrollments/{enrollment_id}/evaluations", "evaluation_saved")
+
+    async def show_again(exc: DomainError) -> web.StreamResponse:
         values = _form_values(form)
         problem = problem_of(exc, values, _field(LABELS))
         return await _evaluation_form(
             request, enrollment_id, None, values=values, problem=problem, status=exc.status
         )
-    redirect(f"/record/enrollments/{enrollment_id}/evaluations", "evaluation_saved")
+
+    return await try_form(create, show_again)
 
 
 @routes.get("/record/enrollments/{enrollment_id}/evaluations/{evaluation_id}/edit")
@@ -243,18 +244,20 @@ async def update_evaluation(request: web.Request) -> web.StreamResponse:
     enrollment_id = path_id(request, "enrollment_id")
     evaluation_id = path_id(request, "evaluation_id")
     form = await read_form(request)
-    try:
+
+    async def save() -> web.StreamResponse:
         data = _read_evaluation(form)
         await evaluations.update_encounter_evaluation(request.app[UOW](), actor, evaluation_id, data)
-    except PASS_THROUGH:
-        raise
-    except DomainError as exc:
+        redirect(f"/record/enrollments/{enrollment_id}/evaluations", "evaluation_saved")
+
+    async def show_again(exc: DomainError) -> web.StreamResponse:
         values = _form_values(form)
         problem = problem_of(exc, values, _field(LABELS))
         return await _evaluation_form(
             request, enrollment_id, evaluation_id, values=values, problem=problem, status=exc.status
         )
-    redirect(f"/record/enrollments/{enrollment_id}/evaluations", "evaluation_saved")
+
+    return await try_form(save, show_again)
 
 
 @routes.post("/record/enrollments/{enrollment_id}/evaluations/{evaluation_id}/release")
@@ -285,8 +288,7 @@ def _read_final(values: FormValues) -> FinalEvaluationIn:
         "will_write_letter": letter == "yes",
         "narrative": str(values.get("narrative", "")),
     }
-    model: FinalEvaluationIn = validated(lambda: FinalEvaluationIn.model_validate(body))
-    return model
+    return FinalEvaluationIn.model_validate(body)  # a ValidationError is try_form's to show
 
 
 def _final_values(form: evaluations.FinalForm) -> dict[str, str]:
@@ -314,8 +316,8 @@ async def _final_page(
     actor = current_actor(request)
     form = await evaluations.final_form(request.app[UOW](), actor, enrollment_id)
     shown = values if values is not None else _final_values(form)
-    context = {"form": form, "v": shown, "problem": problem, "labels": FINAL_LABELS}
-    return _render(request, "evaluation_final.html", context, status=status)
+    context = {"ew": WORDS, "form": form, "v": shown, "problem": problem, "labels": FINAL_LABELS}
+    return render(request, "evaluation_final.html", context, status=status, notices=(NOTICES,))
 
 
 @routes.get("/record/enrollments/{enrollment_id}/final-evaluation")
@@ -330,19 +332,21 @@ async def save_final_evaluation(request: web.Request) -> web.StreamResponse:
     actor = current_actor(request)
     enrollment_id = path_id(request, "enrollment_id")
     form = await read_form(request)
-    try:
+
+    async def save() -> web.StreamResponse:
         data = _read_final(form)
         await evaluations.put_final_evaluation(request.app[UOW](), actor, enrollment_id, actor.user_id, data)
-    except PASS_THROUGH:
-        raise
-    except DomainError as exc:
+        redirect(f"/record/enrollments/{enrollment_id}/final-evaluation", "final_saved")
+
+    async def show_again(exc: DomainError) -> web.StreamResponse:
         values = _form_values(form)
         field = _field(FINAL_LABELS)
         problem = problem_of(
             exc, values, lambda name: "comparative_rating" if name == "comparison.rating" else field(name)
         )
         return await _final_page(request, enrollment_id, values=values, problem=problem, status=exc.status)
-    redirect(f"/record/enrollments/{enrollment_id}/final-evaluation", "final_saved")
+
+    return await try_form(save, show_again)
 
 
 @routes.post("/record/enrollments/{enrollment_id}/final-evaluation/release")

@@ -1,23 +1,31 @@
-"""Shared plumbing of the HTML pages: who is asking, reading forms into the API's pydantic types,
-and Post/Redirect/Get with a short notice."""
+"""The form plumbing every page handler uses: who is asking, reading forms into the API's pydantic
+types, rendering a page with its notice, Post/Redirect/Get, and :func:`try_form`, which shows a
+refused form again with the problems next to its fields and everything typed kept."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, NoReturn, TypeVar, get_origin
 from urllib.parse import quote, urlencode
 
+import aiohttp_jinja2
 from aiohttp import web
 from multidict import MultiDictProxy
 from pydantic import BaseModel, ValidationError
 
 from server.domain.actors import Actor
-from server.domain.errors import NotFound, Unauthorized
+from server.domain.errors import DomainError, Forbidden, Invalid, NotFound, Unauthorized
+from server.domain.phi import PhiFound, describe_hits
+from server.handlers.pages.view import NOTICES
 from server.web.api import describe_validation_error
 from server.web.keys import ACTOR
 
 Model = TypeVar("Model", bound=BaseModel)
 FormValues = MultiDictProxy[Any]
+# Refusals a form is not shown again for: the error page says them better (log in, not yours, gone).
+PASS_THROUGH: tuple[type[DomainError], ...] = (Unauthorized, Forbidden, NotFound)
 
 
 def current_actor(request: web.Request) -> Actor:
@@ -107,3 +115,111 @@ def redirect(location: str, notice: str | None = None, anchor: str = "") -> NoRe
     if notice:
         location += ("&" if "?" in location else "?") + urlencode({"notice": notice})
     raise web.HTTPSeeOther(location + (f"#{anchor}" if anchor else ""))
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+
+def field_id(name: str) -> str:
+    """The HTML id of the input named ``name`` (``content.hpi`` -> ``f-content-hpi``)."""
+    return "f-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
+
+
+def render(
+    request: web.Request,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    status: int = 200,
+    notices: Sequence[Mapping[str, str]] = (),
+) -> web.Response:
+    """A page: its ``context`` plus ids for fields and the notice the last form left in the URL, looked
+    up in the feature's ``notices`` tables in order, then in the site's."""
+    key = request.query.get("notice", "")
+    notice = next((table[key] for table in (*notices, NOTICES) if key in table), None)
+    extra = {"field_id": field_id, "notice": notice}
+    return aiohttp_jinja2.render_template(template, request, {**extra, **context}, status=status)
+
+
+# --- problems shown on a form -------------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    """Why a form was refused: one summary, and messages per form field (by input name)."""
+
+    summary: str
+    fields: dict[str, list[str]] = field(default_factory=dict)
+
+    def messages(self, name: str) -> list[str]:
+        """The messages for one input (none when it is fine)."""
+        return self.fields.get(name, [])
+
+
+def problem_of(
+    exc: DomainError, values: Mapping[str, Any], form_name: Callable[[str], str | None]
+) -> Problem:
+    """The refusal as messages next to the fields: ``form_name`` maps the service's field name
+    (``differential[2].next_test``) to the form's input name. A PHI hit quotes the offending span and
+    says why; the text around it stays in the form, unquoted."""
+    if isinstance(exc, PhiFound):
+        problem = Problem(
+            "This looks like it contains patient identifiers (HIPAA Safe Harbor). Nothing was saved: "
+            "remove them and submit again."
+        )
+        for service_name, hits in exc.hits.items():
+            name = form_name(service_name) or service_name
+            text = str(values.get(name, "")).strip()
+            problem.fields.setdefault(name, []).append(
+                describe_hits(text, hits) if text else "contains patient identifiers"
+            )
+        return problem
+    target = form_name(exc.field) if exc.field else None
+    if target is None:
+        return Problem(exc.message)
+    return Problem("Nothing was saved: correct the field marked below.", {target: [exc.message]})
+
+
+def invalid_of(exc: ValidationError) -> Invalid:
+    """pydantic's report as the refusal a person reads: an Invalid naming the field."""
+    error = describe_validation_error(exc)
+    return error if isinstance(error, Invalid) else Invalid(error.message)
+
+
+def validated(build: Callable[[], Model]) -> Model:
+    """Run ``build`` (a pydantic model_validate); a ValidationError becomes an Invalid naming the field."""
+    try:
+        return build()
+    except ValidationError as exc:
+        raise invalid_of(exc) from None
+
+
+def whole_number(values: Mapping[str, Any], name: str, label: str) -> int:
+    """A required whole number from a form field; Invalid naming the field otherwise."""
+    raw = str(values.get(name, "")).strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 6:
+        raise Invalid(f"{label}: enter a whole number.", field=name)
+    return int(raw)
+
+
+# --- trying a submitted form ---------------------------------------------------------------------
+
+
+async def try_form(
+    attempt: Callable[[], Awaitable[web.StreamResponse]],
+    show_again: Callable[[DomainError], Awaitable[web.StreamResponse]],
+    *,
+    passes: tuple[type[DomainError], ...] = PASS_THROUGH,
+) -> web.StreamResponse:
+    """Run ``attempt`` (read the form, call the service, redirect). When the form or the service refuses
+    (a DomainError, or a pydantic ValidationError as an Invalid), answer with ``show_again(error)``:
+    the same page with the problems and everything typed kept, with the error's status. The refusals
+    in ``passes`` go on to the error page instead."""
+    try:
+        return await attempt()
+    except passes:
+        raise
+    except ValidationError as exc:
+        return await show_again(invalid_of(exc))
+    except DomainError as exc:
+        return await show_again(exc)

@@ -8,16 +8,23 @@ its messages and everything typed kept. Who sees a letter's text is decided by t
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp import web
 
 from server.domain.errors import DomainError, Invalid
 from server.domain.letters import PARAGRAPHS_MAX, ParagraphKind
 from server.handlers.api.letters import letter_pdf_response
-from server.handlers.pages.forms import FormValues, current_actor, path_id, read_form, redirect
-from server.handlers.pages.record import PASS_THROUGH
-from server.handlers.pages.record_forms import Problem, problem_of, render, validated
+from server.handlers.pages.forms import (
+    FormValues,
+    Problem,
+    current_actor,
+    path_id,
+    problem_of,
+    read_form,
+    redirect,
+    try_form,
+    validated,
+)
+from server.handlers.pages.record_forms import render
 from server.schemas.letters import LetterDecisionIn, LetterIdIn, LetterRequestIn, LetterVersionIn
 from server.services import letters, letters_pages
 from server.services.letters_pages import EvidenceItem, ParagraphView
@@ -45,12 +52,6 @@ MAX_FORM_PARAGRAPHS = PARAGRAPHS_MAX + 10
 EMPTY_OWN_PARAGRAPHS = 2  # blank boxes under the letter for the author's own paragraphs
 
 
-def _render(request: web.Request, template: str, context: dict[str, Any], status: int = 200) -> web.Response:
-    notice = NOTICES.get(request.query.get("notice", ""))
-    extra = {"notice": notice} if notice else {}
-    return render(request, template, {**extra, **context}, status=status)
-
-
 # --- the overview and requests ----------------------------------------------------------------------
 
 
@@ -63,7 +64,7 @@ async def _overview(
 ) -> web.Response:
     overview = await letters_pages.letters_overview(request.app[UOW], current_actor(request))
     context = {"overview": overview, "v": values or {}, "problem": problem, "labels": REQUEST_LABELS}
-    return _render(request, "letters.html", context, status=status)
+    return render(request, "letters.html", context, status=status, notices=(NOTICES,))
 
 
 @routes.get("/letters")
@@ -86,8 +87,7 @@ def _read_request(form: FormValues) -> tuple[int, LetterRequestIn]:
         "ferpa_waived": waiver == "yes",
         "author_title": str(form.get("author_title", "")).strip() or None,
     }
-    model: LetterRequestIn = validated(lambda: LetterRequestIn.model_validate(body))
-    return int(enrollment), model
+    return int(enrollment), LetterRequestIn.model_validate(body)  # a ValidationError is try_form's
 
 
 @routes.post("/letters")
@@ -95,16 +95,18 @@ async def create_request(request: web.Request) -> web.StreamResponse:
     """The visitor asks a preceptor for a letter."""
     actor = current_actor(request)
     form = await read_form(request)
-    try:
+
+    async def ask() -> web.StreamResponse:
         enrollment_id, data = _read_request(form)
         created = await letters.create_request(request.app[UOW](), actor, enrollment_id, data)
-    except PASS_THROUGH:
-        raise
-    except DomainError as exc:
+        redirect(f"/letters/{created.id}", "requested")
+
+    async def show_again(exc: DomainError) -> web.StreamResponse:
         values = {key: str(form.get(key, "")) for key in form}
         problem = problem_of(exc, values, lambda name: "choice" if name == "preceptor_id" else name)
         return await _overview(request, values=values, problem=problem, status=exc.status)
-    redirect(f"/letters/{created.id}", "requested")
+
+    return await try_form(ask, show_again)
 
 
 @routes.post("/letters/{request_id}/letter-id")
@@ -113,16 +115,13 @@ async def set_letter_id(request: web.Request) -> web.StreamResponse:
     actor = current_actor(request)
     request_id = path_id(request, "request_id")
     form = await read_form(request)
-    try:
-        data: LetterIdIn = validated(
-            lambda: LetterIdIn.model_validate({"eras_letter_id": str(form.get("eras_letter_id", ""))})
-        )
+
+    async def save() -> web.StreamResponse:
+        data = LetterIdIn.model_validate({"eras_letter_id": str(form.get("eras_letter_id", ""))})
         await letters.set_letter_id(request.app[UOW](), actor, request_id, data)
-    except PASS_THROUGH:
-        raise
-    except DomainError as exc:
-        return await _workspace(request, request_id, problem=Problem(exc.message), status=exc.status)
-    redirect(f"/letters/{request_id}", "letter_id")
+        redirect(f"/letters/{request_id}", "letter_id")
+
+    return await try_form(save, lambda exc: _refused_on_workspace(request, request_id, exc))
 
 
 @routes.post("/letters/{request_id}/decision")
@@ -157,7 +156,12 @@ async def _workspace(
         space.paragraphs = typed
     blanks = EMPTY_OWN_PARAGRAPHS if space.writable else 0
     context = {"space": space, "problem": problem, "blank_paragraphs": blanks, "kinds": ParagraphKind}
-    return _render(request, "letter.html", context, status=status)
+    return render(request, "letter.html", context, status=status, notices=(NOTICES,))
+
+
+async def _refused_on_workspace(request: web.Request, request_id: int, exc: DomainError) -> web.Response:
+    """The letter's page again with why the small form on it (Letter ID, signing) was refused."""
+    return await _workspace(request, request_id, problem=Problem(exc.message), status=exc.status)
 
 
 @routes.get("/letters/{request_id}")
@@ -202,7 +206,9 @@ async def save_version(request: web.Request) -> web.StreamResponse:
     request_id = path_id(request, "request_id")
     form = await read_form(request)
     typed: list[ParagraphView] = []
-    try:
+
+    async def save() -> web.StreamResponse:
+        nonlocal typed
         typed = _typed_paragraphs(form)
         body = {
             "paragraphs": [
@@ -213,11 +219,10 @@ async def save_version(request: web.Request) -> web.StreamResponse:
         }
         if not body["paragraphs"]:
             raise Invalid("The letter is empty: write at least one paragraph.", field="paragraphs")
-        data: LetterVersionIn = validated(lambda: LetterVersionIn.model_validate(body))
-        await letters.save(request.app[UOW](), actor, request_id, data)
-    except PASS_THROUGH:
-        raise
-    except DomainError as exc:
+        await letters.save(request.app[UOW](), actor, request_id, LetterVersionIn.model_validate(body))
+        redirect(f"/letters/{request_id}", "saved", anchor="editor")
+
+    async def show_again(exc: DomainError) -> web.StreamResponse:
         values = {f"paragraphs-{i}-text": p.text for i, p in enumerate(typed)}
         # The service numbers only the non-blank paragraphs; map its index back to the form's.
         kept = [i for i, p in enumerate(typed) if p.text.strip()]
@@ -234,7 +239,8 @@ async def save_version(request: web.Request) -> web.StreamResponse:
         return await _workspace(
             request, request_id, typed=typed, problem=problem_of(exc, values, form_name), status=exc.status
         )
-    redirect(f"/letters/{request_id}", "saved", anchor="editor")
+
+    return await try_form(save, show_again)
 
 
 @routes.post("/letters/{request_id}/sign")
@@ -243,17 +249,16 @@ async def sign(request: web.Request) -> web.StreamResponse:
     actor = current_actor(request)
     request_id = path_id(request, "request_id")
     form = await read_form(request)
-    try:
+
+    async def sign_it() -> web.StreamResponse:
         if form.get("confirm") != "yes":
             raise Invalid(
                 "Tick the box to confirm: a signed letter can no longer be changed.", field="confirm"
             )
         await letters.sign(request.app[UOW](), actor, request_id)
-    except PASS_THROUGH:
-        raise
-    except DomainError as exc:
-        return await _workspace(request, request_id, problem=Problem(exc.message), status=exc.status)
-    redirect(f"/letters/{request_id}", "signed", anchor="letter")
+        redirect(f"/letters/{request_id}", "signed", anchor="letter")
+
+    return await try_form(sign_it, lambda exc: _refused_on_workspace(request, request_id, exc))
 
 
 @routes.get("/letters/{request_id}/letter.pdf")

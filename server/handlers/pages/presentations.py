@@ -14,10 +14,16 @@ from aiohttp import web
 
 from server.domain.errors import DomainError, Invalid
 from server.domain.presentation import PresentationFormat
-from server.handlers.pages.forms import current_actor, parse_form, path_id, read_form, redirect
-from server.handlers.pages.record import PASS_THROUGH
+from server.handlers.pages.forms import (
+    current_actor,
+    parse_form,
+    path_id,
+    problem_of,
+    read_form,
+    redirect,
+    try_form,
+)
 from server.handlers.pages.record_forms import (
-    Problem,
     Rows,
     feedback_field,
     form_rows,
@@ -26,12 +32,10 @@ from server.handlers.pages.record_forms import (
     presentation_body,
     presentation_field,
     presentation_values,
-    problem_of,
     read_overrides,
     read_rows,
     reference_field,
     render,
-    validated,
 )
 from server.schemas.presentations import FeedbackIn, PresentationIn, ReferenceIn
 from server.services import casebook, caselogs, presentations
@@ -56,9 +60,8 @@ def _format(value: object, default: PresentationFormat = PresentationFormat.SNAP
 
 
 def _read_presentation(form: Any, fmt: PresentationFormat, rows: Rows) -> PresentationIn:
-    body = presentation_body(form, fmt, rows)
-    model: PresentationIn = validated(lambda: PresentationIn.model_validate(body))
-    return model
+    """The presentation from its form (a ValidationError is :func:`try_form`'s to show)."""
+    return PresentationIn.model_validate(presentation_body(form, fmt, rows))
 
 
 # --- the visitor's presentation -------------------------------------------------------------------
@@ -82,18 +85,21 @@ async def create_presentation(request: web.Request) -> web.StreamResponse:
     form = await read_form(request)
     rows = Rows(items=[], row_of=[])
     fmt = _format(form.get("format"))
-    try:
+
+    async def create() -> web.StreamResponse:
+        nonlocal rows
         rows = read_rows(form)
         data = _read_presentation(form, fmt, rows)
         created = await presentations.create_presentation(request.app[UOW](), actor, case_log_id, data)
-    except PASS_THROUGH:
-        raise
-    except DomainError as exc:
+        redirect(f"/record/presentations/{created.id}", _saved(data))
+
+    async def show_again(exc: DomainError) -> web.StreamResponse:
         log = await caselogs.get_case_log(request.app[UOW](), actor, case_log_id)
         problem = problem_of(exc, form, lambda name: presentation_field(name, rows) or _own_field(name))
         context = {"log": log, "presentation": None, "v": presentation_values(fmt, form), "problem": problem}
         return render(request, "presentation_form.html", context, status=exc.status)
-    redirect(f"/record/presentations/{created.id}", _saved(data))
+
+    return await try_form(create, show_again)
 
 
 def _own_field(name: str) -> str | None:
@@ -139,13 +145,15 @@ async def update_presentation(request: web.Request) -> web.StreamResponse:
     form = await read_form(request)
     rows = Rows(items=[], row_of=[])
     fmt = _format(form.get("format"))
-    try:
+
+    async def save() -> web.StreamResponse:
+        nonlocal rows
         rows = read_rows(form)
         data = _read_presentation(form, fmt, rows)
         await presentations.update_presentation(request.app[UOW](), actor, presentation_id, data)
-    except PASS_THROUGH:
-        raise
-    except DomainError as exc:
+        redirect(f"/record/presentations/{presentation_id}", _saved(data))
+
+    async def show_again(exc: DomainError) -> web.StreamResponse:
         shown = await presentations.get_presentation(request.app[UOW](), actor, presentation_id)
         problem = problem_of(exc, form, lambda name: presentation_field(name, rows) or _own_field(name))
         context = {
@@ -155,7 +163,8 @@ async def update_presentation(request: web.Request) -> web.StreamResponse:
             "problem": problem,
         }
         return render(request, "presentation_form.html", context, status=exc.status)
-    redirect(f"/record/presentations/{presentation_id}", _saved(data))
+
+    return await try_form(save, show_again)
 
 
 # --- the preceptor's answer -----------------------------------------------------------------------
@@ -167,12 +176,13 @@ async def review_presentation(request: web.Request) -> web.StreamResponse:
     actor = current_actor(request)
     presentation_id = path_id(request, "presentation_id")
     form = await read_form(request)
-    try:
+
+    async def review() -> web.StreamResponse:
         data = parse_form(FeedbackIn, form, labels=FEEDBACK_LABELS)
         await presentations.review_presentation(request.app[UOW](), actor, presentation_id, data)
-    except PASS_THROUGH:
-        raise
-    except DomainError as exc:
+        redirect(f"/record/presentations/{presentation_id}", "feedback_saved")
+
+    async def show_again(exc: DomainError) -> web.StreamResponse:
         page = await casebook.presentation_page(request.app[UOW], actor, presentation_id)
         context = {
             "page": page,
@@ -181,7 +191,8 @@ async def review_presentation(request: web.Request) -> web.StreamResponse:
             "feedback_labels": FEEDBACK_LABELS,
         }
         return render(request, "presentation.html", context, status=exc.status)
-    redirect(f"/record/presentations/{presentation_id}", "feedback_saved")
+
+    return await try_form(review, show_again)
 
 
 def _override_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -237,19 +248,20 @@ async def save_reference(request: web.Request) -> web.StreamResponse:
     form = await read_form(request)
     rows = Rows(items=[], row_of=[])
     override_rows: list[int] = []
-    try:
+
+    async def save() -> web.StreamResponse:
+        nonlocal rows, override_rows
         rows = read_rows(form)
         overrides, override_rows = read_overrides(form)
         if not rows.items:
             raise Invalid("Name at least one diagnosis.", field="differential")
-        body = {"items": rows.items, "overrides": overrides}
-        data = validated(lambda: ReferenceIn.model_validate(body))
+        data = ReferenceIn.model_validate({"items": rows.items, "overrides": overrides})
         await presentations.set_reference(request.app[UOW](), actor, presentation_id, data)
-    except PASS_THROUGH:
-        raise
-    except DomainError as exc:
+        redirect(f"/record/presentations/{presentation_id}/compare", "reference_saved")
+
+    async def show_again(exc: DomainError) -> web.StreamResponse:
         page = await casebook.presentation_page(request.app[UOW], actor, presentation_id)
-        problem: Problem = problem_of(
+        problem = problem_of(
             exc, form, lambda name: reference_field(name, rows, override_rows) or _own_field(name)
         )
         context = {
@@ -259,7 +271,8 @@ async def save_reference(request: web.Request) -> web.StreamResponse:
             "problem": problem,
         }
         return render(request, "reference_form.html", context, status=exc.status)
-    redirect(f"/record/presentations/{presentation_id}/compare", "reference_saved")
+
+    return await try_form(save, show_again)
 
 
 @routes.get("/record/presentations/{presentation_id}/compare")

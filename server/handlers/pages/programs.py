@@ -8,7 +8,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from server.domain.errors import DomainError, Forbidden, Invalid, Unauthorized
-from server.handlers.pages.forms import current_actor, parse_form, path_id, read_form, redirect
+from server.handlers.pages.forms import current_actor, parse_form, path_id, read_form, redirect, try_form
 from server.schemas.applications import ApplicationIn
 from server.schemas.programs import ProgramQuery
 from server.services import applications, programs
@@ -54,7 +54,8 @@ async def apply(request: web.Request) -> web.StreamResponse:
     form = await read_form(request)
     chosen = form.getall("block_ids", [])
     statement = str(form.get("statement", ""))
-    try:
+
+    async def submit() -> web.StreamResponse:
         if not chosen:
             raise Invalid("Choose at least one block.", field="block_ids")
         data = parse_form(
@@ -64,9 +65,9 @@ async def apply(request: web.Request) -> web.StreamResponse:
             fixed={"program_id": program_id, "submit": form.get("intent") != "draft"},
         )
         created = await applications.create_application(request.app[UOW](), actor, data)
-    except (Unauthorized, Forbidden):
-        raise
-    except DomainError as exc:
+        redirect(f"/applications/{created.id}", "applied" if data.submit else "draft_saved")
+
+    async def show_again(exc: DomainError) -> web.StreamResponse:
         program = await programs.get_program(request.app[UOW](), actor, program_id)
         return aiohttp_jinja2.render_template(
             "program.html",
@@ -80,4 +81,7 @@ async def apply(request: web.Request) -> web.StreamResponse:
             },
             status=exc.status,
         )
-    redirect(f"/applications/{created.id}", "applied" if data.submit else "draft_saved")
+
+    # Only login and role refusals go to the error page; anything else (an unknown block too) is
+    # said on the program's page, next to the form.
+    return await try_form(submit, show_again, passes=(Unauthorized, Forbidden))

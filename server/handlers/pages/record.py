@@ -12,26 +12,33 @@ from typing import Any
 
 from aiohttp import web
 
-from server.domain.errors import DomainError, Forbidden, NotFound, Unauthorized
+from server.domain.errors import DomainError, Forbidden
 from server.domain.vocab import Role
-from server.handlers.pages.forms import FormValues, current_actor, parse_form, path_id, read_form, redirect
+from server.handlers.pages.forms import (
+    FormValues,
+    Problem,
+    current_actor,
+    parse_form,
+    path_id,
+    problem_of,
+    read_form,
+    redirect,
+    try_form,
+    whole_number,
+)
 from server.handlers.pages.record_forms import (
     CASE_LOG_LABELS,
     DIAGNOSIS_INPUTS,
-    Problem,
     case_log_field,
     case_log_values,
     diagnosis_codes,
-    problem_of,
     render,
-    whole_number,
 )
 from server.schemas.record import CaseLogIn, CaseLogOut, EncounterIn, ReviewIn
 from server.services import casebook, caselogs, learning
 from server.web.keys import UOW
 
 routes = web.RouteTableDef()
-PASS_THROUGH = (Unauthorized, Forbidden, NotFound)
 
 
 @routes.get("/record")
@@ -101,7 +108,8 @@ async def create_case_log(request: web.Request) -> web.StreamResponse:
     actor = current_actor(request)
     enrollment_id = path_id(request, "enrollment_id")
     form = await read_form(request)
-    try:
+
+    async def record_case() -> web.StreamResponse:
         chosen = str(form.get("encounter", "new"))
         encounter = None
         encounter_id = None
@@ -130,15 +138,16 @@ async def create_case_log(request: web.Request) -> web.StreamResponse:
             encounter=encounter,
             case_log=data,
         )
-    except PASS_THROUGH:
-        raise
-    except DomainError as exc:
+        redirect(f"/record/caselogs/{created.id}", "case_logged" if data.submit else "case_draft")
+
+    async def show_again(exc: DomainError) -> web.StreamResponse:
         choices = await casebook.case_log_choices(request.app[UOW], actor, enrollment_id)
         problem = problem_of(exc, form, case_log_field)
         return _case_log_form(
             request, choices=choices, values=case_log_values(form), problem=problem, status=exc.status
         )
-    redirect(f"/record/caselogs/{created.id}", "case_logged" if data.submit else "case_draft")
+
+    return await try_form(record_case, show_again)
 
 
 @routes.get("/record/caselogs/{case_log_id}")
@@ -167,18 +176,20 @@ async def update_case_log(request: web.Request) -> web.StreamResponse:
     actor = current_actor(request)
     case_log_id = path_id(request, "case_log_id")
     form = await read_form(request)
-    try:
+
+    async def save() -> web.StreamResponse:
         data = _read_case_log(form)
         await caselogs.update_case_log(request.app[UOW](), actor, case_log_id, data)
-    except PASS_THROUGH:
-        raise
-    except DomainError as exc:
+        redirect(f"/record/caselogs/{case_log_id}", "case_logged" if data.submit else "case_draft")
+
+    async def show_again(exc: DomainError) -> web.StreamResponse:
         log = await caselogs.get_case_log(request.app[UOW](), actor, case_log_id)
         problem = problem_of(exc, form, case_log_field)
         return _case_log_form(
             request, log=log, values=case_log_values(form), problem=problem, status=exc.status
         )
-    redirect(f"/record/caselogs/{case_log_id}", "case_logged" if data.submit else "case_draft")
+
+    return await try_form(save, show_again)
 
 
 @routes.post("/record/caselogs/{case_log_id}/review")
@@ -188,7 +199,8 @@ async def review_diagnoses(request: web.Request) -> web.StreamResponse:
     case_log_id = path_id(request, "case_log_id")
     form = await read_form(request)
     correcting = form.get("action") == "correct"
-    try:
+
+    async def review() -> web.StreamResponse:
         data = parse_form(
             ReviewIn,
             form,
@@ -196,11 +208,14 @@ async def review_diagnoses(request: web.Request) -> web.StreamResponse:
             fixed={"diagnoses": diagnosis_codes(form) if correcting else None},
         )
         updated = await caselogs.review_diagnoses(request.app[UOW](), actor, case_log_id, data)
-    except PASS_THROUGH:
-        raise
-    except DomainError as exc:
+        corrected = updated.review.status.value == "corrected"
+        redirect(
+            f"/record/caselogs/{case_log_id}", "diagnoses_corrected" if corrected else "diagnoses_confirmed"
+        )
+
+    async def show_again(exc: DomainError) -> web.StreamResponse:
         if actor.role is not Role.PRECEPTOR:
-            raise
+            raise exc  # only the preceptor has this form on the page
         page = await casebook.case_log_page(request.app[UOW], actor, case_log_id)
         problem = problem_of(exc, form, lambda name: "diagnoses" if name.startswith("diagnoses") else None)
         context = {
@@ -210,5 +225,5 @@ async def review_diagnoses(request: web.Request) -> web.StreamResponse:
             "diagnosis_inputs": DIAGNOSIS_INPUTS,
         }
         return render(request, "caselog.html", context, status=exc.status)
-    notice = "diagnoses_corrected" if updated.review.status.value == "corrected" else "diagnoses_confirmed"
-    redirect(f"/record/caselogs/{case_log_id}", notice)
+
+    return await try_form(review, show_again)

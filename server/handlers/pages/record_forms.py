@@ -1,17 +1,15 @@
-"""Shared plumbing of the record's pages: the words they show, reading their forms (case logs,
-presentations, ranked differentials, overrides) into the API's types, and turning a refusal (the PHI
-guard's included) into messages next to the fields that caused it, with the rest of the input kept."""
+"""What the record's pages share beyond the form plumbing of :mod:`server.handlers.pages.forms`: the
+words they show, their notices, and reading their forms (case logs, presentations, ranked differentials,
+overrides) into the API's types, with the map from a service's field name back to the form's input."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-import aiohttp_jinja2
 from aiohttp import web
-from pydantic import ValidationError
 
 from server.domain.caselog import (
     AGE_BAND_LABELS,
@@ -25,8 +23,7 @@ from server.domain.caselog import (
     VisitType,
 )
 from server.domain.differential import MAX_ITEMS, Likelihood, MatchKind
-from server.domain.errors import DomainError, Invalid
-from server.domain.phi import PhiFound, describe_hits
+from server.domain.errors import Invalid
 from server.domain.presentation import (
     FEEDBACK_FIELDS,
     FIELDS,
@@ -35,11 +32,10 @@ from server.domain.presentation import (
     PresentationFormat,
     PresentationState,
 )
+from server.handlers.pages import forms
 from server.handlers.pages.forms import FormValues
-from server.handlers.pages.view import NOTICES
 from server.schemas.presentations import PresentationOut
 from server.schemas.record import CaseLogOut
-from server.web.api import describe_validation_error
 
 # --- words ---------------------------------------------------------------------------------------
 
@@ -149,72 +145,19 @@ DIAGNOSIS_INPUTS = 5  # empty code inputs offered on a form without scripts (one
 EXTRA_ROWS = 2  # empty differential rows offered below the filled ones
 
 
-def render(request: web.Request, template: str, context: dict[str, Any], status: int = 200) -> web.Response:
-    """A record page: its context plus the record's words, ids for fields and the notice of the last form."""
-    key = request.query.get("notice", "")
-    extra = {"rw": RECORD_WORDS, "field_id": field_id, "notice": RECORD_NOTICES.get(key) or NOTICES.get(key)}
-    return aiohttp_jinja2.render_template(template, request, {**extra, **context}, status=status)
-
-
-def field_id(name: str) -> str:
-    """The HTML id of the input named ``name`` (``content.hpi`` -> ``f-content-hpi``)."""
-    return "f-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
-
-
-# --- problems shown on a form -------------------------------------------------------------------
-
-
-@dataclass
-class Problem:
-    """Why a form was refused: one summary, and messages per form field (by input name)."""
-
-    summary: str
-    fields: dict[str, list[str]] = field(default_factory=dict)
-
-    def messages(self, name: str) -> list[str]:
-        """The messages for one input (none when it is fine)."""
-        return self.fields.get(name, [])
-
-
-def problem_of(
-    exc: DomainError, values: Mapping[str, Any], form_name: Callable[[str], str | None]
-) -> Problem:
-    """The refusal as messages next to the fields: ``form_name`` maps the service's field name
-    (``differential[2].next_test``) to the form's input name. A PHI hit quotes the offending span and
-    says why; the text around it stays in the form, unquoted."""
-    if isinstance(exc, PhiFound):
-        problem = Problem(
-            "This looks like it contains patient identifiers (HIPAA Safe Harbor). Nothing was saved: "
-            "remove them and submit again."
-        )
-        for service_name, hits in exc.hits.items():
-            name = form_name(service_name) or service_name
-            text = str(values.get(name, "")).strip()
-            problem.fields.setdefault(name, []).append(
-                describe_hits(text, hits) if text else "contains patient identifiers"
-            )
-        return problem
-    target = form_name(exc.field) if exc.field else None
-    if target is None:
-        return Problem(exc.message)
-    return Problem("Nothing was saved: correct the field marked below.", {target: [exc.message]})
-
-
-def validated(build: Callable[[], Any]) -> Any:
-    """Run ``build`` (a pydantic model_validate); a ValidationError becomes an Invalid naming the field."""
-    try:
-        return build()
-    except ValidationError as exc:
-        error = describe_validation_error(exc)
-        raise (error if isinstance(error, Invalid) else Invalid(error.message)) from None
-
-
-def whole_number(values: Mapping[str, Any], name: str, label: str) -> int:
-    """A required whole number from a form field; Invalid naming the field otherwise."""
-    raw = str(values.get(name, "")).strip()
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 6:
-        raise Invalid(f"{label}: enter a whole number.", field=name)
-    return int(raw)
+def render(
+    request: web.Request,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    status: int = 200,
+    notices: Sequence[Mapping[str, str]] = (),
+) -> web.Response:
+    """A record page: :func:`forms.render` with the record's words and notices (a feature's own
+    ``notices`` first)."""
+    return forms.render(
+        request, template, {"rw": RECORD_WORDS, **context}, status=status, notices=(*notices, RECORD_NOTICES)
+    )
 
 
 # --- case logs -----------------------------------------------------------------------------------

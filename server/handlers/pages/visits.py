@@ -14,7 +14,7 @@ from aiohttp import web
 from server.domain.errors import DomainError, Invalid, Unauthorized
 from server.domain.visits import KIND_LABELS, LinkGone, ParticipantRole
 from server.domain.vocab import Role
-from server.handlers.pages.forms import current_actor, parse_form, path_id, read_form, redirect
+from server.handlers.pages.forms import current_actor, parse_form, path_id, read_form, redirect, try_form
 from server.handlers.pages.view import NOTICES
 from server.schemas.visits import VisitCancelIn, VisitIn
 from server.services import visits
@@ -89,7 +89,8 @@ async def schedule(request: web.Request) -> web.StreamResponse:
     actor = current_actor(request)
     form = await read_form(request)
     kept = {key: form.getall(key) if key == "visitor_ids" else form.get(key, "") for key in form}
-    try:
+
+    async def schedule_it() -> web.StreamResponse:
         starts_at = local_to_utc(str(form.get("local_start", "")), str(form.get("utc_offset_minutes", "")))
         # The API takes the duration as a JSON number only (strict); a form sends text.
         duration = str(form.get("duration_minutes", "")).strip()
@@ -98,12 +99,15 @@ async def schedule(request: web.Request) -> web.StreamResponse:
             fixed["duration_minutes"] = int(duration)
         data = parse_form(VisitIn, form, labels=SCHEDULE_LABELS, fixed=fixed)
         created = await visits.schedule_visit(request.app[UOW](), actor, data)
-    except Unauthorized:
-        raise
-    except DomainError as exc:
+        redirect(f"/visits/{created.id}", "scheduled")
+
+    async def show_again(exc: DomainError) -> web.StreamResponse:
         context = await _list_context(request, error=exc.message, form=kept, notice=None)
         return aiohttp_jinja2.render_template("visits.html", request, context, status=exc.status)
-    redirect(f"/visits/{created.id}", "scheduled")
+
+    # Only a missing login goes to the error page; a refusal (an unknown block or visitor, a role
+    # that may not schedule) is said on the list, next to the form.
+    return await try_form(schedule_it, show_again, passes=(Unauthorized,))
 
 
 async def _detail_context(request: web.Request, visit_id: int, **extra: Any) -> dict[str, Any]:
