@@ -48,7 +48,7 @@ from sqlalchemy.exc import IntegrityError
 from server.db.models import AttendanceInterval, CompletionCertificate, Visit
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
-from server.domain.applications import AppState
+from server.domain.applications import ENROLLED_STATES, AppState
 from server.domain.blocks import block_end
 from server.domain.certificates import (
     VERIFY_PATH,
@@ -68,7 +68,6 @@ from server.services.encounters import Enrollment, load_enrollment
 log = logging.getLogger("rounds.certificates")
 
 KEY_PURPOSE = b"rounds-certificate-signing-key-v1"
-ISSUABLE_STATES = frozenset({AppState.ENROLLED, AppState.ACTIVE, AppState.COMPLETED})
 # The fields that make two certificates say the same thing (the id and the issue date aside).
 _SAME_FACTS = (
     "visitor_name",
@@ -160,7 +159,7 @@ class Eligibility:
 async def _eligibility(uow: UnitOfWork, enrollment: Enrollment) -> Eligibility:
     application = enrollment.application
     state = AppState(application.state)
-    if state not in ISSUABLE_STATES:
+    if state not in ENROLLED_STATES:
         return Eligibility(False, "This enrollment is not under way or completed.")
     block_ids = (await uow.applications.block_ids([application.id]))[application.id]
     blocks = await uow.programs.blocks_by_ids(block_ids)

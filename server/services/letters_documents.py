@@ -15,7 +15,7 @@ from server.domain.errors import Conflict
 from server.domain.letterhead import Letterhead, LetterheadIncomplete, letterhead_of_dict
 from server.domain.letters import LetterState
 from server.schemas.letters import LetterDocumentOut, LetterheadOut
-from server.services.audit import LETTER, AuditAction, record
+from server.services.audit import LETTER, AuditAction, audit_read, record
 from server.services.letters import (
     author_letterhead,
     is_author,
@@ -71,7 +71,7 @@ async def letter_document(uow: UnitOfWork, actor: Actor, request_id: int) -> Let
             return await _document(uow, row)
         refuse_unless_visitor_may_read(row)
         out = await _document(uow, row)
-        await record(uow, actor, AuditAction.READ, LETTER, [row.id])
+        await audit_read(uow, actor, LETTER, row.id, row.preceptor_id)
         await uow.commit()
     return out
 
