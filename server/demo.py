@@ -34,6 +34,7 @@ from server.services import (
     profiles,
     programs,
     visits,
+    visits_pages,
 )
 
 DEMO_PASSWORD = "rounds-demo-2026"
@@ -473,7 +474,7 @@ async def refresh_demo_huddle(settings: Settings) -> str | None:
         upcoming = await visits.upcoming_for(uows(), amara)
         if any(v.kind.value == "huddle" for v in upcoming):
             return None
-        blocks = await visits.schedulable_blocks(uows(), preceptor)
+        blocks = await visits_pages.schedulable_blocks(uows(), preceptor)
         for block in blocks:
             if amara.user_id not in {visitor_id for visitor_id, _ in block.visitors}:
                 continue

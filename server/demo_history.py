@@ -52,6 +52,7 @@ from server.services import (
     documents,
     evaluations,
     letters,
+    live,
     presentations,
     programs,
     visits,
@@ -357,14 +358,14 @@ async def _join(
     """Someone joins the room at ``at`` (the patient with their pass, no account): the join is authorized
     and the attendance interval opened, as the live room's recorder does. Returns the interval."""
     story.clock.set(at)
-    grant: JoinGrant = await visits.authorize_join(story.uows(), actor, visit_id, patient_pass)
-    return await visits.record_attendance_start(story.uows(), visit_id, grant, at)
+    grant: JoinGrant = await live.authorize_join(story.uows(), actor, visit_id, patient_pass)
+    return await live.record_attendance_start(story.uows(), visit_id, grant, at)
 
 
 async def _leave(story: _Story, interval_id: int, at: datetime, reason: EndReason) -> None:
     """Someone's connection to the room closes at ``at``, for ``reason``."""
     story.clock.set(at)
-    await visits.record_attendance_end(story.uows(), interval_id, at, reason)
+    await live.record_attendance_end(story.uows(), interval_id, at, reason)
 
 
 async def _send_patient_link(story: _Story, session: _Session) -> str:
@@ -386,7 +387,7 @@ async def _patient_arrives(story: _Story, session: _Session, token: str) -> int:
         story, None, visit_id, story.clock.at, (patient_pass.visit_id, patient_pass.link_id)
     )
     at = story.clock.set(start + timedelta(minutes=3))
-    await visits.record_consent(
+    await live.record_consent(
         story.uows(), visit_id, story.preceptor.user_id, ConsentScope.OBSERVE, ConsentMethod.VERBAL, at
     )
     return interval
@@ -410,7 +411,7 @@ async def _hold(story: _Story, session: _Session) -> int:
     if patient is not None:
         await _leave(story, patient, end - timedelta(minutes=4), EndReason.LEFT)
     story.clock.set(end)
-    [encounter] = await visits.end_visit(story.uows(), visit_id, end)
+    [encounter] = await live.end_visit(story.uows(), visit_id, end)
     return encounter
 
 
