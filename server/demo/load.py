@@ -1,5 +1,5 @@
 """Demo data: a coordinator, two preceptors, five visitors in different states (one with a finished
-rotation: see ``server.demo_history``), and programs of every rotation type, created through the same
+rotation: see ``server.demo.history``), and programs of every rotation type, created through the same
 services the app uses."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from server.config import Settings
 from server.db.engine import make_engine, make_sessionmaker
 from server.db.filestore import FileStore
 from server.db.uow import UnitOfWorkFactory
-from server.demo_history import load_finished_rotation
+from server.demo.history import load_finished_rotation
 from server.domain.actors import Actor
 from server.domain.applications import Action
 from server.domain.errors import DomainError
