@@ -257,7 +257,7 @@ class Scenario:
         self.server_pcs[pid] = server
         if self.mode == "passthrough":
             self.first_exchange_done[pid] = asyncio.Event()
-            self.room.join(pid, Role.VISITOR)
+            self.room.join(pid, Role.VISITOR, observer=True)
             self.room.admit("host", pid)
             self.router.add_peer(pid, server)
             offer = await self.remote.call(cmd="new", id=pid, offer=True)
@@ -275,7 +275,7 @@ class Scenario:
     async def start(self) -> None:
         server = new_peer_connection()
         if self.mode == "passthrough":
-            self.room.join("host", Role.HOST)
+            self.room.join("host", Role.HOST, observer=False)
             self.router.add_peer("host", server)
         else:
 
@@ -294,7 +294,7 @@ class Scenario:
         server = new_peer_connection()
         self.server_pcs[pid] = server
         if self.mode == "passthrough":
-            self.room.join(pid, Role.VISITOR)
+            self.room.join(pid, Role.VISITOR, observer=True)
             self.room.admit("host", pid)
             viewer.pc.addTransceiver("video", direction="recvonly")
             self.router.add_peer(pid, server)  # its slot is negotiated by the router once this offer is done

@@ -99,10 +99,14 @@ async def one_round(connector: Connector, room_id: str, size: int, width: int, h
         return ParticipantClient(connector(room_id, identity), **options)  # type: ignore[arg-type]
 
     host = client(
-        Identity("user-1", Role.HOST, "Host"), video=lambda: SyntheticVideo(width, height), audio="synthetic"
+        Identity("user-1", Role.HOST, "Host", observer=False),
+        video=lambda: SyntheticVideo(width, height),
+        audio="synthetic",
     )
     visitors = [
-        client(Identity(f"user-{100 + n}", Role.VISITOR, f"Visitor {n}"), video=None, audio=None)
+        client(
+            Identity(f"user-{100 + n}", Role.VISITOR, f"Visitor {n}", observer=True), video=None, audio=None
+        )
         for n in range(size)
     ]
     admitting: asyncio.Task[None] | None = None

@@ -22,7 +22,7 @@ from server.handlers import live_socket
 from server.handlers.api import API
 from server.handlers.pages import site
 from server.heap import HeapTrimming, heap_trimming
-from server.services import applications, visits
+from server.services import applications, live
 from server.web import middleware
 from server.web.api import API_PREFIX, openapi_document
 from server.web.keys import CLOCK, ENGINE, FILES, HEAP_TRIMMING, SETTINGS, UOW
@@ -51,7 +51,7 @@ async def _maintenance(app: web.Application) -> AsyncIterator[None]:
             try:
                 expired = await applications.expire_offers(app[UOW]())
                 activated = await applications.activate_started(app[UOW]())
-                ended = await visits.end_overdue_visits(app[UOW]())
+                ended = await live.end_overdue_visits(app[UOW]())
                 if expired or activated or ended:
                     log.info("maintenance expired=%d activated=%d visits_ended=%d", expired, activated, ended)
             except Exception as exc:  # keep the loop alive; the next round retries

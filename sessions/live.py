@@ -114,7 +114,7 @@ class Identity:
     participant_id: str
     role: Role
     name: str
-    observer: bool | None = None  # None: the room's default for the role
+    observer: bool  # decided by the server (the engine has no rule of its own)
     user_id: int | None = None  # the account, for the record (None for a patient)
 
 

@@ -205,11 +205,12 @@ class Room:
 
     # -- joining and leaving
 
-    def join(self, participant_id: str, role: Role, *, observer: bool | None = None) -> Participant:
+    def join(self, participant_id: str, role: Role, *, observer: bool) -> Participant:
         """Add a participant: the host is admitted at once, everyone else waits.
 
-        Visitors are observers unless told otherwise: they join muted with the camera off and may not
-        switch either on until the host allows it. Hosts and patients may publish both kinds.
+        An observer joins muted with the camera off and may not switch either on until the host allows
+        it; everyone else may publish both kinds. Who observes is the caller's product rule (the
+        server's ``is_observer``), so the engine has no default; a host is never one.
         Rejoining after leaving (a reconnect) keeps permissions and, for someone the host had admitted, their
         place; a removed or denied participant stays out.
         """
@@ -229,9 +230,7 @@ class Room:
             raise Conflict("the room already has a host")
         if role is Role.PATIENT and self.kind is not RoomKind.PATIENT_VISIT:
             raise Conflict(f"a {self.kind.value} has no patient")
-        is_observer = (role is Role.VISITOR) if observer is None else observer
-        if role is Role.HOST:
-            is_observer = False
+        is_observer = observer and role is not Role.HOST
         everything = set(MediaKind)
         participant = Participant(
             id=participant_id,

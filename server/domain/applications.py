@@ -117,6 +117,15 @@ TRANSITIONS: dict[Action, Transition] = {
 # States in which the application holds a seat in each of its blocks.
 SEAT_HOLDING_STATES = frozenset({_S.OFFER_MADE, _S.OFFER_ACCEPTED, _S.ENROLLED, _S.ACTIVE})
 
+# The enrollment states: the visitor was enrolled and was neither withdrawn nor dismissed. The
+# enrollment's records stand in these (encounters, case logs, presentations, evaluations, letter
+# requests, the certificate), including after the rotation is completed.
+ENROLLED_STATES = frozenset({_S.ENROLLED, _S.ACTIVE, _S.COMPLETED})
+
+# The enrollment states of a rotation still under way (not yet completed): the visitor can be invited
+# to a visit and join it.
+UNDER_WAY_STATES = frozenset({_S.ENROLLED, _S.ACTIVE})
+
 # States in which the visitor can no longer change anything.
 FINAL_STATES = frozenset(
     {

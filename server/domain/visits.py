@@ -116,13 +116,19 @@ def patient_participant_id(link_id: int) -> str:
     return f"patient-{link_id}"
 
 
-def is_observer(kind: EncounterKind, rotation_type: RotationType) -> bool:
-    """Whether a visitor joins as an observer (camera off, microphone muted, and unable to switch them
-    on unless the host allows it).
+def is_observer(
+    kind: EncounterKind, rotation_type: RotationType, *, role: ParticipantRole = ParticipantRole.VISITOR
+) -> bool:
+    """Whether someone of ``role`` (a visitor unless told) joins as an observer (camera off, microphone
+    muted, and unable to switch them on unless the host allows it). The one home of this rule: the live
+    engine does as it is told (``sessions.room.Room.join`` has no default of its own).
 
-    Only hands-on rotations include patient contact, so in a *patient visit* every other rotation type
-    (observership, research, advanced study) observes. Huddles and didactics have no patient: they are
-    where the visitor presents cases and talks, so nobody is an observer there."""
+    The host and the patient never observe. Only hands-on rotations include patient contact, so in a
+    *patient visit* a visitor of every other rotation type (observership, research, advanced study)
+    observes. Huddles and didactics have no patient: they are where the visitor presents cases and
+    talks, so nobody is an observer there."""
+    if role is not ParticipantRole.VISITOR:
+        return False
     return kind is EncounterKind.PATIENT_VISIT and rotation_type is not RotationType.HANDS_ON
 
 

@@ -2,9 +2,10 @@
 and ``/ws/check``, an echo the pre-call check page uses to measure the round trip to the server.
 
 Before upgrading, the handler checks the Origin (a page of another site must not ride on the
-visitor's cookie) and asks the visits service who the caller is in this visit: a logged-in host or
-invited visitor, or a patient holding a pass from their link. Refusals are ordinary HTTP errors with
-a JSON body; after the upgrade, everything is the engine's (:meth:`sessions.live.LiveRoom.serve`).
+visitor's cookie) and asks the visits' room service (:mod:`server.services.live`) who the caller is
+in this visit: a logged-in host or invited visitor, or a patient holding a pass from their link.
+Refusals are ordinary HTTP errors with a JSON body; after the upgrade, everything is the engine's
+(:meth:`sessions.live.LiveRoom.serve`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from server.cluster.placement import NoLiveNode
 from server.domain.errors import Forbidden, Invalid, NotFound, ServiceUnavailable
 from server.domain.visits import JoinGrant
 from server.live.serving import serve_participant
-from server.services import visits
+from server.services import live
 from server.web import csrf
 from server.web.keys import ACTOR, LIVE_ROOMS, NODE, SETTINGS, SOCKETS, UOW
 from server.web.patient_pass import patient_pass_from_request
@@ -72,7 +73,7 @@ async def session_socket(request: web.Request) -> web.StreamResponse:
     if not raw_id.isdigit() or len(raw_id) > 12:
         raise NotFound(f"There is no session {raw_id[:40]!r}.")
     visit_id = int(raw_id)
-    grant = await visits.authorize_join(
+    grant = await live.authorize_join(
         request.app[UOW](), request[ACTOR], visit_id, patient_pass_from_request(request)
     )
     ws = _websocket(request)

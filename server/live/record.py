@@ -1,4 +1,5 @@
-"""What a live room reports, written to the database through the visits service.
+"""What a live room reports, written to the database through the visits' room service
+(:mod:`server.services.live`).
 
 One :class:`VisitRecorder` per live room. The room calls it in order, one call at a time, off the
 signaling path (see :class:`sessions.live.RoomObserver`); a failure is logged by the room and the
@@ -12,7 +13,7 @@ from datetime import datetime
 
 from server.db.uow import UnitOfWorkFactory
 from server.domain.visits import EndReason, JoinGrant
-from server.services import visits
+from server.services import live
 from sessions.live import VISIT_OVER, Identity
 
 log = logging.getLogger("rounds.live")
@@ -40,7 +41,7 @@ class VisitRecorder:
     async def taken_over(self, last_seen: datetime, at: datetime) -> None:
         """This room was hosted by a server that went away (last seen hosting it at ``last_seen``):
         end the attendance it left open there, before anyone joins here (``at``)."""
-        closed = await visits.end_stale_attendance(self._uow(), self.visit_id, min(last_seen, at), at)
+        closed = await live.end_stale_attendance(self._uow(), self.visit_id, min(last_seen, at), at)
         log.info("room taken over", extra={"room": str(self.visit_id), "closed_intervals": closed})
 
     def remember(self, grant: JoinGrant) -> None:
@@ -52,26 +53,26 @@ class VisitRecorder:
         if grant is None:
             log.warning("attendance without a grant", extra={"room": str(self.visit_id)})
             return
-        interval_id = await visits.record_attendance_start(self._uow(), self.visit_id, grant, at)
+        interval_id = await live.record_attendance_start(self._uow(), self.visit_id, grant, at)
         self._open_intervals[identity.participant_id] = interval_id
 
     async def attendance_ended(self, identity: Identity, at: datetime, reason: str) -> None:
         interval_id = self._open_intervals.pop(identity.participant_id, None)
         if interval_id is not None:
             why = _END_REASONS.get(reason, EndReason.DROPPED)
-            await visits.record_attendance_end(self._uow(), interval_id, at, why)
+            await live.record_attendance_end(self._uow(), interval_id, at, why)
 
     async def consent_recorded(self, host: Identity, scope: str, method: str, at: datetime) -> None:
         if host.user_id is None:
             raise PermissionError("consent is recorded by the host's account")
-        await visits.record_consent(self._uow(), self.visit_id, host.user_id, scope, method, at)
+        await live.record_consent(self._uow(), self.visit_id, host.user_id, scope, method, at)
 
     async def consent_withdrawn(self, at: datetime) -> None:
-        await visits.withdraw_consent(self._uow(), self.visit_id, at)
+        await live.withdraw_consent(self._uow(), self.visit_id, at)
 
     async def room_ended(self, at: datetime, reason: str) -> None:
         if reason in VISIT_OVER:  # a shutdown is not: people may come back
-            encounters = await visits.end_visit(self._uow(), self.visit_id, at)
+            encounters = await live.end_visit(self._uow(), self.visit_id, at)
             log.info(
                 "visit ended",
                 extra={"room": str(self.visit_id), "reason": reason, "encounters": len(encounters)},

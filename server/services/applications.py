@@ -9,6 +9,7 @@ from server.db.models import Application, ApplicationEvent, Program
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import (
+    ENROLLED_STATES,
     FINAL_STATES,
     SEAT_HOLDING_STATES,
     STATE_LABELS,
@@ -29,12 +30,7 @@ from server.services.programs import block_out, facts_of, rule_of
 # Actions that need a reason the visitor will read.
 NOTE_REQUIRED = {Action.REQUEST_RESUBMISSION, Action.DENY, Action.MARK_INELIGIBLE, Action.DISMISS}
 # Preceptors see the applications of their programs from acceptance on: their visitors.
-PRECEPTOR_VISIBLE = {
-    AppState.OFFER_ACCEPTED,
-    AppState.ENROLLED,
-    AppState.ACTIVE,
-    AppState.COMPLETED,
-}
+PRECEPTOR_VISIBLE = {AppState.OFFER_ACCEPTED, *ENROLLED_STATES}
 
 
 async def _visible(uow: UnitOfWork, actor: Actor, application: Application) -> bool:

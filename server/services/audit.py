@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
 from server.db.models import AuditEvent
@@ -48,3 +48,24 @@ async def record(
             for record_id in record_ids
         ]
     )
+
+
+async def audit_reads(
+    uow: UnitOfWork, actor: Actor, record_type: str, authored: Iterable[tuple[int, int]]
+) -> None:
+    """Audit a read of records by anyone but their author: ``authored`` gives each record's id with
+    its author's user id, and one read event is written for every record the actor did not write (an
+    author reading their own record is not audited). In the caller's open transaction, as
+    :func:`record`."""
+    await record(
+        uow,
+        actor,
+        AuditAction.READ,
+        record_type,
+        [rid for rid, author_id in authored if author_id != actor.user_id],
+    )
+
+
+async def audit_read(uow: UnitOfWork, actor: Actor, record_type: str, record_id: int, author_id: int) -> None:
+    """Audit the read of one record unless the actor is its author (see :func:`audit_reads`)."""
+    await audit_reads(uow, actor, record_type, [(record_id, author_id)])

@@ -13,6 +13,7 @@ from server.codes import icd10
 from server.db.models import CaseLog, Encounter
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
+from server.domain.applications import ENROLLED_STATES
 from server.domain.caselog import (
     AgeBand,
     Complexity,
@@ -46,8 +47,8 @@ from server.schemas.record import (
     ReviewOut,
     WeekCountOut,
 )
-from server.services.audit import CASE_LOG, AuditAction, record
-from server.services.encounters import ENROLLED_STATES, Enrollment, add_encounter, load_enrollment
+from server.services.audit import CASE_LOG, AuditAction, audit_read, audit_reads, record
+from server.services.encounters import Enrollment, add_encounter, load_enrollment
 
 COORDINATOR_REFUSAL = (
     "A coordinator sees the counts and progress of case logs, not their content: "
@@ -286,8 +287,7 @@ async def get_case_log(uow: UnitOfWork, actor: Actor, case_log_id: int) -> CaseL
     async with uow:
         log, _encounter, _enrollment = await _load(uow, actor, case_log_id)
         _refuse_coordinator(actor)
-        if log.visitor_id != actor.user_id:
-            await record(uow, actor, AuditAction.READ, CASE_LOG, [log.id])
+        await audit_read(uow, actor, CASE_LOG, log.id, log.visitor_id)
         out = (await _outs(uow, [log]))[0]
         await uow.commit()
         return out
@@ -302,7 +302,7 @@ async def list_case_logs(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> l
         logs = list(await uow.case_logs.of_enrollment(enrollment.id))
         if not enrollment.actor_is_visitor:
             logs = [log for log in logs if log.state == LogState.SUBMITTED]
-            await record(uow, actor, AuditAction.READ, CASE_LOG, [log.id for log in logs])
+            await audit_reads(uow, actor, CASE_LOG, ((log.id, log.visitor_id) for log in logs))
         out = await _outs(uow, logs)
         await uow.commit()
         return out

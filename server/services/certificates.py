@@ -46,7 +46,7 @@ from sqlalchemy.exc import IntegrityError
 
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
-from server.domain.applications import AppState
+from server.domain.applications import ENROLLED_STATES, AppState
 from server.domain.blocks import block_end
 from server.domain.certificates import (
     VERIFY_PATH,
@@ -68,7 +68,6 @@ from server.services.encounters import Enrollment, load_enrollment
 log = logging.getLogger("rounds.certificates")
 
 KEY_PURPOSE = b"rounds-certificate-signing-key-v1"
-ISSUABLE_STATES = frozenset({AppState.ENROLLED, AppState.ACTIVE, AppState.COMPLETED})
 # The fields that make two certificates say the same thing (the id and the issue date aside).
 _SAME_FACTS = (
     "visitor_name",
@@ -163,7 +162,7 @@ async def eligibility_of(uow: UnitOfWork, enrollment: Enrollment) -> Eligibility
     """Whether a certificate can be issued for the enrollment now, and what is missing if not."""
     application = enrollment.application
     state = AppState(application.state)
-    if state not in ISSUABLE_STATES:
+    if state not in ENROLLED_STATES:
         return Eligibility(False, "This enrollment is not under way or completed.")
     block_ids = (await uow.applications.block_ids([application.id]))[application.id]
     blocks = await uow.programs.blocks_by_ids(block_ids)

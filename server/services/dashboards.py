@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
-from server.domain.applications import FINAL_STATES, AppState
+from server.domain.applications import FINAL_STATES, UNDER_WAY_STATES, AppState
 from server.domain.errors import NotFound
 from server.domain.vocab import DocumentKind, Role
 from server.schemas.dashboards import (
@@ -58,7 +58,7 @@ async def current_visitors(uow: UnitOfWork, actor: Actor) -> list[CurrentVisitor
             blocks=a.blocks,
         )
         for a in apps
-        if a.state in {AppState.OFFER_ACCEPTED, AppState.ENROLLED, AppState.ACTIVE}
+        if a.state in {AppState.OFFER_ACCEPTED, *UNDER_WAY_STATES}
     ]
 
 

@@ -7,14 +7,11 @@ from dataclasses import dataclass
 from server.db.models import Application, Encounter, Program
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
-from server.domain.applications import AppState
+from server.domain.applications import ENROLLED_STATES, AppState
 from server.domain.caselog import EncounterKind, Setting, check_consent, check_week, weeks_in
 from server.domain.errors import Conflict, NotFound
 from server.domain.vocab import Role
 from server.schemas.record import EncounterIn, EncounterOut
-
-# An application is an enrollment from enrollment on; a completed one keeps its record.
-ENROLLED_STATES = frozenset({AppState.ENROLLED, AppState.ACTIVE, AppState.COMPLETED})
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ from server.schemas.evaluations import (
     TrajectoryOut,
     WeekPointOut,
 )
-from server.services.audit import AuditAction, record
+from server.services.audit import AuditAction, audit_reads, record
 from server.services.encounters import Enrollment, load_enrollment
 
 ENCOUNTER_EVALUATION = "evaluation"
@@ -321,9 +321,7 @@ async def _audit_views(
     rows: Sequence[StoredEvaluation | StoredFinalEvaluation],
 ) -> None:
     """A read by anyone but the evaluation's author is audited."""
-    await record(
-        uow, actor, AuditAction.READ, record_type, [r.id for r in rows if r.preceptor_id != actor.user_id]
-    )
+    await audit_reads(uow, actor, record_type, ((r.id, r.preceptor_id) for r in rows))
 
 
 async def _load(uow: UnitOfWork, actor: Actor, evaluation_id: int) -> tuple[StoredEvaluation, Enrollment]:

@@ -24,7 +24,7 @@ from server.codes import icd10
 from server.db.models import Application, CaseLog, Encounter, Presentation
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
-from server.domain.applications import AppState
+from server.domain.applications import ENROLLED_STATES, AppState
 from server.domain.caselog import (
     EncounterKind,
     LogState,
@@ -43,8 +43,8 @@ from server.domain.differential import (
 )
 from server.domain.presentation import PresentationFormat, PresentationState
 from server.domain.vocab import Role
-from server.services.audit import CASE_LOG, AuditAction, record
-from server.services.encounters import ENROLLED_STATES, load_enrollment
+from server.services.audit import CASE_LOG, audit_reads
+from server.services.encounters import load_enrollment
 from server.services.presentations import PRESENTATION
 
 _ENROLLED = [s.value for s in ENROLLED_STATES]
@@ -326,9 +326,10 @@ async def enrollment_dashboard(uow: UnitOfWork, actor: Actor, enrollment_id: int
             week_of_log = {log.id: week_of[log.encounter_id] for log in logs}
             scores, scored = _scores(weeks, presentations, week_of_log)
             if not header.reader_is_visitor:
-                submitted = [log.id for log in logs if log.state == LogState.SUBMITTED]
-                await record(uow, actor, AuditAction.READ, CASE_LOG, submitted)
-                await record(uow, actor, AuditAction.READ, PRESENTATION, scored)
+                submitted = [(log.id, log.visitor_id) for log in logs if log.state == LogState.SUBMITTED]
+                author_of = {p.id: p.visitor_id for p in presentations}
+                await audit_reads(uow, actor, CASE_LOG, submitted)
+                await audit_reads(uow, actor, PRESENTATION, ((pid, author_of[pid]) for pid in scored))
         await uow.commit()
         return LearningDashboard(
             header=header,

@@ -70,7 +70,7 @@ from server.schemas.letters import (
     VersionOut,
     VersionStampOut,
 )
-from server.services.audit import LETTER, AuditAction, record
+from server.services.audit import LETTER, AuditAction, audit_read, record
 from server.services.certificates import attendance_totals
 from server.services.encounters import load_enrollment
 from server.services.evaluations import evaluation_of_row
@@ -581,6 +581,6 @@ async def get_letter(uow: UnitOfWork, actor: Actor, request_id: int) -> LetterOu
             return await _letter_out(uow, row, author=True)
         refuse_unless_visitor_may_read(row)
         out = await _letter_out(uow, row, author=False)
-        await record(uow, actor, AuditAction.READ, LETTER, [row.id])
+        await audit_read(uow, actor, LETTER, row.id, row.preceptor_id)
         await uow.commit()
     return out

@@ -17,7 +17,7 @@ from server.domain.errors import Conflict
 from server.domain.letterhead import Letterhead, LetterheadIncomplete, letterhead_of_dict
 from server.domain.letters import LetterState
 from server.schemas.letters import LetterDocumentOut, LetterheadOut
-from server.services.audit import LETTER, AuditAction, record
+from server.services.audit import LETTER, AuditAction, audit_read, record
 from server.services.letters import (
     author_letterhead,
     is_author,
@@ -90,7 +90,7 @@ async def document_for(
         return await _document(uow, row, versions)
     refuse_unless_visitor_may_read(row)
     out = await _document(uow, row, versions)
-    await record(uow, actor, AuditAction.READ, LETTER, [row.id])
+    await audit_read(uow, actor, LETTER, row.id, row.preceptor_id)
     return out
 
 

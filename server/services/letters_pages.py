@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from server.db.models import LetterRequestRow, LetterVersionRow
 from server.db.uow import UnitOfWork, UnitOfWorkFactory
 from server.domain.actors import Actor
-from server.domain.applications import AppState
+from server.domain.applications import ENROLLED_STATES
 from server.domain.errors import Forbidden
 from server.domain.evidence import EvidenceKind, EvidenceRef
 from server.domain.letter_language import FlagCategory, check_letter, flag_phrases
@@ -35,8 +35,6 @@ from server.schemas.letters import (
 )
 from server.services import letters, letters_documents
 
-# Enrollments a visitor may ask a letter from (the rotation is under way or done).
-REQUESTABLE_STATES = (AppState.ENROLLED, AppState.ACTIVE, AppState.COMPLETED)
 WHOLE_LETTER = (FlagCategory.COMMUNAL_BALANCE, FlagCategory.LENGTH)
 PARAGRAPH_LABELS = {
     ParagraphKind.CONTEXT: "The rotation, as Rounds measured it",
@@ -135,7 +133,8 @@ async def letters_overview(uows: UnitOfWorkFactory, actor: Actor) -> LettersOver
 
 async def _request_options(uow: UnitOfWork, actor: Actor) -> list[RequestOption]:
     enrollments = await uow.learning.enrollments_of_visitor(
-        actor.user_id, [s.value for s in REQUESTABLE_STATES]
+        actor.user_id,
+        [s.value for s in ENROLLED_STATES],  # a letter is asked of an enrollment under way or done
     )
     programs = await uow.learning.programs_by_ids([e.program_id for e in enrollments])
     preceptors = await uow.programs.preceptor_ids(list(programs))

@@ -51,7 +51,7 @@ from server.schemas.presentations import (
     ReferenceIn,
     ScoreOut,
 )
-from server.services.audit import AuditAction, record
+from server.services.audit import AuditAction, audit_read, audit_reads, record
 from server.services.encounters import Enrollment, load_enrollment
 
 PRESENTATION = "presentation"
@@ -313,8 +313,7 @@ async def get_presentation(uow: UnitOfWork, actor: Actor, presentation_id: int) 
     async with uow:
         presentation, encounter, _enrollment = await _load(uow, actor, presentation_id)
         _refuse_coordinator(actor)
-        if presentation.visitor_id != actor.user_id:
-            await record(uow, actor, AuditAction.READ, PRESENTATION, [presentation.id])
+        await audit_read(uow, actor, PRESENTATION, presentation.id, presentation.visitor_id)
         out = _out(presentation, encounter)
         await uow.commit()
         return out
@@ -329,7 +328,7 @@ async def list_presentations(uow: UnitOfWork, actor: Actor, enrollment_id: int) 
         presentations = list(await uow.presentations.of_enrollment(enrollment.id))
         if not enrollment.actor_is_visitor:
             presentations = [p for p in presentations if p.state != PresentationState.DRAFT]
-            await record(uow, actor, AuditAction.READ, PRESENTATION, [p.id for p in presentations])
+            await audit_reads(uow, actor, PRESENTATION, ((p.id, p.visitor_id) for p in presentations))
         logs = {p.case_log_id: await uow.case_logs.get(p.case_log_id) for p in presentations}
         encounters = await uow.encounters.by_ids([log.encounter_id for log in logs.values() if log])
         out = []
@@ -416,8 +415,7 @@ async def get_score(uow: UnitOfWork, actor: Actor, presentation_id: int) -> Scor
         _refuse_coordinator(actor)
         if presentation.reference is None:
             raise Conflict("The preceptor has not entered a reference differential yet; no score.")
-        if presentation.visitor_id != actor.user_id:
-            await record(uow, actor, AuditAction.READ, PRESENTATION, [presentation.id])
+        await audit_read(uow, actor, PRESENTATION, presentation.id, presentation.visitor_id)
         result = score(
             _loaded(presentation.differential),
             _loaded(presentation.reference),

@@ -43,7 +43,7 @@ def set_patient_pass_cookie(
 
 def patient_pass_from_request(request: web.Request) -> tuple[int, int] | None:
     """(visit_id, link_id) from a valid, unexpired pass cookie on the request, else None. Only the
-    signature and expiry are checked here; :func:`server.services.visits.authorize_join` checks the
+    signature and expiry are checked here; :func:`server.services.live.authorize_join` checks the
     link against the database."""
     value = request.cookies.get(PATIENT_PASS_COOKIE)
     if not value:

@@ -17,6 +17,7 @@ from server.db.uow import UnitOfWorkFactory
 from server.domain.actors import Actor
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from server.domain.visits import JoinGrant, LinkGone
+from server.services import live as live_visits
 from server.services import visits
 from tests.integration.api_helpers import (
     access_matrix_mismatches,
@@ -181,7 +182,7 @@ async def test_cancel_keeps_the_note_and_refuses_a_started_visit(
     assert cancelled["status"] == "cancelled" and cancelled["cancel_note"] == "Clinic closed for the holiday"
     second = await scheduled(make_api, world, [world.student.user_id])
     clock.current = START
-    await visits.authorize_join(uows(), world.preceptor, second["id"], None)
+    await live_visits.authorize_join(uows(), world.preceptor, second["id"], None)
     status, body = await preceptor.call("POST", f"/visits/{second['id']}/cancel", json={})
     assert status == 409 and "only a scheduled visit" in body["error"]["message"], body
 
@@ -243,7 +244,7 @@ async def test_a_patient_link_is_single_use_and_expires(
     newest = await link_token(uows, world, visit["id"])
     with pytest.raises(LinkGone, match="replaced"):
         await visits.redeem_patient_link(uows(), unused)
-    grant = await visits.authorize_join(uows(), None, visit["id"], (visit["id"], link_id))
+    grant = await live_visits.authorize_join(uows(), None, visit["id"], (visit["id"], link_id))
     assert grant.role == "patient"
 
     # The newest expires after the configured hours; a shorter lifetime may be asked for, not a longer.
@@ -309,7 +310,7 @@ async def test_authorize_join_for_each_participant(
     huddle = await scheduled(make_api, world, [world.student.user_id], kind="huddle")
 
     async def join(actor: Actor | None, visit_id: int = v, pass_: tuple[int, int] | None = None) -> JoinGrant:
-        return await visits.authorize_join(uows(), actor, visit_id, pass_)
+        return await live_visits.authorize_join(uows(), actor, visit_id, pass_)
 
     clock.current = START - timedelta(minutes=31)
     with pytest.raises(Conflict, match="opens at 2026-12-01 13:30 UTC"):
@@ -394,19 +395,19 @@ async def test_hands_on_visitors_are_not_observers_and_ended_or_cancelled_visits
     visit = await scheduled(make_api, world, [world.student.user_id])
     other = await scheduled(make_api, world, [world.student.user_id])
     clock.current = START
-    assert (await visits.authorize_join(uows(), world.student, visit["id"], None)).observer is False
-    await visits.end_visit(uows(), visit["id"], clock.current)
+    assert (await live_visits.authorize_join(uows(), world.student, visit["id"], None)).observer is False
+    await live_visits.end_visit(uows(), visit["id"], clock.current)
     with pytest.raises(Conflict, match="has ended"):
-        await visits.authorize_join(uows(), world.preceptor, visit["id"], None)
+        await live_visits.authorize_join(uows(), world.preceptor, visit["id"], None)
     async with uows() as uow:
         await uow.db.execute(
             update(models.Visit).where(models.Visit.id == other["id"]).values(status="cancelled")
         )
         await uow.commit()
     with pytest.raises(Conflict, match="cancelled"):
-        await visits.authorize_join(uows(), world.student, other["id"], None)
+        await live_visits.authorize_join(uows(), world.student, other["id"], None)
     with pytest.raises(Conflict, match="cancelled"):
-        await visits.end_visit(uows(), other["id"], clock.current)
+        await live_visits.end_visit(uows(), other["id"], clock.current)
 
 
 # --- attendance, consent and the end of a visit ---------------------------------------------------
@@ -419,27 +420,27 @@ async def test_attendance_intervals_and_merged_minutes(
     v = visit["id"]
     clock.current = START
     patient = await visits.redeem_patient_link(uows(), await link_token(uows, world, v))
-    host = await visits.authorize_join(uows(), world.preceptor, v, None)
-    learner = await visits.authorize_join(uows(), world.student, v, None)
-    guest = await visits.authorize_join(uows(), None, v, (v, patient.link_id))
+    host = await live_visits.authorize_join(uows(), world.preceptor, v, None)
+    learner = await live_visits.authorize_join(uows(), world.student, v, None)
+    guest = await live_visits.authorize_join(uows(), None, v, (v, patient.link_id))
 
     def at(minute: float) -> datetime:
         return START + timedelta(minutes=minute)
 
-    h1 = await visits.record_attendance_start(uows(), v, host, at(0))
-    s1 = await visits.record_attendance_start(uows(), v, learner, at(2))
-    assert await visits.record_attendance_end(uows(), s1, at(10), "dropped") is True
-    s2 = await visits.record_attendance_start(uows(), v, learner, at(11))  # back after a drop
+    h1 = await live_visits.record_attendance_start(uows(), v, host, at(0))
+    s1 = await live_visits.record_attendance_start(uows(), v, learner, at(2))
+    assert await live_visits.record_attendance_end(uows(), s1, at(10), "dropped") is True
+    s2 = await live_visits.record_attendance_start(uows(), v, learner, at(11))  # back after a drop
     # A reconnect the server saw before the drop: the open interval is closed as dropped.
-    s3 = await visits.record_attendance_start(uows(), v, learner, at(20))
-    p1 = await visits.record_attendance_start(uows(), v, guest, at(5))
-    await visits.record_attendance_end(uows(), p1, at(35), "left")
-    assert await visits.record_attendance_end(uows(), p1, at(40), "left") is False  # already closed
+    s3 = await live_visits.record_attendance_start(uows(), v, learner, at(20))
+    p1 = await live_visits.record_attendance_start(uows(), v, guest, at(5))
+    await live_visits.record_attendance_end(uows(), p1, at(35), "left")
+    assert await live_visits.record_attendance_end(uows(), p1, at(40), "left") is False  # already closed
     with pytest.raises(Invalid):
-        await visits.record_attendance_end(uows(), s3, at(25), "vanished")
+        await live_visits.record_attendance_end(uows(), s3, at(25), "vanished")
     with pytest.raises(Invalid):
-        await visits.record_attendance_start(uows(), v + 1, learner, at(25))
-    await visits.end_visit(uows(), v, at(50))
+        await live_visits.record_attendance_start(uows(), v + 1, learner, at(25))
+    await live_visits.end_visit(uows(), v, at(50))
 
     preceptor: Api = await make_api(world.preceptor.email)
     board = await preceptor.get(f"/visits/{v}/attendance")
@@ -463,7 +464,7 @@ async def test_attendance_intervals_and_merged_minutes(
     everyone = await (await make_api(world.coordinator.email)).get(f"/visits/{v}/attendance")
     assert len(everyone["participants"]) == 3
     with pytest.raises(Conflict):
-        await visits.record_attendance_start(uows(), v, learner, at(55))
+        await live_visits.record_attendance_start(uows(), v, learner, at(55))
 
 
 async def test_open_intervals_count_up_to_now_while_live(
@@ -471,10 +472,10 @@ async def test_open_intervals_count_up_to_now_while_live(
 ) -> None:
     visit = await scheduled(make_api, world, [world.student.user_id])
     clock.current = START
-    host = await visits.authorize_join(uows(), world.preceptor, visit["id"], None)
-    await visits.record_attendance_start(uows(), visit["id"], host, START)
+    host = await live_visits.authorize_join(uows(), world.preceptor, visit["id"], None)
+    await live_visits.record_attendance_start(uows(), visit["id"], host, START)
     clock.advance(minutes=12)
-    board = await visits.attendance_for(uows(), world.preceptor, visit["id"])
+    board = await live_visits.attendance_for(uows(), world.preceptor, visit["id"])
     assert board.participants[0].connected_minutes == 12
     assert board.participants[0].intervals[0].disconnected_at is None
 
@@ -485,18 +486,20 @@ async def test_consent_is_recorded_by_the_host_for_patient_visits_only(
     visit = await scheduled(make_api, world, [world.student.user_id])
     huddle = await scheduled(make_api, world, [world.student.user_id], kind="huddle")
     v, p = visit["id"], world.preceptor.user_id
-    first = await visits.record_consent(uows(), v, p, "observe", "verbal", START)
+    first = await live_visits.record_consent(uows(), v, p, "observe", "verbal", START)
     with pytest.raises(Forbidden):
-        await visits.record_consent(uows(), v, world.other_preceptor.user_id, "observe", "verbal", START)
+        await live_visits.record_consent(uows(), v, world.other_preceptor.user_id, "observe", "verbal", START)
     with pytest.raises(Conflict, match="Only a patient visit"):
-        await visits.record_consent(uows(), huddle["id"], p, "observe", "verbal", START)
+        await live_visits.record_consent(uows(), huddle["id"], p, "observe", "verbal", START)
     with pytest.raises(Invalid):
-        await visits.record_consent(uows(), v, p, "everything", "verbal", START)
+        await live_visits.record_consent(uows(), v, p, "everything", "verbal", START)
     with pytest.raises(NotFound):
-        await visits.record_consent(uows(), 999_999, p, "observe", "verbal", START)
-    assert await visits.withdraw_consent(uows(), v, START + timedelta(minutes=5)) == 1
-    assert await visits.withdraw_consent(uows(), v, START + timedelta(minutes=6)) == 0
-    second = await visits.record_consent(uows(), v, p, "interact", "written", START + timedelta(minutes=7))
+        await live_visits.record_consent(uows(), 999_999, p, "observe", "verbal", START)
+    assert await live_visits.withdraw_consent(uows(), v, START + timedelta(minutes=5)) == 1
+    assert await live_visits.withdraw_consent(uows(), v, START + timedelta(minutes=6)) == 0
+    second = await live_visits.record_consent(
+        uows(), v, p, "interact", "written", START + timedelta(minutes=7)
+    )
     async with uows() as uow:
         found = (await uow.db.execute(select(models.VisitConsent).order_by(models.VisitConsent.id))).scalars()
         rows = [(r.id, r.scope, r.method, r.obtained_by, r.withdrawn_at) for r in found]
@@ -532,16 +535,18 @@ async def test_ending_a_visit_makes_one_encounter_per_attending_visitor(
     )
     v = visit["id"]
     clock.current = starts
-    host = await visits.authorize_join(uows(), world.preceptor, v, None)
-    learner = await visits.authorize_join(uows(), world.student, v, None)
-    await visits.record_attendance_start(uows(), v, host, starts)
-    await visits.record_attendance_start(uows(), v, learner, starts + timedelta(minutes=1))
-    await visits.record_consent(uows(), v, world.preceptor.user_id, "observe", "verbal", starts)
-    latest = await visits.record_consent(uows(), v, world.preceptor.user_id, "interact", "verbal", starts)
+    host = await live_visits.authorize_join(uows(), world.preceptor, v, None)
+    learner = await live_visits.authorize_join(uows(), world.student, v, None)
+    await live_visits.record_attendance_start(uows(), v, host, starts)
+    await live_visits.record_attendance_start(uows(), v, learner, starts + timedelta(minutes=1))
+    await live_visits.record_consent(uows(), v, world.preceptor.user_id, "observe", "verbal", starts)
+    latest = await live_visits.record_consent(
+        uows(), v, world.preceptor.user_id, "interact", "verbal", starts
+    )
 
-    made = await visits.end_visit(uows(), v, starts + timedelta(minutes=40))
+    made = await live_visits.end_visit(uows(), v, starts + timedelta(minutes=40))
     assert len(made) == 1
-    assert await visits.end_visit(uows(), v, starts + timedelta(minutes=45)) == []  # once only
+    assert await live_visits.end_visit(uows(), v, starts + timedelta(minutes=45)) == []  # once only
     visitor: Api = await make_api(world.student.email)
     [encounter] = await visitor.get(f"/enrollments/{student_enrollment}/encounters")
     assert encounter["id"] == made[0]
@@ -565,9 +570,9 @@ async def test_a_huddle_encounter_has_no_consent(
 ) -> None:
     huddle = await scheduled(make_api, world, [world.student.user_id], kind="didactic")
     clock.current = START
-    learner = await visits.authorize_join(uows(), world.student, huddle["id"], None)
-    await visits.record_attendance_start(uows(), huddle["id"], learner, START)
-    [made] = await visits.end_visit(uows(), huddle["id"], START + timedelta(minutes=30))
+    learner = await live_visits.authorize_join(uows(), world.student, huddle["id"], None)
+    await live_visits.record_attendance_start(uows(), huddle["id"], learner, START)
+    [made] = await live_visits.end_visit(uows(), huddle["id"], START + timedelta(minutes=30))
     async with uows() as uow:
         encounter = await uow.encounters.get(made)
         assert encounter is not None
@@ -581,14 +586,14 @@ async def test_the_sweep_ends_live_visits_whose_window_closed_counting_hours_onl
     visit = await scheduled(make_api, world, [world.student.user_id], kind="huddle", duration_minutes=60)
     v = visit["id"]
     clock.current = START
-    host = await visits.authorize_join(uows(), world.preceptor, v, None)  # marks it live
-    await visits.record_attendance_start(uows(), v, host, START)
+    host = await live_visits.authorize_join(uows(), world.preceptor, v, None)  # marks it live
+    await live_visits.record_attendance_start(uows(), v, host, START)
     # The server died: nothing ended the room. Within the window the sweep leaves the visit alone.
     clock.current = START + timedelta(hours=6, minutes=59)
-    assert await visits.end_overdue_visits(uows()) == 0
+    assert await live_visits.end_overdue_visits(uows()) == 0
     clock.current = START + timedelta(hours=8)
-    assert await visits.end_overdue_visits(uows()) == 1
-    assert await visits.end_overdue_visits(uows()) == 0
+    assert await live_visits.end_overdue_visits(uows()) == 1
+    assert await live_visits.end_overdue_visits(uows()) == 0
     board = await (await make_api(world.preceptor.email)).get(f"/visits/{v}/attendance")
     assert board["status"] == "ended"
     (only,) = board["participants"]

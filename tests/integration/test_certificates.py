@@ -20,7 +20,7 @@ from server.db.uow import UnitOfWorkFactory
 from server.domain.certificates import CROCKFORD, make_certificate, verification_code
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from server.schemas.visits import VisitIn
-from server.services import certificates, visits
+from server.services import certificates, live, visits
 from server.web import rate_limit
 from tests.integration.api_helpers import (
     access_matrix_mismatches,
@@ -97,26 +97,26 @@ async def rotation(uows: UnitOfWorkFactory, world: World, clock: FakeClock) -> d
     d = await schedule(uows, world, at(DAY2, 120), [student.user_id])
 
     clock.current = DAY1
-    host = await visits.authorize_join(uows(), world.preceptor, a, None)
-    me_a = await visits.authorize_join(uows(), student, a, None)
-    them = await visits.authorize_join(uows(), other, a, None)
-    await visits.record_attendance_start(uows(), a, host, DAY1)
-    await visits.record_attendance_start(uows(), a, them, DAY1)
-    first = await visits.record_attendance_start(uows(), a, me_a, at(DAY1, 2))
-    await visits.record_attendance_end(uows(), first, at(DAY1, 10), "dropped")
+    host = await live.authorize_join(uows(), world.preceptor, a, None)
+    me_a = await live.authorize_join(uows(), student, a, None)
+    them = await live.authorize_join(uows(), other, a, None)
+    await live.record_attendance_start(uows(), a, host, DAY1)
+    await live.record_attendance_start(uows(), a, them, DAY1)
+    first = await live.record_attendance_start(uows(), a, me_a, at(DAY1, 2))
+    await live.record_attendance_end(uows(), first, at(DAY1, 10), "dropped")
     await add_interval(uows, a, student.user_id, at(DAY1, 5), at(DAY1, 20))
-    await visits.record_attendance_start(uows(), a, me_a, at(DAY1, 40))
-    me_b = await visits.authorize_join(uows(), student, b, None)
-    second = await visits.record_attendance_start(uows(), b, me_b, at(DAY1, 35))
-    await visits.record_attendance_end(uows(), second, at(DAY1, 50), "left")
-    await visits.end_visit(uows(), a, at(DAY1, 60))
-    await visits.end_visit(uows(), b, at(DAY1, 90))
+    await live.record_attendance_start(uows(), a, me_a, at(DAY1, 40))
+    me_b = await live.authorize_join(uows(), student, b, None)
+    second = await live.record_attendance_start(uows(), b, me_b, at(DAY1, 35))
+    await live.record_attendance_end(uows(), second, at(DAY1, 50), "left")
+    await live.end_visit(uows(), a, at(DAY1, 60))
+    await live.end_visit(uows(), b, at(DAY1, 90))
 
     clock.current = DAY2
-    me_c = await visits.authorize_join(uows(), student, c, None)
-    third = await visits.record_attendance_start(uows(), c, me_c, DAY2)
-    await visits.record_attendance_end(uows(), third, DAY2 + timedelta(minutes=30, seconds=30), "left")
-    await visits.end_visit(uows(), c, at(DAY2, 45))
+    me_c = await live.authorize_join(uows(), student, c, None)
+    third = await live.record_attendance_start(uows(), c, me_c, DAY2)
+    await live.record_attendance_end(uows(), third, DAY2 + timedelta(minutes=30, seconds=30), "left")
+    await live.end_visit(uows(), c, at(DAY2, 45))
     return {"enrollment": enrollment, "other_enrollment": other_enrollment, "a": a, "b": b, "c": c, "d": d}
 
 

@@ -24,6 +24,7 @@ from server.services import (
     certificates,
     evaluations,
     letters,
+    live,
     presentations,
     programs,
     visits,
@@ -179,7 +180,7 @@ async def test_elena_finished_an_observership_with_evidence_a_certificate_and_a_
     minutes = [
         p.connected_minutes
         for visit in attended
-        for p in (await visits.attendance_for(uows(), elena, visit.id)).participants
+        for p in (await live.attendance_for(uows(), elena, visit.id)).participants
     ]
     assert certificate.sessions_attended == len(attended) == len(minutes) >= 8
     assert certificate.verified_seconds > 0 and certificate.verified_seconds == round(60 * sum(minutes))

@@ -40,10 +40,10 @@ class RecordingObserver:
 
 
 IDENTITIES = {
-    "host": Identity("user-1", Role.HOST, "Dr. Host", user_id=1),
-    "visitor": Identity("user-2", Role.VISITOR, "Visitor Two", user_id=2),
-    "visitor3": Identity("user-3", Role.VISITOR, "Visitor Three", user_id=3),
-    "patient": Identity("patient-9", Role.PATIENT, "Patient"),
+    "host": Identity("user-1", Role.HOST, "Dr. Host", observer=False, user_id=1),
+    "visitor": Identity("user-2", Role.VISITOR, "Visitor Two", observer=True, user_id=2),
+    "visitor3": Identity("user-3", Role.VISITOR, "Visitor Three", observer=True, user_id=3),
+    "patient": Identity("patient-9", Role.PATIENT, "Patient", observer=False),
 }
 
 

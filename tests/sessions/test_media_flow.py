@@ -31,8 +31,8 @@ class Harness:
         assert server_pc is not None
         await negotiate(server_pc, self.clients[participant_id].pc)
 
-    async def join(self, pid: str, role: Role, *, admit: bool = True, **kw: object) -> Client:
-        self.room.join(pid, role, **kw)  # type: ignore[arg-type]
+    async def join(self, pid: str, role: Role, *, observer: bool, admit: bool = True) -> Client:
+        self.room.join(pid, role, observer=observer)
         client = Client(pid)
         self.clients[pid] = client
         server_pc = new_pc()
@@ -64,8 +64,8 @@ async def harness(no_leaks: None) -> AsyncIterator[Harness]:
 async def test_host_video_reaches_admitted_visitor_without_server_decoding(
     harness: Harness, decoder_threads: set[threading.Thread]
 ) -> None:
-    host = await harness.join("host", Role.HOST)
-    visitor = await harness.join("v1", Role.VISITOR)
+    host = await harness.join("host", Role.HOST, observer=False)
+    visitor = await harness.join("v1", Role.VISITOR, observer=True)
     await wait_for(lambda: visitor.frames("video") >= 10 and visitor.frames("audio") >= 10)
     assert ("host", "video", "v1") in harness.router.forwards()
     # The observer publishes nothing: the host gets no media from them.
@@ -81,10 +81,10 @@ async def test_host_video_reaches_admitted_visitor_without_server_decoding(
 
 
 async def test_media_reaches_each_permitted_subscriber_and_no_one_else(harness: Harness) -> None:
-    host = await harness.join("host", Role.HOST)
-    v1 = await harness.join("v1", Role.VISITOR)
-    v2 = await harness.join("v2", Role.VISITOR)
-    waiting = await harness.join("v3", Role.VISITOR, admit=False)
+    host = await harness.join("host", Role.HOST, observer=False)
+    v1 = await harness.join("v1", Role.VISITOR, observer=True)
+    v2 = await harness.join("v2", Role.VISITOR, observer=True)
+    waiting = await harness.join("v3", Role.VISITOR, observer=True, admit=False)
     await wait_for(lambda: min(v1.frames("video"), v2.frames("video")) >= 10)
     await wait_for(lambda: min(v1.frames("audio"), v2.frames("audio")) >= 10)
     # Let plenty more host frames flow; the waiting visitor still has no forward and no frames.
@@ -103,20 +103,20 @@ async def test_media_reaches_each_permitted_subscriber_and_no_one_else(harness: 
 
 
 async def test_new_subscriber_starts_on_a_requested_keyframe(harness: Harness) -> None:
-    await harness.join("host", Role.HOST)
-    v1 = await harness.join("v1", Role.VISITOR)
+    await harness.join("host", Role.HOST, observer=False)
+    v1 = await harness.join("v1", Role.VISITOR, observer=True)
     await wait_for(lambda: v1.frames("video") >= 30)  # the publisher's first keyframe is long gone
     publication = next(p for p in harness.router.publications.values() if p.kind == "video")
     requests_before = publication.keyframe_requests_sent
     # aiortc's VP8 encoder makes a keyframe every 3000 frames (100 s): only a PLI lets v2 start now.
-    v2 = await harness.join("v2", Role.VISITOR)
+    v2 = await harness.join("v2", Role.VISITOR, observer=True)
     await wait_for(lambda: v2.frames("video") >= 1)
     assert publication.keyframe_requests_sent > requests_before
 
 
 async def test_subscriber_loss_report_asks_the_publisher_for_a_keyframe(harness: Harness) -> None:
-    await harness.join("host", Role.HOST)
-    v1 = await harness.join("v1", Role.VISITOR)
+    await harness.join("host", Role.HOST, observer=False)
+    v1 = await harness.join("v1", Role.VISITOR, observer=True)
     await wait_for(lambda: v1.frames("video") >= 5)
     publication = next(p for p in harness.router.publications.values() if p.kind == "video")
     before = publication.keyframe_requests_sent
@@ -134,9 +134,9 @@ async def test_subscriber_loss_report_asks_the_publisher_for_a_keyframe(harness:
 
 
 async def test_consent_gate_holds_at_the_media_level(harness: Harness) -> None:
-    await harness.join("host", Role.HOST)
-    patient = await harness.join("patient", Role.PATIENT)
-    visitor = await harness.join("v1", Role.VISITOR)
+    await harness.join("host", Role.HOST, observer=False)
+    patient = await harness.join("patient", Role.PATIENT, observer=False)
+    visitor = await harness.join("v1", Role.VISITOR, observer=True)
     # Before consent: the host sees the patient, the visitor does not, and the patient gets no visitor media.
     host = harness.clients["host"]
     await wait_for(lambda: host.frames("video") >= 20 and visitor.frames("video") >= 20)
@@ -176,8 +176,8 @@ async def test_consent_gate_holds_at_the_media_level(harness: Harness) -> None:
 
 
 async def test_removal_closes_the_participants_connection(harness: Harness) -> None:
-    await harness.join("host", Role.HOST)
-    v1 = await harness.join("v1", Role.VISITOR)
+    await harness.join("host", Role.HOST, observer=False)
+    v1 = await harness.join("v1", Role.VISITOR, observer=True)
     await wait_for(lambda: v1.frames("video") >= 3)
     server_pc = harness.router.peer("v1")
     assert server_pc is not None
@@ -190,7 +190,7 @@ async def test_removal_closes_the_participants_connection(harness: Harness) -> N
 async def test_h264_is_forwarded_as_h264(harness: Harness) -> None:
     from aiortc import RTCRtpSender
 
-    harness.room.join("host", Role.HOST)
+    harness.room.join("host", Role.HOST, observer=False)
     host = Client("host", audio=False)
     harness.clients["host"] = host
     h264 = [
@@ -201,7 +201,7 @@ async def test_h264_is_forwarded_as_h264(harness: Harness) -> None:
     server_pc = new_pc()
     harness.router.add_peer("host", server_pc)
     await negotiate(host.pc, server_pc)
-    v1 = await harness.join("v1", Role.VISITOR)
+    v1 = await harness.join("v1", Role.VISITOR, observer=True)
     await wait_for(lambda: v1.frames("video") >= 5)
     publication = next(iter(harness.router.publications.values()))
     assert publication.mime_type == "video/h264"
@@ -214,14 +214,14 @@ async def test_h264_is_forwarded_as_h264(harness: Harness) -> None:
 
 
 async def test_a_reconnecting_participant_gets_media_on_the_new_connection(harness: Harness) -> None:
-    await harness.join("host", Role.HOST)
-    v1 = await harness.join("v1", Role.VISITOR)
+    await harness.join("host", Role.HOST, observer=False)
+    v1 = await harness.join("v1", Role.VISITOR, observer=True)
     await wait_for(lambda: v1.frames("video") >= 3)
     old_server_pc = harness.router.peer("v1")
     # aiortc has no ICE restart: a new peer connection replaces the old one; the room keeps v1's place.
     harness.room.leave("v1")
     assert not {f for f in harness.router.forwards() if f[2] == "v1"}
-    harness.room.join("v1", Role.VISITOR)
+    harness.room.join("v1", Role.VISITOR, observer=True)
     again = Client("v1-again")
     harness.clients["v1-again"] = again
     harness.clients["v1"] = again  # renegotiations for v1 now go to the new client

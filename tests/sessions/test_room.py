@@ -31,9 +31,9 @@ def visit() -> tuple[Room, list[RoomEvent]]:
     room = Room("r", RoomKind.PATIENT_VISIT)
     events: list[RoomEvent] = []
     room.subscribe(lambda _room, event: events.append(event))
-    room.join("host", Role.HOST)
-    room.join("pt", Role.PATIENT)
-    room.join("v1", Role.VISITOR)
+    room.join("host", Role.HOST, observer=False)
+    room.join("pt", Role.PATIENT, observer=False)
+    room.join("v1", Role.VISITOR, observer=True)
     room.join("v2", Role.VISITOR, observer=False)
     return room, events
 
@@ -72,7 +72,7 @@ def test_only_the_host_admits_denies_and_removes() -> None:
     with pytest.raises(Conflict):
         room.admit("host", "v1")
     with pytest.raises(Forbidden):
-        room.join("v1", Role.VISITOR)  # denied stays out
+        room.join("v1", Role.VISITOR, observer=True)  # denied stays out
     room.remove("host", "v2")
     assert not may_forward(room, "host", V, "v2")
     with pytest.raises(Conflict):
@@ -82,10 +82,10 @@ def test_only_the_host_admits_denies_and_removes() -> None:
 def test_one_host_and_patients_only_in_patient_visits() -> None:
     room, _ = visit()
     with pytest.raises(Conflict):
-        room.join("host2", Role.HOST)
+        room.join("host2", Role.HOST, observer=False)
     huddle = Room("h", RoomKind.HUDDLE)
     with pytest.raises(Conflict):
-        huddle.join("pt", Role.PATIENT)
+        huddle.join("pt", Role.PATIENT, observer=False)
 
 
 def test_observers_join_muted_and_cannot_unmute_until_allowed() -> None:
@@ -141,7 +141,7 @@ def test_consent_gate_both_ways_and_withdrawal_at_once() -> None:
 
 def test_consent_only_in_patient_visits_and_no_gate_elsewhere() -> None:
     huddle = Room("h", RoomKind.HUDDLE)
-    huddle.join("host", Role.HOST)
+    huddle.join("host", Role.HOST, observer=False)
     huddle.join("v", Role.VISITOR, observer=False)
     huddle.admit("host", "v")
     assert may_forward(huddle, "v", V, "host")
@@ -175,13 +175,13 @@ def test_rejoining_keeps_place_and_permissions() -> None:
     room.set_publish_permission("host", "v1", A, True)
     room.leave("v1")
     assert not may_forward(room, "host", A, "v1")
-    again = room.join("v1", Role.VISITOR)
+    again = room.join("v1", Role.VISITOR, observer=True)
     assert again.presence is Presence.ADMITTED and A in again.may_publish
     assert may_forward(room, "host", A, "v1")
     room.leave("v2")  # never admitted: waits again
-    assert room.join("v2", Role.VISITOR).presence is Presence.WAITING
+    assert room.join("v2", Role.VISITOR, observer=True).presence is Presence.WAITING
     with pytest.raises(Conflict):
-        room.join("v1", Role.PATIENT)
+        room.join("v1", Role.PATIENT, observer=False)
 
 
 def test_unknown_kind_or_self_is_never_forwarded() -> None:
@@ -213,7 +213,7 @@ def test_a_snapshot_carries_places_permissions_and_consent_to_another_server() -
     room.deny("host", "v2")
     room.set_publish_permission("host", "v1", A, True)
     room.record_consent("host", scope=ConsentScope.OBSERVE, method=ConsentMethod.VERBAL, at=NOW)
-    room.join("late", Role.VISITOR)  # still waiting when the server went away
+    room.join("late", Role.VISITOR, observer=True)  # still waiting when the server went away
 
     carried = Room.restored(room.snapshot())
     assert carried.id == "r" and carried.kind is RoomKind.PATIENT_VISIT
@@ -225,11 +225,11 @@ def test_a_snapshot_carries_places_permissions_and_consent_to_another_server() -
         "v2": Presence.DENIED,
         "late": Presence.LEFT,
     }
-    assert carried.join("v1", Role.VISITOR).presence is Presence.ADMITTED
+    assert carried.join("v1", Role.VISITOR, observer=True).presence is Presence.ADMITTED
     assert A in carried.participant("v1").may_publish and V not in carried.participant("v1").may_publish
-    assert carried.join("late", Role.VISITOR).presence is Presence.WAITING
+    assert carried.join("late", Role.VISITOR, observer=True).presence is Presence.WAITING
     with pytest.raises(Forbidden):
-        carried.join("v2", Role.VISITOR)
+        carried.join("v2", Role.VISITOR, observer=True)
     assert carried.consent_active and carried.consent == room.consent
     # A snapshot is JSON: what Redis stores is what comes back.
     through_json = Room.restored(json.loads(json.dumps(room.snapshot())))

@@ -156,6 +156,12 @@ def test_observers_are_non_hands_on_visitors_in_patient_visits() -> None:
     assert not is_observer(EncounterKind.DIDACTIC, RotationType.OBSERVERSHIP)
 
 
+def test_the_host_and_the_patient_never_observe() -> None:
+    for role in (ParticipantRole.HOST, ParticipantRole.PATIENT):
+        assert not is_observer(EncounterKind.PATIENT_VISIT, RotationType.OBSERVERSHIP, role=role)
+    assert is_observer(EncounterKind.PATIENT_VISIT, RotationType.OBSERVERSHIP, role=ParticipantRole.VISITOR)
+
+
 # --- attendance and weeks -------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from server.schemas.visits import (
     VisitOut,
     VisitQuery,
 )
-from server.services import visits
+from server.services import live, visits
 from server.web.api import ApiCall
 from server.web.keys import SETTINGS, UOW
 
@@ -135,4 +135,4 @@ async def create_patient_link(call: ApiCall) -> PatientLinkOut:
     response=AttendanceOut,
 )
 async def visit_attendance(call: ApiCall) -> AttendanceOut:
-    return await visits.attendance_for(call.request.app[UOW](), call.actor, call.path["visit_id"])
+    return await live.attendance_for(call.request.app[UOW](), call.actor, call.path["visit_id"])

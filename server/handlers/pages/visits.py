@@ -17,7 +17,7 @@ from server.domain.vocab import Role
 from server.handlers.pages.forms import current_actor, parse_form, path_id, read_form, redirect, try_form
 from server.handlers.pages.view import NOTICES
 from server.schemas.visits import VisitCancelIn, VisitIn
-from server.services import visits
+from server.services import live, visits, visits_pages
 from server.web.keys import CLOCK, SETTINGS, UOW
 from server.web.patient_pass import patient_pass_from_request, set_patient_pass_cookie
 
@@ -63,7 +63,7 @@ async def _list_context(request: web.Request, **extra: Any) -> dict[str, Any]:
     upcoming = await visits.upcoming_for(factory(), actor)
     every = await visits.upcoming_for(factory(), actor, include_past=True)
     soon = {v.id for v in upcoming}
-    blocks = await visits.schedulable_blocks(factory(), actor) if actor.role is Role.PRECEPTOR else []
+    blocks = await visits_pages.schedulable_blocks(factory(), actor) if actor.role is Role.PRECEPTOR else []
     context: dict[str, Any] = {
         "upcoming": upcoming,
         "past": [v for v in reversed(every) if v.id not in soon],
@@ -118,7 +118,7 @@ async def _detail_context(request: web.Request, visit_id: int, **extra: Any) -> 
     invited = any(i.visitor_id == actor.user_id for i in visit.invitees)
     context: dict[str, Any] = {
         "visit": visit,
-        "attendance": await visits.attendance_for(factory(), actor, visit_id),
+        "attendance": await live.attendance_for(factory(), actor, visit_id),
         "is_host": is_host,
         "may_join": is_host or (actor.role is Role.VISITOR and invited),
         "kind_label": KIND_LABELS[visit.kind],

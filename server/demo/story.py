@@ -1,4 +1,6 @@
-"""Demo history: a rotation that is already over, so the demo can show what a finished one leaves behind.
+"""The demo history's story: the people, the calendar of the rotation and what happened in it (the
+cases, the evaluations, the end of the rotation). Only data: ``server.demo.history`` plays it through
+the services.
 
 The story: Elena Marković, a graduate of the University of Belgrade, applied to the Virtual Internal
 Medicine Observership for the block that started on the Monday six weeks before this week's Monday. She was
@@ -17,45 +19,14 @@ rating: he has no past visitors to compare her with). Later that week Elena aske
 for Internal Medicine, waiving her right to see it; he accepted. Writing and signing the letter is left to
 whoever tries the demo.
 
-Everything is written by the real services with a clock set to the moment each thing happened, so the
-services' own rules about dates (blocks not in the past, offers that expire, joining windows) apply. The
-clinical cases are invented and carry no patient identifiers: every narrative passes the PHI guard, which
-the services run anyway. Nothing here is random.
+The clinical cases are invented and carry no patient identifiers: every narrative passes the PHI guard,
+which the services run anyway. Nothing here is random.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-
-from server.db.filestore import FileStore
-from server.db.uow import UnitOfWorkFactory
-from server.domain.actors import Actor
-from server.domain.applications import Action
-from server.domain.caselog import EncounterKind
-from server.domain.visits import ConsentMethod, ConsentScope, EndReason, JoinGrant
-from server.domain.vocab import DocumentKind
-from server.schemas.applications import ActionIn, ApplicationIn
-from server.schemas.documents import DocumentReviewIn
-from server.schemas.evaluations import EncounterEvaluationIn, FinalEvaluationIn
-from server.schemas.letters import LetterDecisionIn, LetterRequestIn
-from server.schemas.presentations import FeedbackIn, PresentationIn, ReferenceIn
-from server.schemas.programs import BlockIn, ProgramOut
-from server.schemas.record import CaseLogIn, ReviewIn
-from server.schemas.visits import VisitIn
-from server.services import (
-    applications,
-    caselogs,
-    certificates,
-    documents,
-    evaluations,
-    letters,
-    presentations,
-    programs,
-    visits,
-)
 
 COORDINATOR = "coordinator@rounds.test"
 PRECEPTOR = "im.preceptor@rounds.test"
@@ -86,64 +57,8 @@ PATIENT_LINK_HOURS = 2
 DROPPED = (2, 1, 14, 17)
 
 
-class DemoClock:
-    """A clock the demo sets by hand: the services read the time only through it. It never goes back."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def set(self, moment: datetime) -> datetime:
-        """Move the clock forward to ``moment`` and return it."""
-        if moment < self.at:
-            raise ValueError(f"The demo's clock cannot go back from {self.at} to {moment}.")
-        self.at = moment
-        return moment
-
-
-def _rotation_start(today: date) -> date:
-    """The first day of her block: the Monday six weeks before this week's Monday (so the four-week
-    block ended two to three weeks before ``today``)."""
-    return today - timedelta(days=today.weekday(), weeks=6)
-
-
 @dataclass(frozen=True)
-class _Story:
-    """Who takes part, the clock, and the factory of units of work that reads it."""
-
-    uows: UnitOfWorkFactory
-    clock: DemoClock
-    start: date
-    coordinator: Actor
-    preceptor: Actor
-    visitor: Actor
-
-    def moment(self, day: int, hour: int, minute: int = 0) -> datetime:
-        """``day`` days after the block's first day, at hour:minute UTC."""
-        return datetime.combine(self.start + timedelta(days=day), time(hour, minute), tzinfo=UTC)
-
-    def at(self, day: int, hour: int, minute: int = 0) -> datetime:
-        """Move the clock to :meth:`moment` and return it."""
-        return self.clock.set(self.moment(day, hour, minute))
-
-
-@dataclass(frozen=True)
-class _Session:
-    """A scheduled visit of her block: what it is, its week and slot (0 and 1 the patient visits, 2 the
-    huddle), when it starts and how long it ran."""
-
-    visit_id: int
-    kind: EncounterKind
-    week: int
-    slot: int
-    starts_at: datetime
-    ran_minutes: int
-
-
-@dataclass(frozen=True)
-class _Case:
+class Case:
     """A patient visit Elena observed and what came of it: the visit's title, her case log (CaseLogIn
     fields), her presentation (PresentationIn fields), Dr. Reyes's correction of the log's diagnoses
     (None: he confirmed them), his reference differential and his One-Minute-Preceptor feedback."""
@@ -157,7 +72,7 @@ class _Case:
 
 
 @dataclass(frozen=True)
-class _Evaluation:
+class Evaluation:
     """The week's evaluation of one of her two presentations (``case``: 0 or 1). An observership rates
     professionalism of the mini-CEX, EPAs 2, 6 and 7 and the RIME stage only."""
 
@@ -172,14 +87,14 @@ class _Evaluation:
 
 
 @dataclass(frozen=True)
-class _Week:
+class Week:
     """A week of the rotation: the two patient visits (Tuesday, Thursday) and the evaluation."""
 
-    cases: tuple[_Case, _Case]
-    evaluation: _Evaluation
+    cases: tuple[Case, Case]
+    evaluation: Evaluation
 
 
-def _dx(
+def dx(
     rank: int,
     code: str,
     likelihood: str,
@@ -201,362 +116,12 @@ def _dx(
     }
 
 
-async def load_finished_rotation(
-    uows: UnitOfWorkFactory,
-    store: FileStore,
-    actors: Mapping[str, Actor],
-    *,
-    secret_key: str,
-    document: bytes,
-) -> None:
-    """Write Elena's finished observership (see the module's documentation) through the services.
-
-    ``uows`` is the demo's factory: its session maker is reused with a clock of our own, and its clock
-    says what "today" is. ``document`` is the PDF uploaded for each required document; ``secret_key``
-    signs the certificate."""
-    today = uows.clock().date()
-    start = _rotation_start(today)
-    clock = DemoClock(datetime.combine(start + timedelta(days=BLOCK_OPENED), time(14), tzinfo=UTC))
-    story = _Story(
-        uows=UnitOfWorkFactory(uows.maker, clock, offer_hold_days=uows.offer_hold_days),
-        clock=clock,
-        start=start,
-        coordinator=actors[COORDINATOR],
-        preceptor=actors[PRECEPTOR],
-        visitor=actors[VISITOR],
-    )
-    program = await _open_block(story)
-    enrollment_id = await _enroll(story, store, program, document)
-    sessions = await _schedule(story, program.blocks[0].id)
-    await _act(story, enrollment_id, story.coordinator, Action.ACTIVATE, at=story.moment(0, 7))
-    for week, content in enumerate(ROTATION, start=1):
-        await _week(story, enrollment_id, week, [s for s in sessions if s.week == week], content)
-    await _act(story, enrollment_id, story.coordinator, Action.COMPLETE, at=story.moment(COMPLETED, 14))
-    story.at(COMPLETED, 14, 30)
-    await certificates.issue_certificate(story.uows(), story.coordinator, enrollment_id, secret_key)
-    await _final_evaluation(story, enrollment_id)
-    await _letter_request(story, enrollment_id)
-
-
-# --- admission --------------------------------------------------------------------------------------
-
-
-async def _open_block(story: _Story) -> ProgramOut:
-    """The coordinator opens the block on the observership, four weeks before it starts. Returns the
-    program with that block only."""
-    story.at(BLOCK_OPENED, 14)
-    program = next(
-        p
-        for p in await programs.coordinator_programs(story.uows(), story.coordinator)
-        if p.title == PROGRAM_TITLE
-    )
-    block = await programs.add_block(
-        story.uows(), story.coordinator, program.id, BlockIn(start_date=story.start, capacity=4)
-    )
-    return program.model_copy(update={"blocks": [block]})
-
-
-async def _act(
-    story: _Story, application_id: int, actor: Actor, action: Action, *, at: datetime, note: str | None = None
-) -> None:
-    """``actor`` moves the application along the state machine at ``at``."""
-    story.clock.set(at)
-    await applications.act(story.uows(), actor, application_id, ActionIn(action=action, note=note))
-
-
-async def _enroll(story: _Story, store: FileStore, program: ProgramOut, document: bytes) -> int:
-    """She applies and uploads her documents; the coordinator verifies them and makes an offer; she
-    accepts the next day and is enrolled. Returns the application (the enrollment) id."""
-    story.at(APPLIED, 16)
-    application = await applications.create_application(
-        story.uows(),
-        story.visitor,
-        ApplicationIn(
-            program_id=program.id,
-            block_ids=[program.blocks[0].id],
-            statement="I graduated in 2024 and will apply to internal medicine residency. I want to see how "
-            "outpatient internal medicine is practised in the United States, and to learn to present "
-            "cases the way American attendings expect.",
-        ),
-    )
-    uploaded: list[int] = []
-    for kind in map(DocumentKind, program.required_documents):
-        story.at(APPLIED, 16, 10 + len(uploaded))
-        doc = await documents.upload(
-            story.uows(),
-            store,
-            story.visitor,
-            kind=kind.value,
-            filename=f"{kind.value}.pdf",
-            data=document,
-            max_bytes=1_000_000,
-        )
-        uploaded.append(doc.id)
-    story.at(OFFERED, 15)
-    for doc_id in uploaded:
-        await documents.review(story.uows(), story.coordinator, doc_id, DocumentReviewIn(status="verified"))
-    await _act(story, application.id, story.coordinator, Action.START_REVIEW, at=story.moment(OFFERED, 15, 5))
-    await _act(
-        story,
-        application.id,
-        story.coordinator,
-        Action.MAKE_OFFER,
-        at=story.moment(OFFERED, 15, 10),
-        note="Welcome: Dr. Reyes runs his telehealth clinic twice a week and a huddle on Fridays.",
-    )
-    await _act(story, application.id, story.visitor, Action.ACCEPT_OFFER, at=story.moment(ACCEPTED, 8))
-    await _act(story, application.id, story.coordinator, Action.ENROLL, at=story.moment(ENROLLED, 15))
-    return application.id
-
-
-# --- sessions -----------------------------------------------------------------------------------------
-
-
-def _week_plan(week: int, content: _Week) -> list[tuple[int, EncounterKind, str, int, int]]:
-    """(day, kind, title, minutes scheduled, minutes it ran) of each session of ``week``, by slot."""
-    plan = [
-        (7 * (week - 1) + day, EncounterKind.PATIENT_VISIT, case.title, VISIT_MINUTES, VISIT_RAN)
-        for day, case in zip(CLINIC_DAYS, content.cases, strict=True)
-    ]
-    title = f"Friday huddle: case presentations, week {week}"
-    plan.append((7 * (week - 1) + HUDDLE_DAY, EncounterKind.HUDDLE, title, HUDDLE_MINUTES, HUDDLE_RAN))
-    return plan
-
-
-async def _schedule(story: _Story, block_id: int) -> list[_Session]:
-    """Ten days before the block, Dr. Reyes schedules the month: two patient visits and a huddle a week,
-    each inviting Elena."""
-    story.at(SCHEDULED, 18)
-    sessions = []
-    for week, content in enumerate(ROTATION, start=1):
-        for slot, (day, kind, title, minutes, ran) in enumerate(_week_plan(week, content)):
-            starts_at = story.moment(day, SESSION_HOUR)
-            visit = await visits.schedule_visit(
-                story.uows(),
-                story.preceptor,
-                VisitIn(
-                    block_id=block_id,
-                    kind=kind,
-                    title=title,
-                    starts_at=starts_at,
-                    duration_minutes=minutes,
-                    visitor_ids=[story.visitor.user_id],
-                ),
-            )
-            sessions.append(_Session(visit.id, kind, week, slot, starts_at, ran))
-    return sessions
-
-
-async def _join(
-    story: _Story,
-    actor: Actor | None,
-    visit_id: int,
-    at: datetime,
-    patient_pass: tuple[int, int] | None = None,
-) -> int:
-    """Someone joins the room at ``at`` (the patient with their pass, no account): the join is authorized
-    and the attendance interval opened, as the live room's recorder does. Returns the interval."""
-    story.clock.set(at)
-    grant: JoinGrant = await visits.authorize_join(story.uows(), actor, visit_id, patient_pass)
-    return await visits.record_attendance_start(story.uows(), visit_id, grant, at)
-
-
-async def _leave(story: _Story, interval_id: int, at: datetime, reason: EndReason) -> None:
-    """Someone's connection to the room closes at ``at``, for ``reason``."""
-    story.clock.set(at)
-    await visits.record_attendance_end(story.uows(), interval_id, at, reason)
-
-
-async def _send_patient_link(story: _Story, session: _Session) -> str:
-    """Ten minutes before a patient visit the host creates the patient's single-use link; returns it."""
-    story.clock.set(session.starts_at - timedelta(minutes=10))
-    token, _ = await visits.create_patient_link(
-        story.uows(), story.preceptor, session.visit_id, PATIENT_LINK_HOURS
-    )
-    return token
-
-
-async def _patient_arrives(story: _Story, session: _Session, token: str) -> int:
-    """The patient opens the link and joins a minute after the start, and the host records their verbal
-    consent to a learner observing. Returns the patient's attendance interval."""
-    start, visit_id = session.starts_at, session.visit_id
-    story.clock.set(start + timedelta(minutes=1))
-    patient_pass = await visits.redeem_patient_link(story.uows(), token)
-    interval = await _join(
-        story, None, visit_id, story.clock.at, (patient_pass.visit_id, patient_pass.link_id)
-    )
-    at = story.clock.set(start + timedelta(minutes=3))
-    await visits.record_consent(
-        story.uows(), visit_id, story.preceptor.user_id, ConsentScope.OBSERVE, ConsentMethod.VERBAL, at
-    )
-    return interval
-
-
-async def _hold(story: _Story, session: _Session) -> int:
-    """One session as it ran: the host opens the room five minutes early and Elena joins a minute early
-    (once, her connection drops and she comes back); in a patient visit the patient joins by link,
-    consents and leaves before the end; the host ends the visit. Returns the encounter it leaves in
-    Elena's record."""
-    start, visit_id = session.starts_at, session.visit_id
-    patient_visit = session.kind is EncounterKind.PATIENT_VISIT
-    token = await _send_patient_link(story, session) if patient_visit else None
-    await _join(story, story.preceptor, visit_id, start - timedelta(minutes=5))
-    elena = await _join(story, story.visitor, visit_id, start - timedelta(minutes=1))
-    patient = None if token is None else await _patient_arrives(story, session, token)
-    if (session.week, session.slot) == DROPPED[:2]:
-        await _leave(story, elena, start + timedelta(minutes=DROPPED[2]), EndReason.DROPPED)
-        await _join(story, story.visitor, visit_id, start + timedelta(minutes=DROPPED[3]))
-    end = start + timedelta(minutes=session.ran_minutes)
-    if patient is not None:
-        await _leave(story, patient, end - timedelta(minutes=4), EndReason.LEFT)
-    story.clock.set(end)
-    [encounter] = await visits.end_visit(story.uows(), visit_id, end)
-    return encounter
-
-
-# --- a week of the rotation -------------------------------------------------------------------------
-
-
-async def _week(
-    story: _Story, enrollment_id: int, week: int, sessions: list[_Session], content: _Week
-) -> None:
-    """Two patient visits, each logged by Elena that evening; on Friday her logs are reviewed, she presents
-    both cases at the huddle, and Dr. Reyes gives his feedback and releases the week's evaluation."""
-    *clinic, huddle = sessions
-    logs = [await _clinic_visit(story, s, case) for s, case in zip(clinic, content.cases, strict=True)]
-    friday = 7 * (week - 1) + HUDDLE_DAY
-    presented = await _before_huddle(story, friday, logs, content.cases)
-    huddle_encounter = await _hold(story, huddle)
-    await _after_huddle(story, friday, presented, content.cases)
-    evaluated = presented[content.evaluation.case]
-    await _evaluate(story, enrollment_id, week, huddle_encounter, evaluated, content.evaluation)
-
-
-async def _clinic_visit(story: _Story, session: _Session, case: _Case) -> int:
-    """A patient visit she observed, and her case log of it that evening. Returns the log."""
-    encounter = await _hold(story, session)
-    story.clock.set(session.starts_at.replace(hour=19))
-    log = await caselogs.create_case_log(
-        story.uows(), story.visitor, encounter, CaseLogIn.model_validate({**case.log, "submit": True})
-    )
-    return log.id
-
-
-async def _before_huddle(story: _Story, day: int, logs: list[int], cases: tuple[_Case, ...]) -> list[int]:
-    """Friday morning Dr. Reyes confirms or corrects the diagnoses of her logs; at lunchtime she submits
-    a presentation of each case. Returns the presentations."""
-    for i, (log_id, case) in enumerate(zip(logs, cases, strict=True)):
-        story.at(day, 9, 10 * i)
-        await caselogs.review_diagnoses(story.uows(), story.preceptor, log_id, _review_of(case))
-    presented = []
-    for i, (log_id, case) in enumerate(zip(logs, cases, strict=True)):
-        story.at(day, 13, 20 * i)
-        data = PresentationIn.model_validate({**case.presentation, "submit": True})
-        presented.append(
-            (await presentations.create_presentation(story.uows(), story.visitor, log_id, data)).id
-        )
-    return presented
-
-
-def _review_of(case: _Case) -> ReviewIn:
-    """Dr. Reyes's review of a case log's diagnoses: his correction, or a confirmation."""
-    if case.corrected is None:
-        return ReviewIn.model_validate({"action": "confirm"})
-    return ReviewIn.model_validate({"action": "correct", "diagnoses": case.corrected})
-
-
-async def _after_huddle(story: _Story, day: int, presented: list[int], cases: tuple[_Case, ...]) -> None:
-    """After the huddle Dr. Reyes enters his reference differential for each presentation and reviews it."""
-    for i, (presentation_id, case) in enumerate(zip(presented, cases, strict=True)):
-        story.at(day, 16, 5 + 10 * i)
-        reference = ReferenceIn.model_validate({"items": case.reference})
-        await presentations.set_reference(story.uows(), story.preceptor, presentation_id, reference)
-        await presentations.review_presentation(
-            story.uows(), story.preceptor, presentation_id, FeedbackIn(**case.feedback)
-        )
-
-
-async def _evaluate(
-    story: _Story, enrollment_id: int, week: int, encounter_id: int, presentation_id: int, e: _Evaluation
-) -> None:
-    """Dr. Reyes's evaluation of the presentation he observed at the week's huddle, released at once."""
-    story.at(7 * (week - 1) + HUDDLE_DAY, 16, 40)
-    created = await evaluations.create_encounter_evaluation(
-        story.uows(),
-        story.preceptor,
-        enrollment_id,
-        EncounterEvaluationIn.model_validate(
-            {
-                "week": week,
-                "observed_on": story.clock.at.date(),
-                "encounter_id": encounter_id,
-                "presentation_id": presentation_id,
-                "ratings": {"professionalism": e.professionalism},
-                "epas": e.epas,
-                "rime": e.rime,
-                "minutes_observed": e.minutes_observed,
-                "minutes_feedback": 10,
-                "strengths": e.strengths,
-                "improvement": e.improvement,
-                "example": e.example,
-            }
-        ),
-    )
-    story.at(7 * (week - 1) + HUDDLE_DAY, 16, 45)
-    await evaluations.release_encounter_evaluation(story.uows(), story.preceptor, created.id)
-
-
-# --- after the block ----------------------------------------------------------------------------------
-
-
-async def _final_evaluation(story: _Story, enrollment_id: int) -> None:
-    """The Monday after the block, Dr. Reyes writes and releases his end-of-rotation evaluation: the four
-    competencies an observership rates, no comparative rating (he has no past visitors on Rounds to
-    compare her with), and yes to a letter."""
-    story.at(COMPLETED, 16)
-    await evaluations.put_final_evaluation(
-        story.uows(),
-        story.preceptor,
-        enrollment_id,
-        story.preceptor.user_id,
-        FinalEvaluationIn(
-            competencies=FINAL_COMPETENCIES,
-            comparative_rating=None,
-            will_write_letter=True,
-            narrative=FINAL_NARRATIVE,
-        ),
-    )
-    story.at(COMPLETED, 16, 20)
-    await evaluations.release_final_evaluation(
-        story.uows(), story.preceptor, enrollment_id, story.preceptor.user_id
-    )
-
-
-async def _letter_request(story: _Story, enrollment_id: int) -> None:
-    """Elena asks Dr. Reyes for an ERAS letter for Internal Medicine, waiving her right to see it; he
-    accepts the next day. The letter itself is for the person trying the demo to draft and sign."""
-    story.at(LETTER_REQUESTED, 10)
-    request = await letters.create_request(
-        story.uows(),
-        story.visitor,
-        enrollment_id,
-        LetterRequestIn(
-            preceptor_id=story.preceptor.user_id,
-            specialty="Internal Medicine",
-            eras_letter_id=ERAS_LETTER_ID,
-            ferpa_waived=True,
-        ),
-    )
-    story.at(LETTER_ACCEPTED, 14)
-    await letters.decide(story.uows(), story.preceptor, request.id, LetterDecisionIn(decision="accept"))
-
-
 # --- what happened: the cases, the evaluations, the end of the rotation -------------------------------
 # Invented cases, written as an internist would; no patient identifiers (age bands, no names, no dates).
 
-_WEEK_1 = _Week(
+_WEEK_1 = Week(
     cases=(
-        _Case(
+        Case(
             title="Telehealth clinic: new patient, raised blood pressure",
             log={
                 "age_band": "40-49",
@@ -596,22 +161,20 @@ _WEEK_1 = _Week(
                     "weeks, basic metabolic panel and urinalysis, video follow-up in 2 weeks.",
                 },
                 "differential": [
-                    _dx(
+                    dx(
                         1,
                         "I10",
                         "leading",
                         supports="Stage 2 readings on a validated cuff; father with hypertension",
                         test="Basic metabolic panel, urinalysis",
                     ),
-                    _dx(2, "G47.33", "less_likely", against="No snoring or daytime sleepiness"),
-                    _dx(
-                        3, "E05.90", "unlikely", against="No palpitations, tremor or weight loss", test="TSH"
-                    ),
+                    dx(2, "G47.33", "less_likely", against="No snoring or daytime sleepiness"),
+                    dx(3, "E05.90", "unlikely", against="No palpitations, tremor or weight loss", test="TSH"),
                 ],
             },
             reference=[
-                _dx(1, "I10", "leading"),
-                _dx(
+                dx(1, "I10", "leading"),
+                dx(
                     2,
                     "E26.09",
                     "likely",
@@ -619,7 +182,7 @@ _WEEK_1 = _Week(
                     supports="Hypokalemia on no diuretic, muscle cramps",
                     test="Aldosterone-renin ratio before starting a diuretic",
                 ),
-                _dx(3, "G47.33", "less_likely"),
+                dx(3, "G47.33", "less_likely"),
             ],
             feedback={
                 "commitment": "You committed to essential hypertension and a first-line drug: good.",
@@ -632,7 +195,7 @@ _WEEK_1 = _Week(
                 "abnormal result you report needs an interpretation.",
             },
         ),
-        _Case(
+        Case(
             title="Telehealth clinic: fatigue follow-up",
             log={
                 "age_band": "60-69",
@@ -661,21 +224,21 @@ _WEEK_1 = _Week(
                     "select": "How to read a ferritin when inflammation is present.",
                 },
                 "differential": [
-                    _dx(
+                    dx(
                         1,
                         "D50.9",
                         "leading",
                         supports="Microcytosis, exertional breathlessness",
                         test="Ferritin and iron studies",
                     ),
-                    _dx(2, "E03.9", "less_likely", against="Does not explain the low MCV", test="TSH"),
-                    _dx(3, "D63.8", "unlikely", against="Usually normocytic"),
+                    dx(2, "E03.9", "less_likely", against="Does not explain the low MCV", test="TSH"),
+                    dx(3, "D63.8", "unlikely", against="Usually normocytic"),
                 ],
             },
             reference=[
-                _dx(1, "D50.0", "leading", supports="Microcytosis in a man taking a daily NSAID"),
-                _dx(2, "K25.9", "likely", cant_miss=True, test="Upper endoscopy"),
-                _dx(3, "C18.9", "less_likely", cant_miss=True, test="Colonoscopy"),
+                dx(1, "D50.0", "leading", supports="Microcytosis in a man taking a daily NSAID"),
+                dx(2, "K25.9", "likely", cant_miss=True, test="Upper endoscopy"),
+                dx(3, "C18.9", "less_likely", cant_miss=True, test="Colonoscopy"),
             ],
             feedback={
                 "commitment": "You committed to iron deficiency from the MCV: right.",
@@ -687,7 +250,7 @@ _WEEK_1 = _Week(
             },
         ),
     ),
-    evaluation=_Evaluation(
+    evaluation=Evaluation(
         case=1,
         professionalism=6,
         epas={"epa2": "2a", "epa6": "2a", "epa7": "2a"},
@@ -703,9 +266,9 @@ _WEEK_1 = _Week(
     ),
 )
 
-_WEEK_2 = _Week(
+_WEEK_2 = Week(
     cases=(
-        _Case(
+        Case(
             title="Telehealth clinic: chronic cough follow-up",
             log={
                 "age_band": "50-59",
@@ -737,15 +300,15 @@ _WEEK_2 = _Week(
                     "select": "Which antihypertensives cause cough and which can replace them.",
                 },
                 "differential": [
-                    _dx(
+                    dx(
                         1,
                         "T46.4X5A",
                         "leading",
                         supports="Dry cough starting weeks after lisinopril",
                         test="Stop the ACE inhibitor",
                     ),
-                    _dx(2, "K21.9", "likely", supports="Nocturnal heartburn"),
-                    _dx(
+                    dx(2, "K21.9", "likely", supports="Nocturnal heartburn"),
+                    dx(
                         3,
                         "C34.90",
                         "less_likely",
@@ -756,10 +319,10 @@ _WEEK_2 = _Week(
                 ],
             },
             reference=[
-                _dx(1, "T46.4X5A", "leading"),
-                _dx(2, "C34.90", "less_likely", cant_miss=True),
-                _dx(3, "K21.9", "less_likely"),
-                _dx(4, "J45.909", "unlikely"),
+                dx(1, "T46.4X5A", "leading"),
+                dx(2, "C34.90", "less_likely", cant_miss=True),
+                dx(3, "K21.9", "less_likely"),
+                dx(4, "J45.909", "unlikely"),
             ],
             feedback={
                 "commitment": "You committed to the ACE inhibitor and named the cancer you must not miss.",
@@ -771,7 +334,7 @@ _WEEK_2 = _Week(
                 "correct": "Cough-variant asthma belonged on the list, if only to say why it is unlikely.",
             },
         ),
-        _Case(
+        Case(
             title="Telehealth clinic: heart failure follow-up",
             log={
                 "age_band": "70-79",
@@ -814,14 +377,14 @@ _WEEK_2 = _Week(
                     "breathlessness at rest or saturation below 92%; video follow-up in 1 week.",
                 },
                 "differential": [
-                    _dx(
+                    dx(
                         1,
                         "I50.33",
                         "leading",
                         supports="Weight gain, edema and orthopnea after stopping furosemide",
                         test="Basic metabolic panel",
                     ),
-                    _dx(
+                    dx(
                         2,
                         "I21.4",
                         "less_likely",
@@ -829,14 +392,14 @@ _WEEK_2 = _Week(
                         against="No chest pain",
                         test="ECG, troponin if any chest discomfort",
                     ),
-                    _dx(3, "I48.91", "unlikely", against="Regular pulse on his cuff", test="ECG"),
+                    dx(3, "I48.91", "unlikely", against="Regular pulse on his cuff", test="ECG"),
                 ],
             },
             reference=[
-                _dx(1, "I50.33", "leading"),
-                _dx(2, "I21.4", "less_likely", cant_miss=True),
-                _dx(3, "I48.91", "less_likely"),
-                _dx(4, "N17.9", "less_likely"),
+                dx(1, "I50.33", "leading"),
+                dx(2, "I21.4", "less_likely", cant_miss=True),
+                dx(3, "I48.91", "less_likely"),
+                dx(4, "N17.9", "less_likely"),
             ],
             feedback={
                 "commitment": "You committed to volume overload from the missed diuretic and to treating "
@@ -851,7 +414,7 @@ _WEEK_2 = _Week(
             },
         ),
     ),
-    evaluation=_Evaluation(
+    evaluation=Evaluation(
         case=1,
         professionalism=7,
         epas={"epa2": "2b", "epa6": "2b", "epa7": "2a"},
@@ -867,9 +430,9 @@ _WEEK_2 = _Week(
     ),
 )
 
-_WEEK_3 = _Week(
+_WEEK_3 = Week(
     cases=(
-        _Case(
+        Case(
             title="Telehealth clinic: new patient, urinary symptoms",
             log={
                 "age_band": "18-29",
@@ -901,10 +464,8 @@ _WEEK_3 = _Week(
                     "select": "Reading the local antibiogram to choose empiric therapy.",
                 },
                 "differential": [
-                    _dx(
-                        1, "N10", "leading", supports="Fever, flank pain after dysuria", test="Urine culture"
-                    ),
-                    _dx(
+                    dx(1, "N10", "leading", supports="Fever, flank pain after dysuria", test="Urine culture"),
+                    dx(
                         2,
                         "N13.6",
                         "less_likely",
@@ -912,13 +473,13 @@ _WEEK_3 = _Week(
                         against="No colic or hematuria",
                         test="Renal ultrasound if no better in 48 hours",
                     ),
-                    _dx(3, "N30.00", "unlikely", against="Fever and flank pain"),
+                    dx(3, "N30.00", "unlikely", against="Fever and flank pain"),
                 ],
             },
             reference=[
-                _dx(1, "N10", "leading"),
-                _dx(2, "N13.6", "less_likely", cant_miss=True),
-                _dx(3, "N30.00", "unlikely"),
+                dx(1, "N10", "leading"),
+                dx(2, "N13.6", "less_likely", cant_miss=True),
+                dx(3, "N30.00", "unlikely"),
             ],
             feedback={
                 "commitment": "You committed to pyelonephritis and to home treatment with clear conditions.",
@@ -929,7 +490,7 @@ _WEEK_3 = _Week(
                 "reinforce": "Confirming pregnancy status before choosing the antibiotic was exactly right.",
             },
         ),
-        _Case(
+        Case(
             title="Telehealth clinic: COPD follow-up",
             log={
                 "age_band": "60-69",
@@ -970,8 +531,8 @@ _WEEK_3 = _Week(
                     "or he cannot finish sentences.",
                 },
                 "differential": [
-                    _dx(1, "J44.1", "leading", supports="More dyspnea, sputum volume and purulence"),
-                    _dx(
+                    dx(1, "J44.1", "leading", supports="More dyspnea, sputum volume and purulence"),
+                    dx(
                         2,
                         "J18.9",
                         "less_likely",
@@ -979,14 +540,14 @@ _WEEK_3 = _Week(
                         against="No fever",
                         test="Chest radiograph",
                     ),
-                    _dx(3, "I50.9", "less_likely", against="No orthopnea or edema"),
+                    dx(3, "I50.9", "less_likely", against="No orthopnea or edema"),
                 ],
             },
             reference=[
-                _dx(1, "J44.1", "leading"),
-                _dx(2, "J18.9", "less_likely", cant_miss=True),
-                _dx(3, "I26.99", "unlikely", cant_miss=True),
-                _dx(4, "I50.9", "unlikely"),
+                dx(1, "J44.1", "leading"),
+                dx(2, "J18.9", "less_likely", cant_miss=True),
+                dx(3, "I26.99", "unlikely", cant_miss=True),
+                dx(4, "I50.9", "unlikely"),
             ],
             feedback={
                 "commitment": "You committed to a moderate exacerbation with a clear plan at home: right.",
@@ -999,7 +560,7 @@ _WEEK_3 = _Week(
             },
         ),
     ),
-    evaluation=_Evaluation(
+    evaluation=Evaluation(
         case=0,
         professionalism=7,
         epas={"epa2": "3a", "epa6": "3a", "epa7": "2b"},
@@ -1015,9 +576,9 @@ _WEEK_3 = _Week(
     ),
 )
 
-_WEEK_4 = _Week(
+_WEEK_4 = Week(
     cases=(
-        _Case(
+        Case(
             title="Telehealth clinic: new patient, palpitations",
             log={
                 "age_band": "70-79",
@@ -1051,15 +612,15 @@ _WEEK_4 = _Week(
                     "select": "Dosing direct oral anticoagulants by age, weight and creatinine.",
                 },
                 "differential": [
-                    _dx(1, "I48.91", "leading", supports="Irregular rate of 112, watch alerts", test="ECG"),
-                    _dx(2, "E05.90", "likely", supports="Weight loss, heat intolerance", test="TSH, free T4"),
-                    _dx(3, "I49.1", "unlikely", against="Sustained irregular rate"),
+                    dx(1, "I48.91", "leading", supports="Irregular rate of 112, watch alerts", test="ECG"),
+                    dx(2, "E05.90", "likely", supports="Weight loss, heat intolerance", test="TSH, free T4"),
+                    dx(3, "I49.1", "unlikely", against="Sustained irregular rate"),
                 ],
             },
             reference=[
-                _dx(1, "I48.91", "leading"),
-                _dx(2, "E05.90", "likely"),
-                _dx(3, "I49.1", "unlikely"),
+                dx(1, "I48.91", "leading"),
+                dx(2, "E05.90", "likely"),
+                dx(3, "I49.1", "unlikely"),
             ],
             feedback={
                 "commitment": "You committed to atrial fibrillation and to anticoagulation, and you looked "
@@ -1072,7 +633,7 @@ _WEEK_4 = _Week(
                 "as the prescriber.",
             },
         ),
-        _Case(
+        Case(
             title="Telehealth clinic: diabetes and kidney follow-up",
             log={
                 "age_band": "50-59",
@@ -1115,7 +676,7 @@ _WEEK_4 = _Week(
                     "back to baseline, then discuss an SGLT2 inhibitor for kidney protection.",
                 },
                 "differential": [
-                    _dx(
+                    dx(
                         1,
                         "N17.9",
                         "leading",
@@ -1123,8 +684,8 @@ _WEEK_4 = _Week(
                         "inhibitor",
                         test="Repeat basic metabolic panel in 48 hours",
                     ),
-                    _dx(2, "E87.5", "likely", cant_miss=True, supports="K 5.6", test="ECG today"),
-                    _dx(
+                    dx(2, "E87.5", "likely", cant_miss=True, supports="K 5.6", test="ECG today"),
+                    dx(
                         3,
                         "N13.9",
                         "unlikely",
@@ -1134,10 +695,10 @@ _WEEK_4 = _Week(
                 ],
             },
             reference=[
-                _dx(1, "N17.9", "leading"),
-                _dx(2, "E87.5", "likely", cant_miss=True),
-                _dx(3, "E86.0", "unlikely"),
-                _dx(4, "N13.9", "unlikely"),
+                dx(1, "N17.9", "leading"),
+                dx(2, "E87.5", "likely", cant_miss=True),
+                dx(3, "E86.0", "unlikely"),
+                dx(4, "N13.9", "unlikely"),
             ],
             feedback={
                 "commitment": "You committed to a drug-induced kidney injury and to a complete plan: stop, "
@@ -1153,7 +714,7 @@ _WEEK_4 = _Week(
             },
         ),
     ),
-    evaluation=_Evaluation(
+    evaluation=Evaluation(
         case=1,
         professionalism=8,
         epas={"epa2": "3a", "epa6": "3b", "epa7": "3a"},
@@ -1171,7 +732,7 @@ _WEEK_4 = _Week(
     ),
 )
 
-ROTATION: tuple[_Week, ...] = (_WEEK_1, _WEEK_2, _WEEK_3, _WEEK_4)
+ROTATION: tuple[Week, ...] = (_WEEK_1, _WEEK_2, _WEEK_3, _WEEK_4)
 
 FINAL_COMPETENCIES: dict[str, Any] = {
     "medical_knowledge": 7,

@@ -1,5 +1,5 @@
 """Demo data: a coordinator, two preceptors, five visitors in different states (one with a finished
-rotation: see ``server.demo_history``), and programs of every rotation type, created through the same
+rotation: see ``server.demo.history``), and programs of every rotation type, created through the same
 services the app uses."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from server.config import Settings
 from server.db.engine import make_engine, make_sessionmaker
 from server.db.filestore import FileStore
 from server.db.uow import UnitOfWorkFactory
-from server.demo_history import load_finished_rotation
+from server.demo.history import load_finished_rotation
 from server.domain.actors import Actor
 from server.domain.applications import Action
 from server.domain.errors import DomainError
@@ -34,6 +34,7 @@ from server.services import (
     profiles,
     programs,
     visits,
+    visits_pages,
 )
 
 DEMO_PASSWORD = "rounds-demo-2026"
@@ -473,7 +474,7 @@ async def refresh_demo_huddle(settings: Settings) -> str | None:
         upcoming = await visits.upcoming_for(uows(), amara)
         if any(v.kind.value == "huddle" for v in upcoming):
             return None
-        blocks = await visits.schedulable_blocks(uows(), preceptor)
+        blocks = await visits_pages.schedulable_blocks(uows(), preceptor)
         for block in blocks:
             if amara.user_id not in {visitor_id for visitor_id, _ in block.visitors}:
                 continue

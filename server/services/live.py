@@ -1,0 +1,405 @@
+"""Live sessions as records ("visits"), the room side: who may join a visit's room and as what, the
+attendance of its participants, the patient's consent, and the end of a visit with the encounters it
+leaves behind.
+
+The WebSocket (``server/handlers/live_socket.py``) calls :func:`authorize_join`; the room's recorder
+(``server/live/record.py``) calls :func:`record_attendance_start`/:func:`record_attendance_end`,
+:func:`record_consent`, :func:`withdraw_consent` and :func:`end_visit`; the app's maintenance calls
+:func:`end_overdue_visits`; the API and the pages show :func:`attendance_for`. Scheduling, and who may
+see a visit, are in :mod:`server.services.visits`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from server.db.models import AttendanceInterval, Encounter, Program, Visit, VisitConsent
+from server.db.uow import UnitOfWork
+from server.domain.actors import Actor
+from server.domain.applications import ENROLLED_STATES, UNDER_WAY_STATES, AppState
+from server.domain.caselog import EncounterKind, Setting, check_consent
+from server.domain.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from server.domain.visits import (
+    ConsentMethod,
+    ConsentScope,
+    EndReason,
+    JoinGrant,
+    LinkGone,
+    ParticipantRole,
+    VisitStatus,
+    check_joinable,
+    is_observer,
+    join_window,
+    merged_seconds,
+    patient_participant_id,
+    rotation_week,
+    user_participant_id,
+)
+from server.domain.vocab import Role, RotationType
+from server.schemas.visits import AttendanceOut, IntervalOut, ParticipantAttendanceOut
+from server.services.visits import ASK_FOR_NEW_LINK, load_standing
+
+PATIENT_NAME = "Patient"
+
+
+# --- joining --------------------------------------------------------------------------------------
+
+
+async def authorize_join(
+    uow: UnitOfWork, actor: Actor | None, visit_id: int, patient_pass: tuple[int, int] | None
+) -> JoinGrant:
+    """Who the caller is in the visit's room, or a typed error saying why they may not join.
+
+    * the host (the visit's preceptor): ``user-{id}``; their first join marks the visit live;
+    * an invited visitor whose enrollment is still under way: ``user-{id}``, an observer per
+      :func:`server.domain.visits.is_observer`;
+    * the patient, with a pass (from a redeemed link) for this visit: ``patient-{link_id}``.
+    A logged-in person is judged by their account first; the patient pass is used only when the
+    account gives no place (or there is no login). The visit must be joinable now: not cancelled
+    or ended, from 30 minutes before its start until 6 hours after its scheduled end.
+    """
+    async with uow:
+        now = uow.now()
+        visit = await uow.visits.get(visit_id)
+        if visit is None:
+            raise NotFound(f"There is no visit {visit_id}.")
+        program = await uow.programs.get(visit.program_id)
+        if program is None:
+            raise NotFound(f"There is no visit {visit_id}.")
+        grant: JoinGrant | None = None
+        refusal: Exception | None = None
+        if actor is not None:
+            try:
+                grant = await _account_grant(uow, actor, visit, program)
+            except (Forbidden, NotFound) as exc:
+                refusal = exc
+        if grant is None and patient_pass is not None:
+            grant = await _patient_grant(uow, visit, program, patient_pass, now)
+        if grant is None:
+            if refusal is not None:
+                raise refusal
+            raise Unauthorized(
+                "Log in to join this visit; a patient opens the link their clinician sent them."
+            )
+        check_joinable(VisitStatus(visit.status), visit.starts_at, visit.duration_minutes, now)
+        if grant.role == ParticipantRole.HOST.value and visit.status == VisitStatus.SCHEDULED.value:
+            await uow.visits.compare_and_set_status(
+                visit.id,
+                [VisitStatus.SCHEDULED.value],
+                {"status": VisitStatus.LIVE.value, "started_at": now},
+            )
+            await uow.commit()
+        return grant
+
+
+def _observes(role: ParticipantRole, visit: Visit, program: Program) -> bool:
+    """Whether someone of ``role`` joins this visit as an observer: the domain's rule, given the
+    visit's kind and its program's rotation type."""
+    return is_observer(EncounterKind(visit.kind), RotationType(program.rotation_type), role=role)
+
+
+async def _account_grant(uow: UnitOfWork, actor: Actor, visit: Visit, program: Program) -> JoinGrant:
+    if actor.role is Role.PRECEPTOR and visit.host_id == actor.user_id:
+        return JoinGrant(
+            visit_id=visit.id,
+            participant_id=user_participant_id(actor.user_id),
+            role=ParticipantRole.HOST.value,
+            display_name=actor.full_name,
+            room_kind=visit.kind,
+            observer=_observes(ParticipantRole.HOST, visit, program),
+            user_id=actor.user_id,
+        )
+    if actor.role is Role.VISITOR:
+        invitation = await uow.visits.invitation(visit.id, actor.user_id)
+        if invitation is not None:
+            enrollment = await uow.applications.get(invitation.enrollment_id)
+            if enrollment is None or AppState(enrollment.state) not in UNDER_WAY_STATES:
+                raise Forbidden(
+                    "Your enrollment in this program is no longer under way, so you cannot join its "
+                    "visits; contact the program's coordinator."
+                )
+            return JoinGrant(
+                visit_id=visit.id,
+                participant_id=user_participant_id(actor.user_id),
+                role=ParticipantRole.VISITOR.value,
+                display_name=actor.full_name,
+                room_kind=visit.kind,
+                observer=_observes(ParticipantRole.VISITOR, visit, program),
+                user_id=actor.user_id,
+            )
+    raise Forbidden(
+        "You are not invited to this visit. Only its host and the visitors it invites can join; "
+        "ask the host to schedule you into a visit."
+    )
+
+
+async def _patient_grant(
+    uow: UnitOfWork, visit: Visit, program: Program, patient_pass: tuple[int, int], now: datetime
+) -> JoinGrant:
+    pass_visit_id, link_id = patient_pass
+    if pass_visit_id != visit.id:
+        raise Forbidden(
+            "Your visit pass is for another visit. Open the link your clinician sent for this one."
+        )
+    link = await uow.visits.get_link(link_id)
+    if (
+        link is None
+        or link.visit_id != visit.id
+        or link.redeemed_at is None
+        or link.expires_at <= now
+        or visit.kind != EncounterKind.PATIENT_VISIT.value
+    ):
+        raise LinkGone("Your visit pass is no longer valid. " + ASK_FOR_NEW_LINK)
+    return JoinGrant(
+        visit_id=visit.id,
+        participant_id=patient_participant_id(link.id),
+        role=ParticipantRole.PATIENT.value,
+        display_name=PATIENT_NAME,
+        room_kind=visit.kind,
+        observer=_observes(ParticipantRole.PATIENT, visit, program),
+        user_id=None,
+    )
+
+
+# --- attendance -----------------------------------------------------------------------------------
+
+
+async def record_attendance_start(uow: UnitOfWork, visit_id: int, grant: JoinGrant, at: datetime) -> int:
+    """A participant's connection to the room opened at ``at``; returns the interval's id. An interval
+    of the same participant still open (a drop the server had not noticed yet) is closed as dropped."""
+    if grant.visit_id != visit_id:
+        raise Invalid("The join grant is for another visit.")
+    async with uow:
+        visit = await uow.visits.get(visit_id)
+        if visit is None:
+            raise NotFound(f"There is no visit {visit_id}.")
+        if visit.status in (VisitStatus.CANCELLED.value, VisitStatus.ENDED.value):
+            raise Conflict(f"This visit is {visit.status}; no attendance can start.")
+        await uow.visits.close_open_intervals(
+            visit_id, at, EndReason.DROPPED.value, participant_key=grant.participant_id
+        )
+        interval = await uow.visits.add_interval(
+            AttendanceInterval(
+                visit_id=visit_id,
+                user_id=grant.user_id,
+                participant_key=grant.participant_id,
+                role=grant.role,
+                connected_at=at,
+                disconnected_at=None,
+                end_reason=None,
+            )
+        )
+        await uow.commit()
+        return interval.id
+
+
+async def end_stale_attendance(
+    uow: UnitOfWork, visit_id: int, until: datetime, opened_before: datetime
+) -> int:
+    """The server that hosted the visit's room went away without closing its participants'
+    intervals: those still open (and opened before ``opened_before``, the moment another server took
+    the room over) end at ``until``, the last time that server was seen hosting the room, as
+    dropped. Returns how many were closed."""
+    async with uow:
+        closed = await uow.visits.close_open_intervals(
+            visit_id, until, EndReason.DROPPED.value, opened_before=opened_before
+        )
+        await uow.commit()
+        return closed
+
+
+async def record_attendance_end(
+    uow: UnitOfWork, interval_id: int, at: datetime, reason: EndReason | str
+) -> bool:
+    """The connection of an interval closed at ``at`` (never before it opened). False, and nothing
+    changed, if the interval was already closed (e.g. by :func:`end_visit`)."""
+    try:
+        why = EndReason(reason)
+    except ValueError:
+        raise Invalid(f"Unknown end reason {reason!r}.") from None
+    async with uow:
+        if await uow.visits.get_interval(interval_id) is None:
+            raise NotFound(f"There is no attendance interval {interval_id}.")
+        closed = await uow.visits.close_interval(interval_id, at, why.value)
+        await uow.commit()
+        return closed
+
+
+async def attendance_for(uow: UnitOfWork, actor: Actor, visit_id: int) -> AttendanceOut:
+    """Who was connected when, with each participant's total connected minutes (overlaps once). The
+    host, the program's preceptors and its coordinator see everyone; an invited visitor sees only
+    themself."""
+    async with uow:
+        standing = await load_standing(uow, actor, visit_id)
+        visit = standing.visit
+        only_self = not (standing.is_host or standing.is_program_preceptor or standing.is_coordinator)
+        intervals = await uow.visits.intervals(visit.id, actor.user_id if only_self else None)
+        until = visit.ended_at or uow.now()
+        by_key: dict[str, list[AttendanceInterval]] = defaultdict(list)
+        for interval in intervals:
+            by_key[interval.participant_key].append(interval)
+        users = await uow.users.by_ids([i.user_id for i in intervals if i.user_id is not None])
+        participants = []
+        for key, items in by_key.items():
+            user_id = items[0].user_id
+            seconds = merged_seconds([(i.connected_at, i.disconnected_at) for i in items], until)
+            participants.append(
+                ParticipantAttendanceOut(
+                    participant_id=key,
+                    user_id=user_id,
+                    name=users[user_id].full_name if user_id in users else PATIENT_NAME,
+                    role=ParticipantRole(items[0].role),
+                    connected_minutes=round(seconds / 60, 1),
+                    intervals=[
+                        IntervalOut(
+                            id=i.id,
+                            connected_at=i.connected_at,
+                            disconnected_at=i.disconnected_at,
+                            end_reason=i.end_reason,
+                        )
+                        for i in items
+                    ],
+                )
+            )
+        return AttendanceOut(visit_id=visit.id, status=VisitStatus(visit.status), participants=participants)
+
+
+# --- consent --------------------------------------------------------------------------------------
+
+
+async def record_consent(
+    uow: UnitOfWork,
+    visit_id: int,
+    host_user_id: int,
+    scope: ConsentScope | str,
+    method: ConsentMethod | str,
+    at: datetime,
+) -> int:
+    """The host records the patient's consent to learners in a patient visit; returns its id. A new
+    record supersedes earlier ones (the latest standing consent is the one that counts)."""
+    try:
+        scope_value, method_value = ConsentScope(scope), ConsentMethod(method)
+    except ValueError:
+        raise Invalid("Consent scope is observe or interact; method is verbal or written.") from None
+    async with uow:
+        visit = await uow.visits.get(visit_id)
+        if visit is None:
+            raise NotFound(f"There is no visit {visit_id}.")
+        if visit.host_id != host_user_id:
+            raise Forbidden("Only the visit's host records the patient's consent.")
+        if visit.kind != EncounterKind.PATIENT_VISIT.value:
+            raise Conflict("Only a patient visit has a patient whose consent is recorded.")
+        if visit.status in (VisitStatus.CANCELLED.value, VisitStatus.ENDED.value):
+            raise Conflict(f"This visit is {visit.status}; consent can no longer be recorded.")
+        consent = await uow.visits.add_consent(
+            VisitConsent(
+                visit_id=visit.id,
+                scope=scope_value.value,
+                method=method_value.value,
+                obtained_by=host_user_id,
+                recorded_at=at,
+                withdrawn_at=None,
+            )
+        )
+        await uow.commit()
+        return consent.id
+
+
+async def withdraw_consent(uow: UnitOfWork, visit_id: int, at: datetime) -> int:
+    """The patient withdrew consent: every standing consent of the visit is withdrawn at ``at``.
+    Returns how many were (0 when none stood)."""
+    async with uow:
+        if await uow.visits.get(visit_id) is None:
+            raise NotFound(f"There is no visit {visit_id}.")
+        count = await uow.visits.withdraw_consents(visit_id, at)
+        await uow.commit()
+        return count
+
+
+# --- ending ---------------------------------------------------------------------------------------
+
+
+async def end_visit(uow: UnitOfWork, visit_id: int, at: datetime) -> list[int]:
+    """End a visit: status ended, every open attendance interval closed at ``at``, and an encounter
+    for each invited visitor who was connected at some point (unless the visit already made one for
+    that enrollment). Returns the ids of the encounters made. Ending an ended visit changes nothing
+    but still makes any encounter missing; a cancelled visit cannot be ended."""
+    async with uow:
+        visit = await uow.visits.lock(visit_id)
+        if visit is None:
+            raise NotFound(f"There is no visit {visit_id}.")
+        if visit.status == VisitStatus.CANCELLED.value:
+            raise Conflict("This visit was cancelled; there is nothing to end.")
+        if visit.status != VisitStatus.ENDED.value:
+            await uow.visits.compare_and_set_status(
+                visit.id,
+                [VisitStatus.SCHEDULED.value, VisitStatus.LIVE.value],
+                {"status": VisitStatus.ENDED.value, "ended_at": at},
+            )
+        await uow.visits.close_open_intervals(visit.id, at, EndReason.ENDED.value)
+        created = await _encounters_of(uow, visit, at)
+        await uow.commit()
+        return created
+
+
+async def end_overdue_visits(uow: UnitOfWork) -> int:
+    """End every live visit whose join window has closed: its room is long gone (the host never came
+    back to a server that restarted, or the process died). Open attendance closes at the window's end,
+    not now, so that hours are not counted for time nobody could have been there. One transaction per
+    visit (the unit of work is entered once per visit). Returns how many were ended."""
+    async with uow:
+        live = await uow.visits.live_ids()
+    ended = 0
+    for visit_id in live:
+        async with uow:
+            visit = await uow.visits.get(visit_id)
+            if visit is None or visit.status != VisitStatus.LIVE.value:
+                continue
+            closes = join_window(visit.starts_at, visit.duration_minutes)[1]
+            if uow.now() < closes:
+                continue
+        await end_visit(uow, visit_id, closes)
+        ended += 1
+    return ended
+
+
+async def _encounters_of(uow: UnitOfWork, visit: Visit, at: datetime) -> list[int]:
+    attended = {i.user_id for i in await uow.visits.intervals(visit.id) if i.role == ParticipantRole.VISITOR}
+    done = await uow.visits.encounter_enrollments(visit.id)
+    kind = EncounterKind(visit.kind)
+    consent_id: int | None = None
+    if kind is EncounterKind.PATIENT_VISIT:
+        consents = await uow.visits.consents(visit.id)
+        consent_id = consents[-1].id if consents else None
+    # A patient visit records whether consent was given; the other kinds have no patient (None).
+    consent_flag = check_consent(
+        kind, consent_id is not None if kind is EncounterKind.PATIENT_VISIT else None
+    )
+    created = []
+    for invitation in (await uow.visits.invitations([visit.id]))[visit.id]:
+        if invitation.visitor_id not in attended or invitation.enrollment_id in done:
+            continue
+        enrollment = await uow.applications.get(invitation.enrollment_id)
+        if enrollment is None or AppState(enrollment.state) not in ENROLLED_STATES:
+            continue
+        block_ids = (await uow.applications.block_ids([enrollment.id]))[enrollment.id]
+        blocks = await uow.programs.blocks_by_ids(block_ids)
+        if not blocks:
+            continue
+        week = rotation_week(blocks[0].start_date, visit.starts_at.date(), len(blocks))
+        encounter = await uow.encounters.add(
+            Encounter(
+                enrollment_id=enrollment.id,
+                session_id=visit.id,
+                kind=kind.value,
+                setting=Setting.TELEHEALTH_VIDEO.value,
+                rotation_week=week,
+                consent_id=consent_id,
+                consent_recorded=consent_flag,
+                created_by=visit.host_id,
+                created_at=at,
+            )
+        )
+        created.append(encounter.id)
+    return created
