@@ -322,11 +322,11 @@ async def insert_encounters(
     """Insert ``count`` telehealth patient visits of one enrollment in bulk through the ORM model; returns
     their ids. Not the encounter service: one call per encounter would take minutes for the tens of
     thousands a run needs."""
-    from server.db.models import Encounter
+    from server.db.models import EncounterRow
 
     async with uows() as uow:
         rows = [
-            Encounter(
+            EncounterRow(
                 enrollment_id=enrollment_id,
                 session_id=None,
                 kind="patient_visit",

@@ -57,7 +57,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class User(Base):
+class UserRow(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,15 +67,15 @@ class User(Base):
     full_name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    visitor_profile: Mapped[VisitorProfile | None] = relationship(
+    visitor_profile: Mapped[VisitorProfileRow | None] = relationship(
         back_populates="user", uselist=False, lazy="raise"
     )
-    preceptor_profile: Mapped[PreceptorProfile | None] = relationship(
+    preceptor_profile: Mapped[PreceptorProfileRow | None] = relationship(
         back_populates="user", uselist=False, lazy="raise"
     )
 
 
-class VisitorProfile(Base):
+class VisitorProfileRow(Base):
     __tablename__ = "visitor_profiles"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
@@ -86,10 +86,10 @@ class VisitorProfile(Base):
     graduation_year: Mapped[int | None] = mapped_column(Integer)
     step1_status: Mapped[str | None] = mapped_column(String(16))
 
-    user: Mapped[User] = relationship(back_populates="visitor_profile", lazy="raise")
+    user: Mapped[UserRow] = relationship(back_populates="visitor_profile", lazy="raise")
 
 
-class PreceptorProfile(Base):
+class PreceptorProfileRow(Base):
     __tablename__ = "preceptor_profiles"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
@@ -101,10 +101,10 @@ class PreceptorProfile(Base):
     address: Mapped[str | None] = mapped_column(String(400))
     contact_email: Mapped[str | None] = mapped_column(String(254))
 
-    user: Mapped[User] = relationship(back_populates="preceptor_profile", lazy="raise")
+    user: Mapped[UserRow] = relationship(back_populates="preceptor_profile", lazy="raise")
 
 
-class Login(Base):
+class LoginRow(Base):
     """A browser's login. The cookie holds a random token; only its hash is stored."""
 
     __tablename__ = "logins"
@@ -116,7 +116,7 @@ class Login(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class LoginFailure(Base):
+class LoginFailureRow(Base):
     """One failed login, kept for a while to slow down password guessing."""
 
     __tablename__ = "login_failures"
@@ -128,7 +128,7 @@ class LoginFailure(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Program(Base):
+class ProgramRow(Base):
     __tablename__ = "programs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -146,14 +146,14 @@ class Program(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class ProgramPreceptor(Base):
+class ProgramPreceptorRow(Base):
     __tablename__ = "program_preceptors"
 
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), primary_key=True)
     preceptor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
 
 
-class Block(Base):
+class BlockRow(Base):
     """A four-week block of a program. ``seats_held`` counts applications holding a seat;
     the check constraint makes the database itself refuse an overbooked block."""
 
@@ -180,7 +180,7 @@ OPEN_APPLICATION = (
 )
 
 
-class Application(Base):
+class ApplicationRow(Base):
     __tablename__ = "applications"
     __table_args__ = (
         Index(
@@ -205,14 +205,14 @@ class Application(Base):
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class ApplicationBlock(Base):
+class ApplicationBlockRow(Base):
     __tablename__ = "application_blocks"
 
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), primary_key=True)
     block_id: Mapped[int] = mapped_column(ForeignKey("blocks.id"), primary_key=True, index=True)
 
 
-class ApplicationEvent(Base):
+class ApplicationEventRow(Base):
     """The history of an application: every transition, who made it and why."""
 
     __tablename__ = "application_events"
@@ -227,7 +227,7 @@ class ApplicationEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Document(Base):
+class DocumentRow(Base):
     """An uploaded file. The bytes live under the data dir, named by their SHA-256."""
 
     __tablename__ = "documents"
@@ -250,7 +250,7 @@ class Document(Base):
 # --- the clinical learning record -------------------------------------------------------------
 
 
-class Encounter(Base):
+class EncounterRow(Base):
     """Something a visitor took part in during an enrollment: a patient visit, a huddle or a didactic.
 
     ``enrollment_id`` is the application that became the enrollment. ``session_id`` is the live
@@ -276,7 +276,7 @@ class Encounter(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class CaseLog(Base):
+class CaseLogRow(Base):
     """One visitor's log of one encounter. ``diagnoses`` is the visitor's list, kept as written;
     a preceptor's correction goes to ``corrected_diagnoses``."""
 
@@ -308,7 +308,7 @@ class CaseLog(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class AuditEvent(Base):
+class AuditEventRow(Base):
     """Who read or changed a clinical record they did not write, and when."""
 
     __tablename__ = "audit_events"
@@ -322,7 +322,7 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Presentation(Base):
+class PresentationRow(Base):
     """A visitor's case presentation of one case log (one per log): its format's structured fields in
     ``content``, the ranked differential (frozen at submission), the preceptor's reference differential
     and match overrides, and the preceptor's One-Minute-Preceptor ``feedback``. The JSON columns hold
@@ -352,7 +352,7 @@ class Presentation(Base):
 # --- live sessions (visits) -------------------------------------------------------------------
 
 
-class Visit(Base):
+class VisitRow(Base):
     """A scheduled live session of a program's block: a patient visit, a huddle or a didactic, hosted
     by one of the program's preceptors. ``status`` moves scheduled -> live (the host joined) -> ended,
     or scheduled/live -> cancelled; see :mod:`server.domain.visits`. Times are UTC."""
@@ -378,7 +378,7 @@ class Visit(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class VisitInvitation(Base):
+class VisitInvitationRow(Base):
     """A visitor invited to a visit, through their enrollment in the visit's block."""
 
     __tablename__ = "visit_invitations"
@@ -390,7 +390,7 @@ class VisitInvitation(Base):
     enrollment_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
 
 
-class PatientLink(Base):
+class PatientLinkRow(Base):
     """A single-use link for a patient to join a patient visit without an account. Only the SHA-256
     of the token is stored: the link itself is shown once, to the host who created it."""
 
@@ -406,7 +406,7 @@ class PatientLink(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class VisitConsent(Base):
+class VisitConsentRow(Base):
     """The patient's consent to learners in a patient visit (AMA 9.2.1): scope, method, who obtained
     it and when, and its withdrawal. Deliberately no patient identifier of any kind."""
 
@@ -421,7 +421,7 @@ class VisitConsent(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class AttendanceInterval(Base):
+class AttendanceIntervalRow(Base):
     """One stretch of time a participant was connected to a live visit: the evidence for verified
     hours. ``user_id`` is None for the patient; ``participant_key`` is the room's participant id
     (``user-12``, ``patient-3``). An open interval has no ``disconnected_at`` yet."""
@@ -519,7 +519,7 @@ class FinalEvaluationRow(Base):
 CURRENT_CERTIFICATE = "superseded_at IS NULL"
 
 
-class CompletionCertificate(Base):
+class CompletionCertificateRow(Base):
     """A certificate of completion as issued: every field the verification code signs
     (``server.domain.certificates.canonical_bytes``, over ``id`` too), stored as issued so that the
     public page can recompute the code from the row and show a changed row as not genuine. Sessions and

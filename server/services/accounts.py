@@ -11,7 +11,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from server.db.models import Login, PreceptorProfile, User, VisitorProfile
+from server.db.models import LoginRow, PreceptorProfileRow, UserRow, VisitorProfileRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
@@ -62,18 +62,18 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def actor_of(user: User) -> Actor:
+def actor_of(user: UserRow) -> Actor:
     return Actor(user_id=user.id, role=Role(user.role), email=user.email, full_name=user.full_name)
 
 
-async def create_user(uow: UnitOfWork, *, email: str, password: str, role: Role, full_name: str) -> User:
+async def create_user(uow: UnitOfWork, *, email: str, password: str, role: Role, full_name: str) -> UserRow:
     """Create an account with an empty profile for its role. Does not commit."""
     check_password_strength(password)
     email = email.strip().lower()
     if await uow.users.by_email(email) is not None:
         raise Conflict(f"An account with the email {email} already exists.", field="email")
     user = await uow.users.add(
-        User(
+        UserRow(
             email=email,
             password_hash=hash_password(password),
             role=role.value,
@@ -82,9 +82,9 @@ async def create_user(uow: UnitOfWork, *, email: str, password: str, role: Role,
         )
     )
     if role is Role.VISITOR:
-        uow.db.add(VisitorProfile(user_id=user.id))
+        uow.db.add(VisitorProfileRow(user_id=user.id))
     elif role is Role.PRECEPTOR:
-        uow.db.add(PreceptorProfile(user_id=user.id))
+        uow.db.add(PreceptorProfileRow(user_id=user.id))
     await uow.db.flush()
     return user
 
@@ -162,7 +162,7 @@ async def log_in(
         token = secrets.token_urlsafe(32)
         now = uow.now()
         await uow.logins.add(
-            Login(
+            LoginRow(
                 token_hash=token_hash(token),
                 user_id=user.id,
                 created_at=now,
@@ -190,7 +190,7 @@ async def log_out(uow: UnitOfWork, token: str) -> None:
         await uow.commit()
 
 
-async def get_user(uow: UnitOfWork, user_id: int) -> User:
+async def get_user(uow: UnitOfWork, user_id: int) -> UserRow:
     """Look up a user inside the caller's open unit of work."""
     user = await uow.users.get(user_id)
     if user is None:

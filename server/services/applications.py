@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
-from server.db.models import Application, ApplicationEvent, Program
+from server.db.models import ApplicationEventRow, ApplicationRow, ProgramRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import (
@@ -33,7 +33,7 @@ NOTE_REQUIRED = {Action.REQUEST_RESUBMISSION, Action.DENY, Action.MARK_INELIGIBL
 PRECEPTOR_VISIBLE = {AppState.OFFER_ACCEPTED, *ENROLLED_STATES}
 
 
-async def _visible(uow: UnitOfWork, actor: Actor, application: Application) -> bool:
+async def _visible(uow: UnitOfWork, actor: Actor, application: ApplicationRow) -> bool:
     """Whether ``actor`` may see ``application`` at all (else it is 'not found' for them)."""
     if actor.role is Role.VISITOR:
         return application.visitor_id == actor.user_id
@@ -46,7 +46,7 @@ async def _visible(uow: UnitOfWork, actor: Actor, application: Application) -> b
     return actor.user_id in preceptors[program.id] and AppState(application.state) in PRECEPTOR_VISIBLE
 
 
-async def _load(uow: UnitOfWork, actor: Actor, application_id: int) -> Application:
+async def _load(uow: UnitOfWork, actor: Actor, application_id: int) -> ApplicationRow:
     application = await uow.applications.get(application_id)
     if application is None or not await _visible(uow, actor, application):
         raise NotFound(f"There is no application {application_id}.")
@@ -54,7 +54,7 @@ async def _load(uow: UnitOfWork, actor: Actor, application_id: int) -> Applicati
 
 
 async def _outs(
-    uow: UnitOfWork, actor: Actor, applications: Sequence[Application], with_events: bool = False
+    uow: UnitOfWork, actor: Actor, applications: Sequence[ApplicationRow], with_events: bool = False
 ) -> list[ApplicationOut]:
     ids = [a.id for a in applications]
     block_links = await uow.applications.block_ids(ids)
@@ -62,7 +62,7 @@ async def _outs(
         b.id: b
         for b in await uow.programs.blocks_by_ids([bid for links in block_links.values() for bid in links])
     }
-    programs: dict[int, Program] = {}
+    programs: dict[int, ProgramRow] = {}
     for a in applications:
         if a.program_id not in programs:
             program = await uow.programs.get(a.program_id)
@@ -111,7 +111,7 @@ async def _outs(
     return out
 
 
-async def _eligibility_check(uow: UnitOfWork, visitor_id: int, program: Program) -> None:
+async def _eligibility_check(uow: UnitOfWork, visitor_id: int, program: ProgramRow) -> None:
     reasons = eligibility_reasons(rule_of(program), facts_of(await uow.users.visitor_profile(visitor_id)))
     if reasons:
         raise Invalid("You are not eligible for this program: " + " ".join(reasons))
@@ -145,7 +145,7 @@ async def create_application(uow: UnitOfWork, actor: Actor, data: ApplicationIn)
             await _eligibility_check(uow, actor.user_id, program)
         now = uow.now()
         application = await uow.applications.add(
-            Application(
+            ApplicationRow(
                 visitor_id=actor.user_id,
                 program_id=program.id,
                 state=AppState.DRAFT.value,
@@ -162,7 +162,7 @@ async def create_application(uow: UnitOfWork, actor: Actor, data: ApplicationIn)
         return out
 
 
-async def _missing_documents(uow: UnitOfWork, visitor_id: int, program: Program) -> list[str]:
+async def _missing_documents(uow: UnitOfWork, visitor_id: int, program: ProgramRow) -> list[str]:
     statuses = await required_document_status(
         uow, visitor_id, [DocumentKind(k) for k in program.required_documents]
     )
@@ -172,7 +172,7 @@ async def _missing_documents(uow: UnitOfWork, visitor_id: int, program: Program)
 async def _apply_transition(
     uow: UnitOfWork,
     actor: Actor | None,
-    application: Application,
+    application: ApplicationRow,
     action: Action,
     note: str | None,
 ) -> None:
@@ -224,7 +224,7 @@ async def _apply_transition(
         for block_id in sorted(block_ids):
             await uow.programs.release_seat(block_id)
     await uow.applications.add_event(
-        ApplicationEvent(
+        ApplicationEventRow(
             application_id=application.id,
             action=action.value,
             from_state=current.value,
@@ -277,7 +277,7 @@ async def list_applications(
     """The applications the actor may see: their own, their programs', or their visitors'."""
     async with uow:
         if actor.role is Role.VISITOR:
-            apps: Sequence[Application] = await uow.applications.of_visitor(actor.user_id)
+            apps: Sequence[ApplicationRow] = await uow.applications.of_visitor(actor.user_id)
         elif actor.role is Role.COORDINATOR:
             own = await uow.programs.search(published_only=False, coordinator_id=actor.user_id)
             apps = [

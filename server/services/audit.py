@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
-from server.db.models import AuditEvent
+from server.db.models import AuditEventRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 
@@ -38,7 +38,7 @@ async def record(
     now = uow.now()
     await uow.audit.record(
         [
-            AuditEvent(
+            AuditEventRow(
                 actor_id=actor.user_id,
                 action=action.value,
                 record_type=record_type,

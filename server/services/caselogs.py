@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from server.codes import icd10
-from server.db.models import CaseLog, Encounter
+from server.db.models import CaseLogRow, EncounterRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES
@@ -109,7 +109,9 @@ async def get_code(code: str) -> Icd10Out:
 # --- access -----------------------------------------------------------------------------------
 
 
-async def _load(uow: UnitOfWork, actor: Actor, case_log_id: int) -> tuple[CaseLog, Encounter, Enrollment]:
+async def _load(
+    uow: UnitOfWork, actor: Actor, case_log_id: int
+) -> tuple[CaseLogRow, EncounterRow, Enrollment]:
     """The log, its encounter and enrollment, if the actor may know the log exists: its author, a
     preceptor of the enrollment (submitted logs only: a draft is the visitor's own), or the program's
     coordinator (who is then refused its content). NotFound for anyone else."""
@@ -165,7 +167,7 @@ async def _checked_fields(data: CaseLogIn) -> dict[str, object]:
     }
 
 
-async def _outs(uow: UnitOfWork, logs: Sequence[CaseLog]) -> list[CaseLogOut]:
+async def _outs(uow: UnitOfWork, logs: Sequence[CaseLogRow]) -> list[CaseLogOut]:
     encounters = await uow.encounters.by_ids([log.encounter_id for log in logs])
     reviewers = await uow.users.by_ids([log.reviewed_by for log in logs if log.reviewed_by])
     out = []
@@ -236,7 +238,9 @@ async def create_encounter_with_log(
         return out
 
 
-async def _add_case_log(uow: UnitOfWork, actor: Actor, encounter: Encounter, data: CaseLogIn) -> CaseLog:
+async def _add_case_log(
+    uow: UnitOfWork, actor: Actor, encounter: EncounterRow, data: CaseLogIn
+) -> CaseLogRow:
     try:
         enrollment = await load_enrollment(uow, actor, encounter.enrollment_id)
     except NotFound:
@@ -246,7 +250,7 @@ async def _add_case_log(uow: UnitOfWork, actor: Actor, encounter: Encounter, dat
     values = await _checked_fields(data)  # nothing of the log has been written yet
     now = uow.now()
     return await uow.case_logs.add(
-        CaseLog(
+        CaseLogRow(
             encounter_id=encounter.id,
             visitor_id=actor.user_id,
             state=(LogState.SUBMITTED if data.submit else LogState.DRAFT).value,
@@ -373,8 +377,8 @@ def _summary_of(
     enrollment_id: int,
     visitor_id: int,
     weeks: int,
-    encounters: Sequence[Encounter],
-    logs: Sequence[CaseLog],
+    encounters: Sequence[EncounterRow],
+    logs: Sequence[CaseLogRow],
 ) -> CaseLogSummaryOut:
     week_of = {e.id: e.rotation_week for e in encounters}
     by_week = {

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from server.db.filestore import FileStore
-from server.db.models import Document
+from server.db.models import DocumentRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.documents import check_upload
@@ -19,7 +19,7 @@ log = logging.getLogger("rounds.documents")
 MAX_NAME = 255
 
 
-def document_out(doc: Document, today_iso: str | None = None) -> DocumentOut:
+def document_out(doc: DocumentRow, today_iso: str | None = None) -> DocumentOut:
     status = DocumentStatus(doc.status)
     if (
         status is DocumentStatus.VERIFIED
@@ -43,7 +43,7 @@ def document_out(doc: Document, today_iso: str | None = None) -> DocumentOut:
     )
 
 
-async def _visible(uow: UnitOfWork, actor: Actor, doc: Document) -> bool:
+async def _visible(uow: UnitOfWork, actor: Actor, doc: DocumentRow) -> bool:
     if doc.owner_id == actor.user_id:
         return True
     if actor.role is not Role.COORDINATOR:
@@ -52,7 +52,7 @@ async def _visible(uow: UnitOfWork, actor: Actor, doc: Document) -> bool:
     return actor.user_id in coordinators
 
 
-async def _load(uow: UnitOfWork, actor: Actor, document_id: int) -> Document:
+async def _load(uow: UnitOfWork, actor: Actor, document_id: int) -> DocumentRow:
     doc = await uow.documents.get(document_id)
     if doc is None or not await _visible(uow, actor, doc):
         raise NotFound(f"There is no document {document_id}.")
@@ -86,7 +86,7 @@ async def upload(
     await store.put(checked.sha256, data)
     async with uow:
         doc = await uow.documents.add(
-            Document(
+            DocumentRow(
                 owner_id=actor.user_id,
                 kind=doc_kind.value,
                 original_name=_clean_name(filename, checked.extension),

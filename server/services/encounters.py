@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server.db.models import Application, Encounter, Program
+from server.db.models import ApplicationRow, EncounterRow, ProgramRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES, AppState
@@ -18,8 +18,8 @@ from server.schemas.record import EncounterIn, EncounterOut
 class Enrollment:
     """An enrollment as the record sees it, and how the actor stands to it."""
 
-    application: Application
-    program: Program
+    application: ApplicationRow
+    program: ProgramRow
     preceptor_ids: list[int]
     number_of_blocks: int
     actor_is_visitor: bool
@@ -67,7 +67,7 @@ async def load_enrollment(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> 
     )
 
 
-def encounter_out(encounter: Encounter, case_log_id: int | None = None) -> EncounterOut:
+def encounter_out(encounter: EncounterRow, case_log_id: int | None = None) -> EncounterOut:
     """The API's view of an encounter (it holds no free text: any reader of the enrollment may see it)."""
     return EncounterOut(
         id=encounter.id,
@@ -95,7 +95,7 @@ async def create_encounter(
         return out
 
 
-async def add_encounter(uow: UnitOfWork, actor: Actor, enrollment_id: int, data: EncounterIn) -> Encounter:
+async def add_encounter(uow: UnitOfWork, actor: Actor, enrollment_id: int, data: EncounterIn) -> EncounterRow:
     """The checks and the insert of :func:`create_encounter`, inside the caller's open transaction
     (which commits, or rolls back with whatever else it did)."""
     enrollment = await load_enrollment(uow, actor, enrollment_id)
@@ -105,7 +105,7 @@ async def add_encounter(uow: UnitOfWork, actor: Actor, enrollment_id: int, data:
     check_week(data.week, enrollment.number_of_blocks)
     consent = check_consent(data.kind, data.consent_recorded)
     return await uow.encounters.add(
-        Encounter(
+        EncounterRow(
             enrollment_id=enrollment.id,
             session_id=data.session_id,
             kind=data.kind.value,

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from server.codes import icd10
-from server.db.models import Application, CaseLog, Encounter, Presentation
+from server.db.models import ApplicationRow, CaseLogRow, EncounterRow, PresentationRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES, AppState
@@ -217,8 +217,8 @@ def _week_range(weeks: int, seen: Iterable[int]) -> list[int]:
 
 def _activity(
     weeks: list[int],
-    encounters: Sequence[Encounter],
-    logs: Sequence[CaseLog],
+    encounters: Sequence[EncounterRow],
+    logs: Sequence[CaseLogRow],
     *,
     with_participation: bool,
 ) -> list[WeekActivity]:
@@ -247,7 +247,7 @@ def _activity(
     return rows
 
 
-def _chapters(logs: Sequence[CaseLog]) -> list[ChapterCount]:
+def _chapters(logs: Sequence[CaseLogRow]) -> list[ChapterCount]:
     """Final diagnoses (the preceptor's correction, else the visitor's) of submitted logs by chapter."""
     reviewed: Counter[int] = Counter()
     pending: Counter[int] = Counter()
@@ -267,7 +267,7 @@ def _chapters(logs: Sequence[CaseLog]) -> list[ChapterCount]:
 
 
 def _scores(
-    weeks: list[int], presentations: Sequence[Presentation], week_of_log: Mapping[int, int]
+    weeks: list[int], presentations: Sequence[PresentationRow], week_of_log: Mapping[int, int]
 ) -> tuple[list[WeekScores], list[int]]:
     """Mean scores per week, and the ids of the presentations scored."""
     by_week: dict[int, list[Any]] = {w: [] for w in weeks}
@@ -343,13 +343,13 @@ async def enrollment_dashboard(uow: UnitOfWork, actor: Actor, enrollment_id: int
 
 
 def _progress(
-    application: Application,
+    application: ApplicationRow,
     visitor_name: str,
     program_title: str,
     number_of_blocks: int,
-    encounters: Sequence[Encounter],
-    logs: Sequence[CaseLog],
-    presentations: Sequence[Presentation],
+    encounters: Sequence[EncounterRow],
+    logs: Sequence[CaseLogRow],
+    presentations: Sequence[PresentationRow],
 ) -> EnrollmentProgress:
     submitted = [log for log in logs if log.state == LogState.SUBMITTED]
     states = Counter(p.state for p in presentations)
@@ -375,12 +375,12 @@ def _progress(
 
 
 def _queue(
-    applications: Sequence[Application],
+    applications: Sequence[ApplicationRow],
     names: Mapping[int, str],
     titles: Mapping[int, str],
-    encounters: Mapping[int, list[Encounter]],
-    logs: Mapping[int, list[CaseLog]],
-    presentations: Mapping[int, list[Presentation]],
+    encounters: Mapping[int, list[EncounterRow]],
+    logs: Mapping[int, list[CaseLogRow]],
+    presentations: Mapping[int, list[PresentationRow]],
 ) -> list[QueueItem]:
     items = []
     for application in applications:

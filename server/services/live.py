@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from server.db.models import AttendanceInterval, Encounter, Program, Visit, VisitConsent
+from server.db.models import AttendanceIntervalRow, EncounterRow, ProgramRow, VisitConsentRow, VisitRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES, UNDER_WAY_STATES, AppState
@@ -93,13 +93,13 @@ async def authorize_join(
         return grant
 
 
-def _observes(role: ParticipantRole, visit: Visit, program: Program) -> bool:
+def _observes(role: ParticipantRole, visit: VisitRow, program: ProgramRow) -> bool:
     """Whether someone of ``role`` joins this visit as an observer: the domain's rule, given the
     visit's kind and its program's rotation type."""
     return is_observer(EncounterKind(visit.kind), RotationType(program.rotation_type), role=role)
 
 
-async def _account_grant(uow: UnitOfWork, actor: Actor, visit: Visit, program: Program) -> JoinGrant:
+async def _account_grant(uow: UnitOfWork, actor: Actor, visit: VisitRow, program: ProgramRow) -> JoinGrant:
     if actor.role is Role.PRECEPTOR and visit.host_id == actor.user_id:
         return JoinGrant(
             visit_id=visit.id,
@@ -135,7 +135,7 @@ async def _account_grant(uow: UnitOfWork, actor: Actor, visit: Visit, program: P
 
 
 async def _patient_grant(
-    uow: UnitOfWork, visit: Visit, program: Program, patient_pass: tuple[int, int], now: datetime
+    uow: UnitOfWork, visit: VisitRow, program: ProgramRow, patient_pass: tuple[int, int], now: datetime
 ) -> JoinGrant:
     pass_visit_id, link_id = patient_pass
     if pass_visit_id != visit.id:
@@ -180,7 +180,7 @@ async def record_attendance_start(uow: UnitOfWork, visit_id: int, grant: JoinGra
             visit_id, at, EndReason.DROPPED.value, participant_key=grant.participant_id
         )
         interval = await uow.visits.add_interval(
-            AttendanceInterval(
+            AttendanceIntervalRow(
                 visit_id=visit_id,
                 user_id=grant.user_id,
                 participant_key=grant.participant_id,
@@ -236,7 +236,7 @@ async def attendance_for(uow: UnitOfWork, actor: Actor, visit_id: int) -> Attend
         only_self = not (standing.is_host or standing.is_program_preceptor or standing.is_coordinator)
         intervals = await uow.visits.intervals(visit.id, actor.user_id if only_self else None)
         until = visit.ended_at or uow.now()
-        by_key: dict[str, list[AttendanceInterval]] = defaultdict(list)
+        by_key: dict[str, list[AttendanceIntervalRow]] = defaultdict(list)
         for interval in intervals:
             by_key[interval.participant_key].append(interval)
         users = await uow.users.by_ids([i.user_id for i in intervals if i.user_id is not None])
@@ -293,7 +293,7 @@ async def record_consent(
         if visit.status in (VisitStatus.CANCELLED.value, VisitStatus.ENDED.value):
             raise Conflict(f"This visit is {visit.status}; consent can no longer be recorded.")
         consent = await uow.visits.add_consent(
-            VisitConsent(
+            VisitConsentRow(
                 visit_id=visit.id,
                 scope=scope_value.value,
                 method=method_value.value,
@@ -364,7 +364,7 @@ async def end_overdue_visits(uow: UnitOfWork) -> int:
     return ended
 
 
-async def _encounters_of(uow: UnitOfWork, visit: Visit, at: datetime) -> list[int]:
+async def _encounters_of(uow: UnitOfWork, visit: VisitRow, at: datetime) -> list[int]:
     attended = {i.user_id for i in await uow.visits.intervals(visit.id) if i.role == ParticipantRole.VISITOR}
     done = await uow.visits.encounter_enrollments(visit.id)
     kind = EncounterKind(visit.kind)
@@ -389,7 +389,7 @@ async def _encounters_of(uow: UnitOfWork, visit: Visit, at: datetime) -> list[in
             continue
         week = rotation_week(blocks[0].start_date, visit.starts_at.date(), len(blocks))
         encounter = await uow.encounters.add(
-            Encounter(
+            EncounterRow(
                 enrollment_id=enrollment.id,
                 session_id=visit.id,
                 kind=kind.value,

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from server.codes import icd10
-from server.db.models import CaseLog, Encounter, Presentation
+from server.db.models import CaseLogRow, EncounterRow, PresentationRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.differential import (
@@ -155,7 +155,7 @@ async def _checked(data: PresentationIn) -> tuple[dict[str, str], Differential]:
 # --- access and output ------------------------------------------------------------------------
 
 
-async def _context(uow: UnitOfWork, case_log_id: int) -> tuple[CaseLog, Encounter] | None:
+async def _context(uow: UnitOfWork, case_log_id: int) -> tuple[CaseLogRow, EncounterRow] | None:
     log = await uow.case_logs.get(case_log_id)
     if log is None:
         return None
@@ -165,7 +165,7 @@ async def _context(uow: UnitOfWork, case_log_id: int) -> tuple[CaseLog, Encounte
 
 async def _load(
     uow: UnitOfWork, actor: Actor, presentation_id: int
-) -> tuple[Presentation, Encounter, Enrollment]:
+) -> tuple[PresentationRow, EncounterRow, Enrollment]:
     """The presentation, if the actor may know it exists: its author, a preceptor of the enrollment
     (not while it is a draft) or the program's coordinator (refused its content later); NotFound else."""
     missing = NotFound(f"There is no presentation {presentation_id}.")
@@ -187,7 +187,7 @@ async def _load(
     return presentation, encounter, enrollment
 
 
-async def _hold(uow: UnitOfWork, presentation: Presentation) -> None:
+async def _hold(uow: UnitOfWork, presentation: PresentationRow) -> None:
     """Serialise changes to one visitor's presentations (the visitor's edits, the preceptors' reviews
     and references) by holding the visitor's row, then re-read the presentation: a concurrent review
     that committed first is seen, and the second is refused instead of overwriting it."""
@@ -214,7 +214,7 @@ def _item_out(item: DifferentialItem) -> DifferentialItemOut:
     )
 
 
-def _out(presentation: Presentation, encounter: Encounter) -> PresentationOut:
+def _out(presentation: PresentationRow, encounter: EncounterRow) -> PresentationOut:
     reference = presentation.reference
     feedback = presentation.feedback
     return PresentationOut(
@@ -263,7 +263,7 @@ async def create_presentation(
         content, differential = await _checked(data)  # nothing has been written yet
         now = uow.now()
         presentation = await uow.presentations.add(
-            Presentation(
+            PresentationRow(
                 case_log_id=log.id,
                 visitor_id=actor.user_id,
                 format=data.format.value,

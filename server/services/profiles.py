@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.db.models import PreceptorProfile, VisitorProfile
+from server.db.models import PreceptorProfileRow, VisitorProfileRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.errors import NotFound
@@ -44,7 +44,7 @@ async def update_visitor_profile(uow: UnitOfWork, actor: Actor, data: VisitorPro
     async with uow:
         profile = await uow.users.visitor_profile(actor.user_id)
         if profile is None:
-            profile = VisitorProfile(user_id=actor.user_id)
+            profile = VisitorProfileRow(user_id=actor.user_id)
             uow.db.add(profile)
         for name, value in data.model_dump(exclude_unset=True).items():
             setattr(profile, name, value.value if hasattr(value, "value") else value)
@@ -59,7 +59,7 @@ async def update_preceptor_profile(uow: UnitOfWork, actor: Actor, data: Precepto
     async with uow:
         profile = await uow.users.preceptor_profile(actor.user_id)
         if profile is None:
-            profile = PreceptorProfile(user_id=actor.user_id)
+            profile = PreceptorProfileRow(user_id=actor.user_id)
             uow.db.add(profile)
         for name, value in data.model_dump(exclude_unset=True).items():
             setattr(profile, name, value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from server.db.models import Block, Program, VisitorProfile
+from server.db.models import BlockRow, ProgramRow, VisitorProfileRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.blocks import block_end, check_new_block_start
@@ -22,7 +22,7 @@ from server.schemas.programs import (
 )
 
 
-def block_out(block: Block) -> BlockOut:
+def block_out(block: BlockRow) -> BlockOut:
     return BlockOut(
         id=block.id,
         start_date=block.start_date,
@@ -33,7 +33,7 @@ def block_out(block: Block) -> BlockOut:
     )
 
 
-def rule_of(program: Program) -> EligibilityRule:
+def rule_of(program: ProgramRow) -> EligibilityRule:
     return EligibilityRule(
         allowed_training_statuses=frozenset(TrainingStatus(s) for s in program.allowed_training_statuses),
         step1_pass_required=program.step1_pass_required,
@@ -41,7 +41,7 @@ def rule_of(program: Program) -> EligibilityRule:
     )
 
 
-def facts_of(profile: VisitorProfile | None) -> ApplicantFacts:
+def facts_of(profile: VisitorProfileRow | None) -> ApplicantFacts:
     if profile is None:
         return ApplicantFacts(None, None, None)
     return ApplicantFacts(
@@ -51,7 +51,7 @@ def facts_of(profile: VisitorProfile | None) -> ApplicantFacts:
     )
 
 
-async def _outs(uow: UnitOfWork, programs: Sequence[Program], actor: Actor | None) -> list[ProgramOut]:
+async def _outs(uow: UnitOfWork, programs: Sequence[ProgramRow], actor: Actor | None) -> list[ProgramOut]:
     ids = [p.id for p in programs]
     blocks = await uow.programs.blocks(ids)
     preceptor_links = await uow.programs.preceptor_ids(ids)
@@ -100,7 +100,7 @@ async def _outs(uow: UnitOfWork, programs: Sequence[Program], actor: Actor | Non
     return out
 
 
-def _can_see_unpublished(program: Program, actor: Actor | None) -> bool:
+def _can_see_unpublished(program: ProgramRow, actor: Actor | None) -> bool:
     return actor is not None and actor.role is Role.COORDINATOR and program.coordinator_id == actor.user_id
 
 
@@ -158,7 +158,7 @@ async def create_program(uow: UnitOfWork, actor: Actor, data: ProgramIn) -> Prog
     async with uow:
         await _check_preceptors(uow, data.preceptor_ids)
         program = await uow.programs.add(
-            Program(
+            ProgramRow(
                 title=data.title,
                 specialty=data.specialty,
                 rotation_type=data.rotation_type.value,
@@ -179,7 +179,7 @@ async def create_program(uow: UnitOfWork, actor: Actor, data: ProgramIn) -> Prog
         return out
 
 
-async def _own_program(uow: UnitOfWork, actor: Actor, program_id: int) -> Program:
+async def _own_program(uow: UnitOfWork, actor: Actor, program_id: int) -> ProgramRow:
     actor.require(Role.COORDINATOR)
     program = await uow.programs.get(program_id)
     if program is None or program.coordinator_id != actor.user_id:
@@ -199,7 +199,7 @@ async def add_block(uow: UnitOfWork, actor: Actor, program_id: int, data: BlockI
         if await uow.programs.block_on(program_id, data.start_date) is not None:
             raise taken
         block = await uow.programs.add_block(
-            Block(
+            BlockRow(
                 program_id=program_id,
                 start_date=data.start_date,
                 capacity=data.capacity,

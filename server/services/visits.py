@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from server.db.models import Block, PatientLink, Program, Visit
+from server.db.models import BlockRow, PatientLinkRow, ProgramRow, VisitRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import UNDER_WAY_STATES
@@ -64,8 +64,8 @@ def visit_path(visit_id: int) -> str:
 class Standing:
     """A visit and how the actor stands to it."""
 
-    visit: Visit
-    program: Program
+    visit: VisitRow
+    program: ProgramRow
     is_host: bool
     is_invitee: bool
     is_program_preceptor: bool
@@ -101,7 +101,7 @@ def _require_host(standing: Standing, what: str) -> None:
         raise Forbidden(f"Only the visit's host (the preceptor who scheduled it) can {what}.")
 
 
-async def _outs(uow: UnitOfWork, visits: Sequence[Visit]) -> list[VisitOut]:
+async def _outs(uow: UnitOfWork, visits: Sequence[VisitRow]) -> list[VisitOut]:
     """The API's view of visits, with their programs, blocks, hosts and invitees in a few queries."""
     if not visits:
         return []
@@ -109,7 +109,7 @@ async def _outs(uow: UnitOfWork, visits: Sequence[Visit]) -> list[VisitOut]:
     user_ids = {v.host_id for v in visits} | {i.visitor_id for inv in invitations.values() for i in inv}
     users = await uow.users.by_ids(list(user_ids))
     blocks = {b.id: b for b in await uow.programs.blocks_by_ids(list({v.block_id for v in visits}))}
-    programs: dict[int, Program] = {}
+    programs: dict[int, ProgramRow] = {}
     for program_id in {v.program_id for v in visits}:
         program = await uow.programs.get(program_id)
         if program is not None:
@@ -156,7 +156,7 @@ async def _outs(uow: UnitOfWork, visits: Sequence[Visit]) -> list[VisitOut]:
 # --- scheduling -----------------------------------------------------------------------------------
 
 
-async def _block_of_preceptor(uow: UnitOfWork, actor: Actor, block_id: int) -> tuple[Block, Program]:
+async def _block_of_preceptor(uow: UnitOfWork, actor: Actor, block_id: int) -> tuple[BlockRow, ProgramRow]:
     actor.require(Role.PRECEPTOR)
     block = await uow.programs.get_block(block_id)
     program = await uow.programs.get(block.program_id) if block is not None else None
@@ -185,7 +185,7 @@ async def schedule_visit(uow: UnitOfWork, actor: Actor, data: VisitIn) -> VisitO
                 field="visitor_ids",
             )
         visit = await uow.visits.add(
-            Visit(
+            VisitRow(
                 program_id=program.id,
                 block_id=block.id,
                 host_id=actor.user_id,
@@ -309,7 +309,7 @@ async def create_patient_link(
         token = secrets.token_urlsafe(32)
         expires_at = now + timedelta(hours=hours)
         await uow.visits.add_link(
-            PatientLink(
+            PatientLinkRow(
                 visit_id=visit.id,
                 token_hash=token_hash(token),
                 created_by=actor.user_id,

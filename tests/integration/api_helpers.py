@@ -72,12 +72,14 @@ async def row_counts(uows: UnitOfWorkFactory) -> dict[str, int]:
 async def snapshot(uows: UnitOfWorkFactory) -> dict[str, Any]:
     """Row counts plus the state of every application and block: nothing half-written shows here."""
     async with uows() as uow:
-        apps = (await uow.db.execute(select(models.Application).order_by(models.Application.id))).scalars()
+        apps = (
+            await uow.db.execute(select(models.ApplicationRow).order_by(models.ApplicationRow.id))
+        ).scalars()
         app_rows = [(a.id, a.state, a.statement, a.decision_note, a.offer_expires_at) for a in apps]
-        blocks = (await uow.db.execute(select(models.Block).order_by(models.Block.id))).scalars()
+        blocks = (await uow.db.execute(select(models.BlockRow).order_by(models.BlockRow.id))).scalars()
         block_rows = [(b.id, b.capacity, b.seats_held, b.start_date) for b in blocks]
         profiles = (
-            await uow.db.execute(select(models.VisitorProfile).order_by(models.VisitorProfile.user_id))
+            await uow.db.execute(select(models.VisitorProfileRow).order_by(models.VisitorProfileRow.user_id))
         ).scalars()
         profile_rows = [
             (
@@ -91,7 +93,7 @@ async def snapshot(uows: UnitOfWorkFactory) -> dict[str, Any]:
             )
             for p in profiles
         ]
-        docs = (await uow.db.execute(select(models.Document).order_by(models.Document.id))).scalars()
+        docs = (await uow.db.execute(select(models.DocumentRow).order_by(models.DocumentRow.id))).scalars()
         doc_rows = [(d.id, d.status, d.review_note, d.expires_on) for d in docs]
     return {
         "counts": await row_counts(uows),

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from server.db.models import ApplicationEvent
+from server.db.models import ApplicationEventRow
 from server.db.uow import UnitOfWorkFactory
 from server.services import applications
 from tests.integration.api_helpers import (
@@ -417,7 +417,7 @@ async def test_a_full_block_refuses_a_further_offer_and_the_application_stays_as
             e.action
             for e in (
                 await uow.db.execute(
-                    select(ApplicationEvent).where(ApplicationEvent.application_id == app["id"])
+                    select(ApplicationEventRow).where(ApplicationEventRow.application_id == app["id"])
                 )
             ).scalars()
         ]

@@ -43,7 +43,9 @@ FINAL: dict[str, Any] = {
 async def make_hands_on(uows: UnitOfWorkFactory, program_id: int) -> None:
     async with uows() as uow:
         await uow.db.execute(
-            update(models.Program).where(models.Program.id == program_id).values(rotation_type="hands_on")
+            update(models.ProgramRow)
+            .where(models.ProgramRow.id == program_id)
+            .values(rotation_type="hands_on")
         )
         await uow.commit()
 
@@ -61,7 +63,7 @@ async def add_past_visitors(uows: UnitOfWorkFactory, program_id: int, n: int, st
             )
             now = datetime(2025, 1, 1, tzinfo=UTC)
             uow.db.add(
-                models.Application(
+                models.ApplicationRow(
                     visitor_id=user.id,
                     program_id=program_id,
                     state="completed",
@@ -78,7 +80,7 @@ async def completed(uows: UnitOfWorkFactory, visitor_id: int, program_id: int) -
     async with uows() as uow:
         now = datetime(2025, 6, 1, tzinfo=UTC)
         uow.db.add(
-            models.Application(
+            models.ApplicationRow(
                 visitor_id=visitor_id,
                 program_id=program_id,
                 state="completed",

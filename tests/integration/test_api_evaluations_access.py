@@ -76,7 +76,9 @@ async def test_a_co_preceptor_sees_released_evaluations_only_and_cannot_change_t
     enrollment = await enroll(uows, world.student, world.program_id, world.block_ids[:1])
     async with uows() as uow:
         uow.db.add(
-            models.ProgramPreceptor(program_id=world.program_id, preceptor_id=world.other_preceptor.user_id)
+            models.ProgramPreceptorRow(
+                program_id=world.program_id, preceptor_id=world.other_preceptor.user_id
+            )
         )
         await uow.commit()
     preceptor = await make_api(world.preceptor.email)

@@ -63,7 +63,9 @@ async def presented(visitor: Api, enrollment: int, *, submit: bool = True, **cha
 
 async def presentation_rows(uows: UnitOfWorkFactory) -> list[tuple[Any, ...]]:
     async with uows() as uow:
-        rows = (await uow.db.execute(select(models.Presentation).order_by(models.Presentation.id))).scalars()
+        rows = (
+            await uow.db.execute(select(models.PresentationRow).order_by(models.PresentationRow.id))
+        ).scalars()
         return [
             (r.id, r.state, r.content, r.differential, r.reference, r.overrides, r.feedback) for r in rows
         ]

@@ -54,13 +54,15 @@ async def enroll(
 
 async def audit_rows(uows: UnitOfWorkFactory) -> list[tuple[int, str, str, int]]:
     async with uows() as uow:
-        rows = (await uow.db.execute(select(models.AuditEvent).order_by(models.AuditEvent.id))).scalars()
+        rows = (
+            await uow.db.execute(select(models.AuditEventRow).order_by(models.AuditEventRow.id))
+        ).scalars()
         return [(r.actor_id, r.action, r.record_type, r.record_id) for r in rows]
 
 
 async def case_log_rows(uows: UnitOfWorkFactory) -> list[tuple[Any, ...]]:
     async with uows() as uow:
-        rows = (await uow.db.execute(select(models.CaseLog).order_by(models.CaseLog.id))).scalars()
+        rows = (await uow.db.execute(select(models.CaseLogRow).order_by(models.CaseLogRow.id))).scalars()
         return [
             (r.id, r.state, r.chief_complaint, r.note, r.diagnoses, r.corrected_diagnoses, r.review_status)
             for r in rows
@@ -503,7 +505,7 @@ async def test_a_new_encounter_and_its_log_are_written_together_or_not_at_all(
     enrollment = await enroll(uows, world.student, world.program_id, world.block_ids[:1])
     before = await row_counts(uows)
 
-    async def failing_add(self: CaseLogRepository, log: models.CaseLog) -> models.CaseLog:
+    async def failing_add(self: CaseLogRepository, log: models.CaseLogRow) -> models.CaseLogRow:
         raise RuntimeError("the disk filled up")
 
     monkeypatch.setattr(CaseLogRepository, "add", failing_add)

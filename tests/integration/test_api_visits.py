@@ -223,7 +223,7 @@ async def test_a_patient_link_is_single_use_and_expires(
     assert datetime.fromisoformat(made["expires_at"]) == clock.current + timedelta(hours=HOURS)
     token = made["url"].rsplit("/", 1)[1]
     async with uows() as uow:
-        [link] = (await uow.db.execute(select(models.PatientLink))).scalars().all()
+        [link] = (await uow.db.execute(select(models.PatientLinkRow))).scalars().all()
         link_id, stored = link.id, link.token_hash
     assert token not in stored and len(stored) == 64  # only the hash is stored
 
@@ -370,7 +370,9 @@ async def test_authorize_join_for_each_participant(
     # A visitor whose enrollment was withdrawn can no longer join.
     async with uows() as uow:
         await uow.db.execute(
-            update(models.Application).where(models.Application.id == enrollment).values(state="withdrawn")
+            update(models.ApplicationRow)
+            .where(models.ApplicationRow.id == enrollment)
+            .values(state="withdrawn")
         )
         await uow.commit()
     with pytest.raises(Forbidden, match="no longer under way"):
@@ -387,8 +389,8 @@ async def test_hands_on_visitors_are_not_observers_and_ended_or_cancelled_visits
 ) -> None:
     async with uows() as uow:
         await uow.db.execute(
-            update(models.Program)
-            .where(models.Program.id == world.program_id)
+            update(models.ProgramRow)
+            .where(models.ProgramRow.id == world.program_id)
             .values(rotation_type="hands_on")
         )
         await uow.commit()
@@ -401,7 +403,7 @@ async def test_hands_on_visitors_are_not_observers_and_ended_or_cancelled_visits
         await live_visits.authorize_join(uows(), world.preceptor, visit["id"], None)
     async with uows() as uow:
         await uow.db.execute(
-            update(models.Visit).where(models.Visit.id == other["id"]).values(status="cancelled")
+            update(models.VisitRow).where(models.VisitRow.id == other["id"]).values(status="cancelled")
         )
         await uow.commit()
     with pytest.raises(Conflict, match="cancelled"):
@@ -501,14 +503,16 @@ async def test_consent_is_recorded_by_the_host_for_patient_visits_only(
         uows(), v, p, "interact", "written", START + timedelta(minutes=7)
     )
     async with uows() as uow:
-        found = (await uow.db.execute(select(models.VisitConsent).order_by(models.VisitConsent.id))).scalars()
+        found = (
+            await uow.db.execute(select(models.VisitConsentRow).order_by(models.VisitConsentRow.id))
+        ).scalars()
         rows = [(r.id, r.scope, r.method, r.obtained_by, r.withdrawn_at) for r in found]
     assert rows == [
         (first, "observe", "verbal", p, START + timedelta(minutes=5)),
         (second, "interact", "written", p, None),
     ]
     # No patient identifier has anywhere to go.
-    assert {c.name for c in models.VisitConsent.__table__.columns} == {
+    assert {c.name for c in models.VisitConsentRow.__table__.columns} == {
         "id",
         "visit_id",
         "scope",
@@ -557,11 +561,11 @@ async def test_ending_a_visit_makes_one_encounter_per_attending_visitor(
     detail = await visitor.get(f"/visits/{v}")
     assert detail["status"] == "ended" and detail["ended_at"].startswith("2026-12-08T14:40")
     async with uows() as uow:
-        open_ids = select(models.AttendanceInterval.id).where(
-            models.AttendanceInterval.disconnected_at.is_(None)
+        open_ids = select(models.AttendanceIntervalRow.id).where(
+            models.AttendanceIntervalRow.disconnected_at.is_(None)
         )
         still_open = (await uow.db.execute(open_ids)).all()
-        encounters = (await uow.db.execute(select(models.Encounter.id))).all()
+        encounters = (await uow.db.execute(select(models.EncounterRow.id))).all()
     assert still_open == [] and len(encounters) == 1  # the graduate never connected: no encounter
 
 

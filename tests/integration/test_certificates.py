@@ -63,7 +63,7 @@ async def add_interval(
     on a reconnect, but two server processes can each hold one)."""
     async with uows() as uow:
         await uow.visits.add_interval(
-            models.AttendanceInterval(
+            models.AttendanceIntervalRow(
                 visit_id=visit_id,
                 user_id=user_id,
                 participant_key=f"user-{user_id}",
@@ -250,8 +250,8 @@ async def test_access_per_role(
         rows = [r.superseded_at for r in await uow.certificates.of_enrollment(e)]
         audit_rows = (
             await uow.db.execute(
-                select(models.AuditEvent.actor_id, models.AuditEvent.action).where(
-                    models.AuditEvent.record_type == "certificate"
+                select(models.AuditEventRow.actor_id, models.AuditEventRow.action).where(
+                    models.AuditEventRow.record_type == "certificate"
                 )
             )
         ).all()
@@ -272,7 +272,7 @@ async def test_reissue_keeps_history_and_the_old_code_shows_as_replaced(
     async with uows() as uow:
         profile = await uow.users.preceptor_profile(world.preceptor.user_id)
         if profile is None:
-            uow.db.add(models.PreceptorProfile(user_id=world.preceptor.user_id, title="MD, Attending"))
+            uow.db.add(models.PreceptorProfileRow(user_id=world.preceptor.user_id, title="MD, Attending"))
         else:
             profile.title = "MD, Attending"
         await uow.commit()
@@ -324,8 +324,8 @@ async def test_public_verification_genuine_tampered_changed_unknown(
     # The row changed in the database (more hours): the stored content no longer makes its code.
     async with uows() as uow:
         await uow.db.execute(
-            update(models.CompletionCertificate)
-            .where(models.CompletionCertificate.id == issued.id)
+            update(models.CompletionCertificateRow)
+            .where(models.CompletionCertificateRow.id == issued.id)
             .values(verified_seconds=36_000)
         )
         await uow.commit()
@@ -337,8 +337,8 @@ async def test_public_verification_genuine_tampered_changed_unknown(
     # The code column changed to another well-formed code: found by it, but it is not the content's code.
     async with uows() as uow:
         await uow.db.execute(
-            update(models.CompletionCertificate)
-            .where(models.CompletionCertificate.id == issued.id)
+            update(models.CompletionCertificateRow)
+            .where(models.CompletionCertificateRow.id == issued.id)
             .values(verified_seconds=4410, code=one_character_changed(issued.code))
         )
         await uow.commit()
@@ -407,7 +407,7 @@ async def test_the_certificate_page_the_qr_code_and_the_public_page(
             (r.actor_id, r.action)
             for r in (
                 await uow.db.execute(
-                    select(models.AuditEvent).where(models.AuditEvent.record_type == "certificate")
+                    select(models.AuditEventRow).where(models.AuditEventRow.record_type == "certificate")
                 )
             ).scalars()
         }

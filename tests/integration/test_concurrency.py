@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from server.db.models import Application, ApplicationBlock, Block
+from server.db.models import ApplicationBlockRow, ApplicationRow, BlockRow
 from server.db.uow import UnitOfWorkFactory
 from server.domain.actors import Actor
 from server.domain.applications import SEAT_HOLDING_STATES, Action
@@ -105,17 +105,17 @@ async def _check_invariant(uows: UnitOfWorkFactory, block_ids: list[int]) -> dic
     held: dict[int, int] = {}
     async with uows() as uow:
         for block_id in block_ids:
-            block = await uow.db.get(Block, block_id)
+            block = await uow.db.get(BlockRow, block_id)
             assert block is not None
             await uow.db.refresh(block)
             holders = (
                 await uow.db.execute(
                     select(func.count())
-                    .select_from(ApplicationBlock)
-                    .join(Application, Application.id == ApplicationBlock.application_id)
+                    .select_from(ApplicationBlockRow)
+                    .join(ApplicationRow, ApplicationRow.id == ApplicationBlockRow.application_id)
                     .where(
-                        ApplicationBlock.block_id == block_id,
-                        Application.state.in_([s.value for s in SEAT_HOLDING_STATES]),
+                        ApplicationBlockRow.block_id == block_id,
+                        ApplicationRow.state.in_([s.value for s in SEAT_HOLDING_STATES]),
                     )
                 )
             ).scalar_one()
@@ -202,6 +202,6 @@ async def test_the_database_itself_refuses_an_overbooked_block(uows: UnitOfWorkF
     async with uows() as uow:
         with pytest.raises(IntegrityError):
             await uow.db.execute(
-                update(Block).where(Block.id == block_ids[0]).values(seats_held=CAPACITY + 1)
+                update(BlockRow).where(BlockRow.id == block_ids[0]).values(seats_held=CAPACITY + 1)
             )
             await uow.db.flush()

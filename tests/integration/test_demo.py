@@ -102,7 +102,9 @@ async def test_a_later_demo_run_schedules_a_new_huddle_when_none_is_open(
     assert await load_demo(settings) is True
     assert await refresh_demo_huddle(settings) is None  # the demo's own huddle is still open
     async with uows() as uow:  # that huddle is over (as it would be a day later)
-        await uow.db.execute(update(models.Visit).where(models.Visit.kind == "huddle").values(status="ended"))
+        await uow.db.execute(
+            update(models.VisitRow).where(models.VisitRow.kind == "huddle").values(status="ended")
+        )
         await uow.commit()
     news = await refresh_demo_huddle(settings)
     assert news is not None and "huddle" in news

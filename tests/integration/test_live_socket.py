@@ -78,9 +78,9 @@ def participant(api: Api, visit_id: int, made: list[ParticipantClient], **option
 async def intervals(uows: UnitOfWorkFactory, visit_id: int) -> list[tuple[str, str | None, bool]]:
     async with uows() as uow:
         rows = await uow.db.execute(
-            select(models.AttendanceInterval)
-            .where(models.AttendanceInterval.visit_id == visit_id)
-            .order_by(models.AttendanceInterval.id)
+            select(models.AttendanceIntervalRow)
+            .where(models.AttendanceIntervalRow.visit_id == visit_id)
+            .order_by(models.AttendanceIntervalRow.id)
         )
         return [(r.participant_key, r.end_reason, r.disconnected_at is not None) for r in rows.scalars()]
 
@@ -138,8 +138,8 @@ async def test_host_admits_a_visitor_media_flows_and_the_visit_leaves_its_record
     assert (host.participant_id, "ended", True) in rows
     async with uows() as uow:
         found = await uow.db.execute(
-            select(models.Encounter.enrollment_id, models.Encounter.kind).where(
-                models.Encounter.session_id == visit["id"]
+            select(models.EncounterRow.enrollment_id, models.EncounterRow.kind).where(
+                models.EncounterRow.session_id == visit["id"]
             )
         )
         encounters = [tuple(row) for row in found]
@@ -176,11 +176,11 @@ async def test_patient_joins_by_link_and_consent_gates_media_between_patient_and
     async with uows() as uow:
         found = await uow.db.execute(
             select(
-                models.VisitConsent.scope,
-                models.VisitConsent.method,
-                models.VisitConsent.obtained_by,
-                models.VisitConsent.withdrawn_at,
-            ).where(models.VisitConsent.visit_id == visit["id"])
+                models.VisitConsentRow.scope,
+                models.VisitConsentRow.method,
+                models.VisitConsentRow.obtained_by,
+                models.VisitConsentRow.withdrawn_at,
+            ).where(models.VisitConsentRow.visit_id == visit["id"])
         )
         consents = [tuple(row) for row in found]
     assert consents == [("observe", "verbal", world.preceptor.user_id, None)]

@@ -11,11 +11,11 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
 
-from server.db.models import AttendanceInterval, CompletionCertificate, Visit, VisitInvitation
+from server.db.models import AttendanceIntervalRow, CompletionCertificateRow, VisitInvitationRow, VisitRow
 from server.domain.certificates import AttendedSpan, Certificate, IssuedCertificate
 
 
-def _issued(row: CompletionCertificate) -> IssuedCertificate:
+def _issued(row: CompletionCertificateRow) -> IssuedCertificate:
     return IssuedCertificate(
         id=row.id,
         enrollment_id=row.enrollment_id,
@@ -40,7 +40,7 @@ def _issued(row: CompletionCertificate) -> IssuedCertificate:
     )
 
 
-def _span(visit: Visit, interval: AttendanceInterval) -> AttendedSpan:
+def _span(visit: VisitRow, interval: AttendanceIntervalRow) -> AttendedSpan:
     return AttendedSpan(
         visit_id=visit.id,
         host_id=visit.host_id,
@@ -57,15 +57,15 @@ class CertificateRepository:
         self.db = db
 
     async def get(self, certificate_id: int) -> IssuedCertificate | None:
-        row = await self.db.get(CompletionCertificate, certificate_id)
+        row = await self.db.get(CompletionCertificateRow, certificate_id)
         return None if row is None else _issued(row)
 
     async def current(self, enrollment_id: int) -> IssuedCertificate | None:
         """The enrollment's certificate that has not been superseded, if any."""
         result = await self.db.execute(
-            select(CompletionCertificate).where(
-                CompletionCertificate.enrollment_id == enrollment_id,
-                CompletionCertificate.superseded_at.is_(None),
+            select(CompletionCertificateRow).where(
+                CompletionCertificateRow.enrollment_id == enrollment_id,
+                CompletionCertificateRow.superseded_at.is_(None),
             )
         )
         row = result.scalar_one_or_none()
@@ -74,15 +74,15 @@ class CertificateRepository:
     async def of_enrollment(self, enrollment_id: int) -> list[IssuedCertificate]:
         """Every certificate of the enrollment, the earliest first (the current one last)."""
         result = await self.db.execute(
-            select(CompletionCertificate)
-            .where(CompletionCertificate.enrollment_id == enrollment_id)
-            .order_by(CompletionCertificate.id)
+            select(CompletionCertificateRow)
+            .where(CompletionCertificateRow.enrollment_id == enrollment_id)
+            .order_by(CompletionCertificateRow.id)
         )
         return [_issued(row) for row in result.scalars()]
 
     async def by_code(self, code: str) -> IssuedCertificate | None:
         result = await self.db.execute(
-            select(CompletionCertificate).where(CompletionCertificate.code == code)
+            select(CompletionCertificateRow).where(CompletionCertificateRow.code == code)
         )
         row = result.scalar_one_or_none()
         return None if row is None else _issued(row)
@@ -101,7 +101,7 @@ class CertificateRepository:
     ) -> IssuedCertificate:
         """Insert ``certificate``'s facts and flush; then, the id being known, store ``code_for(id)`` as
         its code (the code is computed over the id). The database's constraints raise IntegrityError."""
-        row = CompletionCertificate(
+        row = CompletionCertificateRow(
             enrollment_id=enrollment_id,
             visitor_id=visitor_id,
             program_id=program_id,
@@ -131,10 +131,10 @@ class CertificateRepository:
     async def supersede(self, certificate_id: int, at: datetime) -> bool:
         """Mark a current certificate superseded; False when another request already did."""
         result = await self.db.execute(
-            update(CompletionCertificate)
+            update(CompletionCertificateRow)
             .where(
-                CompletionCertificate.id == certificate_id,
-                CompletionCertificate.superseded_at.is_(None),
+                CompletionCertificateRow.id == certificate_id,
+                CompletionCertificateRow.superseded_at.is_(None),
             )
             .values(superseded_at=at)
             .execution_options(synchronize_session=False)
@@ -145,15 +145,15 @@ class CertificateRepository:
         """The visitor's own attendance intervals (as a visitor) in the visits they were invited to
         through this enrollment, each with its visit; by connection time."""
         result = await self.db.execute(
-            select(Visit, AttendanceInterval)
-            .join(VisitInvitation, VisitInvitation.visit_id == Visit.id)
-            .join(AttendanceInterval, AttendanceInterval.visit_id == Visit.id)
+            select(VisitRow, AttendanceIntervalRow)
+            .join(VisitInvitationRow, VisitInvitationRow.visit_id == VisitRow.id)
+            .join(AttendanceIntervalRow, AttendanceIntervalRow.visit_id == VisitRow.id)
             .where(
-                VisitInvitation.enrollment_id == enrollment_id,
-                VisitInvitation.visitor_id == visitor_id,
-                AttendanceInterval.user_id == visitor_id,
-                AttendanceInterval.role == "visitor",
+                VisitInvitationRow.enrollment_id == enrollment_id,
+                VisitInvitationRow.visitor_id == visitor_id,
+                AttendanceIntervalRow.user_id == visitor_id,
+                AttendanceIntervalRow.role == "visitor",
             )
-            .order_by(AttendanceInterval.connected_at, AttendanceInterval.id)
+            .order_by(AttendanceIntervalRow.connected_at, AttendanceIntervalRow.id)
         )
         return [_span(visit, interval) for visit, interval in result]

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
 
-from server.db.models import Application, EncounterEvaluationRow, FinalEvaluationRow, ProgramPreceptor
+from server.db.models import ApplicationRow, EncounterEvaluationRow, FinalEvaluationRow, ProgramPreceptorRow
 from server.domain.evaluations import (
     ComparativeRating,
     Comparison,
@@ -264,12 +264,12 @@ class EvaluationRepository:
         """How many distinct visitors completed an enrollment (state ``completed``) in a program the
         preceptor teaches, not counting ``excluding_visitor_id``."""
         result = await self.db.execute(
-            select(func.count(distinct(Application.visitor_id)))
-            .join(ProgramPreceptor, ProgramPreceptor.program_id == Application.program_id)
+            select(func.count(distinct(ApplicationRow.visitor_id)))
+            .join(ProgramPreceptorRow, ProgramPreceptorRow.program_id == ApplicationRow.program_id)
             .where(
-                ProgramPreceptor.preceptor_id == preceptor_id,
-                Application.state == completed,
-                Application.visitor_id != excluding_visitor_id,
+                ProgramPreceptorRow.preceptor_id == preceptor_id,
+                ApplicationRow.state == completed,
+                ApplicationRow.visitor_id != excluding_visitor_id,
             )
         )
         return int(result.scalar_one())

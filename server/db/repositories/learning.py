@@ -8,61 +8,74 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
 
-from server.db.models import Application, CaseLog, Encounter, Presentation, Program, ProgramPreceptor
+from server.db.models import (
+    ApplicationRow,
+    CaseLogRow,
+    EncounterRow,
+    PresentationRow,
+    ProgramPreceptorRow,
+    ProgramRow,
+)
 
 
 class LearningRepository:
     def __init__(self, db: AsyncDb) -> None:
         self.db = db
 
-    async def enrollments_of_visitor(self, visitor_id: int, states: Sequence[str]) -> Sequence[Application]:
+    async def enrollments_of_visitor(
+        self, visitor_id: int, states: Sequence[str]
+    ) -> Sequence[ApplicationRow]:
         """The visitor's applications in ``states`` (the enrolled ones), oldest first."""
         result = await self.db.execute(
-            select(Application)
-            .where(Application.visitor_id == visitor_id, Application.state.in_(list(states)))
-            .order_by(Application.created_at, Application.id)
+            select(ApplicationRow)
+            .where(ApplicationRow.visitor_id == visitor_id, ApplicationRow.state.in_(list(states)))
+            .order_by(ApplicationRow.created_at, ApplicationRow.id)
         )
         return result.scalars().all()
 
-    async def enrollments_taught_by(self, preceptor_id: int, states: Sequence[str]) -> Sequence[Application]:
+    async def enrollments_taught_by(
+        self, preceptor_id: int, states: Sequence[str]
+    ) -> Sequence[ApplicationRow]:
         """Applications in ``states`` of every program the preceptor teaches, oldest first."""
         result = await self.db.execute(
-            select(Application)
-            .join(ProgramPreceptor, ProgramPreceptor.program_id == Application.program_id)
-            .where(ProgramPreceptor.preceptor_id == preceptor_id, Application.state.in_(list(states)))
-            .order_by(Application.created_at, Application.id)
+            select(ApplicationRow)
+            .join(ProgramPreceptorRow, ProgramPreceptorRow.program_id == ApplicationRow.program_id)
+            .where(ProgramPreceptorRow.preceptor_id == preceptor_id, ApplicationRow.state.in_(list(states)))
+            .order_by(ApplicationRow.created_at, ApplicationRow.id)
         )
         return result.scalars().all()
 
-    async def enrollments_run_by(self, coordinator_id: int, states: Sequence[str]) -> Sequence[Application]:
+    async def enrollments_run_by(
+        self, coordinator_id: int, states: Sequence[str]
+    ) -> Sequence[ApplicationRow]:
         """Applications in ``states`` of every program the coordinator runs, oldest first."""
         result = await self.db.execute(
-            select(Application)
-            .join(Program, Program.id == Application.program_id)
-            .where(Program.coordinator_id == coordinator_id, Application.state.in_(list(states)))
-            .order_by(Application.created_at, Application.id)
+            select(ApplicationRow)
+            .join(ProgramRow, ProgramRow.id == ApplicationRow.program_id)
+            .where(ProgramRow.coordinator_id == coordinator_id, ApplicationRow.state.in_(list(states)))
+            .order_by(ApplicationRow.created_at, ApplicationRow.id)
         )
         return result.scalars().all()
 
-    async def programs_by_ids(self, ids: Sequence[int]) -> dict[int, Program]:
+    async def programs_by_ids(self, ids: Sequence[int]) -> dict[int, ProgramRow]:
         if not ids:
             return {}
-        result = await self.db.execute(select(Program).where(Program.id.in_(set(ids))))
+        result = await self.db.execute(select(ProgramRow).where(ProgramRow.id.in_(set(ids))))
         return {p.id: p for p in result.scalars()}
 
     async def presentations_of_enrollments(
         self, enrollment_ids: Sequence[int]
-    ) -> dict[int, list[Presentation]]:
+    ) -> dict[int, list[PresentationRow]]:
         """Each enrollment's presentations, by rotation week then id."""
-        out: dict[int, list[Presentation]] = {eid: [] for eid in enrollment_ids}
+        out: dict[int, list[PresentationRow]] = {eid: [] for eid in enrollment_ids}
         if not enrollment_ids:
             return out
         result = await self.db.execute(
-            select(Encounter.enrollment_id, Presentation)
-            .join(CaseLog, CaseLog.id == Presentation.case_log_id)
-            .join(Encounter, Encounter.id == CaseLog.encounter_id)
-            .where(Encounter.enrollment_id.in_(set(enrollment_ids)))
-            .order_by(Encounter.rotation_week, Presentation.id)
+            select(EncounterRow.enrollment_id, PresentationRow)
+            .join(CaseLogRow, CaseLogRow.id == PresentationRow.case_log_id)
+            .join(EncounterRow, EncounterRow.id == CaseLogRow.encounter_id)
+            .where(EncounterRow.enrollment_id.in_(set(enrollment_ids)))
+            .order_by(EncounterRow.rotation_week, PresentationRow.id)
         )
         for enrollment_id, presentation in result:
             out[enrollment_id].append(presentation)

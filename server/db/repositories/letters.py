@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
 
-from server.db.models import CaseLog, Encounter, LetterRequestRow, LetterVersionRow, Presentation
+from server.db.models import CaseLogRow, EncounterRow, LetterRequestRow, LetterVersionRow, PresentationRow
 
 
 class LetterRepository:
@@ -77,18 +77,18 @@ class LetterRepository:
 
     async def reviewed_presentations(
         self, enrollment_id: int, reviewer_id: int
-    ) -> list[tuple[Presentation, int, datetime]]:
+    ) -> list[tuple[PresentationRow, int, datetime]]:
         """The enrollment's presentations ``reviewer_id`` reviewed, each with its encounter's rotation
         week and when it was reviewed, by week then id."""
         result = await self.db.execute(
-            select(Presentation, Encounter.rotation_week)
-            .join(CaseLog, CaseLog.id == Presentation.case_log_id)
-            .join(Encounter, Encounter.id == CaseLog.encounter_id)
+            select(PresentationRow, EncounterRow.rotation_week)
+            .join(CaseLogRow, CaseLogRow.id == PresentationRow.case_log_id)
+            .join(EncounterRow, EncounterRow.id == CaseLogRow.encounter_id)
             .where(
-                Encounter.enrollment_id == enrollment_id,
-                Presentation.reviewed_by == reviewer_id,
-                Presentation.reviewed_at.is_not(None),
+                EncounterRow.enrollment_id == enrollment_id,
+                PresentationRow.reviewed_by == reviewer_id,
+                PresentationRow.reviewed_at.is_not(None),
             )
-            .order_by(Encounter.rotation_week, Presentation.id)
+            .order_by(EncounterRow.rotation_week, PresentationRow.id)
         )
         return [(p, week, p.reviewed_at) for p, week in result if p.reviewed_at is not None]

@@ -2,7 +2,7 @@
 
 ``encounters.session_id`` stays a plain integer (no foreign key to ``visits``): encounters written
 before this revision, and by API clients, may name a session that is not a visit, and PostgreSQL would
-refuse the constraint on such rows. See ``server.db.models.Encounter``.
+refuse the constraint on such rows. See ``server.db.models.EncounterRow``.
 
 Revision ID: 0005
 Revises: 0004

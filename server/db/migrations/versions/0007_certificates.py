@@ -2,7 +2,7 @@
 
 One current certificate per enrollment (a partial unique index over the rows not superseded); a
 reissued certificate keeps the earlier rows with ``superseded_at`` set. The code has a unique index:
-the public verification page finds a certificate by it. See ``server.db.models.CompletionCertificate``.
+the public verification page finds a certificate by it. See ``server.db.models.CompletionCertificateRow``.
 
 Revision ID: 0007
 Revises: 0006
