@@ -344,15 +344,18 @@ class LetterSources:
     def safe_phrases(self, author_name: str) -> list[str]:
         """What the platform itself writes into a letter and the PHI guard must not take for a
         patient's identifiers: the rotation's and evaluations' dates (the guard's date rule is about
-        patients), and the names of the applicant and the author, whole or in part ("Ms. Marković",
-        "Elena"), which a letter is bound to use."""
+        patients), the names of the applicant and the author, whole or in part ("Ms. Marković",
+        "Elena"), which a letter is bound to use, and the program's name, which may read like a facility's
+        ("... Telehealth Clinic")."""
         days = {letter_date(d) for d in (self.context.start, self.context.end, *(d.on for d in self.dated))}
         names: set[str] = set()
         for name in (self.context.visitor_name, author_name):
             names.add(name.strip())
             names.update(part.strip(".,") for part in name.split() if len(part.strip(".,")) >= 2)
         names -= {"Dr", "Mr", "Ms", "Mrs", "MD", "DO", ""}
-        return sorted(days | names)
+        program = self.context.program.strip()
+        programs = {program, program.removeprefix("the ").strip()} - {""}
+        return sorted(days | names | programs)
 
 
 async def letter_sources(uow: UnitOfWork, row: LetterRequestRow) -> LetterSources:

@@ -7,6 +7,7 @@ prints them. If the two were formatted differently, a preceptor could not save t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from server.domain.evaluations import make_encounter_evaluation
@@ -81,3 +82,19 @@ def test_the_dates_a_draft_prints_are_the_dates_the_guard_allows() -> None:
 def _date_spans(text: str) -> list[str]:
     """The spans of ``text`` the guard reports as dates."""
     return [text[h.start : h.end] for h in check_text(text) if h.category is PhiCategory.DATE]
+
+
+def test_the_program_name_a_draft_prints_is_allowed_too() -> None:
+    """A program may be named like a facility ("... Telehealth Clinic"); the draft prints its name, so a
+    preceptor must be able to save the platform's own draft of such a program."""
+    context = replace(CONTEXT, program="the Internal Medicine Telehealth Clinic")
+    draft = draft_letter(
+        context=context,
+        author=AUTHOR,
+        summary=summarize(EVALUATIONS),
+        examples=strongest_examples(EVALUATIONS, 2),
+    )
+    fields = {f"paragraphs[{i}].text": p.text for i, p in enumerate(draft.paragraphs)}
+    assert any("Telehealth Clinic" in text for text in fields.values())
+    assert check_text(" ".join(fields.values()))  # on its own, the guard objects to the name
+    ensure_no_phi(fields, allowed=LetterSources(context, EVALUATIONS, None, []).safe_phrases(AUTHOR.name))
