@@ -117,6 +117,7 @@ class LetterRepository:
         return _request(row)
 
     async def get(self, request_id: int) -> StoredLetterRequest | None:
+        """The request, if there is one."""
         row = await self.db.get(LetterRequestRow, request_id)
         return None if row is None else _request(row)
 
@@ -132,6 +133,7 @@ class LetterRepository:
         return None if row is None else _request(row)
 
     async def of_visitor(self, visitor_id: int) -> list[StoredLetterRequest]:
+        """The visitor's requests, oldest first."""
         result = await self.db.execute(
             select(LetterRequestRow)
             .where(LetterRequestRow.visitor_id == visitor_id)
@@ -140,6 +142,7 @@ class LetterRepository:
         return [_request(row) for row in result.scalars()]
 
     async def of_preceptor(self, preceptor_id: int) -> list[StoredLetterRequest]:
+        """The requests addressed to the preceptor, oldest first."""
         result = await self.db.execute(
             select(LetterRequestRow)
             .where(LetterRequestRow.preceptor_id == preceptor_id)
@@ -148,6 +151,7 @@ class LetterRepository:
         return [_request(row) for row in result.scalars()]
 
     async def of_enrollment(self, enrollment_id: int) -> list[StoredLetterRequest]:
+        """The requests made through the enrollment, oldest first."""
         result = await self.db.execute(
             select(LetterRequestRow)
             .where(LetterRequestRow.enrollment_id == enrollment_id)
