@@ -9,6 +9,8 @@ Never patient identity: no names, no dates of the visit, an age band instead of 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from server.domain.errors import Conflict, Invalid
@@ -130,6 +132,24 @@ PARTICIPATION_LABELS: dict[Participation, str] = {
     Participation.PRESENTED: "Presented",
     Participation.COUNSELED: "Counseled",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Encounter:
+    """An encounter as recorded: its enrollment, the live session it came from (if any), its kind and
+    setting, the rotation week, the patient's consent (the record's id when taken in a session, or the
+    flag a patient visit logged by hand carries), who recorded it and when."""
+
+    id: int
+    enrollment_id: int
+    session_id: int | None
+    kind: EncounterKind
+    setting: Setting
+    rotation_week: int
+    consent_id: int | None
+    consent_recorded: bool | None
+    created_by: int
+    created_at: datetime
 
 
 def weeks_in(number_of_blocks: int) -> int:

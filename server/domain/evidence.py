@@ -67,6 +67,16 @@ class EvidenceRef:
         return f"{self.kind.value}:{self.id}"
 
 
+def parse_ref(text: str, field: str) -> EvidenceRef:
+    """The record ``text`` names as ``kind:id`` ("evaluation:12"); :class:`Invalid` on ``field`` if it
+    names none. Both what an author sends and what a saved letter stores are read this way."""
+    kind, _, number = text.partition(":")
+    try:
+        return EvidenceRef(EvidenceKind(kind), int(number))
+    except ValueError:
+        raise Invalid(f'"{text}" does not name a record ("evaluation:12").', field=field) from None
+
+
 @dataclass(frozen=True, slots=True)
 class DatedEvaluation:
     """One evaluation as the aggregation sees it: its id, the rotation week (1..) and date of the

@@ -247,6 +247,61 @@ class Letter:
         return self.versions[-1] if self.versions else None
 
 
+# --- as stored --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredLetterVersion:
+    """A saved version as kept: its number, paragraphs, who saved it and when."""
+
+    number: int
+    paragraphs: tuple[Paragraph, ...]
+    saved_by: int
+    saved_at: datetime
+
+    @property
+    def version(self) -> LetterVersion:
+        """The version as the letter's rules see it."""
+        return LetterVersion(self.number, self.paragraphs, self.saved_at)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredLetterRequest:
+    """A letter request as kept: its enrollment, visitor and author, what was asked (the author's name
+    and title as they were then, the specialty, the ERAS Letter ID, the waiver), its state, when it was
+    signed, and the author's letterhead as signed (a dict as stored, read with
+    :func:`server.domain.letterhead.letterhead_of_dict`; None until signed)."""
+
+    id: int
+    enrollment_id: int
+    visitor_id: int
+    preceptor_id: int
+    author_name: str
+    author_title: str
+    specialty: str
+    eras_letter_id: str | None
+    ferpa_waived: bool
+    state: LetterState
+    signed_at: datetime | None
+    letterhead: dict[str, str] | None
+    created_at: datetime
+    updated_at: datetime
+
+    def request(self) -> LetterRequest:
+        """What was asked, as the letter's rules see it."""
+        return LetterRequest(
+            author_name=self.author_name,
+            author_title=self.author_title,
+            specialty=self.specialty,
+            eras_letter_id=self.eras_letter_id,
+            ferpa_waived=self.ferpa_waived,
+        )
+
+    def letter(self, versions: Sequence[StoredLetterVersion]) -> Letter:
+        """The letter with its saved ``versions`` (oldest first)."""
+        return Letter(self.state, tuple(v.version for v in versions), self.signed_at)
+
+
 def check_paragraphs(
     paragraphs: Iterable[Paragraph], known_evidence: Iterable[EvidenceRef] | None = None
 ) -> tuple[Paragraph, ...]:

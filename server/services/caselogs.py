@@ -10,13 +10,14 @@ from collections import Counter
 from collections.abc import Sequence
 
 from server.codes import icd10
-from server.db.models import CaseLogRow, EncounterRow
+from server.db.models import CaseLogRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES
 from server.domain.caselog import (
     AgeBand,
     Complexity,
+    Encounter,
     EncounterKind,
     LogState,
     Participation,
@@ -109,9 +110,7 @@ async def get_code(code: str) -> Icd10Out:
 # --- access -----------------------------------------------------------------------------------
 
 
-async def _load(
-    uow: UnitOfWork, actor: Actor, case_log_id: int
-) -> tuple[CaseLogRow, EncounterRow, Enrollment]:
+async def _load(uow: UnitOfWork, actor: Actor, case_log_id: int) -> tuple[CaseLogRow, Encounter, Enrollment]:
     """The log, its encounter and enrollment, if the actor may know the log exists: its author, a
     preceptor of the enrollment (submitted logs only: a draft is the visitor's own), or the program's
     coordinator (who is then refused its content). NotFound for anyone else."""
@@ -238,9 +237,7 @@ async def create_encounter_with_log(
         return out
 
 
-async def _add_case_log(
-    uow: UnitOfWork, actor: Actor, encounter: EncounterRow, data: CaseLogIn
-) -> CaseLogRow:
+async def _add_case_log(uow: UnitOfWork, actor: Actor, encounter: Encounter, data: CaseLogIn) -> CaseLogRow:
     try:
         enrollment = await load_enrollment(uow, actor, encounter.enrollment_id)
     except NotFound:
@@ -377,7 +374,7 @@ def _summary_of(
     enrollment_id: int,
     visitor_id: int,
     weeks: int,
-    encounters: Sequence[EncounterRow],
+    encounters: Sequence[Encounter],
     logs: Sequence[CaseLogRow],
 ) -> CaseLogSummaryOut:
     week_of = {e.id: e.rotation_week for e in encounters}

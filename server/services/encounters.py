@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server.db.models import ApplicationRow, EncounterRow, ProgramRow
+from server.db.models import ApplicationRow, ProgramRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES, AppState
-from server.domain.caselog import EncounterKind, Setting, check_consent, check_week, weeks_in
+from server.domain.caselog import Encounter, check_consent, check_week, weeks_in
 from server.domain.errors import Conflict, NotFound
 from server.domain.vocab import Role
 from server.schemas.record import EncounterIn, EncounterOut
@@ -67,15 +67,15 @@ async def load_enrollment(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> 
     )
 
 
-def encounter_out(encounter: EncounterRow, case_log_id: int | None = None) -> EncounterOut:
+def encounter_out(encounter: Encounter, case_log_id: int | None = None) -> EncounterOut:
     """The API's view of an encounter (it holds no free text: any reader of the enrollment may see it)."""
     return EncounterOut(
         id=encounter.id,
         enrollment_id=encounter.enrollment_id,
         session_id=encounter.session_id,
         week=encounter.rotation_week,
-        kind=EncounterKind(encounter.kind),
-        setting=Setting(encounter.setting),
+        kind=encounter.kind,
+        setting=encounter.setting,
         consent_recorded=encounter.consent_recorded,
         consent_id=encounter.consent_id,
         created_by=encounter.created_by,
@@ -95,7 +95,7 @@ async def create_encounter(
         return out
 
 
-async def add_encounter(uow: UnitOfWork, actor: Actor, enrollment_id: int, data: EncounterIn) -> EncounterRow:
+async def add_encounter(uow: UnitOfWork, actor: Actor, enrollment_id: int, data: EncounterIn) -> Encounter:
     """The checks and the insert of :func:`create_encounter`, inside the caller's open transaction
     (which commits, or rolls back with whatever else it did)."""
     enrollment = await load_enrollment(uow, actor, enrollment_id)
@@ -104,18 +104,16 @@ async def add_encounter(uow: UnitOfWork, actor: Actor, enrollment_id: int, data:
         raise Conflict("This rotation is completed; no new encounters can be added.")
     check_week(data.week, enrollment.number_of_blocks)
     consent = check_consent(data.kind, data.consent_recorded)
-    return await uow.encounters.add(
-        EncounterRow(
-            enrollment_id=enrollment.id,
-            session_id=data.session_id,
-            kind=data.kind.value,
-            setting=data.setting.value,
-            rotation_week=data.week,
-            consent_id=None,
-            consent_recorded=consent,
-            created_by=actor.user_id,
-            created_at=uow.now(),
-        )
+    return await uow.encounters.create(
+        enrollment_id=enrollment.id,
+        session_id=data.session_id,
+        kind=data.kind,
+        setting=data.setting,
+        week=data.week,
+        consent_id=None,
+        consent_recorded=consent,
+        created_by=actor.user_id,
+        at=uow.now(),
     )
 
 

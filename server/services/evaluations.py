@@ -16,8 +16,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-# Re-exported for server.services.letters, which still maps the rows it reads (another change moves it).
-from server.db.repositories.evaluations import evaluation_of_row as evaluation_of_row
 from server.db.uow import UnitOfWork
 from server.domain import evidence
 from server.domain.actors import Actor

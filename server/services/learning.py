@@ -21,11 +21,12 @@ from datetime import datetime
 from typing import Any
 
 from server.codes import icd10
-from server.db.models import ApplicationRow, CaseLogRow, EncounterRow, PresentationRow
+from server.db.models import ApplicationRow, CaseLogRow, PresentationRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES, AppState
 from server.domain.caselog import (
+    Encounter,
     EncounterKind,
     LogState,
     Participation,
@@ -217,7 +218,7 @@ def _week_range(weeks: int, seen: Iterable[int]) -> list[int]:
 
 def _activity(
     weeks: list[int],
-    encounters: Sequence[EncounterRow],
+    encounters: Sequence[Encounter],
     logs: Sequence[CaseLogRow],
     *,
     with_participation: bool,
@@ -347,7 +348,7 @@ def _progress(
     visitor_name: str,
     program_title: str,
     number_of_blocks: int,
-    encounters: Sequence[EncounterRow],
+    encounters: Sequence[Encounter],
     logs: Sequence[CaseLogRow],
     presentations: Sequence[PresentationRow],
 ) -> EnrollmentProgress:
@@ -378,7 +379,7 @@ def _queue(
     applications: Sequence[ApplicationRow],
     names: Mapping[int, str],
     titles: Mapping[int, str],
-    encounters: Mapping[int, list[EncounterRow]],
+    encounters: Mapping[int, list[Encounter]],
     logs: Mapping[int, list[CaseLogRow]],
     presentations: Mapping[int, list[PresentationRow]],
 ) -> list[QueueItem]:

@@ -21,29 +21,27 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import replace
 
-from server.db.models import LetterRequestRow, LetterVersionRow
 from server.db.uow import UnitOfWork
 from server.domain import evidence
 from server.domain.actors import Actor
 from server.domain.blocks import block_end
 from server.domain.caselog import EncounterKind
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
-from server.domain.evaluations import ComparativeRating, ReleaseState, make_final_evaluation
-from server.domain.evidence import EvidenceKind, EvidenceRef
+from server.domain.evaluations import ReleaseState
+from server.domain.evidence import EvidenceKind, EvidenceRef, parse_ref
 from server.domain.letter_language import WordingReport, check_letter
 from server.domain.letterhead import Letterhead, make_letterhead
 from server.domain.letters import (
     Author,
     FinalEvaluationRecord,
-    Letter,
     LetterContext,
-    LetterRequest,
     LetterState,
-    LetterVersion,
     Paragraph,
-    ParagraphKind,
     PresentationRecord,
+    StoredLetterRequest,
+    StoredLetterVersion,
     check_eras_letter_id,
     draft_letter,
     letter_date,
@@ -54,7 +52,6 @@ from server.domain.letters import (
     visitor_may_read,
 )
 from server.domain.phi import ensure_no_phi
-from server.domain.presentation import PresentationFormat
 from server.domain.vocab import Modality, Role, RotationType
 from server.schemas.letters import (
     DraftIn,
@@ -73,7 +70,6 @@ from server.schemas.letters import (
 from server.services.audit import LETTER, AuditAction, audit_read, record
 from server.services.certificates import attendance_totals
 from server.services.encounters import load_enrollment
-from server.services.evaluations import evaluation_of_row
 
 WAIVED_REFUSAL = (
     "You waived your right to see this letter when you requested it, so Rounds never shows it to you. "
@@ -88,42 +84,9 @@ COORDINATOR_REFUSAL = (
 # --- loading and access ---------------------------------------------------------------------------
 
 
-def _request_of(row: LetterRequestRow) -> LetterRequest:
-    return LetterRequest(
-        author_name=row.author_name,
-        author_title=row.author_title,
-        specialty=row.specialty,
-        eras_letter_id=row.eras_letter_id,
-        ferpa_waived=row.ferpa_waived,
-    )
-
-
-def paragraphs_of(row: LetterVersionRow) -> tuple[Paragraph, ...]:
-    return tuple(
-        Paragraph(p["text"], tuple(_ref(e, "paragraphs") for e in p["evidence"]), ParagraphKind(p["kind"]))
-        for p in row.paragraphs
-    )
-
-
-def _letter_of(row: LetterRequestRow, versions: Sequence[LetterVersionRow]) -> Letter:
-    return Letter(
-        LetterState(row.state),
-        tuple(LetterVersion(v.number, paragraphs_of(v), v.saved_at) for v in versions),
-        row.signed_at,
-    )
-
-
-def _ref(text: str, field: str) -> EvidenceRef:
-    kind, _, number = text.partition(":")
-    try:
-        return EvidenceRef(EvidenceKind(kind), int(number))
-    except ValueError:
-        raise Invalid(f'"{text}" does not name a record ("evaluation:12").', field=field) from None
-
-
 async def load_request(
     uow: UnitOfWork, actor: Actor, request_id: int, *, lock: bool = False
-) -> LetterRequestRow:
+) -> StoredLetterRequest:
     """The request if the actor is its visitor or its author; the program's coordinator is refused
     (403); anyone else is told there is no such request."""
     missing = NotFound(f"There is no letter request {request_id}.")
@@ -142,27 +105,27 @@ async def load_request(
     raise missing
 
 
-def is_author(row: LetterRequestRow, actor: Actor) -> bool:
+def is_author(row: StoredLetterRequest, actor: Actor) -> bool:
     """Whether the actor wrote (or is to write) this letter."""
     return actor.role is Role.PRECEPTOR and row.preceptor_id == actor.user_id
 
 
-def _require_author(row: LetterRequestRow, actor: Actor, what: str) -> None:
+def _require_author(row: StoredLetterRequest, actor: Actor, what: str) -> None:
     if not is_author(row, actor):
         raise Forbidden(f"Only the letter's author can {what}.")
 
 
-def refuse_unless_visitor_may_read(row: LetterRequestRow) -> None:
+def refuse_unless_visitor_may_read(row: StoredLetterRequest) -> None:
     """For the visitor who asked (the only other person :func:`load_request` lets through): 403 when
     they waived the right to see the letter (saying so), or while it is not signed."""
     if row.ferpa_waived:
         raise Forbidden(WAIVED_REFUSAL)
-    if not visitor_may_read(_request_of(row), LetterState(row.state)):
+    if not visitor_may_read(row.request(), row.state):
         raise Forbidden(UNSIGNED_REFUSAL)
 
 
 async def request_out(
-    uow: UnitOfWork, row: LetterRequestRow, versions: int | None = None
+    uow: UnitOfWork, row: StoredLetterRequest, versions: int | None = None
 ) -> LetterRequestOut:
     visitor = await uow.users.get(row.visitor_id)
     if versions is None:
@@ -178,7 +141,7 @@ async def request_out(
         specialty=row.specialty,
         eras_letter_id=row.eras_letter_id,
         ferpa_waived=row.ferpa_waived,
-        state=LetterState(row.state),
+        state=row.state,
         versions=versions,
         signed_at=row.signed_at,
         created_at=row.created_at,
@@ -230,28 +193,18 @@ async def create_request(
         for other in await uow.letters.of_visitor(actor.user_id):
             if (
                 other.preceptor_id == data.preceptor_id
-                and other.state != LetterState.DECLINED.value
+                and other.state is not LetterState.DECLINED
                 and other.specialty.casefold() == checked.specialty.casefold()
             ):
                 raise Conflict(
                     f"You already asked this preceptor for a {other.specialty} letter (request {other.id})."
                 )
-        now = uow.now()
         row = await uow.letters.add(
-            LetterRequestRow(
-                enrollment_id=enrollment.id,
-                visitor_id=actor.user_id,
-                preceptor_id=data.preceptor_id,
-                author_name=checked.author_name,
-                author_title=checked.author_title,
-                specialty=checked.specialty,
-                eras_letter_id=checked.eras_letter_id,
-                ferpa_waived=checked.ferpa_waived,
-                state=LetterState.REQUESTED.value,
-                signed_at=None,
-                created_at=now,
-                updated_at=now,
-            )
+            enrollment_id=enrollment.id,
+            visitor_id=actor.user_id,
+            preceptor_id=data.preceptor_id,
+            request=checked,
+            at=uow.now(),
         )
         out = await request_out(uow, row, 0)
         await uow.commit()
@@ -286,9 +239,9 @@ async def decide(uow: UnitOfWork, actor: Actor, request_id: int, data: LetterDec
     async with uow:
         row = await load_request(uow, actor, request_id, lock=True)
         target = LetterState.ACCEPTED if data.decision == "accept" else LetterState.DECLINED
-        row.state = plan_letter_transition(LetterState(row.state), target, actor.role).value
-        row.updated_at = uow.now()
-        await uow.letters.save()
+        row = await uow.letters.update(
+            replace(row, state=plan_letter_transition(row.state, target, actor.role), updated_at=uow.now())
+        )
         out = await request_out(uow, row)
         await uow.commit()
     return out
@@ -299,14 +252,13 @@ async def set_letter_id(uow: UnitOfWork, actor: Actor, request_id: int, data: Le
     request: ERAS issues it once the applicant asks there. Fixed once the letter is signed (409)."""
     async with uow:
         row = await load_request(uow, actor, request_id, lock=True)
-        state = LetterState(row.state)
-        if state is LetterState.SIGNED:
+        if row.state is LetterState.SIGNED:
             raise Conflict("This letter is signed with its Letter ID; a signed letter is final.")
-        if state is LetterState.DECLINED:
+        if row.state is LetterState.DECLINED:
             raise Conflict("This request was declined; ask again for a new letter.")
-        row.eras_letter_id = check_eras_letter_id(data.eras_letter_id)
-        row.updated_at = uow.now()
-        await uow.letters.save()
+        row = await uow.letters.update(
+            replace(row, eras_letter_id=check_eras_letter_id(data.eras_letter_id), updated_at=uow.now())
+        )
         out = await request_out(uow, row)
         await uow.commit()
     return out
@@ -358,7 +310,7 @@ class LetterSources:
         return sorted(days | names | programs)
 
 
-async def letter_sources(uow: UnitOfWork, row: LetterRequestRow) -> LetterSources:
+async def letter_sources(uow: UnitOfWork, row: StoredLetterRequest) -> LetterSources:
     application = await uow.applications.get(row.enrollment_id)
     program = None if application is None else await uow.programs.get(application.program_id)
     if application is None or program is None:
@@ -385,37 +337,22 @@ async def letter_sources(uow: UnitOfWork, row: LetterRequestRow) -> LetterSource
         verified_seconds=attendance.seconds,
         patients_seen=sum(1 for e in encounters if e.kind == EncounterKind.PATIENT_VISIT.value),
     )
-    released = ReleaseState.RELEASED.value
+    released = ReleaseState.RELEASED
     dated = [
-        evidence.DatedEvaluation(r.id, r.rotation_week, r.observed_on, evaluation_of_row(r))
-        for r in await uow.evaluations.of_enrollment(application.id)
-        if r.preceptor_id == row.preceptor_id and r.state == released
+        evidence.DatedEvaluation(e.id, e.week, e.observed_on, e.evaluation)
+        for e in await uow.evaluations.evaluations_of(application.id)
+        if e.preceptor_id == row.preceptor_id and e.state is released
     ]
-    final_row = await uow.evaluations.final_of(application.id, row.preceptor_id)
+    stored_final = await uow.evaluations.final(application.id, row.preceptor_id)
     final = None
-    if final_row is not None and final_row.state == released:
-        final = FinalEvaluationRecord(
-            final_row.id,
-            make_final_evaluation(
-                final_row.rotation_type,
-                competencies=dict(final_row.competencies),
-                comparative_rating=None
-                if final_row.comparative_rating is None
-                else ComparativeRating(final_row.comparative_rating),
-                group_size=final_row.group_size,
-                will_write_letter=final_row.will_write_letter,
-                narrative=final_row.narrative,
-            ),
-        )
-    presentations = [
-        PresentationRecord(p.id, reviewed.date(), week, PresentationFormat(p.format))
-        for p, week, reviewed in await uow.letters.reviewed_presentations(application.id, row.preceptor_id)
-    ]
+    if stored_final is not None and stored_final.state is released:
+        final = FinalEvaluationRecord(stored_final.id, stored_final.evaluation)
+    presentations = await uow.letters.reviewed_presentations(application.id, row.preceptor_id)
     return LetterSources(context, dated, final, presentations)
 
 
-def _writable(row: LetterRequestRow) -> None:
-    state = LetterState(row.state)
+def _writable(row: StoredLetterRequest) -> None:
+    state = row.state
     if state is LetterState.SIGNED:
         raise Conflict("This letter is signed; a signed letter is final and cannot be changed.")
     if state not in (LetterState.ACCEPTED, LetterState.DRAFTING):
@@ -429,10 +366,10 @@ async def draft(uow: UnitOfWork, actor: Actor, request_id: int, data: DraftIn) -
         _require_author(row, actor, "draft it")
         _writable(row)
         sources = await letter_sources(uow, row)
-        return draft_of(row, sources, data)  # reads the row: before the transaction ends
+        return draft_of(row, sources, data)
 
 
-def draft_of(row: LetterRequestRow, sources: LetterSources, data: DraftIn) -> DraftOut:
+def draft_of(row: StoredLetterRequest, sources: LetterSources, data: DraftIn) -> DraftOut:
     """The draft of the request in ``row`` from its already gathered ``sources`` (no I/O): for
     :func:`draft` and for a page that has the sources in hand."""
     built = draft_letter(
@@ -472,7 +409,7 @@ async def save(uow: UnitOfWork, actor: Actor, request_id: int, data: LetterVersi
         paragraphs = [
             Paragraph(
                 p.text,
-                tuple(_ref(e, f"paragraphs[{i}].evidence") for e in p.evidence),
+                tuple(parse_ref(e, f"paragraphs[{i}].evidence") for e in p.evidence),
                 p.kind,
             )
             for i, p in enumerate(data.paragraphs)
@@ -481,27 +418,14 @@ async def save(uow: UnitOfWork, actor: Actor, request_id: int, data: LetterVersi
         versions = await uow.letters.versions(row.id)
         now = uow.now()
         letter = save_version(
-            _letter_of(row, versions), paragraphs, now, actor.role, known_evidence=sources.known()
+            row.letter(versions), paragraphs, now, actor.role, known_evidence=sources.known()
         )
         version = letter.versions[-1]
         await asyncio.to_thread(
             _guard, version.paragraphs, sources.safe_phrases(row.author_name)
         )  # nothing written yet
-        await uow.letters.add_version(
-            LetterVersionRow(
-                request_id=row.id,
-                number=version.number,
-                paragraphs=[
-                    {"text": p.text, "kind": p.kind.value, "evidence": [str(e) for e in p.evidence]}
-                    for p in version.paragraphs
-                ],
-                saved_by=actor.user_id,
-                saved_at=now,
-            )
-        )
-        row.state = letter.state.value
-        row.updated_at = now
-        await uow.letters.save()
+        await uow.letters.add_version(row.id, version, saved_by=actor.user_id)
+        row = await uow.letters.update(replace(row, state=letter.state, updated_at=now))
         await record(uow, actor, AuditAction.EDIT, LETTER, [row.id])
         out = await _letter_out(uow, row, author=True)
         await uow.commit()
@@ -516,20 +440,24 @@ async def sign(uow: UnitOfWork, actor: Actor, request_id: int) -> LetterOut:
         _require_author(row, actor, "sign it")
         versions = await uow.letters.versions(row.id)
         now = uow.now()
-        letter = sign_letter(_letter_of(row, versions), _request_of(row), now, actor.role)
+        letter = sign_letter(row.letter(versions), row.request(), now, actor.role)
         letterhead = await author_letterhead(uow, row)
-        row.letterhead = letterhead.as_dict()
-        row.state = letter.state.value
-        row.signed_at = letter.signed_at
-        row.updated_at = now
-        await uow.letters.save()
+        row = await uow.letters.update(
+            replace(
+                row,
+                letterhead=letterhead.as_dict(),
+                state=letter.state,
+                signed_at=letter.signed_at,
+                updated_at=now,
+            )
+        )
         await record(uow, actor, AuditAction.SIGN, LETTER, [row.id])
         out = await _letter_out(uow, row, author=True)
         await uow.commit()
     return out
 
 
-async def author_letterhead(uow: UnitOfWork, row: LetterRequestRow) -> Letterhead:
+async def author_letterhead(uow: UnitOfWork, row: StoredLetterRequest) -> Letterhead:
     """The letterhead from the author's profile as it is now (name and title as on the request).
     Raises :class:`LetterheadIncomplete` naming what the profile lacks."""
     profile = await uow.users.preceptor_profile(row.preceptor_id)
@@ -546,10 +474,10 @@ async def author_letterhead(uow: UnitOfWork, row: LetterRequestRow) -> Letterhea
 # --- reading --------------------------------------------------------------------------------------
 
 
-async def _letter_out(uow: UnitOfWork, row: LetterRequestRow, *, author: bool) -> LetterOut:
+async def _letter_out(uow: UnitOfWork, row: StoredLetterRequest, *, author: bool) -> LetterOut:
     versions = await uow.letters.versions(row.id)
     current = versions[-1] if versions else None
-    paragraphs = paragraphs_of(current) if current else ()
+    paragraphs = current.paragraphs if current else ()
     text = "\n\n".join(p.text for p in paragraphs)
     report = check_letter(text) if author and text else None
     return LetterOut(
@@ -569,7 +497,7 @@ async def _letter_out(uow: UnitOfWork, row: LetterRequestRow, *, author: bool) -
     )
 
 
-def version_stamps(versions: Sequence[LetterVersionRow]) -> list[VersionStampOut]:
+def version_stamps(versions: Sequence[StoredLetterVersion]) -> list[VersionStampOut]:
     """A letter's version history as its author sees it: number, when and by whom, oldest first."""
     return [VersionStampOut(number=v.number, saved_at=v.saved_at, saved_by=v.saved_by) for v in versions]
 

@@ -10,19 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from server.db.models import LetterRequestRow, LetterVersionRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.errors import Conflict
 from server.domain.letterhead import Letterhead, LetterheadIncomplete, letterhead_of_dict
-from server.domain.letters import LetterState
+from server.domain.letters import LetterState, StoredLetterRequest, StoredLetterVersion
 from server.schemas.letters import LetterDocumentOut, LetterheadOut
 from server.services.audit import LETTER, AuditAction, audit_read, record
 from server.services.letters import (
     author_letterhead,
     is_author,
     load_request,
-    paragraphs_of,
     refuse_unless_visitor_may_read,
 )
 
@@ -36,14 +34,14 @@ def _letterhead_out(head: Letterhead) -> LetterheadOut:
 
 
 async def _document(
-    uow: UnitOfWork, row: LetterRequestRow, versions: Sequence[LetterVersionRow] | None = None
+    uow: UnitOfWork, row: StoredLetterRequest, versions: Sequence[StoredLetterVersion] | None = None
 ) -> LetterDocumentOut:
     if versions is None:
         versions = await uow.letters.versions(row.id)
     if not versions:
         raise Conflict("Nothing has been written yet: save a version of the letter first.")
     visitor = await uow.users.get(row.visitor_id)
-    signed = LetterState(row.state) is LetterState.SIGNED
+    signed = row.state is LetterState.SIGNED
     head: LetterheadOut | None = None
     problem: str | None = None
     if signed and row.letterhead is not None:
@@ -63,7 +61,7 @@ async def _document(
         dated=row.signed_at.date() if row.signed_at is not None else uow.now().date(),
         signed=signed,
         signed_at=row.signed_at,
-        paragraphs=[p.text for p in paragraphs_of(versions[-1])],
+        paragraphs=[p.text for p in versions[-1].paragraphs],
     )
 
 
@@ -80,8 +78,8 @@ async def letter_document(uow: UnitOfWork, actor: Actor, request_id: int) -> Let
 async def document_for(
     uow: UnitOfWork,
     actor: Actor,
-    row: LetterRequestRow,
-    versions: Sequence[LetterVersionRow] | None = None,
+    row: StoredLetterRequest,
+    versions: Sequence[StoredLetterVersion] | None = None,
 ) -> LetterDocumentOut:
     """:func:`letter_document` inside the caller's transaction, for a request ``row`` the actor may
     see (from :func:`load_request`) and its ``versions`` if already loaded. The visitor's view is
@@ -102,7 +100,7 @@ async def document_for_export(uow: UnitOfWork, actor: Actor, request_id: int) ->
         row = await load_request(uow, actor, request_id)
         if not is_author(row, actor):
             refuse_unless_visitor_may_read(row)
-        if LetterState(row.state) is not LetterState.SIGNED:
+        if row.state is not LetterState.SIGNED:
             raise Conflict(NOT_SIGNED_EXPORT)
         return await _document(uow, row)
 

@@ -16,14 +16,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from server.db.models import LetterRequestRow, LetterVersionRow
 from server.db.uow import UnitOfWork, UnitOfWorkFactory
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES
 from server.domain.errors import Forbidden
 from server.domain.evidence import EvidenceKind, EvidenceRef
 from server.domain.letter_language import FlagCategory, check_letter, flag_phrases
-from server.domain.letters import LetterState, ParagraphKind, letter_date
+from server.domain.letters import (
+    LetterState,
+    ParagraphKind,
+    StoredLetterRequest,
+    StoredLetterVersion,
+    letter_date,
+)
 from server.domain.vocab import Role
 from server.schemas.letters import (
     DraftIn,
@@ -227,9 +232,9 @@ async def letter_workspace(
 async def _author_workspace(
     uow: UnitOfWork,
     actor: Actor,
-    row: LetterRequestRow,
+    row: StoredLetterRequest,
     request: LetterRequestOut,
-    versions: Sequence[LetterVersionRow],
+    versions: Sequence[StoredLetterVersion],
     *,
     fresh_draft: bool,
 ) -> LetterWorkspace:
@@ -247,7 +252,7 @@ async def _author_workspace(
         space.from_draft = True
         space.to_add = draft.to_add
     elif current is not None:
-        space.paragraphs = _views([letters.paragraph_out(p) for p in letters.paragraphs_of(current)], index)
+        space.paragraphs = _views([letters.paragraph_out(p) for p in current.paragraphs], index)
     text = "\n\n".join(p.text for p in space.paragraphs)
     if text:
         report = check_letter(text)
@@ -261,9 +266,9 @@ async def _author_workspace(
 async def _visitor_workspace(
     uow: UnitOfWork,
     actor: Actor,
-    row: LetterRequestRow,
+    row: StoredLetterRequest,
     request: LetterRequestOut,
-    versions: Sequence[LetterVersionRow],
+    versions: Sequence[StoredLetterVersion],
 ) -> LetterWorkspace:
     space = LetterWorkspace(request, is_author=False)
     try:

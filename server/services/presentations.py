@@ -12,9 +12,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from server.codes import icd10
-from server.db.models import CaseLogRow, EncounterRow, PresentationRow
+from server.db.models import CaseLogRow, PresentationRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
+from server.domain.caselog import Encounter
 from server.domain.differential import (
     Differential,
     DifferentialItem,
@@ -155,7 +156,7 @@ async def _checked(data: PresentationIn) -> tuple[dict[str, str], Differential]:
 # --- access and output ------------------------------------------------------------------------
 
 
-async def _context(uow: UnitOfWork, case_log_id: int) -> tuple[CaseLogRow, EncounterRow] | None:
+async def _context(uow: UnitOfWork, case_log_id: int) -> tuple[CaseLogRow, Encounter] | None:
     log = await uow.case_logs.get(case_log_id)
     if log is None:
         return None
@@ -165,7 +166,7 @@ async def _context(uow: UnitOfWork, case_log_id: int) -> tuple[CaseLogRow, Encou
 
 async def _load(
     uow: UnitOfWork, actor: Actor, presentation_id: int
-) -> tuple[PresentationRow, EncounterRow, Enrollment]:
+) -> tuple[PresentationRow, Encounter, Enrollment]:
     """The presentation, if the actor may know it exists: its author, a preceptor of the enrollment
     (not while it is a draft) or the program's coordinator (refused its content later); NotFound else."""
     missing = NotFound(f"There is no presentation {presentation_id}.")
@@ -214,7 +215,7 @@ def _item_out(item: DifferentialItem) -> DifferentialItemOut:
     )
 
 
-def _out(presentation: PresentationRow, encounter: EncounterRow) -> PresentationOut:
+def _out(presentation: PresentationRow, encounter: Encounter) -> PresentationOut:
     reference = presentation.reference
     feedback = presentation.feedback
     return PresentationOut(

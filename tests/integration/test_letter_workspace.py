@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from server.db.models import LetterRequestRow
 from server.db.uow import UnitOfWork, UnitOfWorkFactory
+from server.domain.letters import StoredLetterRequest
 from server.services import letters, letters_pages
 from tests.integration.test_api_letters import OWN, paragraphs_in, setup
 from tests.integration.test_api_record import audit_rows
@@ -34,7 +34,7 @@ def gathered(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     original = letters.letter_sources
 
-    async def counting(uow: UnitOfWork, row: LetterRequestRow) -> letters.LetterSources:
+    async def counting(uow: UnitOfWork, row: StoredLetterRequest) -> letters.LetterSources:
         calls.append(row.id)
         return await original(uow, row)
 

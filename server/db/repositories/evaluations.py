@@ -5,7 +5,6 @@ evaluations (:class:`~server.domain.evaluations.StoredEvaluation` and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import distinct, func, select
@@ -28,7 +27,7 @@ from server.domain.vocab import RotationType
 # --- rows <-> domain ----------------------------------------------------------------------------
 
 
-def evaluation_of_row(row: EncounterEvaluationRow) -> EncounterEvaluation:
+def _evaluation(row: EncounterEvaluationRow) -> EncounterEvaluation:
     """A stored evaluation as the domain's checked value (the checks run again on reading)."""
     return make_encounter_evaluation(
         row.rotation_type,
@@ -53,7 +52,7 @@ def _stored(row: EncounterEvaluationRow) -> StoredEvaluation:
         presentation_id=row.presentation_id,
         week=row.rotation_week,
         observed_on=row.observed_on,
-        evaluation=evaluation_of_row(row),
+        evaluation=_evaluation(row),
         state=ReleaseState(row.state),
         released_at=row.released_at,
         created_at=row.created_at,
@@ -170,10 +169,6 @@ class EvaluationRepository:
 
     async def evaluations_of(self, enrollment_id: int) -> list[StoredEvaluation]:
         """An enrollment's evaluations by rotation week, then date observed, then id."""
-        return [_stored(row) for row in await self.of_enrollment(enrollment_id)]
-
-    async def of_enrollment(self, enrollment_id: int) -> Sequence[EncounterEvaluationRow]:
-        """The rows of :meth:`evaluations_of`, for ``server.services.letters`` until it reads those."""
         result = await self.db.execute(
             select(EncounterEvaluationRow)
             .where(EncounterEvaluationRow.enrollment_id == enrollment_id)
@@ -184,7 +179,7 @@ class EvaluationRepository:
             )
             .execution_options(populate_existing=True)
         )
-        return result.scalars().all()
+        return [_stored(row) for row in result.scalars()]
 
     async def _row(self, evaluation_id: int) -> EncounterEvaluationRow:
         row = await self.db.get(EncounterEvaluationRow, evaluation_id)
@@ -232,11 +227,6 @@ class EvaluationRepository:
 
     async def final(self, enrollment_id: int, preceptor_id: int) -> StoredFinalEvaluation | None:
         """The preceptor's end-of-rotation evaluation of the enrollment, if written."""
-        row = await self.final_of(enrollment_id, preceptor_id)
-        return None if row is None else _final(row)
-
-    async def final_of(self, enrollment_id: int, preceptor_id: int) -> FinalEvaluationRow | None:
-        """The row of :meth:`final`, for ``server.services.letters`` until it reads that."""
         result = await self.db.execute(
             select(FinalEvaluationRow)
             .where(
@@ -245,7 +235,8 @@ class EvaluationRepository:
             )
             .execution_options(populate_existing=True)
         )
-        return result.scalar_one_or_none()
+        row = result.scalar_one_or_none()
+        return None if row is None else _final(row)
 
     async def finals_of_enrollment(self, enrollment_id: int) -> list[StoredFinalEvaluation]:
         result = await self.db.execute(

@@ -1,8 +1,10 @@
-"""Repositories of the clinical record: encounters and their case logs."""
+"""Repositories of the clinical record: encounters (read as the domain's
+:class:`~server.domain.caselog.Encounter`) and their case logs."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -12,31 +14,81 @@ from server.db.models import (
     CaseLogRow,
     EncounterRow,
 )
+from server.domain.caselog import Encounter, EncounterKind, Setting
 from server.domain.errors import Conflict
 
 
+def _encounter(row: EncounterRow) -> Encounter:
+    return Encounter(
+        id=row.id,
+        enrollment_id=row.enrollment_id,
+        session_id=row.session_id,
+        kind=EncounterKind(row.kind),
+        setting=Setting(row.setting),
+        rotation_week=row.rotation_week,
+        consent_id=row.consent_id,
+        consent_recorded=row.consent_recorded,
+        created_by=row.created_by,
+        created_at=row.created_at,
+    )
+
+
 class EncounterRepository:
+    """Reads return the domain's :class:`~server.domain.caselog.Encounter`; the rows stay here."""
+
     def __init__(self, db: AsyncDb) -> None:
         self.db = db
 
-    async def get(self, encounter_id: int) -> EncounterRow | None:
-        return await self.db.get(EncounterRow, encounter_id)
+    async def get(self, encounter_id: int) -> Encounter | None:
+        row = await self.db.get(EncounterRow, encounter_id)
+        return None if row is None else _encounter(row)
+
+    async def create(
+        self,
+        *,
+        enrollment_id: int,
+        session_id: int | None,
+        kind: EncounterKind,
+        setting: Setting,
+        week: int,
+        consent_id: int | None,
+        consent_recorded: bool | None,
+        created_by: int,
+        at: datetime,
+    ) -> Encounter:
+        """Record a new encounter."""
+        row = EncounterRow(
+            enrollment_id=enrollment_id,
+            session_id=session_id,
+            kind=kind.value,
+            setting=setting.value,
+            rotation_week=week,
+            consent_id=consent_id,
+            consent_recorded=consent_recorded,
+            created_by=created_by,
+            created_at=at,
+        )
+        return _encounter(await self.add(row))
 
     async def add(self, encounter: EncounterRow) -> EncounterRow:
+        """Insert a row as given: for ``server.services.live`` (owned by the live-session work) until it
+        calls :meth:`create`."""
         self.db.add(encounter)
         await self.db.flush()
         return encounter
 
-    async def of_enrollment(self, enrollment_id: int) -> Sequence[EncounterRow]:
+    async def of_enrollment(self, enrollment_id: int) -> list[Encounter]:
+        """An enrollment's encounters by rotation week, then id."""
         result = await self.db.execute(
             select(EncounterRow)
             .where(EncounterRow.enrollment_id == enrollment_id)
             .order_by(EncounterRow.rotation_week, EncounterRow.id)
         )
-        return result.scalars().all()
+        return [_encounter(row) for row in result.scalars()]
 
-    async def of_enrollments(self, enrollment_ids: Sequence[int]) -> dict[int, list[EncounterRow]]:
-        out: dict[int, list[EncounterRow]] = {eid: [] for eid in enrollment_ids}
+    async def of_enrollments(self, enrollment_ids: Sequence[int]) -> dict[int, list[Encounter]]:
+        """:meth:`of_enrollment` for each of ``enrollment_ids`` (each present, maybe empty)."""
+        out: dict[int, list[Encounter]] = {eid: [] for eid in enrollment_ids}
         if not enrollment_ids:
             return out
         result = await self.db.execute(
@@ -44,15 +96,16 @@ class EncounterRepository:
             .where(EncounterRow.enrollment_id.in_(set(enrollment_ids)))
             .order_by(EncounterRow.rotation_week, EncounterRow.id)
         )
-        for encounter in result.scalars():
-            out[encounter.enrollment_id].append(encounter)
+        for row in result.scalars():
+            out[row.enrollment_id].append(_encounter(row))
         return out
 
-    async def by_ids(self, ids: Sequence[int]) -> dict[int, EncounterRow]:
+    async def by_ids(self, ids: Sequence[int]) -> dict[int, Encounter]:
+        """The encounters of ``ids`` that exist, by id."""
         if not ids:
             return {}
         result = await self.db.execute(select(EncounterRow).where(EncounterRow.id.in_(set(ids))))
-        return {e.id: e for e in result.scalars()}
+        return {row.id: _encounter(row) for row in result.scalars()}
 
 
 class CaseLogRepository:
