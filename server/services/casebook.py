@@ -15,7 +15,7 @@ from server.domain.presentation import PresentationState
 from server.schemas.presentations import PresentationOut, PresentationSummaryOut, ScoreOut
 from server.schemas.record import CaseLogIn, CaseLogOut, CaseLogSummaryOut, EncounterIn, EncounterOut
 from server.services import caselogs, encounters, presentations
-from server.services.learning import EnrollmentHeader, header_of
+from server.services.learning_pages import EnrollmentHeader, header_of
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ from server.handlers.pages.record_forms import (
     render,
 )
 from server.schemas.record import CaseLogIn, CaseLogOut, EncounterIn, ReviewIn
-from server.services import casebook, caselogs, learning
+from server.services import casebook, caselogs, learning_pages
 from server.web.keys import UOW
 
 routes = web.RouteTableDef()
@@ -45,7 +45,7 @@ routes = web.RouteTableDef()
 async def record_index(request: web.Request) -> web.StreamResponse:
     """A visitor's rotations, a preceptor's review queue and visitors, a coordinator's progress table."""
     actor = current_actor(request)
-    index = await learning.record_index(request.app[UOW](), actor)
+    index = await learning_pages.record_index(request.app[UOW](), actor)
     return render(request, "record_index.html", {"index": index})
 
 
