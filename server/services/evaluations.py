@@ -41,7 +41,7 @@ from server.domain.evaluations import (
     visible_to_visitor,
 )
 from server.domain.phi import ensure_no_phi
-from server.domain.presentation import PresentationState
+from server.domain.presentations import PresentationState
 from server.domain.vocab import RotationType
 from server.schemas.evaluations import (
     ComparisonGroupOut,

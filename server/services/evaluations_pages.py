@@ -19,7 +19,7 @@ from server.domain.applications import AppState
 from server.domain.caselog import EncounterKind
 from server.domain.errors import NotFound
 from server.domain.evaluations import RatingScope, check_editable, rating_scope
-from server.domain.presentation import PresentationFormat, PresentationState
+from server.domain.presentations import PresentationFormat, PresentationState
 from server.domain.vocab import RotationType
 from server.schemas.evaluations import (
     ComparisonGroupOut,

@@ -41,7 +41,7 @@ from server.domain.differential import (
     make_differential,
     score,
 )
-from server.domain.presentation import PresentationFormat, PresentationState
+from server.domain.presentations import PresentationFormat, PresentationState
 from server.domain.vocab import Role
 from server.services.audit import CASE_LOG, audit_reads
 from server.services.encounters import load_enrollment

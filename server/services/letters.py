@@ -54,7 +54,7 @@ from server.domain.letters import (
     visitor_may_read,
 )
 from server.domain.phi import ensure_no_phi
-from server.domain.presentation import PresentationFormat
+from server.domain.presentations import PresentationFormat
 from server.domain.vocab import Modality, Role, RotationType
 from server.schemas.letters import (
     DraftIn,

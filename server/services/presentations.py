@@ -25,7 +25,7 @@ from server.domain.differential import (
 )
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from server.domain.phi import ensure_no_phi
-from server.domain.presentation import (
+from server.domain.presentations import (
     PresentationFormat,
     PresentationState,
     check_complete,

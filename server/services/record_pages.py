@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from server.db.uow import UnitOfWorkFactory
 from server.domain.actors import Actor
 from server.domain.errors import Forbidden
-from server.domain.presentation import PresentationState
+from server.domain.presentations import PresentationState
 from server.schemas.presentations import PresentationOut, PresentationSummaryOut, ScoreOut
 from server.schemas.record import CaseLogOut, CaseLogSummaryOut, EncounterOut
 from server.services import caselogs, encounters, presentations

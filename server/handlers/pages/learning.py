@@ -8,7 +8,7 @@ from aiohttp import web
 from markupsafe import Markup
 
 from server.domain.caselog import EncounterKind, Participation
-from server.domain.presentation import PresentationState
+from server.domain.presentations import PresentationState
 from server.handlers.pages.forms import current_actor, path_id
 from server.handlers.pages.record_forms import RECORD_WORDS, render
 from server.services import learning_pages

@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from server.domain.errors import DomainError, Invalid
-from server.domain.presentation import PresentationFormat
+from server.domain.presentations import PresentationFormat
 from server.handlers.pages.forms import (
     current_actor,
     parse_form,
