@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import math
 import os
-import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+# One free-port helper for the tests and the benchmarks; re-exported for the bench programs.
+from tests.support.processes import free_port as free_port
 
 
 def percentile(values: Iterable[float], fraction: float) -> float:
@@ -28,14 +30,6 @@ def percentile(values: Iterable[float], fraction: float) -> float:
     # Rounded first so that float products such as 0.07 * 100 = 7.000000000000001 give rank 7, not 8.
     rank = math.ceil(round(fraction * len(ordered), 9))
     return ordered[max(rank, 1) - 1]
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now (the kernel picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 async def wait_for_port(port: int, bound: float, exit_code: Callable[[], int | None] | None = None) -> None:

@@ -326,7 +326,7 @@ class PresentationRow(Base):
     """A visitor's case presentation of one case log (one per log): its format's structured fields in
     ``content``, the ranked differential (frozen at submission), the preceptor's reference differential
     and match overrides, and the preceptor's One-Minute-Preceptor ``feedback``. The JSON columns hold
-    plain dicts and lists checked by ``server.domain.presentation`` before they are written."""
+    plain dicts and lists checked by ``server.domain.presentations`` before they are written."""
 
     __tablename__ = "presentations"
 

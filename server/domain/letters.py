@@ -67,7 +67,7 @@ from server.domain.evidence import (
     ObservedExample,
     Stats,
 )
-from server.domain.presentation import PresentationFormat
+from server.domain.presentations import PresentationFormat
 from server.domain.text import checked_text
 from server.domain.vocab import Modality, Role, RotationType
 

@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 
 from server.domain.caselog import CHIEF_COMPLAINT_MAX, NOTE_MAX
 from server.domain.phi import PhiCategory
-from server.domain.presentation import LONG_MAX, SHORT_MAX
+from server.domain.presentations import LONG_MAX, SHORT_MAX
 from server.schemas.base import Input, Output
 
 # The longest free-text field the guard runs on (a presentation's HPI, assessment, plan...): whatever

@@ -16,7 +16,7 @@ from server.domain.differential import (
     Likelihood,
     MatchKind,
 )
-from server.domain.presentation import (
+from server.domain.presentations import (
     LONG_MAX,
     MAX_OVERRIDES,
     ORAL_FIELDS,

@@ -60,8 +60,9 @@ COORDINATOR_REFUSAL = (
 # --- the code set -----------------------------------------------------------------------------
 
 
-async def _code_set_ready() -> None:
-    """Load the code set off the event loop (seconds, once per process); free afterwards."""
+async def code_set_ready() -> None:
+    """Load the code set off the event loop (seconds, once per process); free afterwards. Every service
+    that reads ICD-10 codes (case logs, presentations, the learning dashboard) awaits this first."""
     await asyncio.to_thread(icd10.warm_up)
 
 
@@ -93,14 +94,14 @@ def _icd10_out(found: icd10.Icd10Code) -> Icd10Out:
 
 async def search_codes(query: Icd10Query) -> list[Icd10Out]:
     """Type-ahead over ICD-10-CM: by code prefix, then by words of the description."""
-    await _code_set_ready()
+    await code_set_ready()
     found = await asyncio.to_thread(icd10.search, query.q, query.limit)
     return [_icd10_out(code) for code in found]
 
 
 async def get_code(code: str) -> Icd10Out:
     """One ICD-10-CM code, written in any case, with or without its dot; NotFound if there is none."""
-    await _code_set_ready()
+    await code_set_ready()
     found = icd10.lookup(code)
     if found is None:
         raise NotFound(f"There is no ICD-10-CM code {code[:20]!r}.")
@@ -151,7 +152,7 @@ async def _checked_fields(data: CaseLogIn) -> dict[str, object]:
     adversarial text it can take a few hundred milliseconds."""
     await asyncio.to_thread(_check_text, data)
     participation = check_participation(data.participation)
-    await _code_set_ready()
+    await code_set_ready()
     diagnoses = check_diagnoses(data.diagnoses, _canonical)
     return {
         "age_band": data.age_band.value,
@@ -319,7 +320,7 @@ async def review_diagnoses(uow: UnitOfWork, actor: Actor, case_log_id: int, data
         check_reviewable(LogState(log.state))
         corrected = None
         if data.diagnoses is not None:
-            await _code_set_ready()
+            await code_set_ready()
             corrected = check_diagnoses(data.diagnoses, _canonical)
         status, replacement = plan_review(data.action, log.diagnoses, corrected)
         log.review_status = status.value

@@ -13,21 +13,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, timedelta
 
 from server.db.uow import UnitOfWork
 from server.domain import evidence
 from server.domain.actors import Actor
 from server.domain.applications import AppState
-from server.domain.caselog import EncounterKind, check_week
+from server.domain.caselog import check_week
 from server.domain.errors import Forbidden, Invalid, NotFound
 from server.domain.evaluations import (
     EPA_LABELS,
     MIN_GROUP_FOR_TOP_TEN,
     MINI_CEX_LABELS,
     EncounterEvaluation,
-    RatingScope,
     ReleaseState,
     StoredEvaluation,
     StoredFinalEvaluation,
@@ -37,11 +36,10 @@ from server.domain.evaluations import (
     make_encounter_evaluation,
     make_final_evaluation,
     plan_release,
-    rating_scope,
     visible_to_visitor,
 )
 from server.domain.phi import ensure_no_phi
-from server.domain.presentation import PresentationFormat, PresentationState
+from server.domain.presentations import PresentationState
 from server.domain.vocab import RotationType
 from server.schemas.evaluations import (
     ComparisonGroupOut,
@@ -84,12 +82,14 @@ def _refuse_coordinator(enrollment: Enrollment) -> None:
         raise Forbidden(COORDINATOR_REFUSAL)
 
 
-def _require_preceptor(enrollment: Enrollment, what: str) -> None:
+def require_preceptor(enrollment: Enrollment, what: str) -> None:
+    """Forbidden unless the actor is a preceptor of the enrollment; ``what`` completes "can ..."."""
     if not enrollment.actor_is_preceptor:
         raise Forbidden(f"Only a preceptor of this enrollment can {what}.")
 
 
-def _rotation_type(enrollment: Enrollment) -> RotationType:
+def rotation_type_of(enrollment: Enrollment) -> RotationType:
+    """The enrollment's program's rotation type, which sets the evaluation's scope."""
     return RotationType(enrollment.program.rotation_type)
 
 
@@ -148,7 +148,8 @@ async def _check_links(uow: UnitOfWork, enrollment: Enrollment, data: EncounterE
             raise missing
 
 
-async def _group_size(uow: UnitOfWork, preceptor_id: int, visitor_id: int) -> int:
+async def comparison_group_size(uow: UnitOfWork, preceptor_id: int, visitor_id: int) -> int:
+    """The preceptor's comparison group: their distinct past visitors who completed, not this one."""
     return await uow.evaluations.past_visitor_count(
         preceptor_id, excluding_visitor_id=visitor_id, completed=AppState.COMPLETED.value
     )
@@ -157,12 +158,14 @@ async def _group_size(uow: UnitOfWork, preceptor_id: int, visitor_id: int) -> in
 # --- output -----------------------------------------------------------------------------------
 
 
-async def _names(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, str]:
+async def user_names(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, str]:
+    """Full names of the given users by id (an unknown id is left out)."""
     users = await uow.users.by_ids(list(set(ids)))
     return {uid: user.full_name for uid, user in users.items()}
 
 
-def _out(stored: StoredEvaluation, names: Mapping[int, str]) -> EncounterEvaluationOut:
+def evaluation_out(stored: StoredEvaluation, names: Mapping[int, str]) -> EncounterEvaluationOut:
+    """A per-encounter evaluation as the API and the pages show it, with its preceptor's name."""
     built = stored.evaluation
     return EncounterEvaluationOut(
         id=stored.id,
@@ -190,7 +193,8 @@ def _out(stored: StoredEvaluation, names: Mapping[int, str]) -> EncounterEvaluat
     )
 
 
-def _final_out(stored: StoredFinalEvaluation, names: Mapping[int, str]) -> FinalEvaluationOut:
+def final_out(stored: StoredFinalEvaluation, names: Mapping[int, str]) -> FinalEvaluationOut:
+    """An end-of-rotation evaluation as the API and the pages show it, with its preceptor's name."""
     final = stored.evaluation
     return FinalEvaluationOut(
         id=stored.id,
@@ -212,7 +216,8 @@ def _final_out(stored: StoredFinalEvaluation, names: Mapping[int, str]) -> Final
     )
 
 
-def _group_out(enrollment_id: int, preceptor_id: int, size: int) -> ComparisonGroupOut:
+def group_out(enrollment_id: int, preceptor_id: int, size: int) -> ComparisonGroupOut:
+    """The comparison group of a preceptor for an enrollment: its size and what it allows."""
     return ComparisonGroupOut(
         enrollment_id=enrollment_id,
         preceptor_id=preceptor_id,
@@ -251,9 +256,10 @@ def _stats_out(stats: evidence.Stats) -> StatsOut:
     )
 
 
-def _summary_out(
+def summary_out(
     enrollment_id: int, written: Sequence[StoredEvaluation], *, released_only: bool
 ) -> EvaluationSummaryOut:
+    """The evidence over the given evaluations: counts, spread and trajectory per item, EPA and RIME."""
     dated = [evidence.DatedEvaluation(w.id, w.week, w.observed_on, w.evaluation) for w in written]
     summary = evidence.summarize(dated)
     return EvaluationSummaryOut(
@@ -296,7 +302,7 @@ def _summary_out(
 # --- access -----------------------------------------------------------------------------------
 
 
-def _may_see(stored: StoredEvaluation | StoredFinalEvaluation, enrollment: Enrollment, actor: Actor) -> bool:
+def may_see(stored: StoredEvaluation | StoredFinalEvaluation, enrollment: Enrollment, actor: Actor) -> bool:
     """The visitor sees released evaluations; a preceptor of the enrollment their own (drafts too) and
     the released ones of the others; a coordinator no content at all."""
     released = visible_to_visitor(stored.state)
@@ -307,12 +313,15 @@ def _may_see(stored: StoredEvaluation | StoredFinalEvaluation, enrollment: Enrol
     return False
 
 
-async def _visible(uow: UnitOfWork, actor: Actor, enrollment: Enrollment) -> list[StoredEvaluation]:
+async def visible_evaluations(
+    uow: UnitOfWork, actor: Actor, enrollment: Enrollment
+) -> list[StoredEvaluation]:
+    """An enrollment's per-encounter evaluations the actor may see (:func:`may_see`)."""
     written = await uow.evaluations.evaluations_of(enrollment.id)
-    return [stored for stored in written if _may_see(stored, enrollment, actor)]
+    return [stored for stored in written if may_see(stored, enrollment, actor)]
 
 
-async def _audit_views(
+async def audit_views(
     uow: UnitOfWork,
     actor: Actor,
     record_type: str,
@@ -332,7 +341,7 @@ async def _load(uow: UnitOfWork, actor: Actor, evaluation_id: int) -> tuple[Stor
         enrollment = await load_enrollment(uow, actor, row.enrollment_id)
     except NotFound:
         raise missing from None
-    if not enrollment.actor_is_coordinator and not _may_see(row, enrollment, actor):
+    if not enrollment.actor_is_coordinator and not may_see(row, enrollment, actor):
         raise missing
     return row, enrollment
 
@@ -360,10 +369,10 @@ async def create_encounter_evaluation(
     """A preceptor of the enrollment's program evaluates an observed encounter: a draft. Audited."""
     async with uow:
         enrollment = await load_enrollment(uow, actor, enrollment_id)
-        _require_preceptor(enrollment, "evaluate its visitor")
+        require_preceptor(enrollment, "evaluate its visitor")
         await uow.users.lock(actor.user_id)
         check_week(data.week, enrollment.number_of_blocks)
-        built = _built(data, _rotation_type(enrollment))
+        built = _built(data, rotation_type_of(enrollment))
         observed_on = _observed_on(uow, data.observed_on)
         await _check_links(uow, enrollment, data)
         await asyncio.to_thread(_guard, built.free_text())  # nothing has been written yet
@@ -380,7 +389,7 @@ async def create_encounter_evaluation(
             at=now,
         )
         await record(uow, actor, AuditAction.EDIT, ENCOUNTER_EVALUATION, [row.id])
-        out = _out(row, {actor.user_id: actor.full_name})
+        out = evaluation_out(row, {actor.user_id: actor.full_name})
         await uow.commit()
         return out
 
@@ -393,7 +402,7 @@ async def update_encounter_evaluation(
         row, enrollment = await _load_own_draft(uow, actor, evaluation_id)
         check_editable(row.state)
         check_week(data.week, enrollment.number_of_blocks)
-        built = _built(data, _rotation_type(enrollment))
+        built = _built(data, rotation_type_of(enrollment))
         observed_on = _observed_on(uow, data.observed_on)
         await _check_links(uow, enrollment, data)
         await asyncio.to_thread(_guard, built.free_text())
@@ -409,7 +418,7 @@ async def update_encounter_evaluation(
             )
         )
         await record(uow, actor, AuditAction.EDIT, ENCOUNTER_EVALUATION, [row.id])
-        out = _out(row, {actor.user_id: actor.full_name})
+        out = evaluation_out(row, {actor.user_id: actor.full_name})
         await uow.commit()
         return out
 
@@ -424,7 +433,7 @@ async def release_encounter_evaluation(
         now = uow.now()
         row = await uow.evaluations.update(replace(row, state=state, released_at=now, updated_at=now))
         await record(uow, actor, AuditAction.RELEASE, ENCOUNTER_EVALUATION, [row.id])
-        out = _out(row, {actor.user_id: actor.full_name})
+        out = evaluation_out(row, {actor.user_id: actor.full_name})
         await uow.commit()
         return out
 
@@ -437,8 +446,8 @@ async def get_encounter_evaluation(
     async with uow:
         row, enrollment = await _load(uow, actor, evaluation_id)
         _refuse_coordinator(enrollment)
-        await _audit_views(uow, actor, ENCOUNTER_EVALUATION, [row])
-        out = _out(row, await _names(uow, [row.preceptor_id]))
+        await audit_views(uow, actor, ENCOUNTER_EVALUATION, [row])
+        out = evaluation_out(row, await user_names(uow, [row.preceptor_id]))
         await uow.commit()
         return out
 
@@ -450,10 +459,10 @@ async def list_encounter_evaluations(
     async with uow:
         enrollment = await load_enrollment(uow, actor, enrollment_id)
         _refuse_coordinator(enrollment)
-        rows = await _visible(uow, actor, enrollment)
-        await _audit_views(uow, actor, ENCOUNTER_EVALUATION, rows)
-        names = await _names(uow, [r.preceptor_id for r in rows])
-        out = [_out(row, names) for row in rows]
+        rows = await visible_evaluations(uow, actor, enrollment)
+        await audit_views(uow, actor, ENCOUNTER_EVALUATION, rows)
+        names = await user_names(uow, [r.preceptor_id for r in rows])
+        out = [evaluation_out(row, names) for row in rows]
         await uow.commit()
         return out
 
@@ -464,9 +473,9 @@ async def evaluation_summary(uow: UnitOfWork, actor: Actor, enrollment_id: int) 
     async with uow:
         enrollment = await load_enrollment(uow, actor, enrollment_id)
         _refuse_coordinator(enrollment)
-        rows = await _visible(uow, actor, enrollment)
-        await _audit_views(uow, actor, ENCOUNTER_EVALUATION, rows)
-        out = _summary_out(enrollment.id, rows, released_only=enrollment.actor_is_visitor)
+        rows = await visible_evaluations(uow, actor, enrollment)
+        await audit_views(uow, actor, ENCOUNTER_EVALUATION, rows)
+        out = summary_out(enrollment.id, rows, released_only=enrollment.actor_is_visitor)
         await uow.commit()
         return out
 
@@ -476,10 +485,11 @@ async def evaluation_counts(uow: UnitOfWork, actor: Actor, enrollment_id: int) -
     visitor is told only about released ones."""
     async with uow:
         enrollment = await load_enrollment(uow, actor, enrollment_id)
-        return await _counts(uow, enrollment)
+        return await counts_of(uow, enrollment)
 
 
-async def _counts(uow: UnitOfWork, enrollment: Enrollment) -> EvaluationCountsOut:
+async def counts_of(uow: UnitOfWork, enrollment: Enrollment) -> EvaluationCountsOut:
+    """How many evaluations and final evaluations an enrollment has (drafts hidden from its visitor)."""
     rows = await uow.evaluations.evaluations_of(enrollment.id)
     finals = await uow.evaluations.finals_of_enrollment(enrollment.id)
     released = [r for r in rows if r.state is ReleaseState.RELEASED]
@@ -499,7 +509,7 @@ async def _counts(uow: UnitOfWork, enrollment: Enrollment) -> EvaluationCountsOu
 
 
 def _require_self(enrollment: Enrollment, actor: Actor, preceptor_id: int) -> None:
-    _require_preceptor(enrollment, "write its end-of-rotation evaluation")
+    require_preceptor(enrollment, "write its end-of-rotation evaluation")
     if preceptor_id != actor.user_id:
         raise Forbidden("You can write only your own end-of-rotation evaluation.")
 
@@ -509,9 +519,9 @@ async def comparison_group(uow: UnitOfWork, actor: Actor, enrollment_id: int) ->
     visitors (completed rotations in programs they teach), not counting this one."""
     async with uow:
         enrollment = await load_enrollment(uow, actor, enrollment_id)
-        _require_preceptor(enrollment, "see its comparison group")
-        size = await _group_size(uow, actor.user_id, enrollment.visitor_id)
-        return _group_out(enrollment.id, actor.user_id, size)
+        require_preceptor(enrollment, "see its comparison group")
+        size = await comparison_group_size(uow, actor.user_id, enrollment.visitor_id)
+        return group_out(enrollment.id, actor.user_id, size)
 
 
 async def put_final_evaluation(
@@ -526,9 +536,9 @@ async def put_final_evaluation(
         row = await uow.evaluations.final(enrollment.id, actor.user_id)
         if row is not None:
             check_editable(row.state)
-        size = await _group_size(uow, actor.user_id, enrollment.visitor_id)
+        size = await comparison_group_size(uow, actor.user_id, enrollment.visitor_id)
         built = make_final_evaluation(
-            _rotation_type(enrollment),
+            rotation_type_of(enrollment),
             competencies=data.competencies,
             comparative_rating=data.comparative_rating,
             group_size=size,
@@ -548,7 +558,7 @@ async def put_final_evaluation(
         else:
             row = await uow.evaluations.update_final(replace(row, evaluation=built, updated_at=now))
         await record(uow, actor, AuditAction.EDIT, FINAL_EVALUATION, [row.id])
-        out = _final_out(row, {actor.user_id: actor.full_name})
+        out = final_out(row, {actor.user_id: actor.full_name})
         await uow.commit()
         return out
 
@@ -568,7 +578,7 @@ async def release_final_evaluation(
         now = uow.now()
         row = await uow.evaluations.update_final(replace(row, state=state, released_at=now, updated_at=now))
         await record(uow, actor, AuditAction.RELEASE, FINAL_EVALUATION, [row.id])
-        out = _final_out(row, {actor.user_id: actor.full_name})
+        out = final_out(row, {actor.user_id: actor.full_name})
         await uow.commit()
         return out
 
@@ -582,10 +592,10 @@ async def get_final_evaluation(
         enrollment = await load_enrollment(uow, actor, enrollment_id)
         _refuse_coordinator(enrollment)
         row = await uow.evaluations.final(enrollment.id, preceptor_id)
-        if row is None or not _may_see(row, enrollment, actor):
+        if row is None or not may_see(row, enrollment, actor):
             raise NotFound("There is no end-of-rotation evaluation by that preceptor for this enrollment.")
-        await _audit_views(uow, actor, FINAL_EVALUATION, [row])
-        out = _final_out(row, await _names(uow, [row.preceptor_id]))
+        await audit_views(uow, actor, FINAL_EVALUATION, [row])
+        out = final_out(row, await user_names(uow, [row.preceptor_id]))
         await uow.commit()
         return out
 
@@ -600,173 +610,10 @@ async def list_final_evaluations(
         rows = [
             r
             for r in await uow.evaluations.finals_of_enrollment(enrollment.id)
-            if _may_see(r, enrollment, actor)
+            if may_see(r, enrollment, actor)
         ]
-        await _audit_views(uow, actor, FINAL_EVALUATION, rows)
-        names = await _names(uow, [r.preceptor_id for r in rows])
-        out = [_final_out(r, names) for r in rows]
+        await audit_views(uow, actor, FINAL_EVALUATION, rows)
+        names = await user_names(uow, [r.preceptor_id for r in rows])
+        out = [final_out(r, names) for r in rows]
         await uow.commit()
         return out
-
-
-# --- what the pages show ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EvaluationHeader:
-    enrollment_id: int
-    visitor_name: str
-    program_title: str
-    rotation_type: RotationType
-    scope: RatingScope
-    weeks: int
-    state: AppState
-    reader_id: int
-    reader_is_visitor: bool
-    reader_is_preceptor: bool
-    reader_is_coordinator: bool
-
-
-@dataclass(frozen=True)
-class EvaluationsPage:
-    header: EvaluationHeader
-    counts: EvaluationCountsOut
-    evaluations: list[EncounterEvaluationOut] = field(default_factory=list)
-    summary: EvaluationSummaryOut | None = None
-    finals: list[FinalEvaluationOut] = field(default_factory=list)
-    own_final: FinalEvaluationOut | None = None
-
-
-@dataclass(frozen=True)
-class Choice:
-    id: int
-    week: int
-    label: str
-
-
-@dataclass(frozen=True)
-class EvaluationForm:
-    header: EvaluationHeader
-    today: date
-    encounters: list[Choice]
-    presentations: list[Choice]
-    evaluation: EncounterEvaluationOut | None
-
-
-@dataclass(frozen=True)
-class FinalForm:
-    header: EvaluationHeader
-    group: ComparisonGroupOut
-    final: FinalEvaluationOut | None
-
-
-async def _header(uow: UnitOfWork, actor: Actor, enrollment: Enrollment) -> EvaluationHeader:
-    names = await _names(uow, [enrollment.visitor_id])
-    kind = _rotation_type(enrollment)
-    return EvaluationHeader(
-        enrollment_id=enrollment.id,
-        visitor_name=names.get(enrollment.visitor_id, ""),
-        program_title=enrollment.program.title,
-        rotation_type=kind,
-        scope=rating_scope(kind),
-        weeks=enrollment.weeks,
-        state=AppState(enrollment.application.state),
-        reader_id=actor.user_id,
-        reader_is_visitor=enrollment.actor_is_visitor,
-        reader_is_preceptor=enrollment.actor_is_preceptor,
-        reader_is_coordinator=enrollment.actor_is_coordinator,
-    )
-
-
-async def evaluations_page(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> EvaluationsPage:
-    """An enrollment's evaluations page: the visitor's released evaluations with the summary, the
-    preceptor's own (drafts too) and the others' released ones, the coordinator's counts. Every
-    evaluation shown to someone other than its author is audited."""
-    async with uow:
-        enrollment = await load_enrollment(uow, actor, enrollment_id)
-        header = await _header(uow, actor, enrollment)
-        counts = await _counts(uow, enrollment)
-        if enrollment.actor_is_coordinator:
-            return EvaluationsPage(header=header, counts=counts)
-        rows = await _visible(uow, actor, enrollment)
-        finals = [
-            r
-            for r in await uow.evaluations.finals_of_enrollment(enrollment.id)
-            if _may_see(r, enrollment, actor)
-        ]
-        await _audit_views(uow, actor, ENCOUNTER_EVALUATION, rows)
-        await _audit_views(uow, actor, FINAL_EVALUATION, finals)
-        names = await _names(uow, [r.preceptor_id for r in rows] + [f.preceptor_id for f in finals])
-        shown_finals = [_final_out(f, names) for f in finals]
-        page = EvaluationsPage(
-            header=header,
-            counts=counts,
-            evaluations=[_out(r, names) for r in rows],
-            summary=_summary_out(enrollment.id, rows, released_only=enrollment.actor_is_visitor),
-            finals=[f for f in shown_finals if f.preceptor_id != actor.user_id],
-            own_final=next((f for f in shown_finals if f.preceptor_id == actor.user_id), None),
-        )
-        await uow.commit()
-        return page
-
-
-KIND_LABELS = {
-    EncounterKind.PATIENT_VISIT: "Patient visit",
-    EncounterKind.HUDDLE: "Huddle",
-    EncounterKind.DIDACTIC: "Didactic",
-}
-FORMAT_LABELS = {
-    PresentationFormat.ORAL: "Oral presentation",
-    PresentationFormat.SNAPPS: "SNAPPS presentation",
-}
-
-
-async def evaluation_form(
-    uow: UnitOfWork, actor: Actor, enrollment_id: int, evaluation_id: int | None = None
-) -> EvaluationForm:
-    """What the preceptor's evaluation form offers: the scope of the rotation type, its weeks, the
-    encounters and submitted presentations to link, and the draft being edited (the author's only)."""
-    async with uow:
-        enrollment = await load_enrollment(uow, actor, enrollment_id)
-        _require_preceptor(enrollment, "evaluate its visitor")
-        shown = None
-        if evaluation_id is not None:
-            row = await uow.evaluations.get(evaluation_id)
-            if row is None or row.enrollment_id != enrollment.id or row.preceptor_id != actor.user_id:
-                raise NotFound(f"There is no evaluation {evaluation_id} of yours in this enrollment.")
-            check_editable(row.state)
-            shown = _out(row, {actor.user_id: actor.full_name})
-        encounters = await uow.encounters.of_enrollment(enrollment.id)
-        by_id = {e.id: e for e in encounters}
-        choices = [Choice(e.id, e.rotation_week, KIND_LABELS[EncounterKind(e.kind)]) for e in encounters]
-        presented = []
-        for p in await uow.presentations.of_enrollment(enrollment.id):
-            if p.state == PresentationState.DRAFT.value:
-                continue
-            log = await uow.case_logs.get(p.case_log_id)
-            encounter = None if log is None else by_id.get(log.encounter_id)
-            if encounter is not None:
-                label = FORMAT_LABELS[PresentationFormat(p.format)]
-                presented.append(Choice(p.id, encounter.rotation_week, label))
-        return EvaluationForm(
-            header=await _header(uow, actor, enrollment),
-            today=uow.now().date(),
-            encounters=choices,
-            presentations=presented,
-            evaluation=shown,
-        )
-
-
-async def final_form(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> FinalForm:
-    """What the end-of-rotation form shows: the comparison group's size now, and the preceptor's own
-    evaluation if written (its stored group size once released)."""
-    async with uow:
-        enrollment = await load_enrollment(uow, actor, enrollment_id)
-        _require_preceptor(enrollment, "write its end-of-rotation evaluation")
-        size = await _group_size(uow, actor.user_id, enrollment.visitor_id)
-        row = await uow.evaluations.final(enrollment.id, actor.user_id)
-        return FinalForm(
-            header=await _header(uow, actor, enrollment),
-            group=_group_out(enrollment.id, actor.user_id, size),
-            final=None if row is None else _final_out(row, {actor.user_id: actor.full_name}),
-        )

@@ -26,7 +26,7 @@ from server.domain.differential import (
 )
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from server.domain.phi import ensure_no_phi
-from server.domain.presentation import (
+from server.domain.presentations import (
     PresentationFormat,
     PresentationState,
     check_complete,
@@ -53,6 +53,7 @@ from server.schemas.presentations import (
     ScoreOut,
 )
 from server.services.audit import AuditAction, audit_read, audit_reads, record
+from server.services.caselogs import code_set_ready
 from server.services.encounters import Enrollment, load_enrollment
 
 PRESENTATION = "presentation"
@@ -63,10 +64,6 @@ COORDINATOR_REFUSAL = (
 
 
 # --- checks -----------------------------------------------------------------------------------
-
-
-async def _code_set_ready() -> None:
-    await asyncio.to_thread(icd10.warm_up)
 
 
 def _guard(fields: Mapping[str, str]) -> None:
@@ -146,7 +143,7 @@ async def _checked(data: PresentationIn) -> tuple[dict[str, str], Differential]:
     texts = {f"content.{name}": text for name, text in content.items()}
     texts.update(_item_texts(data.differential, "differential"))
     await asyncio.to_thread(_guard, texts)
-    await _code_set_ready()
+    await code_set_ready()
     differential = _differential(data.differential, "differential")
     if data.submit:
         check_complete(data.format, content, differential)
@@ -377,7 +374,7 @@ async def set_reference(
         await _hold(uow, presentation)
         check_reference_allowed(PresentationState(presentation.state))
         await asyncio.to_thread(_guard, _item_texts(data.items, "items"))
-        await _code_set_ready()
+        await code_set_ready()
         reference = _differential(data.items, "items")
         overrides = []
         for i, given in enumerate(data.overrides):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
+
+from tests.support.processes import free_port
 
 CHROMIUM = Path(os.environ.get("ROUNDS_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -32,12 +33,6 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 START_TIMEOUT_SECONDS = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _rounds_command() -> list[str]:
@@ -65,7 +60,7 @@ def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path) -
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``rounds demo`` on a free port with its own data directory; stopped at the end."""
     data_dir = tmp_path_factory.mktemp("rounds-e2e")
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ROUNDS_")}
     env["ROUNDS_DATA_DIR"] = str(data_dir)
     log = data_dir / "server.log"

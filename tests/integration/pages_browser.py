@@ -119,3 +119,14 @@ def census(html: str) -> FieldCensus:
     parser = FieldCensus()
     parser.feed(html)
     return parser
+
+
+def assert_labelled_and_outlined(path: str, html: str) -> None:
+    """The page at ``path``: every field a person fills in has an id and a label, there is one ``h1``
+    and it comes first, and no heading skips a level on the way down."""
+    found = census(html)
+    assert not found.unnamed, (path, found.unnamed)
+    assert set(found.fields) <= found.labelled, (path, set(found.fields) - found.labelled)
+    assert found.headings[0] == 1 and found.headings.count(1) == 1, path
+    for before, after in zip(found.headings, found.headings[1:], strict=False):
+        assert after <= before + 1, (path, found.headings)

@@ -8,10 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from server.db.uow import UnitOfWorkFactory
-from tests.integration.api_helpers import act, apply, snapshot
+from tests.integration.api_helpers import act, apply, role_apis, snapshot
 from tests.support.client import Api
 from tests.support.world import PDF, World
 
+# The columns of this file's tables (anonymous first); the same roles as api_helpers.ACCESS_ROLES.
 ROLES = [
     "anonymous",
     "visitor",
@@ -24,16 +25,7 @@ ROLES = [
 
 
 async def _people(world: World, make_api: Any) -> dict[str, Api]:
-    emails = {
-        "anonymous": None,
-        "visitor": world.student.email,
-        "other_visitor": world.other_student.email,
-        "preceptor": world.preceptor.email,
-        "other_preceptor": world.other_preceptor.email,
-        "coordinator": world.coordinator.email,
-        "other_coordinator": world.other_coordinator.email,
-    }
-    people = {role: await make_api(email) for role, email in emails.items()}
+    people: dict[str, Api] = await role_apis(world, make_api)
     people["graduate"] = await make_api(world.graduate.email)  # a third visitor, not in the matrix
     return people
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.integration.pages_browser import Browser, census, ids_in
+from tests.integration.pages_browser import Browser, assert_labelled_and_outlined, ids_in
 from tests.support.client import Api
 from tests.support.world import PDF, PNG, World
 
@@ -281,12 +281,7 @@ async def test_every_field_is_labelled_and_headings_do_not_skip(world: World, ma
     for browser, paths in pages.items():
         for path in paths:
             html = (await browser.get(path)).text
-            found = census(html)
-            assert not found.unnamed, (path, found.unnamed)
-            assert set(found.fields) <= found.labelled, (path, set(found.fields) - found.labelled)
-            assert found.headings[0] == 1 and found.headings.count(1) == 1, path
-            for before, after in zip(found.headings, found.headings[1:], strict=False):
-                assert after <= before + 1, (path, found.headings)
+            assert_labelled_and_outlined(path, html)
             assert '<meta name="viewport"' in html
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from server.db.uow import UnitOfWorkFactory
 from server.services import visits
-from tests.integration.pages_browser import census, ids_in
+from tests.integration.pages_browser import assert_labelled_and_outlined, ids_in
 from tests.integration.test_api_record import enroll
 from tests.integration.test_pages import browser_for
 from tests.support.world import World
@@ -128,12 +128,7 @@ async def test_every_visit_page_field_is_labelled_and_headings_do_not_skip(
     for browser in (preceptor, student, coordinator):
         for path in ("/visits", f"/visits/{visit_id}"):
             html = (await browser.get(path)).text
-            found = census(html)
-            assert not found.unnamed, (path, found.unnamed)
-            assert set(found.fields) <= found.labelled, (path, set(found.fields) - found.labelled)
-            assert found.headings[0] == 1 and found.headings.count(1) == 1, path
-            for before, after in zip(found.headings, found.headings[1:], strict=False):
-                assert after <= before + 1, (path, found.headings)
+            assert_labelled_and_outlined(path, html)
     script = await student.client.get("/static/visit-schedule.js")
     assert script.status == 200 and "getTimezoneOffset" in await script.text()
 

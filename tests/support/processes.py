@@ -55,6 +55,8 @@ def run_rounds(
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now (the kernel picks it). The one helper
+    for this: the e2e fixtures and the benchmarks (``bench.common``) use it too."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]

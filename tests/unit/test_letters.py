@@ -34,7 +34,7 @@ from server.domain.letters import (
     sign_letter,
     visitor_may_read,
 )
-from server.domain.presentation import PresentationFormat
+from server.domain.presentations import PresentationFormat
 from server.domain.vocab import Modality, Role, RotationType
 
 S = LetterState

@@ -7,7 +7,7 @@ import pytest
 
 from server.domain.differential import Differential, DifferentialItem, Likelihood, Override, make_differential
 from server.domain.errors import Conflict, Invalid
-from server.domain.presentation import (
+from server.domain.presentations import (
     LONG_MAX,
     MAX_OVERRIDES,
     ORAL_FIELDS,

@@ -24,7 +24,7 @@ from server.domain.letters import (
     StoredLetterRequest,
     StoredLetterVersion,
 )
-from server.domain.presentation import PresentationFormat
+from server.domain.presentations import PresentationFormat
 
 # --- rows <-> domain ----------------------------------------------------------------------------
 

@@ -42,7 +42,7 @@ from server.handlers.pages.forms import (
 )
 from server.handlers.pages.record_forms import render
 from server.schemas.evaluations import EncounterEvaluationIn, EncounterEvaluationOut, FinalEvaluationIn
-from server.services import evaluations
+from server.services import evaluations, evaluations_pages
 from server.web.keys import UOW
 
 routes = web.RouteTableDef()
@@ -178,7 +178,9 @@ async def evaluations_page(request: web.Request) -> web.StreamResponse:
     """The visitor's released evaluations with the summary; the preceptor's list with drafts and the
     release buttons; the coordinator's counts."""
     actor = current_actor(request)
-    page = await evaluations.evaluations_page(request.app[UOW](), actor, path_id(request, "enrollment_id"))
+    page = await evaluations_pages.evaluations_page(
+        request.app[UOW](), actor, path_id(request, "enrollment_id")
+    )
     return render(request, "evaluation_list.html", {"ew": WORDS, "page": page}, notices=(NOTICES,))
 
 
@@ -195,7 +197,7 @@ async def _evaluation_form(
     status: int = 200,
 ) -> web.Response:
     actor = current_actor(request)
-    form = await evaluations.evaluation_form(request.app[UOW](), actor, enrollment_id, evaluation_id)
+    form = await evaluations_pages.evaluation_form(request.app[UOW](), actor, enrollment_id, evaluation_id)
     shown = values if values is not None else _values_of(form.evaluation, form.today.isoformat())
     context = {"ew": WORDS, "form": form, "v": shown, "problem": problem, "labels": LABELS}
     return render(request, "evaluation_form.html", context, status=status, notices=(NOTICES,))
@@ -291,7 +293,7 @@ def _read_final(values: FormValues) -> FinalEvaluationIn:
     return FinalEvaluationIn.model_validate(body)  # a ValidationError is try_form's to show
 
 
-def _final_values(form: evaluations.FinalForm) -> dict[str, str]:
+def _final_values(form: evaluations_pages.FinalForm) -> dict[str, str]:
     final = form.final
     if final is None:
         return {}
@@ -314,7 +316,7 @@ async def _final_page(
     status: int = 200,
 ) -> web.Response:
     actor = current_actor(request)
-    form = await evaluations.final_form(request.app[UOW](), actor, enrollment_id)
+    form = await evaluations_pages.final_form(request.app[UOW](), actor, enrollment_id)
     shown = values if values is not None else _final_values(form)
     context = {"ew": WORDS, "form": form, "v": shown, "problem": problem, "labels": FINAL_LABELS}
     return render(request, "evaluation_final.html", context, status=status, notices=(NOTICES,))

@@ -1,6 +1,6 @@
 """The learning dashboard: an enrollment's record as server-rendered SVG charts (encounters by week,
 diagnoses by ICD-10 chapter, participation, differential scores over the weeks). A coordinator gets
-the counts only. The numbers come from ``services.learning``; the drawing from ``web.svg_charts``."""
+the counts only. The numbers come from ``services.learning_pages``; the drawing from ``web.svg_charts``."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from aiohttp import web
 from markupsafe import Markup
 
 from server.domain.caselog import EncounterKind, Participation
-from server.domain.presentation import PresentationState
+from server.domain.presentations import PresentationState
 from server.handlers.pages.forms import current_actor, path_id
 from server.handlers.pages.record_forms import RECORD_WORDS, render
-from server.services import learning
+from server.services import learning_pages
 from server.web.keys import UOW
 from server.web.svg_charts import BarMode, Series, bar_chart, line_chart
 
@@ -31,7 +31,7 @@ SCORE_SERIES = {
 }
 
 
-def charts(board: learning.LearningDashboard) -> dict[str, Markup]:
+def charts(board: learning_pages.LearningDashboard) -> dict[str, Markup]:
     """The dashboard's charts, by name, each an accessible SVG figure (or its empty state)."""
     weeks = [f"W{w.week}" for w in board.weeks]
     out = {
@@ -113,5 +113,7 @@ async def learning_dashboard(request: web.Request) -> web.StreamResponse:
     """One enrollment's learning dashboard: the visitor's own, a preceptor's visitor, or (counts only)
     the coordinator's enrolled visitor."""
     actor = current_actor(request)
-    board = await learning.enrollment_dashboard(request.app[UOW](), actor, path_id(request, "enrollment_id"))
+    board = await learning_pages.enrollment_dashboard(
+        request.app[UOW](), actor, path_id(request, "enrollment_id")
+    )
     return render(request, "learning.html", {"board": board, "charts": charts(board)})

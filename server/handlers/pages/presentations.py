@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from server.domain.errors import DomainError, Invalid
-from server.domain.presentation import PresentationFormat
+from server.domain.presentations import PresentationFormat
 from server.handlers.pages.forms import (
     current_actor,
     parse_form,
@@ -38,7 +38,7 @@ from server.handlers.pages.record_forms import (
     render,
 )
 from server.schemas.presentations import FeedbackIn, PresentationIn, ReferenceIn
-from server.services import casebook, caselogs, presentations
+from server.services import caselogs, presentations, record_pages
 from server.web.keys import UOW
 
 routes = web.RouteTableDef()
@@ -115,7 +115,7 @@ def _saved(data: PresentationIn) -> str:
 async def presentation_page(request: web.Request) -> web.StreamResponse:
     """A presentation: its content and differential, the preceptor's feedback, and what comes next."""
     actor = current_actor(request)
-    page = await casebook.presentation_page(request.app[UOW], actor, path_id(request, "presentation_id"))
+    page = await record_pages.presentation_page(request.app[UOW], actor, path_id(request, "presentation_id"))
     context = {"page": page, "problem": None, "feedback": {}, "feedback_labels": FEEDBACK_LABELS}
     return render(request, "presentation.html", context)
 
@@ -183,7 +183,7 @@ async def review_presentation(request: web.Request) -> web.StreamResponse:
         redirect(f"/record/presentations/{presentation_id}", "feedback_saved")
 
     async def show_again(exc: DomainError) -> web.StreamResponse:
-        page = await casebook.presentation_page(request.app[UOW], actor, presentation_id)
+        page = await record_pages.presentation_page(request.app[UOW], actor, presentation_id)
         context = {
             "page": page,
             "problem": problem_of(exc, form, feedback_field),
@@ -221,7 +221,7 @@ def _submitted_overrides(form: Any) -> list[dict[str, Any]]:
 async def reference_form(request: web.Request) -> web.StreamResponse:
     """The preceptor's reference differential (the saved one, to change) and match overrides."""
     actor = current_actor(request)
-    page = await casebook.presentation_page(request.app[UOW], actor, path_id(request, "presentation_id"))
+    page = await record_pages.presentation_page(request.app[UOW], actor, path_id(request, "presentation_id"))
     shown = page.presentation
     saved = [
         {
@@ -260,7 +260,7 @@ async def save_reference(request: web.Request) -> web.StreamResponse:
         redirect(f"/record/presentations/{presentation_id}/compare", "reference_saved")
 
     async def show_again(exc: DomainError) -> web.StreamResponse:
-        page = await casebook.presentation_page(request.app[UOW], actor, presentation_id)
+        page = await record_pages.presentation_page(request.app[UOW], actor, presentation_id)
         problem = problem_of(
             exc, form, lambda name: reference_field(name, rows, override_rows) or _own_field(name)
         )
@@ -279,5 +279,5 @@ async def save_reference(request: web.Request) -> web.StreamResponse:
 async def compare(request: web.Request) -> web.StreamResponse:
     """The visitor's differential next to the preceptor's reference, with the scores."""
     actor = current_actor(request)
-    page = await casebook.presentation_page(request.app[UOW], actor, path_id(request, "presentation_id"))
+    page = await record_pages.presentation_page(request.app[UOW], actor, path_id(request, "presentation_id"))
     return render(request, "compare.html", {"page": page})

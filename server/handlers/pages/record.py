@@ -35,7 +35,7 @@ from server.handlers.pages.record_forms import (
     render,
 )
 from server.schemas.record import CaseLogIn, CaseLogOut, EncounterIn, ReviewIn
-from server.services import casebook, caselogs, learning
+from server.services import casebook, caselogs, learning_pages, record_pages
 from server.web.keys import UOW
 
 routes = web.RouteTableDef()
@@ -45,7 +45,7 @@ routes = web.RouteTableDef()
 async def record_index(request: web.Request) -> web.StreamResponse:
     """A visitor's rotations, a preceptor's review queue and visitors, a coordinator's progress table."""
     actor = current_actor(request)
-    index = await learning.record_index(request.app[UOW](), actor)
+    index = await learning_pages.record_index(request.app[UOW](), actor)
     return render(request, "record_index.html", {"index": index})
 
 
@@ -53,7 +53,7 @@ async def record_index(request: web.Request) -> web.StreamResponse:
 async def enrollment_record(request: web.Request) -> web.StreamResponse:
     """An enrollment's encounters, case logs and presentations (a coordinator: counts only)."""
     actor = current_actor(request)
-    overview = await casebook.record_overview(request.app[UOW], actor, path_id(request, "enrollment_id"))
+    overview = await record_pages.record_overview(request.app[UOW], actor, path_id(request, "enrollment_id"))
     return render(request, "record_enrollment.html", {"record": overview})
 
 
@@ -61,7 +61,7 @@ async def enrollment_record(request: web.Request) -> web.StreamResponse:
 async def new_case_log(request: web.Request) -> web.StreamResponse:
     """The visitor's form to log a case: a new encounter, or one already recorded and not logged."""
     actor = current_actor(request)
-    choices = await casebook.case_log_choices(request.app[UOW], actor, path_id(request, "enrollment_id"))
+    choices = await record_pages.case_log_choices(request.app[UOW], actor, path_id(request, "enrollment_id"))
     values = case_log_values()
     if choices.unlogged and request.query.get("encounter", "").isdigit():
         values["encounter"] = request.query["encounter"]
@@ -71,7 +71,7 @@ async def new_case_log(request: web.Request) -> web.StreamResponse:
 def _case_log_form(
     request: web.Request,
     *,
-    choices: casebook.CaseLogChoices | None = None,
+    choices: record_pages.CaseLogChoices | None = None,
     log: CaseLogOut | None = None,
     values: dict[str, Any],
     problem: Problem | None = None,
@@ -141,7 +141,7 @@ async def create_case_log(request: web.Request) -> web.StreamResponse:
         redirect(f"/record/caselogs/{created.id}", "case_logged" if data.submit else "case_draft")
 
     async def show_again(exc: DomainError) -> web.StreamResponse:
-        choices = await casebook.case_log_choices(request.app[UOW], actor, enrollment_id)
+        choices = await record_pages.case_log_choices(request.app[UOW], actor, enrollment_id)
         problem = problem_of(exc, form, case_log_field)
         return _case_log_form(
             request, choices=choices, values=case_log_values(form), problem=problem, status=exc.status
@@ -154,7 +154,7 @@ async def create_case_log(request: web.Request) -> web.StreamResponse:
 async def case_log_page(request: web.Request) -> web.StreamResponse:
     """A case log: the visitor's entry, the preceptor's review, and the way to its presentation."""
     actor = current_actor(request)
-    page = await casebook.case_log_page(request.app[UOW], actor, path_id(request, "case_log_id"))
+    page = await record_pages.case_log_page(request.app[UOW], actor, path_id(request, "case_log_id"))
     return render(
         request, "caselog.html", {"page": page, "problem": None, "diagnosis_inputs": DIAGNOSIS_INPUTS}
     )
@@ -216,7 +216,7 @@ async def review_diagnoses(request: web.Request) -> web.StreamResponse:
     async def show_again(exc: DomainError) -> web.StreamResponse:
         if actor.role is not Role.PRECEPTOR:
             raise exc  # only the preceptor has this form on the page
-        page = await casebook.case_log_page(request.app[UOW], actor, case_log_id)
+        page = await record_pages.case_log_page(request.app[UOW], actor, case_log_id)
         problem = problem_of(exc, form, lambda name: "diagnoses" if name.startswith("diagnoses") else None)
         context = {
             "page": page,

@@ -24,7 +24,7 @@ from server.domain.caselog import (
 )
 from server.domain.differential import MAX_ITEMS, Likelihood, MatchKind
 from server.domain.errors import Invalid
-from server.domain.presentation import (
+from server.domain.presentations import (
     FEEDBACK_FIELDS,
     FIELDS,
     MAX_OVERRIDES,

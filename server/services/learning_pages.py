@@ -13,7 +13,6 @@ Access follows ``encounters.load_enrollment`` (anyone else: NotFound). Scores co
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,9 +41,10 @@ from server.domain.differential import (
     make_differential,
     score,
 )
-from server.domain.presentation import PresentationFormat, PresentationState
+from server.domain.presentations import PresentationFormat, PresentationState
 from server.domain.vocab import Role
 from server.services.audit import CASE_LOG, audit_reads
+from server.services.caselogs import code_set_ready
 from server.services.encounters import load_enrollment
 from server.services.presentations import PRESENTATION
 
@@ -168,10 +168,6 @@ class RecordIndex:
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-async def _code_set_ready() -> None:
-    await asyncio.to_thread(icd10.warm_up)
 
 
 async def header_of(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> EnrollmentHeader:
@@ -322,7 +318,7 @@ async def enrollment_dashboard(uow: UnitOfWork, actor: Actor, enrollment_id: int
         chapters: list[ChapterCount] = []
         scores: list[WeekScores] = []
         if content_visible:
-            await _code_set_ready()
+            await code_set_ready()
             chapters = _chapters(logs)
             week_of_log = {log.id: week_of[log.encounter_id] for log in logs}
             scores, scored = _scores(weeks, presentations, week_of_log)
