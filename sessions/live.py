@@ -23,9 +23,9 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from aiortc import RTCPeerConnection, RTCSessionDescription
-from aiortc.sdp import candidate_from_sdp
 from pydantic import BaseModel
 
+from sessions import peer_input
 from sessions import signaling as sig
 from sessions.loopback import new_peer_connection
 from sessions.media import MediaRouter
@@ -131,6 +131,7 @@ class _Member:
     gone_reason: str = "dropped"
     sent_tracks: list[tuple[str, str, str | None]] | None = None
     pending_answer: asyncio.Future[str] | None = None
+    answer_re: int | str | None = None  # the request id of the answer being applied
     # Held while an offer/answer exchange with this participant is under way, so that the server's
     # own offer never goes out before its answer to theirs.
     negotiating: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -226,8 +227,9 @@ class LiveRoom:
 
     # ------------------------------------------------------------------ channels
 
-    async def join(self, identity: Identity, channel: Channel) -> None:
-        """A participant sent ``join`` on ``channel``: enter the room or its waiting room.
+    async def join(self, identity: Identity, channel: Channel, *, re: int | str | None = None) -> None:
+        """A participant sent ``join`` on ``channel``: enter the room or its waiting room (``re``: the
+        join's request id, echoed on ``welcome``).
 
         Joining again from another channel (a reconnect before the old socket was noticed as dead)
         replaces the old channel, which is told ``bye: replaced``.
@@ -264,6 +266,7 @@ class LiveRoom:
                 role=identity.role.value,
                 presence="admitted" if participant.admitted else "waiting",
                 ice_servers=self.ice_servers,
+                re=re,
             ),
         )
         logger.info(
@@ -290,14 +293,44 @@ class LiveRoom:
         member = self._members.get(participant_id)
         if member is None or member.channel is not channel:
             return
-        if self._rate_limited(member):
-            self._send(member, sig.ErrorOut(code="rate_limited", message="too many messages; slow down"))
-            return
         kind = getattr(message, "type", None)
+        re = getattr(message, "id", None)
+        if self._rate_limited(member):
+            self._send(
+                member,
+                sig.ErrorOut(
+                    code="rate_limited",
+                    message=f"more than {RATE_LIMIT_MESSAGES} messages in {RATE_LIMIT_WINDOW_SECONDS:g} s: "
+                    "this one was dropped; slow down",
+                    refused=kind,
+                    re=re,
+                ),
+            )
+            return
         try:
             await self._dispatch(member, message)
         except (RoomError, SignalingRefused) as exc:
-            self._send(member, sig.ErrorOut(code=exc.code, message=str(exc), refused=kind))
+            self._send(member, sig.ErrorOut(code=exc.code, message=str(exc), refused=kind, re=re))
+        except sig.BadMessage as exc:
+            self._send(
+                member, sig.ErrorOut(code=exc.code, message=str(exc), field=exc.field, refused=kind, re=re)
+            )
+        except Exception:
+            # A failure of ours (aiortc raising on something a peer sent earlier, a bug) must not end
+            # this participant's socket, nor anyone's media: the room goes on without this change.
+            logger.exception(
+                "could not act on a message",
+                extra={"room": self.id, "participant": participant_id, "refused": kind},
+            )
+            self._send(
+                member,
+                sig.ErrorOut(
+                    code="unavailable",
+                    message=f"the server could not act on this {kind}",
+                    refused=kind,
+                    re=re,
+                ),
+            )
 
     async def serve(self, identity: Identity, channel: Channel, frames: AsyncIterator[str | bytes]) -> None:
         """Run one participant's channel: the first message must be ``join``; then every message is
@@ -312,9 +345,12 @@ class LiveRoom:
                 except sig.BadMessage as exc:
                     await self._reply_direct(
                         channel,
-                        sig.ErrorOut(code=exc.code, message=str(exc), field=exc.field, refused=exc.refused),
+                        sig.ErrorOut(
+                            code=exc.code, message=str(exc), field=exc.field, refused=exc.refused, re=exc.re
+                        ),
                     )
                     continue
+                re = message.id
                 if isinstance(message, sig.Join):
                     if self.closed and self.closed_reason in GOES_ON_ELSEWHERE:
                         # The session goes on in a new room (here or on another server): closing
@@ -322,14 +358,15 @@ class LiveRoom:
                         return
                     if joined:
                         await self._reply_direct(
-                            channel, sig.ErrorOut(code="conflict", message="already joined", refused="join")
+                            channel,
+                            sig.ErrorOut(code="conflict", message="already joined", refused="join", re=re),
                         )
                         continue
                     try:
-                        await self.join(identity, channel)
+                        await self.join(identity, channel, re=re)
                     except RoomError as exc:
                         await self._reply_direct(
-                            channel, sig.ErrorOut(code=exc.code, message=str(exc), refused="join")
+                            channel, sig.ErrorOut(code=exc.code, message=str(exc), refused="join", re=re)
                         )
                         return
                     joined = True
@@ -339,7 +376,10 @@ class LiveRoom:
                     await self._reply_direct(
                         channel,
                         sig.ErrorOut(
-                            code="not_joined", message="send a join message first", refused=message.type
+                            code="not_joined",
+                            message="send a join message first",
+                            refused=message.type,
+                            re=re,
                         ),
                     )
                     continue
@@ -371,11 +411,17 @@ class LiveRoom:
         pid = member.identity.participant_id
         room = self.room
         match message:
-            case sig.Offer(sdp=sdp):
-                await self._accept_offer(member, sdp)
-            case sig.Answer(sdp=sdp):
+            case sig.Offer(sdp=sdp, id=re):
+                # Checked, then rehearsed, before the working connection is replaced by a new one.
+                peer_input.check_offer_text(sdp)
+                await peer_input.rehearse_offer(sdp)
+                await self._accept_offer(member, sdp, re=re)
+            case sig.Answer(sdp=sdp, id=re):
                 if member.pending_answer is None or member.pending_answer.done():
                     raise SignalingRefused("conflict", "no offer from the server is waiting for an answer")
+                offered = member.pc.localDescription if member.pc is not None else None
+                peer_input.check_answer_text(sdp, offered.sdp if offered is not None else None)
+                member.answer_re = re
                 member.pending_answer.set_result(sdp)
             case sig.Candidate():
                 await self._add_candidate(member, message)
@@ -421,7 +467,7 @@ class LiveRoom:
                     raise Forbidden("only the host can end the session")
                 await self.close("ended")
             case sig.Ping(id=ping_id):
-                self._send(member, sig.Pong(id=ping_id))
+                self._send(member, sig.Pong(id=ping_id, re=ping_id))
             case _:  # pragma: no cover - every client message type is handled above
                 raise SignalingRefused("bad_message", f"unexpected message {message!r}")
 
@@ -445,13 +491,13 @@ class LiveRoom:
 
     # ------------------------------------------------------------------ media negotiation
 
-    async def _accept_offer(self, member: _Member, sdp: str) -> None:
+    async def _accept_offer(self, member: _Member, sdp: str, *, re: int | str | None = None) -> None:
         if member.pending_answer is not None and not member.pending_answer.done():
             raise SignalingRefused("conflict", "answer the server's offer before sending a new one")
         async with member.negotiating:
-            await self._answer_offer(member, sdp)
+            await self._answer_offer(member, sdp, re=re)
 
-    async def _answer_offer(self, member: _Member, sdp: str) -> None:
+    async def _answer_offer(self, member: _Member, sdp: str, *, re: int | str | None = None) -> None:
         pid = member.identity.participant_id
         pc = self._peer_factory(self.ice_servers)
         self._watch_peer(member, pc)
@@ -465,7 +511,7 @@ class LiveRoom:
             await self.router.remove_peer(pid)
             member.pc = None
             raise SignalingRefused("bad_message", f"offer: the SDP could not be used ({exc})") from None
-        self._send(member, sig.ServerAnswer(sdp=pc.localDescription.sdp))
+        self._send(member, sig.ServerAnswer(sdp=pc.localDescription.sdp, re=re))
         self._schedule_sync()
 
     async def _server_offer(self, participant_id: str) -> None:
@@ -497,25 +543,35 @@ class LiveRoom:
         finally:
             member.pending_answer = None
         if self.router.peer(participant_id) is pc:
-            await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+            try:
+                await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+            except Exception as exc:  # aiortc refuses what the checks let through: tell the sender
+                self._send(
+                    member,
+                    sig.ErrorOut(
+                        code="bad_message",
+                        message=f"answer: the SDP could not be used ({type(exc).__name__}: {exc})"[:300],
+                        field="sdp",
+                        refused="answer",
+                        re=member.answer_re,
+                    ),
+                )
+                # aiortc cannot roll back: the media already negotiated goes on; what this offer
+                # added waits until the participant reconnects with a new offer.
+                logger.warning(
+                    "an answer could not be applied", extra={"room": self.id, "participant": participant_id}
+                )
+                return
             self._schedule_sync()
 
     async def _add_candidate(self, member: _Member, message: sig.Candidate) -> None:
+        checked = peer_input.check_candidate(message.candidate, message.sdpMid, message.sdpMLineIndex)
         if member.pc is None:
             raise SignalingRefused("conflict", "send your offer before your candidates")
-        line = message.candidate.strip()
-        if line.startswith("a="):
-            line = line[2:]
-        if not line:
-            return  # end of candidates: aiortc needs nothing
+        if checked is None or not checked.usable:
+            return  # end of candidates (aiortc needs nothing), or one the server cannot use: ignored
         try:
-            candidate = candidate_from_sdp(line.split(":", 1)[1] if line.startswith("candidate:") else line)
-        except (ValueError, IndexError):
-            raise SignalingRefused("bad_message", "candidate: not an ICE candidate line") from None
-        candidate.sdpMid = message.sdpMid
-        candidate.sdpMLineIndex = message.sdpMLineIndex
-        try:
-            await member.pc.addIceCandidate(candidate)
+            await member.pc.addIceCandidate(checked.candidate)
         except Exception as exc:
             raise SignalingRefused("bad_message", f"candidate: could not be used ({exc})") from None
 

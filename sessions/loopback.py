@@ -60,21 +60,13 @@ async def close_peer_connection(pc: RTCPeerConnection) -> None:
     moment to finish (on loopback it takes ~30 ms) before it is closed, and any consent task left
     afterwards is cancelled.
     """
-    if _setting_up(pc):
-        settled = asyncio.Event()
-
-        def on_change() -> None:
-            if not _setting_up(pc):
-                settled.set()
-
-        pc.on("connectionstatechange", on_change)
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(ICE_SETTLE_SECONDS):
-                await settled.wait()
-        with contextlib.suppress(KeyError, ValueError):
-            pc.remove_listener("connectionstatechange", on_change)
-        await asyncio.sleep(0)  # let aiortc's connect task finish what it started
-    await pc.close()
+    try:
+        if _setting_up(pc):
+            await _until_settled(pc)
+    finally:
+        # Whatever happened while waiting (cancelled with the room, an error), the connection is
+        # closed: an unclosed one keeps its UDP sockets and tasks for the life of the process.
+        await pc.close()
     transports = {
         transceiver.sender.transport.transport
         for transceiver in pc.getTransceivers()
@@ -86,6 +78,25 @@ async def close_peer_connection(pc: RTCPeerConnection) -> None:
         if isinstance(task, asyncio.Task) and not task.done():
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
+
+
+async def _until_settled(pc: RTCPeerConnection) -> None:
+    """Wait (boundedly) until aiortc's connect task for ``pc`` is no longer half-way."""
+    settled = asyncio.Event()
+
+    def on_change() -> None:
+        if not _setting_up(pc):
+            settled.set()
+
+    pc.on("connectionstatechange", on_change)
+    try:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(ICE_SETTLE_SECONDS):
+                await settled.wait()
+    finally:
+        with contextlib.suppress(KeyError, ValueError):
+            pc.remove_listener("connectionstatechange", on_change)
+    await asyncio.sleep(0)  # let aiortc's connect task finish what it started
 
 
 def _setting_up(pc: RTCPeerConnection) -> bool:

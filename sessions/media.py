@@ -199,7 +199,15 @@ class MediaRouter:
         publication = self._publications[key]
         slot = self._free_slot(subscriber_id, publication)
         if slot is None:
-            slot = self._new_slot(subscriber_id, publication)
+            try:
+                slot = self._new_slot(subscriber_id, publication)
+            except Exception:
+                # aiortc refusing a transceiver on this subscriber's connection (a description it
+                # took but cannot build on): this forward waits; every other one goes on.
+                logger.exception(
+                    "could not add a forward", extra={"room": self.room.id, "participant": subscriber_id}
+                )
+                return
             if slot is None:
                 return
         slot.source = key

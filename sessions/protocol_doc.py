@@ -13,6 +13,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from sessions import signaling as sig
+from sessions.live import RATE_LIMIT_MESSAGES, RATE_LIMIT_WINDOW_SECONDS
+from sessions.refusals import IGNORED_CANDIDATES, REFUSALS
 
 INTRO = """\
 # Rounds signaling protocol (version {version})
@@ -40,11 +42,17 @@ keeps the two equal.
   `{{"error": {{"code": ..., "message": ...}}}}`: 401 (no login and no patient pass), 403 (wrong Origin,
   not invited, not your visit), 404 (no such session), 409 (too early: sessions open 30 minutes
   before their start; cancelled; ended), 410 (a patient link already used or expired).
-* Frames are UTF-8 JSON text, one object per frame, at most {max_bytes} bytes. The server sends
-  WebSocket pings every 5 s; a client that does not answer them is treated as gone (its place is kept).
+* Frames are UTF-8 JSON text, one object per frame, at most {max_bytes} bytes. A larger frame is
+  answered with `error` (code `too_large`) and the socket stays open; only a frame over
+  {max_frame} bytes makes the server close the socket (close code 1009, "message too big"). The
+  server sends WebSocket pings every 5 s; a client that does not answer them is treated as gone
+  (its place is kept).
 * ICE: use exactly the `ice_servers` from `welcome` (an empty list by default: the server is reached
-  directly on its host address). The server gathers all its candidates before answering, so its
-  descriptions are complete; you may trickle yours with `candidate` or wait for gathering to finish.
+  directly on its host address). Each entry has the shape of the browser's `RTCIceServer`: `urls` (one
+  URL or a list of them, e.g. `"turn:turn.example.org:3478"`), and for TURN `username` and
+  `credential`; pass the list to `new RTCPeerConnection({{iceServers}})` as it is. The server gathers
+  all its candidates before answering, so its descriptions are complete; you may trickle yours with
+  `candidate` or wait for gathering to finish.
 
 ## The order of things
 
@@ -71,8 +79,19 @@ client                                   server
   room allows it: the publisher's permission (`may_publish`, granted by the host) and their own switch
   (`media`), the receiver's `may_receive`, and in a patient visit the patient's consent (until the host
   sends `consent`, and again after `withdraw_consent`, no patient media reaches visitors and no
-  visitor media reaches the patient; the host is never gated). Observers (visitors by default) start
-  with camera and microphone off and cannot switch them on until the host permits it.
+  visitor media reaches the patient; the host is never gated).
+* **Consent scopes.** `observe` and `interact` are recorded as the patient agreed, as evidence; for
+  media they are the same: with either, patient and visitors see and hear each other. Whether a
+  visitor may speak or show their camera is still the host's permission (`permit`).
+* **Observers.** Whether a visitor joins as an observer (`ParticipantView.observer`) is decided by the
+  server from the kind of session and the visitor's rotation: in a **patient visit** visitors
+  observe unless their rotation is hands-on; in **huddles** and **didactic** sessions nobody observes
+  (that is where visitors present and talk). The host and the patient never observe. An observer
+  starts with `may_publish` and `publishing` empty (camera and microphone off) and `may_receive`
+  both kinds, and cannot switch media on until the host permits it; everyone else starts with
+  everything allowed and on.
+* **Permissions while waiting.** The host may send `permit` and `mute` for a participant who is still
+  waiting: the permissions apply from the moment they are admitted (nothing is forwarded before).
 * **Numbering.** Offer with your own payload types and header-extension ids: the server's later
   offers keep the numbers agreed for existing media sections and reuse your payload type for a codec
   you already use in new ones. Codecs the server supports: Opus (audio), VP8 and H.264 (video).
@@ -90,8 +109,29 @@ client                                   server
   session at once with `end`. A room nobody is connected to (the host has not come yet, and whoever
   waited has gone) is closed by the server after the same grace time; the session is not over, and the
   next `join` opens it again.
-* **Errors.** A refused or invalid message gets an `error` and changes nothing; the socket stays
-  open. The `refused` field names the message type that was refused.
+* **Replies and request ids.** Any message may carry `id`, your own label for it: a string of 1 to
+  {max_id} characters or an integer (for `ping`, a whole number, 0 by default). The reply it causes
+  carries it back as `re`: `welcome` for `join`, `answer` for `offer`, `pong` for `ping`, and an
+  `error` for any message it refuses. The other messages have no reply of their own when they
+  succeed: their effect shows in the next `state` (or `tracks`, or `chat`). Messages are handled
+  one at a time, in the order they arrive.
+* **Errors.** A refused or invalid message gets an `error` and changes nothing: the socket stays
+  open, and nobody's media (yours included) is interrupted. `refused` names the message type that
+  was refused, `field` the field at fault, `re` its `id`. Fields a message does not define are
+  refused (`bad_message`, with `field` naming the unknown field), so a typo never passes silently.
+* **Rate limit.** Each participant may send {rate_messages} messages in any {rate_window:g}
+  seconds; each message beyond that is dropped and answered with `error` (code `rate_limited`).
+* **Candidates.** `candidate` takes an RFC 8839 candidate line: component 1 (RTP and RTCP share a
+  port), transport `udp` (`tcp` is accepted and ignored: the server does not listen on TCP), a
+  priority from 1 to 2^31-1, an IPv4 or IPv6 address or an mDNS name (`<uuid>.local`, accepted and
+  ignored: the server cannot resolve it and learns your address from your connectivity checks
+  instead), a port from 1 to 65535, and type `host`, `srflx`, `prflx` or `relay`; with `sdpMid` or
+  `sdpMLineIndex`. The same holds for `a=candidate` lines inside your SDP.
+* **Descriptions.** An `offer` must be an SDP description with one or more `audio` or `video`
+  sections and nothing else, none of them rejected (port 0), each with ICE credentials, `a=rtcp-mux`
+  and a codec the server supports. It is checked before your current connection is touched: a
+  refused offer leaves your media as it was. An `answer` must have one section for each section of
+  the server's offer, of the same kind (you may reject one with port 0).
 * **Chat** goes to everyone admitted and is not stored anywhere.
 * **Attendance.** The server records when each participant was admitted with media connected; that
   is the evidence for verified hours. Nothing else of the session is recorded (no audio or video).
@@ -135,8 +175,11 @@ def _fields_table(model: type[BaseModel]) -> list[str]:
     defs = schema.get("$defs", {})
     required = set(schema.get("required", []))
     lines = ["| field | type | required | notes |", "|---|---|---|---|"]
-    for name, field_schema in schema.get("properties", {}).items():
-        notes = _limits(field_schema)
+    properties: dict[str, Any] = schema.get("properties", {})
+    order = sorted(properties, key=lambda name: name != "type")  # the type first, then as declared
+    for name in order:
+        field_schema = properties[name]
+        notes = ", ".join(filter(None, [field_schema.get("description", ""), _limits(field_schema)]))
         if "default" in field_schema and name != "type":
             default = json.dumps(field_schema["default"])
             notes = ", ".join(filter(None, [notes, f"default {default}"]))
@@ -162,9 +205,46 @@ def _section(model: type[BaseModel]) -> list[str]:
     return lines
 
 
+def _shown(frame: str) -> str:
+    """A frame as the refusals table shows it: long ones shortened, pipes escaped for Markdown."""
+    text = frame if len(frame) <= 90 else f"{frame[:70]}… ({len(frame.encode())} bytes)"
+    return "`" + text.replace("|", "\\|").replace("`", "'") + "`" if text else "(empty)"
+
+
+def _refusals() -> list[str]:
+    """The table of refused frames (as an admitted visitor would send them) and their errors."""
+    lines = [
+        "## What is refused",
+        "",
+        "Each of these frames, sent by an admitted visitor, gets the `error` shown and changes nothing "
+        "(the server's tests send every one of them into a room with media flowing). `re` is the frame's "
+        "`id` except where noted.",
+        "",
+        "| what | example frame | `code` | `field` |",
+        "|---|---|---|---|",
+    ]
+    for refusal in REFUSALS:
+        why = refusal.why + ("" if refusal.echoes_id else " (no `re`)")
+        lines.append(f"| {why} | {_shown(refusal.frame)} | `{refusal.code}` | {refusal.field or ''} |")
+    lines += ["", "Accepted without an error, and not used: candidates with "]
+    lines[-1] += "; ".join(f"{why} ({_shown(line)})" for why, line in IGNORED_CANDIDATES) + "."
+    return [*lines, ""]
+
+
 def render() -> str:
     """The whole of ``docs/signaling.md``."""
-    out = [INTRO.format(version=sig.PROTOCOL_VERSION, max_bytes=sig.MAX_MESSAGE_BYTES), ""]
+    out = [
+        INTRO.format(
+            version=sig.PROTOCOL_VERSION,
+            max_bytes=sig.MAX_MESSAGE_BYTES,
+            max_frame=sig.MAX_FRAME_BYTES,
+            max_id=sig.MAX_REQUEST_ID_CHARS,
+            rate_messages=RATE_LIMIT_MESSAGES,
+            rate_window=RATE_LIMIT_WINDOW_SECONDS,
+        ),
+        "",
+        *_refusals(),
+    ]
     client: tuple[type[BaseModel], ...] = sig.CLIENT_MESSAGE_TYPES
     server: tuple[type[BaseModel], ...] = sig.SERVER_MESSAGE_TYPES
     shapes: tuple[type[BaseModel], ...] = (sig.ParticipantView, sig.ConsentView, sig.TrackSource)

@@ -19,11 +19,14 @@ Rules:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 
 class MediaKind(StrEnum):
@@ -441,7 +444,12 @@ class Room:
     def _emit(self, type_: str, participant_id: str | None = None) -> None:
         event = RoomEvent(type=type_, participant_id=participant_id)
         for listener in list(self._listeners):
-            listener(self, event)
+            # The change is made: a listener that fails (the media plane refusing something a peer
+            # sent) must neither undo it for the others nor reach whoever asked for the change.
+            try:
+                listener(self, event)
+            except Exception:
+                logger.exception("a room listener failed on %s", type_, extra={"room": self.id})
 
 
 def may_forward(room: Room, publisher_id: str, kind: MediaKind | str, subscriber_id: str) -> bool:

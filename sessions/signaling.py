@@ -16,20 +16,45 @@ import json
 from datetime import datetime
 from typing import Annotated, Any, Final, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter, ValidationError
 
 PROTOCOL_VERSION: Final = 1
-#: Largest frame the server reads (an SDP offer with a few tracks is 3 to 8 KB).
+#: Largest message the server reads (an SDP offer with a few tracks is 3 to 8 KB); a larger one is
+#: answered with ``error`` (code ``too_large``) and the socket stays open.
 MAX_MESSAGE_BYTES: Final = 64 * 1024
+#: Largest frame the WebSocket accepts at all: above it the socket is closed (1009, "message too
+#: big"), since reading it would already cost the memory the limit is there to protect.
+MAX_FRAME_BYTES: Final = 4 * MAX_MESSAGE_BYTES
+MAX_REQUEST_ID_CHARS: Final = 64
 MAX_SDP_CHARS: Final = 60_000
 MAX_CHAT_CHARS: Final = 1000
 
 Kind = Literal["audio", "video"]
 ParticipantRef = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z]+-[0-9]+$")]
+#: A client's own label for a message, echoed as ``re`` on the replies and errors it causes.
+RequestId = (
+    Annotated[StrictInt, Field(ge=-(2**53), le=2**53)]
+    | Annotated[StrictStr, Field(min_length=1, max_length=MAX_REQUEST_ID_CHARS)]
+)
+_REQUEST_ID: TypeAdapter[int | str] = TypeAdapter(RequestId)
 
 
 class _Message(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Request(_Message):
+    """A message from a participant: every one may carry a request ``id``."""
+
+    id: RequestId | None = Field(
+        default=None, description="your label for this message, echoed as `re` on its reply or error"
+    )
+
+
+class _Reply(_Message):
+    """A message from the server that may answer one of the participant's."""
+
+    re: RequestId | None = Field(default=None, description="the `id` of the message this answers")
 
 
 def _example(**example: Any) -> ConfigDict:
@@ -39,7 +64,7 @@ def _example(**example: Any) -> ConfigDict:
 # ----------------------------------------------------------------------------- client to server
 
 
-class Join(_Message):
+class Join(_Request):
     """First message on a new socket: enter the room (or the waiting room). Sent again on every
     reconnect; a participant the host already admitted goes straight back in with their permissions."""
 
@@ -48,7 +73,7 @@ class Join(_Message):
     protocol: Literal[1] = 1
 
 
-class Offer(_Message):
+class Offer(_Request):
     """An SDP offer. The participant sends one after ``welcome`` with the tracks they publish (one
     audio and one video ``sendonly`` or ``sendrecv`` transceiver); on a reconnect it comes from a new
     RTCPeerConnection and replaces the old one. The server also sends offers (see server messages)."""
@@ -58,7 +83,7 @@ class Offer(_Message):
     sdp: str = Field(min_length=10, max_length=MAX_SDP_CHARS)
 
 
-class Answer(_Message):
+class Answer(_Request):
     """The participant's SDP answer to an offer from the server."""
 
     model_config = _example(type="answer", sdp="v=0\r\no=- 4612 3 IN IP4 127.0.0.1\r\n...")
@@ -66,7 +91,7 @@ class Answer(_Message):
     sdp: str = Field(min_length=10, max_length=MAX_SDP_CHARS)
 
 
-class Candidate(_Message):
+class Candidate(_Request):
     """A trickled ICE candidate of the participant's peer connection (optional: a client may instead
     wait for ICE gathering to complete before sending its offer). ``candidate`` is the
     ``a=candidate`` line without the ``a=`` prefix; an empty string means end of candidates."""
@@ -83,7 +108,7 @@ class Candidate(_Message):
     sdpMLineIndex: int | None = Field(default=None, ge=0, le=64)
 
 
-class Admit(_Message):
+class Admit(_Request):
     """Host only: let a participant in from the waiting room."""
 
     model_config = _example(type="admit", participant_id="user-7")
@@ -91,7 +116,7 @@ class Admit(_Message):
     participant_id: ParticipantRef
 
 
-class Deny(_Message):
+class Deny(_Request):
     """Host only: turn a waiting participant away (they cannot rejoin this session)."""
 
     model_config = _example(type="deny", participant_id="user-7")
@@ -99,7 +124,7 @@ class Deny(_Message):
     participant_id: ParticipantRef
 
 
-class Remove(_Message):
+class Remove(_Request):
     """Host only: remove an admitted participant (they cannot rejoin this session)."""
 
     model_config = _example(type="remove", participant_id="user-7")
@@ -107,7 +132,7 @@ class Remove(_Message):
     participant_id: ParticipantRef
 
 
-class Mute(_Message):
+class Mute(_Request):
     """Host only: switch a participant's microphone (``audio``) or camera (``video``) off. Only the
     participant can switch it back on, and only if they may publish it."""
 
@@ -117,9 +142,10 @@ class Mute(_Message):
     kind: Kind
 
 
-class Permit(_Message):
+class Permit(_Request):
     """Host only: allow or forbid a participant to publish a kind (``publish``), or to receive it
-    (``receive``). Forbidding publishing also switches it off. Observers start with nothing allowed."""
+    (``receive``). Forbidding publishing also switches it off. Observers start allowed to receive
+    but not to publish. The participant may still be waiting: it applies once they are admitted."""
 
     model_config = _example(
         type="permit", participant_id="user-7", kind="audio", action="publish", allowed=True
@@ -131,7 +157,7 @@ class Permit(_Message):
     allowed: bool
 
 
-class Media(_Message):
+class Media(_Request):
     """Switch your own microphone (``audio``) or camera (``video``) on or off. Switching on needs the
     host's permission; without it the server answers with an ``error`` (code ``forbidden``)."""
 
@@ -141,7 +167,7 @@ class Media(_Message):
     on: bool
 
 
-class Hand(_Message):
+class Hand(_Request):
     """Raise or lower your hand: a visitor asks the host to be allowed to speak."""
 
     model_config = _example(type="hand", raised=True)
@@ -149,7 +175,7 @@ class Hand(_Message):
     raised: bool
 
 
-class RecordConsent(_Message):
+class RecordConsent(_Request):
     """Host only, patient visits only: record the patient's consent to learners being present.
     Holds no patient identifier. From this moment patient and visitors see and hear each other."""
 
@@ -159,7 +185,7 @@ class RecordConsent(_Message):
     method: Literal["verbal", "written"]
 
 
-class WithdrawConsent(_Message):
+class WithdrawConsent(_Request):
     """Host or patient: consent is withdrawn. Takes effect at once: the server stops forwarding
     patient media to visitors and visitor media to the patient before it answers."""
 
@@ -167,7 +193,7 @@ class WithdrawConsent(_Message):
     type: Literal["withdraw_consent"]
 
 
-class Chat(_Message):
+class Chat(_Request):
     """A chat message to everyone admitted. Not stored: it lives only as long as the session."""
 
     model_config = _example(type="chat", text="Can everyone hear me?")
@@ -175,7 +201,7 @@ class Chat(_Message):
     text: str = Field(min_length=1, max_length=MAX_CHAT_CHARS)
 
 
-class Leave(_Message):
+class Leave(_Request):
     """Leave the session. The server closes the socket and the peer connection. A participant who
     leaves may join again while the session lasts (an admitted one goes straight back in)."""
 
@@ -183,19 +209,20 @@ class Leave(_Message):
     type: Literal["leave"]
 
 
-class End(_Message):
+class End(_Request):
     """Host only: end the session for everyone."""
 
     model_config = _example(type="end")
     type: Literal["end"]
 
 
-class Ping(_Message):
-    """Keep-alive; the server answers ``pong`` with the same ``id``."""
+class Ping(_Request):
+    """Keep-alive; the server answers ``pong`` with the same ``id`` (here a whole number, 0 if left
+    out: it is both the ping's number and its request id)."""
 
     model_config = _example(type="ping", id=42)
     type: Literal["ping"]
-    id: int = Field(default=0, ge=0, le=2**53)
+    id: int = Field(default=0, ge=0, le=2**53)  # narrower than RequestId
 
 
 ClientMessage = Annotated[
@@ -248,7 +275,7 @@ class ConsentView(_Message):
     active: bool
 
 
-class Welcome(_Message):
+class Welcome(_Reply):
     """Answer to ``join``: who you are here, and the ICE servers to use (empty by default: the
     server is reachable directly). Next: send your ``offer``."""
 
@@ -311,7 +338,7 @@ class ServerOffer(_Message):
     sdp: str
 
 
-class ServerAnswer(_Message):
+class ServerAnswer(_Reply):
     """The server's SDP answer to your offer. The server gathers all its candidates before answering
     (no trickle from the server)."""
 
@@ -329,8 +356,9 @@ class TrackSource(_Message):
 
 
 class Tracks(_Message):
-    """Which participant each receiving transceiver (by ``mid``) carries. Sent whenever it changes:
-    the server reuses transceivers, so a ``mid`` may carry someone else later."""
+    """Which participant each receiving transceiver (by ``mid``) carries. Sent whenever it changes,
+    and always the **whole** list, replacing the previous one: a ``mid`` missing from it carries
+    nothing. The server reuses transceivers, so a ``mid`` may carry someone else later."""
 
     model_config = _example(type="tracks", tracks=[{"mid": "2", "kind": "video", "participant_id": "user-3"}])
     type: Literal["tracks"] = "tracks"
@@ -350,11 +378,15 @@ class ChatOut(_Message):
     at: datetime
 
 
-class ErrorOut(_Message):
-    """Something you sent was refused. Nothing changed. ``code``: ``bad_message`` (not valid JSON or
-    not a known message: see ``field``), ``forbidden`` (not allowed for you), ``not_found`` (no such
-    participant), ``conflict`` (not possible now, e.g. admitting someone who is not waiting),
-    ``not_joined`` (send ``join`` first), ``too_large``, ``rate_limited``."""
+class ErrorOut(_Reply):
+    """Something you sent was refused. Nothing changed, and the socket stays open. ``code``:
+    ``bad_message`` (not valid JSON, not a known message, a field out of bounds, an unknown extra
+    field, an ICE candidate or SDP that is not valid: see ``field`` and ``message``), ``forbidden``
+    (not allowed for you), ``not_found`` (no such participant), ``conflict`` (not possible now, e.g.
+    admitting someone who is not waiting), ``not_joined`` (send ``join`` first), ``too_large`` (the
+    frame is over the size limit), ``rate_limited`` (too many messages: this one was dropped),
+    ``unavailable`` (the server could not do it now, e.g. store a consent; try again). ``re`` is the
+    refused message's ``id``, when it had a readable one; ``refused`` its ``type``, when known."""
 
     model_config = _example(
         type="error",
@@ -380,8 +412,8 @@ class Bye(_Message):
     reason: Literal["left", "denied", "removed", "ended", "host_gone", "replaced", "shutdown"]
 
 
-class Pong(_Message):
-    """Answer to ``ping``."""
+class Pong(_Reply):
+    """Answer to ``ping``: ``id`` (and ``re``) are the ping's ``id``."""
 
     model_config = _example(type="pong", id=42)
     type: Literal["pong"] = "pong"
@@ -435,6 +467,21 @@ class BadMessage(ValueError):
         self.code = code
         self.field = field
         self.refused: str | None = None
+        self.re: int | str | None = None  # the refused message's request id, when readable
+
+
+def frame_size(raw: str | bytes) -> int:
+    """A frame's size in bytes as it travelled (UTF-8 for text)."""
+    return len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "surrogatepass"))
+
+
+def request_id_of(data: dict[str, Any]) -> int | str | None:
+    """The message's request ``id``, if it has one of a valid shape (so that even a refusal of an
+    otherwise invalid message can name it)."""
+    try:
+        return _REQUEST_ID.validate_python(data.get("id"))
+    except ValidationError:
+        return None
 
 
 def message_type(model: type[BaseModel]) -> str:
@@ -444,7 +491,7 @@ def message_type(model: type[BaseModel]) -> str:
 
 def parse_client_message(raw: str | bytes) -> ClientMessage:
     """Validate one incoming frame. Raises :class:`BadMessage` with a message a person can act on."""
-    if len(raw) > MAX_MESSAGE_BYTES:
+    if frame_size(raw) > MAX_MESSAGE_BYTES:
         raise BadMessage(f"a message may be at most {MAX_MESSAGE_BYTES} bytes", code="too_large")
     try:
         data = json.loads(raw)
@@ -460,13 +507,14 @@ def parse_client_message(raw: str | bytes) -> ClientMessage:
         where = [str(part) for part in problem["loc"]]
         if where and where[0] == kind:
             where = where[1:]  # pydantic names the union member first
-        field = ".".join(where) or "type"
+        field = where[0] if where else "type"  # the message's own field, not a union member inside it
         if problem["type"] == "union_tag_invalid" or (field == "type" and kind is None):
             known = ", ".join(sorted(message_type(m) for m in CLIENT_MESSAGE_TYPES))
             error = BadMessage(f"unknown message type {kind!r}; expected one of: {known}", field="type")
         else:
             error = BadMessage(f"{kind}: {field}: {problem['msg']}", field=field)
         error.refused = kind if isinstance(kind, str) else None
+        error.re = request_id_of(data)
         raise error from None
 
 

@@ -48,7 +48,9 @@ def _require_same_origin(request: web.Request) -> None:
 
 
 def _websocket(request: web.Request) -> web.WebSocketResponse:
-    ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=sig.MAX_MESSAGE_BYTES)
+    # Frames somewhat over the message limit are read and answered with ``too_large`` (the socket
+    # stays open, as documented); only frames over the hard cap close it.
+    ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=sig.MAX_FRAME_BYTES)
     if not ws.can_prepare(request).ok:
         raise Invalid("This address is a WebSocket: open it with a WebSocket client (see docs/signaling.md).")
     return ws

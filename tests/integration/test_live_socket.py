@@ -351,3 +351,34 @@ async def test_a_caller_gone_before_the_upgrade_is_not_an_error(
     async with asyncio.timeout(10):  # the server is done with the request: whatever it logs is logged
         await asyncio.wait(handling)
     assert not [r for r in caplog.records if r.levelname == "ERROR"], [r.getMessage() for r in caplog.records]
+
+
+async def test_a_hostile_participant_over_the_websocket_breaks_nothing(
+    world: World,
+    make_api: Any,
+    clock: FakeClock,
+    enrollment: int,  # noqa: F811
+    participants: list[ParticipantClient],
+) -> None:
+    """Every refused frame of the signaling document, over the real socket (including one over the
+    size limit, which aiohttp used to close with 1009): an ``error`` with the request id each time, no
+    socket closed, media still flowing both ways."""
+    from tests.sessions.hostile import media_flows_both_ways, send_every_refusal, send_ignored_candidates
+
+    visit = await scheduled(make_api, world, [world.student.user_id], kind="huddle")
+    clock.advance(seconds=(START - clock()).total_seconds())
+    host = participant(await make_api(world.preceptor.email), visit["id"], participants)
+    visitor = participant(await make_api(world.student.email), visit["id"], participants)
+    await host.join()
+    welcome = await visitor.join()
+    await host.send(sig.Admit(type="admit", participant_id=welcome.participant_id))
+
+    def both_open() -> bool:
+        return all(
+            isinstance(client.transport, SocketTransport) and not client.transport.ws.closed
+            for client in (host, visitor)
+        )
+
+    await send_every_refusal(host, visitor, both_open)
+    await send_ignored_candidates(visitor)
+    await media_flows_both_ways(host, visitor)

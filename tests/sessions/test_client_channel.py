@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -50,3 +51,21 @@ async def test_a_reply_cut_off_by_the_closing_channel_is_not_logged_as_an_error(
     assert any("channel closed while acting on the server's offer" in r.message for r in caplog.records)
     # ...which is no error for a person to act on.
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+async def test_a_connection_closed_while_it_settles_is_closed_even_when_cancelled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Regression: cancelling ``close_peer_connection`` while it waited for ICE to settle (a room
+    finishing its tasks) left the connection open, with its UDP sockets."""
+    import sessions.loopback as loopback
+
+    pc = new_peer_connection()
+    monkeypatch.setattr(loopback, "_setting_up", lambda _pc: True)
+    closing = asyncio.ensure_future(close_peer_connection(pc))
+    async with asyncio.timeout(10):  # until it waits for the connection to settle
+        while not pc.listeners("connectionstatechange"):  # noqa: ASYNC110
+            await asyncio.sleep(0.005)
+    closing.cancel()
+    await asyncio.gather(closing, return_exceptions=True)
+    assert pc.connectionState == "closed"
