@@ -4,7 +4,8 @@ The network lab (:mod:`tests.support.netlab`) starts this as ``ip netns exec NS 
 tests.lab.participant ...`` so that the participant's sockets live behind that namespace's NAT. Each
 line on stdin is ``{"op": NAME, ...}``; each answer is one JSON line on stdout (``{"ok": true, ...}``
 or ``{"ok": false, "error": ...}``). Ops: ``join``, ``wait_video`` (from a participant), ``frames``,
-``path`` (the selected ICE candidate pair), ``leave``, ``quit``. A host also admits whoever waits.
+``path`` (the selected ICE candidate pair), ``mark`` and ``first_frame_after_mark`` (recovery after
+a network drop), ``leave``, ``quit``. A host also admits whoever waits.
 
 aiortc uses only the first TURN URL it is given; a browser tries every one. ``--turn-transport``
 keeps only the URLs of one transport, as a browser on a network without UDP ends up doing.
@@ -79,6 +80,7 @@ class Driver:
         self.visit_id: int | None = None
         self.client: ParticipantClient | None = None
         self.admitter: asyncio.Task[None] | None = None
+        self.marked = 0
 
     def _connect_args(self) -> tuple[str, Credentials]:
         if self.credentials is None or self.visit_id is None:
@@ -134,11 +136,12 @@ class Driver:
                             await client.send(sig.Admit(type="admit", participant_id=person.id))
             await asyncio.sleep(0.05)
 
-    async def wait_video(self, source: str, bound: float = 30.0) -> dict[str, Any]:
-        """Wait for the first decoded video frame from ``source``; the time from ``join`` to it."""
+    async def wait_video(self, source: str, within: float = 30.0) -> dict[str, Any]:
+        """Wait (up to ``within`` seconds) for the first decoded video frame from ``source``; the time
+        from ``join`` to it."""
         client = self._joined()
         start_frames = client.frames_from(source, "video")
-        await client.wait_until(lambda: client.frames_from(source, "video") > start_frames, bound=bound)
+        await client.wait_until(lambda: client.frames_from(source, "video") > start_frames, bound=within)
         first = client.first_frame_at.get((source, "video"))
         joined = client.join_sent_at
         return {
@@ -158,21 +161,19 @@ class Driver:
             "state": None if client.pc is None else client.pc.connectionState,
         }
 
-    async def watch_video(self, source: str, bound: float = 60.0) -> dict[str, Any]:
-        """For recovery: wait until video from ``source`` flows again after it stalled, returning
-        the wall-clock time (time.time, comparable across the lab's processes) of its first new frame."""
+    async def mark(self, source: str) -> dict[str, Any]:
+        """Remember how many video frames ``source`` has sent so far (before the network comes back)."""
+        self.marked = self._joined().frames_from(source, "video")
+        return {"frames": self.marked}
+
+    async def first_frame_after_mark(self, source: str, within: float = 60.0) -> dict[str, Any]:
+        """Wait for video from ``source`` beyond the mark (after a reconnect, on the new connection);
+        the wall-clock time (``time.time``, shared by the lab's processes) it was seen."""
+        await self._joined().wait_until(
+            lambda: self._joined().frames_from(source, "video") > self.marked, bound=within
+        )
         client = self._joined()
-        seen = client.frames_from(source, "video")
-
-        def moved() -> bool:
-            nonlocal seen
-            now = client.frames_from(source, "video")
-            # A reconnect restarts the counts; any frame counted after the call is progress.
-            progressed = now != seen and now > 0
-            return progressed
-
-        await client.wait_until(moved, bound=bound)
-        return {"at": time.time(), "reconnects": client.reconnects}
+        return {"at": time.time(), "reconnects": client.reconnects, "path": selected_path(client.pc)}
 
     async def leave(self) -> dict[str, Any]:
         if self.client is not None:

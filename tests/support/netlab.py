@@ -379,9 +379,12 @@ class Lab:
         self.participants.append(participant)
         return participant
 
-    def set_link(self, role: str, device: str, up: bool) -> None:
-        """Take a namespace's link down or up (a network drop)."""
-        sh("ip", "-n", self.ns(role), "link", "set", device, "up" if up else "down")
+    def cut_off(self, path: str, cut: bool) -> None:
+        """Drop (or stop dropping) everything the home network ``path``'s gateway forwards: the
+        network goes away and comes back with addresses and routes as they were (taking a link down
+        would also remove the routes through it)."""
+        action = "-I" if cut else "-D"
+        self.exec_in(f"{path}-gw", "iptables", action, "FORWARD", "-j", "DROP")
 
     def turn_log_text(self) -> str:
         return self.turn_log.read_text(errors="replace") if self.turn_log and self.turn_log.exists() else ""
