@@ -173,6 +173,14 @@ def ice_server_list(raw: str) -> tuple[dict[str, Any], ...]:
     return tuple(parsed)
 
 
+def turn_url_list(raw: str) -> tuple[str, ...]:
+    """Comma-separated ``turn:`` or ``turns:`` URLs (e.g. ``turn:198.18.0.2:3478?transport=udp``)."""
+    urls = tuple(part.strip() for part in raw.split(",") if part.strip())
+    if not urls or not all(url.startswith(("turn:", "turns:")) and len(url) > 6 for url in urls):
+        raise ValueError("must be comma-separated turn: or turns: URLs, e.g. turn:HOST:3478?transport=udp")
+    return urls
+
+
 def level_name(raw: str) -> str:
     """A logging level name, upper-cased as the logging module wants it."""
     return raw.upper()
@@ -286,6 +294,25 @@ class Settings:
         "JSON list of RTCIceServer objects for WebRTC. None by default.",
         ice_server_list,
     )
+    turn_urls: tuple[str, ...] | None = optional(
+        "ROUNDS_TURN_URLS",
+        "(none)",
+        "Comma-separated turn:/turns: URLs of a TURN server (coturn) sharing ROUNDS_TURN_SECRET. Each "
+        "participant gets its own short-lived credentials for them; the server itself does not use them.",
+        turn_url_list,
+    )
+    turn_secret: str | None = optional(
+        "ROUNDS_TURN_SECRET",
+        "(none)",
+        "The TURN server's shared secret (coturn's `static-auth-secret`). Required with ROUNDS_TURN_URLS.",
+        text,
+    )
+    turn_ttl_seconds: int = setting(
+        "ROUNDS_TURN_TTL_SECONDS",
+        "3600",
+        "How long a participant's TURN credentials stay valid after they join.",
+        whole(minimum=60, maximum=7 * 24 * 3600),
+    )
     host: str = setting(
         "ROUNDS_HOST", "127.0.0.1", "Address `rounds serve` and `rounds demo` listen on.", text
     )
@@ -345,7 +372,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     for attribute, declared in SETTINGS.items():
         if attribute not in values and declared.unset is not None:
             values[attribute] = declared.unset(values)
+    _check_turn(values)
     return Settings(**values, unknown=unknown_variables(env))
+
+
+def _check_turn(values: Mapping[str, Any]) -> None:
+    """TURN needs both its URLs and its secret: one without the other is a mistake, not a choice."""
+    if (values.get("turn_urls") is None) != (values.get("turn_secret") is None):
+        raise SettingsError("ROUNDS_TURN_URLS and ROUNDS_TURN_SECRET must be set together")
 
 
 def unknown_variables(env: Mapping[str, str]) -> tuple[str, ...]:

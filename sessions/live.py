@@ -150,6 +150,12 @@ def _now() -> datetime:
 
 
 PeerFactory = Callable[[Sequence[dict[str, Any]]], RTCPeerConnection]
+#: ICE servers for one participant's browser only, by participant id (e.g. its own TURN credentials).
+ParticipantIceServers = Callable[[str], Sequence[dict[str, Any]]]
+
+
+def _none_more(participant_id: str) -> Sequence[dict[str, Any]]:
+    return ()
 
 
 class LiveRoom:
@@ -161,6 +167,7 @@ class LiveRoom:
         kind: RoomKind,
         *,
         ice_servers: Sequence[dict[str, Any]] = (),
+        participant_ice_servers: ParticipantIceServers = _none_more,
         host_grace_seconds: float = 120.0,
         observer: RoomObserver | None = None,
         clock: Callable[[], datetime] = _now,
@@ -172,6 +179,7 @@ class LiveRoom:
         # A snapshot carries on a room another server hosted (see Room.restored).
         self.room = Room.restored(snapshot) if snapshot is not None else Room(room_id, kind)
         self.ice_servers = [dict(server) for server in ice_servers]
+        self.participant_ice_servers = participant_ice_servers
         self.host_grace_seconds = host_grace_seconds
         self.observer: RoomObserver = observer or NullObserver()
         self.clock = clock
@@ -265,7 +273,9 @@ class LiveRoom:
                 participant_id=pid,
                 role=identity.role.value,
                 presence="admitted" if participant.admitted else "waiting",
-                ice_servers=self.ice_servers,
+                # The participant's own entries (per-participant TURN credentials) go to it alone:
+                # the server's peer connections use self.ice_servers only.
+                ice_servers=[*self.ice_servers, *self.participant_ice_servers(pid)],
                 re=re,
             ),
         )
@@ -884,11 +894,13 @@ class LiveRooms:
         self,
         *,
         ice_servers: Sequence[dict[str, Any]] = (),
+        participant_ice_servers: ParticipantIceServers = _none_more,
         host_grace_seconds: float = 120.0,
         clock: Callable[[], datetime] = _now,
         peer_factory: PeerFactory = new_peer_connection,
     ) -> None:
         self.ice_servers = list(ice_servers)
+        self.participant_ice_servers = participant_ice_servers
         self.host_grace_seconds = host_grace_seconds
         self.clock = clock
         self.peer_factory = peer_factory
@@ -921,6 +933,7 @@ class LiveRooms:
                 room_id,
                 kind,
                 ice_servers=self.ice_servers,
+                participant_ice_servers=self.participant_ice_servers,
                 host_grace_seconds=self.host_grace_seconds,
                 observer=observer,
                 clock=self.clock,

@@ -47,8 +47,11 @@ keeps the two equal.
   {max_frame} bytes makes the server close the socket (close code 1009, "message too big"). The
   server sends WebSocket pings every 5 s; a client that does not answer them is treated as gone
   (its place is kept).
-* ICE: use exactly the `ice_servers` from `welcome` (an empty list by default: the server is reached
-  directly on its host address). Each entry has the shape of the browser's `RTCIceServer`: `urls` (one
+* ICE: use exactly the `ice_servers` from `welcome` (empty unless the server is configured with STUN
+  or TURN: the server is reached directly on its host address). With TURN configured
+  (`ROUNDS_TURN_URLS`), the list carries a TURN entry with short-lived credentials made for you alone
+  (coturn's shared-secret scheme); they expire after `ROUNDS_TURN_TTL_SECONDS`, and each new `welcome`
+  (a reconnect) brings fresh ones. Each entry has the shape of the browser's `RTCIceServer`: `urls` (one
   URL or a list of them, e.g. `"turn:turn.example.org:3478"`), and for TURN `username` and
   `credential`; pass the list to `new RTCPeerConnection({{iceServers}})` as it is. The server gathers
   all its candidates before answering, so its descriptions are complete; you may trickle yours with

@@ -22,6 +22,7 @@ from server.cluster.placement import NoLiveNode
 from server.domain.errors import Forbidden, Invalid, NotFound, ServiceUnavailable
 from server.domain.visits import JoinGrant
 from server.live.serving import serve_participant
+from server.live.turn import participant_ice_servers
 from server.services import live
 from server.web import csrf
 from server.web.keys import ACTOR, LIVE_ROOMS, NODE, SETTINGS, SOCKETS, UOW
@@ -143,7 +144,11 @@ async def live_rooms(app: web.Application) -> AsyncIterator[None]:
     one of several sharing ``ROUNDS_REDIS_URL``); closed again at cleanup, in case shutdown did not
     run."""
     settings = app[SETTINGS]
-    rooms = LiveRooms(ice_servers=settings.ice_servers, host_grace_seconds=float(settings.host_grace_seconds))
+    rooms = LiveRooms(
+        ice_servers=settings.ice_servers,
+        participant_ice_servers=participant_ice_servers(settings),
+        host_grace_seconds=float(settings.host_grace_seconds),
+    )
     app[LIVE_ROOMS] = rooms
     app[SOCKETS] = OpenSockets()
     app[NODE] = _make_node(app, rooms)

@@ -1,0 +1,234 @@
+"""One Python participant inside a lab namespace, driven over stdin/stdout with JSON lines.
+
+The network lab (:mod:`tests.support.netlab`) starts this as ``ip netns exec NS python -m
+tests.lab.participant ...`` so that the participant's sockets live behind that namespace's NAT. Each
+line on stdin is ``{"op": NAME, ...}``; each answer is one JSON line on stdout (``{"ok": true, ...}``
+or ``{"ok": false, "error": ...}``). Ops: ``join``, ``wait_video`` (from a participant), ``frames``,
+``path`` (the selected ICE candidate pair), ``mark`` and ``first_frame_after_mark`` (recovery after
+a network drop), ``leave``, ``quit``. A host also admits whoever waits.
+
+aiortc uses only the first TURN URL it is given; a browser tries every one. ``--turn-transport``
+keeps only the URLs of one transport, as a browser on a network without UDP ends up doing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from aiortc import RTCPeerConnection
+
+from sessions import signaling as sig
+from sessions.client import ParticipantClient, WebSocketTransport
+from sessions.loopback import new_peer_connection
+from tests.support.cluster import open_huddle
+from tests.support.processes import Credentials, log_in
+
+
+def keep_transport(ice_servers: Sequence[dict[str, Any]], transport: str) -> list[dict[str, Any]]:
+    """``ice_servers`` with only the TURN URLs of ``transport`` ("any" keeps them all)."""
+    if transport == "any":
+        return [dict(s) for s in ice_servers]
+    kept = []
+    for server in ice_servers:
+        urls = server["urls"] if isinstance(server["urls"], list) else [server["urls"]]
+        urls = [u for u in urls if not u.startswith("turn") or u.endswith(f"transport={transport}")]
+        if urls:
+            kept.append({**server, "urls": urls})
+    return kept
+
+
+def selected_path(pc: RTCPeerConnection | None) -> dict[str, Any] | None:
+    """The nominated candidate pair of the first transport: types, addresses, transport.
+
+    aiortc has no public getter for it: this reads aioice's ``Connection._nominated`` (pinned aiortc)."""
+    if pc is None:
+        return None
+    for transceiver in pc.getTransceivers():
+        dtls = transceiver.sender.transport
+        connection = getattr(getattr(dtls, "transport", None), "_connection", None)
+        nominated = getattr(connection, "_nominated", {})
+        pair = nominated.get(1)
+        if pair is None:
+            continue
+        local, remote = pair.local_candidate, pair.remote_candidate
+        return {
+            # How this end reaches its TURN server (the relayed address itself is always UDP).
+            "turn_transport": connection.turn_transport if local.type == "relay" else None,
+            "local_type": local.type,
+            "local": f"{local.host}:{local.port}",
+            "local_transport": local.transport,
+            "remote_type": remote.type,
+            "remote": f"{remote.host}:{remote.port}",
+        }
+    return None
+
+
+class Driver:
+    """The participant and the ops the lab asks of it."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.credentials: Credentials | None = None
+        self.visit_id: int | None = None
+        self.client: ParticipantClient | None = None
+        self.admitter: asyncio.Task[None] | None = None
+        self.marked = 0
+
+    def _connect_args(self) -> tuple[str, Credentials]:
+        if self.credentials is None or self.visit_id is None:
+            # The server may still be starting: it is ready once a login works.
+            deadline = time.monotonic() + self.args.ready_seconds
+            while True:
+                try:
+                    self.credentials = log_in(self.args.base_url, self.args.email, self.args.password)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.2)
+            self.visit_id = open_huddle(self.args.base_url, self.credentials)
+        url = self.args.base_url.replace("http://", "ws://") + f"/ws/sessions/{self.visit_id}"
+        return url, self.credentials
+
+    async def join(self) -> dict[str, Any]:
+        url, credentials = await asyncio.to_thread(self._connect_args)
+
+        async def connect() -> WebSocketTransport:
+            return await WebSocketTransport.connect(
+                url, cookies={"rounds_login": credentials.login_cookie}, origin=self.args.base_url
+            )
+
+        def peer(ice_servers: list[dict[str, Any]]) -> RTCPeerConnection:
+            return new_peer_connection(keep_transport(ice_servers, self.args.turn_transport))
+
+        if self.client is not None:
+            await self.client.close()
+        self.client = ParticipantClient(connect, peer_factory=peer, auto_reconnect=self.args.reconnect)
+        welcome = await self.client.join()
+        if welcome.role == "host" and self.admitter is None:
+            self.admitter = asyncio.ensure_future(self._admit_everyone())
+        return {
+            "participant_id": welcome.participant_id,
+            "role": welcome.role,
+            "ice_servers": welcome.ice_servers,
+        }
+
+    async def _admit_everyone(self) -> None:
+        """Admit whoever waits, as a preceptor watching the waiting room would (again after a second
+        without effect: a participant who leaves and joins again waits again)."""
+        sent: dict[str, float] = {}
+        while True:
+            client = self.client
+            state = None if client is None else client.state
+            if client is not None and state is not None:
+                for person in state.participants:
+                    if person.presence == "waiting" and time.monotonic() - sent.get(person.id, 0.0) > 1.0:
+                        sent[person.id] = time.monotonic()
+                        with contextlib.suppress(ConnectionError):
+                            await client.send(sig.Admit(type="admit", participant_id=person.id))
+            await asyncio.sleep(0.05)
+
+    async def wait_video(self, source: str, within: float = 30.0) -> dict[str, Any]:
+        """Wait (up to ``within`` seconds) for the first decoded video frame from ``source``; the time
+        from ``join`` to it."""
+        client = self._joined()
+        start_frames = client.frames_from(source, "video")
+        await client.wait_until(lambda: client.frames_from(source, "video") > start_frames, bound=within)
+        first = client.first_frame_at.get((source, "video"))
+        joined = client.join_sent_at
+        return {
+            "join_to_frame": None if first is None or joined is None else first - joined,
+            "frames": client.frames_from(source, "video"),
+            "path": selected_path(client.pc),
+        }
+
+    async def frames(self) -> dict[str, Any]:
+        client = self._joined()
+        return {"frames": {f"{who}/{kind}": n for (who, kind), n in client.frames.items()}}
+
+    async def path(self) -> dict[str, Any]:
+        client = self._joined()
+        return {
+            "path": selected_path(client.pc),
+            "state": None if client.pc is None else client.pc.connectionState,
+        }
+
+    async def mark(self, source: str) -> dict[str, Any]:
+        """Remember how many video frames ``source`` has sent so far (before the network comes back)."""
+        self.marked = self._joined().frames_from(source, "video")
+        return {"frames": self.marked}
+
+    async def first_frame_after_mark(self, source: str, within: float = 60.0) -> dict[str, Any]:
+        """Wait for video from ``source`` beyond the mark (after a reconnect, on the new connection);
+        the wall-clock time (``time.time``, shared by the lab's processes) it was seen."""
+        await self._joined().wait_until(
+            lambda: self._joined().frames_from(source, "video") > self.marked, bound=within
+        )
+        client = self._joined()
+        return {"at": time.time(), "reconnects": client.reconnects, "path": selected_path(client.pc)}
+
+    async def leave(self) -> dict[str, Any]:
+        if self.client is not None:
+            await self.client.leave()
+            self.client = None
+        return {}
+
+    def _joined(self) -> ParticipantClient:
+        if self.client is None:
+            raise RuntimeError("not joined")
+        return self.client
+
+    async def close(self) -> None:
+        if self.admitter is not None:
+            self.admitter.cancel()
+            await asyncio.gather(self.admitter, return_exceptions=True)
+        if self.client is not None:
+            await self.client.close()
+
+
+async def serve(args: argparse.Namespace) -> None:
+    """Answer ops from stdin until ``quit`` or end of input."""
+    driver = Driver(args)
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    print(json.dumps({"ok": True, "ready": True}), flush=True)
+    try:
+        while line := await reader.readline():
+            request = json.loads(line)
+            op = request.pop("op")
+            if op == "quit":
+                break
+            try:
+                answer = {"ok": True, **await getattr(driver, op)(**request)}
+            except Exception as exc:  # reported to the lab, which decides what it means
+                answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+            print(json.dumps(answer), flush=True)
+    finally:
+        await driver.close()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Parse the arguments and serve ops."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--base-url", required=True)
+    parser.add_argument("--email", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--turn-transport", choices=["udp", "tcp", "any"], default="any")
+    parser.add_argument("--reconnect", action="store_true", help="reconnect on its own after a drop")
+    parser.add_argument("--ready-seconds", type=float, default=60.0)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    asyncio.run(serve(args))
+
+
+if __name__ == "__main__":
+    main()
