@@ -167,7 +167,12 @@ def render() -> str:
     out = [INTRO.format(version=sig.PROTOCOL_VERSION, max_bytes=sig.MAX_MESSAGE_BYTES), ""]
     client: tuple[type[BaseModel], ...] = sig.CLIENT_MESSAGE_TYPES
     server: tuple[type[BaseModel], ...] = sig.SERVER_MESSAGE_TYPES
-    shapes: tuple[type[BaseModel], ...] = (sig.ParticipantView, sig.ConsentView, sig.TrackSource)
+    shapes: tuple[type[BaseModel], ...] = (
+        sig.ParticipantView,
+        sig.ConsentView,
+        sig.TrackSource,
+        sig.UnplayableTrack,
+    )
     out += ["## Messages from the participant to the server", ""]
     for model in client:
         out += _section(model)
