@@ -87,6 +87,10 @@ class Firefox:
         """Load ``url`` in the browser's tab and wait for it to load."""
         self.client.navigate(url)
 
+    def reload(self) -> None:
+        """Reload the page, as the browser's reload button does, and wait for it to load."""
+        self.client.refresh()
+
     @property
     def url(self) -> str:
         """The address of the page shown now."""
