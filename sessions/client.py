@@ -85,6 +85,9 @@ class WebSocketTransport:
 
 Connect = Callable[[], Awaitable[Transport]]
 TrackSource = Literal["synthetic"] | Callable[[], MediaStreamTrack]
+#: Rewrites an outgoing description, given its type ("offer" or "answer") and SDP: lets a test make
+#: this client look like a browser on the wire (mDNS candidates, rejected sections, other codecs).
+SdpFilter = Callable[[str, str], str]
 
 
 class ParticipantClient:
@@ -94,7 +97,8 @@ class ParticipantClient:
     new track (e.g. from :func:`sessions.sources.file_tracks`), or None to send nothing of that kind.
     A function, because aiortc stops a track when its peer connection closes, so every reconnect needs
     fresh tracks. The client publishes what it is given whatever the room allows: the server decides
-    what is forwarded.
+    what is forwarded. ``sdp_filter`` rewrites every description before it is sent (see
+    :data:`SdpFilter`); the client's own peer connection keeps the unrewritten one.
     """
 
     def __init__(
@@ -105,8 +109,10 @@ class ParticipantClient:
         audio: TrackSource | None = "synthetic",
         auto_reconnect: bool = False,
         peer_factory: Callable[[list[dict[str, Any]]], RTCPeerConnection] = new_peer_connection,
+        sdp_filter: SdpFilter | None = None,
     ) -> None:
         self._connect = connect
+        self._sdp_filter = sdp_filter
         self._video_source = video
         self._audio_source = audio
         self.auto_reconnect = auto_reconnect
@@ -119,6 +125,8 @@ class ParticipantClient:
         self.chat: list[sig.ChatOut] = []
         self.errors: list[sig.ErrorOut] = []
         self.track_map: dict[str, tuple[str, str | None]] = {}
+        #: What the server does not send because this client refused its codec (from ``tracks``).
+        self.unplayable: list[sig.UnplayableTrack] = []
         self.sinks: dict[str, FrameSink] = {}
         self.frames: dict[tuple[str, str], int] = {}
         self.first_frame_at: dict[tuple[str, str], float] = {}
@@ -204,7 +212,7 @@ class ParticipantClient:
 
         await pc.setLocalDescription(await pc.createOffer())
         self._answer = asyncio.get_running_loop().create_future()
-        await self.send(sig.Offer(type="offer", sdp=pc.localDescription.sdp))
+        await self.send(sig.Offer(type="offer", sdp=self._outgoing("offer", pc.localDescription.sdp)))
         async with asyncio.timeout(WAIT_SECONDS):
             await self._answer  # applied by the reader, in order with what follows it
 
@@ -284,8 +292,9 @@ class ParticipantClient:
                     self._answer.set_result(sdp)
             case sig.ServerOffer(sdp=sdp):
                 await self._answer_offer(sdp)
-            case sig.Tracks(tracks=tracks):
+            case sig.Tracks(tracks=tracks, unplayable=unplayable):
                 self.track_map = {t.mid: (t.kind, t.participant_id) for t in tracks}
+                self.unplayable = list(unplayable)
             case sig.ChatOut():
                 self.chat.append(message)
             case sig.ErrorOut():
@@ -303,7 +312,10 @@ class ParticipantClient:
             return
         await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
         await pc.setLocalDescription(await pc.createAnswer())
-        await self.send(sig.Answer(type="answer", sdp=pc.localDescription.sdp))
+        await self.send(sig.Answer(type="answer", sdp=self._outgoing("answer", pc.localDescription.sdp)))
+
+    def _outgoing(self, kind: str, sdp: str) -> str:
+        return sdp if self._sdp_filter is None else self._sdp_filter(kind, sdp)
 
     # ------------------------------------------------------------------ leaving, dropping, reconnecting
 

@@ -30,6 +30,7 @@ from sessions import signaling as sig
 from sessions.loopback import new_peer_connection
 from sessions.media import MediaRouter
 from sessions.negotiation import create_offer
+from sessions.remote_sdp import clean_description, repair_answer, setup_of
 from sessions.room import (
     Conflict,
     ConsentMethod,
@@ -129,7 +130,10 @@ class _Member:
     hand_raised: bool = False
     attending: bool = False
     gone_reason: str = "dropped"
-    sent_tracks: list[tuple[str, str, str | None]] | None = None
+    sent_tracks: tuple[list[tuple[str, str, str | None]], list[tuple[str, str, str]]] | None = None
+    # The server's DTLS role (``a=setup``) on its connection to this participant, fixed by its answer
+    # to their first offer: later answers are held to it (see sessions.remote_sdp.repair_answer).
+    server_setup: str | None = None
     pending_answer: asyncio.Future[str] | None = None
     answer_re: int | str | None = None  # the request id of the answer being applied
     # Held while an offer/answer exchange with this participant is under way, so that the server's
@@ -515,8 +519,9 @@ class LiveRoom:
         member.pc = pc  # the router closes the previous connection, if any
         member.media_connected = False
         try:
-            await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=clean_description(sdp), type="offer"))
             await pc.setLocalDescription(await pc.createAnswer())
+            member.server_setup = setup_of(pc.localDescription.sdp)
         except Exception as exc:  # aiortc raises ValueError and friends on SDP it cannot use
             await self.router.remove_peer(pid)
             member.pc = None
@@ -525,9 +530,14 @@ class LiveRoom:
         self._schedule_sync()
 
     async def _server_offer(self, participant_id: str) -> None:
-        """The router needs new transceivers on a participant's connection: offer, await the answer."""
+        """The router needs new transceivers on a participant's connection: offer, await the answer.
+
+        Not before the connection is up: an exchange during the ICE and DTLS handshake is where a
+        browser's answer could change the DTLS role under it (and there is nothing to send yet).
+        """
         member = self._members.get(participant_id)
-        if member is None:
+        pc = self.router.peer(participant_id)
+        if member is None or pc is None or not await _until_connected(pc):
             return
         async with member.negotiating:
             await self._offer_and_await_answer(member, participant_id)
@@ -553,8 +563,9 @@ class LiveRoom:
         finally:
             member.pending_answer = None
         if self.router.peer(participant_id) is pc:
+            repaired = repair_answer(sdp, pc.localDescription.sdp, member.server_setup)
             try:
-                await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+                await pc.setRemoteDescription(RTCSessionDescription(sdp=repaired.sdp, type="answer"))
             except Exception as exc:  # aiortc refuses what the checks let through: tell the sender
                 self._send(
                     member,
@@ -572,6 +583,12 @@ class LiveRoom:
                     "an answer could not be applied", extra={"room": self.id, "participant": participant_id}
                 )
                 return
+            if repaired.rejected_mids:
+                logger.info(
+                    "participant rejected media sections",
+                    extra={"room": self.id, "participant": participant_id, "mids": repaired.rejected_mids},
+                )
+                self.router.sections_rejected(participant_id, repaired.rejected_mids)
             self._schedule_sync()
 
     async def _add_candidate(self, member: _Member, message: sig.Candidate) -> None:
@@ -751,15 +768,20 @@ class LiveRoom:
                     member, state_for_admitted.model_copy(update={"participants": own, "consent": None})
                 )
             tracks = self.router.track_sources(participant.id)
-            if tracks != member.sent_tracks:
-                member.sent_tracks = tracks
+            unplayable = self.router.unplayable(participant.id)
+            if (tracks, unplayable) != member.sent_tracks:
+                member.sent_tracks = (tracks, unplayable)
                 self._send(
                     member,
                     sig.Tracks(
                         tracks=[
                             sig.TrackSource(mid=mid, kind=kind, participant_id=source)
                             for mid, kind, source in tracks
-                        ]
+                        ],
+                        unplayable=[
+                            sig.UnplayableTrack(participant_id=source, kind=kind, codec=codec)
+                            for source, kind, codec in unplayable
+                        ],
                     ),
                 )
 
@@ -877,6 +899,24 @@ class LiveRoom:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
+
+
+async def _until_connected(pc: RTCPeerConnection) -> bool:
+    """Wait until ``pc`` is connected (True) or will never be: failed or closed (False)."""
+    done = asyncio.Event()
+
+    def on_change() -> None:
+        if pc.connectionState in ("connected", "failed", "closed"):
+            done.set()
+
+    pc.on("connectionstatechange", on_change)
+    try:
+        on_change()
+        await done.wait()
+    finally:
+        with contextlib.suppress(KeyError, ValueError):
+            pc.remove_listener("connectionstatechange", on_change)
+    return pc.connectionState == "connected"
 
 
 class SignalingRefused(Exception):

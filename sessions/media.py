@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from aiortc import MediaStreamTrack, RTCPeerConnection, RTCRtpSender, RTCRtpTransceiver
@@ -67,6 +67,10 @@ class MediaRouter:
         self._peers: dict[str, RTCPeerConnection] = {}
         self._publications: dict[PublicationKey, Publication] = {}
         self._slots: dict[str, list[_Slot]] = {}
+        # What each subscriber's connection refused to receive (a MIME type, or a kind when the codec
+        # was unknown), and the forwards the room allows that this leaves out: (publisher, kind, codec).
+        self._refused: dict[str, set[str]] = {}
+        self._unplayable: dict[str, set[tuple[str, str, str]]] = {}
         self._renegotiate: set[str] = set()
         self._negotiators: dict[str, asyncio.Task[None]] = {}
         self._closing: set[asyncio.Task[None]] = set()
@@ -101,6 +105,11 @@ class MediaRouter:
             for slot in self._slots.get(participant_id, [])
             if slot.transceiver.mid is not None
         ]
+
+    def unplayable(self, participant_id: str) -> list[tuple[str, str, str]]:
+        """Forwards the room allows to a participant but their connection refused the codec of, as
+        (publisher id, kind, the publisher's MIME type): the server does not re-encode."""
+        return sorted(self._unplayable.get(participant_id, ()))
 
     def subscriber_tracks(self, participant_id: str) -> list[SubscriberTrack]:
         """The outgoing tracks (slots) on a participant's connection, attached or quiet."""
@@ -160,23 +169,46 @@ class MediaRouter:
         await asyncio.gather(*self._negotiators.values(), *self._closing, return_exceptions=True)
         self._negotiators.clear()
 
+    def sections_rejected(self, participant_id: str, mids: Iterable[str]) -> None:
+        """The participant's answer rejected these sections (a browser without the codec offered in
+        them): their slots carry nothing from now on, and publications in that codec are not offered
+        to this connection again (they are reported by :meth:`unplayable` instead)."""
+        rejected = set(mids)
+        slots = self._slots.get(participant_id, [])
+        for slot in [s for s in slots if s.transceiver.mid in rejected]:
+            self._refused.setdefault(participant_id, set()).add(slot.mime_type or slot.kind)
+            self._detach(slot)
+            slot.track.stop()
+            slot.transceiver.direction = "inactive"  # later offers keep it rejected
+            slots.remove(slot)
+        if rejected:
+            self.reconcile()
+
     # -- the core: desired forwards == attached forwards
 
     def reconcile(self) -> None:
         """Attach every allowed forward and detach every other one, now (no awaiting)."""
-        before = self.forwards()
+        before = (self.forwards(), {k: set(v) for k, v in self._unplayable.items()})
         self._reconcile()
-        if self._on_forwards_changed is not None and self.forwards() != before:
+        after = (self.forwards(), self._unplayable)
+        if self._on_forwards_changed is not None and after != before:
             self._on_forwards_changed()
 
     def _reconcile(self) -> None:
         desired: set[tuple[PublicationKey, str]] = set()
+        self._unplayable = {}
         for key, publication in self._publications.items():
             if publication.ended:
                 continue
             for subscriber_id in self._peers:
-                if may_forward(self.room, key[0], publication.kind, subscriber_id):
-                    desired.add((key, subscriber_id))
+                if not may_forward(self.room, key[0], publication.kind, subscriber_id):
+                    continue
+                refused = self._refused.get(subscriber_id, set())
+                if publication.kind in refused or publication.mime_type in refused:
+                    codec = publication.mime_type or publication.kind
+                    self._unplayable.setdefault(subscriber_id, set()).add((key[0], publication.kind, codec))
+                    continue
+                desired.add((key, subscriber_id))
         # Detach first, so that a slot freed here can be reused below.
         for subscriber_id, slots in self._slots.items():
             for slot in slots:
@@ -290,6 +322,7 @@ class MediaRouter:
 
     def _drop_peer(self, participant_id: str) -> None:
         self._peers.pop(participant_id, None)
+        self._refused.pop(participant_id, None)  # a new connection may come from another browser
         for slot in self._slots.pop(participant_id, []):
             self._detach(slot)
             slot.track.stop()

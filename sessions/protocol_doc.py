@@ -250,7 +250,12 @@ def render() -> str:
     ]
     client: tuple[type[BaseModel], ...] = sig.CLIENT_MESSAGE_TYPES
     server: tuple[type[BaseModel], ...] = sig.SERVER_MESSAGE_TYPES
-    shapes: tuple[type[BaseModel], ...] = (sig.ParticipantView, sig.ConsentView, sig.TrackSource)
+    shapes: tuple[type[BaseModel], ...] = (
+        sig.ParticipantView,
+        sig.ConsentView,
+        sig.TrackSource,
+        sig.UnplayableTrack,
+    )
     out += ["## Messages from the participant to the server", ""]
     for model in client:
         out += _section(model)

@@ -355,14 +355,30 @@ class TrackSource(_Message):
     participant_id: str | None
 
 
+class UnplayableTrack(_Message):
+    """Media you would receive but your side cannot play: you refused the codec it is published in
+    (your answer rejected the section, e.g. a browser without H.264), and the server never re-encodes.
+    Show it, e.g. "your browser cannot play this video format: audio only"; the rest goes on."""
+
+    participant_id: str
+    kind: Kind
+    codec: str  # the publisher's codec, lower case MIME type, e.g. "video/h264"
+
+
 class Tracks(_Message):
     """Which participant each receiving transceiver (by ``mid``) carries. Sent whenever it changes,
     and always the **whole** list, replacing the previous one: a ``mid`` missing from it carries
-    nothing. The server reuses transceivers, so a ``mid`` may carry someone else later."""
+    nothing. The server reuses transceivers, so a ``mid`` may carry someone else later.
+    ``unplayable`` lists what is not sent to you because you refused its codec."""
 
-    model_config = _example(type="tracks", tracks=[{"mid": "2", "kind": "video", "participant_id": "user-3"}])
+    model_config = _example(
+        type="tracks",
+        tracks=[{"mid": "2", "kind": "video", "participant_id": "user-3"}],
+        unplayable=[{"participant_id": "user-4", "kind": "video", "codec": "video/h264"}],
+    )
     type: Literal["tracks"] = "tracks"
     tracks: list[TrackSource]
+    unplayable: list[UnplayableTrack] = Field(default_factory=list)
 
 
 class ChatOut(_Message):

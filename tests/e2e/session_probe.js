@@ -96,6 +96,14 @@
     framesDecoded: () => inbound("video", "framesDecoded"),
     /** Audio samples received per participant. */
     audioSamplesReceived: () => inbound("audio", "totalSamplesReceived"),
+    /** The addresses of the host candidates this browser offered (mDNS names end in `.local`). */
+    get localAddresses() {
+      const sdp = peer?.localDescription?.sdp ?? "";
+      return sdp
+        .split("\r\n")
+        .filter((line) => line.startsWith("a=candidate:") && / typ host/.test(line))
+        .map((line) => line.split(" ")[4]);
+    },
     /** Close the session's socket as a network drop would (no leave, no bye). */
     dropSocket() {
       socket?.close();
