@@ -100,7 +100,9 @@ client                                   server
   you already use in new ones. Codecs the server supports: Opus (audio), VP8 and H.264 (video).
 * **Receiving.** The server reuses its transceivers: a receiving `mid` may carry one participant now
   and another later, or nothing. Use the latest `tracks` message to label what you show. Media is
-  forwarded as the publisher encoded it (Opus, VP8 or H.264), never re-encoded.
+  forwarded as the publisher encoded it (Opus, VP8 or H.264), never re-encoded. If your answer rejects
+  a section (your side lacks its codec), you keep everything else, and `tracks.unplayable` lists whose
+  media you therefore do not get.
 * **Reconnecting.** If the socket or the peer connection drops, open a new socket, send `join` again
   and make a **new** RTCPeerConnection with a new `offer` (there is no ICE restart). An admitted
   participant goes straight back in with their permissions. Joining from a second socket replaces the

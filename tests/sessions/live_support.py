@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from sessions.client import ParticipantClient
-from sessions.live import Identity, LiveRoom, LiveRooms
+from sessions.live import Identity, LiveRoom, LiveRooms, PeerFactory
+from sessions.loopback import new_peer_connection
 from sessions.memory import MemoryTransport
 from sessions.room import Role, RoomKind
 
@@ -50,8 +51,14 @@ IDENTITIES = {
 class LiveHarness:
     """One room, its observer, and clients joined over in-memory channels."""
 
-    def __init__(self, kind: RoomKind = RoomKind.PATIENT_VISIT, *, host_grace_seconds: float = 30.0) -> None:
-        self.rooms = LiveRooms(host_grace_seconds=host_grace_seconds)
+    def __init__(
+        self,
+        kind: RoomKind = RoomKind.PATIENT_VISIT,
+        *,
+        host_grace_seconds: float = 30.0,
+        peer_factory: PeerFactory = new_peer_connection,
+    ) -> None:
+        self.rooms = LiveRooms(host_grace_seconds=host_grace_seconds, peer_factory=peer_factory)
         self.observer = RecordingObserver()
         self.live: LiveRoom = self.rooms.open("42", kind, observer=self.observer)
         self.clients: list[ParticipantClient] = []

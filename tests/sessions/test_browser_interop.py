@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 import pytest
+from aiortc import RTCPeerConnection
 
 from sessions import signaling as sig
 from sessions.client import ParticipantClient
+from sessions.loopback import new_peer_connection
 from tests.sessions import browser_sdp
 from tests.sessions.live_support import LiveHarness
 
@@ -143,3 +146,34 @@ async def test_an_h264_only_publisher_reaches_a_vp8_only_subscriber_by_audio_and
     ]
     assert patient.frames_from("user-1", "video") == 0
     assert ("user-1", "video", "patient-9") not in harness.live.router.forwards()
+
+
+async def test_the_server_offers_only_once_the_participant_s_connection_is_up(no_leaks: None) -> None:
+    """On a rejoin the server has something to forward at once; offering during the ICE/DTLS
+    handshake is what let a browser's answer change the DTLS role under it."""
+    states_at_offer: list[str] = []
+
+    def recording_peer(ice_servers: Sequence[dict[str, Any]]) -> RTCPeerConnection:
+        pc = new_peer_connection(ice_servers)
+
+        @pc.on("signalingstatechange")
+        def on_signaling() -> None:
+            if pc.signalingState == "have-local-offer":
+                states_at_offer.append(pc.connectionState)
+
+        return pc
+
+    harness = LiveHarness(peer_factory=recording_peer)
+    try:
+        host = await harness.joined("host")
+        patient = await admitted_patient(harness, host)
+        await both_ways(host, patient, ("video",))
+        for _ in range(3):
+            offers = len(states_at_offer)
+            seen = patient.frames_from("user-1", "video")
+            await patient.reconnect()
+            await patient.wait_until(lambda seen=seen: patient.frames_from("user-1", "video") > seen + 3)  # type: ignore[misc]
+            assert len(states_at_offer) > offers
+        assert set(states_at_offer) == {"connected"}
+    finally:
+        await harness.close()

@@ -47,6 +47,7 @@ export class SessionConnection extends EventTarget {
     this.socketState = "closed";
     this.welcome = null;
     this.trackMap = new Map(); // mid -> {kind, participantId}
+    this.unplayable = []; // [{participant_id, kind, codec}] from "tracks"
     this.localTracks = { audio: null, video: null };
     this.senders = { audio: null, video: null };
     this.bye = null;
@@ -195,6 +196,8 @@ export class SessionConnection extends EventTarget {
         this.trackMap = new Map(
           message.tracks.map((t) => [t.mid, { kind: t.kind, participantId: t.participant_id }]),
         );
+        // What the server cannot send us: this browser refused the codec it was published in.
+        this.unplayable = message.unplayable || [];
         this.emit("tracks", message);
         break;
       case "error":
@@ -230,6 +233,7 @@ export class SessionConnection extends EventTarget {
   async startPeer(iceServers) {
     this.closePeer();
     this.trackMap = new Map();
+    this.unplayable = [];
     const pc = new RTCPeerConnection({ iceServers });
     this.pc = pc;
     for (const kind of ["audio", "video"]) {

@@ -71,7 +71,7 @@ function remoteTile(person) {
  * Show one tile per admitted participant other than me, with whatever the server forwards to us.
  * `remote` is [{participantId, kind, track}] from the connection.
  */
-export function renderTiles(stage, { state, me, remote, mode }) {
+export function renderTiles(stage, { state, me, remote, unplayable = [], mode }) {
   const others = state.participants.filter((p) => p.id !== me.id && p.presence === "admitted");
   const keep = new Set(others.map((p) => p.id));
   for (const tile of stage.querySelectorAll(".tile[data-participant-id]")) {
@@ -91,9 +91,12 @@ export function renderTiles(stage, { state, me, remote, mode }) {
     attach(audio, person.publishing.includes("audio") ? trackOf("audio") : null);
     video.hidden = !videoTrack;
     placeholder.hidden = Boolean(videoTrack);
-    placeholder.textContent = person.publishing.includes("video")
-      ? `${initials(person.name) || "?"} · video not shared with you`
-      : `${initials(person.name) || "?"} · camera off`;
+    const cannotPlay = unplayable.some((u) => u.participant_id === person.id && u.kind === "video");
+    placeholder.textContent = !person.publishing.includes("video")
+      ? `${initials(person.name) || "?"} · camera off`
+      : cannotPlay
+        ? `${initials(person.name) || "?"} · your browser cannot play this video format: audio only`
+        : `${initials(person.name) || "?"} · video not shared with you`;
     name.textContent = person.name;
     role.textContent = ROLE_WORDS[person.role] || person.role;
     flags.textContent = flagsOf(person).join(" · ");

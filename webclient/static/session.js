@@ -178,7 +178,7 @@ function act(message) {
 
 function drawTiles() {
   if (!state || !me || !conn) return;
-  renderTiles($("stage"), { state, me, remote: conn.remoteTracks(), mode });
+  renderTiles($("stage"), { state, me, remote: conn.remoteTracks(), unplayable: conn.unplayable, mode });
 }
 
 function drawRoom() {
