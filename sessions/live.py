@@ -426,9 +426,10 @@ class LiveRoom:
         room = self.room
         match message:
             case sig.Offer(sdp=sdp, id=re):
-                # Checked, then rehearsed, before the working connection is replaced by a new one.
+                # Checked, then rehearsed as the server will use it (cleaned of what aiortc cannot take: see
+                # sessions.remote_sdp), before the working connection is replaced by a new one.
                 peer_input.check_offer_text(sdp)
-                await peer_input.rehearse_offer(sdp)
+                await peer_input.rehearse_offer(clean_description(sdp))
                 await self._accept_offer(member, sdp, re=re)
             case sig.Answer(sdp=sdp, id=re):
                 if member.pending_answer is None or member.pending_answer.done():

@@ -101,8 +101,9 @@ def check_candidate(line: str, sdp_mid: str | None, sdp_mline_index: int | None)
             f"candidate: the foundation must be 1 to {MAX_FOUNDATION_CHARS} letters, digits, '+' or '/'",
             "candidate",
         )
-    if _number(component, "the component", 1, 256) != 1:
-        raise _bad("candidate: the component must be 1 (RTP and RTCP share one port here)", "candidate")
+    component_value = _number(component, "the component", 1, 256)
+    if component_value > 2:
+        raise _bad("candidate: the component must be 1 (RTP) or 2 (RTCP)", "candidate")
     transport = transport.lower()
     if transport not in CANDIDATE_TRANSPORTS:
         raise _bad(f"candidate: the transport must be udp or tcp, not {transport[:16]!r}", "candidate")
@@ -139,8 +140,11 @@ def check_candidate(line: str, sdp_mid: str | None, sdp_mline_index: int | None)
             candidate.tcpType = value
     # The server cannot resolve a browser's mDNS name (it is meant for the browser's own network),
     # and listens on UDP only; such candidates are fine to send and simply not used: the server
-    # learns the browser's address from its connectivity checks instead (peer-reflexive).
-    return CheckedCandidate(candidate, usable=host == "ip" and transport == "udp")
+    # learns the browser's address from its connectivity checks instead (peer-reflexive). RTCP
+    # candidates (component 2) are what a browser offers before it knows RTCP will be multiplexed
+    # (Firefox does, in every offer); the server always multiplexes, so they are not used either.
+    usable = host == "ip" and transport == "udp" and component_value == 1
+    return CheckedCandidate(candidate, usable=usable)
 
 
 @dataclass(frozen=True, slots=True)

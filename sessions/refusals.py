@@ -133,8 +133,8 @@ REFUSALS: Final[tuple[Refusal, ...]] = (
         "candidate",
     ),
     Refusal(
-        "a candidate for component 2 (RTCP is multiplexed)",
-        _candidate(_GOOD.replace(" 1 udp", " 2 udp")),
+        "a candidate for component 3 (only RTP and RTCP exist)",
+        _candidate(_GOOD.replace(" 1 udp", " 3 udp")),
         "bad_message",
         "candidate",
     ),
@@ -227,5 +227,6 @@ IGNORED_CANDIDATES: Final[tuple[tuple[str, str], ...]] = (
     ("an mDNS host name", _GOOD.replace("127.0.0.1", "4f2b0d3c-8a1e-4c1e-9b7a-2f1d3c4b5a69.local")),
     ("an IPv6 address (used only if the server has one)", _GOOD.replace("127.0.0.1", "2001:db8::1")),
     ("TCP", "candidate:2 1 tcp 1518280447 127.0.0.1 9 typ host tcptype active"),
+    ("RTCP (component 2: the server multiplexes RTCP with RTP)", _GOOD.replace(" 1 udp", " 2 udp")),
     ("end of candidates", ""),
 )
