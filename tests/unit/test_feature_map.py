@@ -20,7 +20,7 @@ LAYERS = {
 # Modules of those packages that belong to no one feature, with why.
 SHARED = {
     "server/domain": {"errors", "vocab", "text"},  # typed errors, shared vocabularies and text helpers
-    "server/services": {"audit", "health"},  # the audit trail; the node's health check
+    "server/services": {"audit"},  # the audit trail
     "server/db/repositories": {"audit"},  # the audit trail
     "server/schemas": {"base"},  # the API's bases and bounded types
     "server/handlers/api": {"registry"},  # the one registry every API module adds to
