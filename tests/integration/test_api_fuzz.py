@@ -27,8 +27,6 @@ from tests.support.processes import Credentials, Served, clean_env, log_in, run_
 
 pytestmark = pytest.mark.slow
 
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-
 ROLES = {"coordinator": "coordinator@rounds.test", "visitor": "amara@rounds.test"}
 MAX_EXAMPLES = 25
 MAX_SECONDS = int(os.environ.get("FUZZ_SECONDS", "20"))
@@ -52,10 +50,11 @@ def schemathesis_command() -> list[str]:
     return [sys.executable, "-c", "from schemathesis.cli import schemathesis; schemathesis()"]
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
+@pytest.fixture(scope="module")
+def target(
+    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Target]:
     """``rounds demo --no-serve`` into a fresh database, then ``rounds serve``; logins for each role."""
-    backend = str(request.param)
     workdir = tmp_path_factory.mktemp(f"fuzz-{backend}")
     # INFO: the access log is how the test counts the requests that reached the server.
     settings = {"ROUNDS_DATA_DIR": str(workdir / "var"), "ROUNDS_LOG_LEVEL": "INFO"}
