@@ -21,7 +21,7 @@ from server.db.uow import UnitOfWorkFactory
 from server.services import accounts
 from tests.support import databases
 from tests.support.client import Api
-from tests.support.templates import WorldTemplate, make_sqlite_world_template
+from tests.support.templates import Demo, WorldTemplate, load_demo, make_sqlite_world_template
 from tests.support.world import FakeClock, World, build_world
 
 #: Where the ``clock`` fixture starts; the world template is built at the same moment.
@@ -201,18 +201,45 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return asyncio.run(databases.make_sqlite_template(tmp_path_factory.mktemp("sqlite")))
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """One migrated PostgreSQL database for the whole run, dropped at the end."""
+def require_postgres() -> None:
+    """Skip the test when PostgreSQL does not answer, except in CI, which must run it: there it fails."""
     problem = asyncio.run(databases.postgres_available())
     if problem is not None:
         message = f"PostgreSQL is not reachable at {databases.POSTGRES_ADMIN_URL}: {problem}"
         if IN_CI:
             pytest.fail(message + " (CI must run the PostgreSQL tests)")
         pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """One migrated PostgreSQL database for the whole run, dropped at the end."""
+    require_postgres()
     url = asyncio.run(databases.create_postgres_database())
     yield url
     asyncio.run(databases.drop_postgres_database(url))
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    """``rounds demo --no-serve`` once per run into a data directory (its SQLite file inside): the
+    browser tests' servers and the fuzzer's start on copies of it."""
+    return load_demo(tmp_path_factory.mktemp("demo-sqlite") / "var")
+
+
+@pytest.fixture(scope="session")
+def postgres_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    """The demo once per run in a PostgreSQL database (with the cluster's secret key), dropped at the
+    end: the cluster tests' nodes, and the fuzzer on PostgreSQL, start on clones of it."""
+    # Imported here: the cluster's helpers bring in the live-session client, which most runs never use.
+    from tests.support.cluster import load_cluster_demo
+
+    require_postgres()
+    url = asyncio.run(databases.create_postgres_database("rounds_demo_"))
+    try:
+        yield load_cluster_demo(tmp_path_factory.mktemp("demo-postgres") / "var", url)
+    finally:
+        asyncio.run(databases.drop_postgres_database(url))
 
 
 @pytest.fixture(scope="module")

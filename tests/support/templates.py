@@ -72,12 +72,13 @@ def load_demo(data_dir: Path, database_url: str | None = None, **settings: str) 
     return demo
 
 
-async def copy_demo(template: Demo, data_dir: Path) -> Demo:
-    """A copy of ``template`` in ``data_dir``: its files copied, its PostgreSQL database cloned."""
+def copy_demo(template: Demo, data_dir: Path) -> Demo:
+    """A copy of ``template`` in ``data_dir``: its files copied, its PostgreSQL database cloned (the
+    caller drops it)."""
     shutil.copytree(template.data_dir, data_dir, dirs_exist_ok=True)
     if template.database_url is None:
         return Demo(data_dir)
-    return Demo(data_dir, await clone_postgres_database(template.database_url))
+    return Demo(data_dir, databases.run_now(clone_postgres_database(template.database_url)))
 
 
 async def clone_postgres_database(template_url: str, prefix: str = "rounds_test_") -> str:
