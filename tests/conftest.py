@@ -21,8 +21,16 @@ from server.db.uow import UnitOfWorkFactory
 from server.services import accounts
 from tests.support import databases
 from tests.support.client import Api
-from tests.support.templates import Demo, WorldTemplate, load_demo, make_sqlite_world_template
-from tests.support.world import FakeClock, World, build_world
+from tests.support.templates import (
+    Demo,
+    PostgresWorldTemplate,
+    WorldTemplate,
+    load_demo,
+    make_postgres_world_template,
+    make_sqlite_world_template,
+    restore_postgres_world,
+)
+from tests.support.world import FakeClock, World
 
 #: Where the ``clock`` fixture starts; the world template is built at the same moment.
 CLOCK_START = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
@@ -258,10 +266,19 @@ def sqlite_world_template(sqlite_template: Path, tmp_path_factory: pytest.TempPa
         return asyncio.run(make_sqlite_world_template(sqlite_template, directory, CLOCK_START))
 
 
+@pytest.fixture(scope="session")
+def postgres_world_template(postgres_url: str) -> PostgresWorldTemplate:
+    """The test world, built once per run into the run's PostgreSQL database and kept beside it."""
+    with pytest.MonkeyPatch.context() as patch:  # the same cheap hashes as a world built in a test
+        patch.setattr(accounts, "_hasher", CHEAP_HASHER)
+        return asyncio.run(make_postgres_world_template(postgres_url, CLOCK_START))
+
+
 @pytest.fixture
 def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh database for one test: on SQLite a copy of the migrated template, or of the world's
-    when the test uses ``world``; on PostgreSQL the run's database, emptied."""
+    when the test uses ``world``; on PostgreSQL the run's database, emptied (and the world's rows put
+    back when the test uses ``world``)."""
     if backend == "sqlite":
         if "world" in request.fixturenames:
             world_template = request.getfixturevalue("sqlite_world_template")
@@ -269,10 +286,15 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
         return databases.copy_sqlite(request.getfixturevalue("sqlite_template"), tmp_path / "t.db")
     url = request.getfixturevalue("postgres_url")
     assert isinstance(url, str)
+    world_template = (
+        request.getfixturevalue("postgres_world_template") if "world" in request.fixturenames else None
+    )
     engine = make_engine(url)
 
     async def empty() -> None:
         await databases.empty_postgres(engine)
+        if world_template is not None:
+            await restore_postgres_world(engine, world_template)
         await engine.dispose()
 
     asyncio.run(empty())
@@ -302,14 +324,12 @@ async def uows(settings: Settings, clock: FakeClock) -> AsyncIterator[UnitOfWork
 
 
 @pytest.fixture
-async def world(backend: str, uows: UnitOfWorkFactory, request: pytest.FixtureRequest) -> World:
-    """Who exists and what they run (:func:`tests.support.world.build_world`). On SQLite the test's
-    database is already a copy of the world (see ``database_url``), so this is the template's world
-    (a copy: a test may change it); on PostgreSQL it is built in the emptied database."""
-    if backend == "sqlite":
-        template: WorldTemplate = request.getfixturevalue("sqlite_world_template")
-        return copy.deepcopy(template.world)
-    return await build_world(uows)
+def world(backend: str, database_url: str, request: pytest.FixtureRequest) -> World:
+    """Who exists and what they run (:func:`tests.support.world.build_world`). The test's database
+    already holds a copy of it (see ``database_url``): this is the template's world, copied (a test
+    may change it)."""
+    template: WorldTemplate | PostgresWorldTemplate = request.getfixturevalue(f"{backend}_world_template")
+    return copy.deepcopy(template.world)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from server.db.engine import make_engine, make_sessionmaker
@@ -15,7 +16,7 @@ from server.db.models import Base
 from server.db.uow import UnitOfWorkFactory
 from tests.conftest import CLOCK_START
 from tests.support import databases
-from tests.support.templates import WorldTemplate
+from tests.support.templates import PostgresWorldTemplate, WorldTemplate, restore_postgres_world
 from tests.support.world import FakeClock, build_world
 
 #: Salted: the same password hashes differently each time it is hashed.
@@ -56,3 +57,30 @@ def test_a_copy_of_the_world_template_equals_a_world_built_in_the_test(
     copied_rows, built_rows = asyncio.run(_rows(copied)), asyncio.run(_rows(built_url))
     assert copied_rows["users"] and copied_rows["blocks"]
     assert copied_rows == built_rows
+
+
+@pytest.mark.postgres
+def test_the_world_put_back_on_postgres_equals_a_world_built_in_the_test(
+    postgres_url: str, postgres_world_template: PostgresWorldTemplate
+) -> None:
+    async def put_back() -> None:
+        engine = make_engine(postgres_url)
+        try:
+            await databases.empty_postgres(engine)
+            await restore_postgres_world(engine, postgres_world_template)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(put_back())
+    fresh = asyncio.run(databases.create_postgres_database())
+    try:
+        built = asyncio.run(_built(fresh, CLOCK_START))
+        built_rows = asyncio.run(_rows(fresh))
+    finally:
+        asyncio.run(databases.drop_postgres_database(fresh))
+    assert asdict(built) == asdict(postgres_world_template.world)
+    restored_rows = asyncio.run(_rows(postgres_url))
+    assert restored_rows["users"] and restored_rows["blocks"]
+    assert restored_rows == built_rows
+    # The sequences go on where building the world left them: the next user gets the next id.
+    assert postgres_world_template.sequences["users_id_seq"] == len(restored_rows["users"])
