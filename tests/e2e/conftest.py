@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from tests.support.processes import free_port
+from tests.support.templates import Demo, copy_demo
 
 CHROMIUM = Path(os.environ.get("ROUNDS_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -57,9 +58,11 @@ def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path) -
 
 
 @pytest.fixture(scope="module")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``rounds demo`` on a free port with its own data directory; stopped at the end."""
+def server_url(tmp_path_factory: pytest.TempPathFactory, sqlite_demo: Demo) -> Iterator[str]:
+    """``rounds demo`` on a free port with its own data directory; stopped at the end. The directory
+    starts as a copy of the run's demo, so the command finds the demo loaded and serves it at once."""
     data_dir = tmp_path_factory.mktemp("rounds-e2e")
+    copy_demo(sqlite_demo, data_dir)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ROUNDS_")}
     env["ROUNDS_DATA_DIR"] = str(data_dir)

@@ -65,12 +65,6 @@ addEventListener("DOMDocElementInserted", (event) => {
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _write_profile(profile: Path, marionette_port: int) -> None:
     lines = [f"user_pref({json.dumps(name)}, {json.dumps(value)});" for name, value in PREFS.items()]
     lines.append(f'user_pref("marionette.port", {marionette_port});')
@@ -192,7 +186,7 @@ def launch_firefox(init_script: Path | None = None) -> Iterator[Firefox]:
     if not FIREFOX.exists():
         raise AssertionError(f"{FIREFOX} is missing: install it with `apt-get install -y firefox-esr`.")
     profile = Path(tempfile.mkdtemp(prefix="rounds-firefox-"))
-    port = _free_port()
+    port = free_port()
     _write_profile(profile, port)
     with (profile / "firefox.log").open("wb") as log:
         process = subprocess.Popen(

@@ -26,13 +26,14 @@ from tests.e2e.test_live_session import (  # noqa: F401  (media_chromium: a fixt
     wait_until_decoding,
 )
 from tests.support.cluster import LocalCluster, two_nodes
+from tests.support.templates import Demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.slow]
 
 
 @pytest.fixture
-def cluster(tmp_path: Path) -> Iterator[LocalCluster]:
-    with two_nodes(tmp_path) as local:
+def cluster(tmp_path: Path, postgres_demo: Demo) -> Iterator[LocalCluster]:
+    with two_nodes(tmp_path, postgres_demo) as local:
         yield local
 
 

@@ -24,6 +24,7 @@ from tests.support.cluster import (
     redis_get,
     two_nodes,
 )
+from tests.support.templates import Demo
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -31,8 +32,8 @@ RECOVERY_BOUND_SECONDS = 10.0  # the issue's bound: participants back on a live 
 
 
 @pytest.fixture
-def cluster(tmp_path: Path) -> Iterator[LocalCluster]:
-    with two_nodes(tmp_path) as local:
+def cluster(tmp_path: Path, postgres_demo: Demo) -> Iterator[LocalCluster]:
+    with two_nodes(tmp_path, postgres_demo) as local:
         yield local
 
 

@@ -5,21 +5,19 @@ load balancer would send a reconnecting browser)."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
 import signal
 import urllib.request
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
 
 from sessions.client import Transport, WebSocketTransport
 from tests.support import databases
+from tests.support.databases import run_now
 from tests.support.processes import (
     Credentials,
     Served,
@@ -29,11 +27,13 @@ from tests.support.processes import (
     run_rounds,
     serve,
 )
+from tests.support.templates import Demo, copy_demo, load_demo
 
 REDIS_URL = os.environ.get("ROUNDS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 DEMO_PASSWORD = "rounds-demo-2026"
 PRECEPTOR = "im.preceptor@rounds.test"
 AMARA = "amara@rounds.test"
+SECRET_KEY = "cluster-test-secret-key-shared-by-every-node"
 
 
 def redis_problem() -> str | None:
@@ -78,7 +78,7 @@ class LocalCluster:
             "ROUNDS_DATABASE_URL": self.database_url,
             "ROUNDS_REDIS_URL": REDIS_URL,
             "ROUNDS_DATA_DIR": str(self.workdir / "data"),
-            "ROUNDS_SECRET_KEY": "cluster-test-secret-key-shared-by-every-node",
+            "ROUNDS_SECRET_KEY": SECRET_KEY,
             **self.extra_env,
         }
         if node_id is not None:
@@ -128,27 +128,24 @@ class LocalCluster:
         return log_in(self.nodes[name].base_url, email, DEMO_PASSWORD)
 
 
-T = TypeVar("T")
-
-
-def run_now(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine to completion from synchronous code, whether or not this thread already runs an
-    event loop (a sync fixture of an async test; Playwright's sync API)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+def load_cluster_demo(data_dir: Path, database_url: str) -> Demo:
+    """The demo loaded into ``data_dir`` and the migrated PostgreSQL database ``database_url`` with the
+    cluster's secret key, as :meth:`LocalCluster.load_demo` would: a template for :func:`two_nodes`."""
+    return load_demo(data_dir, database_url, ROUNDS_SECRET_KEY=SECRET_KEY)
 
 
 @contextlib.contextmanager
-def two_nodes(workdir: Path) -> Iterator[LocalCluster]:
-    """Nodes ``a`` and ``b`` (2 s drain) on a fresh PostgreSQL database with the demo loaded, for one
-    test. On the way out every node still running is stopped and the database dropped; then the test
-    fails if a node logged a traceback, or a node it did not kill did not drain and exit 0. Skipped
-    (failed in CI) when PostgreSQL or Redis is absent."""
+def two_nodes(workdir: Path, demo: Demo) -> Iterator[LocalCluster]:
+    """Nodes ``a`` and ``b`` (2 s drain) on a fresh PostgreSQL database with the demo loaded (a clone of
+    ``demo``, from :func:`load_cluster_demo`), for one test. On the way out every node still running is
+    stopped and the database dropped; then the test fails if a node logged a traceback, or a node it
+    did not kill did not drain and exit 0. Skipped (failed in CI) when PostgreSQL or Redis is absent."""
     require_engines(run_now(databases.postgres_available()), redis_problem())
-    url = run_now(databases.create_postgres_database())
+    copied = copy_demo(demo, workdir / "data")
+    assert copied.database_url is not None, "the cluster's demo lives in PostgreSQL"
+    url = copied.database_url
     local = LocalCluster(url, workdir, extra_env={"ROUNDS_DRAIN_SECONDS": "2"})
     try:
-        local.load_demo()
         local.start("a")
         local.start("b")
         yield local
@@ -214,6 +211,7 @@ __all__ = [
     "LocalCluster",
     "connect_to",
     "first_alive",
+    "load_cluster_demo",
     "open_huddle",
     "run_now",
     "two_nodes",

@@ -7,7 +7,10 @@ import asyncio
 import os
 import shutil
 import uuid
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import asyncpg
 from sqlalchemy import text
@@ -20,6 +23,16 @@ from server.db.models import Base
 POSTGRES_ADMIN_URL = os.environ.get(
     "ROUNDS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
+
+
+T = TypeVar("T")
+
+
+def run_now(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from synchronous code, whether or not this thread already runs an
+    event loop (a sync fixture of an async test; Playwright's sync API)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def asyncpg_dsn(url: str) -> str:
