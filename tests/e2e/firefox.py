@@ -19,7 +19,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -29,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from marionette_driver.marionette import Marionette, WebElement
+
+from tests.support.processes import free_port
 
 FIREFOX = Path(os.environ.get("ROUNDS_TEST_FIREFOX", "/usr/bin/firefox-esr"))
 #: Bound on starting Firefox and on each page load; generous because the machine is shared.
