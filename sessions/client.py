@@ -19,10 +19,18 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Literal, Protocol
 
 import aiohttp
-from aiortc import AudioStreamTrack, MediaStreamTrack, RTCPeerConnection, RTCSessionDescription
+from aiortc import (
+    AudioStreamTrack,
+    MediaStreamTrack,
+    RTCPeerConnection,
+    RTCRtpTransceiver,
+    RTCSessionDescription,
+)
 from pydantic import BaseModel
 
 from sessions import signaling as sig
+from sessions.forwarding import is_keyframe, skip_lost_video_packets
+from sessions.jitter import SkippedHole
 from sessions.loopback import close_peer_connection, new_peer_connection
 from sessions.sources import FrameSink, SyntheticVideo
 
@@ -132,6 +140,8 @@ class ParticipantClient:
         self.first_frame_at: dict[tuple[str, str], float] = {}
         self.join_sent_at: float | None = None
         self.reconnects = 0
+        #: Lost video packets given up on (each a hole after which the picture waits for a keyframe).
+        self.video_holes_skipped = 0
         self._tracks: list[MediaStreamTrack] = []
         self._reader: asyncio.Task[None] | None = None
         self._reconnector: asyncio.Task[None] | None = None
@@ -200,7 +210,10 @@ class ParticipantClient:
 
         @pc.on("track")
         def on_track(track: MediaStreamTrack) -> None:
-            mid = next((t.mid for t in pc.getTransceivers() if t.receiver.track is track), None)
+            transceiver = next((t for t in pc.getTransceivers() if t.receiver.track is track), None)
+            mid = None if transceiver is None else transceiver.mid
+            if transceiver is not None and track.kind == "video":
+                self._skip_lost_video(transceiver)
             if mid is not None and self.pc is pc:
                 sink = FrameSink(track, mid)
                 sink.on_frame.append(self._count_frame)
@@ -227,6 +240,23 @@ class ParticipantClient:
         elif self._video_source is not None:
             tracks.append(self._video_source())
         return tracks
+
+    def _skip_lost_video(self, transceiver: RTCRtpTransceiver) -> None:
+        # A browser gives up on video packets that a retransmission did not bring and asks for a
+        # keyframe; aiortc's own receiver waits until 512 later packets have come, which after a few
+        # seconds without network is many seconds of frozen picture once the network is back.
+        codecs = list(getattr(transceiver, "_codecs", []) or [])
+        mime = codecs[0].mimeType if codecs else None
+
+        def starts_keyframe(data: bytes) -> bool:
+            return mime is None or is_keyframe(mime, data)
+
+        def on_hole_skipped(hole: SkippedHole) -> None:
+            self.video_holes_skipped += 1
+
+        skip_lost_video_packets(
+            transceiver.receiver, on_hole_skipped=on_hole_skipped, is_keyframe_start=starts_keyframe
+        )
 
     def _count_frame(self, sink: FrameSink) -> None:
         source = self.track_map.get(sink.mid or "")

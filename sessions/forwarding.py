@@ -238,6 +238,44 @@ class _EncodedFrameTap(queue.Queue[Any]):
             super().put(item, block, timeout)
 
 
+# --------------------------------------------------------------------------- lost video packets
+
+
+def skip_lost_video_packets(
+    receiver: RTCRtpReceiver,
+    *,
+    on_hole_skipped: Callable[[SkippedHole], None] | None = None,
+    is_keyframe_start: Callable[[bytes], bool] | None = None,
+) -> HoleSkippingJitterBuffer:
+    """Give a video receiver that has not started a :class:`HoleSkippingJitterBuffer` for aiortc's own.
+
+    aiortc's buffer waits for a lost packet until 512 later ones have arrived, and a sender keeps only
+    the last 128 for retransmission: after a network outage longer than about 128 packets the oldest
+    missing ones never come, and the picture stays frozen for seconds after the network is back. Call
+    this in the peer connection's ``track`` event (before the receiver starts); the arguments are
+    those of :class:`HoleSkippingJitterBuffer`. Returns the buffer now in place.
+    """
+    _ensure_internals_checked()
+    if receiver.track is None or receiver.track.kind != "video":
+        raise ForwardingError("only a video receiver has a jitter buffer to replace")
+    stock_buffer = getattr(receiver, _JITTER_BUFFER, None)
+    if type(stock_buffer) is not JitterBuffer or stock_buffer._origin is not None:
+        # Not aiortc's own, untouched buffer: either aiortc changed, or packets already went in.
+        raise AiortcInternalsChanged(
+            f"moved: RTCRtpReceiver.{_JITTER_BUFFER} is {type(stock_buffer).__name__}, not a fresh "
+            "JitterBuffer"
+        )
+    # Same capacity as aiortc's; the receiver has not started, so no packet has gone in yet.
+    buffer = HoleSkippingJitterBuffer(
+        stock_buffer.capacity,
+        is_video=True,
+        on_hole_skipped=on_hole_skipped,
+        is_keyframe_start=is_keyframe_start,
+    )
+    setattr(receiver, _JITTER_BUFFER, buffer)
+    return buffer
+
+
 # --------------------------------------------------------------------------- publications
 
 
@@ -278,15 +316,6 @@ class Publication:
         if receiver.track is None or receiver.track.kind not in ("audio", "video"):
             raise ForwardingError("the receiver has no audio or video track")
         self.kind: str = receiver.track.kind
-        stock_buffer = getattr(receiver, _JITTER_BUFFER, None)
-        if self.kind == "video" and (
-            type(stock_buffer) is not JitterBuffer or stock_buffer._origin is not None
-        ):
-            # Not aiortc's own, untouched buffer: either aiortc changed, or packets already went in.
-            raise AiortcInternalsChanged(
-                f"moved: RTCRtpReceiver.{_JITTER_BUFFER} is {type(stock_buffer).__name__}, not a fresh "
-                "JitterBuffer"
-            )
         self.mime_type = mime_type.lower() if mime_type else None
         self._subscribers: list[SubscriberTrack] = []
         self._last_keyframe_request = -1e9
@@ -303,15 +332,10 @@ class Publication:
         self._tap = _EncodedFrameTap(self._on_encoded_frame, decode)
         self._tap.on_end = self._handle_end
         if self.kind == "video":
-            assert isinstance(stock_buffer, JitterBuffer)
-            # Same capacity as aiortc's; the receiver has not started, so no packet has gone in yet.
-            self.jitter_buffer: HoleSkippingJitterBuffer | None = HoleSkippingJitterBuffer(
-                stock_buffer.capacity,
-                is_video=True,
-                on_hole_skipped=self._on_hole_skipped,
-                is_keyframe_start=self._starts_keyframe,
+            # Before the tap goes in: if aiortc's buffer is not what we expect, nothing is changed.
+            self.jitter_buffer: HoleSkippingJitterBuffer | None = skip_lost_video_packets(
+                receiver, on_hole_skipped=self._on_hole_skipped, is_keyframe_start=self._starts_keyframe
             )
-            setattr(receiver, _JITTER_BUFFER, self.jitter_buffer)
         else:
             self.jitter_buffer = None
         setattr(receiver, _DECODER_QUEUE, self._tap)
