@@ -326,8 +326,8 @@ async def stored_ids(database_url: str) -> tuple[set[int], set[int]]:
     """The encounter and case-log ids in the database, read directly."""
     conn = await asyncpg.connect(asyncpg_dsn(database_url), timeout=10)
     try:
-        encounters = await conn.fetch(f'SELECT id FROM "{models.Encounter.__tablename__}"')
-        case_logs = await conn.fetch(f'SELECT id FROM "{models.CaseLog.__tablename__}"')
+        encounters = await conn.fetch(f'SELECT id FROM "{models.EncounterRow.__tablename__}"')
+        case_logs = await conn.fetch(f'SELECT id FROM "{models.CaseLogRow.__tablename__}"')
     finally:
         await conn.close()
     return {int(r["id"]) for r in encounters}, {int(r["id"]) for r in case_logs}
