@@ -23,7 +23,6 @@ from tests.lab.browsers import (
     join_huddle,
     open_huddle_id,
     poll,
-    selected_path,
 )
 from tests.support.cluster import AMARA
 from tests.support.netlab import BASE_URL, SERVER_IP, TURN_IP, Lab, Participant
@@ -65,7 +64,6 @@ def test_chromium_behind_a_symmetric_nat_uses_a_turn_relay(
 ) -> None:
     with chromium_in(playwright, lab, "symmetric") as amara:
         joined = join_both_ways(amara, host)
-        assert selected_path(amara) == joined["path"]  # still the same pair once media flows
     path = joined["path"]
     # Only UDP to the TURN server gets out of this network: Chromium's side of the pair is a relay
     # candidate on coturn, reached over UDP; the other side is the server's own address.
