@@ -22,13 +22,14 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from marionette_driver.marionette import Marionette, WebElement
 
+from tests.support.netns_port import forward_into
 from tests.support.processes import free_port
 
 FIREFOX = Path(os.environ.get("ROUNDS_TEST_FIREFOX", "/usr/bin/firefox-esr"))
@@ -66,8 +67,8 @@ addEventListener("DOMDocElementInserted", (event) => {
 """
 
 
-def _write_profile(profile: Path, marionette_port: int) -> None:
-    lines = [f"user_pref({json.dumps(name)}, {json.dumps(value)});" for name, value in PREFS.items()]
+def _write_profile(profile: Path, marionette_port: int, prefs: Mapping[str, bool | int | str]) -> None:
+    lines = [f"user_pref({json.dumps(name)}, {json.dumps(value)});" for name, value in prefs.items()]
     lines.append(f'user_pref("marionette.port", {marionette_port});')
     (profile / "user.js").write_text("\n".join(lines) + "\n")
 
@@ -179,19 +180,37 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def launch_firefox(init_script: Path | None = None) -> Iterator[Firefox]:
+def launch_firefox(
+    init_script: Path | None = None,
+    *,
+    netns: str | None = None,
+    extra_prefs: Mapping[str, bool | int | str] | None = None,
+) -> Iterator[Firefox]:
     """A headless Firefox with a fresh profile, quit and its profile removed on leaving.
 
-    ``init_script``, if given, runs in every http(s) page before the page's own scripts.
+    ``init_script``, if given, runs in every http(s) page before the page's own scripts. ``netns``
+    runs Firefox in that network namespace (``ip netns exec``; the network lab's), its Marionette port
+    reached through :func:`tests.support.netns_port.forward_into`. ``extra_prefs`` add to :data:`PREFS`.
     """
     if not FIREFOX.exists():
         raise AssertionError(f"{FIREFOX} is missing: install it with `apt-get install -y firefox-esr`.")
     profile = Path(tempfile.mkdtemp(prefix="rounds-firefox-"))
     port = free_port()
-    _write_profile(profile, port)
+    _write_profile(profile, port, {**PREFS, **(extra_prefs or {})})
+    with ExitStack() as stack:
+        address = port if netns is None else stack.enter_context(forward_into(netns, port))
+        yield from _run(profile, port, address, init_script, netns)
+
+
+def _run(
+    profile: Path, port: int, address: int, init_script: Path | None, netns: str | None
+) -> Iterator[Firefox]:
+    """Start Firefox on ``profile`` (Marionette on ``port``, reached at 127.0.0.1:``address``); stop it."""
+    prefix = [] if netns is None else ["ip", "netns", "exec", netns]  # ip execs Firefox: same pid
     with (profile / "firefox.log").open("wb") as log:
         process = subprocess.Popen(
             [
+                *prefix,
                 *(str(FIREFOX), "--headless", "--marionette", "-remote-allow-system-access", "--no-remote"),
                 *("--profile", str(profile), "about:blank"),
             ],
@@ -201,7 +220,7 @@ def launch_firefox(init_script: Path | None = None) -> Iterator[Firefox]:
         )
     client: Marionette | None = None
     try:
-        client = Marionette(host="127.0.0.1", port=port, startup_timeout=int(START_SECONDS))
+        client = Marionette(host="127.0.0.1", port=address, startup_timeout=int(START_SECONDS))
         client.start_session()
         client.timeout.page_load = START_SECONDS
         client.timeout.script = START_SECONDS

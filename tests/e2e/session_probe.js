@@ -7,6 +7,7 @@
   const SESSION_SOCKET = /\/ws\/sessions\//;
   let socket = null; // the live session's newest WebSocket: the one the page listens to
   let peer = null; // the newest RTCPeerConnection the page made
+  let peersMade = 0;
   let welcome = null;
   let welcomes = 0;
   let participantOfMid = new Map(); // from the newest `tracks` message on `socket`
@@ -43,6 +44,7 @@
     constructor(...args) {
       super(...args);
       peer = this;
+      peersMade += 1;
     }
   };
 
@@ -59,6 +61,32 @@
       out[who] = (out[who] || 0) + (stat[field] || 0);
     }
     return out;
+  }
+
+  /** The ICE candidate pair the newest connection uses: its local and remote candidates, or null. */
+  async function selectedPath() {
+    const pc = peer;
+    if (!pc || pc.signalingState === "closed") return null;
+    const stats = await pc.getStats();
+    let pair = null;
+    for (const stat of stats.values()) {
+      // Chromium names the pair on the transport; Firefox marks it `selected` (no transport stats).
+      if (stat.type === "transport" && stat.selectedCandidatePairId) pair = stats.get(stat.selectedCandidatePairId);
+      if (!pair && stat.type === "candidate-pair" && stat.selected) pair = stat;
+    }
+    if (!pair) return null;
+    const local = stats.get(pair.localCandidateId);
+    const remote = stats.get(pair.remoteCandidateId);
+    return {
+      state: pair.state ?? null,
+      localType: local?.candidateType ?? null,
+      localAddress: local?.address ?? null,
+      localProtocol: local?.protocol ?? null,
+      // For a relay candidate: how this browser reaches its TURN server (udp, tcp or tls).
+      relayProtocol: local?.relayProtocol ?? null,
+      remoteType: remote?.candidateType ?? null,
+      remoteAddress: remote?.address ?? null,
+    };
   }
 
   window.roundsProbe = {
@@ -103,6 +131,12 @@
         .split("\r\n")
         .filter((line) => line.startsWith("a=candidate:") && / typ host/.test(line))
         .map((line) => line.split(" ")[4]);
+    },
+    /** The selected ICE candidate pair of the live connection (see selectedPath), or null. */
+    selectedPath,
+    /** How many RTCPeerConnections the page has made (a reconnect makes a new one). */
+    get peersMade() {
+      return peersMade;
     },
     /** Close the session's socket as a network drop would (no leave, no bye). */
     dropSocket() {

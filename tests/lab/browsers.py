@@ -1,0 +1,155 @@
+"""Real browsers inside the network lab's namespaces, behind its NATs, for tests and the bench.
+
+Chromium: Playwright starts the executable it is given and speaks to it over a pipe, so a generated
+wrapper that runs ``ip netns exec NS /usr/lib/chromium/chromium "$@"`` puts the whole browser (and
+every child process: they inherit the namespace) behind a NAT while Playwright drives it as usual.
+Firefox: :func:`tests.e2e.firefox.launch_firefox` runs it with ``ip netns exec`` and reaches its
+Marionette port, which listens on the namespace's own loopback, through a forwarding thread.
+
+Both get the same small interface, :class:`LabBrowser`, and read the page through the e2e tests'
+``session_probe.js`` (``window.roundsProbe``: presence, decoded frames, the selected ICE pair).
+
+The lab serves pages from ``http://198.18.0.1:8080``, which is not a secure context, and
+``getUserMedia`` exists only in one. A real deployment serves HTTPS; here each browser is told to treat
+that one origin as secure (Chromium's ``--unsafely-treat-insecure-origin-as-secure``, Firefox's
+``media.devices.insecure.enabled`` and ``media.getusermedia.insecure.enabled``, checked on 153 ESR).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+from playwright.sync_api import Page, Playwright
+
+from tests.e2e.conftest import CHROMIUM_ARGS
+from tests.e2e.firefox import launch_firefox
+from tests.support.netlab import BASE_URL, Lab
+
+#: The browser binary behind Debian's /usr/bin/chromium (a shell script that adds flags of its own).
+CHROMIUM_BINARY = Path("/usr/lib/chromium/chromium")
+SESSION_PROBE = Path(__file__).resolve().parents[1] / "e2e" / "session_probe.js"
+#: Chromium's fake camera and microphone, granted; the lab's origin treated as secure (see above).
+LAB_CHROMIUM_ARGS = [
+    *CHROMIUM_ARGS,
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+    f"--unsafely-treat-insecure-origin-as-secure={BASE_URL}",
+]
+#: Firefox: getUserMedia on the lab's plain-HTTP origin (see above).
+LAB_FIREFOX_PREFS: dict[str, bool | int | str] = {
+    "media.devices.insecure.enabled": True,
+    "media.getusermedia.insecure.enabled": True,
+}
+#: Bound on a page load or a click; generous, the machine is shared.
+PAGE_SECONDS = 60.0
+
+
+class LabBrowser(Protocol):
+    """What the lab's tests and bench do with a browser (one person's, on one network)."""
+
+    def goto(self, url: str) -> None:
+        """Load ``url`` and wait for it to load."""
+
+    def evaluate(self, expression: str) -> Any:
+        """The value of a JavaScript expression in the page (a Promise is awaited)."""
+
+    def click(self, selector: str) -> None:
+        """Click the element matching ``selector`` as a user would."""
+
+    def log_in(self, base: str, email: str, password: str) -> None:
+        """Log in through the login page and wait for the dashboard."""
+
+
+class ChromiumPage:
+    """A Playwright page with the :class:`LabBrowser` interface."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def goto(self, url: str) -> None:
+        """Load ``url`` and wait for it to load."""
+        self.page.goto(url)
+
+    def evaluate(self, expression: str) -> Any:
+        """The value of a JavaScript expression in the page (a Promise is awaited)."""
+        return self.page.evaluate(expression)
+
+    def click(self, selector: str) -> None:
+        """Click the element matching ``selector`` as a user would."""
+        self.page.click(selector)
+
+    def log_in(self, base: str, email: str, password: str) -> None:
+        """Log in through the login page and wait for the dashboard."""
+        self.page.goto(f"{base}/login")
+        self.page.fill("#email", email)
+        self.page.fill("#password", password)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_url("**/dashboard")
+
+
+@contextmanager
+def chromium_in(playwright: Playwright, lab: Lab, path: str) -> Iterator[ChromiumPage]:
+    """Headless Chromium in the namespace of ``path`` (one fresh profile, the probe in every page);
+    closed on leaving."""
+    wrapper = lab.workdir / f"chromium-{lab.client_ns(path)}.sh"
+    wrapper.write_text(f'#!/bin/sh\nexec ip netns exec {lab.client_ns(path)} {CHROMIUM_BINARY} "$@"\n')
+    wrapper.chmod(0o755)
+    browser = playwright.chromium.launch(executable_path=str(wrapper), args=LAB_CHROMIUM_ARGS)
+    try:
+        context = browser.new_context()
+        context.set_default_timeout(PAGE_SECONDS * 1000)
+        context.add_init_script(path=SESSION_PROBE)
+        yield ChromiumPage(context.new_page())
+    finally:
+        browser.close()
+
+
+@contextmanager
+def firefox_in(lab: Lab, path: str, init_script: Path = SESSION_PROBE) -> Iterator[LabBrowser]:
+    """Headless Firefox in the namespace of ``path`` (fresh profile, ``init_script`` in every page);
+    quit on leaving."""
+    with launch_firefox(init_script, netns=lab.client_ns(path), extra_prefs=LAB_FIREFOX_PREFS) as browser:
+        yield browser
+
+
+def poll(browser: LabBrowser, expression: str, what: str, bound: float) -> Any:
+    """Evaluate ``expression`` until it is truthy, within ``bound`` seconds; its value."""
+    deadline = time.monotonic() + bound
+    value: Any = None
+    while time.monotonic() < deadline:
+        value = browser.evaluate(expression)
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"{what}: still {value!r} after {bound}s")
+
+
+def open_huddle_id(browser: LabBrowser) -> int:
+    """The demo's open huddle, as the logged-in browser's API sees it."""
+    visits = browser.evaluate("fetch('/api/v1/visits').then((r) => r.json())")
+    return next(
+        int(v["id"]) for v in visits if v["kind"] == "huddle" and v["status"] in ("scheduled", "live")
+    )
+
+
+def join_huddle(browser: LabBrowser, visit_id: int) -> None:
+    """Open the huddle's live page and press its join button."""
+    browser.goto(f"{BASE_URL}/visits/{visit_id}/live")
+    browser.click("#join")
+
+
+def frames_from(browser: LabBrowser, participant_id: str) -> int:
+    """Video frames the page decoded from ``participant_id`` on its live connection."""
+    frames = browser.evaluate("window.roundsProbe.framesDecoded()")
+    return int(frames.get(participant_id, 0))
+
+
+def selected_path(browser: LabBrowser) -> dict[str, Any] | None:
+    """The selected ICE candidate pair of the page's live connection (probe's ``selectedPath``)."""
+    path: dict[str, Any] | None = browser.evaluate("window.roundsProbe.selectedPath()")
+    return path
