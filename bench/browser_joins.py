@@ -46,23 +46,9 @@ from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from bench.common import free_port, percentile  # noqa: E402
 from tests.e2e.firefox import Firefox, launch_firefox  # noqa: E402
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, DEFAULT_STATE_ARGS  # noqa: E402
 from tests.support.processes import clean_env, rounds_command  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--use-fake-device-for-media-stream",  # a fake camera, but no flag that grants it
-    "--allow-loopback-in-peer-connection",
-    "--autoplay-policy=no-user-gesture-required",
-]
 PASSWORD = "rounds-demo-2026"
 PRECEPTOR = "im.preceptor@rounds.test"
 AMARA = "amara@rounds.test"
@@ -239,7 +225,9 @@ def main() -> None:
     timer.write_text(PROBE.read_text() + "\n" + JOIN_TIMER)
     with demo_server() as base, sync_playwright() as driver, ExitStack() as stack:
         stack.callback(shutil.rmtree, timer.parent, ignore_errors=True)
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = driver.chromium.launch(
+            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *DEFAULT_STATE_ARGS]
+        )
         stack.callback(chromium.close)
         host_context = chromium.new_context()
         host_context.grant_permissions(["camera", "microphone"], origin=base)

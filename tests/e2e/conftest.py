@@ -18,21 +18,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.support.processes import free_port
 from tests.support.templates import Demo, copy_demo
 
-CHROMIUM = Path(os.environ.get("ROUNDS_TEST_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 START_TIMEOUT_SECONDS = 60
 
 

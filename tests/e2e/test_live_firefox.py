@@ -28,7 +28,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.firefox import Firefox, launch_firefox
 from tests.e2e.test_live_session import (
     AMARA,
@@ -43,15 +42,11 @@ from tests.e2e.test_live_session import (
     visit_of_kind,
     wait_until_decoding,
 )
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, DEFAULT_STATE_ARGS
 
 pytestmark = pytest.mark.e2e
 
 #: Chromium's fake camera and microphone, without the flag that grants them (and real addresses).
-DEFAULT_STATE_ARGS = [
-    "--use-fake-device-for-media-stream",
-    "--allow-loopback-in-peer-connection",
-    "--autoplay-policy=no-user-gesture-required",
-]
 #: Bound on each wait: generous, the machine is shared; a join takes about a second.
 WAIT_SECONDS = 15.0
 

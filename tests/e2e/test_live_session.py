@@ -24,19 +24,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, GRANTED_MEDIA_ARGS
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "rounds-demo-2026"
 PRECEPTOR = "im.preceptor@rounds.test"
 AMARA = "amara@rounds.test"
-MEDIA_ARGS = [
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",  # grants camera and microphone, and gives real host addresses
-    "--allow-loopback-in-peer-connection",
-    "--autoplay-policy=no-user-gesture-required",
-]
 #: Bound on each wait: joins take well under a second on loopback.
 WAIT_SECONDS = 8.0
 #: Defines ``window.roundsProbe`` in every page of a person's browser profile.
@@ -48,7 +42,9 @@ def media_chromium(playwright: Playwright) -> Iterator[Browser]:
     """Debian's Chromium with fake media devices (the shared ``chromium`` has none)."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`.")
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *MEDIA_ARGS])
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *GRANTED_MEDIA_ARGS]
+    )
     yield browser
     browser.close()
 

@@ -25,8 +25,8 @@ from typing import Any, Protocol
 
 from playwright.sync_api import Page, Playwright
 
-from tests.e2e.conftest import CHROMIUM_ARGS
 from tests.e2e.firefox import launch_firefox
+from tests.support.chromium import CHROMIUM_ARGS
 from tests.support.netlab import BASE_URL, Lab
 
 #: The browser binary behind Debian's /usr/bin/chromium (a shell script that adds flags of its own).
