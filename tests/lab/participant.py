@@ -5,7 +5,12 @@ tests.lab.participant ...`` so that the participant's sockets live behind that n
 line on stdin is ``{"op": NAME, ...}``; each answer is one JSON line on stdout (``{"ok": true, ...}``
 or ``{"ok": false, "error": ...}``). Ops: ``join``, ``wait_video`` (from a participant), ``frames``,
 ``path`` (the selected ICE candidate pair), ``mark`` and ``first_frame_after_mark`` (recovery after
-a network drop), ``leave``, ``quit``. A host also admits whoever waits.
+a network drop), ``consent`` (a host records the patient's consent), ``leave``, ``quit``. A host also
+admits whoever waits.
+
+A participant logs in (``--email``/``--password``) and joins the demo's open huddle or ``--visit``;
+a patient instead opens their one-time link (``--patient-link``, the path ``/join/TOKEN``) and joins
+with the pass it gives.
 
 aiortc uses only the first TURN URL it is given; a browser tries every one. ``--turn-transport``
 keeps only the URLs of one transport, as a browser on a network without UDP ends up doing.
@@ -20,7 +25,10 @@ import json
 import logging
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
+from http.cookies import SimpleCookie
 from typing import Any
 
 from aiortc import RTCPeerConnection
@@ -29,7 +37,9 @@ from sessions import signaling as sig
 from sessions.client import ParticipantClient, WebSocketTransport
 from sessions.loopback import new_peer_connection
 from tests.support.cluster import open_huddle
-from tests.support.processes import Credentials, log_in
+from tests.support.processes import log_in
+
+PATIENT_PASS_COOKIE = "rounds_patient_pass"
 
 
 def keep_transport(ice_servers: Sequence[dict[str, Any]], transport: str) -> list[dict[str, Any]]:
@@ -71,40 +81,67 @@ def selected_path(pc: RTCPeerConnection | None) -> dict[str, Any] | None:
     return None
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Keep the link's 303 as it is: its cookie is the pass, its Location the visit."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def redeem_link(base_url: str, link_path: str) -> tuple[int, str]:
+    """Open a patient's one-time link as their browser would: the visit it leads to and the pass
+    (the cookie the server sets instead of a login)."""
+    try:
+        urllib.request.build_opener(_NoRedirect).open(base_url + link_path, timeout=10)
+    except urllib.error.HTTPError as answer:
+        if answer.code != 303:
+            raise
+        location = answer.headers["Location"]  # /visits/ID/live
+        cookies: SimpleCookie = SimpleCookie()
+        for header in answer.headers.get_all("Set-Cookie") or []:
+            cookies.load(header)
+        return int(location.strip("/").split("/")[1]), cookies[PATIENT_PASS_COOKIE].value
+    raise RuntimeError(f"{link_path} did not redirect to a visit")
+
+
 class Driver:
     """The participant and the ops the lab asks of it."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
-        self.credentials: Credentials | None = None
-        self.visit_id: int | None = None
+        self.cookies: dict[str, str] | None = None
+        self.visit_id: int | None = args.visit
         self.client: ParticipantClient | None = None
         self.admitter: asyncio.Task[None] | None = None
         self.marked = 0
 
-    def _connect_args(self) -> tuple[str, Credentials]:
-        if self.credentials is None or self.visit_id is None:
-            # The server may still be starting: it is ready once a login works.
-            deadline = time.monotonic() + self.args.ready_seconds
-            while True:
-                try:
-                    self.credentials = log_in(self.args.base_url, self.args.email, self.args.password)
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)
-            self.visit_id = open_huddle(self.args.base_url, self.credentials)
+    def _connect_args(self) -> tuple[str, dict[str, str]]:
+        if self.cookies is None:
+            if self.args.patient_link is not None:
+                self.visit_id, token = redeem_link(self.args.base_url, self.args.patient_link)
+                self.cookies = {PATIENT_PASS_COOKIE: token}
+            else:
+                # The server may still be starting: it is ready once a login works.
+                deadline = time.monotonic() + self.args.ready_seconds
+                while True:
+                    try:
+                        credentials = log_in(self.args.base_url, self.args.email, self.args.password)
+                        break
+                    except OSError:
+                        if time.monotonic() > deadline:
+                            raise
+                        time.sleep(0.2)
+                self.cookies = {"rounds_login": credentials.login_cookie}
+                if self.visit_id is None:
+                    self.visit_id = open_huddle(self.args.base_url, credentials)
         url = self.args.base_url.replace("http://", "ws://") + f"/ws/sessions/{self.visit_id}"
-        return url, self.credentials
+        return url, self.cookies
 
     async def join(self) -> dict[str, Any]:
-        url, credentials = await asyncio.to_thread(self._connect_args)
+        url, cookies = await asyncio.to_thread(self._connect_args)
 
         async def connect() -> WebSocketTransport:
-            return await WebSocketTransport.connect(
-                url, cookies={"rounds_login": credentials.login_cookie}, origin=self.args.base_url
-            )
+            return await WebSocketTransport.connect(url, cookies=cookies, origin=self.args.base_url)
 
         def peer(ice_servers: list[dict[str, Any]]) -> RTCPeerConnection:
             return new_peer_connection(keep_transport(ice_servers, self.args.turn_transport))
@@ -175,6 +212,23 @@ class Driver:
         client = self._joined()
         return {"at": time.time(), "reconnects": client.reconnects, "path": selected_path(client.pc)}
 
+    async def consent(
+        self, scope: str = "observe", method: str = "verbal", within: float = 30.0
+    ) -> dict[str, Any]:
+        """As the host, record the patient's consent; answer once the room's state shows it (up to
+        ``within`` seconds)."""
+        client = self._joined()
+        await client.send(
+            sig.RecordConsent.model_validate({"type": "consent", "scope": scope, "method": method})
+        )
+        await client.wait_until(
+            lambda: (
+                client.state is not None and client.state.consent is not None and client.state.consent.active
+            ),
+            bound=within,
+        )
+        return {}
+
     async def leave(self) -> dict[str, Any]:
         if self.client is not None:
             await self.client.leave()
@@ -220,12 +274,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Parse the arguments and serve ops."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--base-url", required=True)
-    parser.add_argument("--email", required=True)
-    parser.add_argument("--password", required=True)
+    parser.add_argument("--email")
+    parser.add_argument("--password")
+    parser.add_argument("--visit", type=int, help="join this visit (default: the demo's open huddle)")
+    parser.add_argument("--patient-link", help="join as the patient whose link is this path")
     parser.add_argument("--turn-transport", choices=["udp", "tcp", "any"], default="any")
     parser.add_argument("--reconnect", action="store_true", help="reconnect on its own after a drop")
     parser.add_argument("--ready-seconds", type=float, default=60.0)
     args = parser.parse_args(argv)
+    if args.patient_link is None and (args.email is None or args.password is None):
+        parser.error("give --email and --password, or --patient-link")
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     asyncio.run(serve(args))
 

@@ -354,16 +354,31 @@ class Lab:
     # ------------------------------------------------------------------ using
 
     def participant(
-        self, path: str, email: str, *, turn_transport: str = "any", reconnect: bool = False
+        self,
+        path: str,
+        email: str | None,
+        *,
+        turn_transport: str = "any",
+        reconnect: bool = False,
+        visit_id: int | None = None,
+        patient_link: str | None = None,
     ) -> Participant:
-        """A participant process logged in as ``email`` on ``path`` (or ``pub``: beside the server)."""
-        name = f"{path}-{email.split('@')[0]}-{len(self.participants)}"
+        """A participant process on ``path`` (or ``pub``: beside the server): logged in as ``email``
+        (joining the demo's open huddle, or ``visit_id``), or with ``email`` None the patient whose
+        one-time link is ``patient_link`` (its path, ``/join/TOKEN``)."""
+        who = "patient" if email is None else email.split("@")[0]
+        name = f"{path}-{who}-{len(self.participants)}"
         log_path = self.workdir / f"{name}.log"
         command = [
             "ip", "netns", "exec", self.ns(path), sys.executable, "-m", "tests.lab.participant",
-            "--base-url", BASE_URL, "--email", email, "--password", DEMO_PASSWORD,
-            "--turn-transport", turn_transport,
+            "--base-url", BASE_URL, "--turn-transport", turn_transport,
         ]  # fmt: skip
+        if email is not None:
+            command += ["--email", email, "--password", DEMO_PASSWORD]
+        if visit_id is not None:
+            command += ["--visit", str(visit_id)]
+        if patient_link is not None:
+            command += ["--patient-link", patient_link]
         if reconnect:
             command.append("--reconnect")
         process = subprocess.Popen(

@@ -1,4 +1,5 @@
-"""Reach a TCP port that listens on 127.0.0.1 *inside* a network namespace from this process.
+"""Reach a TCP port that listens *inside* a network namespace (on its 127.0.0.1, or on an address
+only the namespace can route to, like the network lab's server) from this process.
 
 Firefox's Marionette listens on the loopback of the namespace Firefox runs in, which this process
 cannot reach. :func:`forward_into` opens a listening socket here (127.0.0.1, a free port) and a thread
@@ -43,7 +44,7 @@ def _pump(source: socket.socket, sink: socket.socket) -> None:
         end.close()
 
 
-def _serve(listener: socket.socket, namespace: str, port: int) -> None:
+def _serve(listener: socket.socket, namespace: str, host: str, port: int) -> None:
     _enter_namespace(namespace)
     while True:
         try:
@@ -51,7 +52,7 @@ def _serve(listener: socket.socket, namespace: str, port: int) -> None:
         except OSError:  # the listener was closed: forwarding is over
             return
         try:
-            inside = socket.create_connection(("127.0.0.1", port), timeout=5)
+            inside = socket.create_connection((host, port), timeout=5)
             inside.settimeout(None)
         except OSError:
             # Nothing listens inside yet: the client sees the connection close and tries again.
@@ -62,13 +63,13 @@ def _serve(listener: socket.socket, namespace: str, port: int) -> None:
 
 
 @contextlib.contextmanager
-def forward_into(namespace: str, port: int) -> Iterator[int]:
-    """A port on this process's 127.0.0.1 whose connections reach 127.0.0.1:``port`` in ``namespace``;
-    closed on leaving (connections still open end when either side closes them)."""
+def forward_into(namespace: str, port: int, host: str = "127.0.0.1") -> Iterator[int]:
+    """A port on this process's 127.0.0.1 whose connections reach ``host``:``port`` as seen from
+    ``namespace``; closed on leaving (connections still open end when either side closes them)."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
-    thread = threading.Thread(target=_serve, args=(listener, namespace, port), daemon=True)
+    thread = threading.Thread(target=_serve, args=(listener, namespace, host, port), daemon=True)
     thread.start()
     try:
         yield int(listener.getsockname()[1])
