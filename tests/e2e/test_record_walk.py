@@ -42,7 +42,9 @@ def choose_code(field: Locator, words: str, code: str) -> None:
     field.press_sequentially(words, delay=20)
     listbox = field.page.locator(f"#{field.get_attribute('aria-controls')}")
     option = listbox.get_by_role("option").filter(has_text=code).first
-    expect(option).to_be_visible()
+    # The first search loads the ICD-10 index on the server: bound it generously for a loaded machine
+    # (a full CI run once took over Playwright's default 5 s here).
+    expect(option).to_be_visible(timeout=20_000)
     for _ in range(listbox.get_by_role("option").count()):
         field.press("ArrowDown")
         if option.get_attribute("aria-selected") == "true":
