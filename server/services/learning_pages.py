@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from server.codes import icd10
-from server.db.models import ApplicationRow, CaseLogRow, PresentationRow
+from server.db.models import ApplicationRow, PresentationRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES, AppState
@@ -30,6 +30,7 @@ from server.domain.caselog import (
     LogState,
     Participation,
     ReviewStatus,
+    StoredCaseLog,
     final_diagnoses,
     weeks_in,
 )
@@ -215,7 +216,7 @@ def _week_range(weeks: int, seen: Iterable[int]) -> list[int]:
 def _activity(
     weeks: list[int],
     encounters: Sequence[Encounter],
-    logs: Sequence[CaseLogRow],
+    logs: Sequence[StoredCaseLog],
     *,
     with_participation: bool,
 ) -> list[WeekActivity]:
@@ -244,7 +245,7 @@ def _activity(
     return rows
 
 
-def _chapters(logs: Sequence[CaseLogRow]) -> list[ChapterCount]:
+def _chapters(logs: Sequence[StoredCaseLog]) -> list[ChapterCount]:
     """Final diagnoses (the preceptor's correction, else the visitor's) of submitted logs by chapter."""
     reviewed: Counter[int] = Counter()
     pending: Counter[int] = Counter()
@@ -345,7 +346,7 @@ def _progress(
     program_title: str,
     number_of_blocks: int,
     encounters: Sequence[Encounter],
-    logs: Sequence[CaseLogRow],
+    logs: Sequence[StoredCaseLog],
     presentations: Sequence[PresentationRow],
 ) -> EnrollmentProgress:
     submitted = [log for log in logs if log.state == LogState.SUBMITTED]
@@ -376,7 +377,7 @@ def _queue(
     names: Mapping[int, str],
     titles: Mapping[int, str],
     encounters: Mapping[int, list[Encounter]],
-    logs: Mapping[int, list[CaseLogRow]],
+    logs: Mapping[int, list[StoredCaseLog]],
     presentations: Mapping[int, list[PresentationRow]],
 ) -> list[QueueItem]:
     items = []

@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from server.codes import icd10
-from server.db.models import CaseLogRow, PresentationRow
+from server.db.models import PresentationRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
-from server.domain.caselog import Encounter
+from server.domain.caselog import Encounter, StoredCaseLog
 from server.domain.differential import (
     Differential,
     DifferentialItem,
@@ -153,7 +153,7 @@ async def _checked(data: PresentationIn) -> tuple[dict[str, str], Differential]:
 # --- access and output ------------------------------------------------------------------------
 
 
-async def _context(uow: UnitOfWork, case_log_id: int) -> tuple[CaseLogRow, Encounter] | None:
+async def _context(uow: UnitOfWork, case_log_id: int) -> tuple[StoredCaseLog, Encounter] | None:
     log = await uow.case_logs.get(case_log_id)
     if log is None:
         return None
