@@ -1,5 +1,6 @@
-"""Queries of the learning record's pages and dashboard: whose enrollments an actor may look at, and the
-presentations of many enrollments at once. Read-only; the record's own writes stay in ``repositories``."""
+"""Queries of the learning record's pages and dashboard: whose enrollments an actor may look at.
+Read-only; the record's own reads and writes (many enrollments' presentations too) stay in their
+repositories."""
 
 from __future__ import annotations
 
@@ -10,9 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
 
 from server.db.models import (
     ApplicationRow,
-    CaseLogRow,
-    EncounterRow,
-    PresentationRow,
     ProgramPreceptorRow,
     ProgramRow,
 )
@@ -62,21 +60,3 @@ class LearningRepository:
             return {}
         result = await self.db.execute(select(ProgramRow).where(ProgramRow.id.in_(set(ids))))
         return {p.id: p for p in result.scalars()}
-
-    async def presentations_of_enrollments(
-        self, enrollment_ids: Sequence[int]
-    ) -> dict[int, list[PresentationRow]]:
-        """Each enrollment's presentations, by rotation week then id."""
-        out: dict[int, list[PresentationRow]] = {eid: [] for eid in enrollment_ids}
-        if not enrollment_ids:
-            return out
-        result = await self.db.execute(
-            select(EncounterRow.enrollment_id, PresentationRow)
-            .join(CaseLogRow, CaseLogRow.id == PresentationRow.case_log_id)
-            .join(EncounterRow, EncounterRow.id == CaseLogRow.encounter_id)
-            .where(EncounterRow.enrollment_id.in_(set(enrollment_ids)))
-            .order_by(EncounterRow.rotation_week, PresentationRow.id)
-        )
-        for enrollment_id, presentation in result:
-            out[enrollment_id].append(presentation)
-        return out
