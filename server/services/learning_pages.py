@@ -20,7 +20,6 @@ from datetime import datetime
 from typing import Any
 
 from server.codes import icd10
-from server.db.models import ApplicationRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES, AppState
@@ -35,6 +34,7 @@ from server.domain.caselog import (
     weeks_in,
 )
 from server.domain.differential import score
+from server.domain.learning import ListedEnrollment
 from server.domain.presentations import PresentationFormat, PresentationState, StoredPresentation
 from server.domain.vocab import Role
 from server.services.audit import CASE_LOG, audit_reads
@@ -318,7 +318,7 @@ async def enrollment_dashboard(uow: UnitOfWork, actor: Actor, enrollment_id: int
 
 
 def _progress(
-    application: ApplicationRow,
+    application: ListedEnrollment,
     visitor_name: str,
     program_title: str,
     number_of_blocks: int,
@@ -333,7 +333,7 @@ def _progress(
         visitor_id=application.visitor_id,
         visitor_name=visitor_name,
         program_title=program_title,
-        state=AppState(application.state),
+        state=application.state,
         weeks=weeks_in(number_of_blocks),
         encounters=len(encounters),
         submitted_logs=len(submitted),
@@ -350,7 +350,7 @@ def _progress(
 
 
 def _queue(
-    applications: Sequence[ApplicationRow],
+    applications: Sequence[ListedEnrollment],
     names: Mapping[int, str],
     titles: Mapping[int, str],
     encounters: Mapping[int, list[Encounter]],
@@ -420,8 +420,7 @@ async def record_index(uow: UnitOfWork, actor: Actor) -> RecordIndex:
         ids = [a.id for a in applications]
         users = await uow.users.by_ids(sorted({a.visitor_id for a in applications}))
         names = {uid: u.full_name for uid, u in users.items()}
-        programs = await uow.learning.programs_by_ids(sorted({a.program_id for a in applications}))
-        titles = {pid: p.title for pid, p in programs.items()}
+        titles = await uow.learning.program_titles(sorted({a.program_id for a in applications}))
         blocks = await uow.applications.block_ids(ids)
         encounters = await uow.encounters.of_enrollments(ids)
         logs = await uow.case_logs.of_enrollments(ids)
