@@ -61,7 +61,9 @@ ON_POSTGRES: dict[str, str | dict[str, str]] = {
     "integration/test_smoke.py": "the app starts on the database and walks one application",
     "integration/test_repository_certificates.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_evaluations.py": "the repository's mapping, round trip per dialect",
+    "integration/test_repository_learning.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_letters.py": "the repository's mapping, round trip per dialect",
+    "integration/test_repository_presentations.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_record.py": "the repository's mapping, round trip per dialect",
     # The API smoke set: a walk per feature, and the tests whose subject depends on the engine.
     "integration/test_api_accounts.py": {

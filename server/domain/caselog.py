@@ -152,6 +152,40 @@ class Encounter:
     created_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class CaseLog:
+    """A visitor's log of one encounter as written: the checked fields, its state, the preceptor's
+    review (``diagnoses`` stays the visitor's list; a correction goes to ``corrected_diagnoses``) and
+    its times. No id: :class:`StoredCaseLog` is a log the database has."""
+
+    encounter_id: int
+    visitor_id: int
+    state: LogState
+    age_band: AgeBand
+    sex: Sex
+    visit_type: VisitType
+    chief_complaint: str
+    note: str | None
+    minutes: int
+    complexity: Complexity
+    participation: tuple[Participation, ...]
+    diagnoses: tuple[str, ...]
+    corrected_diagnoses: tuple[str, ...] | None
+    review_status: ReviewStatus
+    reviewed_by: int | None
+    reviewed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCaseLog(CaseLog):
+    """A case log as stored, with its id."""
+
+    id: int
+
+
 def weeks_in(number_of_blocks: int) -> int:
     """How many rotation weeks an enrollment of ``number_of_blocks`` stacked blocks has."""
     return WEEKS_PER_BLOCK * max(number_of_blocks, 0)

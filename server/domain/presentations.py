@@ -9,6 +9,8 @@ is for the PHI guard (``server.domain.phi``), which the services run over every 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from server.domain.differential import Differential, Override, check_submittable, match_items
@@ -32,6 +34,38 @@ class PresentationState(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     REVIEWED = "reviewed"
+
+
+@dataclass(frozen=True, slots=True)
+class Presentation:
+    """A visitor's presentation of one case log as written: its format's checked ``content``, the
+    ranked differential, the preceptor's reference differential with the match overrides and who
+    entered them when, the One-Minute-Preceptor ``feedback`` with who reviewed it when, and its times.
+    No id: :class:`StoredPresentation` is one the database has."""
+
+    case_log_id: int
+    visitor_id: int
+    format: PresentationFormat
+    state: PresentationState
+    content: Mapping[str, str]
+    differential: Differential
+    reference: Differential | None
+    overrides: tuple[Override, ...]
+    reference_by: int | None
+    reference_at: datetime | None
+    feedback: Mapping[str, str] | None
+    reviewed_by: int | None
+    reviewed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPresentation(Presentation):
+    """A presentation as stored, with its id."""
+
+    id: int
 
 
 # Each format's fields, in the order they are presented, with their length limits.

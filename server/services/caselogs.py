@@ -8,23 +8,20 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
 
 from server.codes import icd10
-from server.db.models import CaseLogRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES
 from server.domain.caselog import (
-    AgeBand,
-    Complexity,
+    CaseLog,
     Encounter,
     EncounterKind,
     LogState,
-    Participation,
     ReviewStatus,
-    Setting,
-    Sex,
-    VisitType,
+    StoredCaseLog,
     check_diagnoses,
     check_editable,
     check_participation,
@@ -111,7 +108,9 @@ async def get_code(code: str) -> Icd10Out:
 # --- access -----------------------------------------------------------------------------------
 
 
-async def _load(uow: UnitOfWork, actor: Actor, case_log_id: int) -> tuple[CaseLogRow, Encounter, Enrollment]:
+async def _load(
+    uow: UnitOfWork, actor: Actor, case_log_id: int
+) -> tuple[StoredCaseLog, Encounter, Enrollment]:
     """The log, its encounter and enrollment, if the actor may know the log exists: its author, a
     preceptor of the enrollment (submitted logs only: a draft is the visitor's own), or the program's
     coordinator (who is then refused its content). NotFound for anyone else."""
@@ -146,28 +145,28 @@ def _check_text(data: CaseLogIn) -> None:
     ensure_no_phi(fields)
 
 
-async def _checked_fields(data: CaseLogIn) -> dict[str, object]:
-    """The column values of a log from its input, after every check: the PHI guard first, then the
-    participation list and the diagnoses against the code set. The guard runs off the event loop: on
-    adversarial text it can take a few hundred milliseconds."""
+async def _checked_fields(data: CaseLogIn) -> dict[str, Any]:
+    """The fields of a log (by :class:`CaseLog`'s names) from its input, after every check: the PHI
+    guard first, then the participation list and the diagnoses against the code set. The guard runs off
+    the event loop: on adversarial text it can take a few hundred milliseconds."""
     await asyncio.to_thread(_check_text, data)
     participation = check_participation(data.participation)
     await code_set_ready()
     diagnoses = check_diagnoses(data.diagnoses, _canonical)
     return {
-        "age_band": data.age_band.value,
-        "sex": data.sex.value,
-        "visit_type": data.visit_type.value,
+        "age_band": data.age_band,
+        "sex": data.sex,
+        "visit_type": data.visit_type,
         "chief_complaint": data.chief_complaint,
         "note": data.note or None,
         "minutes": data.minutes,
-        "complexity": data.complexity.value,
-        "participation": [p.value for p in participation],
-        "diagnoses": diagnoses,
+        "complexity": data.complexity,
+        "participation": tuple(participation),
+        "diagnoses": tuple(diagnoses),
     }
 
 
-async def _outs(uow: UnitOfWork, logs: Sequence[CaseLogRow]) -> list[CaseLogOut]:
+async def _outs(uow: UnitOfWork, logs: Sequence[StoredCaseLog]) -> list[CaseLogOut]:
     encounters = await uow.encounters.by_ids([log.encounter_id for log in logs])
     reviewers = await uow.users.by_ids([log.reviewed_by for log in logs if log.reviewed_by])
     out = []
@@ -181,22 +180,22 @@ async def _outs(uow: UnitOfWork, logs: Sequence[CaseLogRow]) -> list[CaseLogOut]
                 encounter_id=log.encounter_id,
                 enrollment_id=encounter.enrollment_id,
                 visitor_id=log.visitor_id,
-                state=LogState(log.state),
+                state=log.state,
                 week=encounter.rotation_week,
-                kind=EncounterKind(encounter.kind),
-                setting=Setting(encounter.setting),
-                age_band=AgeBand(log.age_band),
-                sex=Sex(log.sex),
-                visit_type=VisitType(log.visit_type),
+                kind=encounter.kind,
+                setting=encounter.setting,
+                age_band=log.age_band,
+                sex=log.sex,
+                visit_type=log.visit_type,
                 chief_complaint=log.chief_complaint,
                 note=log.note,
                 minutes=log.minutes,
-                complexity=Complexity(log.complexity),
-                participation=[Participation(p) for p in log.participation],
+                complexity=log.complexity,
+                participation=list(log.participation),
                 diagnoses=[_diagnosis_out(c) for c in log.diagnoses],
                 final_diagnoses=[_diagnosis_out(c) for c in final_diagnoses(log.diagnoses, corrected)],
                 review=ReviewOut(
-                    status=ReviewStatus(log.review_status),
+                    status=log.review_status,
                     reviewed_by=log.reviewed_by,
                     reviewer_name=reviewer.full_name if reviewer else None,
                     reviewed_at=log.reviewed_at,
@@ -238,7 +237,9 @@ async def create_encounter_with_log(
         return out
 
 
-async def _add_case_log(uow: UnitOfWork, actor: Actor, encounter: Encounter, data: CaseLogIn) -> CaseLogRow:
+async def _add_case_log(
+    uow: UnitOfWork, actor: Actor, encounter: Encounter, data: CaseLogIn
+) -> StoredCaseLog:
     try:
         enrollment = await load_enrollment(uow, actor, encounter.enrollment_id)
     except NotFound:
@@ -248,11 +249,14 @@ async def _add_case_log(uow: UnitOfWork, actor: Actor, encounter: Encounter, dat
     values = await _checked_fields(data)  # nothing of the log has been written yet
     now = uow.now()
     return await uow.case_logs.add(
-        CaseLogRow(
+        CaseLog(
             encounter_id=encounter.id,
             visitor_id=actor.user_id,
-            state=(LogState.SUBMITTED if data.submit else LogState.DRAFT).value,
-            review_status=ReviewStatus.PENDING.value,
+            state=LogState.SUBMITTED if data.submit else LogState.DRAFT,
+            corrected_diagnoses=None,
+            review_status=ReviewStatus.PENDING,
+            reviewed_by=None,
+            reviewed_at=None,
             created_at=now,
             updated_at=now,
             submitted_at=now if data.submit else None,
@@ -269,16 +273,13 @@ async def update_case_log(uow: UnitOfWork, actor: Actor, case_log_id: int, data:
         log, _encounter, _enrollment = await _load(uow, actor, case_log_id)
         if log.visitor_id != actor.user_id:
             raise Forbidden("Only the visitor who wrote this case log can change it.")
-        check_editable(LogState(log.state))
+        check_editable(log.state)
         values = await _checked_fields(data)
-        for name, value in values.items():
-            setattr(log, name, value)
         now = uow.now()
-        log.updated_at = now
+        log = replace(log, **values, updated_at=now)
         if data.submit:
-            log.state = LogState.SUBMITTED.value
-            log.submitted_at = now
-        await uow.case_logs.save()
+            log = replace(log, state=LogState.SUBMITTED, submitted_at=now)
+        log = await uow.case_logs.update(log)
         out = (await _outs(uow, [log]))[0]
         await uow.commit()
         return out
@@ -301,7 +302,7 @@ async def list_case_logs(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> l
     async with uow:
         enrollment = await load_enrollment(uow, actor, enrollment_id)
         _refuse_coordinator(actor)
-        logs = list(await uow.case_logs.of_enrollment(enrollment.id))
+        logs = await uow.case_logs.of_enrollment(enrollment.id)
         if not enrollment.actor_is_visitor:
             logs = [log for log in logs if log.state == LogState.SUBMITTED]
             await audit_reads(uow, actor, CASE_LOG, ((log.id, log.visitor_id) for log in logs))
@@ -317,17 +318,21 @@ async def review_diagnoses(uow: UnitOfWork, actor: Actor, case_log_id: int, data
         log, _encounter, enrollment = await _load(uow, actor, case_log_id)
         if not enrollment.actor_is_preceptor:
             raise Forbidden("Only a preceptor of this enrollment can confirm or correct its diagnoses.")
-        check_reviewable(LogState(log.state))
+        check_reviewable(log.state)
         corrected = None
         if data.diagnoses is not None:
             await code_set_ready()
             corrected = check_diagnoses(data.diagnoses, _canonical)
         status, replacement = plan_review(data.action, log.diagnoses, corrected)
-        log.review_status = status.value
-        log.corrected_diagnoses = replacement
-        log.reviewed_by = actor.user_id
-        log.reviewed_at = uow.now()
-        await uow.case_logs.save()
+        log = await uow.case_logs.update(
+            replace(
+                log,
+                review_status=status,
+                corrected_diagnoses=None if replacement is None else tuple(replacement),
+                reviewed_by=actor.user_id,
+                reviewed_at=uow.now(),
+            )
+        )
         action = AuditAction.CORRECT if status is ReviewStatus.CORRECTED else AuditAction.CONFIRM
         await record(uow, actor, action, CASE_LOG, [log.id])
         out = (await _outs(uow, [log]))[0]
@@ -376,7 +381,7 @@ def _summary_of(
     visitor_id: int,
     weeks: int,
     encounters: Sequence[Encounter],
-    logs: Sequence[CaseLogRow],
+    logs: Sequence[StoredCaseLog],
 ) -> CaseLogSummaryOut:
     week_of = {e.id: e.rotation_week for e in encounters}
     by_week = {
@@ -408,9 +413,9 @@ def _summary_of(
         case_logs=len(logs),
         drafts=len(logs) - len(submitted),
         submitted=len(submitted),
-        confirmed=reviews[ReviewStatus.CONFIRMED.value],
-        corrected=reviews[ReviewStatus.CORRECTED.value],
-        awaiting_review=reviews[ReviewStatus.PENDING.value],
+        confirmed=reviews[ReviewStatus.CONFIRMED],
+        corrected=reviews[ReviewStatus.CORRECTED],
+        awaiting_review=reviews[ReviewStatus.PENDING],
         minutes=sum(log.minutes for log in logs),
         by_week=[by_week[w] for w in sorted(by_week)],
     )

@@ -20,7 +20,6 @@ from datetime import datetime
 from typing import Any
 
 from server.codes import icd10
-from server.db.models import ApplicationRow, CaseLogRow, PresentationRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES, AppState
@@ -30,18 +29,13 @@ from server.domain.caselog import (
     LogState,
     Participation,
     ReviewStatus,
+    StoredCaseLog,
     final_diagnoses,
     weeks_in,
 )
-from server.domain.differential import (
-    Differential,
-    DifferentialItem,
-    Likelihood,
-    Override,
-    make_differential,
-    score,
-)
-from server.domain.presentations import PresentationFormat, PresentationState
+from server.domain.differential import score
+from server.domain.learning import ListedEnrollment
+from server.domain.presentations import PresentationFormat, PresentationState, StoredPresentation
 from server.domain.vocab import Role
 from server.services.audit import CASE_LOG, audit_reads
 from server.services.caselogs import code_set_ready
@@ -189,19 +183,6 @@ async def header_of(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> Enroll
     )
 
 
-def _differential(rows: Sequence[Mapping[str, Any]]) -> Differential:
-    """A stored differential (checked before it was written) back as the domain's type."""
-    return make_differential(
-        DifferentialItem(
-            rank=int(row["rank"]),
-            code=str(row["code"]),
-            likelihood=Likelihood(row["likelihood"]),
-            cant_miss=bool(row["cant_miss"]),
-        )
-        for row in rows
-    )
-
-
 def _mean(values: Iterable[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return sum(present) / len(present) if present else None
@@ -215,7 +196,7 @@ def _week_range(weeks: int, seen: Iterable[int]) -> list[int]:
 def _activity(
     weeks: list[int],
     encounters: Sequence[Encounter],
-    logs: Sequence[CaseLogRow],
+    logs: Sequence[StoredCaseLog],
     *,
     with_participation: bool,
 ) -> list[WeekActivity]:
@@ -244,7 +225,7 @@ def _activity(
     return rows
 
 
-def _chapters(logs: Sequence[CaseLogRow]) -> list[ChapterCount]:
+def _chapters(logs: Sequence[StoredCaseLog]) -> list[ChapterCount]:
     """Final diagnoses (the preceptor's correction, else the visitor's) of submitted logs by chapter."""
     reviewed: Counter[int] = Counter()
     pending: Counter[int] = Counter()
@@ -264,7 +245,7 @@ def _chapters(logs: Sequence[CaseLogRow]) -> list[ChapterCount]:
 
 
 def _scores(
-    weeks: list[int], presentations: Sequence[PresentationRow], week_of_log: Mapping[int, int]
+    weeks: list[int], presentations: Sequence[StoredPresentation], week_of_log: Mapping[int, int]
 ) -> tuple[list[WeekScores], list[int]]:
     """Mean scores per week, and the ids of the presentations scored."""
     by_week: dict[int, list[Any]] = {w: [] for w in weeks}
@@ -272,10 +253,7 @@ def _scores(
     for p in presentations:
         if p.reference is None or p.state == PresentationState.DRAFT or p.case_log_id not in week_of_log:
             continue
-        overrides = [
-            Override(str(o["reference_code"]), str(o["visitor_code"]), bool(o["match"])) for o in p.overrides
-        ]
-        result = score(_differential(p.differential), _differential(p.reference), overrides)
+        result = score(p.differential, p.reference, p.overrides)
         by_week.setdefault(week_of_log[p.case_log_id], []).append(result)
         used.append(p.id)
     rows = []
@@ -313,8 +291,8 @@ async def enrollment_dashboard(uow: UnitOfWork, actor: Actor, enrollment_id: int
         weeks = _week_range(header.weeks, week_of.values())
         content_visible = not header.reader_is_coordinator
         activity = _activity(weeks, encounters, logs, with_participation=content_visible)
-        states = Counter(PresentationState(p.state) for p in presentations)
-        formats = Counter(PresentationFormat(p.format) for p in presentations)
+        states = Counter(p.state for p in presentations)
+        formats = Counter(p.format for p in presentations)
         chapters: list[ChapterCount] = []
         scores: list[WeekScores] = []
         if content_visible:
@@ -340,13 +318,13 @@ async def enrollment_dashboard(uow: UnitOfWork, actor: Actor, enrollment_id: int
 
 
 def _progress(
-    application: ApplicationRow,
+    application: ListedEnrollment,
     visitor_name: str,
     program_title: str,
     number_of_blocks: int,
     encounters: Sequence[Encounter],
-    logs: Sequence[CaseLogRow],
-    presentations: Sequence[PresentationRow],
+    logs: Sequence[StoredCaseLog],
+    presentations: Sequence[StoredPresentation],
 ) -> EnrollmentProgress:
     submitted = [log for log in logs if log.state == LogState.SUBMITTED]
     states = Counter(p.state for p in presentations)
@@ -355,15 +333,15 @@ def _progress(
         visitor_id=application.visitor_id,
         visitor_name=visitor_name,
         program_title=program_title,
-        state=AppState(application.state),
+        state=application.state,
         weeks=weeks_in(number_of_blocks),
         encounters=len(encounters),
         submitted_logs=len(submitted),
         draft_logs=len(logs) - len(submitted),
         awaiting_review=sum(log.review_status == ReviewStatus.PENDING for log in submitted),
         minutes=sum(log.minutes for log in logs),
-        presentations_submitted=states[PresentationState.SUBMITTED.value],
-        presentations_reviewed=states[PresentationState.REVIEWED.value],
+        presentations_submitted=states[PresentationState.SUBMITTED],
+        presentations_reviewed=states[PresentationState.REVIEWED],
         presentations_with_reference=sum(
             p.reference is not None and p.state != PresentationState.DRAFT for p in presentations
         ),
@@ -372,12 +350,12 @@ def _progress(
 
 
 def _queue(
-    applications: Sequence[ApplicationRow],
+    applications: Sequence[ListedEnrollment],
     names: Mapping[int, str],
     titles: Mapping[int, str],
     encounters: Mapping[int, list[Encounter]],
-    logs: Mapping[int, list[CaseLogRow]],
-    presentations: Mapping[int, list[PresentationRow]],
+    logs: Mapping[int, list[StoredCaseLog]],
+    presentations: Mapping[int, list[StoredPresentation]],
 ) -> list[QueueItem]:
     items = []
     for application in applications:
@@ -442,12 +420,11 @@ async def record_index(uow: UnitOfWork, actor: Actor) -> RecordIndex:
         ids = [a.id for a in applications]
         users = await uow.users.by_ids(sorted({a.visitor_id for a in applications}))
         names = {uid: u.full_name for uid, u in users.items()}
-        programs = await uow.learning.programs_by_ids(sorted({a.program_id for a in applications}))
-        titles = {pid: p.title for pid, p in programs.items()}
+        titles = await uow.learning.program_titles(sorted({a.program_id for a in applications}))
         blocks = await uow.applications.block_ids(ids)
         encounters = await uow.encounters.of_enrollments(ids)
         logs = await uow.case_logs.of_enrollments(ids)
-        presentations = await uow.learning.presentations_of_enrollments(ids)
+        presentations = await uow.presentations.of_enrollments(ids)
         progress = [
             _progress(
                 a,

@@ -9,17 +9,15 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import replace
 
 from server.codes import icd10
-from server.db.models import CaseLogRow, PresentationRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
-from server.domain.caselog import Encounter
+from server.domain.caselog import Encounter, StoredCaseLog
 from server.domain.differential import (
     Differential,
     DifferentialItem,
-    Likelihood,
     Override,
     make_differential,
     score,
@@ -27,8 +25,10 @@ from server.domain.differential import (
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from server.domain.phi import ensure_no_phi
 from server.domain.presentations import (
+    Presentation,
     PresentationFormat,
     PresentationState,
+    StoredPresentation,
     check_complete,
     check_content,
     check_editable,
@@ -101,40 +101,6 @@ def _differential(items: Sequence[DifferentialItemIn], where: str) -> Differenti
     return make_differential(resolved, field=where)
 
 
-def _stored(differential: Differential) -> list[dict[str, Any]]:
-    return [
-        {
-            "rank": item.rank,
-            "code": item.code,
-            "likelihood": item.likelihood.value,
-            "cant_miss": item.cant_miss,
-            "findings_for": item.findings_for,
-            "findings_against": item.findings_against,
-            "next_test": item.next_test,
-        }
-        for item in differential.items
-    ]
-
-
-def _loaded(rows: Sequence[Mapping[str, Any]]) -> Differential:
-    return make_differential(
-        DifferentialItem(
-            rank=int(row["rank"]),
-            code=str(row["code"]),
-            likelihood=Likelihood(row["likelihood"]),
-            cant_miss=bool(row["cant_miss"]),
-            findings_for=str(row["findings_for"]),
-            findings_against=str(row["findings_against"]),
-            next_test=str(row["next_test"]),
-        )
-        for row in rows
-    )
-
-
-def _overrides(rows: Sequence[Mapping[str, Any]]) -> list[Override]:
-    return [Override(str(r["reference_code"]), str(r["visitor_code"]), bool(r["match"])) for r in rows]
-
-
 async def _checked(data: PresentationIn) -> tuple[dict[str, str], Differential]:
     """The content and differential of a presentation after every check: field rules, then the PHI
     guard (off the event loop), then the codes against the code set; and, when submitting, that it is
@@ -153,7 +119,8 @@ async def _checked(data: PresentationIn) -> tuple[dict[str, str], Differential]:
 # --- access and output ------------------------------------------------------------------------
 
 
-async def _context(uow: UnitOfWork, case_log_id: int) -> tuple[CaseLogRow, Encounter] | None:
+async def _context(uow: UnitOfWork, case_log_id: int) -> tuple[StoredCaseLog, Encounter] | None:
+    """The case log and its encounter, if both exist."""
     log = await uow.case_logs.get(case_log_id)
     if log is None:
         return None
@@ -163,7 +130,7 @@ async def _context(uow: UnitOfWork, case_log_id: int) -> tuple[CaseLogRow, Encou
 
 async def _load(
     uow: UnitOfWork, actor: Actor, presentation_id: int
-) -> tuple[PresentationRow, Encounter, Enrollment]:
+) -> tuple[StoredPresentation, Encounter, Enrollment]:
     """The presentation, if the actor may know it exists: its author, a preceptor of the enrollment
     (not while it is a draft) or the program's coordinator (refused its content later); NotFound else."""
     missing = NotFound(f"There is no presentation {presentation_id}.")
@@ -185,12 +152,15 @@ async def _load(
     return presentation, encounter, enrollment
 
 
-async def _hold(uow: UnitOfWork, presentation: PresentationRow) -> None:
+async def _hold(uow: UnitOfWork, presentation: StoredPresentation) -> StoredPresentation:
     """Serialise changes to one visitor's presentations (the visitor's edits, the preceptors' reviews
     and references) by holding the visitor's row, then re-read the presentation: a concurrent review
     that committed first is seen, and the second is refused instead of overwriting it."""
     await uow.users.lock(presentation.visitor_id)
-    await uow.db.refresh(presentation)
+    fresh = await uow.presentations.reread(presentation.id)
+    if fresh is None:  # presentations are never deleted; kept as a guard for the type
+        raise NotFound(f"There is no presentation {presentation.id}.")
+    return fresh
 
 
 def _refuse_coordinator(actor: Actor) -> None:
@@ -212,7 +182,7 @@ def _item_out(item: DifferentialItem) -> DifferentialItemOut:
     )
 
 
-def _out(presentation: PresentationRow, encounter: Encounter) -> PresentationOut:
+def _out(presentation: StoredPresentation, encounter: Encounter) -> PresentationOut:
     reference = presentation.reference
     feedback = presentation.feedback
     return PresentationOut(
@@ -222,12 +192,15 @@ def _out(presentation: PresentationRow, encounter: Encounter) -> PresentationOut
         enrollment_id=encounter.enrollment_id,
         visitor_id=presentation.visitor_id,
         week=encounter.rotation_week,
-        format=PresentationFormat(presentation.format),
-        state=PresentationState(presentation.state),
+        format=presentation.format,
+        state=presentation.state,
         content=dict(presentation.content),
-        differential=[_item_out(i) for i in _loaded(presentation.differential).items],
-        reference=None if reference is None else [_item_out(i) for i in _loaded(reference).items],
-        overrides=[OverrideOut(**dict(o)) for o in presentation.overrides],
+        differential=[_item_out(i) for i in presentation.differential.items],
+        reference=None if reference is None else [_item_out(i) for i in reference.items],
+        overrides=[
+            OverrideOut(reference_code=o.reference_code, visitor_code=o.visitor_code, match=o.match)
+            for o in presentation.overrides
+        ],
         feedback=None if feedback is None else FeedbackOut(**feedback),
         reviewed_by=presentation.reviewed_by,
         reviewed_at=presentation.reviewed_at,
@@ -261,15 +234,20 @@ async def create_presentation(
         content, differential = await _checked(data)  # nothing has been written yet
         now = uow.now()
         presentation = await uow.presentations.add(
-            PresentationRow(
+            Presentation(
                 case_log_id=log.id,
                 visitor_id=actor.user_id,
-                format=data.format.value,
-                state=(PresentationState.SUBMITTED if data.submit else PresentationState.DRAFT).value,
+                format=data.format,
+                state=PresentationState.SUBMITTED if data.submit else PresentationState.DRAFT,
                 content=content,
-                differential=_stored(differential),
+                differential=differential,
                 reference=None,
-                overrides=[],
+                overrides=(),
+                reference_by=None,
+                reference_at=None,
+                feedback=None,
+                reviewed_by=None,
+                reviewed_at=None,
                 created_at=now,
                 updated_at=now,
                 submitted_at=now if data.submit else None,
@@ -290,17 +268,15 @@ async def update_presentation(
         presentation, encounter, _enrollment = await _load(uow, actor, presentation_id)
         if presentation.visitor_id != actor.user_id:
             raise Forbidden("Only the visitor who wrote this presentation can change it.")
-        check_editable(PresentationState(presentation.state))
+        check_editable(presentation.state)
         content, differential = await _checked(data)
         now = uow.now()
-        presentation.format = data.format.value
-        presentation.content = content
-        presentation.differential = _stored(differential)
-        presentation.updated_at = now
+        presentation = replace(
+            presentation, format=data.format, content=content, differential=differential, updated_at=now
+        )
         if data.submit:
-            presentation.state = PresentationState.SUBMITTED.value
-            presentation.submitted_at = now
-        await uow.presentations.save()
+            presentation = replace(presentation, state=PresentationState.SUBMITTED, submitted_at=now)
+        presentation = await uow.presentations.update(presentation)
         out = _out(presentation, encounter)
         await uow.commit()
         return out
@@ -323,7 +299,7 @@ async def list_presentations(uow: UnitOfWork, actor: Actor, enrollment_id: int) 
     async with uow:
         enrollment = await load_enrollment(uow, actor, enrollment_id)
         _refuse_coordinator(actor)
-        presentations = list(await uow.presentations.of_enrollment(enrollment.id))
+        presentations = await uow.presentations.of_enrollment(enrollment.id)
         if not enrollment.actor_is_visitor:
             presentations = [p for p in presentations if p.state != PresentationState.DRAFT]
             await audit_reads(uow, actor, PRESENTATION, ((p.id, p.visitor_id) for p in presentations))
@@ -347,15 +323,19 @@ async def review_presentation(
         presentation, encounter, enrollment = await _load(uow, actor, presentation_id)
         if not enrollment.actor_is_preceptor:
             raise Forbidden("Only a preceptor of this enrollment can review its presentations.")
-        await _hold(uow, presentation)
-        check_reviewable(PresentationState(presentation.state))
+        presentation = await _hold(uow, presentation)
+        check_reviewable(presentation.state)
         feedback = check_feedback(data.model_dump())
         await asyncio.to_thread(_guard, {f"feedback.{name}": text for name, text in feedback.items()})
-        presentation.feedback = feedback
-        presentation.state = PresentationState.REVIEWED.value
-        presentation.reviewed_by = actor.user_id
-        presentation.reviewed_at = uow.now()
-        await uow.presentations.save()
+        presentation = await uow.presentations.update(
+            replace(
+                presentation,
+                feedback=feedback,
+                state=PresentationState.REVIEWED,
+                reviewed_by=actor.user_id,
+                reviewed_at=uow.now(),
+            )
+        )
         await record(uow, actor, AuditAction.REVIEW, PRESENTATION, [presentation.id])
         out = _out(presentation, encounter)
         await uow.commit()
@@ -371,8 +351,8 @@ async def set_reference(
         presentation, encounter, enrollment = await _load(uow, actor, presentation_id)
         if not enrollment.actor_is_preceptor:
             raise Forbidden("Only a preceptor of this enrollment can enter the reference differential.")
-        await _hold(uow, presentation)
-        check_reference_allowed(PresentationState(presentation.state))
+        presentation = await _hold(uow, presentation)
+        check_reference_allowed(presentation.state)
         await asyncio.to_thread(_guard, _item_texts(data.items, "items"))
         await code_set_ready()
         reference = _differential(data.items, "items")
@@ -387,14 +367,15 @@ async def set_reference(
                 codes.append(found.code)
             overrides.append(Override(codes[0], codes[1], given.match))
         checked = check_overrides(overrides)
-        presentation.reference = _stored(reference)
-        presentation.overrides = [
-            {"reference_code": o.reference_code, "visitor_code": o.visitor_code, "match": o.match}
-            for o in checked
-        ]
-        presentation.reference_by = actor.user_id
-        presentation.reference_at = uow.now()
-        await uow.presentations.save()
+        presentation = await uow.presentations.update(
+            replace(
+                presentation,
+                reference=reference,
+                overrides=tuple(checked),
+                reference_by=actor.user_id,
+                reference_at=uow.now(),
+            )
+        )
         await record(uow, actor, AuditAction.REFERENCE, PRESENTATION, [presentation.id])
         out = _out(presentation, encounter)
         await uow.commit()
@@ -414,11 +395,7 @@ async def get_score(uow: UnitOfWork, actor: Actor, presentation_id: int) -> Scor
         if presentation.reference is None:
             raise Conflict("The preceptor has not entered a reference differential yet; no score.")
         await audit_read(uow, actor, PRESENTATION, presentation.id, presentation.visitor_id)
-        result = score(
-            _loaded(presentation.differential),
-            _loaded(presentation.reference),
-            _overrides(presentation.overrides),
-        )
+        result = score(presentation.differential, presentation.reference, presentation.overrides)
         out = ScoreOut(
             presentation_id=presentation.id,
             top_1=result.top_1,
@@ -452,9 +429,9 @@ async def summary(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> Presenta
         return PresentationSummaryOut(
             enrollment_id=enrollment.id,
             presentations=len(presentations),
-            drafts=states[PresentationState.DRAFT.value],
-            submitted=states[PresentationState.SUBMITTED.value],
-            reviewed=states[PresentationState.REVIEWED.value],
+            drafts=states[PresentationState.DRAFT],
+            submitted=states[PresentationState.SUBMITTED],
+            reviewed=states[PresentationState.REVIEWED],
             with_reference=sum(p.reference is not None for p in presentations),
-            by_format={f.value: formats[f.value] for f in PresentationFormat},
+            by_format={f.value: formats[f] for f in PresentationFormat},
         )

@@ -499,13 +499,14 @@ async def test_a_new_encounter_and_its_log_are_written_together_or_not_at_all(
     """The record page logs a case for a new encounter in one transaction: when writing the log fails
     after the encounter was added, the encounter is not kept (no half-written record)."""
     from server.db.repositories.record import CaseLogRepository
+    from server.domain.caselog import CaseLog, StoredCaseLog
     from server.schemas.record import CaseLogIn, EncounterIn
     from server.services import casebook, caselogs
 
     enrollment = await enroll(uows, world.student, world.program_id, world.block_ids[:1])
     before = await row_counts(uows)
 
-    async def failing_add(self: CaseLogRepository, log: models.CaseLogRow) -> models.CaseLogRow:
+    async def failing_add(self: CaseLogRepository, log: CaseLog) -> StoredCaseLog:
         raise RuntimeError("the disk filled up")
 
     monkeypatch.setattr(CaseLogRepository, "add", failing_add)

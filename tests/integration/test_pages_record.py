@@ -114,7 +114,7 @@ async def test_a_case_is_logged_presented_answered_and_compared_through_forms(
     async with uows() as uow:
         stored = await uow.presentations.get(presentation_id)
         assert stored is not None and stored.state == "submitted"
-        assert [(d["rank"], d["code"]) for d in stored.differential] == [(1, "E11.65"), (2, "I10")]
+        assert [(d.rank, d.code) for d in stored.differential.items] == [(1, "E11.65"), (2, "I10")]
 
     page = await preceptor.get(f"/record/presentations/{presentation_id}/reference")
     assert forms_carry_csrf(page.text) and every_field_labelled(page.text)

@@ -1,82 +1,78 @@
-"""Queries of the learning record's pages and dashboard: whose enrollments an actor may look at, and the
-presentations of many enrollments at once. Read-only; the record's own writes stay in ``repositories``."""
+"""Queries of the learning record's pages and dashboard: whose enrollments an actor may look at, and
+the titles of their programs. Read-only; reads return the domain's
+:class:`~server.domain.learning.ListedEnrollment` and plain titles, the rows stay in this module. The
+record's own reads and writes (many enrollments' presentations too) stay in their repositories."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
 
 from server.db.models import (
     ApplicationRow,
-    CaseLogRow,
-    EncounterRow,
-    PresentationRow,
     ProgramPreceptorRow,
     ProgramRow,
 )
+from server.domain.applications import AppState
+from server.domain.learning import ListedEnrollment
+
+
+def _listed(row: ApplicationRow) -> ListedEnrollment:
+    return ListedEnrollment(
+        id=row.id, visitor_id=row.visitor_id, program_id=row.program_id, state=AppState(row.state)
+    )
 
 
 class LearningRepository:
+    """Reads return domain objects."""
+
     def __init__(self, db: AsyncDb) -> None:
         self.db = db
 
-    async def enrollments_of_visitor(
-        self, visitor_id: int, states: Sequence[str]
-    ) -> Sequence[ApplicationRow]:
-        """The visitor's applications in ``states`` (the enrolled ones), oldest first."""
-        result = await self.db.execute(
-            select(ApplicationRow)
-            .where(ApplicationRow.visitor_id == visitor_id, ApplicationRow.state.in_(list(states)))
-            .order_by(ApplicationRow.created_at, ApplicationRow.id)
-        )
-        return result.scalars().all()
+    async def _listed(self, query: Select[ApplicationRow]) -> list[ListedEnrollment]:
+        # Oldest first, for every list of this repository.
+        result = await self.db.execute(query.order_by(ApplicationRow.created_at, ApplicationRow.id))
+        return [_listed(row) for row in result.scalars()]
 
-    async def enrollments_taught_by(
-        self, preceptor_id: int, states: Sequence[str]
-    ) -> Sequence[ApplicationRow]:
+    async def enrollments_of_visitor(self, visitor_id: int, states: Sequence[str]) -> list[ListedEnrollment]:
+        """The visitor's applications in ``states`` (the enrolled ones), oldest first."""
+        return await self._listed(
+            select(ApplicationRow).where(
+                ApplicationRow.visitor_id == visitor_id, ApplicationRow.state.in_(list(states))
+            )
+        )
+
+    async def enrollments_taught_by(self, preceptor_id: int, states: Sequence[str]) -> list[ListedEnrollment]:
         """Applications in ``states`` of every program the preceptor teaches, oldest first."""
-        result = await self.db.execute(
+        return await self._listed(
             select(ApplicationRow)
             .join(ProgramPreceptorRow, ProgramPreceptorRow.program_id == ApplicationRow.program_id)
             .where(ProgramPreceptorRow.preceptor_id == preceptor_id, ApplicationRow.state.in_(list(states)))
-            .order_by(ApplicationRow.created_at, ApplicationRow.id)
         )
-        return result.scalars().all()
 
-    async def enrollments_run_by(
-        self, coordinator_id: int, states: Sequence[str]
-    ) -> Sequence[ApplicationRow]:
+    async def enrollments_run_by(self, coordinator_id: int, states: Sequence[str]) -> list[ListedEnrollment]:
         """Applications in ``states`` of every program the coordinator runs, oldest first."""
-        result = await self.db.execute(
+        return await self._listed(
             select(ApplicationRow)
             .join(ProgramRow, ProgramRow.id == ApplicationRow.program_id)
             .where(ProgramRow.coordinator_id == coordinator_id, ApplicationRow.state.in_(list(states)))
-            .order_by(ApplicationRow.created_at, ApplicationRow.id)
         )
-        return result.scalars().all()
 
     async def programs_by_ids(self, ids: Sequence[int]) -> dict[int, ProgramRow]:
+        """The programs of ``ids`` that exist, by id, as rows: for ``server.services.letters_pages`` until
+        the programs' repository reads the domain's programs (the programs work owns that)."""
         if not ids:
             return {}
         result = await self.db.execute(select(ProgramRow).where(ProgramRow.id.in_(set(ids))))
         return {p.id: p for p in result.scalars()}
 
-    async def presentations_of_enrollments(
-        self, enrollment_ids: Sequence[int]
-    ) -> dict[int, list[PresentationRow]]:
-        """Each enrollment's presentations, by rotation week then id."""
-        out: dict[int, list[PresentationRow]] = {eid: [] for eid in enrollment_ids}
-        if not enrollment_ids:
-            return out
+    async def program_titles(self, ids: Sequence[int]) -> dict[int, str]:
+        """The titles of the programs of ``ids`` that exist, by id."""
+        if not ids:
+            return {}
         result = await self.db.execute(
-            select(EncounterRow.enrollment_id, PresentationRow)
-            .join(CaseLogRow, CaseLogRow.id == PresentationRow.case_log_id)
-            .join(EncounterRow, EncounterRow.id == CaseLogRow.encounter_id)
-            .where(EncounterRow.enrollment_id.in_(set(enrollment_ids)))
-            .order_by(EncounterRow.rotation_week, PresentationRow.id)
+            select(ProgramRow.id, ProgramRow.title).where(ProgramRow.id.in_(set(ids)))
         )
-        for enrollment_id, presentation in result:
-            out[enrollment_id].append(presentation)
-        return out
+        return {program_id: title for program_id, title in result}
