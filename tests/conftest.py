@@ -61,6 +61,7 @@ ON_POSTGRES: dict[str, str | dict[str, str]] = {
     "integration/test_smoke.py": "the app starts on the database and walks one application",
     "integration/test_repository_audit.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_certificates.py": "the repository's mapping, round trip per dialect",
+    "integration/test_repository_documents.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_evaluations.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_letters.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_record.py": "the repository's mapping, round trip per dialect",
