@@ -59,6 +59,7 @@ ON_POSTGRES: dict[str, str | dict[str, str]] = {
     "integration/test_api_regressions.py": "500s PostgreSQL alone raised (int32 ids, NUL in text)",
     "integration/test_health.py": "the health check's database probe",
     "integration/test_smoke.py": "the app starts on the database and walks one application",
+    "integration/test_repository_accounts.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_audit.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_certificates.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_documents.py": "the repository's mapping, round trip per dialect",
