@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date, datetime
 
 import filetype
 
 from server.domain.errors import Invalid, PayloadTooLarge, UnsupportedMediaType
+from server.domain.vocab import DocumentKind, DocumentStatus
 
 ACCEPTED_TYPES: dict[str, str] = {
     "application/pdf": "pdf",
@@ -52,3 +54,23 @@ def check_upload(data: bytes, max_bytes: int) -> CheckedFile:
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """An uploaded document as kept: whose it is, what kind, the file (named by its SHA-256 in the
+    file store), and its review (status, note, expiry, who reviewed it and when)."""
+
+    id: int
+    owner_id: int
+    kind: DocumentKind
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    status: DocumentStatus
+    review_note: str | None
+    expires_on: date | None
+    uploaded_at: datetime
+    reviewed_by: int | None
+    reviewed_at: datetime | None

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from server.db.models import LoginRow, PreceptorProfileRow, UserRow, VisitorProfileRow
 from server.db.uow import UnitOfWork
+from server.domain.accounts import Login, PreceptorProfile, User, VisitorProfile
 from server.domain.actors import Actor
 from server.domain.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
 from server.domain.vocab import Role
@@ -62,30 +62,27 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def actor_of(user: UserRow) -> Actor:
-    return Actor(user_id=user.id, role=Role(user.role), email=user.email, full_name=user.full_name)
+def actor_of(user: User) -> Actor:
+    return Actor(user_id=user.id, role=user.role, email=user.email, full_name=user.full_name)
 
 
-async def create_user(uow: UnitOfWork, *, email: str, password: str, role: Role, full_name: str) -> UserRow:
+async def create_user(uow: UnitOfWork, *, email: str, password: str, role: Role, full_name: str) -> User:
     """Create an account with an empty profile for its role. Does not commit."""
     check_password_strength(password)
     email = email.strip().lower()
     if await uow.users.by_email(email) is not None:
         raise Conflict(f"An account with the email {email} already exists.", field="email")
     user = await uow.users.add(
-        UserRow(
-            email=email,
-            password_hash=hash_password(password),
-            role=role.value,
-            full_name=full_name.strip(),
-            created_at=uow.now(),
-        )
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        full_name=full_name.strip(),
+        at=uow.now(),
     )
     if role is Role.VISITOR:
-        uow.db.add(VisitorProfileRow(user_id=user.id))
+        await uow.users.save_visitor_profile(VisitorProfile(user_id=user.id))
     elif role is Role.PRECEPTOR:
-        uow.db.add(PreceptorProfileRow(user_id=user.id))
-    await uow.db.flush()
+        await uow.users.save_preceptor_profile(PreceptorProfile(user_id=user.id))
     return user
 
 
@@ -158,11 +155,11 @@ async def log_in(
         if replaces:
             await uow.logins.delete_by_token_hash(token_hash(replaces))
         if new_hash is not None:
-            user.password_hash = new_hash
+            user = await uow.users.update(replace(user, password_hash=new_hash))
         token = secrets.token_urlsafe(32)
         now = uow.now()
         await uow.logins.add(
-            LoginRow(
+            Login(
                 token_hash=token_hash(token),
                 user_id=user.id,
                 created_at=now,
@@ -190,7 +187,7 @@ async def log_out(uow: UnitOfWork, token: str) -> None:
         await uow.commit()
 
 
-async def get_user(uow: UnitOfWork, user_id: int) -> UserRow:
+async def get_user(uow: UnitOfWork, user_id: int) -> User:
     """Look up a user inside the caller's open unit of work."""
     user = await uow.users.get(user_id)
     if user is None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
-from server.db.models import AuditEventRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
+from server.domain.audit import AuditEvent
 
 
 class AuditAction(StrEnum):
@@ -36,9 +36,9 @@ async def record(
     if not record_ids:
         return
     now = uow.now()
-    await uow.audit.record(
+    await uow.audit.add(
         [
-            AuditEventRow(
+            AuditEvent(
                 actor_id=actor.user_id,
                 action=action.value,
                 record_type=record_type,

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from server.db.filestore import FileStore
-from server.db.models import DocumentRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
-from server.domain.documents import check_upload
+from server.domain.documents import StoredDocument, check_upload
 from server.domain.errors import Invalid, NotFound
 from server.domain.vocab import DOCUMENT_LABELS, DocumentKind, DocumentStatus, Role
 from server.schemas.documents import DocumentOut, DocumentReviewIn, RequiredDocumentOut
@@ -19,8 +18,8 @@ log = logging.getLogger("rounds.documents")
 MAX_NAME = 255
 
 
-def document_out(doc: DocumentRow, today_iso: str | None = None) -> DocumentOut:
-    status = DocumentStatus(doc.status)
+def document_out(doc: StoredDocument, today_iso: str | None = None) -> DocumentOut:
+    status = doc.status
     if (
         status is DocumentStatus.VERIFIED
         and doc.expires_on is not None
@@ -31,8 +30,8 @@ def document_out(doc: DocumentRow, today_iso: str | None = None) -> DocumentOut:
     return DocumentOut(
         id=doc.id,
         owner_id=doc.owner_id,
-        kind=DocumentKind(doc.kind),
-        kind_label=DOCUMENT_LABELS[DocumentKind(doc.kind)],
+        kind=doc.kind,
+        kind_label=DOCUMENT_LABELS[doc.kind],
         original_name=doc.original_name,
         content_type=doc.content_type,
         size=doc.size,
@@ -43,7 +42,7 @@ def document_out(doc: DocumentRow, today_iso: str | None = None) -> DocumentOut:
     )
 
 
-async def _visible(uow: UnitOfWork, actor: Actor, doc: DocumentRow) -> bool:
+async def _visible(uow: UnitOfWork, actor: Actor, doc: StoredDocument) -> bool:
     if doc.owner_id == actor.user_id:
         return True
     if actor.role is not Role.COORDINATOR:
@@ -52,7 +51,7 @@ async def _visible(uow: UnitOfWork, actor: Actor, doc: DocumentRow) -> bool:
     return actor.user_id in coordinators
 
 
-async def _load(uow: UnitOfWork, actor: Actor, document_id: int) -> DocumentRow:
+async def _load(uow: UnitOfWork, actor: Actor, document_id: int) -> StoredDocument:
     doc = await uow.documents.get(document_id)
     if doc is None or not await _visible(uow, actor, doc):
         raise NotFound(f"There is no document {document_id}.")
@@ -86,16 +85,11 @@ async def upload(
     await store.put(checked.sha256, data)
     async with uow:
         doc = await uow.documents.add(
-            DocumentRow(
-                owner_id=actor.user_id,
-                kind=doc_kind.value,
-                original_name=_clean_name(filename, checked.extension),
-                content_type=checked.content_type,
-                size=checked.size,
-                sha256=checked.sha256,
-                status=DocumentStatus.SUBMITTED.value,
-                uploaded_at=uow.now(),
-            )
+            owner_id=actor.user_id,
+            kind=doc_kind,
+            original_name=_clean_name(filename, checked.extension),
+            file=checked,
+            at=uow.now(),
         )
         out = document_out(doc)
         await uow.commit()
@@ -127,7 +121,6 @@ class DocumentFile:
 async def read_document(uow: UnitOfWork, store: FileStore, actor: Actor, document_id: int) -> DocumentFile:
     async with uow:
         doc = await _load(uow, actor, document_id)
-        # Read the columns while the unit of work is open: leaving it expires the row.
         name, content_type, sha256 = doc.original_name, doc.content_type, doc.sha256
     try:
         data = await store.get(sha256)
@@ -155,12 +148,16 @@ async def review(uow: UnitOfWork, actor: Actor, document_id: int, data: Document
             raise Invalid("Say why the document is rejected, so the visitor can fix it.", field="note")
         if data.expires_on is not None and data.expires_on < uow.now().date():
             raise Invalid("The expiry date is already past.", field="expires_on")
-        doc.status = data.status
-        doc.review_note = data.note
-        doc.expires_on = data.expires_on if data.status == "verified" else None
-        doc.reviewed_by = actor.user_id
-        doc.reviewed_at = uow.now()
-        await uow.documents.save()
+        doc = await uow.documents.update(
+            replace(
+                doc,
+                status=DocumentStatus(data.status),
+                review_note=data.note,
+                expires_on=data.expires_on if data.status == "verified" else None,
+                reviewed_by=actor.user_id,
+                reviewed_at=uow.now(),
+            )
+        )
         out = document_out(doc)
         await uow.commit()
         return out
@@ -174,7 +171,7 @@ async def required_document_status(
     today = uow.now().date().isoformat()
     out = []
     for kind in kinds:
-        latest = next((d for d in docs if d.kind == kind.value), None)
+        latest = next((d for d in docs if d.kind is kind), None)
         out.append(
             RequiredDocumentOut(
                 kind=kind,
@@ -194,4 +191,4 @@ async def review_queue_documents(uow: UnitOfWork, actor: Actor) -> list[Document
         apps = await uow.applications.of_programs([p.id for p in programs])
         owners = sorted({a.visitor_id for a in apps if a.state != "draft"})
         docs = await uow.documents.of_owners(owners)
-        return [document_out(d) for d in docs if d.status == DocumentStatus.SUBMITTED.value]
+        return [document_out(d) for d in docs if d.status is DocumentStatus.SUBMITTED]

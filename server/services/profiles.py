@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from server.db.models import PreceptorProfileRow, VisitorProfileRow
+from dataclasses import replace
+
 from server.db.uow import UnitOfWork
+from server.domain.accounts import PreceptorProfile, VisitorProfile
 from server.domain.actors import Actor
 from server.domain.errors import NotFound
 from server.domain.vocab import Role
@@ -22,11 +24,11 @@ async def _profile_out(uow: UnitOfWork, user_id: int) -> ProfileOut:
     if user is None:
         raise NotFound(f"There is no user {user_id}.")
     out = ProfileOut(user=UserOut.model_validate(user))
-    if user.role == Role.VISITOR.value:
+    if user.role is Role.VISITOR:
         vp = await uow.users.visitor_profile(user_id)
         if vp is not None:
             out.visitor = VisitorProfileOut.model_validate(vp)
-    elif user.role == Role.PRECEPTOR.value:
+    elif user.role is Role.PRECEPTOR:
         pp = await uow.users.preceptor_profile(user_id)
         if pp is not None:
             out.preceptor = PreceptorProfileOut.model_validate(pp)
@@ -42,13 +44,8 @@ async def update_visitor_profile(uow: UnitOfWork, actor: Actor, data: VisitorPro
     """Replace the visitor's profile fields with those given (fields left out are kept)."""
     actor.require(Role.VISITOR)
     async with uow:
-        profile = await uow.users.visitor_profile(actor.user_id)
-        if profile is None:
-            profile = VisitorProfileRow(user_id=actor.user_id)
-            uow.db.add(profile)
-        for name, value in data.model_dump(exclude_unset=True).items():
-            setattr(profile, name, value.value if hasattr(value, "value") else value)
-        await uow.db.flush()
+        profile = await uow.users.visitor_profile(actor.user_id) or VisitorProfile(user_id=actor.user_id)
+        await uow.users.save_visitor_profile(replace(profile, **data.model_dump(exclude_unset=True)))
         out = await _profile_out(uow, actor.user_id)
         await uow.commit()
         return out
@@ -57,13 +54,8 @@ async def update_visitor_profile(uow: UnitOfWork, actor: Actor, data: VisitorPro
 async def update_preceptor_profile(uow: UnitOfWork, actor: Actor, data: PreceptorProfileIn) -> ProfileOut:
     actor.require(Role.PRECEPTOR)
     async with uow:
-        profile = await uow.users.preceptor_profile(actor.user_id)
-        if profile is None:
-            profile = PreceptorProfileRow(user_id=actor.user_id)
-            uow.db.add(profile)
-        for name, value in data.model_dump(exclude_unset=True).items():
-            setattr(profile, name, value)
-        await uow.db.flush()
+        profile = await uow.users.preceptor_profile(actor.user_id) or PreceptorProfile(user_id=actor.user_id)
+        await uow.users.save_preceptor_profile(replace(profile, **data.model_dump(exclude_unset=True)))
         out = await _profile_out(uow, actor.user_id)
         await uow.commit()
         return out

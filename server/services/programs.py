@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from server.db.models import BlockRow, ProgramRow, VisitorProfileRow
+from server.db.models import BlockRow, ProgramRow
 from server.db.uow import UnitOfWork
+from server.domain.accounts import VisitorProfile
 from server.domain.actors import Actor
 from server.domain.blocks import block_end, check_new_block_start
 from server.domain.eligibility import ApplicantFacts, EligibilityRule, eligibility_reasons
 from server.domain.errors import Conflict, Invalid, NotFound
-from server.domain.vocab import Role, Step1Status, TrainingStatus
+from server.domain.vocab import Role, TrainingStatus
 from server.schemas.programs import (
     BlockIn,
     BlockOut,
@@ -41,13 +42,13 @@ def rule_of(program: ProgramRow) -> EligibilityRule:
     )
 
 
-def facts_of(profile: VisitorProfileRow | None) -> ApplicantFacts:
+def facts_of(profile: VisitorProfile | None) -> ApplicantFacts:
     if profile is None:
         return ApplicantFacts(None, None, None)
     return ApplicantFacts(
-        training_status=TrainingStatus(profile.training_status) if profile.training_status else None,
+        training_status=profile.training_status,
         profession=profile.profession,
-        step1_status=Step1Status(profile.step1_status) if profile.step1_status else None,
+        step1_status=profile.step1_status,
     )
 
 
@@ -148,7 +149,7 @@ async def get_program(uow: UnitOfWork, actor: Actor | None, program_id: int) -> 
 async def _check_preceptors(uow: UnitOfWork, preceptor_ids: Sequence[int]) -> None:
     users = await uow.users.by_ids(preceptor_ids)
     for pid in preceptor_ids:
-        if pid not in users or users[pid].role != Role.PRECEPTOR.value:
+        if pid not in users or users[pid].role is not Role.PRECEPTOR:
             raise Invalid(f"User {pid} is not a preceptor.", field="preceptor_ids")
 
 

@@ -434,7 +434,7 @@ async def test_checking_a_password_blocks_neither_the_server_nor_the_database(
     async with uows() as uow:
         user = await uow.users.get(world.coordinator.user_id)
         assert user is not None
-        user.full_name = "Written during a login"
+        await uow.users.update(replace(user, full_name="Written during a login"))
         await uow.commit()
     gated.gate.set()
     answer = await login

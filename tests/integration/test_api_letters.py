@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
@@ -360,7 +361,8 @@ async def test_the_letter_may_name_the_applicant_and_its_author_but_not_a_patien
         student = await uow.users.get(world.student.user_id)
         author = await uow.users.get(world.preceptor.user_id)
         assert student is not None and author is not None
-        student.full_name, author.full_name = "Elena Marković", "Samuel Reyes"
+        await uow.users.update(replace(student, full_name="Elena Marković"))
+        await uow.users.update(replace(author, full_name="Samuel Reyes"))
         await uow.commit()
     s = await setup(world, make_api, uows, waived=False)
     preceptor, rid = s["preceptor"], s["request"]["id"]

@@ -332,12 +332,14 @@ async def test_the_audit_row_is_written_in_the_same_transaction_as_the_read(
     visitor = await make_api(world.student.email)
     log = await logged(visitor, enrollment)
 
+    written = AuditRepository.add
+
     async def broken(self: AuditRepository, events: Any) -> None:
-        self.db.add_all(list(events))
-        await self.db.flush()
+        # The events reach the transaction, then the store fails: the rollback must take them too.
+        await written(self, events)
         raise RuntimeError("audit store failed")
 
-    monkeypatch.setattr(AuditRepository, "record", broken)
+    monkeypatch.setattr(AuditRepository, "add", broken)
     with pytest.raises(RuntimeError):
         await caselogs.get_case_log(uows(), world.preceptor, log["id"])
     assert await audit_rows(uows) == []  # rolled back with the read

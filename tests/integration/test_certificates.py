@@ -8,6 +8,7 @@ The FakeClock starts at 2026-11-24 15:00 UTC; the world's first block runs 2026-
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy import select, update
 
 from server.db import models
 from server.db.uow import UnitOfWorkFactory
+from server.domain.accounts import PreceptorProfile
 from server.domain.certificates import CROCKFORD, make_certificate, verification_code
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from server.schemas.visits import VisitIn
@@ -271,10 +273,8 @@ async def test_reissue_keeps_history_and_the_old_code_shows_as_replaced(
     # Another day and a title now on the preceptor's profile: the facts changed.
     async with uows() as uow:
         profile = await uow.users.preceptor_profile(world.preceptor.user_id)
-        if profile is None:
-            uow.db.add(models.PreceptorProfileRow(user_id=world.preceptor.user_id, title="MD, Attending"))
-        else:
-            profile.title = "MD, Attending"
+        profile = profile or PreceptorProfile(user_id=world.preceptor.user_id)
+        await uow.users.save_preceptor_profile(replace(profile, title="MD, Attending"))
         await uow.commit()
     second = await certificates.issue_certificate(uows(), world.preceptor, e, SECRET)
     assert second.id != first.id and second.code != first.code

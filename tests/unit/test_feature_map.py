@@ -19,7 +19,12 @@ LAYERS = {
 }
 # Modules of those packages that belong to no one feature, with why.
 SHARED = {
-    "server/domain": {"errors", "vocab", "text"},  # typed errors, shared vocabularies and text helpers
+    "server/domain": {
+        "errors",
+        "vocab",
+        "text",
+        "audit",
+    },  # typed errors, shared vocabularies and text helpers; the audit trail
     "server/services": {"audit"},  # the audit trail
     "server/db/repositories": {"audit"},  # the audit trail
     "server/schemas": {"base"},  # the API's bases and bounded types

@@ -1,9 +1,11 @@
-"""Repositories of accounts: users and their profiles, logins and failed-login throttling."""
+"""Repositories of accounts: users and their profiles, logins and failed-login throttling. Reads
+return the domain's :class:`~server.domain.accounts.User`, profiles and
+:class:`~server.domain.accounts.Login`; writes take them; the rows stay in this module."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
@@ -15,14 +17,64 @@ from server.db.models import (
     UserRow,
     VisitorProfileRow,
 )
+from server.domain.accounts import Login, PreceptorProfile, User, VisitorProfile
+from server.domain.vocab import Role, Step1Status, TrainingStatus
+
+# --- rows <-> domain ----------------------------------------------------------------------------
+
+
+def _user(row: UserRow) -> User:
+    return User(
+        id=row.id,
+        email=row.email,
+        password_hash=row.password_hash,
+        role=Role(row.role),
+        full_name=row.full_name,
+        created_at=row.created_at,
+    )
+
+
+def _visitor_profile(row: VisitorProfileRow) -> VisitorProfile:
+    return VisitorProfile(
+        user_id=row.user_id,
+        training_status=None if row.training_status is None else TrainingStatus(row.training_status),
+        profession=row.profession,
+        school=row.school,
+        country=row.country,
+        graduation_year=row.graduation_year,
+        step1_status=None if row.step1_status is None else Step1Status(row.step1_status),
+    )
+
+
+def _preceptor_profile(row: PreceptorProfileRow) -> PreceptorProfile:
+    return PreceptorProfile(
+        user_id=row.user_id,
+        specialty=row.specialty,
+        institution=row.institution,
+        title=row.title,
+        npi=row.npi,
+        phone=row.phone,
+        address=row.address,
+        contact_email=row.contact_email,
+    )
+
+
+def _login(row: LoginRow) -> Login:
+    return Login(
+        token_hash=row.token_hash, user_id=row.user_id, created_at=row.created_at, expires_at=row.expires_at
+    )
 
 
 class UserRepository:
+    """Reads return domain objects; writes take them."""
+
     def __init__(self, db: AsyncDb) -> None:
         self.db = db
 
-    async def get(self, user_id: int) -> UserRow | None:
-        return await self.db.get(UserRow, user_id)
+    async def get(self, user_id: int) -> User | None:
+        """The user, if there is one."""
+        row = await self.db.get(UserRow, user_id)
+        return None if row is None else _user(row)
 
     async def lock(self, user_id: int) -> None:
         """Hold the user's row until the transaction ends, so that one person's concurrent requests
@@ -30,58 +82,125 @@ class UserRepository:
         already runs alone, from BEGIN IMMEDIATE)."""
         await self.db.execute(select(UserRow.id).where(UserRow.id == user_id).with_for_update())
 
-    async def by_email(self, email: str) -> UserRow | None:
+    async def by_email(self, email: str) -> User | None:
+        """The user with this email (compared in lower case), if there is one."""
         result = await self.db.execute(select(UserRow).where(UserRow.email == email.lower()))
-        return result.scalar_one_or_none()
+        row = result.scalar_one_or_none()
+        return None if row is None else _user(row)
 
-    async def add(self, user: UserRow) -> UserRow:
-        self.db.add(user)
+    async def add(self, *, email: str, password_hash: str, role: Role, full_name: str, at: datetime) -> User:
+        """Write a new account."""
+        row = UserRow(
+            email=email, password_hash=password_hash, role=role.value, full_name=full_name, created_at=at
+        )
+        self.db.add(row)
         await self.db.flush()
-        return user
+        return _user(row)
 
-    async def visitor_profile(self, user_id: int) -> VisitorProfileRow | None:
-        return await self.db.get(VisitorProfileRow, user_id)
+    async def update(self, user: User) -> User:
+        """Write back what can change in an account: its password hash and name."""
+        row = await self.db.get(UserRow, user.id)
+        if row is None:
+            raise LookupError(f"no user {user.id}")
+        row.password_hash = user.password_hash
+        row.full_name = user.full_name
+        await self.db.flush()
+        return _user(row)
 
-    async def preceptor_profile(self, user_id: int) -> PreceptorProfileRow | None:
-        return await self.db.get(PreceptorProfileRow, user_id)
+    async def visitor_profile(self, user_id: int) -> VisitorProfile | None:
+        """The visitor's profile, if there is one."""
+        row = await self.db.get(VisitorProfileRow, user_id)
+        return None if row is None else _visitor_profile(row)
 
-    async def by_ids(self, ids: Sequence[int]) -> dict[int, UserRow]:
+    async def preceptor_profile(self, user_id: int) -> PreceptorProfile | None:
+        """The preceptor's profile, if there is one."""
+        row = await self.db.get(PreceptorProfileRow, user_id)
+        return None if row is None else _preceptor_profile(row)
+
+    async def save_visitor_profile(self, profile: VisitorProfile) -> VisitorProfile:
+        """Write the visitor's profile, creating it if there is none yet."""
+        row = await self.db.get(VisitorProfileRow, profile.user_id)
+        if row is None:
+            row = VisitorProfileRow(user_id=profile.user_id)
+            self.db.add(row)
+        row.training_status = None if profile.training_status is None else profile.training_status.value
+        row.profession = profile.profession
+        row.school = profile.school
+        row.country = profile.country
+        row.graduation_year = profile.graduation_year
+        row.step1_status = None if profile.step1_status is None else profile.step1_status.value
+        await self.db.flush()
+        return _visitor_profile(row)
+
+    async def save_preceptor_profile(self, profile: PreceptorProfile) -> PreceptorProfile:
+        """Write the preceptor's profile, creating it if there is none yet."""
+        row = await self.db.get(PreceptorProfileRow, profile.user_id)
+        if row is None:
+            row = PreceptorProfileRow(user_id=profile.user_id)
+            self.db.add(row)
+        row.specialty = profile.specialty
+        row.institution = profile.institution
+        row.title = profile.title
+        row.npi = profile.npi
+        row.phone = profile.phone
+        row.address = profile.address
+        row.contact_email = profile.contact_email
+        await self.db.flush()
+        return _preceptor_profile(row)
+
+    async def by_ids(self, ids: Sequence[int]) -> dict[int, User]:
+        """The users with these ids, by id (unknown ids are left out)."""
         if not ids:
             return {}
         result = await self.db.execute(select(UserRow).where(UserRow.id.in_(set(ids))))
-        return {u.id: u for u in result.scalars()}
+        return {u.id: _user(u) for u in result.scalars()}
 
-    async def by_role(self, role: str) -> Sequence[UserRow]:
+    async def by_role(self, role: str) -> list[User]:
+        """The users of a role, by id."""
         result = await self.db.execute(select(UserRow).where(UserRow.role == role).order_by(UserRow.id))
-        return result.scalars().all()
+        return [_user(u) for u in result.scalars()]
 
-    async def preceptor_profiles(self, ids: Sequence[int]) -> dict[int, PreceptorProfileRow]:
+    async def preceptor_profiles(self, ids: Sequence[int]) -> dict[int, PreceptorProfile]:
+        """The preceptors' profiles that exist, by user id."""
         if not ids:
             return {}
         result = await self.db.execute(
             select(PreceptorProfileRow).where(PreceptorProfileRow.user_id.in_(set(ids)))
         )
-        return {p.user_id: p for p in result.scalars()}
+        return {p.user_id: _preceptor_profile(p) for p in result.scalars()}
 
-    async def visitor_profiles(self, ids: Sequence[int]) -> dict[int, VisitorProfileRow]:
+    async def visitor_profiles(self, ids: Sequence[int]) -> dict[int, VisitorProfile]:
+        """The visitors' profiles that exist, by user id."""
         if not ids:
             return {}
         result = await self.db.execute(
             select(VisitorProfileRow).where(VisitorProfileRow.user_id.in_(set(ids)))
         )
-        return {p.user_id: p for p in result.scalars()}
+        return {p.user_id: _visitor_profile(p) for p in result.scalars()}
 
 
 class LoginRepository:
+    """Logins and failed-login records; logins are read and written as domain objects."""
+
     def __init__(self, db: AsyncDb) -> None:
         self.db = db
 
-    async def by_token_hash(self, token_hash: str) -> LoginRow | None:
+    async def by_token_hash(self, token_hash: str) -> Login | None:
+        """The login with this token hash, if there is one."""
         result = await self.db.execute(select(LoginRow).where(LoginRow.token_hash == token_hash))
-        return result.scalar_one_or_none()
+        row = result.scalar_one_or_none()
+        return None if row is None else _login(row)
 
-    async def add(self, login: LoginRow) -> None:
-        self.db.add(login)
+    async def add(self, login: Login) -> None:
+        """Write a new login."""
+        self.db.add(
+            LoginRow(
+                token_hash=login.token_hash,
+                user_id=login.user_id,
+                created_at=login.created_at,
+                expires_at=login.expires_at,
+            )
+        )
         await self.db.flush()
 
     async def delete_by_token_hash(self, token_hash: str) -> None:
@@ -108,8 +227,6 @@ class LoginRepository:
         count, latest = (await self.db.execute(query)).one()
         if latest is not None and latest.tzinfo is None:
             # func.max bypasses the column type on SQLite: values come back naive UTC.
-            from datetime import UTC
-
             latest = latest.replace(tzinfo=UTC)
         return int(count), latest
 

@@ -1,0 +1,59 @@
+"""Accounts as kept: users, their profiles (a visitor's training facts, a preceptor's letterhead
+details) and logins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from server.domain.vocab import Role, Step1Status, TrainingStatus
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """An account: its email (lower case), Argon2 password hash, role and name."""
+
+    id: int
+    email: str
+    password_hash: str
+    role: Role
+    full_name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class VisitorProfile:
+    """A visitor's training facts, each unknown (None) until the visitor gives it."""
+
+    user_id: int
+    training_status: TrainingStatus | None = None
+    profession: str | None = None
+    school: str | None = None
+    country: str | None = None
+    graduation_year: int | None = None
+    step1_status: Step1Status | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreceptorProfile:
+    """A preceptor's details for letterheads and certificates, each None until given."""
+
+    user_id: int
+    specialty: str | None = None
+    institution: str | None = None
+    title: str | None = None
+    npi: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    contact_email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    """A browser's login: the hash of its token (the token itself is never kept), whose it is and
+    until when it holds."""
+
+    token_hash: str
+    user_id: int
+    created_at: datetime
+    expires_at: datetime
