@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from server.db.models import ProgramRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES, UNDER_WAY_STATES, AppState
@@ -69,15 +68,16 @@ async def authorize_join(
         program = await uow.programs.get(visit.program_id)
         if program is None:
             raise NotFound(f"There is no visit {visit_id}.")
+        rotation = RotationType(program.rotation_type)
         grant: JoinGrant | None = None
         refusal: Exception | None = None
         if actor is not None:
             try:
-                grant = await _account_grant(uow, actor, visit, program)
+                grant = await _account_grant(uow, actor, visit, rotation)
             except (Forbidden, NotFound) as exc:
                 refusal = exc
         if grant is None and patient_pass is not None:
-            grant = await _patient_grant(uow, visit, program, patient_pass, now)
+            grant = await _patient_grant(uow, visit, rotation, patient_pass, now)
         if grant is None:
             if refusal is not None:
                 raise refusal
@@ -95,13 +95,13 @@ async def authorize_join(
         return grant
 
 
-def _observes(role: ParticipantRole, visit: Visit, program: ProgramRow) -> bool:
+def _observes(role: ParticipantRole, visit: Visit, rotation: RotationType) -> bool:
     """Whether someone of ``role`` joins this visit as an observer: the domain's rule, given the
     visit's kind and its program's rotation type."""
-    return is_observer(visit.kind, RotationType(program.rotation_type), role=role)
+    return is_observer(visit.kind, rotation, role=role)
 
 
-async def _account_grant(uow: UnitOfWork, actor: Actor, visit: Visit, program: ProgramRow) -> JoinGrant:
+async def _account_grant(uow: UnitOfWork, actor: Actor, visit: Visit, rotation: RotationType) -> JoinGrant:
     if actor.role is Role.PRECEPTOR and visit.host_id == actor.user_id:
         return JoinGrant(
             visit_id=visit.id,
@@ -109,7 +109,7 @@ async def _account_grant(uow: UnitOfWork, actor: Actor, visit: Visit, program: P
             role=ParticipantRole.HOST.value,
             display_name=actor.full_name,
             room_kind=visit.kind.value,
-            observer=_observes(ParticipantRole.HOST, visit, program),
+            observer=_observes(ParticipantRole.HOST, visit, rotation),
             user_id=actor.user_id,
         )
     if actor.role is Role.VISITOR:
@@ -127,7 +127,7 @@ async def _account_grant(uow: UnitOfWork, actor: Actor, visit: Visit, program: P
                 role=ParticipantRole.VISITOR.value,
                 display_name=actor.full_name,
                 room_kind=visit.kind.value,
-                observer=_observes(ParticipantRole.VISITOR, visit, program),
+                observer=_observes(ParticipantRole.VISITOR, visit, rotation),
                 user_id=actor.user_id,
             )
     raise Forbidden(
@@ -137,7 +137,7 @@ async def _account_grant(uow: UnitOfWork, actor: Actor, visit: Visit, program: P
 
 
 async def _patient_grant(
-    uow: UnitOfWork, visit: Visit, program: ProgramRow, patient_pass: tuple[int, int], now: datetime
+    uow: UnitOfWork, visit: Visit, rotation: RotationType, patient_pass: tuple[int, int], now: datetime
 ) -> JoinGrant:
     pass_visit_id, link_id = patient_pass
     if pass_visit_id != visit.id:
@@ -159,7 +159,7 @@ async def _patient_grant(
         role=ParticipantRole.PATIENT.value,
         display_name=PATIENT_NAME,
         room_kind=visit.kind.value,
-        observer=_observes(ParticipantRole.PATIENT, visit, program),
+        observer=_observes(ParticipantRole.PATIENT, visit, rotation),
         user_id=None,
     )
 

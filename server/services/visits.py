@@ -18,9 +18,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from server.db.models import BlockRow, ProgramRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import UNDER_WAY_STATES
@@ -66,7 +65,7 @@ class Standing:
     """A visit and how the actor stands to it."""
 
     visit: Visit
-    program: ProgramRow
+    program_title: str
     is_host: bool
     is_invitee: bool
     is_program_preceptor: bool
@@ -94,7 +93,7 @@ async def load_standing(uow: UnitOfWork, actor: Actor, visit_id: int) -> Standin
     is_coordinator = actor.role is Role.COORDINATOR and program.coordinator_id == actor.user_id
     if not (is_host or is_invitee or is_program_preceptor or is_coordinator):
         raise missing
-    return Standing(visit, program, is_host, is_invitee, is_program_preceptor, is_coordinator)
+    return Standing(visit, program.title, is_host, is_invitee, is_program_preceptor, is_coordinator)
 
 
 def _require_host(standing: Standing, what: str) -> None:
@@ -110,11 +109,11 @@ async def _outs(uow: UnitOfWork, visits: Sequence[Visit]) -> list[VisitOut]:
     user_ids = {v.host_id for v in visits} | {i.visitor_id for inv in invitations.values() for i in inv}
     users = await uow.users.by_ids(list(user_ids))
     blocks = {b.id: b for b in await uow.programs.blocks_by_ids(list({v.block_id for v in visits}))}
-    programs: dict[int, ProgramRow] = {}
+    program_titles: dict[int, str] = {}
     for program_id in {v.program_id for v in visits}:
         program = await uow.programs.get(program_id)
         if program is not None:
-            programs[program_id] = program
+            program_titles[program_id] = program.title
     out = []
     for visit in visits:
         opens, closes = join_window(visit.starts_at, visit.duration_minutes)
@@ -122,7 +121,7 @@ async def _outs(uow: UnitOfWork, visits: Sequence[Visit]) -> list[VisitOut]:
             VisitOut(
                 id=visit.id,
                 program_id=visit.program_id,
-                program_title=programs[visit.program_id].title,
+                program_title=program_titles[visit.program_id],
                 block_id=visit.block_id,
                 block_start_date=blocks[visit.block_id].start_date,
                 host_id=visit.host_id,
@@ -157,7 +156,8 @@ async def _outs(uow: UnitOfWork, visits: Sequence[Visit]) -> list[VisitOut]:
 # --- scheduling -----------------------------------------------------------------------------------
 
 
-async def _block_of_preceptor(uow: UnitOfWork, actor: Actor, block_id: int) -> tuple[BlockRow, ProgramRow]:
+async def _block_of_preceptor(uow: UnitOfWork, actor: Actor, block_id: int) -> tuple[int, date, int]:
+    """The block's id and start date and its program's id, if the actor teaches in that program."""
     actor.require(Role.PRECEPTOR)
     block = await uow.programs.get_block(block_id)
     program = await uow.programs.get(block.program_id) if block is not None else None
@@ -165,29 +165,29 @@ async def _block_of_preceptor(uow: UnitOfWork, actor: Actor, block_id: int) -> t
         raise Invalid(f"There is no block {block_id}.", field="block_id")
     if actor.user_id not in (await uow.programs.preceptor_ids([program.id]))[program.id]:
         raise Forbidden("You can schedule visits only for blocks of programs you teach in.")
-    return block, program
+    return block.id, block.start_date, program.id
 
 
 async def schedule_visit(uow: UnitOfWork, actor: Actor, data: VisitIn) -> VisitOut:
     """A preceptor of the block's program schedules a visit and invites visitors enrolled in the block.
     The preceptor hosts it."""
     async with uow:
-        block, program = await _block_of_preceptor(uow, actor, data.block_id)
-        start = check_schedule(data.starts_at, data.duration_minutes, block.start_date, uow.now())
+        block_id, block_start, program_id = await _block_of_preceptor(uow, actor, data.block_id)
+        start = check_schedule(data.starts_at, data.duration_minutes, block_start, uow.now())
         invitees = check_invitees(data.visitor_ids)
         enrolled = await uow.visits.enrollments_in_block(
-            block.id, [s.value for s in UNDER_WAY_STATES], invitees
+            block_id, [s.value for s in UNDER_WAY_STATES], invitees
         )
         strangers = [vid for vid in invitees if vid not in enrolled]
         if strangers:
             raise Invalid(
                 f"Visitor {strangers[0]} is not enrolled in this block; invite only visitors whose "
-                f"enrollment includes the block starting {block.start_date.isoformat()}.",
+                f"enrollment includes the block starting {block_start.isoformat()}.",
                 field="visitor_ids",
             )
         visit = await uow.visits.add(
-            program_id=program.id,
-            block_id=block.id,
+            program_id=program_id,
+            block_id=block_id,
             host_id=actor.user_id,
             kind=data.kind,
             title=data.title,
@@ -268,7 +268,7 @@ async def visit_ics(uow: UnitOfWork, actor: Actor, visit_id: int, base_url: str 
             end=scheduled_end(visit.starts_at, visit.duration_minutes),
             summary=f"{kind}: {visit.title}",
             description=(
-                f"{kind} of {standing.program.title}, hosted by {host_name}."
+                f"{kind} of {standing.program_title}, hosted by {host_name}."
                 f"\nJoin from Rounds up to 30 minutes before the start: {url}"
             ),
             url=url,
