@@ -68,6 +68,7 @@ ON_POSTGRES: dict[str, str | dict[str, str]] = {
     "integration/test_repository_letters.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_presentations.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_record.py": "the repository's mapping, round trip per dialect",
+    "integration/test_repository_visits.py": "the repository's mapping, round trip per dialect",
     # The API smoke set: a walk per feature, and the tests whose subject depends on the engine.
     "integration/test_api_accounts.py": {
         "test_login_sets_an_httponly_samesite_cookie_and_a_new_csrf_token": "smoke: logins",

@@ -108,6 +108,84 @@ class PatientPass:
     expires_at: datetime
 
 
+# --- the stored record of a visit -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """A scheduled visit as stored: its program and block, its host, kind and title, when it starts and
+    for how long, where it stands (``status``, with the times it started and ended), the host's note
+    if it was cancelled, and when it was scheduled. Times are UTC."""
+
+    id: int
+    program_id: int
+    block_id: int
+    host_id: int
+    kind: EncounterKind
+    title: str
+    starts_at: datetime
+    duration_minutes: int
+    status: VisitStatus
+    started_at: datetime | None
+    ended_at: datetime | None
+    cancel_note: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class VisitInvitation:
+    """A visitor invited to a visit, through their enrollment in its block."""
+
+    id: int
+    visit_id: int
+    visitor_id: int
+    enrollment_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PatientLink:
+    """A patient's single-use link as stored: only its token's hash, who made it and when, when it
+    expires, and when it was used or replaced (revoked)."""
+
+    id: int
+    visit_id: int
+    token_hash: str
+    created_by: int
+    created_at: datetime
+    expires_at: datetime
+    redeemed_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class VisitConsent:
+    """The patient's consent to learners in a patient visit: scope, method, who obtained it, when it
+    was recorded and (if so) withdrawn. No patient identifier of any kind."""
+
+    id: int
+    visit_id: int
+    scope: ConsentScope
+    method: ConsentMethod
+    obtained_by: int
+    recorded_at: datetime
+    withdrawn_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceInterval:
+    """One stretch of time a participant was connected to a visit's room. ``user_id`` is None for the
+    patient; ``participant_key`` is the room's participant id; an open interval has no end yet."""
+
+    id: int
+    visit_id: int
+    user_id: int | None
+    participant_key: str
+    role: ParticipantRole
+    connected_at: datetime
+    disconnected_at: datetime | None
+    end_reason: EndReason | None
+
+
 def user_participant_id(user_id: int) -> str:
     return f"user-{user_id}"
 

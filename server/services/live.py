@@ -14,19 +14,20 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from server.db.models import AttendanceIntervalRow, EncounterRow, ProgramRow, VisitConsentRow, VisitRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES, UNDER_WAY_STATES, AppState
 from server.domain.caselog import EncounterKind, Setting, check_consent
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from server.domain.visits import (
+    AttendanceInterval,
     ConsentMethod,
     ConsentScope,
     EndReason,
     JoinGrant,
     LinkGone,
     ParticipantRole,
+    Visit,
     VisitStatus,
     check_joinable,
     is_observer,
@@ -67,23 +68,24 @@ async def authorize_join(
         program = await uow.programs.get(visit.program_id)
         if program is None:
             raise NotFound(f"There is no visit {visit_id}.")
+        rotation = RotationType(program.rotation_type)
         grant: JoinGrant | None = None
         refusal: Exception | None = None
         if actor is not None:
             try:
-                grant = await _account_grant(uow, actor, visit, program)
+                grant = await _account_grant(uow, actor, visit, rotation)
             except (Forbidden, NotFound) as exc:
                 refusal = exc
         if grant is None and patient_pass is not None:
-            grant = await _patient_grant(uow, visit, program, patient_pass, now)
+            grant = await _patient_grant(uow, visit, rotation, patient_pass, now)
         if grant is None:
             if refusal is not None:
                 raise refusal
             raise Unauthorized(
                 "Log in to join this visit; a patient opens the link their clinician sent them."
             )
-        check_joinable(VisitStatus(visit.status), visit.starts_at, visit.duration_minutes, now)
-        if grant.role == ParticipantRole.HOST.value and visit.status == VisitStatus.SCHEDULED.value:
+        check_joinable(visit.status, visit.starts_at, visit.duration_minutes, now)
+        if grant.role == ParticipantRole.HOST.value and visit.status is VisitStatus.SCHEDULED:
             await uow.visits.compare_and_set_status(
                 visit.id,
                 [VisitStatus.SCHEDULED.value],
@@ -93,21 +95,21 @@ async def authorize_join(
         return grant
 
 
-def _observes(role: ParticipantRole, visit: VisitRow, program: ProgramRow) -> bool:
+def _observes(role: ParticipantRole, visit: Visit, rotation: RotationType) -> bool:
     """Whether someone of ``role`` joins this visit as an observer: the domain's rule, given the
     visit's kind and its program's rotation type."""
-    return is_observer(EncounterKind(visit.kind), RotationType(program.rotation_type), role=role)
+    return is_observer(visit.kind, rotation, role=role)
 
 
-async def _account_grant(uow: UnitOfWork, actor: Actor, visit: VisitRow, program: ProgramRow) -> JoinGrant:
+async def _account_grant(uow: UnitOfWork, actor: Actor, visit: Visit, rotation: RotationType) -> JoinGrant:
     if actor.role is Role.PRECEPTOR and visit.host_id == actor.user_id:
         return JoinGrant(
             visit_id=visit.id,
             participant_id=user_participant_id(actor.user_id),
             role=ParticipantRole.HOST.value,
             display_name=actor.full_name,
-            room_kind=visit.kind,
-            observer=_observes(ParticipantRole.HOST, visit, program),
+            room_kind=visit.kind.value,
+            observer=_observes(ParticipantRole.HOST, visit, rotation),
             user_id=actor.user_id,
         )
     if actor.role is Role.VISITOR:
@@ -124,8 +126,8 @@ async def _account_grant(uow: UnitOfWork, actor: Actor, visit: VisitRow, program
                 participant_id=user_participant_id(actor.user_id),
                 role=ParticipantRole.VISITOR.value,
                 display_name=actor.full_name,
-                room_kind=visit.kind,
-                observer=_observes(ParticipantRole.VISITOR, visit, program),
+                room_kind=visit.kind.value,
+                observer=_observes(ParticipantRole.VISITOR, visit, rotation),
                 user_id=actor.user_id,
             )
     raise Forbidden(
@@ -135,7 +137,7 @@ async def _account_grant(uow: UnitOfWork, actor: Actor, visit: VisitRow, program
 
 
 async def _patient_grant(
-    uow: UnitOfWork, visit: VisitRow, program: ProgramRow, patient_pass: tuple[int, int], now: datetime
+    uow: UnitOfWork, visit: Visit, rotation: RotationType, patient_pass: tuple[int, int], now: datetime
 ) -> JoinGrant:
     pass_visit_id, link_id = patient_pass
     if pass_visit_id != visit.id:
@@ -148,7 +150,7 @@ async def _patient_grant(
         or link.visit_id != visit.id
         or link.redeemed_at is None
         or link.expires_at <= now
-        or visit.kind != EncounterKind.PATIENT_VISIT.value
+        or visit.kind is not EncounterKind.PATIENT_VISIT
     ):
         raise LinkGone("Your visit pass is no longer valid. " + ASK_FOR_NEW_LINK)
     return JoinGrant(
@@ -156,8 +158,8 @@ async def _patient_grant(
         participant_id=patient_participant_id(link.id),
         role=ParticipantRole.PATIENT.value,
         display_name=PATIENT_NAME,
-        room_kind=visit.kind,
-        observer=_observes(ParticipantRole.PATIENT, visit, program),
+        room_kind=visit.kind.value,
+        observer=_observes(ParticipantRole.PATIENT, visit, rotation),
         user_id=None,
     )
 
@@ -174,21 +176,17 @@ async def record_attendance_start(uow: UnitOfWork, visit_id: int, grant: JoinGra
         visit = await uow.visits.get(visit_id)
         if visit is None:
             raise NotFound(f"There is no visit {visit_id}.")
-        if visit.status in (VisitStatus.CANCELLED.value, VisitStatus.ENDED.value):
-            raise Conflict(f"This visit is {visit.status}; no attendance can start.")
+        if visit.status in (VisitStatus.CANCELLED, VisitStatus.ENDED):
+            raise Conflict(f"This visit is {visit.status.value}; no attendance can start.")
         await uow.visits.close_open_intervals(
             visit_id, at, EndReason.DROPPED.value, participant_key=grant.participant_id
         )
         interval = await uow.visits.add_interval(
-            AttendanceIntervalRow(
-                visit_id=visit_id,
-                user_id=grant.user_id,
-                participant_key=grant.participant_id,
-                role=grant.role,
-                connected_at=at,
-                disconnected_at=None,
-                end_reason=None,
-            )
+            visit_id=visit_id,
+            user_id=grant.user_id,
+            participant_key=grant.participant_id,
+            role=ParticipantRole(grant.role),
+            connected_at=at,
         )
         await uow.commit()
         return interval.id
@@ -236,7 +234,7 @@ async def attendance_for(uow: UnitOfWork, actor: Actor, visit_id: int) -> Attend
         only_self = not (standing.is_host or standing.is_program_preceptor or standing.is_coordinator)
         intervals = await uow.visits.intervals(visit.id, actor.user_id if only_self else None)
         until = visit.ended_at or uow.now()
-        by_key: dict[str, list[AttendanceIntervalRow]] = defaultdict(list)
+        by_key: dict[str, list[AttendanceInterval]] = defaultdict(list)
         for interval in intervals:
             by_key[interval.participant_key].append(interval)
         users = await uow.users.by_ids([i.user_id for i in intervals if i.user_id is not None])
@@ -249,20 +247,20 @@ async def attendance_for(uow: UnitOfWork, actor: Actor, visit_id: int) -> Attend
                     participant_id=key,
                     user_id=user_id,
                     name=users[user_id].full_name if user_id in users else PATIENT_NAME,
-                    role=ParticipantRole(items[0].role),
+                    role=items[0].role,
                     connected_minutes=round(seconds / 60, 1),
                     intervals=[
                         IntervalOut(
                             id=i.id,
                             connected_at=i.connected_at,
                             disconnected_at=i.disconnected_at,
-                            end_reason=i.end_reason,
+                            end_reason=None if i.end_reason is None else i.end_reason.value,
                         )
                         for i in items
                     ],
                 )
             )
-        return AttendanceOut(visit_id=visit.id, status=VisitStatus(visit.status), participants=participants)
+        return AttendanceOut(visit_id=visit.id, status=visit.status, participants=participants)
 
 
 # --- consent --------------------------------------------------------------------------------------
@@ -288,19 +286,16 @@ async def record_consent(
             raise NotFound(f"There is no visit {visit_id}.")
         if visit.host_id != host_user_id:
             raise Forbidden("Only the visit's host records the patient's consent.")
-        if visit.kind != EncounterKind.PATIENT_VISIT.value:
+        if visit.kind is not EncounterKind.PATIENT_VISIT:
             raise Conflict("Only a patient visit has a patient whose consent is recorded.")
-        if visit.status in (VisitStatus.CANCELLED.value, VisitStatus.ENDED.value):
-            raise Conflict(f"This visit is {visit.status}; consent can no longer be recorded.")
+        if visit.status in (VisitStatus.CANCELLED, VisitStatus.ENDED):
+            raise Conflict(f"This visit is {visit.status.value}; consent can no longer be recorded.")
         consent = await uow.visits.add_consent(
-            VisitConsentRow(
-                visit_id=visit.id,
-                scope=scope_value.value,
-                method=method_value.value,
-                obtained_by=host_user_id,
-                recorded_at=at,
-                withdrawn_at=None,
-            )
+            visit_id=visit.id,
+            scope=scope_value,
+            method=method_value,
+            obtained_by=host_user_id,
+            recorded_at=at,
         )
         await uow.commit()
         return consent.id
@@ -329,9 +324,9 @@ async def end_visit(uow: UnitOfWork, visit_id: int, at: datetime) -> list[int]:
         visit = await uow.visits.lock(visit_id)
         if visit is None:
             raise NotFound(f"There is no visit {visit_id}.")
-        if visit.status == VisitStatus.CANCELLED.value:
+        if visit.status is VisitStatus.CANCELLED:
             raise Conflict("This visit was cancelled; there is nothing to end.")
-        if visit.status != VisitStatus.ENDED.value:
+        if visit.status is not VisitStatus.ENDED:
             await uow.visits.compare_and_set_status(
                 visit.id,
                 [VisitStatus.SCHEDULED.value, VisitStatus.LIVE.value],
@@ -354,7 +349,7 @@ async def end_overdue_visits(uow: UnitOfWork) -> int:
     for visit_id in live:
         async with uow:
             visit = await uow.visits.get(visit_id)
-            if visit is None or visit.status != VisitStatus.LIVE.value:
+            if visit is None or visit.status is not VisitStatus.LIVE:
                 continue
             closes = join_window(visit.starts_at, visit.duration_minutes)[1]
             if uow.now() < closes:
@@ -364,10 +359,10 @@ async def end_overdue_visits(uow: UnitOfWork) -> int:
     return ended
 
 
-async def _encounters_of(uow: UnitOfWork, visit: VisitRow, at: datetime) -> list[int]:
+async def _encounters_of(uow: UnitOfWork, visit: Visit, at: datetime) -> list[int]:
     attended = {i.user_id for i in await uow.visits.intervals(visit.id) if i.role == ParticipantRole.VISITOR}
     done = await uow.visits.encounter_enrollments(visit.id)
-    kind = EncounterKind(visit.kind)
+    kind = visit.kind
     consent_id: int | None = None
     if kind is EncounterKind.PATIENT_VISIT:
         consents = await uow.visits.consents(visit.id)
@@ -388,18 +383,16 @@ async def _encounters_of(uow: UnitOfWork, visit: VisitRow, at: datetime) -> list
         if not blocks:
             continue
         week = rotation_week(blocks[0].start_date, visit.starts_at.date(), len(blocks))
-        encounter = await uow.encounters.add(
-            EncounterRow(
-                enrollment_id=enrollment.id,
-                session_id=visit.id,
-                kind=kind.value,
-                setting=Setting.TELEHEALTH_VIDEO.value,
-                rotation_week=week,
-                consent_id=consent_id,
-                consent_recorded=consent_flag,
-                created_by=visit.host_id,
-                created_at=at,
-            )
+        encounter = await uow.encounters.create(
+            enrollment_id=enrollment.id,
+            session_id=visit.id,
+            kind=kind,
+            setting=Setting.TELEHEALTH_VIDEO,
+            week=week,
+            consent_id=consent_id,
+            consent_recorded=consent_flag,
+            created_by=visit.host_id,
+            at=at,
         )
         created.append(encounter.id)
     return created

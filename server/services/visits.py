@@ -18,9 +18,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from server.db.models import BlockRow, PatientLinkRow, ProgramRow, VisitRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import UNDER_WAY_STATES
@@ -31,6 +30,7 @@ from server.domain.visits import (
     CalendarEvent,
     LinkGone,
     PatientPass,
+    Visit,
     VisitStatus,
     build_ics,
     check_cancellable,
@@ -64,8 +64,8 @@ def visit_path(visit_id: int) -> str:
 class Standing:
     """A visit and how the actor stands to it."""
 
-    visit: VisitRow
-    program: ProgramRow
+    visit: Visit
+    program_title: str
     is_host: bool
     is_invitee: bool
     is_program_preceptor: bool
@@ -93,7 +93,7 @@ async def load_standing(uow: UnitOfWork, actor: Actor, visit_id: int) -> Standin
     is_coordinator = actor.role is Role.COORDINATOR and program.coordinator_id == actor.user_id
     if not (is_host or is_invitee or is_program_preceptor or is_coordinator):
         raise missing
-    return Standing(visit, program, is_host, is_invitee, is_program_preceptor, is_coordinator)
+    return Standing(visit, program.title, is_host, is_invitee, is_program_preceptor, is_coordinator)
 
 
 def _require_host(standing: Standing, what: str) -> None:
@@ -101,7 +101,7 @@ def _require_host(standing: Standing, what: str) -> None:
         raise Forbidden(f"Only the visit's host (the preceptor who scheduled it) can {what}.")
 
 
-async def _outs(uow: UnitOfWork, visits: Sequence[VisitRow]) -> list[VisitOut]:
+async def _outs(uow: UnitOfWork, visits: Sequence[Visit]) -> list[VisitOut]:
     """The API's view of visits, with their programs, blocks, hosts and invitees in a few queries."""
     if not visits:
         return []
@@ -109,11 +109,11 @@ async def _outs(uow: UnitOfWork, visits: Sequence[VisitRow]) -> list[VisitOut]:
     user_ids = {v.host_id for v in visits} | {i.visitor_id for inv in invitations.values() for i in inv}
     users = await uow.users.by_ids(list(user_ids))
     blocks = {b.id: b for b in await uow.programs.blocks_by_ids(list({v.block_id for v in visits}))}
-    programs: dict[int, ProgramRow] = {}
+    program_titles: dict[int, str] = {}
     for program_id in {v.program_id for v in visits}:
         program = await uow.programs.get(program_id)
         if program is not None:
-            programs[program_id] = program
+            program_titles[program_id] = program.title
     out = []
     for visit in visits:
         opens, closes = join_window(visit.starts_at, visit.duration_minutes)
@@ -121,17 +121,17 @@ async def _outs(uow: UnitOfWork, visits: Sequence[VisitRow]) -> list[VisitOut]:
             VisitOut(
                 id=visit.id,
                 program_id=visit.program_id,
-                program_title=programs[visit.program_id].title,
+                program_title=program_titles[visit.program_id],
                 block_id=visit.block_id,
                 block_start_date=blocks[visit.block_id].start_date,
                 host_id=visit.host_id,
                 host_name=users[visit.host_id].full_name,
-                kind=EncounterKind(visit.kind),
+                kind=visit.kind,
                 title=visit.title,
                 starts_at=visit.starts_at,
                 ends_at=scheduled_end(visit.starts_at, visit.duration_minutes),
                 duration_minutes=visit.duration_minutes,
-                status=VisitStatus(visit.status),
+                status=visit.status,
                 started_at=visit.started_at,
                 ended_at=visit.ended_at,
                 cancel_note=visit.cancel_note,
@@ -156,7 +156,8 @@ async def _outs(uow: UnitOfWork, visits: Sequence[VisitRow]) -> list[VisitOut]:
 # --- scheduling -----------------------------------------------------------------------------------
 
 
-async def _block_of_preceptor(uow: UnitOfWork, actor: Actor, block_id: int) -> tuple[BlockRow, ProgramRow]:
+async def _block_of_preceptor(uow: UnitOfWork, actor: Actor, block_id: int) -> tuple[int, date, int]:
+    """The block's id and start date and its program's id, if the actor teaches in that program."""
     actor.require(Role.PRECEPTOR)
     block = await uow.programs.get_block(block_id)
     program = await uow.programs.get(block.program_id) if block is not None else None
@@ -164,42 +165,36 @@ async def _block_of_preceptor(uow: UnitOfWork, actor: Actor, block_id: int) -> t
         raise Invalid(f"There is no block {block_id}.", field="block_id")
     if actor.user_id not in (await uow.programs.preceptor_ids([program.id]))[program.id]:
         raise Forbidden("You can schedule visits only for blocks of programs you teach in.")
-    return block, program
+    return block.id, block.start_date, program.id
 
 
 async def schedule_visit(uow: UnitOfWork, actor: Actor, data: VisitIn) -> VisitOut:
     """A preceptor of the block's program schedules a visit and invites visitors enrolled in the block.
     The preceptor hosts it."""
     async with uow:
-        block, program = await _block_of_preceptor(uow, actor, data.block_id)
-        start = check_schedule(data.starts_at, data.duration_minutes, block.start_date, uow.now())
+        block_id, block_start, program_id = await _block_of_preceptor(uow, actor, data.block_id)
+        start = check_schedule(data.starts_at, data.duration_minutes, block_start, uow.now())
         invitees = check_invitees(data.visitor_ids)
         enrolled = await uow.visits.enrollments_in_block(
-            block.id, [s.value for s in UNDER_WAY_STATES], invitees
+            block_id, [s.value for s in UNDER_WAY_STATES], invitees
         )
         strangers = [vid for vid in invitees if vid not in enrolled]
         if strangers:
             raise Invalid(
                 f"Visitor {strangers[0]} is not enrolled in this block; invite only visitors whose "
-                f"enrollment includes the block starting {block.start_date.isoformat()}.",
+                f"enrollment includes the block starting {block_start.isoformat()}.",
                 field="visitor_ids",
             )
         visit = await uow.visits.add(
-            VisitRow(
-                program_id=program.id,
-                block_id=block.id,
-                host_id=actor.user_id,
-                kind=data.kind.value,
-                title=data.title,
-                starts_at=start,
-                duration_minutes=data.duration_minutes,
-                status=VisitStatus.SCHEDULED.value,
-                started_at=None,
-                ended_at=None,
-                cancel_note=None,
-                created_at=uow.now(),
-            ),
-            [(vid, enrolled[vid]) for vid in invitees],
+            program_id=program_id,
+            block_id=block_id,
+            host_id=actor.user_id,
+            kind=data.kind,
+            title=data.title,
+            starts_at=start,
+            duration_minutes=data.duration_minutes,
+            created_at=uow.now(),
+            invitations=[(vid, enrolled[vid]) for vid in invitees],
         )
         [out] = await _outs(uow, [visit])
         await uow.commit()
@@ -212,7 +207,7 @@ async def cancel_visit(uow: UnitOfWork, actor: Actor, visit_id: int, note: str |
     async with uow:
         standing = await load_standing(uow, actor, visit_id)
         _require_host(standing, "cancel it")
-        check_cancellable(VisitStatus(standing.visit.status))
+        check_cancellable(standing.visit.status)
         if not await uow.visits.compare_and_set_status(
             visit_id,
             [VisitStatus.SCHEDULED.value],
@@ -220,8 +215,10 @@ async def cancel_visit(uow: UnitOfWork, actor: Actor, visit_id: int, note: str |
         ):
             raise Conflict("This visit has just started or changed; reload it.")
         await uow.visits.revoke_unredeemed_links(visit_id, uow.now())
-        await uow.visits.refresh(standing.visit)
-        [out] = await _outs(uow, [standing.visit])
+        cancelled = await uow.visits.reload(visit_id)
+        if cancelled is None:  # it was there a moment ago, in this same transaction
+            raise NotFound(f"There is no visit {visit_id}.")
+        [out] = await _outs(uow, [cancelled])
         await uow.commit()
         return out
 
@@ -247,9 +244,7 @@ async def upcoming_for(uow: UnitOfWork, actor: Actor, *, include_past: bool = Fa
             programs = await uow.programs.search(published_only=False, coordinator_id=actor.user_id)
             visits = await uow.visits.of_programs([p.id for p in programs], since)
         if not include_past:
-            visits = [
-                v for v in visits if is_upcoming(VisitStatus(v.status), v.starts_at, v.duration_minutes, now)
-            ]
+            visits = [v for v in visits if is_upcoming(v.status, v.starts_at, v.duration_minutes, now)]
         return await _outs(uow, visits)
 
 
@@ -263,7 +258,7 @@ async def visit_ics(uow: UnitOfWork, actor: Actor, visit_id: int, base_url: str 
         standing = await load_standing(uow, actor, visit_id)
         visit = standing.visit
         host = await uow.users.get(visit.host_id)
-        kind = KIND_LABELS[EncounterKind(visit.kind)]
+        kind = KIND_LABELS[visit.kind]
         host_name = host.full_name if host else "your preceptor"
         url = base_url.rstrip("/") + visit_path(visit.id)
         event = CalendarEvent(
@@ -273,11 +268,11 @@ async def visit_ics(uow: UnitOfWork, actor: Actor, visit_id: int, base_url: str 
             end=scheduled_end(visit.starts_at, visit.duration_minutes),
             summary=f"{kind}: {visit.title}",
             description=(
-                f"{kind} of {standing.program.title}, hosted by {host_name}."
+                f"{kind} of {standing.program_title}, hosted by {host_name}."
                 f"\nJoin from Rounds up to 30 minutes before the start: {url}"
             ),
             url=url,
-            cancelled=visit.status == VisitStatus.CANCELLED.value,
+            cancelled=visit.status is VisitStatus.CANCELLED,
         )
         return build_ics(event)
 
@@ -299,9 +294,11 @@ async def create_patient_link(
         standing = await load_standing(uow, actor, visit_id)
         _require_host(standing, "create a patient link")
         visit = standing.visit
-        if visit.kind != EncounterKind.PATIENT_VISIT.value:
-            raise Conflict("Only a patient visit has a patient to invite; this is a " + visit.kind + ".")
-        status = VisitStatus(visit.status)
+        if visit.kind is not EncounterKind.PATIENT_VISIT:
+            raise Conflict(
+                "Only a patient visit has a patient to invite; this is a " + visit.kind.value + "."
+            )
+        status = visit.status
         if status in (VisitStatus.CANCELLED, VisitStatus.ENDED):
             raise Conflict(f"This visit is {status.value}; a patient link would be of no use.")
         now = uow.now()
@@ -309,15 +306,11 @@ async def create_patient_link(
         token = secrets.token_urlsafe(32)
         expires_at = now + timedelta(hours=hours)
         await uow.visits.add_link(
-            PatientLinkRow(
-                visit_id=visit.id,
-                token_hash=token_hash(token),
-                created_by=actor.user_id,
-                created_at=now,
-                expires_at=expires_at,
-                redeemed_at=None,
-                revoked_at=None,
-            )
+            visit_id=visit.id,
+            token_hash=token_hash(token),
+            created_by=actor.user_id,
+            created_at=now,
+            expires_at=expires_at,
         )
         await uow.commit()
         return token, expires_at
@@ -339,7 +332,7 @@ async def redeem_patient_link(
         if link is None:
             raise LinkGone("This visit link is not valid. " + ASK_FOR_NEW_LINK)
         visit = await uow.visits.get(link.visit_id)
-        if visit is None or visit.status in (VisitStatus.CANCELLED.value, VisitStatus.ENDED.value):
+        if visit is None or visit.status in (VisitStatus.CANCELLED, VisitStatus.ENDED):
             raise LinkGone("This visit has ended or was cancelled; there is nothing to join.")
         if link.redeemed_at is not None:
             if holder == (link.visit_id, link.id) and link.expires_at > now:

@@ -64,7 +64,8 @@ async def add_interval(
     """An interval written directly: two tabs of one person open at once (the service closes the first
     on a reconnect, but two server processes can each hold one)."""
     async with uows() as uow:
-        await uow.visits.add_interval(
+        # Written as a row: the repository only opens intervals (the service closes them).
+        uow.db.add(
             models.AttendanceIntervalRow(
                 visit_id=visit_id,
                 user_id=user_id,

@@ -127,14 +127,9 @@ class EncounterRepository:
             created_by=created_by,
             created_at=at,
         )
-        return _encounter(await self.add(row))
-
-    async def add(self, encounter: EncounterRow) -> EncounterRow:
-        """Insert a row as given: for ``server.services.live`` (owned by the live-session work) until it
-        calls :meth:`create`."""
-        self.db.add(encounter)
+        self.db.add(row)
         await self.db.flush()
-        return encounter
+        return _encounter(row)
 
     async def of_enrollment(self, enrollment_id: int) -> list[Encounter]:
         """An enrollment's encounters by rotation week, then id."""
