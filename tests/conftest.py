@@ -60,6 +60,7 @@ ON_POSTGRES: dict[str, str | dict[str, str]] = {
     "integration/test_health.py": "the health check's database probe",
     "integration/test_smoke.py": "the app starts on the database and walks one application",
     "integration/test_repository_accounts.py": "the repository's mapping, round trip per dialect",
+    "integration/test_repository_applications.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_audit.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_certificates.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_documents.py": "the repository's mapping, round trip per dialect",
@@ -67,6 +68,7 @@ ON_POSTGRES: dict[str, str | dict[str, str]] = {
     "integration/test_repository_learning.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_letters.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_presentations.py": "the repository's mapping, round trip per dialect",
+    "integration/test_repository_programs.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_record.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_visits.py": "the repository's mapping, round trip per dialect",
     # The API smoke set: a walk per feature, and the tests whose subject depends on the engine.

@@ -12,6 +12,7 @@ declines or withdraws.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from server.domain.errors import Conflict, Forbidden
@@ -205,3 +206,43 @@ def actions_available(current: AppState, actor: str) -> list[Action]:
         for t in TRANSITIONS.values()
         if current in t.sources and actor in t.actors and actor != SYSTEM
     ]
+
+
+@dataclass(frozen=True)
+class NewApplication:
+    """A visitor's new application (a draft) to a program."""
+
+    visitor_id: int
+    program_id: int
+    statement: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Application:
+    """An application as kept: who applied to which program, where it stands, and its times."""
+
+    id: int
+    visitor_id: int
+    program_id: int
+    state: AppState
+    statement: str
+    decision_note: str | None
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    offer_expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ApplicationEvent:
+    """One transition of an application: what was done, from and to which state, by whom (None:
+    the system) and why."""
+
+    application_id: int
+    action: Action
+    from_state: AppState
+    to_state: AppState
+    actor_id: int | None
+    note: str | None
+    at: datetime

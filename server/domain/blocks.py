@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -44,3 +45,15 @@ def check_new_block_start(start: date, today: date) -> None:
         raise Invalid(
             f"A new block must start within five years (by {latest.isoformat()}).", field="start_date"
         )
+
+
+@dataclass(frozen=True)
+class Block:
+    """A four-week block of a program as kept: its capacity, and the seats that offers and
+    enrollments hold."""
+
+    id: int
+    program_id: int
+    start_date: date
+    capacity: int
+    seats_held: int

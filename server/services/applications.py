@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
-from server.db.models import ApplicationEventRow, ApplicationRow, ProgramRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import (
@@ -15,13 +14,17 @@ from server.domain.applications import (
     STATE_LABELS,
     SYSTEM,
     Action,
+    Application,
+    ApplicationEvent,
     AppState,
+    NewApplication,
     actions_available,
     plan_transition,
 )
 from server.domain.blocks import check_stack
 from server.domain.eligibility import eligibility_reasons
 from server.domain.errors import Conflict, Invalid, NotFound
+from server.domain.programs import Program
 from server.domain.vocab import DOCUMENT_LABELS, DocumentKind, Role
 from server.schemas.applications import ActionIn, ApplicationIn, ApplicationOut, EventOut, PersonOut
 from server.services.documents import required_document_status
@@ -33,7 +36,7 @@ NOTE_REQUIRED = {Action.REQUEST_RESUBMISSION, Action.DENY, Action.MARK_INELIGIBL
 PRECEPTOR_VISIBLE = {AppState.OFFER_ACCEPTED, *ENROLLED_STATES}
 
 
-async def _visible(uow: UnitOfWork, actor: Actor, application: ApplicationRow) -> bool:
+async def _visible(uow: UnitOfWork, actor: Actor, application: Application) -> bool:
     """Whether ``actor`` may see ``application`` at all (else it is 'not found' for them)."""
     if actor.role is Role.VISITOR:
         return application.visitor_id == actor.user_id
@@ -46,7 +49,7 @@ async def _visible(uow: UnitOfWork, actor: Actor, application: ApplicationRow) -
     return actor.user_id in preceptors[program.id] and AppState(application.state) in PRECEPTOR_VISIBLE
 
 
-async def _load(uow: UnitOfWork, actor: Actor, application_id: int) -> ApplicationRow:
+async def _load(uow: UnitOfWork, actor: Actor, application_id: int) -> Application:
     application = await uow.applications.get(application_id)
     if application is None or not await _visible(uow, actor, application):
         raise NotFound(f"There is no application {application_id}.")
@@ -54,7 +57,7 @@ async def _load(uow: UnitOfWork, actor: Actor, application_id: int) -> Applicati
 
 
 async def _outs(
-    uow: UnitOfWork, actor: Actor, applications: Sequence[ApplicationRow], with_events: bool = False
+    uow: UnitOfWork, actor: Actor, applications: Sequence[Application], with_events: bool = False
 ) -> list[ApplicationOut]:
     ids = [a.id for a in applications]
     block_links = await uow.applications.block_ids(ids)
@@ -62,7 +65,7 @@ async def _outs(
         b.id: b
         for b in await uow.programs.blocks_by_ids([bid for links in block_links.values() for bid in links])
     }
-    programs: dict[int, ProgramRow] = {}
+    programs: dict[int, Program] = {}
     for a in applications:
         if a.program_id not in programs:
             program = await uow.programs.get(a.program_id)
@@ -77,9 +80,9 @@ async def _outs(
             actors = await uow.users.by_ids([e.actor_id for e in raw if e.actor_id])
             events = [
                 EventOut(
-                    action=e.action,
-                    from_state=AppState(e.from_state),
-                    to_state=AppState(e.to_state),
+                    action=e.action.value,
+                    from_state=e.from_state,
+                    to_state=e.to_state,
                     actor_name=actors[e.actor_id].full_name if e.actor_id in actors else None,
                     note=e.note,
                     at=e.at,
@@ -111,7 +114,7 @@ async def _outs(
     return out
 
 
-async def _eligibility_check(uow: UnitOfWork, visitor_id: int, program: ProgramRow) -> None:
+async def _eligibility_check(uow: UnitOfWork, visitor_id: int, program: Program) -> None:
     reasons = eligibility_reasons(rule_of(program), facts_of(await uow.users.visitor_profile(visitor_id)))
     if reasons:
         raise Invalid("You are not eligible for this program: " + " ".join(reasons))
@@ -145,24 +148,17 @@ async def create_application(uow: UnitOfWork, actor: Actor, data: ApplicationIn)
             await _eligibility_check(uow, actor.user_id, program)
         now = uow.now()
         application = await uow.applications.add(
-            ApplicationRow(
-                visitor_id=actor.user_id,
-                program_id=program.id,
-                state=AppState.DRAFT.value,
-                statement=data.statement,
-                created_at=now,
-                updated_at=now,
-            ),
+            NewApplication(visitor_id=actor.user_id, program_id=program.id, statement=data.statement, at=now),
             [b.id for b in blocks],
         )
         if data.submit:
-            await _apply_transition(uow, actor, application, Action.SUBMIT, None)
+            application = await _apply_transition(uow, actor, application, Action.SUBMIT, None)
         out = (await _outs(uow, actor, [application], with_events=True))[0]
         await uow.commit()
         return out
 
 
-async def _missing_documents(uow: UnitOfWork, visitor_id: int, program: ProgramRow) -> list[str]:
+async def _missing_documents(uow: UnitOfWork, visitor_id: int, program: Program) -> list[str]:
     statuses = await required_document_status(
         uow, visitor_id, [DocumentKind(k) for k in program.required_documents]
     )
@@ -172,11 +168,12 @@ async def _missing_documents(uow: UnitOfWork, visitor_id: int, program: ProgramR
 async def _apply_transition(
     uow: UnitOfWork,
     actor: Actor | None,
-    application: ApplicationRow,
+    application: Application,
     action: Action,
     note: str | None,
-) -> None:
-    """Check and perform one transition with its side effects, inside the caller's transaction."""
+) -> Application:
+    """Check and perform one transition with its side effects, inside the caller's transaction;
+    returns the application as it now is."""
     current = AppState(application.state)
     target = plan_transition(current, action, actor.role.value if actor else SYSTEM)
     now = uow.now()
@@ -224,17 +221,19 @@ async def _apply_transition(
         for block_id in sorted(block_ids):
             await uow.programs.release_seat(block_id)
     await uow.applications.add_event(
-        ApplicationEventRow(
+        ApplicationEvent(
             application_id=application.id,
-            action=action.value,
-            from_state=current.value,
-            to_state=target.value,
+            action=action,
+            from_state=current,
+            to_state=target,
             actor_id=actor.user_id if actor else None,
             note=note,
             at=now,
         )
     )
-    await uow.applications.refresh(application)
+    moved = await uow.applications.get(application.id)
+    assert moved is not None  # moved a moment ago, in this transaction
+    return moved
 
 
 async def act(uow: UnitOfWork, actor: Actor, application_id: int, data: ActionIn) -> ApplicationOut:
@@ -255,7 +254,7 @@ async def act(uow: UnitOfWork, actor: Actor, application_id: int, data: ActionIn
             await _apply_transition(uow, None, application, Action.EXPIRE_OFFER, None)
             await uow.commit()
             raise Conflict("This offer has expired; the seat is no longer held for you.")
-        await _apply_transition(uow, actor, application, data.action, data.note)
+        application = await _apply_transition(uow, actor, application, data.action, data.note)
         out = (await _outs(uow, actor, [application], with_events=True))[0]
         await uow.commit()
         return out
@@ -277,7 +276,7 @@ async def list_applications(
     """The applications the actor may see: their own, their programs', or their visitors'."""
     async with uow:
         if actor.role is Role.VISITOR:
-            apps: Sequence[ApplicationRow] = await uow.applications.of_visitor(actor.user_id)
+            apps: Sequence[Application] = await uow.applications.of_visitor(actor.user_id)
         elif actor.role is Role.COORDINATOR:
             own = await uow.programs.search(published_only=False, coordinator_id=actor.user_id)
             apps = [

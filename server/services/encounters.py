@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server.db.models import ApplicationRow, ProgramRow
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
-from server.domain.applications import ENROLLED_STATES, AppState
+from server.domain.applications import ENROLLED_STATES, Application, AppState
 from server.domain.caselog import Encounter, check_consent, check_week, weeks_in
 from server.domain.errors import Conflict, NotFound
+from server.domain.programs import Program
 from server.domain.vocab import Role
 from server.schemas.record import EncounterIn, EncounterOut
 
@@ -18,8 +18,8 @@ from server.schemas.record import EncounterIn, EncounterOut
 class Enrollment:
     """An enrollment as the record sees it, and how the actor stands to it."""
 
-    application: ApplicationRow
-    program: ProgramRow
+    application: Application
+    program: Program
     preceptor_ids: list[int]
     number_of_blocks: int
     actor_is_visitor: bool

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from server.db.models import BlockRow, ProgramRow
 from server.db.uow import UnitOfWork
 from server.domain.accounts import VisitorProfile
 from server.domain.actors import Actor
-from server.domain.blocks import block_end, check_new_block_start
+from server.domain.blocks import Block, block_end, check_new_block_start
 from server.domain.eligibility import ApplicantFacts, EligibilityRule, eligibility_reasons
 from server.domain.errors import Conflict, Invalid, NotFound
+from server.domain.programs import NewProgram, Program
 from server.domain.vocab import Role, TrainingStatus
 from server.schemas.programs import (
     BlockIn,
@@ -23,7 +23,8 @@ from server.schemas.programs import (
 )
 
 
-def block_out(block: BlockRow) -> BlockOut:
+def block_out(block: Block) -> BlockOut:
+    """The API's view of a block, with its end date and the seats still free."""
     return BlockOut(
         id=block.id,
         start_date=block.start_date,
@@ -34,7 +35,8 @@ def block_out(block: BlockRow) -> BlockOut:
     )
 
 
-def rule_of(program: ProgramRow) -> EligibilityRule:
+def rule_of(program: Program) -> EligibilityRule:
+    """Who may apply to ``program``, as the eligibility rules read it."""
     return EligibilityRule(
         allowed_training_statuses=frozenset(TrainingStatus(s) for s in program.allowed_training_statuses),
         step1_pass_required=program.step1_pass_required,
@@ -43,6 +45,7 @@ def rule_of(program: ProgramRow) -> EligibilityRule:
 
 
 def facts_of(profile: VisitorProfile | None) -> ApplicantFacts:
+    """What the eligibility rules know of an applicant from their profile (nothing without one)."""
     if profile is None:
         return ApplicantFacts(None, None, None)
     return ApplicantFacts(
@@ -52,7 +55,7 @@ def facts_of(profile: VisitorProfile | None) -> ApplicantFacts:
     )
 
 
-async def _outs(uow: UnitOfWork, programs: Sequence[ProgramRow], actor: Actor | None) -> list[ProgramOut]:
+async def _outs(uow: UnitOfWork, programs: Sequence[Program], actor: Actor | None) -> list[ProgramOut]:
     ids = [p.id for p in programs]
     blocks = await uow.programs.blocks(ids)
     preceptor_links = await uow.programs.preceptor_ids(ids)
@@ -87,10 +90,10 @@ async def _outs(uow: UnitOfWork, programs: Sequence[ProgramRow], actor: Actor | 
                 rotation_type=program.rotation_type,
                 modality=program.modality,
                 description=program.description,
-                allowed_training_statuses=program.allowed_training_statuses,
+                allowed_training_statuses=list(program.allowed_training_statuses),
                 step1_pass_required=program.step1_pass_required,
-                allowed_professions=program.allowed_professions,
-                required_documents=program.required_documents,
+                allowed_professions=list(program.allowed_professions),
+                required_documents=list(program.required_documents),
                 published=program.published,
                 coordinator_id=program.coordinator_id,
                 preceptors=preceptors,
@@ -101,7 +104,7 @@ async def _outs(uow: UnitOfWork, programs: Sequence[ProgramRow], actor: Actor | 
     return out
 
 
-def _can_see_unpublished(program: ProgramRow, actor: Actor | None) -> bool:
+def _can_see_unpublished(program: Program, actor: Actor | None) -> bool:
     return actor is not None and actor.role is Role.COORDINATOR and program.coordinator_id == actor.user_id
 
 
@@ -159,16 +162,16 @@ async def create_program(uow: UnitOfWork, actor: Actor, data: ProgramIn) -> Prog
     async with uow:
         await _check_preceptors(uow, data.preceptor_ids)
         program = await uow.programs.add(
-            ProgramRow(
+            NewProgram(
                 title=data.title,
                 specialty=data.specialty,
                 rotation_type=data.rotation_type.value,
                 modality=data.modality.value,
                 description=data.description,
-                allowed_training_statuses=sorted({s.value for s in data.allowed_training_statuses}),
+                allowed_training_statuses=tuple(sorted({s.value for s in data.allowed_training_statuses})),
                 step1_pass_required=data.step1_pass_required,
-                allowed_professions=sorted(set(data.allowed_professions)),
-                required_documents=list(dict.fromkeys(d.value for d in data.required_documents)),
+                allowed_professions=tuple(sorted(set(data.allowed_professions))),
+                required_documents=tuple(dict.fromkeys(d.value for d in data.required_documents)),
                 coordinator_id=actor.user_id,
                 published=data.published,
                 created_at=uow.now(),
@@ -180,7 +183,7 @@ async def create_program(uow: UnitOfWork, actor: Actor, data: ProgramIn) -> Prog
         return out
 
 
-async def _own_program(uow: UnitOfWork, actor: Actor, program_id: int) -> ProgramRow:
+async def _own_program(uow: UnitOfWork, actor: Actor, program_id: int) -> Program:
     actor.require(Role.COORDINATOR)
     program = await uow.programs.get(program_id)
     if program is None or program.coordinator_id != actor.user_id:
@@ -199,14 +202,7 @@ async def add_block(uow: UnitOfWork, actor: Actor, program_id: int, data: BlockI
         )
         if await uow.programs.block_on(program_id, data.start_date) is not None:
             raise taken
-        block = await uow.programs.add_block(
-            BlockRow(
-                program_id=program_id,
-                start_date=data.start_date,
-                capacity=data.capacity,
-                seats_held=0,
-            )
-        )
+        block = await uow.programs.add_block(program_id, data.start_date, data.capacity)
         if block is None:  # opened at the same moment by another request
             raise taken
         out = block_out(block)
@@ -226,7 +222,8 @@ async def set_block_capacity(uow: UnitOfWork, actor: Actor, block_id: int, capac
                 f"{block.seats_held} seats of this block are already offered or taken; "
                 f"the capacity cannot go below that."
             )
-        await uow.db.refresh(block)
-        out = block_out(block)
+        changed = await uow.programs.get_block(block_id)
+        assert changed is not None  # read a moment ago, in this transaction
+        out = block_out(changed)
         await uow.commit()
         return out

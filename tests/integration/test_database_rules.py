@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 
-from server.db.models import OPEN_APPLICATION, ApplicationRow
+from server.db.models import OPEN_APPLICATION
 from server.db.uow import UnitOfWorkFactory
-from server.domain.applications import FINAL_STATES, AppState
+from server.domain.applications import FINAL_STATES, NewApplication
 from server.domain.errors import Conflict
 from tests.support.world import World
 
@@ -25,14 +25,9 @@ async def test_a_second_open_application_is_refused_by_the_database(
     """Even a path that skips the service's check cannot create a duplicate open application."""
     now = datetime(2026, 11, 24, tzinfo=UTC)
 
-    def draft() -> ApplicationRow:
-        return ApplicationRow(
-            visitor_id=world.student.user_id,
-            program_id=world.program_id,
-            state=AppState.DRAFT.value,
-            statement="",
-            created_at=now,
-            updated_at=now,
+    def draft() -> NewApplication:
+        return NewApplication(
+            visitor_id=world.student.user_id, program_id=world.program_id, statement="", at=now
         )
 
     async with uows() as uow:

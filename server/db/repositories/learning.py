@@ -1,7 +1,8 @@
 """Queries of the learning record's pages and dashboard: whose enrollments an actor may look at, and
 the titles of their programs. Read-only; reads return the domain's
-:class:`~server.domain.learning.ListedEnrollment` and plain titles, the rows stay in this module. The
-record's own reads and writes (many enrollments' presentations too) stay in their repositories."""
+:class:`~server.domain.learning.ListedEnrollment`, :class:`~server.domain.programs.Program` and plain
+titles, the rows stay in this module. The record's own reads and writes (many enrollments'
+presentations too) stay in their repositories."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from server.db.models import (
     ProgramPreceptorRow,
     ProgramRow,
 )
+from server.db.repositories.programs import program_of_row
 from server.domain.applications import AppState
 from server.domain.learning import ListedEnrollment
+from server.domain.programs import Program
 
 
 def _listed(row: ApplicationRow) -> ListedEnrollment:
@@ -60,13 +63,12 @@ class LearningRepository:
             .where(ProgramRow.coordinator_id == coordinator_id, ApplicationRow.state.in_(list(states)))
         )
 
-    async def programs_by_ids(self, ids: Sequence[int]) -> dict[int, ProgramRow]:
-        """The programs of ``ids`` that exist, by id, as rows: for ``server.services.letters_pages`` until
-        the programs' repository reads the domain's programs (the programs work owns that)."""
+    async def programs_by_ids(self, ids: Sequence[int]) -> dict[int, Program]:
+        """The programs of ``ids`` that exist, by id."""
         if not ids:
             return {}
         result = await self.db.execute(select(ProgramRow).where(ProgramRow.id.in_(set(ids))))
-        return {p.id: p for p in result.scalars()}
+        return {row.id: program_of_row(row) for row in result.scalars()}
 
     async def program_titles(self, ids: Sequence[int]) -> dict[int, str]:
         """The titles of the programs of ``ids`` that exist, by id."""

@@ -1,4 +1,6 @@
-"""Repository of programs, their preceptors and blocks."""
+"""Repository of programs, their preceptors and blocks. Reads return the domain's
+:class:`~server.domain.programs.Program` and :class:`~server.domain.blocks.Block`; writes take them
+(or their parts); the rows stay in the database layer."""
 
 from __future__ import annotations
 
@@ -14,19 +16,72 @@ from server.db.models import (
     ProgramPreceptorRow,
     ProgramRow,
 )
+from server.domain.blocks import Block
+from server.domain.programs import NewProgram, Program
+
+# --- rows <-> domain ----------------------------------------------------------------------------
+
+
+def program_of_row(row: ProgramRow) -> Program:
+    """The domain's program of ``row`` (also for the learning repository's reads of programs)."""
+    return Program(
+        id=row.id,
+        title=row.title,
+        specialty=row.specialty,
+        rotation_type=row.rotation_type,
+        modality=row.modality,
+        description=row.description,
+        # Tuples: copies, so the domain object shares nothing mutable with the row.
+        allowed_training_statuses=tuple(row.allowed_training_statuses),
+        step1_pass_required=row.step1_pass_required,
+        allowed_professions=tuple(row.allowed_professions),
+        required_documents=tuple(row.required_documents),
+        coordinator_id=row.coordinator_id,
+        published=row.published,
+        created_at=row.created_at,
+    )
+
+
+def _block(row: BlockRow) -> Block:
+    return Block(
+        id=row.id,
+        program_id=row.program_id,
+        start_date=row.start_date,
+        capacity=row.capacity,
+        seats_held=row.seats_held,
+    )
 
 
 class ProgramRepository:
+    """Reads return domain objects; writes take them."""
+
     def __init__(self, db: AsyncDb) -> None:
         self.db = db
 
-    async def get(self, program_id: int) -> ProgramRow | None:
-        return await self.db.get(ProgramRow, program_id)
+    async def get(self, program_id: int) -> Program | None:
+        """The program, if there is one."""
+        row = await self.db.get(ProgramRow, program_id)
+        return None if row is None else program_of_row(row)
 
-    async def add(self, program: ProgramRow) -> ProgramRow:
-        self.db.add(program)
+    async def add(self, program: NewProgram) -> Program:
+        """Write a new program; it reads back with its id."""
+        row = ProgramRow(
+            title=program.title,
+            specialty=program.specialty,
+            rotation_type=program.rotation_type,
+            modality=program.modality,
+            description=program.description,
+            allowed_training_statuses=list(program.allowed_training_statuses),
+            step1_pass_required=program.step1_pass_required,
+            allowed_professions=list(program.allowed_professions),
+            required_documents=list(program.required_documents),
+            coordinator_id=program.coordinator_id,
+            published=program.published,
+            created_at=program.created_at,
+        )
+        self.db.add(row)
         await self.db.flush()
-        return program
+        return program_of_row(row)
 
     async def search(
         self,
@@ -36,7 +91,8 @@ class ProgramRepository:
         modality: str | None = None,
         published_only: bool = True,
         coordinator_id: int | None = None,
-    ) -> Sequence[ProgramRow]:
+    ) -> list[Program]:
+        """The programs that match every filter given, by specialty, title and id."""
         query = select(ProgramRow).order_by(ProgramRow.specialty, ProgramRow.title, ProgramRow.id)
         if specialty:
             query = query.where(func.lower(ProgramRow.specialty) == specialty.lower())
@@ -48,7 +104,7 @@ class ProgramRepository:
             query = query.where(ProgramRow.published.is_(True))
         if coordinator_id is not None:
             query = query.where(ProgramRow.coordinator_id == coordinator_id)
-        return (await self.db.execute(query)).scalars().all()
+        return [program_of_row(row) for row in (await self.db.execute(query)).scalars()]
 
     async def specialties(self) -> list[str]:
         query = (
@@ -84,44 +140,52 @@ class ProgramRepository:
             self.db.add(ProgramPreceptorRow(program_id=program_id, preceptor_id=pid))
         await self.db.flush()
 
-    async def blocks(self, program_ids: Sequence[int]) -> dict[int, list[BlockRow]]:
-        out: dict[int, list[BlockRow]] = {pid: [] for pid in program_ids}
+    async def blocks(self, program_ids: Sequence[int]) -> dict[int, list[Block]]:
+        """The blocks of each program of ``program_ids``, by start date."""
+        out: dict[int, list[Block]] = {pid: [] for pid in program_ids}
         if not program_ids:
             return out
         result = await self.db.execute(
             select(BlockRow).where(BlockRow.program_id.in_(set(program_ids))).order_by(BlockRow.start_date)
         )
-        for block in result.scalars():
-            out[block.program_id].append(block)
+        for row in result.scalars():
+            out[row.program_id].append(_block(row))
         return out
 
-    async def blocks_by_ids(self, block_ids: Sequence[int]) -> list[BlockRow]:
+    async def blocks_by_ids(self, block_ids: Sequence[int]) -> list[Block]:
+        """The blocks of ``block_ids`` that exist, by start date."""
         if not block_ids:
             return []
         result = await self.db.execute(
             select(BlockRow).where(BlockRow.id.in_(set(block_ids))).order_by(BlockRow.start_date)
         )
-        return list(result.scalars())
+        return [_block(row) for row in result.scalars()]
 
-    async def get_block(self, block_id: int) -> BlockRow | None:
-        return await self.db.get(BlockRow, block_id)
+    async def get_block(self, block_id: int) -> Block | None:
+        """The block, if there is one, read fresh: the seat and capacity updates below bypass the
+        session, so a row it already holds may be stale."""
+        row = await self.db.get(BlockRow, block_id, populate_existing=True)
+        return None if row is None else _block(row)
 
-    async def add_block(self, block: BlockRow) -> BlockRow | None:
-        """Insert ``block``; None when the program already has a block on that date (another
-        request inserted it between the caller's check and this insert). The unit of work must then
-        be rolled back."""
-        self.db.add(block)
+    async def add_block(self, program_id: int, start_date: date, capacity: int) -> Block | None:
+        """Open a block with no seat held; None when the program already has a block on that date
+        (another request inserted it between the caller's check and this insert). The unit of work
+        must then be rolled back."""
+        row = BlockRow(program_id=program_id, start_date=start_date, capacity=capacity, seats_held=0)
+        self.db.add(row)
         try:
             await self.db.flush()
         except IntegrityError:
             return None
-        return block
+        return _block(row)
 
-    async def block_on(self, program_id: int, start: date) -> BlockRow | None:
+    async def block_on(self, program_id: int, start: date) -> Block | None:
+        """The program's block starting on ``start``, if there is one."""
         result = await self.db.execute(
             select(BlockRow).where(BlockRow.program_id == program_id, BlockRow.start_date == start)
         )
-        return result.scalar_one_or_none()
+        row = result.scalar_one_or_none()
+        return None if row is None else _block(row)
 
     async def take_seat(self, block_id: int) -> bool:
         """Atomically take one seat if one is free. False when the block is full.
