@@ -3,10 +3,12 @@
 // failed, up to a cap. A server restart drops every browser at the same instant; a fixed retry period
 // would bring them all back at one instant too, time after time, while random waits spread them out
 // and the growing ceiling spares a server that is down for longer. The first ceiling is short, so a
-// brief blip costs a participant at most about a second; the count starts again after every welcome.
+// brief blip costs a participant at most half a second; the count starts again after every welcome.
 
-export const FIRST_CEILING_MS = 1000; // the first retry comes within a second
-export const CEILING_CAP_MS = 12000; // and no wait is ever longer than this
+export const FIRST_CEILING_MS = 500; // the first retry comes within half a second
+// A cap of a few seconds: when a node dies, its participants reconnect through another node once the
+// cluster has noticed (about 3 s); a longer cap would keep them waiting long after the room is back.
+export const CEILING_CAP_MS = 5000; // and no wait is ever longer than this
 
 /**
  * Milliseconds to wait before reconnect attempt number `attempt`.

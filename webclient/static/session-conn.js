@@ -16,9 +16,12 @@ const CONNECT_LIMIT_MS = 8000; // a peer connection still not up after this is r
 const PING_MS = 2000;
 const SILENCE_MS = 6500; // no frame at all (not even a pong) for this long: the socket is dead
 const GATHER_LIMIT_MS = 2500;
-// Before the first welcome a refusal looks like a network error: give up after this many sockets.
-// With the backoff's waits (reconnect.js) that is about 3.5 s on average, as six tries 700 ms apart were.
-const FIRST_JOIN_ATTEMPTS = 4;
+// Before the first welcome a refusal looks like a network error: give up after this many sockets, but
+// not before this long since the page first tried. A count alone gave up at random: with random waits
+// (reconnect.js) five sockets can fail within the ~3 s a cluster takes to notice a dead node, while
+// the room is being moved to another node the page would have reached a moment later.
+const FIRST_JOIN_ATTEMPTS = 5;
+const FIRST_JOIN_MS = 10000;
 
 /** Resolve when the connection has gathered its ICE candidates (or after a bound). */
 function iceGathered(pc) {
@@ -54,6 +57,7 @@ export class SessionConnection extends EventTarget {
     this.reconnects = 0;
     this.everWelcomed = false;
     this.failedAttempts = 0;
+    this.startedAt = performance.now(); // when the page first tried, for the first-join limit
     this.retries = 0; // reconnects scheduled since the last welcome: how long the next one waits
     this.finished = false; // bye, refusal or leave: never reconnect
     this.queue = Promise.resolve();
@@ -118,7 +122,8 @@ export class SessionConnection extends EventTarget {
         return;
       }
       this.failedAttempts += 1;
-      if (!this.everWelcomed && this.failedAttempts >= FIRST_JOIN_ATTEMPTS) {
+      const tried = performance.now() - this.startedAt;
+      if (!this.everWelcomed && this.failedAttempts >= FIRST_JOIN_ATTEMPTS && tried >= FIRST_JOIN_MS) {
         this.refuse("The session could not be reached. Check that you are logged in (or reopen your link), then try again.");
         return;
       }
