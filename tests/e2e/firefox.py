@@ -31,6 +31,7 @@ from marionette_driver.marionette import Marionette, WebElement
 
 from tests.support.netns_port import forward_into
 from tests.support.processes import free_port
+from tests.support.waiting import poll_until
 
 FIREFOX = Path(os.environ.get("ROUNDS_TEST_FIREFOX", "/usr/bin/firefox-esr"))
 #: Bound on starting Firefox and on each page load; generous because the machine is shared.
@@ -103,14 +104,7 @@ class Firefox:
 
     def poll(self, expression: str, what: str, bound: float) -> Any:
         """Evaluate ``expression`` until it is truthy, within ``bound`` seconds; its last value."""
-        deadline = time.monotonic() + bound
-        value: Any = None
-        while time.monotonic() < deadline:
-            value = self.evaluate(expression)
-            if value:
-                return value
-            time.sleep(0.1)
-        raise AssertionError(f"{what}: still {value!r} after {bound}s")
+        return poll_until(lambda: self.evaluate(expression), what, bound)
 
     def element(self, selector: str, name: str | None = None) -> WebElement:
         """The first element matching the CSS ``selector`` (whose accessible name is ``name``, if given).

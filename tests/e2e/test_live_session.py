@@ -25,6 +25,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, GRANTED_MEDIA_ARGS
+from tests.support.waiting import poll_until
 
 pytestmark = pytest.mark.e2e
 
@@ -76,14 +77,7 @@ def log_in(page: Page, base: str, email: str) -> None:
 
 def poll(page: Page, script: str, what: str, bound: float = WAIT_SECONDS) -> Any:
     """Evaluate ``script`` (an expression, possibly a Promise) until it is truthy, within ``bound``."""
-    deadline = time.monotonic() + bound
-    value = None
-    while time.monotonic() < deadline:
-        value = page.evaluate(script)
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"{what}: still {value!r} after {bound}s")
+    return poll_until(lambda: page.evaluate(script), what, bound)
 
 
 def join(page: Page, base: str, visit_id: int) -> None:

@@ -17,7 +17,6 @@ that one origin as secure (Chromium's ``--unsafely-treat-insecure-origin-as-secu
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +27,7 @@ from playwright.sync_api import Page, Playwright
 from tests.e2e.firefox import launch_firefox
 from tests.support.chromium import CHROMIUM_ARGS
 from tests.support.netlab import BASE_URL, Lab
+from tests.support.waiting import poll_until
 
 #: The browser binary behind Debian's /usr/bin/chromium (a shell script that adds flags of its own).
 CHROMIUM_BINARY = Path("/usr/lib/chromium/chromium")
@@ -119,14 +119,7 @@ def firefox_in(lab: Lab, path: str, init_script: Path = SESSION_PROBE) -> Iterat
 
 def poll(browser: LabBrowser, expression: str, what: str, bound: float) -> Any:
     """Evaluate ``expression`` until it is truthy, within ``bound`` seconds; its value."""
-    deadline = time.monotonic() + bound
-    value: Any = None
-    while time.monotonic() < deadline:
-        value = browser.evaluate(expression)
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"{what}: still {value!r} after {bound}s")
+    return poll_until(lambda: browser.evaluate(expression), what, bound)
 
 
 def open_huddle_id(browser: LabBrowser) -> int:
