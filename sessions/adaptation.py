@@ -1,0 +1,486 @@
+"""Per-subscriber downlink adaptation: what a subscriber's link can take, and which level of each video
+it gets. Pure Python: no aiortc, no clock of its own (every call takes ``now``, in seconds).
+
+Rounds forwards each publisher's one stream as it was encoded. A subscriber whose link cannot carry
+everything gets, per video source, one of three :class:`Level` s: ``FULL`` (the publisher's stream),
+``LOW`` (a shared low-resolution rendition the server makes on demand, see :mod:`sessions.rendition`)
+or ``PAUSED`` (no video; the sound goes on). Audio is never given up for video.
+
+* :class:`DownlinkEstimator` estimates one subscriber's downlink the way GCC's loss-based controller
+  does, from what that subscriber's browser reports about the media the server sends it: RTCP receiver
+  reports (fraction lost, and the round trip), REMB when the browser sends it (a cap), and the bytes
+  sent. Loss over 10 % lowers the estimate to the sending rate times ``1 - loss/2``; under 2 % it
+  grows by 8 % a second, never far past what is actually sent (a link is only known to carry what it
+  carried); in between it holds.
+* :func:`allocate` gives a budget out in priority order: all audio first; then in a patient visit the
+  clinical pair's video (patient and host, to each other) at full; then the other video, the host's
+  view of the learners last.
+* :class:`DownlinkController` is one subscriber's adaptation over time, with hysteresis: a level goes
+  down once the budget has said so for ``down_after`` (about a second of evidence), all the way at
+  once; it goes up one level at a time, after ``up_after`` seconds of headroom; and when nothing but
+  the estimator's caution holds a level down, it *probes*: after ``probe_after`` seconds without loss
+  it tries the next level. A level that has to come down again soon after going up was a failed try:
+  the next try (by budget or by probe) waits twice as long, up to eight times.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import IntEnum, StrEnum
+from typing import Final
+
+from sessions.room import Role, RoomKind
+
+#: Bytes a packet costs on the wire besides its payload: RTP header with extensions (~24), SRTP tag
+#: (10), UDP (8) and IPv4 (20). Counted so that a stream of small audio packets costs what it costs.
+PACKET_OVERHEAD_BYTES: Final = 60
+#: Payload bytes per RTP packet, about (aiortc packetizes video at 1300 bytes at most).
+PACKET_PAYLOAD_BYTES: Final = 1200
+
+
+#: A probe assumes a little more than the probed levels need, so that the budget's next allocation
+#: keeps them (costs wobble with keyframes).
+PROBE_MARGIN: Final = 1.05
+
+
+def wire_bytes(payload: int) -> int:
+    """What an encoded frame of ``payload`` bytes costs on the wire, packet overhead included."""
+    return payload + PACKET_OVERHEAD_BYTES * (1 + payload // PACKET_PAYLOAD_BYTES)
+
+
+class Level(IntEnum):
+    """What a subscriber gets of one video source, from nothing to everything."""
+
+    PAUSED = 0  # no video; the source's audio goes on
+    LOW = 1  # the shared low rendition (small picture, few frames, low bitrate)
+    FULL = 2  # the publisher's own stream, as encoded
+
+    @property
+    def wire(self) -> str:
+        """The level's name in the signaling protocol."""
+        return self.name.lower()
+
+
+class Priority(IntEnum):
+    """Which video is served first from a subscriber's budget (lower first)."""
+
+    CLINICAL = 0  # patient <-> host in a patient visit: the encounter itself
+    NORMAL = 1
+    HOST_VIEW_OF_LEARNERS = 2  # what the host sees of visitors: yields first
+
+
+class Reason(StrEnum):
+    """Why a video is below full, as the subscriber is told."""
+
+    #: Your own connection cannot take more of it now.
+    WEAK_CONNECTION = "weak_connection"
+    #: Your connection cannot take it *and* the patient <-> clinician picture: that comes first.
+    CLINICAL_PRIORITY = "clinical_priority"
+
+
+def video_priority(room_kind: RoomKind, publisher: Role, subscriber: Role) -> Priority:
+    """The priority of ``publisher``'s video in ``subscriber``'s downlink."""
+    if room_kind is RoomKind.PATIENT_VISIT and {publisher, subscriber} == {Role.PATIENT, Role.HOST}:
+        return Priority.CLINICAL
+    if subscriber is Role.HOST and publisher is Role.VISITOR:
+        return Priority.HOST_VIEW_OF_LEARNERS
+    return Priority.NORMAL
+
+
+# --------------------------------------------------------------------------- the estimate
+
+
+@dataclass(frozen=True, slots=True)
+class EstimatorSettings:
+    """The loss-based controller's constants (GCC's, where it has them)."""
+
+    #: The estimate before any evidence: as good as anything the room sends (no report, no limit).
+    initial_bps: float = 50_000_000.0
+    min_bps: float = 30_000.0
+    max_bps: float = 50_000_000.0
+    #: Loss above this lowers the estimate; below ``low_loss`` it may grow; in between it holds.
+    high_loss: float = 0.10
+    low_loss: float = 0.02
+    #: Growth per second while loss is low (8 %, as GCC).
+    increase_per_second: float = 0.08
+    #: Growth stops at this multiple of what was sent, plus ``margin_bps``: a link has only shown
+    #: that it carries what it carried.
+    headroom: float = 1.5
+    margin_bps: float = 50_000.0
+    #: Decreases are at least this far apart (plus a round trip): one report's loss is counted once.
+    decrease_interval: float = 0.3
+    #: The window over which the sending rate is measured (a receiver report covers about a second).
+    rate_window: float = 1.0
+    #: A REMB older than this no longer caps the estimate (browsers send one every 0.2-1 s).
+    remb_ttl: float = 5.0
+
+
+class DownlinkEstimator:
+    """How many bits per second one subscriber's downlink can take now (see the module docstring).
+
+    Feed it with :meth:`on_sent`, :meth:`on_loss_report`, :meth:`on_remb` and :meth:`on_rtt` as things
+    happen, and call :meth:`update` once per tick; :attr:`budget` is the answer. ``stream`` is any
+    hashable name of one outgoing stream (the sender's SSRC): loss is weighted by what each stream
+    carried, so a lossy report on a stream that sends nothing counts for nothing.
+    """
+
+    def __init__(self, settings: EstimatorSettings | None = None, *, now: float = 0.0) -> None:
+        self.settings = settings or EstimatorSettings()
+        self.estimate = self.settings.initial_bps
+        self.rtt: float | None = None
+        self.remb: float | None = None
+        self._remb_at = -math.inf
+        #: The loss seen in the last update that had reports (0..1), or None before any.
+        self.loss: float | None = None
+        #: Since when loss has stayed under ``low_loss`` (None while it is higher).
+        self.clean_since: float | None = now
+        #: Whether any report has come yet (before that the estimate is only a default).
+        self.has_evidence = False
+        self._sent: deque[tuple[float, int, int]] = deque()  # (time, stream, bytes)
+        self._reports: list[tuple[float, float]] = []  # (weight, fraction lost) since the last update
+        self._last_update = now
+        self._last_decrease = -math.inf
+
+    # -- inputs
+
+    def on_sent(self, stream: int, size: int, now: float) -> None:
+        """``size`` bytes (on the wire) went out on ``stream``."""
+        if size > 0:
+            self._sent.append((now, stream, size))
+
+    def on_loss_report(self, stream: int, fraction_lost: float, now: float) -> None:
+        """A receiver report block for ``stream``: the fraction (0..1) lost since the previous one."""
+        self._forget_old(now)
+        weight = sum(size for _, s, size in self._sent if s == stream)
+        self._reports.append((float(weight), min(1.0, max(0.0, fraction_lost))))
+        self.has_evidence = True
+
+    def on_remb(self, bps: float, now: float) -> None:
+        """The subscriber's own estimate of what it can receive (REMB)."""
+        self.remb = max(0.0, bps)
+        self._remb_at = now
+        self.has_evidence = True
+
+    def on_rtt(self, seconds: float) -> None:
+        """The round trip to the subscriber, from its receiver reports."""
+        if seconds >= 0:
+            self.rtt = seconds
+
+    def probe(self, bps: float, now: float) -> None:
+        """The controller tries a level that needs ``bps``: assume the link carries it until loss says
+        otherwise (it has no other way to find out: the media is the probe)."""
+        self.estimate = min(self.settings.max_bps, max(self.estimate, bps))
+        self.clean_since = now
+
+    # -- outputs
+
+    def sent_bps(self, now: float) -> float:
+        """What was sent over the last ``rate_window`` seconds, in bits per second."""
+        self._forget_old(now)
+        return 8.0 * sum(size for _, _, size in self._sent) / self.settings.rate_window
+
+    def remb_now(self, now: float) -> float | None:
+        """The subscriber's REMB if it is recent enough to count."""
+        if self.remb is not None and now - self._remb_at <= self.settings.remb_ttl:
+            return self.remb
+        return None
+
+    def budget(self, now: float) -> float:
+        """The estimate, capped by a recent REMB."""
+        remb = self.remb_now(now)
+        return self.estimate if remb is None else min(self.estimate, remb)
+
+    def update(self, now: float) -> float:
+        """Apply the reports received since the last update; return :meth:`budget`."""
+        settings = self.settings
+        elapsed = min(1.0, max(0.0, now - self._last_update))
+        self._last_update = now
+        sent = self.sent_bps(now)
+        reports, self._reports = self._reports, []
+        loss = _weighted_loss(reports)
+        if loss is not None:
+            self.loss = loss
+            if loss > settings.high_loss:
+                self.clean_since = None
+                interval = settings.decrease_interval + (self.rtt or 0.0)
+                if now - self._last_decrease >= interval:
+                    # The report says what the link did with what was sent: the same report (or the
+                    # same overload reported again before the levels came down) gives the same
+                    # estimate, instead of compounding.
+                    reduced = (sent if sent > 0 else self.estimate) * (1.0 - loss / 2.0)
+                    self.estimate = min(self.estimate, reduced)
+                    self._last_decrease = now
+            elif loss >= settings.low_loss:
+                self.clean_since = None
+            else:
+                if self.clean_since is None:
+                    self.clean_since = now
+                ceiling = max(self.estimate, settings.headroom * sent + settings.margin_bps)
+                grown = self.estimate * (1.0 + settings.increase_per_second * elapsed)
+                self.estimate = min(grown, ceiling)
+        self.estimate = min(settings.max_bps, max(settings.min_bps, self.estimate))
+        return self.budget(now)
+
+    def _forget_old(self, now: float) -> None:
+        horizon = now - self.settings.rate_window
+        while self._sent and self._sent[0][0] < horizon:
+            self._sent.popleft()
+
+
+def _weighted_loss(reports: Sequence[tuple[float, float]]) -> float | None:
+    """Loss over reports weighted by what each stream carried; None when nothing was carried."""
+    total = sum(weight for weight, _ in reports)
+    if total <= 0:
+        return None
+    return sum(weight * fraction for weight, fraction in reports) / total
+
+
+# --------------------------------------------------------------------------- sharing the budget
+
+
+@dataclass(frozen=True, slots=True)
+class VideoSource:
+    """One video a subscriber receives, and what each of its levels costs (bits per second)."""
+
+    key: str  # the publisher's participant id
+    priority: Priority
+    full_bps: float
+    low_bps: float | None  # None: no low rendition for this source (its codec): full or paused
+    order: int = 0  # among sources of equal priority, lower first
+
+    def cost(self, level: Level) -> float:
+        """What ``level`` of this source costs."""
+        if level is Level.FULL:
+            return self.full_bps
+        if level is Level.LOW:
+            return self.low_bps if self.low_bps is not None else self.full_bps
+        return 0.0
+
+    def levels(self) -> tuple[Level, ...]:
+        """The levels this source can be sent at, best first."""
+        if self.low_bps is None:
+            return (Level.FULL, Level.PAUSED)
+        return (Level.FULL, Level.LOW, Level.PAUSED)
+
+    def next_up(self, level: Level) -> Level:
+        """The level above ``level`` that this source has (FULL stays FULL)."""
+        above = [candidate for candidate in self.levels() if candidate > level]
+        return min(above) if above else level
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """The level one video gets in a subscriber's downlink, and why it is not full."""
+
+    level: Level
+    reason: Reason | None  # None at full
+    #: The budget left for this source at its turn: what this subscriber could give it.
+    headroom_bps: float
+
+
+def allocate(
+    budget: float, audio_bps: float, sources: Iterable[VideoSource], *, clinical_full: bool = True
+) -> dict[str, Assignment]:
+    """Give ``budget`` out: all audio first (whatever it costs), then the clinical video at the best
+    level that fits, then the other video in priority order: each first at its lowest visible level,
+    then, in the same order, raised to full where the rest of the budget allows.
+
+    ``clinical_full=False`` gives the clinical video no more than its low level: used to tell whether
+    another source was lowered to keep the clinical picture (:attr:`Reason.CLINICAL_PRIORITY`).
+    """
+    ordered = sorted(sources, key=lambda s: (s.priority, s.order, s.key))
+    remaining = budget - audio_bps
+    levels: dict[str, Level] = {}
+    headroom: dict[str, float] = {}
+    for source in (s for s in ordered if s.priority is Priority.CLINICAL):
+        headroom[source.key] = max(0.0, remaining)
+        allowed = source.levels() if clinical_full else tuple(lv for lv in source.levels() if lv < Level.FULL)
+        level = next((lv for lv in allowed if source.cost(lv) <= remaining), Level.PAUSED)
+        levels[source.key] = level
+        remaining -= source.cost(level)
+    others = [s for s in ordered if s.priority is not Priority.CLINICAL]
+    for source in others:  # first pass: everyone visible, in order, as far as it goes
+        lowest_visible = min(lv for lv in source.levels() if lv > Level.PAUSED)
+        headroom[source.key] = max(0.0, remaining)
+        if source.cost(lowest_visible) <= remaining:
+            levels[source.key] = lowest_visible
+            remaining -= source.cost(lowest_visible)
+        else:
+            levels[source.key] = Level.PAUSED
+    for source in others:  # second pass: full, in order, where the rest allows
+        level = levels[source.key]
+        if level is Level.PAUSED or level is Level.FULL:
+            continue
+        extra = source.cost(Level.FULL) - source.cost(level)
+        headroom[source.key] = max(0.0, remaining + source.cost(level))
+        if extra <= remaining:
+            levels[source.key] = Level.FULL
+            remaining -= extra
+    return {
+        key: Assignment(level, None if level is Level.FULL else Reason.WEAK_CONNECTION, headroom[key])
+        for key, level in levels.items()
+    }
+
+
+def allocate_with_reasons(
+    budget: float, audio_bps: float, sources: Sequence[VideoSource]
+) -> dict[str, Assignment]:
+    """:func:`allocate`, with :attr:`Reason.CLINICAL_PRIORITY` on the sources that would have got more
+    had the clinical video not been given full quality."""
+    result = allocate(budget, audio_bps, sources)
+    if not any(s.priority is Priority.CLINICAL and result[s.key].level is Level.FULL for s in sources):
+        return result
+    without = allocate(budget, audio_bps, sources, clinical_full=False)
+    return {
+        key: replace(assignment, reason=Reason.CLINICAL_PRIORITY)
+        if assignment.level < without[key].level
+        else assignment
+        for key, assignment in result.items()
+    }
+
+
+# --------------------------------------------------------------------------- over time
+
+
+@dataclass(frozen=True, slots=True)
+class AdaptationSettings:
+    """The controller's hysteresis, in seconds."""
+
+    #: The budget must say "lower" this long before a level goes down (then all the way at once).
+    down_after: float = 1.0
+    #: The budget must say "higher" this long before a level goes up (one level, one source at a time).
+    up_after: float = 4.0
+    #: Without loss for this long, a level the budget does not allow is tried anyway (a probe).
+    probe_after: float = 6.0
+    #: A level that goes down within this long after going up was a failed probe: the next probe
+    #: waits twice as long (up to ``max_backoff`` times ``probe_after``).
+    probe_window: float = 4.0
+    max_backoff: float = 8.0
+
+
+@dataclass(slots=True)
+class _SourceState:
+    level: Level
+    reason: Reason | None
+    below_since: float | None = None  # since when the budget has said "lower"
+    above_since: float | None = None  # since when it has said "higher"
+
+
+@dataclass(slots=True)
+class DownlinkController:
+    """One subscriber's adaptation over time (see the module docstring). Call :meth:`tick` about
+    twice a second with the sources the subscriber receives now; it returns each one's assignment."""
+
+    settings: AdaptationSettings = field(default_factory=AdaptationSettings)
+    estimator: DownlinkEstimator = field(default_factory=DownlinkEstimator)
+    backoff: float = 1.0
+    _states: dict[str, _SourceState] = field(default_factory=dict)
+    _last_change: float = -math.inf
+    _last_up: float = -math.inf
+    #: Counts, for the curious (benchmarks, logs).
+    downs: int = 0
+    ups: int = 0
+    probes: int = 0
+    failed_probes: int = 0
+
+    def levels(self) -> dict[str, Level]:
+        """The level each known source is at now."""
+        return {key: state.level for key, state in self._states.items()}
+
+    def tick(self, now: float, audio_bps: float, sources: Sequence[VideoSource]) -> dict[str, Assignment]:
+        """Update the estimate, then move levels toward what the budget allows, with hysteresis."""
+        budget = self.estimator.update(now)
+        target = allocate_with_reasons(budget, audio_bps, sources)
+        by_key = {source.key: source for source in sources}
+        for key in [k for k in self._states if k not in by_key]:
+            del self._states[key]
+        for key, wanted in target.items():
+            if key not in self._states:  # new: start where the budget says, no waiting
+                self._states[key] = _SourceState(wanted.level, wanted.reason)
+        self._go_down(now, target)
+        if not self._go_up(now, target, by_key):
+            self._probe(now, audio_bps, sources, by_key)
+        return {
+            key: Assignment(
+                state.level, state.reason if state.level < Level.FULL else None, target[key].headroom_bps
+            )
+            for key, state in self._states.items()
+        }
+
+    def _go_down(self, now: float, target: Mapping[str, Assignment]) -> None:
+        for key, state in self._states.items():
+            wanted = target[key]
+            if wanted.level >= state.level:
+                state.below_since = None
+                if wanted.level == state.level and state.level < Level.FULL:
+                    state.reason = wanted.reason  # the same level, perhaps for another reason now
+                continue
+            if state.below_since is None:
+                state.below_since = now
+            if now - state.below_since >= self.settings.down_after:
+                state.level, state.reason = wanted.level, wanted.reason
+                state.below_since = state.above_since = None
+                self.downs += 1
+                if now - self._last_up <= self.settings.probe_window:
+                    self.failed_probes += 1
+                    self.backoff = min(self.settings.max_backoff, self.backoff * 2)
+                self._last_up = -math.inf
+                self._last_change = now
+
+    def _go_up(self, now: float, target: Mapping[str, Assignment], by_key: Mapping[str, VideoSource]) -> bool:
+        # After a failed try, the next one waits longer, whether the budget or a probe suggests it:
+        # every try that fails costs the subscriber a moment of loss and two switches.
+        wait = self.settings.up_after * self.backoff
+        ready: list[VideoSource] = []
+        for key, state in self._states.items():
+            if target[key].level > state.level:
+                if state.above_since is None:
+                    state.above_since = now
+                if now - state.above_since >= wait:
+                    ready.append(by_key[key])
+            else:
+                state.above_since = None
+        if not ready or now - self._last_change < wait:
+            self._settle_probe(now)
+            return False
+        source = min(ready, key=lambda s: (s.priority, s.order, s.key))
+        self._raise(source, now)
+        return True
+
+    def _probe(
+        self, now: float, audio_bps: float, sources: Sequence[VideoSource], by_key: Mapping[str, VideoSource]
+    ) -> None:
+        below = [s for s in sources if self._states[s.key].level < Level.FULL]
+        clean_since = self.estimator.clean_since
+        wait = self.settings.probe_after * self.backoff
+        if not below or clean_since is None or now - clean_since < wait or now - self._last_change < wait:
+            return
+        source = min(below, key=lambda s: (s.priority, s.order, s.key))
+        need = audio_bps + sum(
+            s.cost(source.next_up(self._states[s.key].level) if s is source else self._states[s.key].level)
+            for s in sources
+        )
+        remb = self.estimator.remb_now(now)
+        if remb is not None and remb < need:
+            return  # the subscriber's own estimate says no: trying would only lose packets
+        self.probes += 1
+        self.estimator.probe(need * PROBE_MARGIN, now)
+        self._raise(source, now)
+
+    def _raise(self, source: VideoSource, now: float) -> None:
+        state = self._states[source.key]
+        state.level = source.next_up(state.level)
+        state.above_since = state.below_since = None
+        self.ups += 1
+        self._last_up = now
+        self._last_change = now
+
+    def _settle_probe(self, now: float) -> None:
+        # A level that stayed up through the probe window means the link carried it: probing is
+        # cheap again.
+        if self._last_up > -math.inf and now - self._last_up > self.settings.probe_window:
+            self.backoff = 1.0
+            self._last_up = -math.inf
