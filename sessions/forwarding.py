@@ -35,7 +35,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import aiortc
 import av
@@ -45,6 +45,7 @@ from aiortc.jitterbuffer import JitterBuffer
 from aiortc.mediastreams import MediaStreamError
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
+from sessions.adaptation import Level, wire_bytes
 from sessions.jitter import HoleSkippingJitterBuffer, SkippedHole, jitter_buffer_internals_problems
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,8 @@ KEYFRAME_REQUEST_INTERVAL: Final = 0.25
 #: Encoded frames a subscriber may have waiting before it is considered slow (about 1 s).
 VIDEO_QUEUE_FRAMES: Final = 30
 AUDIO_QUEUE_FRAMES: Final = 50
+#: The window over which a publication's received bitrate is measured.
+BITRATE_WINDOW: Final = 2.0
 
 # The receiver's private, name-mangled attributes this module uses.
 _DECODER_QUEUE: Final = "_RTCRtpReceiver__decoder_queue"
@@ -329,6 +332,10 @@ class Publication:
         #: Frames received after a hole but before the next keyframe, and so not forwarded.
         self.frames_dropped_after_loss = 0
         self._awaiting_keyframe_after_loss = False
+        # Decoding on demand (a low rendition): frames reach the decoder from a keyframe on.
+        self._decode_always = decode
+        self._decode_wanted = decode
+        self._received: deque[tuple[float, int]] = deque()  # (time, wire bytes) for bitrate()
         self._tap = _EncodedFrameTap(self._on_encoded_frame, decode)
         self._tap.on_end = self._handle_end
         if self.kind == "video":
@@ -367,6 +374,30 @@ class Publication:
     def subscribers(self) -> tuple[SubscriberTrack, ...]:
         """The subscriber tracks currently fed by this publication."""
         return tuple(self._subscribers)
+
+    def bitrate(self, now: float | None = None) -> float | None:
+        """What the publisher sends, in bits per second on the wire, over the last two seconds (None
+        before a second of it has arrived)."""
+        now = time.monotonic() if now is None else now
+        while self._received and self._received[0][0] < now - BITRATE_WINDOW:
+            self._received.popleft()
+        if not self._received or now - self._received[0][0] < 1.0:
+            return None
+        return 8.0 * sum(size for _, size in self._received) / BITRATE_WINDOW
+
+    def start_decoding(self) -> None:
+        """Hand received frames to aiortc's decoder too, from the next keyframe (asked for now): the
+        caller reads the decoded frames from ``receiver.track``."""
+        if self._decode_wanted or self.kind != "video":
+            return
+        self._decode_wanted = True
+        self.request_keyframe(force=True)
+
+    def stop_decoding(self) -> None:
+        """Stop feeding the decoder (unless the publication was made with ``decode=True``)."""
+        if not self._decode_always:
+            self._decode_wanted = False
+            self._tap.decode = False
 
     def add_subscriber(self, track: SubscriberTrack) -> None:
         """Start feeding ``track`` (it waits for a keyframe, which is requested at once)."""
@@ -447,6 +478,7 @@ class Publication:
             keyframe=is_keyframe(mime, data),
         )
         self.frames_received += 1
+        self._received.append((time.monotonic(), wire_bytes(len(data))))
         if self._awaiting_keyframe_after_loss:
             if not frame.keyframe:
                 self.frames_dropped_after_loss += 1
@@ -456,6 +488,8 @@ class Publication:
             self._awaiting_keyframe_after_loss = False
         if self._keyframe_wanted and not frame.keyframe:
             self.request_keyframe(force=True)
+        if self._decode_wanted and not self._tap.decode and frame.keyframe:
+            self._tap.decode = True  # the decoder starts on this keyframe (the tap reads it after us)
         for track in tuple(self._subscribers):
             track._push(frame)
         return True
@@ -477,6 +511,19 @@ def _log_task_failure(task: asyncio.Future[Any]) -> None:
 # --------------------------------------------------------------------------- subscriber tracks
 
 
+class LowFeed(Protocol):
+    """A low rendition, as a subscriber track sees it (:class:`sessions.rendition.LowRendition`)."""
+
+    def add_subscriber(self, track: SubscriberTrack) -> None:
+        """Start feeding ``track`` through its ``_push_low``."""
+
+    def remove_subscriber(self, track: SubscriberTrack) -> None:
+        """Stop feeding ``track``."""
+
+    def request_keyframe(self) -> None:
+        """Make one of the next frames a keyframe."""
+
+
 class SubscriberTrack(MediaStreamTrack):
     """The outgoing track of one subscriber: pre-encoded ``av.Packet`` frames from one publication.
 
@@ -484,6 +531,12 @@ class SubscriberTrack(MediaStreamTrack):
     without ending, so the same sender can carry a later forward without renegotiation. Timestamps
     continue on one line per track across sources and gaps. A slow subscriber only fills its own bounded
     queue; on overflow video drops to the next keyframe (and asks for one), audio drops the oldest frame.
+
+    A video track has a :class:`~sessions.adaptation.Level` (see :meth:`set_level`): ``FULL`` sends the
+    publication's frames, ``LOW`` those of its low rendition, ``PAUSED`` nothing. A switch between the
+    two streams happens at a keyframe of the new one: until it comes (it is asked for at once) the old
+    one goes on, so a switch never freezes the picture. Both streams carry the publication's
+    timestamps, so the line goes on unbroken.
     """
 
     def __init__(self, kind: str, *, max_queue: int | None = None) -> None:
@@ -499,33 +552,90 @@ class SubscriberTrack(MediaStreamTrack):
         self._needs_keyframe = kind == "video"
         # Timestamp line: out = out_origin + (in - in_origin); rebased on every (re)start.
         self._in_origin: int | None = None
+        self._last_in: int | None = None
         self._out_origin = 0
         self._last_out: int | None = None
         self._last_out_clock = 0.0
         self._clock_rate = 90000 if kind == "video" else 48000
+        # Levels: the one being sent, the one being switched to (until its keyframe), and the low
+        # rendition fed to this track while either of them is LOW.
+        self._level = Level.FULL
+        self._pending: Level | None = None
+        self._pending_since = 0.0
+        self._low: LowFeed | None = None
         self.frames_sent = 0
         self.frames_dropped = 0
+        #: Bytes handed to the sender, with the packets' overhead (what the subscriber's link carries).
+        self.bytes_sent = 0
+        #: Level switches made, and how long each of the last ones waited for its keyframe (seconds).
+        self.switches = 0
+        self.switch_waits: deque[float] = deque(maxlen=50)
 
     @property
     def source(self) -> Publication | None:
         """The publication feeding this track, or None while it is quiet."""
         return self._source
 
+    @property
+    def level(self) -> Level:
+        """The level being sent now."""
+        return self._level
+
+    @property
+    def wanted_level(self) -> Level:
+        """The level this track is switching to, or the one it is at."""
+        return self._pending if self._pending is not None else self._level
+
+    def set_level(self, level: Level, low: LowFeed | None = None) -> None:
+        """Send ``level`` of the source from now on (video only; ``low``: the source's low rendition,
+        needed for LOW). PAUSED stops at once; a switch between FULL and LOW waits for the new
+        stream's keyframe, sending the old one meanwhile."""
+        if self.kind != "video":
+            raise ValueError("only video has levels")
+        if level is Level.LOW and low is None:
+            raise ValueError("the low level needs the source's low rendition")
+        if level == self.wanted_level and (level is not Level.LOW or low is self._low):
+            return
+        if level is Level.PAUSED:
+            self._level, self._pending = Level.PAUSED, None
+            self._use_low(None)
+            self.frames_dropped += len(self._frames)
+            self._frames.clear()
+            self._needs_keyframe = True
+            return
+        if level is Level.LOW:
+            self._use_low(low)
+        if self._level is Level.PAUSED or self._needs_keyframe or level == self._level:
+            # Nothing is flowing (or the switch is called off): take the new level now; it starts at
+            # its next keyframe like any start.
+            started = self._level is Level.PAUSED or self._needs_keyframe
+            self._level, self._pending = level, None
+            if level is Level.FULL:
+                self._use_low(None)
+            if started:
+                self._needs_keyframe = True
+                self._ask_keyframe()
+            return
+        self._pending = level
+        self._pending_since = time.monotonic()
+        self._ask_keyframe(level)
+
     def request_keyframe(self) -> None:
-        """Relay a keyframe request (the subscriber reported loss) to the current source."""
-        if self._source is not None:
-            self._source.request_keyframe()
+        """Relay a keyframe request (the subscriber reported loss) to the stream being sent."""
+        self._ask_keyframe()
 
     async def recv(self) -> av.Packet[Any]:
         """The next encoded frame as an ``av.Packet`` (RTCRtpSender then only packetizes it)."""
         if not self._reading:
             self._reading = True
-            # Frames queued while the connection was being set up start with a keyframe (see _push):
+            # Frames queued while the connection was being set up start with a keyframe (see _accept):
             # sending them at once saves waiting for the keyframe a new request would bring.
             if not self._frames:
                 self._restart_stream()
-                if self._source is not None:
+                if self._source is not None and self._level is Level.FULL:
                     self._source.request_keyframe(force=True)
+                else:
+                    self._ask_keyframe()
         while True:
             if self.readyState != "live":
                 raise MediaStreamError
@@ -535,6 +645,7 @@ class SubscriberTrack(MediaStreamTrack):
                 packet.pts = pts
                 packet.time_base = fractions.Fraction(1, frame.clock_rate)
                 self.frames_sent += 1
+                self.bytes_sent += wire_bytes(len(frame.data))
                 return packet
             self._wakeup.clear()
             await self._wakeup.wait()
@@ -543,11 +654,12 @@ class SubscriberTrack(MediaStreamTrack):
         """End the track for good (its sender stops sending)."""
         if self._source is not None:
             self._source.remove_subscriber(self)
+        self._use_low(None)
         self._frames.clear()
         super().stop()
         self._wakeup.set()
 
-    # -- called by Publication
+    # -- called by Publication and LowRendition
 
     def _attach(self, source: Publication) -> None:
         if self._source is not None and self._source is not source:
@@ -561,6 +673,10 @@ class SubscriberTrack(MediaStreamTrack):
             self.frames_dropped += len(self._frames)
             self._frames.clear()
             self._restart_stream()
+            # Levels belong to a forward: the next source starts full, until its subscriber's
+            # adaptation says otherwise.
+            self._use_low(None)
+            self._level, self._pending = Level.FULL, None
 
     def _restart_stream(self) -> None:
         self._frames.clear()
@@ -568,25 +684,71 @@ class SubscriberTrack(MediaStreamTrack):
         self._in_origin = None
 
     def _push(self, frame: EncodedFrame) -> None:
+        """A frame of the publication (the full stream)."""
+        self._offer(Level.FULL, frame)
+
+    def _push_low(self, frame: EncodedFrame) -> None:
+        """A frame of the publication's low rendition."""
+        self._offer(Level.LOW, frame)
+
+    # -- internals
+
+    def _use_low(self, low: LowFeed | None) -> None:
+        if low is self._low:
+            return
+        if self._low is not None:
+            self._low.remove_subscriber(self)
+        self._low = low
+        if low is not None:
+            low.add_subscriber(self)
+
+    def _ask_keyframe(self, level: Level | None = None) -> None:
+        """Ask the stream of ``level`` (default: the one being sent) for a keyframe."""
+        level = self._level if level is None else level
+        if level is Level.FULL and self._source is not None:
+            self._source.request_keyframe()
+        elif level is Level.LOW and self._low is not None:
+            self._low.request_keyframe()
+
+    def _offer(self, level: Level, frame: EncodedFrame) -> None:
+        if level == self._level:
+            self._accept(frame)
+        elif level == self._pending and self.readyState == "live":
+            if not frame.keyframe:
+                self._ask_keyframe(level)  # rate-limited by the stream; the old level goes on meanwhile
+                return
+            previous = self._level
+            self._level, self._pending = level, None
+            if previous is Level.LOW:
+                self._use_low(None)
+            self.switches += 1
+            self.switch_waits.append(time.monotonic() - self._pending_since)
+            if self._last_in is not None and frame.timestamp <= self._last_in:
+                # The new stream's keyframe is no later than what was last sent of the old one (the
+                # low rendition lags by its encoding): continue the line from the wall clock.
+                self._in_origin = None
+            self._accept(frame)
+
+    def _accept(self, frame: EncodedFrame) -> None:
         # Before its sender starts reading (the subscriber's connection is still being set up), a video
         # track already keeps what it would send, from a keyframe on, so that the first frame goes out
-        # the moment the connection is up. Only a reading track asks the publisher for keyframes.
+        # the moment the connection is up. Only a reading track asks for keyframes.
         # Audio is not kept: a second of old audio at the start would only add delay.
         if self.readyState != "live" or (not self._reading and self.kind != "video"):
             return
         if self._needs_keyframe:
             if not frame.keyframe:
                 self.frames_dropped += 1
-                if self._source is not None and self._reading:
-                    self._source.request_keyframe()
+                if self._reading:
+                    self._ask_keyframe()
                 return
             self._needs_keyframe = False
         if len(self._frames) >= self._max_queue:
             if self.kind == "video":
                 self.frames_dropped += len(self._frames) + 1
                 self._restart_stream()
-                if self._source is not None and self._reading:
-                    self._source.request_keyframe()
+                if self._reading:
+                    self._ask_keyframe()
                 return
             self._frames.popleft()
             self.frames_dropped += 1
@@ -611,6 +773,7 @@ class SubscriberTrack(MediaStreamTrack):
         out = self._out_origin + (frame.timestamp - self._in_origin)
         if self._last_out is not None and out < self._last_out:
             out = self._last_out
+        self._last_in = frame.timestamp
         self._last_out = out
         self._last_out_clock = now
         return out
