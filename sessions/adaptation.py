@@ -8,10 +8,13 @@ or ``PAUSED`` (no video; the sound goes on). Audio is never given up for video.
 
 * :class:`DownlinkEstimator` estimates one subscriber's downlink the way GCC's loss-based controller
   does, from what that subscriber's browser reports about the media the server sends it: RTCP receiver
-  reports (fraction lost, and the round trip), REMB when the browser sends it (a cap), and the bytes
-  sent. Loss over 10 % lowers the estimate to the sending rate times ``1 - loss/2``; under 2 % it
-  grows by 8 % a second, never far past what is actually sent (a link is only known to carry what it
-  carried); in between it holds.
+  reports (fraction lost, and the round trip), REMB when it sends one, and the bytes sent. Loss over
+  10 % lowers the estimate to the sending rate times ``1 - loss/2``; under 2 % it grows by 8 % a
+  second, never far past what is actually sent (a link is only known to carry what it carried); in
+  between it holds. With loss, a REMB under what is being sent (the receiver's delay-based estimator
+  seeing its queue grow) says how far down: the estimate comes down to it. A REMB alone is not
+  taken as a limit: receivers cap it at 1.5 times what they get (it would forbid ever trying more),
+  and aiortc's, on a busy machine, swings far under what it gets while nothing is lost.
 * :func:`allocate` gives a budget out in priority order: all audio first; then in a patient visit the
   clinical pair's video (patient and host, to each other) at full; then the other video, the host's
   view of the learners last.
@@ -114,8 +117,10 @@ class EstimatorSettings:
     decrease_interval: float = 0.3
     #: The window over which the sending rate is measured (a receiver report covers about a second).
     rate_window: float = 1.0
-    #: A REMB older than this no longer caps the estimate (browsers send one every 0.2-1 s).
+    #: A REMB older than this no longer counts (browsers send one every 0.2-1 s).
     remb_ttl: float = 5.0
+    #: A REMB under this share of what its streams carry, with loss, says how much less the link takes.
+    remb_overuse: float = 0.9
 
 
 class DownlinkEstimator:
@@ -131,8 +136,9 @@ class DownlinkEstimator:
         self.settings = settings or EstimatorSettings()
         self.estimate = self.settings.initial_bps
         self.rtt: float | None = None
-        self.remb: float | None = None
-        self._remb_at = -math.inf
+        # The latest REMB for each set of streams it covers: a browser sends one for all, aiortc one
+        # per receiving stream. (bits per second, when)
+        self._rembs: dict[frozenset[int], tuple[float, float]] = {}
         #: The loss seen in the last update that had reports (0..1), or None before any.
         self.loss: float | None = None
         #: Since when loss has stayed under ``low_loss`` (None while it is higher).
@@ -140,7 +146,10 @@ class DownlinkEstimator:
         #: Whether any report has come yet (before that the estimate is only a default).
         self.has_evidence = False
         self._sent: deque[tuple[float, int, int]] = deque()  # (time, stream, bytes)
-        self._reports: list[tuple[float, float]] = []  # (weight, fraction lost) since the last update
+        # Since the last update: (weight, fraction lost, the sending rate when the report came). The
+        # rate is kept because a report covers the second before it: levels that came down since
+        # must not make its loss count against the lower rate.
+        self._reports: list[tuple[float, float, float]] = []
         self._last_update = now
         self._last_decrease = -math.inf
 
@@ -155,14 +164,17 @@ class DownlinkEstimator:
         """A receiver report block for ``stream``: the fraction (0..1) lost since the previous one."""
         self._forget_old(now)
         weight = sum(size for _, s, size in self._sent if s == stream)
-        self._reports.append((float(weight), min(1.0, max(0.0, fraction_lost))))
+        self._reports.append((float(weight), min(1.0, max(0.0, fraction_lost)), self.sent_bps(now)))
         self.has_evidence = True
 
-    def on_remb(self, bps: float, now: float) -> None:
-        """The subscriber's own estimate of what it can receive (REMB)."""
-        self.remb = max(0.0, bps)
-        self._remb_at = now
-        self.has_evidence = True
+    def on_remb(self, bps: float, streams: Iterable[int], now: float) -> None:
+        """The subscriber's own estimate of what it can receive on ``streams`` (REMB)."""
+        covered = frozenset(streams)
+        if not covered:
+            return
+        for key in [key for key in self._rembs if key & covered and key != covered]:
+            del self._rembs[key]  # superseded: the receiver now reports these streams together
+        self._rembs[covered] = (max(0.0, bps), now)
 
     def on_rtt(self, seconds: float) -> None:
         """The round trip to the subscriber, from its receiver reports."""
@@ -182,16 +194,14 @@ class DownlinkEstimator:
         self._forget_old(now)
         return 8.0 * sum(size for _, _, size in self._sent) / self.settings.rate_window
 
-    def remb_now(self, now: float) -> float | None:
-        """The subscriber's REMB if it is recent enough to count."""
-        if self.remb is not None and now - self._remb_at <= self.settings.remb_ttl:
-            return self.remb
-        return None
+    def remb(self, now: float) -> float | None:
+        """What the subscriber's recent REMBs add up to, for the streams they cover (None without)."""
+        fresh = [bps for bps, at in self._rembs.values() if now - at <= self.settings.remb_ttl]
+        return sum(fresh) if fresh else None
 
     def budget(self, now: float) -> float:
-        """The estimate, capped by a recent REMB."""
-        remb = self.remb_now(now)
-        return self.estimate if remb is None else min(self.estimate, remb)
+        """What the allocation may spend now: the estimate."""
+        return self.estimate
 
     def update(self, now: float) -> float:
         """Apply the reports received since the last update; return :meth:`budget`."""
@@ -200,29 +210,49 @@ class DownlinkEstimator:
         self._last_update = now
         sent = self.sent_bps(now)
         reports, self._reports = self._reports, []
-        loss = _weighted_loss(reports)
-        if loss is not None:
+        loss = _weighted_loss([(weight, fraction) for weight, fraction, _ in reports])
+        reported_rate = max((rate for _, _, rate in reports), default=0.0)
+        if loss is None:
+            pass  # nothing new about the link: hold
+        elif loss >= settings.low_loss:
             self.loss = loss
-            if loss > settings.high_loss:
-                self.clean_since = None
-                interval = settings.decrease_interval + (self.rtt or 0.0)
-                if now - self._last_decrease >= interval:
-                    # The report says what the link did with what was sent: the same report (or the
-                    # same overload reported again before the levels came down) gives the same
-                    # estimate, instead of compounding.
-                    reduced = (sent if sent > 0 else self.estimate) * (1.0 - loss / 2.0)
-                    self.estimate = min(self.estimate, reduced)
-                    self._last_decrease = now
-            elif loss >= settings.low_loss:
-                self.clean_since = None
-            else:
-                if self.clean_since is None:
-                    self.clean_since = now
-                ceiling = max(self.estimate, settings.headroom * sent + settings.margin_bps)
-                grown = self.estimate * (1.0 + settings.increase_per_second * elapsed)
-                self.estimate = min(grown, ceiling)
+            self.clean_since = None
+            # Over 10 %: the report says what the link did with what was sent, so the same report (or
+            # the same overload reported again before the levels came down) gives the same estimate
+            # instead of compounding. Between 2 and 10 %: hold, unless the receiver's REMB says how
+            # much less it takes.
+            base = reported_rate if reported_rate > 0 else self.estimate
+            reduced = base * (1.0 - loss / 2.0) if loss > settings.high_loss else None
+            remb = self._remb_overuse(now, sent)
+            candidates = [value for value in (reduced, remb) if value is not None]
+            interval = settings.decrease_interval + (self.rtt or 0.0)
+            if candidates and now - self._last_decrease >= interval:
+                self.estimate = min(self.estimate, *candidates)
+                self._last_decrease = now
+        else:
+            self.loss = loss
+            if self.clean_since is None:
+                self.clean_since = now
+            ceiling = max(self.estimate, settings.headroom * sent + settings.margin_bps)
+            grown = self.estimate * (1.0 + settings.increase_per_second * elapsed)
+            # What was carried without loss is carried: never estimate less than that.
+            self.estimate = max(min(grown, ceiling), reported_rate)
         self.estimate = min(settings.max_bps, max(settings.min_bps, self.estimate))
         return self.budget(now)
+
+    def _remb_overuse(self, now: float, sent: float) -> float | None:
+        """What the link carries by the subscriber's REMBs, when they say that less than is sent."""
+        settings = self.settings
+        fresh = {k: v for k, v in self._rembs.items() if now - v[1] <= settings.remb_ttl}
+        self._rembs = fresh
+        if not fresh:
+            return None
+        covered = frozenset().union(*fresh)
+        covered_sent = 8.0 * sum(size for _, s, size in self._sent if s in covered) / settings.rate_window
+        total = sum(bps for bps, _ in fresh.values())
+        if total >= settings.remb_overuse * covered_sent:
+            return None
+        return total + max(0.0, sent - covered_sent)  # the streams no REMB covers keep their rate
 
     def _forget_old(self, now: float) -> None:
         horizon = now - self.settings.rate_window
@@ -361,6 +391,10 @@ class AdaptationSettings:
     max_backoff: float = 8.0
 
 
+#: The settings rooms use unless told otherwise.
+DEFAULT_ADAPTATION: Final = AdaptationSettings()
+
+
 @dataclass(slots=True)
 class _SourceState:
     level: Level
@@ -463,9 +497,6 @@ class DownlinkController:
             s.cost(source.next_up(self._states[s.key].level) if s is source else self._states[s.key].level)
             for s in sources
         )
-        remb = self.estimator.remb_now(now)
-        if remb is not None and remb < need:
-            return  # the subscriber's own estimate says no: trying would only lose packets
         self.probes += 1
         self.estimator.probe(need * PROBE_MARGIN, now)
         self._raise(source, now)

@@ -135,6 +135,10 @@ class ParticipantClient:
         self.track_map: dict[str, tuple[str, str | None]] = {}
         #: What the server does not send because this client refused its codec (from ``tracks``).
         self.unplayable: list[sig.UnplayableTrack] = []
+        #: What the server sends of each participant's video now, and why (from ``levels``): a
+        #: participant missing here is at full. Every ``levels`` message received, in order.
+        self.video_levels: dict[str, sig.VideoLevel] = {}
+        self.levels_received: list[sig.Levels] = []
         self.sinks: dict[str, FrameSink] = {}
         self.frames: dict[tuple[str, str], int] = {}
         self.first_frame_at: dict[tuple[str, str], float] = {}
@@ -163,6 +167,11 @@ class ParticipantClient:
         if self.state is None:
             return None
         return next((p for p in self.state.participants if p.id == self.participant_id), None)
+
+    def video_level(self, participant_id: str) -> str:
+        """What this client receives of a participant's video: ``full``, ``low`` or ``paused``."""
+        level = self.video_levels.get(participant_id)
+        return level.level if level is not None else "full"
 
     def frames_from(self, participant_id: str, kind: str) -> int:
         """Decoded frames received from a participant's ``kind`` track so far."""
@@ -200,6 +209,7 @@ class ParticipantClient:
         if old_pc is not None:
             await close_peer_connection(old_pc)
         self.track_map.clear()
+        self.video_levels.clear()  # a new connection starts at full
         pc = self._peer_factory(list(welcome.ice_servers))
         self.pc = pc
         for track in self._tracks:
@@ -325,6 +335,9 @@ class ParticipantClient:
             case sig.Tracks(tracks=tracks, unplayable=unplayable):
                 self.track_map = {t.mid: (t.kind, t.participant_id) for t in tracks}
                 self.unplayable = list(unplayable)
+            case sig.Levels(video=video):
+                self.video_levels = {level.participant_id: level for level in video}
+                self.levels_received.append(message)
             case sig.ChatOut():
                 self.chat.append(message)
             case sig.ErrorOut():

@@ -46,6 +46,7 @@ from aiortc.mediastreams import MediaStreamError
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
 from sessions.adaptation import Level, wire_bytes
+from sessions.feedback import feedback_internals_problems
 from sessions.jitter import HoleSkippingJitterBuffer, SkippedHole, jitter_buffer_internals_problems
 
 logger = logging.getLogger(__name__)
@@ -58,8 +59,9 @@ KEYFRAME_REQUEST_INTERVAL: Final = 0.25
 #: Encoded frames a subscriber may have waiting before it is considered slow (about 1 s).
 VIDEO_QUEUE_FRAMES: Final = 30
 AUDIO_QUEUE_FRAMES: Final = 50
-#: The window over which a publication's received bitrate is measured.
-BITRATE_WINDOW: Final = 2.0
+#: A publication's bitrate is the median of its last few whole seconds: a keyframe (which a new
+#: subscriber or a switch asks for) makes one second costly, and should not make the stream look so.
+BITRATE_SECONDS: Final = 5
 
 # The receiver's private, name-mangled attributes this module uses.
 _DECODER_QUEUE: Final = "_RTCRtpReceiver__decoder_queue"
@@ -157,6 +159,7 @@ def check_aiortc_internals() -> None:
     if not callable(getattr(RTCRtpSender, "_send_keyframe", None)):
         problems.append("moved: RTCRtpSender._send_keyframe() is gone")
     problems.extend(jitter_buffer_internals_problems())
+    problems.extend(feedback_internals_problems())
     if "self._codecs" not in inspect.getsource(RTCRtpTransceiver.__init__):
         problems.append("moved: RTCRtpTransceiver._codecs (negotiated codecs) is gone")
     for mime in ("video/VP8", "video/H264", "audio/opus"):
@@ -335,7 +338,8 @@ class Publication:
         # Decoding on demand (a low rendition): frames reach the decoder from a keyframe on.
         self._decode_always = decode
         self._decode_wanted = decode
-        self._received: deque[tuple[float, int]] = deque()  # (time, wire bytes) for bitrate()
+        # Wire bytes received per whole second of the monotonic clock, for bitrate(): (second, bytes).
+        self._per_second: deque[tuple[int, int]] = deque(maxlen=BITRATE_SECONDS + 1)
         self._tap = _EncodedFrameTap(self._on_encoded_frame, decode)
         self._tap.on_end = self._handle_end
         if self.kind == "video":
@@ -376,14 +380,17 @@ class Publication:
         return tuple(self._subscribers)
 
     def bitrate(self, now: float | None = None) -> float | None:
-        """What the publisher sends, in bits per second on the wire, over the last two seconds (None
-        before a second of it has arrived)."""
-        now = time.monotonic() if now is None else now
-        while self._received and self._received[0][0] < now - BITRATE_WINDOW:
-            self._received.popleft()
-        if not self._received or now - self._received[0][0] < 1.0:
+        """What the publisher sends, in bits per second on the wire: the median of its last few whole
+        seconds (a second without a frame counts as nothing), or None before one whole second."""
+        current = int(time.monotonic() if now is None else now)
+        counted = {
+            second: size for second, size in self._per_second if current - BITRATE_SECONDS <= second < current
+        }
+        if not counted:
             return None
-        return 8.0 * sum(size for _, size in self._received) / BITRATE_WINDOW
+        first = min(counted)
+        rates = sorted(8.0 * counted.get(second, 0) for second in range(first, current))
+        return rates[len(rates) // 2]
 
     def start_decoding(self) -> None:
         """Hand received frames to aiortc's decoder too, from the next keyframe (asked for now): the
@@ -478,7 +485,11 @@ class Publication:
             keyframe=is_keyframe(mime, data),
         )
         self.frames_received += 1
-        self._received.append((time.monotonic(), wire_bytes(len(data))))
+        second = int(time.monotonic())
+        if self._per_second and self._per_second[-1][0] == second:
+            self._per_second[-1] = (second, self._per_second[-1][1] + wire_bytes(len(data)))
+        else:
+            self._per_second.append((second, wire_bytes(len(data))))
         if self._awaiting_keyframe_after_loss:
             if not frame.keyframe:
                 self.frames_dropped_after_loss += 1

@@ -27,6 +27,8 @@ from pydantic import BaseModel
 
 from sessions import peer_input
 from sessions import signaling as sig
+from sessions.adaptation import DEFAULT_ADAPTATION, AdaptationSettings
+from sessions.downlinks import SourceLevel
 from sessions.loopback import new_peer_connection
 from sessions.media import MediaRouter
 from sessions.negotiation import create_offer
@@ -131,6 +133,7 @@ class _Member:
     attending: bool = False
     gone_reason: str = "dropped"
     sent_tracks: tuple[list[tuple[str, str, str | None]], list[tuple[str, str, str]]] | None = None
+    sent_levels: tuple[SourceLevel, ...] = ()
     # The server's DTLS role (``a=setup``) on its connection to this participant, fixed by its answer
     # to their first offer: later answers are held to it (see sessions.remote_sdp.repair_answer).
     server_setup: str | None = None
@@ -179,6 +182,7 @@ class LiveRoom:
         on_closed: Callable[[LiveRoom], None] | None = None,
         on_changed: Callable[[LiveRoom], None] | None = None,
         snapshot: Mapping[str, Any] | None = None,
+        adaptation: AdaptationSettings | None = DEFAULT_ADAPTATION,
     ) -> None:
         # A snapshot carries on a room another server hosted (see Room.restored).
         self.room = Room.restored(snapshot) if snapshot is not None else Room(room_id, kind)
@@ -191,7 +195,11 @@ class LiveRoom:
         self._on_closed = on_closed
         self._on_changed = on_changed
         self.router = MediaRouter(
-            self.room, on_negotiation_needed=self._server_offer, on_forwards_changed=self._schedule_sync
+            self.room,
+            on_negotiation_needed=self._server_offer,
+            on_forwards_changed=self._schedule_sync,
+            on_levels_changed=self._levels_changed,
+            adaptation=adaptation,
         )
         self._members: dict[str, _Member] = {}
         self._sync_scheduled = False
@@ -265,6 +273,7 @@ class LiveRoom:
         member.outbox = asyncio.Queue()
         member.writer = self._spawn(self._write(member, channel, member.outbox))
         member.sent_tracks = None
+        member.sent_levels = ()  # a new channel: the client starts from "everything full"
         member.gone_reason = "dropped"
         if identity.role is Role.HOST:
             self._cancel_host_timer()
@@ -786,6 +795,29 @@ class LiveRoom:
                     ),
                 )
 
+    def _levels_changed(self, participant_id: str) -> None:
+        """What a participant receives of some video changed (their downlink): tell them why."""
+        member = self._members.get(participant_id)
+        if member is None or member.channel is None or self.closed:
+            return
+        levels = self.router.levels(participant_id)
+        if levels == member.sent_levels:
+            return
+        member.sent_levels = levels
+        self._send(
+            member,
+            sig.Levels(
+                video=[
+                    sig.VideoLevel(
+                        participant_id=level.publisher_id,
+                        level=level.level.wire,
+                        reason=None if level.reason is None else level.reason.value,
+                    )
+                    for level in levels
+                ]
+            ),
+        )
+
     def _view(self, participant: Participant) -> sig.ParticipantView:
         member = self._members[participant.id]
         order = [MediaKind.AUDIO, MediaKind.VIDEO]
@@ -939,8 +971,12 @@ class LiveRooms:
         host_grace_seconds: float = 120.0,
         clock: Callable[[], datetime] = _now,
         peer_factory: PeerFactory = new_peer_connection,
+        adaptation: AdaptationSettings | None = DEFAULT_ADAPTATION,
     ) -> None:
         self.ice_servers = list(ice_servers)
+        #: How rooms adapt each subscriber's video to its downlink (None: they do not; see
+        #: sessions.downlinks).
+        self.adaptation = adaptation
         self.participant_ice_servers = participant_ice_servers
         self.host_grace_seconds = host_grace_seconds
         self.clock = clock
@@ -982,6 +1018,7 @@ class LiveRooms:
                 on_closed=self._forget,
                 on_changed=self.on_room_changed,
                 snapshot=snapshot,
+                adaptation=self.adaptation,
             )
             self._rooms[room_id] = room
         return room

@@ -15,11 +15,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from aiortc import MediaStreamTrack, RTCPeerConnection, RTCRtpSender, RTCRtpTransceiver
 
+from sessions.adaptation import DEFAULT_ADAPTATION, AdaptationSettings
+from sessions.downlinks import Downlinks, Forward, SourceLevel
 from sessions.forwarding import Publication, SubscriberTrack, hook_keyframe_requests
 from sessions.loopback import close_peer_connection
 from sessions.room import Room, RoomEvent, may_forward
@@ -28,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 NegotiationNeeded = Callable[[str], Awaitable[None]]
 ForwardsChanged = Callable[[], None]
+LevelsChanged = Callable[[str], None]
 #: (publisher participant id, publisher's track id)
 PublicationKey = tuple[str, str]
 
@@ -52,6 +55,10 @@ class MediaRouter:
     only when the connection's signaling state is stable, and never twice at once for one participant.
     The participant makes the first offer (their published tracks arrive in it); the server offers only
     after that, to add the slots it sends on.
+
+    Unless ``adaptation`` is None, each subscriber's video is adapted to its downlink with those
+    settings (:mod:`sessions.downlinks`); ``on_levels_changed(participant_id)`` is called when what a
+    subscriber gets of some video changed (:meth:`levels` says what).
     """
 
     def __init__(
@@ -60,6 +67,8 @@ class MediaRouter:
         *,
         on_negotiation_needed: NegotiationNeeded,
         on_forwards_changed: ForwardsChanged | None = None,
+        on_levels_changed: LevelsChanged | None = None,
+        adaptation: AdaptationSettings | None = DEFAULT_ADAPTATION,
     ) -> None:
         self.room = room
         self._on_negotiation_needed = on_negotiation_needed
@@ -75,6 +84,11 @@ class MediaRouter:
         self._negotiators: dict[str, asyncio.Task[None]] = {}
         self._closing: set[asyncio.Task[None]] = set()
         self._closed = False
+        self.downlinks: Downlinks | None = None
+        if adaptation is not None:
+            self.downlinks = Downlinks(
+                room, self._attached_forwards, on_levels_changed=on_levels_changed, settings=adaptation
+            )
         self._unsubscribe = room.subscribe(self._on_room_event)
 
     # -- observation
@@ -111,6 +125,10 @@ class MediaRouter:
         (publisher id, kind, the publisher's MIME type): the server does not re-encode."""
         return sorted(self._unplayable.get(participant_id, ()))
 
+    def levels(self, participant_id: str) -> tuple[SourceLevel, ...]:
+        """What a participant gets of each video they receive, and why it is less than full."""
+        return self.downlinks.levels(participant_id) if self.downlinks is not None else ()
+
     def subscriber_tracks(self, participant_id: str) -> list[SubscriberTrack]:
         """The outgoing tracks (slots) on a participant's connection, attached or quiet."""
         return [slot.track for slot in self._slots.get(participant_id, [])]
@@ -131,6 +149,8 @@ class MediaRouter:
             self._spawn_close(previous)
         self._peers[participant_id] = pc
         self._slots.setdefault(participant_id, [])
+        if self.downlinks is not None:
+            self.downlinks.start()
 
         @pc.on("track")
         def on_track(track: MediaStreamTrack) -> None:
@@ -162,6 +182,8 @@ class MediaRouter:
             return
         self._closed = True
         self._unsubscribe()
+        if self.downlinks is not None:
+            await self.downlinks.close()
         for task in self._negotiators.values():
             task.cancel()
         for participant_id in list(self._peers):
@@ -223,6 +245,13 @@ class MediaRouter:
         for key, subscriber_id in sorted(desired - attached):
             self._attach(key, subscriber_id)
 
+    def _attached_forwards(self) -> Iterator[Forward]:
+        for subscriber_id, slots in self._slots.items():
+            for slot in slots:
+                publication = self._publications.get(slot.source) if slot.source is not None else None
+                if slot.source is not None and publication is not None:
+                    yield Forward(subscriber_id, slot.source[0], slot.source, publication, slot.track)
+
     def _reconcile_if_open(self) -> None:
         if not self._closed:
             self.reconcile()
@@ -282,6 +311,8 @@ class MediaRouter:
             ]
             transceiver.setCodecPreferences(preferences)
         hook_keyframe_requests(transceiver.sender, track.request_keyframe)
+        if self.downlinks is not None:
+            self.downlinks.watch(subscriber_id, transceiver.sender, track)
         slot = _Slot(subscriber_id, publication.kind, publication.mime_type, transceiver, track)
         self._slots[subscriber_id].append(slot)
         self._request_negotiation(subscriber_id)
@@ -295,13 +326,18 @@ class MediaRouter:
             return
         key = (participant_id, track.id)
         # The tap must be in place now, before aiortc starts the receiver; forwarding can wait a tick.
-        self._publications[key] = Publication.for_transceiver(transceiver, on_end=self._on_publication_end)
+        publication = Publication.for_transceiver(transceiver, on_end=self._on_publication_end)
+        self._publications[key] = publication
+        if self.downlinks is not None:
+            self.downlinks.publication_added(key, publication)
         asyncio.get_running_loop().call_soon(self._reconcile_if_open)
 
     def _on_publication_end(self, publication: Publication) -> None:
         for key, candidate in list(self._publications.items()):
             if candidate is publication:
                 del self._publications[key]
+                if self.downlinks is not None:
+                    self.downlinks.publication_ended(key)
         if not self._closed:
             self.reconcile()
 
@@ -330,6 +366,10 @@ class MediaRouter:
             if key[0] == participant_id:
                 publication.close()
                 del self._publications[key]
+                if self.downlinks is not None:
+                    self.downlinks.publication_ended(key)
+        if self.downlinks is not None:
+            self.downlinks.forget(participant_id)
         self._renegotiate.discard(participant_id)
         negotiator = self._negotiators.pop(participant_id, None)
         if negotiator is not None:

@@ -103,6 +103,11 @@ client                                   server
   forwarded as the publisher encoded it (Opus, VP8 or H.264), never re-encoded. If your answer rejects
   a section (your side lacks its codec), you keep everything else, and `tracks.unplayable` lists whose
   media you therefore do not get.
+* **Weak connections.** The server adapts what it sends you to your downlink, per video: the
+  publisher's stream, a smaller one it makes (`low`), or none (`paused`); sound is never dropped for
+  video. It learns your downlink from what your peer connection reports anyway (RTCP receiver
+  reports, REMB): nothing to do on your side. `levels` tells you when and why; a switch between
+  levels starts at a keyframe, with the same timestamps going on.
 * **Reconnecting.** If the socket or the peer connection drops, open a new socket, send `join` again
   and make a **new** RTCPeerConnection with a new `offer` (there is no ICE restart). An admitted
   participant goes straight back in with their permissions. Joining from a second socket replaces the
@@ -257,6 +262,7 @@ def render() -> str:
         sig.ConsentView,
         sig.TrackSource,
         sig.UnplayableTrack,
+        sig.VideoLevel,
     )
     out += ["## Messages from the participant to the server", ""]
     for model in client:

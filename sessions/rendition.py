@@ -141,6 +141,12 @@ class LowRendition:
         """The tracks fed by this rendition (at the low level, or switching to it)."""
         return tuple(self._subscribers)
 
+    def cost(self) -> float:
+        """What a subscriber's link pays for this rendition, bits per second: its target, with the
+        packets' overhead and the keyframes a switch brings (steadier than a measurement, which a
+        keyframe doubles for a second)."""
+        return 1.1 * self.target_bitrate
+
     def bitrate(self) -> float:
         """What the rendition produced over the last second (bits per second, on the wire), or its
         target while it has produced nothing yet."""

@@ -381,6 +381,42 @@ class Tracks(_Message):
     unplayable: list[UnplayableTrack] = Field(default_factory=list)
 
 
+class VideoLevel(_Message):
+    """What you receive of one participant's video now, and why it is less than full."""
+
+    participant_id: str
+    level: Literal["full", "low", "paused"] = Field(
+        description="`full`: as they send it; `low`: a smaller picture at a few frames a second; "
+        "`paused`: no video (their sound goes on)"
+    )
+    reason: Literal["weak_connection", "clinical_priority"] | None = Field(
+        description="null at `full`; `weak_connection`: your connection cannot take more now; "
+        "`clinical_priority`: your connection cannot take it and the patient's (or clinician's) "
+        "picture too, which comes first"
+    )
+
+
+class Levels(_Message):
+    """How much of each video the server sends you, adapted to your connection: the server
+    estimates your downlink from your receiver reports (loss, round trip) and REMB, and when it cannot
+    carry everything, video yields (never sound), a learner's view first; in a patient visit the
+    patient and the clinician keep each other's picture first. Sent when it changes, always the
+    **whole** list (a participant missing from it is at `full`). Show it in plain words, e.g. "Your
+    connection is weak: video paused to keep the sound" or "lower quality video to keep up with your
+    connection", and clear it when everything is back to `full`. It comes back up by itself when your
+    connection improves, a level at a time."""
+
+    model_config = _example(
+        type="levels",
+        video=[
+            {"participant_id": "user-3", "level": "low", "reason": "weak_connection"},
+            {"participant_id": "user-4", "level": "paused", "reason": "weak_connection"},
+        ],
+    )
+    type: Literal["levels"] = "levels"
+    video: list[VideoLevel]
+
+
 class ChatOut(_Message):
     """A chat message, to everyone admitted (including its sender)."""
 
@@ -436,7 +472,9 @@ class Pong(_Reply):
     id: int
 
 
-ServerMessage = Welcome | State | ServerOffer | ServerAnswer | Tracks | ChatOut | ErrorOut | Bye | Pong
+ServerMessage = (
+    Welcome | State | ServerOffer | ServerAnswer | Tracks | Levels | ChatOut | ErrorOut | Bye | Pong
+)
 
 CLIENT_MESSAGE_TYPES: Final = (
     Join,
@@ -463,6 +501,7 @@ SERVER_MESSAGE_TYPES: Final = (
     ServerOffer,
     ServerAnswer,
     Tracks,
+    Levels,
     ChatOut,
     ErrorOut,
     Bye,

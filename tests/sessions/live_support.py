@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sessions.adaptation import DEFAULT_ADAPTATION, AdaptationSettings
 from sessions.client import ParticipantClient
 from sessions.live import Identity, LiveRoom, LiveRooms, PeerFactory
 from sessions.loopback import new_peer_connection
@@ -57,8 +58,11 @@ class LiveHarness:
         *,
         host_grace_seconds: float = 30.0,
         peer_factory: PeerFactory = new_peer_connection,
+        adaptation: AdaptationSettings | None = DEFAULT_ADAPTATION,
     ) -> None:
-        self.rooms = LiveRooms(host_grace_seconds=host_grace_seconds, peer_factory=peer_factory)
+        self.rooms = LiveRooms(
+            host_grace_seconds=host_grace_seconds, peer_factory=peer_factory, adaptation=adaptation
+        )
         self.observer = RecordingObserver()
         self.live: LiveRoom = self.rooms.open("42", kind, observer=self.observer)
         self.clients: list[ParticipantClient] = []
