@@ -13,7 +13,10 @@ What one direction does to a packet, in order, as a home router and the line beh
 2. **loss** on the line -- independent (``loss``) and bursty (``burst``: a Gilbert-Elliott two-state
    chain stepped once per packet);
 3. **delay** -- ``delay_ms`` plus a jitter drawn uniformly from ``[-jitter_ms, +jitter_ms]``, never
-   earlier than the packet before it (no reordering, as on one line), and never negative.
+   earlier than the packet before it (no reordering, as on one line), and never negative. The jitter
+   is drawn anew every ``JITTER_HOLD`` seconds, not per packet: packets close together meet the same
+   queues on a real path, and independent draws that may not reorder would pile each packet behind
+   the latest of its predecessors, adding most of the jitter to every delay at video packet rates.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from typing import Any
 
 #: The largest packet a lab link carries (the veth and TUN MTU), for the least burst and queue.
 MTU = 1500
+#: How long one jitter draw holds (seconds).
+JITTER_HOLD = 0.020
 
 
 @dataclass(frozen=True)
@@ -184,6 +189,8 @@ class Link:
         self._queued: collections.deque[tuple[float, int]] = collections.deque()  # (departure, size)
         self._queued_bytes = 0
         self._bad = False
+        self._jitter = 0.0
+        self._jitter_at = float("-inf")
 
     def configure(self, shaping: Shaping) -> None:
         """Use ``shaping`` from now on (the bucket starts full, the loss chain in its good state)."""
@@ -206,7 +213,10 @@ class Link:
         shaping = self.shaping
         delay = shaping.delay_ms
         if shaping.jitter_ms:
-            delay += self.rng.uniform(-shaping.jitter_ms, shaping.jitter_ms)
+            if departure - self._jitter_at >= JITTER_HOLD:
+                self._jitter = self.rng.uniform(-shaping.jitter_ms, shaping.jitter_ms)
+                self._jitter_at = departure
+            delay += self._jitter
         delivery = max(departure + max(delay, 0.0) / 1000, self._last_delivery)
         self._last_delivery = delivery
         self.counts.delivered_bytes += size

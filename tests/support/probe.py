@@ -7,7 +7,8 @@ to the asker (the home opened the NAT's mapping by asking); ``count`` says how m
 from the asker since its last ``count``. The other commands run in a home and print one JSON line:
 
 ``ping``   ``--count`` echo requests ``--interval`` apart: how many came back, and their round trips;
-``down``   asks for ``--seconds`` of datagrams at ``--kbps``: the rate that arrived;
+``down``   asks for ``--seconds`` of datagrams at ``--kbps``: the rate that arrived (over the time
+           from the first to the last arrival);
 ``up``     sends for ``--seconds`` at ``--kbps``: the rate the server counted.
 """
 
@@ -69,7 +70,7 @@ def send_at_rate(sock: socket.socket, peer: tuple[str, int], kbps: float, second
 
 
 def ping(server: tuple[str, int], count: int, interval: float, wait: float) -> dict[str, Any]:
-    """``count`` echo requests: the round trips (seconds) of those that came back in time."""
+    """``count`` echo requests: the numbers and round trips (seconds) of those that came back in time."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sent_at: dict[int, float] = {}
     rtts: dict[int, float] = {}
@@ -93,14 +94,16 @@ def ping(server: tuple[str, int], count: int, interval: float, wait: float) -> d
         sock.sendto(PING + struct.pack("!I", seq) + bytes(60), server)
         drain(sent_at[seq] + interval)
     drain(time.monotonic() + wait)
-    return {"sent": count, "received": len(rtts), "rtts": [rtts[s] for s in sorted(rtts)]}
+    seqs = sorted(rtts)
+    return {"sent": count, "received": len(rtts), "received_seqs": seqs, "rtts": [rtts[s] for s in seqs]}
 
 
 def down(server: tuple[str, int], kbps: float, seconds: float) -> dict[str, Any]:
     """Ask for ``seconds`` of traffic at ``kbps``: what arrived, and at what rate."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.sendto(FLOOD + f"{kbps} {seconds}".encode(), server)
-    sock.settimeout(2.0)
+    # The last datagrams may wait out a queue and a delay, not a second.
+    sock.settimeout(1.0)
     received = 0
     first = last = None
     while True:
@@ -112,8 +115,9 @@ def down(server: tuple[str, int], kbps: float, seconds: float) -> dict[str, Any]
         first = now if first is None else first
         last = now
         received += len(data)
+    # Over the time they took to arrive: a queue drained at the end is no extra rate.
     span = (last - first) if first is not None and last is not None else 0.0
-    return {"bytes": received, "seconds": span, "kbps": received * 8 / 1000 / seconds}
+    return {"bytes": received, "seconds": span, "kbps": received * 8 / 1000 / (span or seconds)}
 
 
 def up(server: tuple[str, int], kbps: float, seconds: float) -> dict[str, Any]:
@@ -123,7 +127,7 @@ def up(server: tuple[str, int], kbps: float, seconds: float) -> dict[str, Any]:
     sock.settimeout(5.0)
     sock.recv(64)
     sent = send_at_rate(sock, server, kbps, seconds)
-    time.sleep(1.0)  # what is still queued or delayed arrives
+    time.sleep(0.6)  # what is still queued or delayed arrives
     sock.sendto(COUNT, server)
     received = int(sock.recv(64)[1:])
     return {"sent": sent, "bytes": received, "kbps": received * 8 / 1000 / seconds}
