@@ -372,10 +372,12 @@ class Lab:
         reconnect: bool = False,
         visit_id: int | None = None,
         patient_link: str | None = None,
+        receive_only: bool = False,
     ) -> Participant:
         """A participant process on ``path`` (or ``pub``: beside the server): logged in as ``email``
         (joining the demo's open huddle, or ``visit_id``), or with ``email`` None the patient whose
-        one-time link is ``patient_link`` (its path, ``/join/TOKEN``)."""
+        one-time link is ``patient_link`` (its path, ``/join/TOKEN``). ``receive_only``: it publishes
+        nothing (an observer with camera and microphone off)."""
         who = "patient" if email is None else email.split("@")[0]
         name = f"{path}-{who}-{len(self.participants)}"
         log_path = self.workdir / f"{name}.log"
@@ -391,6 +393,8 @@ class Lab:
             command += ["--patient-link", patient_link]
         if reconnect:
             command.append("--reconnect")
+        if receive_only:
+            command.append("--receive-only")
         process = subprocess.Popen(
             command,
             cwd=ROOT,
