@@ -420,6 +420,8 @@ class Lab:
         :class:`~tests.support.impair.Profile` or the name of one: ``good``, ``3g_abroad``, ``weak``,
         ``bursty_loss``): starts that gateway's impairment router the first time, reconfigures it
         after. ``down`` shapes what reaches the home, ``up`` what leaves it."""
+        if path not in HOMES:
+            raise ValueError(f"only a home network's link can be impaired ({', '.join(HOMES)}), not {path!r}")
         chosen = profile_named(profile)
         router = self.routers.get(path) or self._start_router(path)
         router.ask("set", profile=json.loads(chosen.to_json()))
