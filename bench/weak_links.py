@@ -140,17 +140,42 @@ def run_visit(lab: Lab, visit: Visit, profile: str | None, seconds: float) -> di
                 )
                 first_frames[f"{receiver} <- {source}"] = seen.get("join_to_frame") if seen["ok"] else None
         time.sleep(SETTLE)
+        link_before = lab.impairment_stats(PATHS[IMPAIRED])
         for person in people.values():
             person.ask("measure_start")
+        started = time.monotonic()
         time.sleep(seconds)
         reports = {name: person.ask("measure_stop") for name, person in people.items()}
+        link = link_figures(link_before, lab.impairment_stats(PATHS[IMPAIRED]), time.monotonic() - started)
     finally:
         for person in people.values():
             person.stop()
     names = {pid: name for name, pid in ids.items()}
     for report in reports.values():
         report["sources"] = {names.get(pid, pid): figures for pid, figures in report["sources"].items()}
-    return {"profile": profile or "nobody impaired", "reports": reports, "first_frames": first_frames}
+    return {
+        "profile": profile or "nobody impaired",
+        "reports": reports,
+        "first_frames": first_frames,
+        "link": link,
+    }
+
+
+def link_figures(before: dict[str, Any], after: dict[str, Any], seconds: float) -> dict[str, Any]:
+    """What crossed learner A's link during the window, per direction: what was offered to it (packets
+    per second, kbit/s), what it delivered, and the shares its queue dropped and its line lost."""
+    figures = {}
+    for direction in ("down", "up"):
+        was, now = before[direction], after[direction]
+        packets = now["packets"] - was["packets"]
+        figures[direction] = {
+            "packets_per_s": packets / seconds,
+            "offered_kbps": (now["offered_bytes"] - was["offered_bytes"]) * 8 / 1000 / seconds,
+            "delivered_kbps": (now["delivered_bytes"] - was["delivered_bytes"]) * 8 / 1000 / seconds,
+            "queue_dropped": (now["queue_drops"] - was["queue_drops"]) / packets if packets else 0.0,
+            "line_lost": (now["line_losses"] - was["line_losses"]) / packets if packets else 0.0,
+        }
+    return figures
 
 
 #: The pairs reported, the clinical pair first.
@@ -206,6 +231,17 @@ def print_runs(runs: list[dict[str, Any]]) -> None:
             label = ""
         if (receiver, source) == ("host", "patient"):
             print("-" * 110)
+    print(f"{IMPAIRED}'s link in the window, down (to {IMPAIRED}) | up:")
+    for run in runs:
+        parts = []
+        for direction in ("down", "up"):
+            d = run["link"][direction]
+            parts.append(
+                f"{d['packets_per_s']:5.0f} packets/s, {d['offered_kbps']:5.0f} kbit/s offered, "
+                f"{d['delivered_kbps']:4.0f} delivered, {d['queue_dropped']:4.0%} queue drops, "
+                f"{d['line_lost']:4.1%} lost"
+            )
+        print(f"  {run['profile']:<16} {' | '.join(parts)}")
     print(
         f"* {IMPAIRED} joins from the impaired home. frames: video frames decoded in the window; of sent: "
         "their share of what the source sent; freezes: gaps over 500 ms (frozen s: their total, longest: "
@@ -237,12 +273,9 @@ def main() -> None:
             run_visit(lab, visit, profile, args.seconds)
             for visit, profile in zip(visits, profiles, strict=True)
         ]
-        impaired_stats = lab.impairment_stats(PATHS[IMPAIRED]) if lab.routers else None
     impaired_on = ", ".join(str(p) for p in profiles[1:])
     print(f"weak links, {started}: {args.seconds:.0f} s windows; learner A on {impaired_on}")
     print_runs(runs)
-    if impaired_stats is not None:
-        print(f"learner A's router over all runs: down {impaired_stats['down']}, up {impaired_stats['up']}")
     if args.json:
         print(json.dumps(runs, indent=2))
 

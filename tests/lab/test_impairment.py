@@ -80,7 +80,7 @@ def probe(lab: Lab, path: str, *args: str) -> dict[str, Any]:
 
 def ping(lab: Lab, path: str, count: int = 300) -> tuple[float, float, list[int]]:
     """``count`` echo requests 10 ms apart: median round trip (ms), loss share, the lost numbers."""
-    answer = probe(lab, path, "ping", "--count", str(count), "--interval", "0.01", "--wait", "1.0")
+    answer = probe(lab, path, "ping", "--count", str(count), "--interval", "0.01", "--wait", "0.8")
     rtts = answer["rtts"]
     lost = sorted(set(range(count)) - set(answer["received_seqs"]))
     return 1000 * statistics.median(rtts), 1 - answer["received"] / count, lost

@@ -17,6 +17,7 @@ What one direction does to a packet, in order, as a home router and the line beh
    is drawn anew every ``JITTER_HOLD`` seconds, not per packet: packets close together meet the same
    queues on a real path, and independent draws that may not reorder would pile each packet behind
    the latest of its predecessors, adding most of the jitter to every delay at video packet rates.
+   With ``reorder`` the jitter is drawn per packet and a packet may overtake another (several paths).
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ class Shaping:
     #: The queue in front of the rate limit, in milliseconds of the rate (a home router's buffer).
     queue_ms: float = 150.0
     burst_bytes: int = MTU
+    #: Let jitter reorder packets (drawn per packet, no holding back behind earlier ones).
+    reorder: bool = False
 
     @property
     def is_clear(self) -> bool:
@@ -167,6 +170,7 @@ class Counts:
     """What one direction did so far."""
 
     packets: int = 0
+    offered_bytes: int = 0
     queue_drops: int = 0
     line_losses: int = 0
     delivered_bytes: int = 0
@@ -203,6 +207,7 @@ class Link:
         """The time a packet of ``size`` bytes arriving at ``now`` (seconds) is delivered; None when
         the queue is full or the line loses it."""
         self.counts.packets += 1
+        self.counts.offered_bytes += size
         departure = self._through_rate(size, now)
         if departure is None:
             self.counts.queue_drops += 1
@@ -212,6 +217,12 @@ class Link:
             return None
         shaping = self.shaping
         delay = shaping.delay_ms
+        if shaping.reorder:
+            delay += self.rng.uniform(-shaping.jitter_ms, shaping.jitter_ms) if shaping.jitter_ms else 0.0
+            delivery = departure + max(delay, 0.0) / 1000
+            self._last_delivery = max(delivery, self._last_delivery)
+            self.counts.delivered_bytes += size
+            return delivery
         if shaping.jitter_ms:
             if departure - self._jitter_at >= JITTER_HOLD:
                 self._jitter = self.rng.uniform(-shaping.jitter_ms, shaping.jitter_ms)

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import collections
 import fcntl
+import heapq
 import ipaddress
+import itertools
 import json
 import os
 import random
@@ -45,12 +46,14 @@ def open_tun(name: str) -> int:
 
 
 class Direction:
-    """One direction: the model, and the packets it has let through waiting for their time."""
+    """One direction: the model, and the packets it has let through waiting for their time, in the
+    order of their time and, for the same time, of their arrival."""
 
     def __init__(self, link: Link, write: Any) -> None:
         self.link = link
         self._write = write
-        self._waiting: collections.deque[tuple[float, bytes]] = collections.deque()
+        self._waiting: list[tuple[float, int, bytes]] = []  # a heap
+        self._arrivals = itertools.count()
         self._timer: asyncio.TimerHandle | None = None
 
     def push(self, packet: bytes, loop: asyncio.AbstractEventLoop) -> None:
@@ -61,17 +64,19 @@ class Direction:
         if delivery <= now and not self._waiting:
             self._write(packet)
             return
-        # One timer per direction for the head of the line: asyncio does not keep timers due at the
+        # One timer per direction, for the earliest packet: asyncio does not keep timers due at the
         # same moment in order, a line does.
-        self._waiting.append((delivery, packet))
-        if self._timer is None:
+        heapq.heappush(self._waiting, (delivery, next(self._arrivals), packet))
+        if self._timer is None or self._timer.when() > delivery:
+            if self._timer is not None:
+                self._timer.cancel()
             self._timer = loop.call_at(delivery, self._flush, loop)
 
     def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
         self._timer = None
         now = loop.time()
         while self._waiting and self._waiting[0][0] <= now:
-            self._write(self._waiting.popleft()[1])
+            self._write(heapq.heappop(self._waiting)[2])
         if self._waiting:
             self._timer = loop.call_at(self._waiting[0][0], self._flush, loop)
 

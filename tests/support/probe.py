@@ -3,8 +3,9 @@ loss, and throughput both ways, through whatever NAT and impairment lies between
 
 ``serve`` runs beside the server (``ip netns exec NS python -m tests.support.probe serve --bind IP:PORT``)
 and answers datagrams: an echo request comes back as it is; ``flood`` makes it send at a given rate
-to the asker (the home opened the NAT's mapping by asking); ``count`` says how many bytes it received
-from the asker since its last ``count``. The other commands run in a home and print one JSON line:
+to the asker (the home opened the NAT's mapping by asking), then an end marker; ``count`` says how
+many bytes it received from the asker since its last ``count``. The other commands run in a home and
+print one JSON line:
 
 ``ping``   ``--count`` echo requests ``--interval`` apart: how many came back, and their round trips;
 ``down``   asks for ``--seconds`` of datagrams at ``--kbps``: the rate that arrived (over the time
@@ -25,7 +26,7 @@ from typing import Any
 
 #: A datagram of a video packet's size.
 SIZE = 1200
-PING, FLOOD, COUNT, DATA = b"P", b"F", b"C", b"D"
+PING, FLOOD, COUNT, DATA, END = b"P", b"F", b"C", b"D", b"E"
 
 
 def address(text: str) -> tuple[str, int]:
@@ -51,6 +52,8 @@ def serve(bind: tuple[str, int]) -> None:
         elif kind == FLOOD:
             kbps, seconds = (float(v) for v in data[1:].decode().split())
             send_at_rate(sock, peer, kbps, seconds)
+            for _ in range(3):  # a lossy link may lose one
+                sock.sendto(END, peer)
 
 
 def send_at_rate(sock: socket.socket, peer: tuple[str, int], kbps: float, seconds: float) -> int:
@@ -102,7 +105,7 @@ def down(server: tuple[str, int], kbps: float, seconds: float) -> dict[str, Any]
     """Ask for ``seconds`` of traffic at ``kbps``: what arrived, and at what rate."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.sendto(FLOOD + f"{kbps} {seconds}".encode(), server)
-    # The last datagrams may wait out a queue and a delay, not a second.
+    # Until the end marker; else the last datagrams may wait out a queue and a delay, not a second.
     sock.settimeout(1.0)
     received = 0
     first = last = None
@@ -110,6 +113,8 @@ def down(server: tuple[str, int], kbps: float, seconds: float) -> dict[str, Any]
         try:
             data = sock.recv(65536)
         except TimeoutError:
+            break
+        if data[:1] == END:
             break
         now = time.monotonic()
         first = now if first is None else first

@@ -72,6 +72,12 @@ def test_delay_and_jitter_stay_within_bounds_and_never_reorder() -> None:
     assert max(delays) - min(delays) > 0.040  # there is jitter
 
 
+def test_with_reorder_the_jitter_is_per_packet_and_packets_may_overtake() -> None:
+    link = Link(Shaping(delay_ms=100, jitter_ms=30, reorder=True), random.Random(7))
+    deliveries = [d for _, d in offer(link, 200, 200, 2.0) if d is not None]
+    assert deliveries != sorted(deliveries)
+
+
 def test_independent_loss_is_near_its_share() -> None:
     link = Link(Shaping(loss=0.03), random.Random(3))
     sent = offer(link, 100, 1000, 100.0)
