@@ -5,8 +5,11 @@ tests.lab.participant ...`` so that the participant's sockets live behind that n
 line on stdin is ``{"op": NAME, ...}``; each answer is one JSON line on stdout (``{"ok": true, ...}``
 or ``{"ok": false, "error": ...}``). Ops: ``join``, ``wait_video`` (from a participant), ``frames``,
 ``path`` (the selected ICE candidate pair), ``mark`` and ``first_frame_after_mark`` (recovery after
-a network drop), ``consent`` (a host records the patient's consent), ``leave``, ``quit``. A host also
-admits whoever waits.
+a network drop), ``consent`` (a host records the patient's consent), ``measure_start`` and
+``measure_stop`` (what arrived over a window: frames, freezes and audio gaps per source, the bitrate
+received; see :class:`Recorder`), ``leave``, ``quit``. A host also admits whoever waits.
+
+``--receive-only`` publishes nothing, as an observer's browser with camera and microphone off.
 
 A participant logs in (``--email``/``--password``) and joins the demo's open huddle or ``--visit``;
 a patient instead opens their one-time link (``--patient-link``, the path ``/join/TOKEN``) and joins
@@ -36,7 +39,9 @@ from aiortc import RTCPeerConnection
 from sessions import signaling as sig
 from sessions.client import ParticipantClient, WebSocketTransport
 from sessions.loopback import new_peer_connection
+from sessions.sources import FrameSink, SyntheticVideo
 from tests.support.cluster import open_huddle
+from tests.support.continuity import AUDIO_FRAME, AUDIO_GAP, FREEZE, continuity
 from tests.support.processes import log_in
 
 PATIENT_PASS_COOKIE = "rounds_patient_pass"
@@ -104,6 +109,67 @@ def redeem_link(base_url: str, link_path: str) -> tuple[int, str]:
     raise RuntimeError(f"{link_path} did not redirect to a visit")
 
 
+def received_bytes(stats: Any) -> int:
+    """Bytes received so far by a peer connection's transports, from its ``getStats()`` (media, RTCP
+    and all: aiortc counts no bytes per stream; one transport when bundled)."""
+    return sum(int(getattr(s, "bytesReceived", 0)) for s in stats.values() if s.type == "transport")
+
+
+class Recorder:
+    """The arrival time of every decoded frame of every received track over a measuring window.
+
+    It hangs a callback on each of the client's frame sinks, also on sinks that appear during the
+    window (a renegotiation or a reconnect), and resolves a sink's source when the frame arrives, as
+    the client's own count does."""
+
+    def __init__(self, client: ParticipantClient) -> None:
+        self.client = client
+        self.times: dict[tuple[str, str], list[float]] = {}
+        self.start = time.monotonic()
+        self._hooked: set[int] = set()
+
+    def hook(self) -> None:
+        """Listen to any sink not yet listened to."""
+        for sink in list(self.client.sinks.values()):
+            if id(sink) not in self._hooked:
+                self._hooked.add(id(sink))
+                sink.on_frame.append(self._on_frame)
+
+    def _on_frame(self, sink: FrameSink) -> None:
+        kind, who = self.client.track_map.get(sink.mid or "", ("", None))
+        if who is None:
+            return
+        self.times.setdefault((who, kind), []).append(time.monotonic())
+
+    def unhook(self) -> None:
+        for sink in list(self.client.sinks.values()):
+            if self._on_frame in sink.on_frame:
+                sink.on_frame.remove(self._on_frame)
+
+    def report(self, end: float) -> dict[str, Any]:
+        """Per source: video frames, freezes (gaps over 500 ms) and their total and longest, and audio
+        frames with their share of what 20 ms frames would have been and the gaps over 200 ms."""
+        window = end - self.start
+        sources: dict[str, dict[str, Any]] = {}
+        # Every source seen since joining: one that fell silent in the window shows as nothing received.
+        for who in {w for w, _ in self.times} | {w for w, _ in self.client.frames}:
+            video = continuity(self.times.get((who, "video"), []), self.start, end, FREEZE)
+            audio = continuity(self.times.get((who, "audio"), []), self.start, end, AUDIO_GAP)
+            sources[who] = {
+                "video_frames": video.frames,
+                "fps": video.frames / window,
+                "freezes": video.gaps,
+                "freeze_seconds": video.gap_seconds,
+                "longest_video_gap": video.longest,
+                "audio_frames": audio.frames,
+                "audio_share": min(audio.frames * AUDIO_FRAME / window, 1.0),
+                "audio_gaps": audio.gaps,
+                "audio_gap_seconds": audio.gap_seconds,
+                "longest_audio_gap": audio.longest,
+            }
+        return {"window": window, "sources": sources}
+
+
 class Driver:
     """The participant and the ops the lab asks of it."""
 
@@ -114,6 +180,10 @@ class Driver:
         self.client: ParticipantClient | None = None
         self.admitter: asyncio.Task[None] | None = None
         self.marked = 0
+        self.video: SyntheticVideo | None = None
+        self.recorder: Recorder | None = None
+        self.measuring: asyncio.Task[None] | None = None
+        self._measure_from = (0, 0)  # (received bytes, own video frames) at measure_start
 
     def _connect_args(self) -> tuple[str, dict[str, str]]:
         if self.cookies is None:
@@ -144,11 +214,29 @@ class Driver:
             return await WebSocketTransport.connect(url, cookies=cookies, origin=self.args.base_url)
 
         def peer(ice_servers: list[dict[str, Any]]) -> RTCPeerConnection:
-            return new_peer_connection(keep_transport(ice_servers, self.args.turn_transport))
+            pc = new_peer_connection(keep_transport(ice_servers, self.args.turn_transport))
+            if self.args.receive_only:
+                # As the web page does with camera and microphone off: both transceivers, no track
+                # (the server takes no offer without a media section; nothing leaves without a track).
+                for kind in ("audio", "video"):
+                    pc.addTransceiver(kind, direction="sendonly")
+            return pc
+
+        def video() -> SyntheticVideo:
+            # Kept to count the frames this participant sends.
+            self.video = SyntheticVideo()
+            return self.video
 
         if self.client is not None:
             await self.client.close()
-        self.client = ParticipantClient(connect, peer_factory=peer, auto_reconnect=self.args.reconnect)
+        publish = not self.args.receive_only
+        self.client = ParticipantClient(
+            connect,
+            peer_factory=peer,
+            auto_reconnect=self.args.reconnect,
+            video=video if publish else None,
+            audio="synthetic" if publish else None,
+        )
         welcome = await self.client.join()
         if welcome.role == "host" and self.admitter is None:
             self.admitter = asyncio.ensure_future(self._admit_everyone())
@@ -229,6 +317,52 @@ class Driver:
         )
         return {}
 
+    async def measure_start(self) -> dict[str, Any]:
+        """Start a measuring window: from now, record every decoded frame's arrival."""
+        client = self._joined()
+        await self._stop_measuring()
+        recorder = self.recorder = Recorder(client)
+        self._measure_from = (await self._received_bytes(), self._sent_frames())
+
+        async def keep_hooking() -> None:
+            while True:
+                recorder.hook()
+                await asyncio.sleep(0.05)
+
+        self.measuring = asyncio.ensure_future(keep_hooking())
+        return {}
+
+    async def measure_stop(self) -> dict[str, Any]:
+        """End the window: what arrived from each source (see :meth:`Recorder.report`), the bitrate
+        received, the video frames this participant sent, lost video given up on."""
+        if self.recorder is None:
+            raise RuntimeError("no measure_start")
+        end = time.monotonic()
+        recorder = self.recorder
+        await self._stop_measuring()
+        report = recorder.report(end)
+        bytes_before, frames_before = self._measure_from
+        report["kbps_received"] = (await self._received_bytes() - bytes_before) * 8 / 1000 / report["window"]
+        report["video_frames_sent"] = self._sent_frames() - frames_before
+        report["video_holes_skipped"] = self._joined().video_holes_skipped
+        return report
+
+    async def _stop_measuring(self) -> None:
+        if self.measuring is not None:
+            self.measuring.cancel()
+            await asyncio.gather(self.measuring, return_exceptions=True)
+            self.measuring = None
+        if self.recorder is not None:
+            self.recorder.unhook()
+            self.recorder = None
+
+    async def _received_bytes(self) -> int:
+        pc = self._joined().pc
+        return 0 if pc is None else received_bytes(await pc.getStats())
+
+    def _sent_frames(self) -> int:
+        return 0 if self.video is None else self.video.count
+
     async def leave(self) -> dict[str, Any]:
         if self.client is not None:
             await self.client.leave()
@@ -241,6 +375,7 @@ class Driver:
         return self.client
 
     async def close(self) -> None:
+        await self._stop_measuring()
         if self.admitter is not None:
             self.admitter.cancel()
             await asyncio.gather(self.admitter, return_exceptions=True)
@@ -280,6 +415,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--patient-link", help="join as the patient whose link is this path")
     parser.add_argument("--turn-transport", choices=["udp", "tcp", "any"], default="any")
     parser.add_argument("--reconnect", action="store_true", help="reconnect on its own after a drop")
+    parser.add_argument("--receive-only", action="store_true", help="publish no audio or video")
     parser.add_argument("--ready-seconds", type=float, default=60.0)
     args = parser.parse_args(argv)
     if args.patient_link is None and (args.email is None or args.password is None):
