@@ -7,9 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from server.demo import DEMO_PASSWORD
 from tests.conftest import IN_CI
 from tests.support.cluster import PRECEPTOR
-from tests.support.netlab import Lab, Participant, lab_problem, network_lab
+from tests.support.netlab import SERVER_IP, SERVER_PORT, Lab, Participant, lab_problem, network_lab
+from tests.support.netns_port import forward_into
+from tests.support.processes import Credentials, log_in
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +33,11 @@ def host(lab: Lab) -> tuple[Participant, str]:
     preceptor = lab.participant("pub", PRECEPTOR)
     welcome = preceptor.ask("join")
     return preceptor, str(welcome["participant_id"])
+
+
+@pytest.fixture
+def api(lab: Lab) -> Iterator[tuple[str, Credentials]]:
+    """A base URL on this process that reaches the lab's server, and Dr. Reyes logged in there."""
+    with forward_into(lab.ns("pub"), SERVER_PORT, host=SERVER_IP) as port:
+        base = f"http://127.0.0.1:{port}"
+        yield base, log_in(base, PRECEPTOR, DEMO_PASSWORD)

@@ -7,7 +7,8 @@ or ``{"ok": false, "error": ...}``). Ops: ``join``, ``wait_video`` (from a parti
 ``path`` (the selected ICE candidate pair), ``mark`` and ``first_frame_after_mark`` (recovery after
 a network drop), ``consent`` (a host records the patient's consent), ``measure_start`` and
 ``measure_stop`` (what arrived over a window: frames, freezes and audio gaps per source, the bitrate
-received; see :class:`Recorder`), ``leave``, ``quit``. A host also admits whoever waits.
+received; see :class:`Recorder`), ``levels`` and ``wait_level`` (what the server sends of each video,
+from its ``levels`` messages), ``leave``, ``quit``. A host also admits whoever waits.
 
 ``--receive-only`` publishes nothing, as an observer's browser with camera and microphone off.
 
@@ -316,6 +317,27 @@ class Driver:
             bound=within,
         )
         return {}
+
+    async def levels(self) -> dict[str, Any]:
+        """What the server sends this participant of each video now (``full``, ``low``, ``paused``,
+        with the reason), and every level it ever named per source."""
+        client = self._joined()
+        ever: dict[str, list[str]] = {}
+        for message in client.levels_received:
+            for level in message.video:
+                seen = ever.setdefault(level.participant_id, [])
+                if level.level not in seen:
+                    seen.append(level.level)
+        return {
+            "levels": {pid: level.model_dump() for pid, level in client.video_levels.items()},
+            "ever": ever,
+        }
+
+    async def wait_level(self, source: str, levels: list[str], within: float = 60.0) -> dict[str, Any]:
+        """Wait (up to ``within`` seconds) until ``source``'s video is at one of ``levels``."""
+        client = self._joined()
+        await client.wait_until(lambda: client.video_level(source) in levels, bound=within)
+        return {"level": client.video_level(source)}
 
     async def measure_start(self) -> dict[str, Any]:
         """Start a measuring window: from now, record every decoded frame's arrival."""
