@@ -11,7 +11,9 @@ or ``PAUSED`` (no video; the sound goes on). Audio is never given up for video.
   reports (fraction lost, and the round trip), REMB when it sends one, and the bytes sent. Loss over
   10 % lowers the estimate to the sending rate times ``1 - loss/2``; under 2 % it grows by 8 % a
   second, never far past what is actually sent (a link is only known to carry what it carried); in
-  between it holds. With loss, a REMB under what is being sent (the receiver's delay-based estimator
+  between it holds. Loss that a link has whatever is sent (a radio link, a long way) is not taken
+  for congestion: the median loss of the last 20 seconds (at most 10 %) is the link's own, and only
+  loss above it counts. With loss, a REMB under what is being sent (the receiver's delay-based estimator
   seeing its queue grow) says how far down: the estimate comes down to it. A REMB alone is not
   taken as a limit: receivers cap it at 1.5 times what they get (it would forbid ever trying more),
   and aiortc's, on a busy machine, swings far under what it gets while nothing is lost.
@@ -93,6 +95,35 @@ def video_priority(room_kind: RoomKind, publisher: Role, subscriber: Role) -> Pr
     return Priority.NORMAL
 
 
+#: A publisher is never steered under this (below it a camera's picture is not worth sending).
+MIN_PUBLISHER_BPS: Final = 150_000.0
+#: Caps at or over this are no caps (such a subscriber has shown no limit).
+NO_CAP_BPS: Final = 20_000_000.0
+
+
+def publisher_cap(
+    room_kind: RoomKind, publisher: Role, subscribers: Sequence[tuple[Role, float | None]]
+) -> float | None:
+    """The most a publisher's encoder should send (the REMB the server sends it), from what each of its
+    video's subscribers could give it (their role, and the headroom their budget has for it at its
+    turn; None: no evidence of a limit yet). None: no cap.
+
+    The priority subscribers decide: in a patient visit the patient and the host are steered by each
+    other alone (never by a learner's link: a learner too weak for the full stream gets the low
+    rendition instead); anyone else by their best-placed subscriber. Never under MIN_PUBLISHER_BPS.
+    """
+    if not subscribers:
+        return None
+    if room_kind is RoomKind.PATIENT_VISIT and publisher in (Role.HOST, Role.PATIENT):
+        partner = Role.PATIENT if publisher is Role.HOST else Role.HOST
+        pair = [entry for entry in subscribers if entry[0] is partner]
+        subscribers = pair or subscribers
+    if any(bps is None for _, bps in subscribers):
+        return None
+    best = max(bps for _, bps in subscribers if bps is not None)
+    return None if best >= NO_CAP_BPS else max(MIN_PUBLISHER_BPS, best)
+
+
 # --------------------------------------------------------------------------- the estimate
 
 
@@ -121,6 +152,13 @@ class EstimatorSettings:
     remb_ttl: float = 5.0
     #: A REMB under this share of what its streams carry, with loss, says how much less the link takes.
     remb_overuse: float = 0.9
+    #: The link's own loss (radio, long distance: it does not grow with the rate) is the median loss
+    #: over this many seconds, at most ``max_floor``; only loss above it counts as congestion.
+    floor_window: float = 20.0
+    max_floor: float = 0.10
+    #: Loss over a few reports is smoothed with this weight for the newest, to tell a clean link from
+    #: one that loses a little (decreases react to each report as it comes).
+    smoothing: float = 0.4
 
 
 class DownlinkEstimator:
@@ -141,6 +179,11 @@ class DownlinkEstimator:
         self._rembs: dict[frozenset[int], tuple[float, float]] = {}
         #: The loss seen in the last update that had reports (0..1), or None before any.
         self.loss: float | None = None
+        #: The link's own loss (see ``EstimatorSettings.floor_window``), and the loss above it,
+        #: smoothed over a few reports.
+        self.floor = 0.0
+        self.excess: float | None = None
+        self._losses: deque[tuple[float, float]] = deque()  # (time, loss) over the floor window
         #: Since when loss has stayed under ``low_loss`` (None while it is higher).
         self.clean_since: float | None = now
         #: Whether any report has come yet (before that the estimate is only a default).
@@ -212,33 +255,48 @@ class DownlinkEstimator:
         reports, self._reports = self._reports, []
         loss = _weighted_loss([(weight, fraction) for weight, fraction, _ in reports])
         reported_rate = max((rate for _, _, rate in reports), default=0.0)
-        if loss is None:
-            pass  # nothing new about the link: hold
-        elif loss >= settings.low_loss:
+        if loss is not None:
             self.loss = loss
-            self.clean_since = None
-            # Over 10 %: the report says what the link did with what was sent, so the same report (or
-            # the same overload reported again before the levels came down) gives the same estimate
-            # instead of compounding. Between 2 and 10 %: hold, unless the receiver's REMB says how
-            # much less it takes.
-            base = reported_rate if reported_rate > 0 else self.estimate
-            reduced = base * (1.0 - loss / 2.0) if loss > settings.high_loss else None
-            remb = self._remb_overuse(now, sent)
-            candidates = [value for value in (reduced, remb) if value is not None]
-            interval = settings.decrease_interval + (self.rtt or 0.0)
-            if candidates and now - self._last_decrease >= interval:
-                self.estimate = min(self.estimate, *candidates)
-                self._last_decrease = now
-        else:
-            self.loss = loss
-            if self.clean_since is None:
-                self.clean_since = now
-            ceiling = max(self.estimate, settings.headroom * sent + settings.margin_bps)
-            grown = self.estimate * (1.0 + settings.increase_per_second * elapsed)
-            # What was carried without loss is carried: never estimate less than that.
-            self.estimate = max(min(grown, ceiling), reported_rate)
+            congestion = self._congestion_loss(loss, now)
+            self.excess = (
+                congestion
+                if self.excess is None
+                else (1 - settings.smoothing) * self.excess + settings.smoothing * congestion
+            )
+            if congestion > settings.high_loss or self.excess >= settings.low_loss:
+                self.clean_since = None
+                # Over 10 %: the report says what the link did with what was sent, so the same report
+                # (or the same overload reported again before the levels came down) gives the same
+                # estimate instead of compounding. Between 2 and 10 %: hold, unless the receiver's
+                # REMB says how much less it takes.
+                base = reported_rate if reported_rate > 0 else self.estimate
+                reduced = base * (1.0 - congestion / 2.0) if congestion > settings.high_loss else None
+                remb = self._remb_overuse(now, sent)
+                candidates = [value for value in (reduced, remb) if value is not None]
+                interval = settings.decrease_interval + (self.rtt or 0.0)
+                if candidates and now - self._last_decrease >= interval:
+                    self.estimate = min(self.estimate, *candidates)
+                    self._last_decrease = now
+            else:
+                if self.clean_since is None:
+                    self.clean_since = now
+                ceiling = max(self.estimate, settings.headroom * sent + settings.margin_bps)
+                grown = self.estimate * (1.0 + settings.increase_per_second * elapsed)
+                # What was carried without congestion is carried: never estimate less than that.
+                self.estimate = max(min(grown, ceiling), reported_rate)
         self.estimate = min(settings.max_bps, max(settings.min_bps, self.estimate))
         return self.budget(now)
+
+    def _congestion_loss(self, loss: float, now: float) -> float:
+        """``loss`` less the link's own loss: the median over the floor window, before this report."""
+        settings = self.settings
+        while self._losses and self._losses[0][0] < now - settings.floor_window:
+            self._losses.popleft()
+        if len(self._losses) >= 5:
+            ordered = sorted(value for _, value in self._losses)
+            self.floor = min(settings.max_floor, ordered[len(ordered) // 2])
+        self._losses.append((now, loss))
+        return max(0.0, loss - self.floor)
 
     def _remb_overuse(self, now: float, sent: float) -> float | None:
         """What the link carries by the subscriber's REMBs, when they say that less than is sent."""

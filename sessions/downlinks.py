@@ -33,12 +33,13 @@ from sessions.adaptation import (
     Level,
     Reason,
     VideoSource,
+    publisher_cap,
     video_priority,
 )
 from sessions.feedback import PublisherSteering, watch_feedback
 from sessions.forwarding import Publication, SubscriberTrack
 from sessions.rendition import LowRendition, supports_low_rendition
-from sessions.room import NotFound, Role, Room, RoomKind
+from sessions.room import NotFound, Role, Room
 
 logger = logging.getLogger(__name__)
 
@@ -46,12 +47,8 @@ TICK_SECONDS: Final = 0.5
 #: What a stream is assumed to cost before it has been measured (a second of it).
 DEFAULT_AUDIO_BPS: Final = 50_000.0
 DEFAULT_VIDEO_BPS: Final = 1_000_000.0
-#: A publisher is never steered under this (below it a browser's picture is not worth sending).
-MIN_PUBLISHER_BPS: Final = 150_000.0
 #: The share of a weak subscriber's headroom a low rendition is steered to.
 RENDITION_SHARE: Final = 0.5
-#: Caps at or over this are no caps (the subscriber's estimate has no evidence of a limit).
-NO_CAP_BPS: Final = 20_000_000.0
 _ROLE_ORDER: Final = {Role.HOST: 0, Role.PATIENT: 1, Role.VISITOR: 2}
 
 PublicationKey = tuple[str, str]
@@ -288,7 +285,9 @@ class Downlinks:
 
     def _apply(self, forward: Forward, assignment: Assignment) -> None:
         if assignment.level is Level.LOW:
-            forward.track.set_level(Level.LOW, self._rendition_for(forward))
+            rendition = self._rendition_for(forward)
+            rendition.prepare(RENDITION_SHARE * assignment.headroom_bps)  # if it is not running yet
+            forward.track.set_level(Level.LOW, rendition)
         else:
             forward.track.set_level(assignment.level)
 
@@ -338,25 +337,13 @@ class Downlinks:
             steering.tick()
 
     def _cap(self, publisher_id: str, headrooms: list[tuple[str, float | None]]) -> float | None:
-        """What ``publisher_id``'s encoder should send at most: what its priority subscribers can take."""
-        if not headrooms:
-            return None
+        """What ``publisher_id``'s encoder should send at most (see :func:`publisher_cap`)."""
         try:
             publisher_role = self.room.participant(publisher_id).role
-            roles = {sid: self.room.participant(sid).role for sid, _ in headrooms}
+            subscribers = [(self.room.participant(sid).role, bps) for sid, bps in headrooms]
         except NotFound:
             return None
-        if self.room.kind is RoomKind.PATIENT_VISIT and publisher_role in (Role.HOST, Role.PATIENT):
-            # The clinical pair is steered by each other alone, never by a learner's link.
-            partner = Role.PATIENT if publisher_role is Role.HOST else Role.HOST
-            pair = [(sid, bps) for sid, bps in headrooms if roles[sid] is partner]
-            headrooms = pair or headrooms
-        if any(bps is None for _, bps in headrooms):
-            return None  # someone who matters has shown no limit
-        best = max(bps for _, bps in headrooms if bps is not None)
-        if best >= NO_CAP_BPS:
-            return None
-        return max(MIN_PUBLISHER_BPS, best)
+        return publisher_cap(self.room.kind, publisher_role, subscribers)
 
 
 __all__ = ["Downlinks", "Forward", "SourceLevel"]

@@ -144,8 +144,14 @@ class LowRendition:
     def cost(self) -> float:
         """What a subscriber's link pays for this rendition, bits per second: its target, with the
         packets' overhead and the keyframes a switch brings (steadier than a measurement, which a
-        keyframe doubles for a second)."""
-        return 1.1 * self.target_bitrate
+        keyframe doubles for a second). While it is not running, what it would cost at its lowest:
+        it starts where its first subscriber can take it (:meth:`prepare`)."""
+        return 1.1 * (self.target_bitrate if self.active else MIN_BITRATE)
+
+    def prepare(self, bps: float) -> None:
+        """Before it starts: run at ``bps`` (clamped) from the first frame."""
+        if not self.active:
+            self.target_bitrate = int(min(MAX_BITRATE, max(MIN_BITRATE, bps)))
 
     def bitrate(self) -> float:
         """What the rendition produced over the last second (bits per second, on the wire), or its

@@ -5,6 +5,8 @@ Pure and deterministic: time is a number the test moves.
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from sessions.adaptation import (
@@ -19,6 +21,7 @@ from sessions.adaptation import (
     VideoSource,
     allocate,
     allocate_with_reasons,
+    publisher_cap,
     video_priority,
     wire_bytes,
 )
@@ -56,6 +59,22 @@ def test_the_clinical_pair_comes_first_and_the_host_view_of_learners_last() -> N
     # Only a patient visit has a clinical pair; the host's view of learners is last everywhere.
     assert video_priority(RoomKind.HUDDLE, Role.HOST, Role.VISITOR) is Priority.NORMAL
     assert video_priority(RoomKind.HUDDLE, Role.VISITOR, Role.HOST) is Priority.HOST_VIEW_OF_LEARNERS
+
+
+def test_the_clinical_pair_is_steered_by_each_other_never_by_a_learner() -> None:
+    visit = RoomKind.PATIENT_VISIT
+    # The host's camera: the patient can take 900k of it, a learner only 100k (they get the low one).
+    subscribers = [(Role.PATIENT, 900_000.0), (Role.VISITOR, 100_000.0)]
+    assert publisher_cap(visit, Role.HOST, subscribers) == 900_000
+    # A patient with no evidence of a limit yet: no cap at all, whatever the learner's link.
+    assert publisher_cap(visit, Role.HOST, [(Role.PATIENT, None), (Role.VISITOR, 100_000.0)]) is None
+    # Without the partner in the room, the best-placed subscriber decides; never under the floor.
+    assert publisher_cap(visit, Role.HOST, [(Role.VISITOR, 100_000.0)]) == 150_000
+    # A learner's camera: steered to what the best-placed of its subscribers can take.
+    learner = [(Role.HOST, 200_000.0), (Role.VISITOR, 400_000.0)]
+    assert publisher_cap(visit, Role.VISITOR, learner) == 400_000
+    assert publisher_cap(visit, Role.VISITOR, []) is None
+    assert publisher_cap(visit, Role.VISITOR, [(Role.HOST, 30_000_000.0)]) is None
 
 
 def test_wire_bytes_count_the_packet_overhead() -> None:
@@ -96,9 +115,25 @@ def test_moderate_loss_holds_the_estimate_and_light_loss_lets_it_grow_only_near_
         send(estimator, 300_000, second - 1, second)
         estimator.on_loss_report(1, 0.0, second)
         grown = estimator.update(float(second))
-    assert estimator.clean_since == 3.0
+    # Clean once the smoothed loss has fallen under 2 %, a few reports later.
+    assert estimator.clean_since is not None and 3.0 < estimator.clean_since <= 10.0
     # It grew, but never far past what the link has shown it carries: 1.5 x 300k + 50k.
     assert held < grown <= 1.5 * 300_000 * 1.03 + 50_000  # (+3 %: one packet more in the window)
+
+
+def test_a_links_own_loss_is_not_taken_for_congestion() -> None:
+    estimator = DownlinkEstimator()
+    for second in range(1, 40):  # 3 % lost whatever is sent: a long, lossy path
+        send(estimator, 300_000, second - 1, second)
+        estimator.on_loss_report(1, 0.03, second)
+        estimator.update(float(second))
+    assert estimator.floor == pytest.approx(0.03)
+    assert estimator.excess is not None and estimator.excess < 0.02
+    assert estimator.clean_since is not None  # probing may go on
+    # Congestion on top of it still counts in full.
+    send(estimator, 800_000, 39, 40)
+    estimator.on_loss_report(1, 0.33, 40)
+    assert estimator.update(40.0) == pytest.approx(800_000 * (1 - 0.30 / 2), rel=0.05)
 
 
 def test_decreases_are_spaced_by_an_interval_and_the_round_trip() -> None:
@@ -207,9 +242,18 @@ def test_a_source_without_a_low_rendition_is_full_or_paused() -> None:
 
 class Link:
     """A downlink of a given capacity, as a receiver reports it: what is sent beyond the capacity is
-    lost. Drives a controller in half-second ticks."""
+    lost, and with ``random_loss`` about that share of the rest too (a lossy path, the same whatever
+    is sent; drawn from a seeded generator). Drives a controller in half-second ticks."""
 
-    def __init__(self, controller: DownlinkController, sources: list[VideoSource], capacity: float) -> None:
+    def __init__(
+        self,
+        controller: DownlinkController,
+        sources: list[VideoSource],
+        capacity: float,
+        random_loss: float = 0.0,
+    ) -> None:
+        self.random_loss = random_loss
+        self.random = random.Random(14)
         self.controller = controller
         self.sources = sources
         self.capacity = capacity
@@ -227,6 +271,8 @@ class Link:
         send(estimator, rate, self.now, self.now + 0.5)
         self.now += 0.5
         loss = max(0.0, 1 - self.capacity / rate)
+        if self.random_loss:
+            loss = 1 - (1 - loss) * (1 - self.random_loss * self.random.uniform(0, 2))
         estimator.on_loss_report(1, loss, self.now)
         result = self.controller.tick(self.now, AUDIO, self.sources)
         self.levels = {key: a.level for key, a in result.items()}
@@ -281,6 +327,17 @@ def test_a_weak_link_settles_low_and_comes_back_to_full_one_level_at_a_time_when
     # No jump from paused to full: every step up was one level.
     for before, after in zip(link.history, link.history[1:], strict=False):
         assert after["user-1"] - before["user-1"] <= 1
+
+
+def test_a_weak_lossy_link_settles_low_not_paused() -> None:
+    # The issue's "weak" profile: 300 kbit/s with 3 % lost whatever is sent.
+    controller = DownlinkController()
+    link = Link(controller, [source("user-1")], capacity=10_000_000)
+    link.run(2)
+    link.capacity, link.random_loss = 300_000, 0.03
+    link.run(60)
+    settled = [levels["user-1"] for levels in link.history[-60:]]
+    assert settled.count(Level.LOW) >= 0.8 * len(settled), settled
 
 
 def test_failed_probes_back_off_and_a_probe_that_holds_resets_the_backoff() -> None:

@@ -5,7 +5,7 @@
 // The page never decides what anyone may do; it reports what the server says through events:
 //   "status"  detail: {socketState}        connecting | open | reconnecting | closed
 //   "welcome" detail: the welcome message  (after every (re)join)
-//   "state" / "tracks" / "chat" / "error" / "bye"  detail: the message
+//   "state" / "tracks" / "levels" / "chat" / "error" / "bye"  detail: the message
 //   "media"   detail: {pc}                 a remote track arrived or the peer state changed
 //   "refused" detail: {message}            the server will not let us in (do not retry)
 
@@ -51,6 +51,7 @@ export class SessionConnection extends EventTarget {
     this.welcome = null;
     this.trackMap = new Map(); // mid -> {kind, participantId}
     this.unplayable = []; // [{participant_id, kind, codec}] from "tracks"
+    this.levels = new Map(); // participant id -> {level, reason} from "levels" (missing: full)
     this.localTracks = { audio: null, video: null };
     this.senders = { audio: null, video: null };
     this.bye = null;
@@ -205,6 +206,11 @@ export class SessionConnection extends EventTarget {
         this.unplayable = message.unplayable || [];
         this.emit("tracks", message);
         break;
+      case "levels":
+        // What the server sends us of each video, adapted to our downlink (sound is never dropped).
+        this.levels = new Map(message.video.map((v) => [v.participant_id, { level: v.level, reason: v.reason }]));
+        this.emit("levels", message);
+        break;
       case "error":
         if (message.refused === "join") {
           this.refuse(message.message);
@@ -239,6 +245,10 @@ export class SessionConnection extends EventTarget {
     this.closePeer();
     this.trackMap = new Map();
     this.unplayable = [];
+    if (this.levels.size) {
+      this.levels = new Map(); // a new connection starts with everything at full
+      this.emit("levels", { type: "levels", video: [] });
+    }
     const pc = new RTCPeerConnection({ iceServers });
     this.pc = pc;
     for (const kind of ["audio", "video"]) {

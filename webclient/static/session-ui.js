@@ -71,7 +71,7 @@ function remoteTile(person) {
  * Show one tile per admitted participant other than me, with whatever the server forwards to us.
  * `remote` is [{participantId, kind, track}] from the connection.
  */
-export function renderTiles(stage, { state, me, remote, unplayable = [], mode }) {
+export function renderTiles(stage, { state, me, remote, unplayable = [], levels = new Map(), mode }) {
   const others = state.participants.filter((p) => p.id !== me.id && p.presence === "admitted");
   const keep = new Set(others.map((p) => p.id));
   for (const tile of stage.querySelectorAll(".tile[data-participant-id]")) {
@@ -86,7 +86,10 @@ export function renderTiles(stage, { state, me, remote, unplayable = [], mode })
     }
     const { video, audio, placeholder, name, role, flags } = tile.parts;
     const trackOf = (kind) => remote.find((r) => r.participantId === person.id && r.kind === kind)?.track || null;
-    const videoTrack = person.publishing.includes("video") ? trackOf("video") : null;
+    const level = levels.get(person.id)?.level || "full";
+    tile.dataset.level = level;
+    // Paused for our connection: no frames come, so show why instead of a frozen picture.
+    const videoTrack = person.publishing.includes("video") && level !== "paused" ? trackOf("video") : null;
     attach(video, videoTrack);
     attach(audio, person.publishing.includes("audio") ? trackOf("audio") : null);
     video.hidden = !videoTrack;
@@ -96,7 +99,9 @@ export function renderTiles(stage, { state, me, remote, unplayable = [], mode })
       ? `${initials(person.name) || "?"} · camera off`
       : cannotPlay
         ? `${initials(person.name) || "?"} · your browser cannot play this video format: audio only`
-        : `${initials(person.name) || "?"} · video not shared with you`;
+        : level === "paused"
+          ? `${initials(person.name) || "?"} · video paused to keep the sound (your connection is weak)`
+          : `${initials(person.name) || "?"} · video not shared with you`;
     name.textContent = person.name;
     role.textContent = ROLE_WORDS[person.role] || person.role;
     flags.textContent = flagsOf(person).join(" · ");
@@ -291,4 +296,17 @@ export function appendChat(log, message, myId) {
     ),
   );
   log.scrollTop = log.scrollHeight;
+}
+
+/**
+ * Plain words for what the server does for a weak connection (its "levels" message), or "" when
+ * every video is at full. `levels`: participant id -> {level, reason}.
+ */
+export function levelWords(levels) {
+  const lowered = [...levels.values()].filter((v) => v.level !== "full");
+  if (!lowered.length) return "";
+  const paused = lowered.some((v) => v.level === "paused");
+  const clinical = lowered.some((v) => v.reason === "clinical_priority");
+  const what = paused ? "video paused to keep the sound" : "lower quality video to keep up with your connection";
+  return `Your connection is weak: ${what}${clinical ? " (the patient's picture comes first)" : ""}.`;
 }

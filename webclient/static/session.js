@@ -8,6 +8,7 @@ import { LocalMedia, deviceProblem } from "./session-media.js";
 import {
   appendChat,
   flagsOf,
+  levelWords,
   renderConsent,
   renderPeople,
   renderTiles,
@@ -96,6 +97,7 @@ function join() {
   conn.addEventListener("welcome", (e) => onWelcome(e.detail));
   conn.addEventListener("state", (e) => onState(e.detail));
   conn.addEventListener("tracks", drawTiles);
+  conn.addEventListener("levels", onLevels);
   conn.addEventListener("media", drawTiles);
   conn.addEventListener("chat", (e) => appendChat($("chat-log"), e.detail, welcome?.participant_id));
   conn.addEventListener("error", (e) => onRefusal(e.detail));
@@ -155,6 +157,15 @@ function announceChanges(previous, next) {
   }
 }
 
+/** The server adapted what it sends us to our connection: say so, and clear it when back to full. */
+function onLevels() {
+  const box = $("adapted");
+  const words = levelWords(conn?.levels || new Map());
+  if (words !== box.textContent) box.textContent = words;
+  box.hidden = !words;
+  drawTiles();
+}
+
 function onRefusal(error) {
   const words = REFUSAL_WORDS[error.refused] || REFUSAL_WORDS[error.code];
   alertUser(words ? words(error) : error.message);
@@ -178,7 +189,14 @@ function act(message) {
 
 function drawTiles() {
   if (!state || !me || !conn) return;
-  renderTiles($("stage"), { state, me, remote: conn.remoteTracks(), unplayable: conn.unplayable, mode });
+  renderTiles($("stage"), {
+    state,
+    me,
+    remote: conn.remoteTracks(),
+    unplayable: conn.unplayable,
+    levels: conn.levels,
+    mode,
+  });
 }
 
 function drawRoom() {
