@@ -13,10 +13,11 @@ or ``PAUSED`` (no video; the sound goes on). Audio is never given up for video.
   second, never far past what is actually sent (a link is only known to carry what it carried); in
   between it holds. Loss that a link has whatever is sent (a radio link, a long way) is not taken
   for congestion: the median loss of the last 20 seconds (at most 10 %) is the link's own, and only
-  loss above it counts. With loss, a REMB under what is being sent (the receiver's delay-based estimator
-  seeing its queue grow) says how far down: the estimate comes down to it. A REMB alone is not
-  taken as a limit: receivers cap it at 1.5 times what they get (it would forbid ever trying more),
-  and aiortc's, on a busy machine, swings far under what it gets while nothing is lost.
+  loss above it counts. When the estimate comes down, a REMB under what was sent (the receiver's
+  delay-based estimator seeing its queue grow) may take it further, to what the link delivered at
+  most. A REMB alone is not taken as a limit: receivers cap it at 1.5 times what they get (it would
+  forbid ever trying more), and aiortc's swings far under what it gets on a jittery path or a busy
+  machine while nothing is lost.
 * :func:`allocate` gives a budget out in priority order: all audio first; then in a patient visit the
   clinical pair's video (patient and host, to each other) at full; then the other video, the host's
   view of the learners last.
@@ -144,8 +145,10 @@ class EstimatorSettings:
     #: that it carries what it carried.
     headroom: float = 1.5
     margin_bps: float = 50_000.0
-    #: Decreases are at least this far apart (plus a round trip): one report's loss is counted once.
-    decrease_interval: float = 0.3
+    #: Decreases are at least this far apart (plus a round trip). GCC's 0.3 s assumes an encoder that
+    #: follows at once; here levels come down after about a second of evidence and the reports after
+    #: that still describe the second before: a shorter interval would count one overload twice.
+    decrease_interval: float = 2.0
     #: The window over which the sending rate is measured (a receiver report covers about a second).
     rate_window: float = 1.0
     #: A REMB older than this no longer counts (browsers send one every 0.2-1 s).
@@ -184,6 +187,8 @@ class DownlinkEstimator:
         self.floor = 0.0
         self.excess: float | None = None
         self._losses: deque[tuple[float, float]] = deque()  # (time, loss) over the floor window
+        #: The last decreases: (when, the loss that counted, the rate it applied to, the new estimate).
+        self.decreases: deque[tuple[float, float, float, float]] = deque(maxlen=10)
         #: Since when loss has stayed under ``low_loss`` (None while it is higher).
         self.clean_since: float | None = now
         #: Whether any report has come yet (before that the estimate is only a default).
@@ -204,10 +209,23 @@ class DownlinkEstimator:
             self._sent.append((now, stream, size))
 
     def on_loss_report(self, stream: int, fraction_lost: float, now: float) -> None:
-        """A receiver report block for ``stream``: the fraction (0..1) lost since the previous one."""
+        """A receiver report block for ``stream``: the fraction (0..1) lost since the previous one.
+
+        It describes media sent a round trip (and any queue) before it came, over about a second: the
+        stream's weight and the sending rate it is held against are what was sent then, or in the
+        last second if that was more (levels that just came down must not make an old overload
+        count against the lower rate)."""
         self._forget_old(now)
-        weight = sum(size for _, s, size in self._sent if s == stream)
-        self._reports.append((float(weight), min(1.0, max(0.0, fraction_lost)), self.sent_bps(now)))
+        window = self.settings.rate_window
+        lag = self.rtt or 0.0
+        weight = max(
+            self._bytes_between(now - window - lag, now - lag, stream),
+            self._bytes_between(now - window, now, stream),
+        )
+        rate = 8.0 * max(
+            self._bytes_between(now - window - lag, now - lag), self._bytes_between(now - window, now)
+        )
+        self._reports.append((float(weight), min(1.0, max(0.0, fraction_lost)), rate / window))
         self.has_evidence = True
 
     def on_remb(self, bps: float, streams: Iterable[int], now: float) -> None:
@@ -235,7 +253,7 @@ class DownlinkEstimator:
     def sent_bps(self, now: float) -> float:
         """What was sent over the last ``rate_window`` seconds, in bits per second."""
         self._forget_old(now)
-        return 8.0 * sum(size for _, _, size in self._sent) / self.settings.rate_window
+        return 8.0 * self._bytes_between(now - self.settings.rate_window, now) / self.settings.rate_window
 
     def remb(self, now: float) -> float | None:
         """What the subscriber's recent REMBs add up to, for the streams they cover (None without)."""
@@ -265,18 +283,24 @@ class DownlinkEstimator:
             )
             if congestion > settings.high_loss or self.excess >= settings.low_loss:
                 self.clean_since = None
-                # Over 10 %: the report says what the link did with what was sent, so the same report
-                # (or the same overload reported again before the levels came down) gives the same
-                # estimate instead of compounding. Between 2 and 10 %: hold, unless the receiver's
-                # REMB says how much less it takes.
+            if congestion > settings.high_loss:
+                # The report says what the link did with what was sent, so the same report (or the
+                # same overload reported again before the levels came down) gives the same estimate
+                # instead of compounding: GCC's rate x (1 - loss/2), or lower if the receiver's REMB
+                # says its queue grows, but never under what the link delivered, rate x (1 - loss)
+                # (receivers' delay-based estimates swing far too low on jittery paths).
                 base = reported_rate if reported_rate > 0 else self.estimate
-                reduced = base * (1.0 - congestion / 2.0) if congestion > settings.high_loss else None
+                reduced = base * (1.0 - congestion / 2.0)
                 remb = self._remb_overuse(now, sent)
-                candidates = [value for value in (reduced, remb) if value is not None]
+                if remb is not None:
+                    reduced = min(reduced, max(remb, base * (1.0 - congestion)))
                 interval = settings.decrease_interval + (self.rtt or 0.0)
-                if candidates and now - self._last_decrease >= interval:
-                    self.estimate = min(self.estimate, *candidates)
+                if now - self._last_decrease >= interval:
+                    self.estimate = min(self.estimate, reduced)
                     self._last_decrease = now
+                    self.decreases.append((now, congestion, base, self.estimate))
+            elif self.excess >= settings.low_loss:
+                pass  # between 2 and 10 %: hold
             else:
                 if self.clean_since is None:
                     self.clean_since = now
@@ -306,14 +330,23 @@ class DownlinkEstimator:
         if not fresh:
             return None
         covered = frozenset().union(*fresh)
-        covered_sent = 8.0 * sum(size for _, s, size in self._sent if s in covered) / settings.rate_window
+        covered_sent = (
+            8.0
+            * sum(size for t, s, size in self._sent if s in covered and t >= now - settings.rate_window)
+            / settings.rate_window
+        )
         total = sum(bps for bps, _ in fresh.values())
         if total >= settings.remb_overuse * covered_sent:
             return None
         return total + max(0.0, sent - covered_sent)  # the streams no REMB covers keep their rate
 
+    def _bytes_between(self, start: float, end: float, stream: int | None = None) -> int:
+        """Bytes sent in (start, end], on ``stream`` or on all."""
+        return sum(size for t, s, size in self._sent if start < t <= end and (stream is None or s == stream))
+
     def _forget_old(self, now: float) -> None:
-        horizon = now - self.settings.rate_window
+        # Kept long enough for a report that comes a long round trip late.
+        horizon = now - self.settings.rate_window - 5.0
         while self._sent and self._sent[0][0] < horizon:
             self._sent.popleft()
 
@@ -443,9 +476,10 @@ class AdaptationSettings:
     up_after: float = 4.0
     #: Without loss for this long, a level the budget does not allow is tried anyway (a probe).
     probe_after: float = 6.0
-    #: A level that goes down within this long after going up was a failed probe: the next probe
-    #: waits twice as long (up to ``max_backoff`` times ``probe_after``).
-    probe_window: float = 4.0
+    #: A level that goes down within this long after going up was a failed try: the next one waits
+    #: twice as long (up to ``max_backoff`` times). Longer than it takes the loss a try causes to come
+    #: back: a receiver report's second, the round trip and any queue, and ``down_after``.
+    probe_window: float = 8.0
     max_backoff: float = 8.0
 
 

@@ -36,7 +36,7 @@ from sessions.adaptation import (
     publisher_cap,
     video_priority,
 )
-from sessions.feedback import PublisherSteering, watch_feedback
+from sessions.feedback import PublisherSteering, RetransmissionLimit, watch_feedback
 from sessions.forwarding import Publication, SubscriberTrack
 from sessions.rendition import LowRendition, supports_low_rendition
 from sessions.room import NotFound, Role, Room
@@ -47,6 +47,11 @@ TICK_SECONDS: Final = 0.5
 #: What a stream is assumed to cost before it has been measured (a second of it).
 DEFAULT_AUDIO_BPS: Final = 50_000.0
 DEFAULT_VIDEO_BPS: Final = 1_000_000.0
+#: Retransmissions to a subscriber: at most this share of their downlink estimate, counted in packets
+#: of about this size, and never fewer than MIN_RESENDS a second (see sessions.feedback).
+RESEND_SHARE: Final = 0.1
+RESEND_PACKET_BITS: Final = 8 * 1200
+MIN_RESENDS: Final = 3.0
 #: The share of a weak subscriber's headroom a low rendition is steered to.
 RENDITION_SHARE: Final = 0.5
 _ROLE_ORDER: Final = {Role.HOST: 0, Role.PATIENT: 1, Role.VISITOR: 2}
@@ -151,10 +156,16 @@ class Downlinks:
     # -- what the router tells
 
     def watch(self, subscriber_id: str, sender: RTCRtpSender, track: SubscriberTrack) -> None:
-        """A new outgoing track on a subscriber's connection: hear what they report about it."""
+        """A new outgoing track on a subscriber's connection: hear what they report about it, and
+        keep its retransmissions within a share of their downlink."""
         subscriber = self._subscriber(subscriber_id)
         subscriber.streams[track] = sender._ssrc
-        watch_feedback(sender, subscriber)
+        estimator = subscriber.estimator
+
+        def budget() -> float:
+            return max(MIN_RESENDS, RESEND_SHARE * estimator.estimate / RESEND_PACKET_BITS)
+
+        watch_feedback(sender, subscriber, RetransmissionLimit(self._clock, budget, lambda: estimator.rtt))
 
     def publication_added(self, key: PublicationKey, publication: Publication) -> None:
         """A new publication: video ones get REMB steering."""
@@ -299,14 +310,20 @@ class Downlinks:
         if reported != subscriber.levels:
             subscriber.levels = reported
             estimator = subscriber.estimator
+            last = estimator.decreases[-1] if estimator.decreases else None
             logger.info(
-                "video levels for %s: %s (estimate %.0f kbps, loss %s, remb %s, sent %.0f kbps)",
+                "video levels for %s: %s (estimate %.0f kbps, loss %s, floor %.0f%%, remb %s, "
+                "sent %.0f kbps; last decrease %s)",
                 subscriber_id,
                 ", ".join(f"{level.publisher_id} {level.level.wire}" for level in reported) or "none",
                 estimator.estimate / 1000,
                 "-" if estimator.loss is None else f"{estimator.loss:.0%}",
+                100 * estimator.floor,
                 "-" if (remb := estimator.remb(self._clock())) is None else f"{remb / 1000:.0f} kbps",
                 estimator.sent_bps(self._clock()) / 1000,
+                "-"
+                if last is None
+                else f"{self._clock() - last[0]:.1f} s ago: {last[1]:.0%} of {last[2] / 1000:.0f} kbps",
                 extra={"room": self.room.id, "participant": subscriber_id},
             )
             if self._on_levels_changed is not None:
