@@ -159,8 +159,9 @@ class EstimatorSettings:
     #: over this many seconds, at most ``max_floor``; only loss above it counts as congestion.
     floor_window: float = 20.0
     max_floor: float = 0.10
-    #: Loss over a few reports is smoothed with this weight for the newest, to tell a clean link from
-    #: one that loses a little (decreases react to each report as it comes).
+    #: Loss above the floor is smoothed over a few reports (this weight for the newest) before it is
+    #: compared with the thresholds: one bad report (a burst, a join's keyframes) is not a trend. A
+    #: decrease needs the newest report over the threshold too, and goes as far as it says.
     smoothing: float = 0.4
 
 
@@ -276,14 +277,11 @@ class DownlinkEstimator:
         if loss is not None:
             self.loss = loss
             congestion = self._congestion_loss(loss, now)
-            self.excess = (
-                congestion
-                if self.excess is None
-                else (1 - settings.smoothing) * self.excess + settings.smoothing * congestion
-            )
-            if congestion > settings.high_loss or self.excess >= settings.low_loss:
+            previous = self.excess or 0.0
+            self.excess = (1 - settings.smoothing) * previous + settings.smoothing * congestion
+            if self.excess >= settings.low_loss:
                 self.clean_since = None
-            if congestion > settings.high_loss:
+            if self.excess > settings.high_loss and congestion > settings.high_loss:
                 # The report says what the link did with what was sent, so the same report (or the
                 # same overload reported again before the levels came down) gives the same estimate
                 # instead of compounding: GCC's rate x (1 - loss/2), or lower if the receiver's REMB
@@ -491,6 +489,11 @@ DEFAULT_ADAPTATION: Final = AdaptationSettings()
 class _SourceState:
     level: Level
     reason: Reason | None
+    since: float  # when ``level`` was reached
+    #: The highest level this source has kept for a probe window: the link is known to carry it, so
+    #: coming back to it after a fall (a failed try's aftermath, a passing burst) waits no longer
+    #: than a first try; only going beyond it waits out the backoff.
+    held: Level = Level.PAUSED
     below_since: float | None = None  # since when the budget has said "lower"
     above_since: float | None = None  # since when it has said "higher"
 
@@ -525,16 +528,25 @@ class DownlinkController:
             del self._states[key]
         for key, wanted in target.items():
             if key not in self._states:  # new: start where the budget says, no waiting
-                self._states[key] = _SourceState(wanted.level, wanted.reason)
+                self._states[key] = _SourceState(wanted.level, wanted.reason, since=now)
+        for state in self._states.values():
+            if now - state.since >= self.settings.probe_window and state.level > state.held:
+                state.held = state.level
         self._go_down(now, target)
         if not self._go_up(now, target, by_key):
-            self._probe(now, audio_bps, sources, by_key)
+            self._probe(now, audio_bps, sources)
         return {
             key: Assignment(
                 state.level, state.reason if state.level < Level.FULL else None, target[key].headroom_bps
             )
             for key, state in self._states.items()
         }
+
+    def _backoff(self, source: VideoSource) -> float:
+        """How much longer than usual a try of ``source``'s next level waits: back to a level it
+        held, not at all; beyond it, the backoff of failed tries."""
+        state = self._states[source.key]
+        return 1.0 if source.next_up(state.level) <= state.held else self.backoff
 
     def _go_down(self, now: float, target: Mapping[str, Assignment]) -> None:
         for key, state in self._states.items():
@@ -547,7 +559,10 @@ class DownlinkController:
             if state.below_since is None:
                 state.below_since = now
             if now - state.below_since >= self.settings.down_after:
-                state.level, state.reason = wanted.level, wanted.reason
+                if state.level <= state.held and now - state.since >= self.settings.probe_window:
+                    # A level it had held for long no longer holds: the link got worse.
+                    state.held = wanted.level
+                state.level, state.reason, state.since = wanted.level, wanted.reason, now
                 state.below_since = state.above_since = None
                 self.downs += 1
                 if now - self._last_up <= self.settings.probe_window:
@@ -557,34 +572,39 @@ class DownlinkController:
                 self._last_change = now
 
     def _go_up(self, now: float, target: Mapping[str, Assignment], by_key: Mapping[str, VideoSource]) -> bool:
-        # After a failed try, the next one waits longer, whether the budget or a probe suggests it:
-        # every try that fails costs the subscriber a moment of loss and two switches.
-        wait = self.settings.up_after * self.backoff
+        # After a failed try, the next one beyond what held waits longer, whether the budget or a
+        # probe suggests it: every try that fails costs the subscriber a moment of loss and two
+        # switches.
         ready: list[VideoSource] = []
         for key, state in self._states.items():
             if target[key].level > state.level:
                 if state.above_since is None:
                     state.above_since = now
-                if now - state.above_since >= wait:
+                wait = self.settings.up_after * self._backoff(by_key[key])
+                if now - state.above_since >= wait and now - self._last_change >= wait:
                     ready.append(by_key[key])
             else:
                 state.above_since = None
-        if not ready or now - self._last_change < wait:
+        if not ready:
             self._settle_probe(now)
             return False
         source = min(ready, key=lambda s: (s.priority, s.order, s.key))
         self._raise(source, now)
         return True
 
-    def _probe(
-        self, now: float, audio_bps: float, sources: Sequence[VideoSource], by_key: Mapping[str, VideoSource]
-    ) -> None:
-        below = [s for s in sources if self._states[s.key].level < Level.FULL]
+    def _probe(self, now: float, audio_bps: float, sources: Sequence[VideoSource]) -> None:
         clean_since = self.estimator.clean_since
-        wait = self.settings.probe_after * self.backoff
-        if not below or clean_since is None or now - clean_since < wait or now - self._last_change < wait:
+        if clean_since is None:
             return
-        source = min(below, key=lambda s: (s.priority, s.order, s.key))
+        ready = [
+            s
+            for s in sources
+            if self._states[s.key].level < Level.FULL
+            and now - max(clean_since, self._last_change) >= self.settings.probe_after * self._backoff(s)
+        ]
+        if not ready:
+            return
+        source = min(ready, key=lambda s: (s.priority, s.order, s.key))
         need = audio_bps + sum(
             s.cost(source.next_up(self._states[s.key].level) if s is source else self._states[s.key].level)
             for s in sources
@@ -596,6 +616,7 @@ class DownlinkController:
     def _raise(self, source: VideoSource, now: float) -> None:
         state = self._states[source.key]
         state.level = source.next_up(state.level)
+        state.since = now
         state.above_since = state.below_since = None
         self.ups += 1
         self._last_up = now
