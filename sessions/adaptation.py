@@ -188,8 +188,10 @@ class DownlinkEstimator:
         self.floor = 0.0
         self.excess: float | None = None
         self._losses: deque[tuple[float, float]] = deque()  # (time, loss) over the floor window
-        #: The last decreases: (when, the loss that counted, the rate it applied to, the new estimate).
+        #: The last decreases: (when, the loss reported, the rate it applied to, the new estimate).
         self.decreases: deque[tuple[float, float, float, float]] = deque(maxlen=10)
+        # Loss seen not to fall when the rate fell a lot (and when): the link's own, for a while.
+        self._own_loss: tuple[float, float] | None = None
         #: Since when loss has stayed under ``low_loss`` (None while it is higher).
         self.clean_since: float | None = now
         #: Whether any report has come yet (before that the estimate is only a default).
@@ -293,10 +295,17 @@ class DownlinkEstimator:
                 if remb is not None:
                     reduced = min(reduced, max(remb, base * (1.0 - congestion)))
                 interval = settings.decrease_interval + (self.rtt or 0.0)
-                if now - self._last_decrease >= interval:
+                if now - self._last_decrease < interval:
+                    pass
+                elif self._loss_ignores_rate(loss, base, now):
+                    # Sending much less did not lose less: this loss is the link's own (bursts on a
+                    # radio link), and coming down further would only cost video.
+                    self._own_loss = (loss, now)
+                    self.floor = max(self.floor, loss)
+                else:
                     self.estimate = min(self.estimate, reduced)
                     self._last_decrease = now
-                    self.decreases.append((now, congestion, base, self.estimate))
+                    self.decreases.append((now, loss, base, self.estimate))
             elif self.excess >= settings.low_loss:
                 pass  # between 2 and 10 %: hold
             else:
@@ -310,15 +319,28 @@ class DownlinkEstimator:
         return self.budget(now)
 
     def _congestion_loss(self, loss: float, now: float) -> float:
-        """``loss`` less the link's own loss: the median over the floor window, before this report."""
+        """``loss`` less the link's own loss: the median over the floor window, before this report,
+        or what a decrease showed not to depend on the rate (see :meth:`_loss_ignores_rate`)."""
         settings = self.settings
         while self._losses and self._losses[0][0] < now - settings.floor_window:
             self._losses.popleft()
         if len(self._losses) >= 5:
             ordered = sorted(value for _, value in self._losses)
             self.floor = min(settings.max_floor, ordered[len(ordered) // 2])
+        if self._own_loss is not None and now - self._own_loss[1] <= settings.floor_window:
+            self.floor = max(self.floor, self._own_loss[0])
         self._losses.append((now, loss))
         return max(0.0, loss - self.floor)
+
+    def _loss_ignores_rate(self, loss: float, rate: float, now: float) -> bool:
+        """Whether the last decrease, a few seconds ago at a much higher rate, saw about as much loss:
+        then the loss does not come from what is sent, and is no reason to send less. (Only just
+        after a decrease: later the rate may have gone up and down again for other reasons.)"""
+        if not self.decreases:
+            return False
+        when, was_loss, was_rate, _ = self.decreases[-1]
+        recent = now - when <= 3 * (self.settings.decrease_interval + (self.rtt or 0.0))
+        return recent and rate < 0.8 * was_rate and loss >= 0.7 * was_loss
 
     def _remb_overuse(self, now: float, sent: float) -> float | None:
         """What the link carries by the subscriber's REMBs, when they say that less than is sent."""

@@ -143,13 +143,25 @@ def test_decreases_are_spaced_by_an_interval_and_the_round_trip() -> None:
     send(estimator, 1_000_000, 0, 1)
     estimator.on_loss_report(1, 0.3, 1.0)
     first = estimator.update(1.0)
-    send(estimator, 700_000, 1, 3)
+    send(estimator, 900_000, 1, 3)
     estimator.on_loss_report(1, 0.3, 3.0)
     # The same overload, reported again within 2 s and a round trip: the levels had no time to follow.
     assert estimator.update(3.0) == first
-    send(estimator, 700_000, 3, 4)
+    send(estimator, 900_000, 3, 4)
     estimator.on_loss_report(1, 0.3, 4.0)
-    assert estimator.update(4.0) == pytest.approx(700_000 * 0.85, rel=0.03)
+    assert estimator.update(4.0) == pytest.approx(900_000 * 0.85, rel=0.03)
+
+
+def test_loss_that_does_not_fall_when_the_rate_does_is_the_links_own() -> None:
+    estimator = DownlinkEstimator()
+    send(estimator, 1_000_000, 0, 1)
+    estimator.on_loss_report(1, 0.3, 1.0)
+    first = estimator.update(1.0)
+    # Half the rate, and as much loss (bursts on a radio link): sending less does not help.
+    send(estimator, 500_000, 1, 4)
+    estimator.on_loss_report(1, 0.3, 4.0)
+    assert estimator.update(4.0) == first
+    assert estimator.floor == pytest.approx(0.3)
 
 
 def test_loss_is_weighted_by_what_each_stream_carried() -> None:
