@@ -135,18 +135,29 @@ async def find_programs(uow: UnitOfWork, actor: Actor | None, query: ProgramQuer
 
 async def coordinator_programs(uow: UnitOfWork, actor: Actor) -> list[ProgramOut]:
     """Every program this coordinator runs, published or not."""
-    actor.require(Role.COORDINATOR)
     async with uow:
-        programs = await uow.programs.search(published_only=False, coordinator_id=actor.user_id)
-        return await _outs(uow, programs, actor)
+        return await programs_run_by(uow, actor)
+
+
+async def programs_run_by(uow: UnitOfWork, actor: Actor) -> list[ProgramOut]:
+    """:func:`coordinator_programs` inside the caller's open unit of work."""
+    actor.require(Role.COORDINATOR)
+    programs = await uow.programs.search(published_only=False, coordinator_id=actor.user_id)
+    return await _outs(uow, programs, actor)
 
 
 async def get_program(uow: UnitOfWork, actor: Actor | None, program_id: int) -> ProgramOut:
+    """A published program, or an unpublished one to its coordinator; NotFound for anyone else."""
     async with uow:
-        program = await uow.programs.get(program_id)
-        if program is None or not (program.published or _can_see_unpublished(program, actor)):
-            raise NotFound(f"There is no program {program_id}.")
-        return (await _outs(uow, [program], actor))[0]
+        return await program_of(uow, actor, program_id)
+
+
+async def program_of(uow: UnitOfWork, actor: Actor | None, program_id: int) -> ProgramOut:
+    """:func:`get_program` inside the caller's open unit of work."""
+    program = await uow.programs.get(program_id)
+    if program is None or not (program.published or _can_see_unpublished(program, actor)):
+        raise NotFound(f"There is no program {program_id}.")
+    return (await _outs(uow, [program], actor))[0]
 
 
 async def _check_preceptors(uow: UnitOfWork, preceptor_ids: Sequence[int]) -> None:
