@@ -224,9 +224,7 @@ async def test_visitors_who_waited_in_vain_and_left_leave_no_room_behind(no_leak
         # Waiting people keep the room open: no countdown runs (the host never came, nobody is idle).
         assert harness.live.countdown is None
         await visitor.drop()
-        async with asyncio.timeout(10):  # the server has seen the drop
-            while harness.live.member_count != 1:
-                await asyncio.sleep(0.01)
+        await wait_for(lambda: harness.live.member_count == 1)  # the server has seen the drop
         assert harness.live.countdown is None  # one is still waiting
         assert not harness.live.closed
         await other.leave()  # the last one leaves politely (a bug once left the room open then)
