@@ -5,8 +5,11 @@ tests.lab.participant ...`` so that the participant's sockets live behind that n
 line on stdin is ``{"op": NAME, ...}``; each answer is one JSON line on stdout (``{"ok": true, ...}``
 or ``{"ok": false, "error": ...}``). Ops: ``join``, ``wait_video`` (from a participant), ``frames``,
 ``path`` (the selected ICE candidate pair), ``mark`` and ``first_frame_after_mark`` (recovery after
-a network drop), ``consent`` (a host records the patient's consent), ``leave``, ``quit``. A host also
-admits whoever waits.
+a network drop), ``consent`` (a host records the patient's consent), ``measure_start`` and
+``measure_stop`` (what arrived over a window: frames, freezes and audio gaps per source, the bitrate
+received; see :class:`Recorder`), ``leave``, ``quit``. A host also admits whoever waits.
+
+``--receive-only`` publishes nothing, as an observer's browser with camera and microphone off.
 
 A participant logs in (``--email``/``--password``) and joins the demo's open huddle or ``--visit``;
 a patient instead opens their one-time link (``--patient-link``, the path ``/join/TOKEN``) and joins
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import logging
 import sys
@@ -36,7 +40,9 @@ from aiortc import RTCPeerConnection
 from sessions import signaling as sig
 from sessions.client import ParticipantClient, WebSocketTransport
 from sessions.loopback import new_peer_connection
+from sessions.sources import FrameSink, SyntheticVideo
 from tests.support.cluster import open_huddle
+from tests.support.continuity import AUDIO_FRAME, AUDIO_GAP, FREEZE, continuity
 from tests.support.processes import log_in
 
 PATIENT_PASS_COOKIE = "rounds_patient_pass"
@@ -104,6 +110,80 @@ def redeem_link(base_url: str, link_path: str) -> tuple[int, str]:
     raise RuntimeError(f"{link_path} did not redirect to a visit")
 
 
+def received_bytes(stats: Any) -> int:
+    """Bytes received so far by a peer connection's transports, from its ``getStats()`` (media, RTCP
+    and all: aiortc counts no bytes per stream; one transport when bundled)."""
+    return sum(int(getattr(s, "bytesReceived", 0)) for s in stats.values() if s.type == "transport")
+
+
+class Tally:
+    """The growth of a counter since a start, where the counter's owner may be replaced and its new
+    one count from zero (a reconnect brings a new peer connection and a new video track)."""
+
+    def __init__(self, owner: object, value: int) -> None:
+        self.owner, self.last, self.total = owner, value, 0
+
+    def update(self, owner: object, value: int) -> None:
+        """Take the counter's current ``value`` as ``owner`` reports it."""
+        self.total += value - self.last if owner is self.owner else value
+        self.owner, self.last = owner, value
+
+
+class Recorder:
+    """The arrival time of every decoded frame of every received track over a measuring window.
+
+    It hangs a callback on each of the client's frame sinks, also on sinks that appear during the
+    window (a renegotiation or a reconnect), and resolves a sink's source when the frame arrives, as
+    the client's own count does."""
+
+    def __init__(self, client: ParticipantClient) -> None:
+        self.client = client
+        self.times: dict[tuple[str, str], list[float]] = {}
+        self.start = time.monotonic()
+        self._hooked: set[int] = set()
+
+    def hook(self) -> None:
+        """Listen to any sink not yet listened to."""
+        for sink in list(self.client.sinks.values()):
+            if id(sink) not in self._hooked:
+                self._hooked.add(id(sink))
+                sink.on_frame.append(self._on_frame)
+
+    def _on_frame(self, sink: FrameSink) -> None:
+        kind, who = self.client.track_map.get(sink.mid or "", ("", None))
+        if who is None:
+            return
+        self.times.setdefault((who, kind), []).append(time.monotonic())
+
+    def unhook(self) -> None:
+        for sink in list(self.client.sinks.values()):
+            if self._on_frame in sink.on_frame:
+                sink.on_frame.remove(self._on_frame)
+
+    def report(self, end: float) -> dict[str, Any]:
+        """Per source: video frames, freezes (gaps over 500 ms) and their total and longest, and audio
+        frames with their share of what 20 ms frames would have been and the gaps over 200 ms."""
+        window = end - self.start
+        sources: dict[str, dict[str, Any]] = {}
+        # Every source seen since joining: one that fell silent in the window shows as nothing received.
+        for who in {w for w, _ in self.times} | {w for w, _ in self.client.frames}:
+            video = continuity(self.times.get((who, "video"), []), self.start, end, FREEZE)
+            audio = continuity(self.times.get((who, "audio"), []), self.start, end, AUDIO_GAP)
+            sources[who] = {
+                "video_frames": video.frames,
+                "fps": video.frames / window,
+                "freezes": video.gaps,
+                "freeze_seconds": video.gap_seconds,
+                "longest_video_gap": video.longest,
+                "audio_frames": audio.frames,
+                "audio_share": min(audio.frames * AUDIO_FRAME / window, 1.0),
+                "audio_gaps": audio.gaps,
+                "audio_gap_seconds": audio.gap_seconds,
+                "longest_audio_gap": audio.longest,
+            }
+        return {"window": window, "sources": sources}
+
+
 class Driver:
     """The participant and the ops the lab asks of it."""
 
@@ -114,6 +194,12 @@ class Driver:
         self.client: ParticipantClient | None = None
         self.admitter: asyncio.Task[None] | None = None
         self.marked = 0
+        self.video: SyntheticVideo | None = None
+        self.recorder: Recorder | None = None
+        self.measuring: asyncio.Task[None] | None = None
+        self.received: Tally | None = None  # bytes received, from measure_start
+        self.sent: Tally | None = None  # video frames sent, from measure_start
+        self._reconnects_from = 0
 
     def _connect_args(self) -> tuple[str, dict[str, str]]:
         if self.cookies is None:
@@ -144,11 +230,29 @@ class Driver:
             return await WebSocketTransport.connect(url, cookies=cookies, origin=self.args.base_url)
 
         def peer(ice_servers: list[dict[str, Any]]) -> RTCPeerConnection:
-            return new_peer_connection(keep_transport(ice_servers, self.args.turn_transport))
+            pc = new_peer_connection(keep_transport(ice_servers, self.args.turn_transport))
+            if self.args.receive_only:
+                # As the web page does with camera and microphone off: both transceivers, no track
+                # (the server takes no offer without a media section; nothing leaves without a track).
+                for kind in ("audio", "video"):
+                    pc.addTransceiver(kind, direction="sendonly")
+            return pc
+
+        def video() -> SyntheticVideo:
+            # Kept to count the frames this participant sends.
+            self.video = SyntheticVideo()
+            return self.video
 
         if self.client is not None:
             await self.client.close()
-        self.client = ParticipantClient(connect, peer_factory=peer, auto_reconnect=self.args.reconnect)
+        publish = not self.args.receive_only
+        self.client = ParticipantClient(
+            connect,
+            peer_factory=peer,
+            auto_reconnect=self.args.reconnect,
+            video=video if publish else None,
+            audio="synthetic" if publish else None,
+        )
         welcome = await self.client.join()
         if welcome.role == "host" and self.admitter is None:
             self.admitter = asyncio.ensure_future(self._admit_everyone())
@@ -229,6 +333,66 @@ class Driver:
         )
         return {}
 
+    async def measure_start(self) -> dict[str, Any]:
+        """Start a measuring window: from now, record every decoded frame's arrival, and keep count of
+        the bytes received and the frames sent (across reconnects, which replace both counters)."""
+        client = self._joined()
+        await self._stop_measuring()
+        recorder = self.recorder = Recorder(client)
+        self.received = Tally(client.pc, await self._received_bytes())
+        self.sent = Tally(self.video, self._sent_frames())
+        self._reconnects_from = client.reconnects
+
+        async def keep_hooking() -> None:
+            for tick in itertools.count():
+                recorder.hook()
+                if tick % 10 == 0:  # a reconnect replaces the counters: sample them twice a second
+                    await self._sample()
+                await asyncio.sleep(0.05)
+
+        self.measuring = asyncio.ensure_future(keep_hooking())
+        return {}
+
+    async def _sample(self) -> None:
+        if self.received is not None and self.sent is not None:
+            pc = self._joined().pc
+            self.received.update(pc, await self._received_bytes())
+            self.sent.update(self.video, self._sent_frames())
+
+    async def measure_stop(self) -> dict[str, Any]:
+        """End the window: what arrived from each source (see :meth:`Recorder.report`), the bitrate
+        received, the video frames this participant sent, lost video given up on (since joining), and
+        how often the client reconnected in the window."""
+        if self.recorder is None:
+            raise RuntimeError("no measure_start")
+        end = time.monotonic()
+        recorder = self.recorder
+        await self._sample()
+        await self._stop_measuring()
+        report = recorder.report(end)
+        assert self.received is not None and self.sent is not None
+        report["kbps_received"] = self.received.total * 8 / 1000 / report["window"]
+        report["video_frames_sent"] = self.sent.total
+        report["video_holes_skipped"] = self._joined().video_holes_skipped
+        report["reconnects"] = self._joined().reconnects - self._reconnects_from
+        return report
+
+    async def _stop_measuring(self) -> None:
+        if self.measuring is not None:
+            self.measuring.cancel()
+            await asyncio.gather(self.measuring, return_exceptions=True)
+            self.measuring = None
+        if self.recorder is not None:
+            self.recorder.unhook()
+            self.recorder = None
+
+    async def _received_bytes(self) -> int:
+        pc = self._joined().pc
+        return 0 if pc is None else received_bytes(await pc.getStats())
+
+    def _sent_frames(self) -> int:
+        return 0 if self.video is None else self.video.count
+
     async def leave(self) -> dict[str, Any]:
         if self.client is not None:
             await self.client.leave()
@@ -241,6 +405,7 @@ class Driver:
         return self.client
 
     async def close(self) -> None:
+        await self._stop_measuring()
         if self.admitter is not None:
             self.admitter.cancel()
             await asyncio.gather(self.admitter, return_exceptions=True)
@@ -280,6 +445,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--patient-link", help="join as the patient whose link is this path")
     parser.add_argument("--turn-transport", choices=["udp", "tcp", "any"], default="any")
     parser.add_argument("--reconnect", action="store_true", help="reconnect on its own after a drop")
+    parser.add_argument("--receive-only", action="store_true", help="publish no audio or video")
     parser.add_argument("--ready-seconds", type=float, default=60.0)
     args = parser.parse_args(argv)
     if args.patient_link is None and (args.email is None or args.password is None):

@@ -15,6 +15,9 @@ The paths (a participant's namespace, by name):
 ``symmetric``  behind ``MASQUERADE --random-fully`` (a new source port per destination) that also
                drops every UDP packet except to the TURN server's port: only a relay works.
 ``no_udp``     behind a NAT that drops all UDP: only TURN over TCP works.
+
+Any home network's link can be impaired (:meth:`Lab.impair`: a rate limit, delay, jitter, loss; the
+profiles of :mod:`tests.support.impair`) and set free again (:meth:`Lab.lift`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from server.demo import DEMO_PASSWORD
+from tests.support.impair import GOOD, Profile, profile_named
 from tests.support.processes import clean_env, rounds_command, run_rounds
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,6 +77,9 @@ HOMES: dict[str, tuple[str, int, list[list[str]]]] = {
     "no_udp": ("198.18.0.13", 3, [["-A", "FORWARD", "-p", "udp", "-j", "DROP"]]),
 }
 PATHS = ("direct", "cone", "symmetric", "no_udp")
+#: The impairment router's TUN device in a gateway, and the routing tables that lead into it.
+IMPAIR_TUN = "imp0"
+UP_TABLE, DOWN_TABLE = 101, 102
 #: Bound on things that take a fraction of a second on an idle machine.
 BOUND = 60.0
 
@@ -97,7 +104,8 @@ def sh(*args: str, timeout: float = 30) -> str:
 
 @dataclass
 class Participant:
-    """A :mod:`tests.lab.participant` process in a namespace, asked ops over JSON lines."""
+    """A process in a namespace asked ops over JSON lines: a :mod:`tests.lab.participant`, or an
+    impairment router (:mod:`tests.support.impair_router`), which speaks the same way."""
 
     name: str
     process: subprocess.Popen[str]
@@ -165,6 +173,8 @@ class Lab:
     namespaces: list[str] = field(default_factory=list)
     processes: list[subprocess.Popen[Any]] = field(default_factory=list)
     participants: list[Participant] = field(default_factory=list)
+    #: home path -> its impairment router (started by the first :meth:`impair` of that path)
+    routers: dict[str, Participant] = field(default_factory=dict)
     turn_log: Path | None = None
     server_log: Path | None = None
 
@@ -362,10 +372,12 @@ class Lab:
         reconnect: bool = False,
         visit_id: int | None = None,
         patient_link: str | None = None,
+        receive_only: bool = False,
     ) -> Participant:
         """A participant process on ``path`` (or ``pub``: beside the server): logged in as ``email``
         (joining the demo's open huddle, or ``visit_id``), or with ``email`` None the patient whose
-        one-time link is ``patient_link`` (its path, ``/join/TOKEN``)."""
+        one-time link is ``patient_link`` (its path, ``/join/TOKEN``). ``receive_only``: it publishes
+        nothing (an observer with camera and microphone off)."""
         who = "patient" if email is None else email.split("@")[0]
         name = f"{path}-{who}-{len(self.participants)}"
         log_path = self.workdir / f"{name}.log"
@@ -381,6 +393,8 @@ class Lab:
             command += ["--patient-link", patient_link]
         if reconnect:
             command.append("--reconnect")
+        if receive_only:
+            command.append("--receive-only")
         process = subprocess.Popen(
             command,
             cwd=ROOT,
@@ -401,6 +415,83 @@ class Lab:
         action = "-I" if cut else "-D"
         self.exec_in(f"{path}-gw", "iptables", action, "FORWARD", "-j", "DROP")
 
+    def impair(self, path: str, profile: str | Profile) -> None:
+        """Impair the link of home network ``path`` (e.g. ``"cone"``) with ``profile`` (a
+        :class:`~tests.support.impair.Profile` or the name of one: ``good``, ``3g_abroad``, ``weak``,
+        ``bursty_loss``): starts that gateway's impairment router the first time, reconfigures it
+        after. ``down`` shapes what reaches the home, ``up`` what leaves it."""
+        if path not in HOMES:
+            raise ValueError(f"only a home network's link can be impaired ({', '.join(HOMES)}), not {path!r}")
+        chosen = profile_named(profile)
+        router = self.routers.get(path) or self._start_router(path)
+        router.ask("set", profile=json.loads(chosen.to_json()))
+
+    def lift(self, path: str) -> None:
+        """No impairment on ``path`` any more (its router stays, passing packets as they come)."""
+        router = self.routers.get(path)
+        if router is not None:
+            router.ask("set", profile=json.loads(GOOD.to_json()))
+
+    def impairment_stats(self, path: str) -> dict[str, Any]:
+        """What ``path``'s router did so far, per direction (packets, queue drops, line losses)."""
+        return self.routers[path].ask("stats")
+
+    def _start_router(self, path: str) -> Participant:
+        """The router process in ``path``'s gateway, and the policy routing that sends the home's
+        traffic through its TUN both ways.
+
+        Up: whatever arrives from the LAN is routed into the TUN (table ``UP_TABLE``); written back,
+        it arrives from the TUN and leaves by the main table (to ``wan``, masqueraded). Down: what
+        arrives on ``wan`` for the LAN (already un-NATed) goes into the TUN (``DOWN_TABLE``); written
+        back, the main table takes it to ``lan``. Each packet crosses the gateway twice, so the passes
+        on the LAN side are not tracked (raw ``NOTRACK``): connection tracking, and with it the NAT,
+        sees each packet once, on the WAN side, as it did without the router."""
+        gateway = f"{path}-gw"
+        number = HOMES[path][1]
+        lan = f"100.64.{number}.0/24"
+        log_path = self.workdir / f"impair-{path}.log"
+        command = [sys.executable, "-m", "tests.support.impair_router", "--tun", IMPAIR_TUN, "--lan", lan]
+        process = subprocess.Popen(
+            ["ip", "netns", "exec", self.ns(gateway), *command],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log_path.open("wb"),
+            text=True,
+        )
+        self.processes.append(process)
+        router = Participant(f"impair-{path}", process, log_path)
+        self.routers[path] = router
+        ns = self.ns(gateway)
+        # A packet written back into the TUN comes "from" it with an address routed elsewhere.
+        for conf in ("all", "default", IMPAIR_TUN):
+            self.exec_in(gateway, "sysctl", "-qw", f"net.ipv4.conf.{conf}.rp_filter=0")
+        sh("ip", "-n", ns, "link", "set", IMPAIR_TUN, "up")
+        sh("ip", "-n", ns, "route", "add", "default", "dev", IMPAIR_TUN, "table", str(UP_TABLE))
+        sh("ip", "-n", ns, "route", "add", lan, "dev", IMPAIR_TUN, "table", str(DOWN_TABLE))
+        self.exec_in(gateway, "iptables", "-t", "raw", "-A", "PREROUTING", "-i", "lan", "-j", "NOTRACK")
+        self.exec_in(
+            gateway, "iptables", "-t", "raw", "-A", "PREROUTING", "-i", IMPAIR_TUN, "-d", lan, "-j", "NOTRACK"
+        )
+        sh("ip", "-n", ns, "rule", "add", "iif", "lan", "lookup", str(UP_TABLE), "priority", "100")
+        sh(
+            "ip",
+            "-n",
+            ns,
+            "rule",
+            "add",
+            "iif",
+            "wan",
+            "to",
+            lan,
+            "lookup",
+            str(DOWN_TABLE),
+            "priority",
+            "101",
+        )
+        return router
+
     def turn_log_text(self) -> str:
         return self.turn_log.read_text(errors="replace") if self.turn_log and self.turn_log.exists() else ""
 
@@ -409,7 +500,7 @@ class Lab:
     def tear_down(self) -> list[str]:
         """Stop every process and delete every namespace; the problems met, if any."""
         problems = []
-        for participant in self.participants:
+        for participant in [*self.participants, *self.routers.values()]:
             participant.stop()
         for process in reversed(self.processes):
             if process.poll() is None:
