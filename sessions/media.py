@@ -22,6 +22,7 @@ from aiortc import MediaStreamTrack, RTCPeerConnection, RTCRtpSender, RTCRtpTran
 
 from sessions.forwarding import Publication, SubscriberTrack, hook_keyframe_requests
 from sessions.loopback import close_peer_connection
+from sessions.retransmission import govern_retransmissions
 from sessions.room import Room, RoomEvent, may_forward
 
 logger = logging.getLogger(__name__)
@@ -282,6 +283,8 @@ class MediaRouter:
             ]
             transceiver.setCodecPreferences(preferences)
         hook_keyframe_requests(transceiver.sender, track.request_keyframe)
+        # Resends on a lossy link stay a share of the stream (an unbounded NACK storm starves the link).
+        govern_retransmissions(transceiver.sender)
         slot = _Slot(subscriber_id, publication.kind, publication.mime_type, transceiver, track)
         self._slots[subscriber_id].append(slot)
         self._request_negotiation(subscriber_id)
