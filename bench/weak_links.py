@@ -53,6 +53,8 @@ IMPAIRED = "learner A"
 SETTLE = 3.0
 #: Bound on a first frame (a poor link may take long, or never bring one).
 FIRST_FRAME = 30.0
+#: Joins a participant tries before the run fails.
+JOIN_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -121,14 +123,18 @@ def run_visit(lab: Lab, visit: Visit, profile: str | None, seconds: float) -> di
     lab.impair(PATHS[IMPAIRED], profile or "good")
     people: dict[str, Participant] = {}
     ids: dict[str, str] = {}
+    joins: dict[str, int] = {}
     try:
-        people["host"] = lab.participant(PATHS["host"], PRECEPTOR, visit_id=visit.visit_id)
-        ids["host"] = str(people["host"].ask("join")["participant_id"])
-        people["patient"] = lab.participant(PATHS["patient"], None, patient_link=visit.link)
-        ids["patient"] = str(people["patient"].ask("join")["participant_id"])
+        # Everyone reconnects on their own, as the web page does: on a poor link the server may
+        # give up on a participant's socket (a missed heartbeat) and the page comes back.
+        people["host"] = lab.participant(PATHS["host"], PRECEPTOR, visit_id=visit.visit_id, reconnect=True)
+        people["patient"] = lab.participant(PATHS["patient"], None, patient_link=visit.link, reconnect=True)
         for name, email in zip(("learner A", "learner B"), LEARNERS, strict=True):
-            people[name] = lab.participant(PATHS[name], email, visit_id=visit.visit_id, receive_only=True)
-            ids[name] = str(people[name].ask("join")["participant_id"])
+            people[name] = lab.participant(
+                PATHS[name], email, visit_id=visit.visit_id, receive_only=True, reconnect=True
+            )
+        for name, person in people.items():
+            ids[name], joins[name] = join(person)
         people["host"].ask("consent", scope="observe", method="verbal")
         first_frames: dict[str, float | None] = {}
         for receiver, person in people.items():
@@ -157,8 +163,19 @@ def run_visit(lab: Lab, visit: Visit, profile: str | None, seconds: float) -> di
         "profile": profile or "nobody impaired",
         "reports": reports,
         "first_frames": first_frames,
+        "join_attempts": joins,
         "link": link,
     }
+
+
+def join(person: Participant) -> tuple[str, int]:
+    """Join, trying again (as the page does) when a poor link makes a join fail: the participant id
+    and the attempts it took."""
+    for attempt in range(1, JOIN_ATTEMPTS + 1):
+        answer = person.request("join")
+        if answer["ok"]:
+            return str(answer["participant_id"]), attempt
+    raise RuntimeError(f"{person.name} could not join in {JOIN_ATTEMPTS} attempts: {answer['error']}")
 
 
 def link_figures(before: dict[str, Any], after: dict[str, Any], seconds: float) -> dict[str, Any]:
@@ -231,6 +248,11 @@ def print_runs(runs: list[dict[str, Any]]) -> None:
             label = ""
         if (receiver, source) == ("host", "patient"):
             print("-" * 110)
+    print("joins that needed another attempt, reconnects in the window:")
+    for run in runs:
+        retried = {name: n for name, n in run["join_attempts"].items() if n > 1}
+        reconnects = {name: r["reconnects"] for name, r in run["reports"].items() if r["reconnects"]}
+        print(f"  {run['profile']:<16} joins retried {retried or 'none'}, reconnects {reconnects or 'none'}")
     print(f"{IMPAIRED}'s link in the window, down (to {IMPAIRED}) | up:")
     for run in runs:
         parts = []

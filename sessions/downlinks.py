@@ -36,7 +36,7 @@ from sessions.adaptation import (
     publisher_cap,
     video_priority,
 )
-from sessions.feedback import PublisherSteering, RetransmissionLimit, watch_feedback
+from sessions.feedback import PublisherSteering, watch_feedback
 from sessions.forwarding import Publication, SubscriberTrack
 from sessions.rendition import LowRendition, supports_low_rendition
 from sessions.room import NotFound, Role, Room
@@ -47,8 +47,8 @@ TICK_SECONDS: Final = 0.5
 #: What a stream is assumed to cost before it has been measured (a second of it).
 DEFAULT_AUDIO_BPS: Final = 50_000.0
 DEFAULT_VIDEO_BPS: Final = 1_000_000.0
-#: Retransmissions to a subscriber: at most this share of their downlink estimate, counted in packets
-#: of about this size, and never fewer than MIN_RESENDS a second (see sessions.feedback).
+#: Retransmissions to a subscriber: at most this share of their downlink estimate per sender, counted
+#: in packets of about this size, and never fewer than MIN_RESENDS a second (sessions.retransmission).
 RESEND_SHARE: Final = 0.1
 RESEND_PACKET_BITS: Final = 8 * 1200
 MIN_RESENDS: Final = 3.0
@@ -156,16 +156,20 @@ class Downlinks:
     # -- what the router tells
 
     def watch(self, subscriber_id: str, sender: RTCRtpSender, track: SubscriberTrack) -> None:
-        """A new outgoing track on a subscriber's connection: hear what they report about it, and
-        keep its retransmissions within a share of their downlink."""
+        """A new outgoing track on a subscriber's connection: hear what they report about it."""
         subscriber = self._subscriber(subscriber_id)
         subscriber.streams[track] = sender._ssrc
-        estimator = subscriber.estimator
+        watch_feedback(sender, subscriber)
 
-        def budget() -> float:
+    def resend_ceiling(self, subscriber_id: str) -> Callable[[], float]:
+        """How many packets a second one sender may resend to this subscriber, as their downlink
+        estimate allows (see :class:`sessions.retransmission.RetransmissionGovernor`)."""
+        estimator = self._subscriber(subscriber_id).estimator
+
+        def ceiling() -> float:
             return max(MIN_RESENDS, RESEND_SHARE * estimator.estimate / RESEND_PACKET_BITS)
 
-        watch_feedback(sender, subscriber, RetransmissionLimit(self._clock, budget, lambda: estimator.rtt))
+        return ceiling
 
     def publication_added(self, key: PublicationKey, publication: Publication) -> None:
         """A new publication: video ones get REMB steering."""

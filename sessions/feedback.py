@@ -4,12 +4,6 @@ it, and the REMB the server sends a publisher.
 * :func:`watch_feedback` hears, on one of the server's senders, the subscriber's receiver reports
   (fraction lost, and the round trip aiortc works out from them) and REMB. aiortc's sender reads them
   for its statistics and for its own encoder's bitrate, which a pass-through forward does not have.
-* :class:`RetransmissionLimit` decides which packets a subscriber's NACK gets resent: each at most
-  once a round trip, and no more a second than a share of that subscriber's downlink estimate.
-  aiortc's sender resends everything asked for, and aiortc's receiver asks again for every packet
-  still missing each time it sees a new gap: on a lossy, slow link the resends alone can take several
-  times the link (measured: 1.5 Mbit/s of retransmissions to a 300 kbit/s learner), and the loss they
-  cause brings more requests.
 * :class:`PublisherSteering` caps the REMB the server's receiver sends to a publisher (aiortc's
   receiver sends one from its own bitrate estimator when the publisher uses abs-send-time) and sends
   the cap itself when the publisher's encoder should go lower than that estimate says: browsers and
@@ -31,11 +25,9 @@ from typing import Any, Final, Protocol
 from aiortc import RTCRtpReceiver, RTCRtpSender
 from aiortc.rtp import (
     RTCP_PSFB_APP,
-    RTCP_RTPFB_NACK,
     AnyRtcpPacket,
     RtcpPsfbPacket,
     RtcpRrPacket,
-    RtcpRtpfbPacket,
     RtcpSrPacket,
     pack_remb_fci,
     unpack_remb_fci,
@@ -88,64 +80,11 @@ def feedback_internals_problems() -> list[str]:
     return problems
 
 
-class RetransmissionLimit:
-    """Which of the packets a NACK asks for one sender resends (see the module docstring).
-
-    ``budget()`` is how many packets a second may be resent now; ``rtt()`` the round trip (None:
-    unknown). Newest packets first: an old one is the likeliest to be given up on by the receiver.
-    """
-
-    def __init__(
-        self, clock: Callable[[], float], budget: Callable[[], float], rtt: Callable[[], float | None]
-    ) -> None:
-        self._clock = clock
-        self._budget = budget
-        self._rtt = rtt
-        self._resent: dict[int, float] = {}  # sequence number -> when it was last resent
-        self._tokens = 0.0
-        self._refilled: float | None = None
-        self.allowed = 0
-        self.refused = 0
-
-    def allow(self, lost: list[int]) -> list[int]:
-        """The sequence numbers of ``lost`` to resend now."""
-        now = self._clock()
-        rate = max(0.0, self._budget())
-        if self._refilled is not None:
-            self._tokens = min(max(2.0, rate), self._tokens + (now - self._refilled) * rate)
-        else:
-            self._tokens = max(2.0, rate)
-        self._refilled = now
-        spacing = max(0.1, 1.5 * (self._rtt() or 0.1))
-        chosen: list[int] = []
-        for sequence in reversed(lost):
-            if now - self._resent.get(sequence, -1e9) < spacing or self._tokens < 1.0:
-                continue
-            self._tokens -= 1.0
-            self._resent[sequence] = now
-            chosen.append(sequence)
-        self.allowed += len(chosen)
-        self.refused += len(lost) - len(chosen)
-        if len(self._resent) > 512:
-            self._resent = {seq: at for seq, at in self._resent.items() if now - at < 5.0}
-        return sorted(chosen)
-
-
-def watch_feedback(
-    sender: RTCRtpSender, listener: FeedbackListener, limit: RetransmissionLimit | None = None
-) -> None:
-    """Tell ``listener`` what the remote peer of ``sender`` reports about the stream it sends; with
-    ``limit``, resend only what it allows of each NACK."""
+def watch_feedback(sender: RTCRtpSender, listener: FeedbackListener) -> None:
+    """Tell ``listener`` what the remote peer of ``sender`` reports about the stream it sends."""
     original: Callable[[AnyRtcpPacket], Awaitable[None]] = sender._handle_rtcp_packet
 
     async def handle_rtcp_packet(packet: AnyRtcpPacket) -> None:
-        if limit is not None and isinstance(packet, RtcpRtpfbPacket) and packet.fmt == RTCP_RTPFB_NACK:
-            allowed = limit.allow(list(packet.lost))
-            if not allowed:
-                return
-            limited = RtcpRtpfbPacket(fmt=packet.fmt, ssrc=packet.ssrc, media_ssrc=packet.media_ssrc)
-            limited.lost = allowed
-            packet = limited
         await original(packet)
         try:
             _tell(sender, listener, packet)

@@ -235,6 +235,17 @@ class LiveRoom:
         """Participants with a live channel (the room's share of this server's load)."""
         return sum(1 for member in self._members.values() if member.channel is not None)
 
+    @property
+    def countdown(self) -> str | None:
+        """The countdown that will close the room if nothing changes: ``"host_gone"`` (the host's
+        grace time), ``"idle"`` (nobody connected), or None while the room stays open for good.
+        Lets a test see that waiting people keep the room open without waiting out a timer."""
+        if self._host_timer is not None:
+            return "host_gone"
+        if self._idle_timer is not None:
+            return "idle"
+        return None
+
     def member_channel(self, participant_id: str) -> Channel | None:
         """The channel a participant is on now, if any."""
         member = self._members.get(participant_id)

@@ -24,6 +24,7 @@ from sessions.adaptation import DEFAULT_ADAPTATION, AdaptationSettings
 from sessions.downlinks import Downlinks, Forward, SourceLevel
 from sessions.forwarding import Publication, SubscriberTrack, hook_keyframe_requests
 from sessions.loopback import close_peer_connection
+from sessions.retransmission import RetransmissionGovernor, govern_retransmissions
 from sessions.room import Room, RoomEvent, may_forward
 
 logger = logging.getLogger(__name__)
@@ -311,8 +312,13 @@ class MediaRouter:
             ]
             transceiver.setCodecPreferences(preferences)
         hook_keyframe_requests(transceiver.sender, track.request_keyframe)
+        # Resends on a lossy link stay a share of the stream (an unbounded NACK storm starves the link),
+        # and where the subscriber is adapted, a share of their downlink too.
+        ceiling = None
         if self.downlinks is not None:
             self.downlinks.watch(subscriber_id, transceiver.sender, track)
+            ceiling = self.downlinks.resend_ceiling(subscriber_id)
+        govern_retransmissions(transceiver.sender, RetransmissionGovernor(ceiling=ceiling))
         slot = _Slot(subscriber_id, publication.kind, publication.mime_type, transceiver, track)
         self._slots[subscriber_id].append(slot)
         self._request_negotiation(subscriber_id)

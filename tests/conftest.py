@@ -194,6 +194,45 @@ def backends_for(nodeid: str, marked: bool) -> list[Any]:
     return SQLITE_ONLY
 
 
+#: Tests that must not run beside each other under pytest-xdist (``-n 2 --dist loadgroup``, as
+#: scripts/test runs the suite), by module: each group runs on one worker, one test after another.
+#: Every other test goes to whichever worker is free.
+SERIAL_GROUPS: dict[str, str] = {
+    # They share the machine's Redis database 15 and empty it (tests/support/cluster.py).
+    "integration/test_cluster.py": "shared-redis",
+    "integration/test_cluster_command.py": "shared-redis",
+    "integration/test_placement.py": "shared-redis",
+    "e2e/test_cluster_session.py": "shared-redis",
+}
+#: Directories whose modules each run on one worker: their module-scoped fixtures (a served demo, a
+#: browser, a private PostgreSQL and Redis) are made once, not once per worker; the network lab as a
+#: whole is one group (its session-scoped lab is built once, and two labs would share the two cores).
+GROUP_BY_MODULE = ("e2e/", "integration/test_engine_restarts.py")
+GROUP_WHOLE_DIRECTORY = {"lab/": "network-lab"}
+
+
+def xdist_group_of(nodeid: str) -> str | None:
+    """The pytest-xdist group of a test (None: any worker), from :data:`SERIAL_GROUPS`,
+    :data:`GROUP_BY_MODULE` and :data:`GROUP_WHOLE_DIRECTORY`."""
+    module = nodeid.removeprefix("tests/").partition("::")[0]
+    if module in SERIAL_GROUPS:
+        return SERIAL_GROUPS[module]
+    for directory, group in GROUP_WHOLE_DIRECTORY.items():
+        if module.startswith(directory):
+            return group
+    if module.startswith(GROUP_BY_MODULE):
+        return module
+    return None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its xdist group (harmless when the suite runs in one process)."""
+    for item in items:
+        group = xdist_group_of(item.nodeid)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Give every test that uses a database (the ``backend`` fixture, directly or through another
     fixture) its databases, chosen by :func:`backends_for`. The ids stay ``[sqlite]`` and

@@ -275,23 +275,32 @@ async def list_applications(
 ) -> list[ApplicationOut]:
     """The applications the actor may see: their own, their programs', or their visitors'."""
     async with uow:
-        if actor.role is Role.VISITOR:
-            apps: Sequence[Application] = await uow.applications.of_visitor(actor.user_id)
-        elif actor.role is Role.COORDINATOR:
-            own = await uow.programs.search(published_only=False, coordinator_id=actor.user_id)
-            apps = [
-                a
-                for a in await uow.applications.of_programs([p.id for p in own])
-                if a.state != AppState.DRAFT
-            ]
-        else:
-            program_ids = await uow.programs.programs_of_preceptor(actor.user_id)
-            apps = await uow.applications.of_programs(program_ids, [s.value for s in PRECEPTOR_VISIBLE])
-        if state is not None:
-            apps = [a for a in apps if a.state == state.value]
-        if program_id is not None:
-            apps = [a for a in apps if a.program_id == program_id]
-        return await _outs(uow, actor, apps)
+        return await applications_of(uow, actor, state=state, program_id=program_id)
+
+
+async def applications_of(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    state: AppState | None = None,
+    program_id: int | None = None,
+) -> list[ApplicationOut]:
+    """:func:`list_applications` inside the caller's open unit of work."""
+    if actor.role is Role.VISITOR:
+        apps: Sequence[Application] = await uow.applications.of_visitor(actor.user_id)
+    elif actor.role is Role.COORDINATOR:
+        own = await uow.programs.search(published_only=False, coordinator_id=actor.user_id)
+        apps = [
+            a for a in await uow.applications.of_programs([p.id for p in own]) if a.state != AppState.DRAFT
+        ]
+    else:
+        program_ids = await uow.programs.programs_of_preceptor(actor.user_id)
+        apps = await uow.applications.of_programs(program_ids, [s.value for s in PRECEPTOR_VISIBLE])
+    if state is not None:
+        apps = [a for a in apps if a.state == state.value]
+    if program_id is not None:
+        apps = [a for a in apps if a.program_id == program_id]
+    return await _outs(uow, actor, apps)
 
 
 async def _sweep(uow: UnitOfWork, application_ids: Sequence[int], action: Action) -> int:

@@ -288,27 +288,38 @@ async def update_case_log(uow: UnitOfWork, actor: Actor, case_log_id: int, data:
 async def get_case_log(uow: UnitOfWork, actor: Actor, case_log_id: int) -> CaseLogOut:
     """One case log, to its author or a preceptor of the enrollment (the preceptor's read is audited)."""
     async with uow:
-        log, _encounter, _enrollment = await _load(uow, actor, case_log_id)
-        _refuse_coordinator(actor)
-        await audit_read(uow, actor, CASE_LOG, log.id, log.visitor_id)
-        out = (await _outs(uow, [log]))[0]
+        out, _enrollment = await read_case_log(uow, actor, case_log_id)
         await uow.commit()
         return out
+
+
+async def read_case_log(uow: UnitOfWork, actor: Actor, case_log_id: int) -> tuple[CaseLogOut, Enrollment]:
+    """:func:`get_case_log` inside the caller's open unit of work, with the enrollment access was
+    checked through; the caller commits (the audit row of a preceptor's read with the rest)."""
+    log, _encounter, enrollment = await _load(uow, actor, case_log_id)
+    _refuse_coordinator(actor)
+    await audit_read(uow, actor, CASE_LOG, log.id, log.visitor_id)
+    return (await _outs(uow, [log]))[0], enrollment
 
 
 async def list_case_logs(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> list[CaseLogOut]:
     """The case logs of an enrollment: all of them for its visitor, the submitted ones for a preceptor
     (each read audited). A coordinator is refused: the summary is theirs."""
     async with uow:
-        enrollment = await load_enrollment(uow, actor, enrollment_id)
-        _refuse_coordinator(actor)
-        logs = await uow.case_logs.of_enrollment(enrollment.id)
-        if not enrollment.actor_is_visitor:
-            logs = [log for log in logs if log.state == LogState.SUBMITTED]
-            await audit_reads(uow, actor, CASE_LOG, ((log.id, log.visitor_id) for log in logs))
-        out = await _outs(uow, logs)
+        out = await case_logs_of(uow, actor, await load_enrollment(uow, actor, enrollment_id))
         await uow.commit()
         return out
+
+
+async def case_logs_of(uow: UnitOfWork, actor: Actor, enrollment: Enrollment) -> list[CaseLogOut]:
+    """:func:`list_case_logs` of an enrollment the caller has loaded (:func:`load_enrollment`) for the
+    same actor, inside its open unit of work; the caller commits (the audit rows with the rest)."""
+    _refuse_coordinator(actor)
+    logs = await uow.case_logs.of_enrollment(enrollment.id)
+    if not enrollment.actor_is_visitor:
+        logs = [log for log in logs if log.state == LogState.SUBMITTED]
+        await audit_reads(uow, actor, CASE_LOG, ((log.id, log.visitor_id) for log in logs))
+    return await _outs(uow, logs)
 
 
 async def review_diagnoses(uow: UnitOfWork, actor: Actor, case_log_id: int, data: ReviewIn) -> CaseLogOut:
@@ -344,10 +355,15 @@ async def summary(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> CaseLogS
     """Counts and progress of an enrollment's record, with no free text: for its coordinator (and its
     visitor and preceptors)."""
     async with uow:
-        enrollment = await load_enrollment(uow, actor, enrollment_id)
-        encounters = await uow.encounters.of_enrollment(enrollment.id)
-        logs = await uow.case_logs.of_enrollment(enrollment.id)
-        return _summary_of(enrollment.id, enrollment.visitor_id, enrollment.weeks, encounters, logs)
+        return await enrollment_summary(uow, await load_enrollment(uow, actor, enrollment_id))
+
+
+async def enrollment_summary(uow: UnitOfWork, enrollment: Enrollment) -> CaseLogSummaryOut:
+    """:func:`summary` of an enrollment the caller has loaded (:func:`load_enrollment`), inside its
+    open unit of work."""
+    encounters = await uow.encounters.of_enrollment(enrollment.id)
+    logs = await uow.case_logs.of_enrollment(enrollment.id)
+    return _summary_of(enrollment.id, enrollment.visitor_id, enrollment.weeks, encounters, logs)
 
 
 async def program_summary(uow: UnitOfWork, actor: Actor, program_id: int) -> list[CaseLogSummaryOut]:

@@ -1,12 +1,16 @@
-"""What each role's dashboard shows."""
+"""What each role's dashboard shows, each read in one unit of work (the dashboard pages and the
+dashboards API return the same view-models)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import FINAL_STATES, UNDER_WAY_STATES, AppState
 from server.domain.errors import NotFound
 from server.domain.vocab import DocumentKind, Role
+from server.schemas.applications import ApplicationOut
 from server.schemas.dashboards import (
     BlockCapacityOut,
     CoordinatorDashboardOut,
@@ -16,7 +20,7 @@ from server.schemas.dashboards import (
     ReviewQueueOut,
     VisitorDashboardOut,
 )
-from server.schemas.programs import PreceptorOut
+from server.schemas.programs import PreceptorOut, ProgramOut
 from server.services import applications, documents, profiles, programs
 
 REVIEW_STATES = {
@@ -32,9 +36,16 @@ REVIEW_STATES = {
 async def review_queue(uow_factory: applications.UowFactory, actor: Actor) -> ReviewQueueOut:
     """A coordinator's queue: applications needing a decision, documents to verify, capacity."""
     actor.require(Role.COORDINATOR)
-    apps = await applications.list_applications(uow_factory(), actor)
-    docs = await documents.review_queue_documents(uow_factory(), actor)
-    own = await programs.coordinator_programs(uow_factory(), actor)
+    async with uow_factory() as uow:
+        apps = await applications.applications_of(uow, actor)
+        return await _queue(uow, actor, apps, await programs.programs_run_by(uow, actor))
+
+
+async def _queue(
+    uow: UnitOfWork, actor: Actor, apps: Sequence[ApplicationOut], own: Sequence[ProgramOut]
+) -> ReviewQueueOut:
+    """The review queue from the coordinator's applications and programs, read by the caller."""
+    docs = await documents.documents_to_review(uow, actor)
     capacity = [
         BlockCapacityOut(program_id=p.id, program_title=p.title, block=b) for p in own for b in p.blocks
     ]
@@ -48,7 +59,12 @@ async def review_queue(uow_factory: applications.UowFactory, actor: Actor) -> Re
 async def current_visitors(uow: UnitOfWork, actor: Actor) -> list[CurrentVisitorOut]:
     """A preceptor's visitors: accepted, enrolled or active in their programs."""
     actor.require(Role.PRECEPTOR)
-    apps = await applications.list_applications(uow, actor)
+    async with uow:
+        return await _visitors(uow, actor)
+
+
+async def _visitors(uow: UnitOfWork, actor: Actor) -> list[CurrentVisitorOut]:
+    apps = await applications.applications_of(uow, actor)
     return [
         CurrentVisitorOut(
             application_id=a.id,
@@ -65,11 +81,11 @@ async def current_visitors(uow: UnitOfWork, actor: Actor) -> list[CurrentVisitor
 async def visitor_dashboard(uow_factory: applications.UowFactory, actor: Actor) -> VisitorDashboardOut:
     """A visitor's page: profile, applications, documents, and what their open applications need."""
     actor.require(Role.VISITOR)
-    profile = await profiles.my_profile(uow_factory(), actor)
-    apps = await applications.list_applications(uow_factory(), actor)
-    docs = await documents.list_documents(uow_factory(), actor)
-    needed_by: dict[DocumentKind, list[str]] = {}
     async with uow_factory() as uow:
+        profile = await profiles.profile_of(uow, actor.user_id)
+        apps = await applications.applications_of(uow, actor)
+        docs = await documents.documents_of(uow, actor)
+        needed_by: dict[DocumentKind, list[str]] = {}
         for program_id in sorted({a.program_id for a in apps if a.state not in FINAL_STATES}):
             program = await uow.programs.get(program_id)
             if program is None:
@@ -91,16 +107,15 @@ async def visitor_dashboard(uow_factory: applications.UowFactory, actor: Actor) 
 async def preceptor_dashboard(uow_factory: applications.UowFactory, actor: Actor) -> PreceptorDashboardOut:
     """A preceptor's page: their current visitors, the programs they teach, their letterhead."""
     actor.require(Role.PRECEPTOR)
-    visitors = await current_visitors(uow_factory(), actor)
-    profile = await profiles.my_profile(uow_factory(), actor)
     async with uow_factory() as uow:
-        program_ids = await uow.programs.programs_of_preceptor(actor.user_id)
-    taught = []
-    for program_id in program_ids:
-        try:
-            taught.append(await programs.get_program(uow_factory(), actor, program_id))
-        except NotFound:
-            continue  # not published yet
+        visitors = await _visitors(uow, actor)
+        profile = await profiles.profile_of(uow, actor.user_id)
+        taught = []
+        for program_id in await uow.programs.programs_of_preceptor(actor.user_id):
+            try:
+                taught.append(await programs.program_of(uow, actor, program_id))
+            except NotFound:
+                continue  # not published yet
     return PreceptorDashboardOut(profile=profile, visitors=visitors, programs=taught)
 
 
@@ -108,10 +123,11 @@ async def coordinator_dashboard(
     uow_factory: applications.UowFactory, actor: Actor
 ) -> CoordinatorDashboardOut:
     """A coordinator's page: the review queue, their programs, and the preceptors to choose from."""
-    queue = await review_queue(uow_factory, actor)
-    own = await programs.coordinator_programs(uow_factory(), actor)
-    applicants = await applications.list_applications(uow_factory(), actor)
+    actor.require(Role.COORDINATOR)
     async with uow_factory() as uow:
+        own = await programs.programs_run_by(uow, actor)
+        applicants = await applications.applications_of(uow, actor)
+        queue = await _queue(uow, actor, applicants, own)
         users = await uow.users.by_role(Role.PRECEPTOR.value)
         details = await uow.users.preceptor_profiles([u.id for u in users])
         preceptors = [

@@ -99,16 +99,21 @@ async def upload(
 async def list_documents(uow: UnitOfWork, actor: Actor, owner_id: int | None = None) -> list[DocumentOut]:
     """A visitor's own documents, or (for a coordinator) those of one applicant."""
     async with uow:
-        target = actor.user_id if owner_id is None else owner_id
-        docs = await uow.documents.of_owner(target)
-        if target != actor.user_id:
-            if actor.role is not Role.COORDINATOR:
-                raise NotFound(f"There is no user {target} whose documents you can see.")
-            coordinators = await uow.applications.applicant_program_coordinators(target, "draft")
-            if actor.user_id not in coordinators:
-                raise NotFound(f"There is no user {target} whose documents you can see.")
-        today = uow.now().date().isoformat()
-        return [document_out(d, today) for d in docs]
+        return await documents_of(uow, actor, owner_id)
+
+
+async def documents_of(uow: UnitOfWork, actor: Actor, owner_id: int | None = None) -> list[DocumentOut]:
+    """:func:`list_documents` inside the caller's open unit of work."""
+    target = actor.user_id if owner_id is None else owner_id
+    docs = await uow.documents.of_owner(target)
+    if target != actor.user_id:
+        if actor.role is not Role.COORDINATOR:
+            raise NotFound(f"There is no user {target} whose documents you can see.")
+        coordinators = await uow.applications.applicant_program_coordinators(target, "draft")
+        if actor.user_id not in coordinators:
+            raise NotFound(f"There is no user {target} whose documents you can see.")
+    today = uow.now().date().isoformat()
+    return [document_out(d, today) for d in docs]
 
 
 @dataclass(frozen=True)
@@ -185,10 +190,15 @@ async def required_document_status(
 
 async def review_queue_documents(uow: UnitOfWork, actor: Actor) -> list[DocumentOut]:
     """Documents awaiting review from visitors who applied to this coordinator's programs."""
-    actor.require(Role.COORDINATOR)
     async with uow:
-        programs = await uow.programs.search(published_only=False, coordinator_id=actor.user_id)
-        apps = await uow.applications.of_programs([p.id for p in programs])
-        owners = sorted({a.visitor_id for a in apps if a.state != "draft"})
-        docs = await uow.documents.of_owners(owners)
-        return [document_out(d) for d in docs if d.status is DocumentStatus.SUBMITTED]
+        return await documents_to_review(uow, actor)
+
+
+async def documents_to_review(uow: UnitOfWork, actor: Actor) -> list[DocumentOut]:
+    """:func:`review_queue_documents` inside the caller's open unit of work."""
+    actor.require(Role.COORDINATOR)
+    programs = await uow.programs.search(published_only=False, coordinator_id=actor.user_id)
+    apps = await uow.applications.of_programs([p.id for p in programs])
+    owners = sorted({a.visitor_id for a in apps if a.state != "draft"})
+    docs = await uow.documents.of_owners(owners)
+    return [document_out(d) for d in docs if d.status is DocumentStatus.SUBMITTED]

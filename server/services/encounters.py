@@ -120,7 +120,12 @@ async def add_encounter(uow: UnitOfWork, actor: Actor, enrollment_id: int, data:
 async def list_encounters(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> list[EncounterOut]:
     """The encounters of an enrollment, by week, each with the id of its case log if one exists."""
     async with uow:
-        enrollment = await load_enrollment(uow, actor, enrollment_id)
-        encounters = await uow.encounters.of_enrollment(enrollment.id)
-        logs = {log.encounter_id: log.id for log in await uow.case_logs.of_enrollment(enrollment.id)}
-        return [encounter_out(e, logs.get(e.id)) for e in encounters]
+        return await encounters_of(uow, await load_enrollment(uow, actor, enrollment_id))
+
+
+async def encounters_of(uow: UnitOfWork, enrollment: Enrollment) -> list[EncounterOut]:
+    """:func:`list_encounters` of an enrollment the caller has loaded (:func:`load_enrollment`, which
+    decided who may see it), inside its open unit of work."""
+    encounters = await uow.encounters.of_enrollment(enrollment.id)
+    logs = {log.encounter_id: log.id for log in await uow.case_logs.of_enrollment(enrollment.id)}
+    return [encounter_out(e, logs.get(e.id)) for e in encounters]

@@ -39,7 +39,7 @@ from server.domain.presentations import PresentationFormat, PresentationState, S
 from server.domain.vocab import Role
 from server.services.audit import CASE_LOG, audit_reads
 from server.services.caselogs import code_set_ready
-from server.services.encounters import load_enrollment
+from server.services.encounters import Enrollment, load_enrollment
 from server.services.presentations import PRESENTATION
 
 _ENROLLED = [s.value for s in ENROLLED_STATES]
@@ -167,7 +167,12 @@ class RecordIndex:
 async def header_of(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> EnrollmentHeader:
     """The header of an enrollment's pages, inside the caller's open unit of work; NotFound unless the
     actor is its visitor, a preceptor or the coordinator of its program."""
-    enrollment = await load_enrollment(uow, actor, enrollment_id)
+    return await header_from(uow, await load_enrollment(uow, actor, enrollment_id))
+
+
+async def header_from(uow: UnitOfWork, enrollment: Enrollment) -> EnrollmentHeader:
+    """The header of an enrollment the caller has loaded (:func:`load_enrollment`, which decided how
+    the reader stands to it), inside its open unit of work."""
     visitor = await uow.users.get(enrollment.visitor_id)
     return EnrollmentHeader(
         enrollment_id=enrollment.id,

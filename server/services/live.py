@@ -39,7 +39,7 @@ from server.domain.visits import (
 )
 from server.domain.vocab import Role, RotationType
 from server.schemas.visits import AttendanceOut, IntervalOut, ParticipantAttendanceOut
-from server.services.visits import ASK_FOR_NEW_LINK, load_standing
+from server.services.visits import ASK_FOR_NEW_LINK, Standing, load_standing
 
 PATIENT_NAME = "Patient"
 
@@ -229,38 +229,43 @@ async def attendance_for(uow: UnitOfWork, actor: Actor, visit_id: int) -> Attend
     host, the program's preceptors and its coordinator see everyone; an invited visitor sees only
     themself."""
     async with uow:
-        standing = await load_standing(uow, actor, visit_id)
-        visit = standing.visit
-        only_self = not (standing.is_host or standing.is_program_preceptor or standing.is_coordinator)
-        intervals = await uow.visits.intervals(visit.id, actor.user_id if only_self else None)
-        until = visit.ended_at or uow.now()
-        by_key: dict[str, list[AttendanceInterval]] = defaultdict(list)
-        for interval in intervals:
-            by_key[interval.participant_key].append(interval)
-        users = await uow.users.by_ids([i.user_id for i in intervals if i.user_id is not None])
-        participants = []
-        for key, items in by_key.items():
-            user_id = items[0].user_id
-            seconds = merged_seconds([(i.connected_at, i.disconnected_at) for i in items], until)
-            participants.append(
-                ParticipantAttendanceOut(
-                    participant_id=key,
-                    user_id=user_id,
-                    name=users[user_id].full_name if user_id in users else PATIENT_NAME,
-                    role=items[0].role,
-                    connected_minutes=round(seconds / 60, 1),
-                    intervals=[
-                        IntervalOut(
-                            id=i.id,
-                            connected_at=i.connected_at,
-                            disconnected_at=i.disconnected_at,
-                            end_reason=None if i.end_reason is None else i.end_reason.value,
-                        )
-                        for i in items
-                    ],
-                )
+        return await attendance_of(uow, actor, await load_standing(uow, actor, visit_id))
+
+
+async def attendance_of(uow: UnitOfWork, actor: Actor, standing: Standing) -> AttendanceOut:
+    """:func:`attendance_for` of a visit the caller has loaded (:func:`load_standing`), inside its
+    open unit of work."""
+    visit = standing.visit
+    only_self = not (standing.is_host or standing.is_program_preceptor or standing.is_coordinator)
+    intervals = await uow.visits.intervals(visit.id, actor.user_id if only_self else None)
+    until = visit.ended_at or uow.now()
+    by_key: dict[str, list[AttendanceInterval]] = defaultdict(list)
+    for interval in intervals:
+        by_key[interval.participant_key].append(interval)
+    users = await uow.users.by_ids([i.user_id for i in intervals if i.user_id is not None])
+    participants = []
+    for key, items in by_key.items():
+        user_id = items[0].user_id
+        seconds = merged_seconds([(i.connected_at, i.disconnected_at) for i in items], until)
+        participants.append(
+            ParticipantAttendanceOut(
+                participant_id=key,
+                user_id=user_id,
+                name=users[user_id].full_name if user_id in users else PATIENT_NAME,
+                role=items[0].role,
+                connected_minutes=round(seconds / 60, 1),
+                intervals=[
+                    IntervalOut(
+                        id=i.id,
+                        connected_at=i.connected_at,
+                        disconnected_at=i.disconnected_at,
+                        end_reason=None if i.end_reason is None else i.end_reason.value,
+                    )
+                    for i in items
+                ],
             )
-        return AttendanceOut(visit_id=visit.id, status=visit.status, participants=participants)
+        )
+    return AttendanceOut(visit_id=visit.id, status=visit.status, participants=participants)
 
 
 # --- consent --------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from server.codes import icd10
 from server.db.uow import UnitOfWork
@@ -285,33 +285,56 @@ async def update_presentation(
 async def get_presentation(uow: UnitOfWork, actor: Actor, presentation_id: int) -> PresentationOut:
     """One presentation, to its author or a preceptor of the enrollment (whose read is audited)."""
     async with uow:
-        presentation, encounter, _enrollment = await _load(uow, actor, presentation_id)
-        _refuse_coordinator(actor)
-        await audit_read(uow, actor, PRESENTATION, presentation.id, presentation.visitor_id)
-        out = _out(presentation, encounter)
+        read = await read_presentation(uow, actor, presentation_id)
         await uow.commit()
-        return out
+        return read.presentation
+
+
+@dataclass(frozen=True)
+class PresentationRead:
+    """A presentation as its reader sees it, its score once the reference exists, and the enrollment
+    access was checked through."""
+
+    presentation: PresentationOut
+    score: ScoreOut | None
+    enrollment: Enrollment
+
+
+async def read_presentation(uow: UnitOfWork, actor: Actor, presentation_id: int) -> PresentationRead:
+    """:func:`get_presentation` (and :func:`get_score`, when there is a reference) inside the caller's
+    open unit of work: access checked and the read audited once; the caller commits."""
+    presentation, encounter, enrollment = await _load(uow, actor, presentation_id)
+    _refuse_coordinator(actor)
+    await audit_read(uow, actor, PRESENTATION, presentation.id, presentation.visitor_id)
+    scored = None if presentation.reference is None else _score_out(presentation, presentation.reference)
+    return PresentationRead(_out(presentation, encounter), scored, enrollment)
 
 
 async def list_presentations(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> list[PresentationOut]:
     """An enrollment's presentations: all for its visitor, the submitted ones for a preceptor (each
     read audited). A coordinator is refused: the summary is theirs."""
     async with uow:
-        enrollment = await load_enrollment(uow, actor, enrollment_id)
-        _refuse_coordinator(actor)
-        presentations = await uow.presentations.of_enrollment(enrollment.id)
-        if not enrollment.actor_is_visitor:
-            presentations = [p for p in presentations if p.state != PresentationState.DRAFT]
-            await audit_reads(uow, actor, PRESENTATION, ((p.id, p.visitor_id) for p in presentations))
-        logs = {p.case_log_id: await uow.case_logs.get(p.case_log_id) for p in presentations}
-        encounters = await uow.encounters.by_ids([log.encounter_id for log in logs.values() if log])
-        out = []
-        for p in presentations:
-            log = logs[p.case_log_id]
-            assert log is not None
-            out.append(_out(p, encounters[log.encounter_id]))
+        out = await presentations_of(uow, actor, await load_enrollment(uow, actor, enrollment_id))
         await uow.commit()
         return out
+
+
+async def presentations_of(uow: UnitOfWork, actor: Actor, enrollment: Enrollment) -> list[PresentationOut]:
+    """:func:`list_presentations` of an enrollment the caller has loaded (:func:`load_enrollment`) for
+    the same actor, inside its open unit of work; the caller commits (the audit rows with the rest)."""
+    _refuse_coordinator(actor)
+    presentations = await uow.presentations.of_enrollment(enrollment.id)
+    if not enrollment.actor_is_visitor:
+        presentations = [p for p in presentations if p.state != PresentationState.DRAFT]
+        await audit_reads(uow, actor, PRESENTATION, ((p.id, p.visitor_id) for p in presentations))
+    logs = {p.case_log_id: await uow.case_logs.get(p.case_log_id) for p in presentations}
+    encounters = await uow.encounters.by_ids([log.encounter_id for log in logs.values() if log])
+    out = []
+    for p in presentations:
+        log = logs[p.case_log_id]
+        assert log is not None
+        out.append(_out(p, encounters[log.encounter_id]))
+    return out
 
 
 async def review_presentation(
@@ -390,48 +413,54 @@ async def get_score(uow: UnitOfWork, actor: Actor, presentation_id: int) -> Scor
     """The visitor's differential scored against the preceptor's reference, side by side: for the
     author and the enrollment's preceptors (audited), once the reference exists; never a coordinator."""
     async with uow:
-        presentation, _encounter, _enrollment = await _load(uow, actor, presentation_id)
-        _refuse_coordinator(actor)
-        if presentation.reference is None:
+        read = await read_presentation(uow, actor, presentation_id)
+        if read.score is None:  # rolls the read's audit row back with it: nothing was shown
             raise Conflict("The preceptor has not entered a reference differential yet; no score.")
-        await audit_read(uow, actor, PRESENTATION, presentation.id, presentation.visitor_id)
-        result = score(presentation.differential, presentation.reference, presentation.overrides)
-        out = ScoreOut(
-            presentation_id=presentation.id,
-            top_1=result.top_1,
-            top_3=result.top_3,
-            leading_found_at=result.leading_found_at,
-            comprehensiveness=_ratio(result.comprehensiveness.matched, result.comprehensiveness.total),
-            relevance=_ratio(result.relevance.matched, result.relevance.total),
-            cant_miss_coverage=_ratio(result.cant_miss_coverage.matched, result.cant_miss_coverage.total),
-            pairings=[
-                PairingOut(
-                    reference=_item_out(p.reference),
-                    visitor=None if p.visitor is None else _item_out(p.visitor),
-                    kind=p.kind,
-                )
-                for p in result.pairings
-            ],
-            unmatched_visitor=[_item_out(i) for i in result.unmatched_visitor],
-        )
         await uow.commit()
-        return out
+        return read.score
+
+
+def _score_out(presentation: StoredPresentation, reference: Differential) -> ScoreOut:
+    result = score(presentation.differential, reference, presentation.overrides)
+    return ScoreOut(
+        presentation_id=presentation.id,
+        top_1=result.top_1,
+        top_3=result.top_3,
+        leading_found_at=result.leading_found_at,
+        comprehensiveness=_ratio(result.comprehensiveness.matched, result.comprehensiveness.total),
+        relevance=_ratio(result.relevance.matched, result.relevance.total),
+        cant_miss_coverage=_ratio(result.cant_miss_coverage.matched, result.cant_miss_coverage.total),
+        pairings=[
+            PairingOut(
+                reference=_item_out(p.reference),
+                visitor=None if p.visitor is None else _item_out(p.visitor),
+                kind=p.kind,
+            )
+            for p in result.pairings
+        ],
+        unmatched_visitor=[_item_out(i) for i in result.unmatched_visitor],
+    )
 
 
 async def summary(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> PresentationSummaryOut:
     """Counts of an enrollment's presentations, no text and no scores: for its coordinator (and its
     visitor and preceptors)."""
     async with uow:
-        enrollment = await load_enrollment(uow, actor, enrollment_id)
-        presentations = await uow.presentations.of_enrollment(enrollment.id)
-        states = Counter(p.state for p in presentations)
-        formats = Counter(p.format for p in presentations)
-        return PresentationSummaryOut(
-            enrollment_id=enrollment.id,
-            presentations=len(presentations),
-            drafts=states[PresentationState.DRAFT],
-            submitted=states[PresentationState.SUBMITTED],
-            reviewed=states[PresentationState.REVIEWED],
-            with_reference=sum(p.reference is not None for p in presentations),
-            by_format={f.value: formats[f] for f in PresentationFormat},
-        )
+        return await enrollment_summary(uow, await load_enrollment(uow, actor, enrollment_id))
+
+
+async def enrollment_summary(uow: UnitOfWork, enrollment: Enrollment) -> PresentationSummaryOut:
+    """:func:`summary` of an enrollment the caller has loaded (:func:`load_enrollment`), inside its
+    open unit of work."""
+    presentations = await uow.presentations.of_enrollment(enrollment.id)
+    states = Counter(p.state for p in presentations)
+    formats = Counter(p.format for p in presentations)
+    return PresentationSummaryOut(
+        enrollment_id=enrollment.id,
+        presentations=len(presentations),
+        drafts=states[PresentationState.DRAFT],
+        submitted=states[PresentationState.SUBMITTED],
+        reviewed=states[PresentationState.REVIEWED],
+        with_reference=sum(p.reference is not None for p in presentations),
+        by_format={f.value: formats[f] for f in PresentationFormat},
+    )

@@ -19,7 +19,8 @@ from server.schemas.accounts import (
 )
 
 
-async def _profile_out(uow: UnitOfWork, user_id: int) -> ProfileOut:
+async def profile_of(uow: UnitOfWork, user_id: int) -> ProfileOut:
+    """A user's profile (:func:`my_profile`) inside the caller's open unit of work."""
     user = await uow.users.get(user_id)
     if user is None:
         raise NotFound(f"There is no user {user_id}.")
@@ -37,7 +38,7 @@ async def _profile_out(uow: UnitOfWork, user_id: int) -> ProfileOut:
 
 async def my_profile(uow: UnitOfWork, actor: Actor) -> ProfileOut:
     async with uow:
-        return await _profile_out(uow, actor.user_id)
+        return await profile_of(uow, actor.user_id)
 
 
 async def update_visitor_profile(uow: UnitOfWork, actor: Actor, data: VisitorProfileIn) -> ProfileOut:
@@ -46,7 +47,7 @@ async def update_visitor_profile(uow: UnitOfWork, actor: Actor, data: VisitorPro
     async with uow:
         profile = await uow.users.visitor_profile(actor.user_id) or VisitorProfile(user_id=actor.user_id)
         await uow.users.save_visitor_profile(replace(profile, **data.model_dump(exclude_unset=True)))
-        out = await _profile_out(uow, actor.user_id)
+        out = await profile_of(uow, actor.user_id)
         await uow.commit()
         return out
 
@@ -56,6 +57,6 @@ async def update_preceptor_profile(uow: UnitOfWork, actor: Actor, data: Precepto
     async with uow:
         profile = await uow.users.preceptor_profile(actor.user_id) or PreceptorProfile(user_id=actor.user_id)
         await uow.users.save_preceptor_profile(replace(profile, **data.model_dump(exclude_unset=True)))
-        out = await _profile_out(uow, actor.user_id)
+        out = await profile_of(uow, actor.user_id)
         await uow.commit()
         return out

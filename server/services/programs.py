@@ -110,19 +110,24 @@ def _can_see_unpublished(program: Program, actor: Actor | None) -> bool:
 
 async def list_programs(uow: UnitOfWork, actor: Actor | None, query: ProgramQuery) -> list[ProgramOut]:
     """The catalog, filtered. ``eligible`` keeps only programs the visitor may apply to."""
+    async with uow:
+        return await find_programs(uow, actor, query)
+
+
+async def find_programs(uow: UnitOfWork, actor: Actor | None, query: ProgramQuery) -> list[ProgramOut]:
+    """:func:`list_programs` inside the caller's open unit of work."""
     if query.eligible and (actor is None or actor.role is not Role.VISITOR):
         raise Invalid(
             "The 'eligible' filter compares programs with a visitor's profile: log in as a visitor "
             "to use it.",
             field="eligible",
         )
-    async with uow:
-        programs = await uow.programs.search(
-            specialty=query.specialty,
-            rotation_type=query.rotation_type.value if query.rotation_type else None,
-            modality=query.modality.value if query.modality else None,
-        )
-        outs = await _outs(uow, programs, actor)
+    programs = await uow.programs.search(
+        specialty=query.specialty,
+        rotation_type=query.rotation_type.value if query.rotation_type else None,
+        modality=query.modality.value if query.modality else None,
+    )
+    outs = await _outs(uow, programs, actor)
     if query.eligible:
         outs = [p for p in outs if p.eligibility is not None and p.eligibility.eligible]
     return outs
@@ -130,23 +135,29 @@ async def list_programs(uow: UnitOfWork, actor: Actor | None, query: ProgramQuer
 
 async def coordinator_programs(uow: UnitOfWork, actor: Actor) -> list[ProgramOut]:
     """Every program this coordinator runs, published or not."""
+    async with uow:
+        return await programs_run_by(uow, actor)
+
+
+async def programs_run_by(uow: UnitOfWork, actor: Actor) -> list[ProgramOut]:
+    """:func:`coordinator_programs` inside the caller's open unit of work."""
     actor.require(Role.COORDINATOR)
-    async with uow:
-        programs = await uow.programs.search(published_only=False, coordinator_id=actor.user_id)
-        return await _outs(uow, programs, actor)
-
-
-async def specialties(uow: UnitOfWork) -> list[str]:
-    async with uow:
-        return await uow.programs.specialties()
+    programs = await uow.programs.search(published_only=False, coordinator_id=actor.user_id)
+    return await _outs(uow, programs, actor)
 
 
 async def get_program(uow: UnitOfWork, actor: Actor | None, program_id: int) -> ProgramOut:
+    """A published program, or an unpublished one to its coordinator; NotFound for anyone else."""
     async with uow:
-        program = await uow.programs.get(program_id)
-        if program is None or not (program.published or _can_see_unpublished(program, actor)):
-            raise NotFound(f"There is no program {program_id}.")
-        return (await _outs(uow, [program], actor))[0]
+        return await program_of(uow, actor, program_id)
+
+
+async def program_of(uow: UnitOfWork, actor: Actor | None, program_id: int) -> ProgramOut:
+    """:func:`get_program` inside the caller's open unit of work."""
+    program = await uow.programs.get(program_id)
+    if program is None or not (program.published or _can_see_unpublished(program, actor)):
+        raise NotFound(f"There is no program {program_id}.")
+    return (await _outs(uow, [program], actor))[0]
 
 
 async def _check_preceptors(uow: UnitOfWork, preceptor_ids: Sequence[int]) -> None:

@@ -1,7 +1,8 @@
 """What the record's pages show, put together from the record's own services (``encounters``,
 ``caselogs``, ``presentations``) so that each page asks one function: the enrollment's record, the
-case-log form's choices, and a case log or presentation with what goes around it. Access, the PHI guard
-and the audit log stay in those services.
+case-log form's choices, and a case log or presentation with what goes around it. Each page is read in
+one unit of work with one access check (``encounters.load_enrollment`` or the record's own); access, the
+PHI guard and the audit log stay in those services.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from server.domain.presentations import PresentationState
 from server.schemas.presentations import PresentationOut, PresentationSummaryOut, ScoreOut
 from server.schemas.record import CaseLogOut, CaseLogSummaryOut, EncounterOut
 from server.services import caselogs, encounters, presentations
-from server.services.learning_pages import EnrollmentHeader, header_of
+from server.services.encounters import load_enrollment
+from server.services.learning_pages import EnrollmentHeader, header_from
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,59 +63,60 @@ class PresentationPage:
     score: ScoreOut | None
 
 
-async def _header(uows: UnitOfWorkFactory, actor: Actor, enrollment_id: int) -> EnrollmentHeader:
-    async with uows() as uow:
-        return await header_of(uow, actor, enrollment_id)
-
-
 async def record_overview(uows: UnitOfWorkFactory, actor: Actor, enrollment_id: int) -> RecordOverview:
     """The record of one enrollment for its visitor, a preceptor or the coordinator (NotFound else)."""
-    header = await _header(uows, actor, enrollment_id)
-    listed = await encounters.list_encounters(uows(), actor, enrollment_id)
-    logs: list[CaseLogOut] = []
-    shown: list[PresentationOut] = []
-    if not header.reader_is_coordinator:
-        logs = await caselogs.list_case_logs(uows(), actor, enrollment_id)
-        shown = await presentations.list_presentations(uows(), actor, enrollment_id)
-    return RecordOverview(
-        header=header,
-        encounters=listed,
-        case_logs=logs,
-        presentations=shown,
-        case_log_summary=await caselogs.summary(uows(), actor, enrollment_id),
-        presentation_summary=await presentations.summary(uows(), actor, enrollment_id),
-    )
+    async with uows() as uow:
+        enrollment = await load_enrollment(uow, actor, enrollment_id)
+        header = await header_from(uow, enrollment)
+        logs: list[CaseLogOut] = []
+        shown: list[PresentationOut] = []
+        if not header.reader_is_coordinator:
+            logs = await caselogs.case_logs_of(uow, actor, enrollment)
+            shown = await presentations.presentations_of(uow, actor, enrollment)
+        overview = RecordOverview(
+            header=header,
+            encounters=await encounters.encounters_of(uow, enrollment),
+            case_logs=logs,
+            presentations=shown,
+            case_log_summary=await caselogs.enrollment_summary(uow, enrollment),
+            presentation_summary=await presentations.enrollment_summary(uow, enrollment),
+        )
+        await uow.commit()  # the audit rows of a preceptor's reading
+        return overview
 
 
 async def case_log_choices(uows: UnitOfWorkFactory, actor: Actor, enrollment_id: int) -> CaseLogChoices:
     """The enrollment and its encounters without a log of this visitor: for the visitor's form only."""
-    header = await _header(uows, actor, enrollment_id)
-    if not header.reader_is_visitor:
-        raise Forbidden("Only the visitor of this enrollment can log its encounters.")
-    listed = await encounters.list_encounters(uows(), actor, enrollment_id)
-    return CaseLogChoices(header=header, unlogged=[e for e in listed if e.case_log_id is None])
+    async with uows() as uow:
+        enrollment = await load_enrollment(uow, actor, enrollment_id)
+        header = await header_from(uow, enrollment)
+        if not header.reader_is_visitor:
+            raise Forbidden("Only the visitor of this enrollment can log its encounters.")
+        listed = await encounters.encounters_of(uow, enrollment)
+        return CaseLogChoices(header=header, unlogged=[e for e in listed if e.case_log_id is None])
 
 
 async def case_log_page(uows: UnitOfWorkFactory, actor: Actor, case_log_id: int) -> CaseLogPage:
     """A case log for its author or a preceptor of the enrollment (audited), with its presentation's id."""
-    log = await caselogs.get_case_log(uows(), actor, case_log_id)
     async with uows() as uow:
-        header = await header_of(uow, actor, log.enrollment_id)
+        log, enrollment = await caselogs.read_case_log(uow, actor, case_log_id)
+        header = await header_from(uow, enrollment)
         found = await uow.presentations.of_case_log(log.id)
         visible = found is not None and (
             found.visitor_id == actor.user_id or found.state != PresentationState.DRAFT
         )
-        return CaseLogPage(
+        page = CaseLogPage(
             header=header, case_log=log, presentation_id=found.id if visible and found else None
         )
+        await uow.commit()  # the audit row of a preceptor's reading
+        return page
 
 
 async def presentation_page(uows: UnitOfWorkFactory, actor: Actor, presentation_id: int) -> PresentationPage:
-    """A presentation for its author or a preceptor of the enrollment (audited), scored when the
-    preceptor's reference exists."""
-    shown = await presentations.get_presentation(uows(), actor, presentation_id)
-    header = await _header(uows, actor, shown.enrollment_id)
-    scored = None
-    if shown.reference is not None:
-        scored = await presentations.get_score(uows(), actor, presentation_id)
-    return PresentationPage(header=header, presentation=shown, score=scored)
+    """A presentation for its author or a preceptor of the enrollment (one audited read), scored when
+    the preceptor's reference exists."""
+    async with uows() as uow:
+        read = await presentations.read_presentation(uow, actor, presentation_id)
+        header = await header_from(uow, read.enrollment)
+        await uow.commit()  # the audit row of a preceptor's reading
+        return PresentationPage(header=header, presentation=read.presentation, score=read.score)

@@ -224,9 +224,15 @@ async def cancel_visit(uow: UnitOfWork, actor: Actor, visit_id: int, note: str |
 
 
 async def visit_detail(uow: UnitOfWork, actor: Actor, visit_id: int) -> VisitOut:
+    """A visit, to anyone who may see it (:func:`load_standing`)."""
     async with uow:
         standing = await load_standing(uow, actor, visit_id)
-        return (await _outs(uow, [standing.visit]))[0]
+        return await visit_out(uow, standing.visit)
+
+
+async def visit_out(uow: UnitOfWork, visit: Visit) -> VisitOut:
+    """The API's view of one visit the caller has loaded, inside its open unit of work."""
+    return (await _outs(uow, [visit]))[0]
 
 
 async def upcoming_for(uow: UnitOfWork, actor: Actor, *, include_past: bool = False) -> list[VisitOut]:
@@ -234,18 +240,23 @@ async def upcoming_for(uow: UnitOfWork, actor: Actor, *, include_past: bool = Fa
     ``include_past``): a visitor's invitations, a preceptor's hosted visits, and every visit of a
     coordinator's programs."""
     async with uow:
-        now = uow.now()
-        since = None if include_past else now - UPCOMING_LOOKBACK
-        if actor.role is Role.VISITOR:
-            visits = await uow.visits.of_visitor(actor.user_id, since)
-        elif actor.role is Role.PRECEPTOR:
-            visits = await uow.visits.of_host(actor.user_id, since)
-        else:
-            programs = await uow.programs.search(published_only=False, coordinator_id=actor.user_id)
-            visits = await uow.visits.of_programs([p.id for p in programs], since)
-        if not include_past:
-            visits = [v for v in visits if is_upcoming(v.status, v.starts_at, v.duration_minutes, now)]
-        return await _outs(uow, visits)
+        return await visits_of(uow, actor, include_past=include_past)
+
+
+async def visits_of(uow: UnitOfWork, actor: Actor, *, include_past: bool = False) -> list[VisitOut]:
+    """:func:`upcoming_for` inside the caller's open unit of work."""
+    now = uow.now()
+    since = None if include_past else now - UPCOMING_LOOKBACK
+    if actor.role is Role.VISITOR:
+        visits = await uow.visits.of_visitor(actor.user_id, since)
+    elif actor.role is Role.PRECEPTOR:
+        visits = await uow.visits.of_host(actor.user_id, since)
+    else:
+        programs = await uow.programs.search(published_only=False, coordinator_id=actor.user_id)
+        visits = await uow.visits.of_programs([p.id for p in programs], since)
+    if not include_past:
+        visits = [v for v in visits if is_upcoming(v.status, v.starts_at, v.duration_minutes, now)]
+    return await _outs(uow, visits)
 
 
 # --- the calendar file ----------------------------------------------------------------------------

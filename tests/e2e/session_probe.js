@@ -124,6 +124,16 @@
     framesDecoded: () => inbound("video", "framesDecoded"),
     /** Audio samples received per participant. */
     audioSamplesReceived: () => inbound("audio", "totalSamplesReceived"),
+    /** Video frames this page has sent to the server on its live connection (0 without one). */
+    async framesSent() {
+      const pc = peer;
+      if (!pc || pc.signalingState === "closed") return 0;
+      let frames = 0;
+      for (const stat of (await pc.getStats()).values()) {
+        if (stat.type === "outbound-rtp" && stat.kind === "video") frames += stat.framesSent || 0;
+      }
+      return frames;
+    },
     /** The addresses of the host candidates this browser offered (mDNS names end in `.local`). */
     get localAddresses() {
       const sdp = peer?.localDescription?.sdp ?? "";

@@ -155,7 +155,11 @@ def test_host_admits_visitor_and_each_decodes_the_other(
     visitor_id = participant_id_of(visitor)
     expect(visitor.get_by_role("heading", name="Waiting for the host to let you in")).to_be_visible()
     expect(visitor.get_by_role("status")).to_have_text("You are in the waiting room.")
-    time.sleep(0.5)  # long enough for media to arrive if the server let any through
+    # Media would have reached her by now if the server let any through: her connection is up, and
+    # the host has sent a second of video (30 frames) to the server since.
+    poll(visitor, "window.roundsProbe.selectedPath().then((p) => p?.state === 'succeeded')", "her link")
+    sent = host.evaluate("window.roundsProbe.framesSent()")
+    poll(host, f"window.roundsProbe.framesSent().then((n) => n >= {sent + 30})", "the host sends video")
     assert visitor.evaluate("window.roundsProbe.remoteTiles") == []
     assert decodes_video_of(visitor, host_id)["frames"] == 0
     assert (

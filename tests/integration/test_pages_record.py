@@ -13,10 +13,12 @@ from server.db.uow import UnitOfWorkFactory
 from server.domain.differential import DifferentialItem, Likelihood, make_differential, score
 from server.schemas.presentations import PresentationIn, ReferenceIn
 from server.schemas.record import CaseLogIn, EncounterIn
-from server.services import caselogs, encounters, presentations
+from server.services import caselogs, encounters, presentations, record_pages
 from tests.integration.api_helpers import row_counts
 from tests.integration.pages_browser import Browser, census, ids_in
-from tests.integration.test_api_record import enroll
+from tests.integration.test_api_presentations import REFERENCE, presented
+from tests.integration.test_api_record import audit_rows, enroll
+from tests.integration.test_letter_workspace import CountingUows
 from tests.support.world import World
 
 CASE_FORM: list[tuple[str, str]] = [
@@ -422,3 +424,26 @@ async def test_an_empty_record_shows_empty_charts(
     )
     assert page.text.count('class="chart chart-empty"') == 6 and 'class="bar"' not in page.text
     assert "No encounters recorded yet." in page.text
+
+
+async def test_a_scored_presentation_is_one_unit_of_work_and_one_audited_read_for_its_preceptor(
+    world: World, make_api: Any, uows: UnitOfWorkFactory
+) -> None:
+    """The presentation's page, its comparison and its reference form show the presentation and its
+    score: one access check and one audit row for the preceptor's look (two before, one per read)."""
+    enrollment = await enroll(uows, world.student, world.program_id, world.block_ids[:1])
+    shown = await presented(await make_api(world.student.email), enrollment)
+    await (await make_api(world.preceptor.email)).put(
+        f"/presentations/{shown['id']}/reference", {"items": REFERENCE}
+    )
+    before = await audit_rows(uows)
+    counting = CountingUows(uows)
+
+    page = await record_pages.presentation_page(counting, world.preceptor, shown["id"])
+
+    assert counting.opened == 1
+    assert page.score is not None and page.score.presentation_id == shown["id"]
+    assert page.header.reader_is_preceptor and page.presentation.reference
+    assert (await audit_rows(uows))[len(before) :] == [
+        (world.preceptor.user_id, "read", "presentation", shown["id"])
+    ]

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import logging
 import sys
@@ -116,6 +117,19 @@ def received_bytes(stats: Any) -> int:
     return sum(int(getattr(s, "bytesReceived", 0)) for s in stats.values() if s.type == "transport")
 
 
+class Tally:
+    """The growth of a counter since a start, where the counter's owner may be replaced and its new
+    one count from zero (a reconnect brings a new peer connection and a new video track)."""
+
+    def __init__(self, owner: object, value: int) -> None:
+        self.owner, self.last, self.total = owner, value, 0
+
+    def update(self, owner: object, value: int) -> None:
+        """Take the counter's current ``value`` as ``owner`` reports it."""
+        self.total += value - self.last if owner is self.owner else value
+        self.owner, self.last = owner, value
+
+
 class Recorder:
     """The arrival time of every decoded frame of every received track over a measuring window.
 
@@ -184,7 +198,9 @@ class Driver:
         self.video: SyntheticVideo | None = None
         self.recorder: Recorder | None = None
         self.measuring: asyncio.Task[None] | None = None
-        self._measure_from = (0, 0)  # (received bytes, own video frames) at measure_start
+        self.received: Tally | None = None  # bytes received, from measure_start
+        self.sent: Tally | None = None  # video frames sent, from measure_start
+        self._reconnects_from = 0
 
     def _connect_args(self) -> tuple[str, dict[str, str]]:
         if self.cookies is None:
@@ -340,33 +356,47 @@ class Driver:
         return {"level": client.video_level(source)}
 
     async def measure_start(self) -> dict[str, Any]:
-        """Start a measuring window: from now, record every decoded frame's arrival."""
+        """Start a measuring window: from now, record every decoded frame's arrival, and keep count of
+        the bytes received and the frames sent (across reconnects, which replace both counters)."""
         client = self._joined()
         await self._stop_measuring()
         recorder = self.recorder = Recorder(client)
-        self._measure_from = (await self._received_bytes(), self._sent_frames())
+        self.received = Tally(client.pc, await self._received_bytes())
+        self.sent = Tally(self.video, self._sent_frames())
+        self._reconnects_from = client.reconnects
 
         async def keep_hooking() -> None:
-            while True:
+            for tick in itertools.count():
                 recorder.hook()
+                if tick % 10 == 0:  # a reconnect replaces the counters: sample them twice a second
+                    await self._sample()
                 await asyncio.sleep(0.05)
 
         self.measuring = asyncio.ensure_future(keep_hooking())
         return {}
 
+    async def _sample(self) -> None:
+        if self.received is not None and self.sent is not None:
+            pc = self._joined().pc
+            self.received.update(pc, await self._received_bytes())
+            self.sent.update(self.video, self._sent_frames())
+
     async def measure_stop(self) -> dict[str, Any]:
         """End the window: what arrived from each source (see :meth:`Recorder.report`), the bitrate
-        received, the video frames this participant sent, lost video given up on."""
+        received, the video frames this participant sent, lost video given up on (since joining), and
+        how often the client reconnected in the window."""
         if self.recorder is None:
             raise RuntimeError("no measure_start")
         end = time.monotonic()
         recorder = self.recorder
+        await self._sample()
         await self._stop_measuring()
         report = recorder.report(end)
-        bytes_before, frames_before = self._measure_from
-        report["kbps_received"] = (await self._received_bytes() - bytes_before) * 8 / 1000 / report["window"]
-        report["video_frames_sent"] = self._sent_frames() - frames_before
+        assert self.received is not None and self.sent is not None
+        report["kbps_received"] = self.received.total * 8 / 1000 / report["window"]
+        report["video_frames_sent"] = self.sent.total
         report["video_holes_skipped"] = self._joined().video_holes_skipped
+        report["reconnects"] = self._joined().reconnects - self._reconnects_from
         return report
 
     async def _stop_measuring(self) -> None:

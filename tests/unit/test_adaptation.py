@@ -25,7 +25,6 @@ from sessions.adaptation import (
     video_priority,
     wire_bytes,
 )
-from sessions.feedback import RetransmissionLimit
 from sessions.room import Role, RoomKind
 
 AUDIO = 50_000.0  # one Opus stream with its packet overhead, about
@@ -400,23 +399,3 @@ def test_a_source_that_goes_away_is_forgotten_and_a_new_one_starts_where_the_bud
     result = link.tick()
     assert set(result) == {"user-3"}
     assert result["user-3"].level < Level.FULL  # not FULL first, then down a second later
-
-
-# --------------------------------------------------------------------------- retransmissions
-
-
-def test_a_nacked_packet_is_resent_once_a_round_trip_and_within_the_budget() -> None:
-    now = [0.0]
-    limit = RetransmissionLimit(lambda: now[0], budget=lambda: 4.0, rtt=lambda: 0.3)
-    assert limit.allow([10, 11]) == [10, 11]
-    # aiortc's receiver asks again for everything still missing at each new gap: not resent again
-    # within 1.5 round trips.
-    now[0] = 0.2
-    assert limit.allow([10, 11, 12]) == [12]
-    # The budget: four a second (a second's worth at most in hand); three left now, newest first.
-    now[0] = 0.5
-    assert limit.allow([10, 11, 13, 14, 15]) == [13, 14, 15]
-    assert limit.refused == 2 + 2
-    # Newest first when the budget is short: an old packet is the likeliest to be given up on.
-    now[0] = 10.0
-    assert limit.allow(list(range(100, 110))) == [106, 107, 108, 109]

@@ -11,7 +11,7 @@ from server.domain.errors import DomainError, Forbidden, Invalid, Unauthorized
 from server.handlers.pages.forms import current_actor, parse_form, path_id, read_form, redirect, try_form
 from server.schemas.applications import ApplicationIn
 from server.schemas.programs import ProgramQuery
-from server.services import applications, programs
+from server.services import applications, programs, programs_pages
 from server.web.keys import ACTOR, UOW
 
 routes = web.RouteTableDef()
@@ -30,9 +30,8 @@ APPLY_LABELS = {"block_ids": "Blocks", "statement": "Personal statement"}
 async def catalog(request: web.Request) -> dict[str, Any]:
     """Every published program, filtered by the GET form at the top of the page."""
     query = parse_form(ProgramQuery, request.query, labels=FILTER_LABELS)
-    found = await programs.list_programs(request.app[UOW](), request.get(ACTOR), query)
-    choices = await programs.specialties(request.app[UOW]())
-    return {"programs": found, "query": query, "specialties": {s: s for s in choices}}
+    found = await programs_pages.catalog(request.app[UOW], request.get(ACTOR), query)
+    return {"programs": found.programs, "query": query, "specialties": {s: s for s in found.specialties}}
 
 
 @routes.get("/programs/{program_id}")

@@ -17,7 +17,7 @@ from server.domain.vocab import Role
 from server.handlers.pages.forms import current_actor, parse_form, path_id, read_form, redirect, try_form
 from server.handlers.pages.view import NOTICES
 from server.schemas.visits import VisitCancelIn, VisitIn
-from server.services import live, visits, visits_pages
+from server.services import visits, visits_pages
 from server.web.keys import CLOCK, SETTINGS, UOW
 from server.web.patient_pass import patient_pass_from_request, set_patient_pass_cookie
 
@@ -58,16 +58,11 @@ def local_to_utc(local: str, offset_minutes: str) -> datetime:
 
 
 async def _list_context(request: web.Request, **extra: Any) -> dict[str, Any]:
-    actor = current_actor(request)
-    factory = request.app[UOW]
-    upcoming = await visits.upcoming_for(factory(), actor)
-    every = await visits.upcoming_for(factory(), actor, include_past=True)
-    soon = {v.id for v in upcoming}
-    blocks = await visits_pages.schedulable_blocks(factory(), actor) if actor.role is Role.PRECEPTOR else []
+    listed = await visits_pages.visit_list(request.app[UOW], current_actor(request))
     context: dict[str, Any] = {
-        "upcoming": upcoming,
-        "past": [v for v in reversed(every) if v.id not in soon],
-        "blocks": blocks,
+        "upcoming": listed.upcoming,
+        "past": listed.past,
+        "blocks": listed.blocks,
         "kinds": {k.value: label for k, label in KIND_LABELS.items()},
         "error": None,
         "form": {},
@@ -112,13 +107,13 @@ async def schedule(request: web.Request) -> web.StreamResponse:
 
 async def _detail_context(request: web.Request, visit_id: int, **extra: Any) -> dict[str, Any]:
     actor = current_actor(request)
-    factory = request.app[UOW]
-    visit = await visits.visit_detail(factory(), actor, visit_id)
+    page = await visits_pages.visit_page(request.app[UOW], actor, visit_id)
+    visit = page.visit
     is_host = actor.role is Role.PRECEPTOR and visit.host_id == actor.user_id
     invited = any(i.visitor_id == actor.user_id for i in visit.invitees)
     context: dict[str, Any] = {
         "visit": visit,
-        "attendance": await live.attendance_for(factory(), actor, visit_id),
+        "attendance": page.attendance,
         "is_host": is_host,
         "may_join": is_host or (actor.role is Role.VISITOR and invited),
         "kind_label": KIND_LABELS[visit.kind],
