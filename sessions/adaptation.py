@@ -13,11 +13,12 @@ or ``PAUSED`` (no video; the sound goes on). Audio is never given up for video.
   second, never far past what is actually sent (a link is only known to carry what it carried); in
   between it holds. Loss that a link has whatever is sent (a radio link, a long way) is not taken
   for congestion: the median loss of the last 20 seconds (at most 10 %) is the link's own, and only
-  loss above it counts. When the estimate comes down, a REMB under what was sent (the receiver's
-  delay-based estimator seeing its queue grow) may take it further, to what the link delivered at
-  most. A REMB alone is not taken as a limit: receivers cap it at 1.5 times what they get (it would
-  forbid ever trying more), and aiortc's swings far under what it gets on a jittery path or a busy
-  machine while nothing is lost.
+  loss above it (smoothed over a few reports) counts; loss that stays as high when the rate has just
+  come down a lot is the link's own too. When the estimate comes down, a REMB under what was sent
+  (the receiver's delay-based estimator seeing its queue grow) may take it further, to what the link
+  delivered at most. A REMB alone is not taken as a limit: receivers cap it at 1.5 times what they
+  get (it would forbid ever trying more), and aiortc's swings far under what it gets on a jittery
+  path or a busy machine while nothing is lost.
 * :func:`allocate` gives a budget out in priority order: all audio first; then in a patient visit the
   clinical pair's video (patient and host, to each other) at full; then the other video, the host's
   view of the learners last.
@@ -26,7 +27,8 @@ or ``PAUSED`` (no video; the sound goes on). Audio is never given up for video.
   once; it goes up one level at a time, after ``up_after`` seconds of headroom; and when nothing but
   the estimator's caution holds a level down, it *probes*: after ``probe_after`` seconds without loss
   it tries the next level. A level that has to come down again soon after going up was a failed try:
-  the next try (by budget or by probe) waits twice as long, up to eight times.
+  the next try beyond what the source had held (by budget or by probe) waits twice as long, up to
+  eight times; coming back to a level it held does not wait longer.
 """
 
 from __future__ import annotations
