@@ -225,12 +225,39 @@ def xdist_group_of(nodeid: str) -> str | None:
     return None
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test with its xdist group (harmless when the suite runs in one process)."""
+    """Mark each test with its xdist group (harmless when the suite runs in one process). First:
+    pytest-xdist's worker reads the marks in its own hook of this name (putting ``@group`` on each
+    test's id, which is what the scheduler groups by); a mark added after that is ignored."""
     for item in items:
         group = xdist_group_of(item.nodeid)
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Stop a run on two workers whose groups would be ignored (see :func:`xdist_groups_ignored`)."""
+    ignored = xdist_groups_ignored(session.config, session.items)
+    if ignored:
+        raise pytest.UsageError(
+            f"pytest-xdist ignores the xdist_group of {len(ignored)} tests (e.g. {ignored[0]}) with this "
+            "pytest: install the versions in constraints.txt"
+        )
+
+
+def xdist_groups_ignored(config: pytest.Config, items: list[pytest.Item]) -> list[str]:
+    """The tests whose xdist group the scheduler will not see: pytest-xdist's ``loadgroup`` puts
+    ``@group`` on a grouped test's id, which pytest 9.2 no longer reads back (its node ids moved),
+    and then tests that must not run side by side silently do (empty: groups work, or no loadgroup)."""
+    if not getattr(config.option, "loadgroup", False):
+        return []
+    return [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("xdist_group") is not None and "@" not in item.nodeid
+    ]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
