@@ -209,6 +209,8 @@ SERIAL_GROUPS: dict[str, str] = {
 #: whole is one group (its session-scoped lab is built once, and two labs would share the two cores).
 GROUP_BY_MODULE = ("e2e/", "integration/test_engine_restarts.py")
 GROUP_WHOLE_DIRECTORY = {"lab/": "network-lab"}
+#: The groups that take longest (a minute or more in all), in the order they start.
+LONG_GROUPS_FIRST = {"network-lab": 0, "shared-redis": 1, "integration/test_engine_restarts.py": 2}
 
 
 def xdist_group_of(nodeid: str) -> str | None:
@@ -234,6 +236,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         group = xdist_group_of(item.nodeid)
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(group))
+    # The long serial groups first: the scheduler hands out groups in this order, and one started last
+    # would leave the other worker idle while it runs.
+    items.sort(
+        key=lambda item: LONG_GROUPS_FIRST.get(xdist_group_of(item.nodeid) or "", len(LONG_GROUPS_FIRST))
+    )
 
 
 @pytest.hookimpl(trylast=True)

