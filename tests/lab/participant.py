@@ -370,7 +370,7 @@ class Driver:
                 recorder.hook()
                 if tick % 10 == 0:  # a reconnect replaces the counters: sample them twice a second
                     await self._sample()
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(0.05)  # the sampler's period (new tracks hooked within 50 ms), not a wait
 
         self.measuring = asyncio.ensure_future(keep_hooking())
         return {}
