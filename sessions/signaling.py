@@ -13,10 +13,13 @@ checked by the room, whatever the page shows.
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 from typing import Annotated, Any, Final, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter, ValidationError
+
+logger = logging.getLogger(__name__)
 
 PROTOCOL_VERSION: Final = 1
 #: Largest message the server reads (an SDP offer with a few tracks is 3 to 8 KB); a larger one is
@@ -552,6 +555,13 @@ def parse_client_message(raw: str | bytes) -> ClientMessage:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise BadMessage("a message must be one JSON object") from None
+    except RecursionError:
+        # Thousands of nested brackets in a small frame exhaust the parser's stack: a refusal like any
+        # other malformed frame (no message nests deeper than a few levels), noted in one line.
+        logger.info("refused a frame nested too deeply to parse (%d bytes)", frame_size(raw))
+        raise BadMessage(
+            "a message must be one JSON object of a few levels, not nested thousands deep"
+        ) from None
     if not isinstance(data, dict):
         raise BadMessage("a message must be one JSON object")
     kind = data.get("type")

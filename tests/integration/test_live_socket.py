@@ -6,6 +6,7 @@ plain HTTP errors with JSON bodies."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -260,6 +261,26 @@ async def test_connection_check_answers_pings_and_refuses_other_messages(make_ap
     reply = sig.parse_server_message(await ws.receive_str())
     assert isinstance(reply, sig.ErrorOut) and reply.code == "bad_message"
     await ws.close()
+
+
+async def test_deeply_nested_json_is_refused_and_the_check_socket_stays_open(
+    make_api: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Regression (issue 18, item 9): 20,000 `[` in one frame raised RecursionError out of the parser,
+    closing the anonymous check socket with a traceback in the log."""
+    api: Api = await make_api()
+    origin = str(api.client.make_url("/")).rstrip("/")
+    ws = await api.client.ws_connect("/ws/check", origin=origin)
+    with caplog.at_level("INFO"):
+        for frame in ("[" * 20_000, '{"type": "ping", "id": ' + "[" * 20_000):
+            await ws.send_str(frame)
+            reply = sig.parse_server_message(await ws.receive_str(timeout=10))
+            assert isinstance(reply, sig.ErrorOut) and reply.code == "bad_message", reply
+        await ws.send_str('{"type": "ping", "id": 8}')
+        assert sig.parse_server_message(await ws.receive_str(timeout=10)) == sig.Pong(id=8)
+    await ws.close()
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info], caplog.text
+    assert len([r for r in caplog.records if "nested too deeply" in r.getMessage()]) == 2
 
 
 async def test_the_shipped_websocket_transport_joins_and_shutdown_says_goodbye(
