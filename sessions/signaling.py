@@ -148,7 +148,9 @@ class Mute(_Request):
 class Permit(_Request):
     """Host only: allow or forbid a participant to publish a kind (``publish``), or to receive it
     (``receive``). Forbidding publishing also switches it off. Observers start allowed to receive
-    but not to publish. The participant may still be waiting: it applies once they are admitted."""
+    but not to publish. The participant may still be waiting: it applies once they are admitted.
+    In a patient visit whose patient consented to learners observing only, allowing a visitor to
+    publish is refused (``conflict``): learners cannot be given the floor."""
 
     model_config = _example(
         type="permit", participant_id="user-7", kind="audio", action="publish", allowed=True
@@ -180,7 +182,12 @@ class Hand(_Request):
 
 class RecordConsent(_Request):
     """Host only, patient visits only: record the patient's consent to learners being present.
-    Holds no patient identifier. From this moment patient and visitors see and hear each other."""
+    Holds no patient identifier. ``scope`` is what the patient agreed to. ``observe``: from this moment
+    visitors see and hear the patient, but the patient neither sees nor hears any visitor, and the host
+    cannot give a visitor the floor (``permit`` to publish is refused with ``conflict``). ``interact``:
+    patient and visitors see and hear each other. Recording again replaces the scope at once (e.g.
+    from ``observe`` to ``interact`` when the patient agrees to more). The server enforces the scope
+    on the media it forwards, whatever a client sends."""
 
     model_config = _example(type="consent", scope="observe", method="verbal")
     type: Literal["consent"]
@@ -438,7 +445,8 @@ class ErrorOut(_Reply):
     ``bad_message`` (not valid JSON, not a known message, a field out of bounds, an unknown extra
     field, an ICE candidate or SDP that is not valid: see ``field`` and ``message``), ``forbidden``
     (not allowed for you), ``not_found`` (no such participant), ``conflict`` (not possible now, e.g.
-    admitting someone who is not waiting), ``not_joined`` (send ``join`` first), ``too_large`` (the
+    admitting someone who is not waiting, or giving a visitor the floor when the patient consented to
+    observing only), ``not_joined`` (send ``join`` first), ``too_large`` (the
     frame is over the size limit), ``rate_limited`` (too many messages: this one was dropped),
     ``unavailable`` (the server could not do it now, e.g. store a consent; try again). ``re`` is the
     refused message's ``id``, when it had a readable one; ``refused`` its ``type``, when known."""
