@@ -448,7 +448,9 @@ class ErrorOut(_Reply):
     admitting someone who is not waiting, or giving a visitor the floor when the patient consented to
     observing only), ``not_joined`` (send ``join`` first), ``too_large`` (the
     frame is over the size limit), ``rate_limited`` (too many messages: this one was dropped),
-    ``unavailable`` (the server could not do it now, e.g. store a consent; try again). ``re`` is the
+    ``unavailable`` (the server could not do it now, e.g. store a consent; try again), ``join_timeout``
+    (no ``join`` came within the server's time after the socket opened, 30 s by default: the server
+    closes the socket after this one). ``re`` is the
     refused message's ``id``, when it had a readable one; ``refused`` its ``type``, when known."""
 
     model_config = _example(

@@ -403,3 +403,34 @@ async def test_a_hostile_participant_over_the_websocket_breaks_nothing(
     await send_every_refusal(host, visitor, both_open)
     await send_ignored_candidates(visitor)
     await media_flows_both_ways(host, visitor)
+
+
+async def test_the_verdict_tells_a_page_why_its_join_is_refused_and_changes_nothing(
+    world: World,
+    make_api: Any,
+    uows: UnitOfWorkFactory,
+    clock: FakeClock,
+    enrollment: int,  # noqa: F811
+) -> None:
+    """Issue 18, item 18: a browser cannot read a refused handshake's status, so the live page asks
+    ``/verdict`` when its socket fails before ``welcome``: a refusal is shown, never retried."""
+    visit = await scheduled(make_api, world, [world.student.user_id], kind="huddle")
+    url = f"/ws/sessions/{visit['id']}/verdict"
+    host, visitor, nobody = (
+        await make_api(world.preceptor.email),
+        await make_api(world.student.email),
+        await make_api(),
+    )
+    early = await visitor.client.get(url)
+    assert early.status == 409 and "opens at" in (await early.json())["error"]["message"]
+    clock.advance(seconds=(START - clock()).total_seconds())
+    allowed = await host.client.get(url)
+    assert allowed.status == 200 and await allowed.json() == {"may_join": True, "role": "host"}
+    assert await visit_status(uows, visit["id"]) == "scheduled"  # asking is not joining
+    assert (await nobody.client.get(url)).status == 401
+    assert (await visitor.client.get("/ws/sessions/999999/verdict")).status == 404
+    async with uows() as uow:
+        await uow.visits.compare_and_set_status(visit["id"], ["scheduled"], {"status": "ended"})
+        await uow.commit()
+    ended = await visitor.client.get(url)
+    assert ended.status == 409 and "has ended" in (await ended.json())["error"]["message"]
