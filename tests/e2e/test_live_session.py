@@ -253,6 +253,12 @@ def test_visitor_reconnects_after_a_drop(
     assert visitor.evaluate("window.roundsProbe.reconnects") == 1
     assert visitor.evaluate("window.roundsProbe.presence") == "admitted"
 
+    # Now the host's network drops: Amara is told the host left, and that they are back once they
+    # are (regression: "The host has left… ends in 120 seconds" used to stay on her page).
+    host.evaluate("window.roundsProbe.dropSocket()")
+    poll(host, "window.roundsProbe.socketState === 'open'", "the host is back", 5)
+    expect(visitor.get_by_role("status")).to_have_text("The host is back: the session goes on.")
+
 
 def test_patient_and_visitor_see_each_other_only_after_consent(
     server_url: str, media_chromium: Browser, contexts: list[BrowserContext]
@@ -326,6 +332,15 @@ def test_patient_and_visitor_see_each_other_only_after_consent(
     patient.once("dialog", lambda dialog: dialog.accept())
     patient.get_by_role("button", name="Stop learners seeing and hearing me").click()
     expect(visitor.get_by_role("status")).to_contain_text("Consent withdrawn")
+
+    # The host ends the visit. Joining it again is refused at once, and the page says why (it used to
+    # retry six handshakes, then blame the network or the login).
+    host.once("dialog", lambda dialog: dialog.accept())
+    host.get_by_role("button", name="End for everyone").click()
+    expect(visitor.get_by_role("heading", name="The session has ended")).to_be_visible()
+    join(visitor, server_url, visit["id"])
+    expect(visitor.get_by_role("heading", name="The session has ended")).to_be_visible()
+    expect(visitor.locator("#ended-text")).to_have_text("This visit has ended.")
 
 
 def test_precall_check_and_a_stranger(
