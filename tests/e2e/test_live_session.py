@@ -369,3 +369,16 @@ def test_precall_check_and_a_stranger(
     expect(visitor.locator("#check-speaker .verdict")).to_have_text("Works")
     visitor.get_by_role("link", name="Go to the session").click()
     expect(visitor.get_by_role("button", name="Join session")).to_be_visible()
+
+    # A device with no sound output, where AudioContext.resume() never settles (regression: the
+    # check waited for ever): every check ends, and the page says what it could not test.
+    silent = visitor.context.new_page()
+    silent.add_init_script("AudioContext.prototype.resume = function () { return new Promise(() => {}); };")
+    silent.goto(f"{server_url}/visits/{huddle}/check")
+    silent.get_by_role("button", name="Start the check").click()
+    for check in ("camera", "connection"):
+        expect(silent.locator(f"#check-{check} .verdict")).to_have_text("Works")
+    for check in ("microphone", "speaker"):
+        expect(silent.locator(f"#check-{check} .verdict")).to_have_text("Check this")
+        expect(silent.locator(f"#check-{check} .advice")).to_contain_text("could not")
+    expect(silent.locator("#status")).to_contain_text("we could not test your speakers")
