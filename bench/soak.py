@@ -381,7 +381,15 @@ def halves(points: list[tuple[float, int]]) -> tuple[float, float] | None:
 async def soak(args: argparse.Namespace) -> int:
     url = await create_postgres_database(prefix="rounds_soak_")
     workdir = Path(tempfile.mkdtemp(prefix="rounds-soak-"))
-    cluster = LocalCluster(url, workdir, extra_env={"ROUNDS_HOST_GRACE_SECONDS": "5"})
+    cluster = LocalCluster(
+        url,
+        workdir,
+        extra_env={
+            "ROUNDS_HOST_GRACE_SECONDS": "5",
+            # Every simulated browser connects from 127.0.0.1: the per-address cap would refuse most.
+            "ROUNDS_MAX_SOCKETS_PER_CLIENT": "100000",
+        },
+    )
     clients: list[ParticipantClient] = []
     samples: list[Sample] = []
     tally = Tally()

@@ -22,6 +22,7 @@ from server.handlers import live_socket
 from server.handlers.api import API
 from server.handlers.pages import site
 from server.heap import HeapTrimming, heap_trimming
+from server.logs import quiet_bad_requests
 from server.services import applications, live
 from server.web import middleware
 from server.web.api import API_PREFIX, openapi_document
@@ -89,6 +90,7 @@ def _openapi_view() -> Callable[[web.Request], Awaitable[web.Response]]:
 
 def create_app(settings: Settings, *, clock: Clock = utc_now, maintenance: bool = True) -> web.Application:
     """Build the app. The database must already be migrated (``rounds db upgrade``)."""
+    quiet_bad_requests()  # a malformed request line is a 400, not an ERROR traceback per request
     app = web.Application(
         middlewares=[
             middleware.error_middleware,

@@ -329,6 +329,27 @@ class Settings:
         "for everyone.",
         whole(),
     )
+    max_sockets: int = setting(
+        "ROUNDS_MAX_SOCKETS",
+        "2000",
+        "WebSockets one process holds open at most (live sessions and pre-call checks together); past it "
+        "a new one is refused with 503 and Retry-After, and the refusals are logged once a minute.",
+        whole(maximum=1_000_000),
+    )
+    max_sockets_per_client: int = setting(
+        "ROUNDS_MAX_SOCKETS_PER_CLIENT",
+        "20",
+        "WebSockets one client address may hold open at once; past it a new one is refused with 429. "
+        "Behind a reverse proxy every browser has the proxy's address: raise it there.",
+        whole(maximum=1_000_000),
+    )
+    join_timeout_seconds: int = setting(
+        "ROUNDS_JOIN_TIMEOUT_SECONDS",
+        "30",
+        "A live-session WebSocket that has not sent `join` this long after opening is closed (with an "
+        "`error`, code `join_timeout`); a pre-call check socket is closed this long after opening.",
+        whole(maximum=3600),
+    )
     patient_link_hours: int = setting(
         "ROUNDS_PATIENT_LINK_HOURS",
         "24",

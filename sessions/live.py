@@ -59,6 +59,9 @@ RATE_LIMIT_MESSAGES = 120
 RATE_LIMIT_WINDOW_SECONDS = 10.0
 #: How long closing a room waits for the last messages to go out.
 FINISH_TIMEOUT_SECONDS = 5.0
+#: How long a new channel may go without sending ``join`` before the server closes it (a socket that
+#: never joins would otherwise be held open for ever).
+JOIN_TIMEOUT_SECONDS = 30.0
 
 
 class Channel(Protocol):
@@ -183,8 +186,10 @@ class LiveRoom:
         on_changed: Callable[[LiveRoom], None] | None = None,
         snapshot: Mapping[str, Any] | None = None,
         adaptation: AdaptationSettings | None = DEFAULT_ADAPTATION,
+        join_timeout: float = JOIN_TIMEOUT_SECONDS,
     ) -> None:
         # A snapshot carries on a room another server hosted (see Room.restored).
+        self.join_timeout = join_timeout
         self.room = Room.restored(snapshot) if snapshot is not None else Room(room_id, kind)
         self.ice_servers = [dict(server) for server in ice_servers]
         self.participant_ice_servers = participant_ice_servers
@@ -372,8 +377,29 @@ class LiveRoom:
         (the caller closes the transport)."""
         joined = False
         writer: asyncio.Task[None] | None = None
+        incoming = aiter(frames)
+        join_by = asyncio.get_running_loop().time() + self.join_timeout
         try:
-            async for frame in frames:
+            while True:
+                try:
+                    if joined:
+                        frame = await anext(incoming)
+                    else:
+                        async with asyncio.timeout_at(join_by):
+                            frame = await anext(incoming)
+                except StopAsyncIteration:
+                    break
+                except TimeoutError:
+                    logger.info("closing a channel that did not join in time", extra={"room": self.id})
+                    await self._reply_direct(
+                        channel,
+                        sig.ErrorOut(
+                            code="join_timeout",
+                            message=f"no join within {self.join_timeout:g} s of connecting: the server "
+                            "closes this socket; connect again and send join first",
+                        ),
+                    )
+                    return
                 try:
                     message = sig.parse_client_message(frame)
                 except sig.BadMessage as exc:
@@ -983,8 +1009,11 @@ class LiveRooms:
         clock: Callable[[], datetime] = _now,
         peer_factory: PeerFactory = new_peer_connection,
         adaptation: AdaptationSettings | None = DEFAULT_ADAPTATION,
+        join_timeout: float = JOIN_TIMEOUT_SECONDS,
     ) -> None:
         self.ice_servers = list(ice_servers)
+        #: How long a new channel may go without sending ``join`` (see JOIN_TIMEOUT_SECONDS).
+        self.join_timeout = join_timeout
         #: How rooms adapt each subscriber's video to its downlink (None: they do not; see
         #: sessions.downlinks).
         self.adaptation = adaptation
@@ -1030,6 +1059,7 @@ class LiveRooms:
                 on_changed=self.on_room_changed,
                 snapshot=snapshot,
                 adaptation=self.adaptation,
+                join_timeout=self.join_timeout,
             )
             self._rooms[room_id] = room
         return room

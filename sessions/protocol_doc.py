@@ -41,7 +41,14 @@ keeps the two equal.
 * Refusals happen **before** the upgrade, as ordinary HTTP responses with a JSON body
   `{{"error": {{"code": ..., "message": ...}}}}`: 401 (no login and no patient pass), 403 (wrong Origin,
   not invited, not your visit), 404 (no such session), 409 (too early: sessions open 30 minutes
-  before their start; cancelled; ended), 410 (a patient link already used or expired).
+  before their start; cancelled; ended), 410 (a patient link already used or expired), 429 (your
+  address already holds `ROUNDS_MAX_SOCKETS_PER_CLIENT` sockets, 20 by default) and 503 (the server
+  holds all the sockets it may, `ROUNDS_MAX_SOCKETS`; or live sessions are briefly unavailable: retry
+  after `Retry-After`). A browser cannot read the status of a refused WebSocket handshake: ask
+  `GET /ws/sessions/{{session_id}}/verdict` (same cookies) when a socket fails before `welcome`; it
+  answers 200 `{{"may_join": true}}` or the same refusal as JSON, and changes nothing.
+* Send `join` within `ROUNDS_JOIN_TIMEOUT_SECONDS` (30 s by default) of opening the socket; otherwise
+  the server answers `error` (code `join_timeout`) and closes it.
 * Frames are UTF-8 JSON text, one object per frame, at most {max_bytes} bytes. A larger frame is
   answered with `error` (code `too_large`) and the socket stays open; only a frame over
   {max_frame} bytes makes the server close the socket (close code 1009, "message too big"). The

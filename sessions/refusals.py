@@ -64,6 +64,13 @@ def _section(media: str, payload: str, codec: str, *, ice: bool = True, port: in
 REFUSALS: Final[tuple[Refusal, ...]] = (
     Refusal("not JSON", "hello", "bad_message", echoes_id=False),
     Refusal("JSON but not an object", "[1, 2]", "bad_message", echoes_id=False),
+    Refusal("JSON nested thousands of levels deep", "[" * 20_000, "bad_message", echoes_id=False),
+    Refusal(
+        "an object with a value nested thousands of levels deep",
+        '{"type": "chat", "text": "hi", "id": ' + "[" * 20_000,
+        "bad_message",
+        echoes_id=False,
+    ),
     Refusal("no type", _frame(), "bad_message", "type"),
     Refusal("an unknown type", _frame(type="teleport"), "bad_message", "type"),
     Refusal(

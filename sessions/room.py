@@ -15,6 +15,10 @@ Rules:
   receiving a kind.
 * In a patient visit, until consent is recorded (and again after it is withdrawn), no patient media
   reaches visitors and no visitor media reaches the patient. The host's media is never gated.
+* The consent's scope says how far learners go once it stands. ``observe``: learners see and hear the
+  patient; the patient neither sees nor hears any learner, and the host cannot give a learner the
+  floor (allow them to publish). ``interact``: both ways. A learner's media still reaches the host and
+  the other learners under either scope.
 """
 
 from __future__ import annotations
@@ -206,6 +210,13 @@ class Room:
         """Whether consent currently stands."""
         return self._consent is not None and self._consent.active
 
+    @property
+    def consent_scope(self) -> ConsentScope | None:
+        """The scope of the consent that stands in a patient visit (None: none stands, or no patient)."""
+        if self.kind is not RoomKind.PATIENT_VISIT or self._consent is None or not self._consent.active:
+            return None
+        return self._consent.scope
+
     # -- joining and leaving
 
     def join(self, participant_id: str, role: Role, *, observer: bool) -> Participant:
@@ -297,6 +308,11 @@ class Room:
         """The host allows or forbids a participant to publish ``kind``; forbidding also switches it off."""
         self._assert_host(actor)
         participant = self.participant(participant_id)
+        if allowed and participant.role is Role.VISITOR and self.consent_scope is ConsentScope.OBSERVE:
+            raise Conflict(
+                "the patient consented to learners observing only: a learner cannot be given the floor "
+                "(record the patient's consent to interact first)"
+            )
         if allowed:
             participant.may_publish.add(kind)
         else:
@@ -466,8 +482,13 @@ def may_forward(room: Room, publisher_id: str, kind: MediaKind | str, subscriber
         return False
     if not publisher.sends(media_kind) or media_kind not in subscriber.may_receive:
         return False
-    if room.kind is RoomKind.PATIENT_VISIT and not room.consent_active:
-        roles = {publisher.role, subscriber.role}
-        if roles == {Role.PATIENT, Role.VISITOR}:
+    if room.kind is RoomKind.PATIENT_VISIT and {publisher.role, subscriber.role} == {
+        Role.PATIENT,
+        Role.VISITOR,
+    }:
+        # The consent gate, and its scope: under "observe" learners see and hear the patient, never
+        # the other way round.
+        scope = room.consent_scope
+        if scope is None or (scope is ConsentScope.OBSERVE and publisher.role is Role.VISITOR):
             return False
     return True

@@ -13,10 +13,13 @@ checked by the room, whatever the page shows.
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 from typing import Annotated, Any, Final, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter, ValidationError
+
+logger = logging.getLogger(__name__)
 
 PROTOCOL_VERSION: Final = 1
 #: Largest message the server reads (an SDP offer with a few tracks is 3 to 8 KB); a larger one is
@@ -145,7 +148,9 @@ class Mute(_Request):
 class Permit(_Request):
     """Host only: allow or forbid a participant to publish a kind (``publish``), or to receive it
     (``receive``). Forbidding publishing also switches it off. Observers start allowed to receive
-    but not to publish. The participant may still be waiting: it applies once they are admitted."""
+    but not to publish. The participant may still be waiting: it applies once they are admitted.
+    In a patient visit whose patient consented to learners observing only, allowing a visitor to
+    publish is refused (``conflict``): learners cannot be given the floor."""
 
     model_config = _example(
         type="permit", participant_id="user-7", kind="audio", action="publish", allowed=True
@@ -177,7 +182,12 @@ class Hand(_Request):
 
 class RecordConsent(_Request):
     """Host only, patient visits only: record the patient's consent to learners being present.
-    Holds no patient identifier. From this moment patient and visitors see and hear each other."""
+    Holds no patient identifier. ``scope`` is what the patient agreed to. ``observe``: from this moment
+    visitors see and hear the patient, but the patient neither sees nor hears any visitor, and the host
+    cannot give a visitor the floor (``permit`` to publish is refused with ``conflict``). ``interact``:
+    patient and visitors see and hear each other. Recording again replaces the scope at once (e.g.
+    from ``observe`` to ``interact`` when the patient agrees to more). The server enforces the scope
+    on the media it forwards, whatever a client sends."""
 
     model_config = _example(type="consent", scope="observe", method="verbal")
     type: Literal["consent"]
@@ -435,9 +445,12 @@ class ErrorOut(_Reply):
     ``bad_message`` (not valid JSON, not a known message, a field out of bounds, an unknown extra
     field, an ICE candidate or SDP that is not valid: see ``field`` and ``message``), ``forbidden``
     (not allowed for you), ``not_found`` (no such participant), ``conflict`` (not possible now, e.g.
-    admitting someone who is not waiting), ``not_joined`` (send ``join`` first), ``too_large`` (the
+    admitting someone who is not waiting, or giving a visitor the floor when the patient consented to
+    observing only), ``not_joined`` (send ``join`` first), ``too_large`` (the
     frame is over the size limit), ``rate_limited`` (too many messages: this one was dropped),
-    ``unavailable`` (the server could not do it now, e.g. store a consent; try again). ``re`` is the
+    ``unavailable`` (the server could not do it now, e.g. store a consent; try again), ``join_timeout``
+    (no ``join`` came within the server's time after the socket opened, 30 s by default: the server
+    closes the socket after this one). ``re`` is the
     refused message's ``id``, when it had a readable one; ``refused`` its ``type``, when known."""
 
     model_config = _example(
@@ -552,6 +565,13 @@ def parse_client_message(raw: str | bytes) -> ClientMessage:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise BadMessage("a message must be one JSON object") from None
+    except RecursionError:
+        # Thousands of nested brackets in a small frame exhaust the parser's stack: a refusal like any
+        # other malformed frame (no message nests deeper than a few levels), noted in one line.
+        logger.info("refused a frame nested too deeply to parse (%d bytes)", frame_size(raw))
+        raise BadMessage(
+            "a message must be one JSON object of a few levels, not nested thousands deep"
+        ) from None
     if not isinstance(data, dict):
         raise BadMessage("a message must be one JSON object")
     kind = data.get("type")

@@ -10,11 +10,12 @@ Refusals are ordinary HTTP errors with a JSON body; after the upgrade, everythin
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 from redis.exceptions import RedisError
 
 from server.cluster.node import ClusterNode, Node, SoloNode, default_node_id
@@ -57,6 +58,19 @@ def _websocket(request: web.Request) -> web.WebSocketResponse:
     return ws
 
 
+@contextlib.contextmanager
+def _claimed(request: web.Request) -> Iterator[None]:
+    """Count the socket against the caps (in all, per client address) from before its handshake is
+    checked until its handler ends; over a cap, the handshake is refused (503 or 429)."""
+    sockets = request.app[SOCKETS]
+    client = csrf.client_ip(request)
+    sockets.claim(client)
+    try:
+        yield
+    finally:
+        sockets.release(client)
+
+
 @contextlib.asynccontextmanager
 async def _tracked(request: web.Request, ws: web.WebSocketResponse) -> AsyncIterator[None]:
     sockets = request.app[SOCKETS]
@@ -72,10 +86,33 @@ async def _tracked(request: web.Request, ws: web.WebSocketResponse) -> AsyncIter
 async def session_socket(request: web.Request) -> web.StreamResponse:
     """Join a visit's live room over the signaling protocol."""
     _require_same_origin(request)
+    with _claimed(request):
+        return await _session_socket(request)
+
+
+def _session_id(request: web.Request) -> int:
     raw_id = request.match_info["session_id"]
     if not raw_id.isdigit() or len(raw_id) > 12:
         raise NotFound(f"There is no session {raw_id[:40]!r}.")
-    visit_id = int(raw_id)
+    return int(raw_id)
+
+
+@routes.get("/ws/sessions/{session_id}/verdict")
+async def session_verdict(request: web.Request) -> web.StreamResponse:
+    """Whether the caller may join the session now: 200 ``{"may_join": true, "role": ...}``, or the
+    refusal the WebSocket handshake would get (401, 403, 404, 409, 410) as JSON. Changes nothing. The
+    live page asks when its socket fails before ``welcome``: a browser cannot read the status of a
+    refused handshake, and must not retry a refusal as if it were a network failure."""
+    grant = await live.join_verdict(
+        request.app[UOW](), request[ACTOR], _session_id(request), patient_pass_from_request(request)
+    )
+    return web.json_response(
+        {"may_join": True, "role": grant.role}, headers={"Cache-Control": "private, no-store"}
+    )
+
+
+async def _session_socket(request: web.Request) -> web.StreamResponse:
+    visit_id = _session_id(request)
     grant = await live.authorize_join(
         request.app[UOW](), request[ACTOR], visit_id, patient_pass_from_request(request)
     )
@@ -113,30 +150,41 @@ async def _home_of(request: web.Request, room_id: str) -> str | None:
 
 @routes.get("/ws/check")
 async def check_socket(request: web.Request) -> web.StreamResponse:
-    """Answer ``ping`` with ``pong`` (no login needed): the pre-call check's round-trip test."""
+    """Answer ``ping`` with ``pong`` (no login needed): the pre-call check's round-trip test. The
+    socket is closed after ``CHECK_MAX_MESSAGES`` pongs or ROUNDS_JOIN_TIMEOUT_SECONDS, whichever
+    comes first (the check itself takes a second or two)."""
     _require_same_origin(request)
-    ws = _websocket(request)
-    await ws.prepare(request)
-    async with _tracked(request, ws):
-        answered = 0
-        async for message in ws:
-            if message.type is not WSMsgType.TEXT:
-                break
+    with _claimed(request):
+        ws = _websocket(request)
+        await ws.prepare(request)
+        async with _tracked(request, ws):
             try:
-                ping = sig.parse_client_message(message.data)
-            except sig.BadMessage as exc:
-                await ws.send_str(sig.encode(sig.ErrorOut(code=exc.code, message=str(exc), field=exc.field)))
-                continue
-            if not isinstance(ping, sig.Ping):
-                await ws.send_str(
-                    sig.encode(sig.ErrorOut(code="bad_message", message="the check answers ping only"))
-                )
-                continue
-            await ws.send_str(sig.encode(sig.Pong(id=ping.id)))
-            answered += 1
-            if answered >= CHECK_MAX_MESSAGES:
-                break
-    return ws
+                async with asyncio.timeout(request.app[SETTINGS].join_timeout_seconds):
+                    await _answer_pings(ws)
+            except TimeoutError:
+                await ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"the check's time is over")
+        return ws
+
+
+async def _answer_pings(ws: web.WebSocketResponse) -> None:
+    answered = 0
+    async for message in ws:
+        if message.type is not WSMsgType.TEXT:
+            break
+        try:
+            ping = sig.parse_client_message(message.data)
+        except sig.BadMessage as exc:
+            await ws.send_str(sig.encode(sig.ErrorOut(code=exc.code, message=str(exc), field=exc.field)))
+            continue
+        if not isinstance(ping, sig.Ping):
+            await ws.send_str(
+                sig.encode(sig.ErrorOut(code="bad_message", message="the check answers ping only"))
+            )
+            continue
+        await ws.send_str(sig.encode(sig.Pong(id=ping.id)))
+        answered += 1
+        if answered >= CHECK_MAX_MESSAGES:
+            break
 
 
 async def live_rooms(app: web.Application) -> AsyncIterator[None]:
@@ -148,9 +196,10 @@ async def live_rooms(app: web.Application) -> AsyncIterator[None]:
         ice_servers=settings.ice_servers,
         participant_ice_servers=participant_ice_servers(settings),
         host_grace_seconds=float(settings.host_grace_seconds),
+        join_timeout=float(settings.join_timeout_seconds),
     )
     app[LIVE_ROOMS] = rooms
-    app[SOCKETS] = OpenSockets()
+    app[SOCKETS] = OpenSockets(settings.max_sockets, settings.max_sockets_per_client)
     app[NODE] = _make_node(app, rooms)
     await app[NODE].start()
     try:

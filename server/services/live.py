@@ -62,29 +62,7 @@ async def authorize_join(
     """
     async with uow:
         now = uow.now()
-        visit = await uow.visits.get(visit_id)
-        if visit is None:
-            raise NotFound(f"There is no visit {visit_id}.")
-        program = await uow.programs.get(visit.program_id)
-        if program is None:
-            raise NotFound(f"There is no visit {visit_id}.")
-        rotation = RotationType(program.rotation_type)
-        grant: JoinGrant | None = None
-        refusal: Exception | None = None
-        if actor is not None:
-            try:
-                grant = await _account_grant(uow, actor, visit, rotation)
-            except (Forbidden, NotFound) as exc:
-                refusal = exc
-        if grant is None and patient_pass is not None:
-            grant = await _patient_grant(uow, visit, rotation, patient_pass, now)
-        if grant is None:
-            if refusal is not None:
-                raise refusal
-            raise Unauthorized(
-                "Log in to join this visit; a patient opens the link their clinician sent them."
-            )
-        check_joinable(visit.status, visit.starts_at, visit.duration_minutes, now)
+        grant, visit = await _judge_join(uow, actor, visit_id, patient_pass)
         if grant.role == ParticipantRole.HOST.value and visit.status is VisitStatus.SCHEDULED:
             await uow.visits.compare_and_set_status(
                 visit.id,
@@ -93,6 +71,46 @@ async def authorize_join(
             )
             await uow.commit()
         return grant
+
+
+async def join_verdict(
+    uow: UnitOfWork, actor: Actor | None, visit_id: int, patient_pass: tuple[int, int] | None
+) -> JoinGrant:
+    """What :func:`authorize_join` would answer now, changing nothing (the host's first join is what
+    marks a visit live, not this question): the grant, or the same typed error. A browser asks it when
+    its WebSocket fails before ``welcome``, since it cannot read a refused handshake's status."""
+    async with uow:
+        grant, _ = await _judge_join(uow, actor, visit_id, patient_pass)
+        return grant
+
+
+async def _judge_join(
+    uow: UnitOfWork, actor: Actor | None, visit_id: int, patient_pass: tuple[int, int] | None
+) -> tuple[JoinGrant, Visit]:
+    """The join rules of :func:`authorize_join`, inside the caller's unit of work, without side effects."""
+    now = uow.now()
+    visit = await uow.visits.get(visit_id)
+    if visit is None:
+        raise NotFound(f"There is no visit {visit_id}.")
+    program = await uow.programs.get(visit.program_id)
+    if program is None:
+        raise NotFound(f"There is no visit {visit_id}.")
+    rotation = RotationType(program.rotation_type)
+    grant: JoinGrant | None = None
+    refusal: Exception | None = None
+    if actor is not None:
+        try:
+            grant = await _account_grant(uow, actor, visit, rotation)
+        except (Forbidden, NotFound) as exc:
+            refusal = exc
+    if grant is None and patient_pass is not None:
+        grant = await _patient_grant(uow, visit, rotation, patient_pass, now)
+    if grant is None:
+        if refusal is not None:
+            raise refusal
+        raise Unauthorized("Log in to join this visit; a patient opens the link their clinician sent them.")
+    check_joinable(visit.status, visit.starts_at, visit.duration_minutes, now)
+    return grant, visit
 
 
 def _observes(role: ParticipantRole, visit: Visit, rotation: RotationType) -> bool:

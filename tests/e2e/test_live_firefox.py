@@ -313,9 +313,10 @@ def test_firefox_patient_and_visitor_see_each_other_only_after_consent(
     assert ff_decodes(patient, visitor_id)["frames"] == 0
     assert ff_decodes(visitor, patient_id)["frames"] == 0
 
-    # The host records verbal consent to observe: both decode each other.
+    # The host records verbal consent to interact: both decode each other (to observe only, the
+    # patient would get nothing of Amara's).
     consent = host.get_by_role("region", name="Patient consent")
-    consent.get_by_label("Learners observe").check()
+    consent.get_by_label("Learners may interact").check()
     consent.get_by_label("Verbally").check()
     consent.get_by_role("button", name="Record consent").click()
     patient.poll(

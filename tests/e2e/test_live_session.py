@@ -253,6 +253,12 @@ def test_visitor_reconnects_after_a_drop(
     assert visitor.evaluate("window.roundsProbe.reconnects") == 1
     assert visitor.evaluate("window.roundsProbe.presence") == "admitted"
 
+    # Now the host's network drops: Amara is told the host left, and that they are back once they
+    # are (regression: "The host has left… ends in 120 seconds" used to stay on her page).
+    host.evaluate("window.roundsProbe.dropSocket()")
+    poll(host, "window.roundsProbe.socketState === 'open'", "the host is back", 5)
+    expect(visitor.get_by_role("status")).to_have_text("The host is back: the session goes on.")
+
 
 def test_patient_and_visitor_see_each_other_only_after_consent(
     server_url: str, media_chromium: Browser, contexts: list[BrowserContext]
@@ -312,9 +318,10 @@ def test_patient_and_visitor_see_each_other_only_after_consent(
     assert decodes_video_of(patient, visitor_id)["frames"] == 0
     assert decodes_video_of(visitor, patient_id)["frames"] == 0
 
-    # The host records verbal consent to observe: both decode each other.
+    # The host records verbal consent to interact: both decode each other (to observe only, the
+    # patient would get nothing of Amara's).
     consent = host.get_by_role("region", name="Patient consent")
-    consent.get_by_label("Learners observe").check()
+    consent.get_by_label("Learners may interact").check()
     consent.get_by_label("Verbally").check()
     consent.get_by_role("button", name="Record consent").click()
     expect(patient.get_by_role("status")).to_contain_text("Consent recorded")
@@ -325,6 +332,15 @@ def test_patient_and_visitor_see_each_other_only_after_consent(
     patient.once("dialog", lambda dialog: dialog.accept())
     patient.get_by_role("button", name="Stop learners seeing and hearing me").click()
     expect(visitor.get_by_role("status")).to_contain_text("Consent withdrawn")
+
+    # The host ends the visit. Joining it again is refused at once, and the page says why (it used to
+    # retry six handshakes, then blame the network or the login).
+    host.once("dialog", lambda dialog: dialog.accept())
+    host.get_by_role("button", name="End for everyone").click()
+    expect(visitor.get_by_role("heading", name="The session has ended")).to_be_visible()
+    join(visitor, server_url, visit["id"])
+    expect(visitor.get_by_role("heading", name="The session has ended")).to_be_visible()
+    expect(visitor.locator("#ended-text")).to_have_text("This visit has ended.")
 
 
 def test_precall_check_and_a_stranger(
@@ -353,3 +369,16 @@ def test_precall_check_and_a_stranger(
     expect(visitor.locator("#check-speaker .verdict")).to_have_text("Works")
     visitor.get_by_role("link", name="Go to the session").click()
     expect(visitor.get_by_role("button", name="Join session")).to_be_visible()
+
+    # A device with no sound output, where AudioContext.resume() never settles (regression: the
+    # check waited for ever): every check ends, and the page says what it could not test.
+    silent = visitor.context.new_page()
+    silent.add_init_script("AudioContext.prototype.resume = function () { return new Promise(() => {}); };")
+    silent.goto(f"{server_url}/visits/{huddle}/check")
+    silent.get_by_role("button", name="Start the check").click()
+    for check in ("camera", "connection"):
+        expect(silent.locator(f"#check-{check} .verdict")).to_have_text("Works")
+    for check in ("microphone", "speaker"):
+        expect(silent.locator(f"#check-{check} .verdict")).to_have_text("Check this")
+        expect(silent.locator(f"#check-{check} .advice")).to_contain_text("could not")
+    expect(silent.locator("#status")).to_contain_text("we could not test your speakers")

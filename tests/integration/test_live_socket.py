@@ -6,6 +6,7 @@ plain HTTP errors with JSON bodies."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -262,6 +263,26 @@ async def test_connection_check_answers_pings_and_refuses_other_messages(make_ap
     await ws.close()
 
 
+async def test_deeply_nested_json_is_refused_and_the_check_socket_stays_open(
+    make_api: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Regression (issue 18, item 9): 20,000 `[` in one frame raised RecursionError out of the parser,
+    closing the anonymous check socket with a traceback in the log."""
+    api: Api = await make_api()
+    origin = str(api.client.make_url("/")).rstrip("/")
+    ws = await api.client.ws_connect("/ws/check", origin=origin)
+    with caplog.at_level("INFO"):
+        for frame in ("[" * 20_000, '{"type": "ping", "id": ' + "[" * 20_000):
+            await ws.send_str(frame)
+            reply = sig.parse_server_message(await ws.receive_str(timeout=10))
+            assert isinstance(reply, sig.ErrorOut) and reply.code == "bad_message", reply
+        await ws.send_str('{"type": "ping", "id": 8}')
+        assert sig.parse_server_message(await ws.receive_str(timeout=10)) == sig.Pong(id=8)
+    await ws.close()
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info], caplog.text
+    assert len([r for r in caplog.records if "nested too deeply" in r.getMessage()]) == 2
+
+
 async def test_the_shipped_websocket_transport_joins_and_shutdown_says_goodbye(
     world: World,
     settings: Any,
@@ -382,3 +403,34 @@ async def test_a_hostile_participant_over_the_websocket_breaks_nothing(
     await send_every_refusal(host, visitor, both_open)
     await send_ignored_candidates(visitor)
     await media_flows_both_ways(host, visitor)
+
+
+async def test_the_verdict_tells_a_page_why_its_join_is_refused_and_changes_nothing(
+    world: World,
+    make_api: Any,
+    uows: UnitOfWorkFactory,
+    clock: FakeClock,
+    enrollment: int,  # noqa: F811
+) -> None:
+    """Issue 18, item 18: a browser cannot read a refused handshake's status, so the live page asks
+    ``/verdict`` when its socket fails before ``welcome``: a refusal is shown, never retried."""
+    visit = await scheduled(make_api, world, [world.student.user_id], kind="huddle")
+    url = f"/ws/sessions/{visit['id']}/verdict"
+    host, visitor, nobody = (
+        await make_api(world.preceptor.email),
+        await make_api(world.student.email),
+        await make_api(),
+    )
+    early = await visitor.client.get(url)
+    assert early.status == 409 and "opens at" in (await early.json())["error"]["message"]
+    clock.advance(seconds=(START - clock()).total_seconds())
+    allowed = await host.client.get(url)
+    assert allowed.status == 200 and await allowed.json() == {"may_join": True, "role": "host"}
+    assert await visit_status(uows, visit["id"]) == "scheduled"  # asking is not joining
+    assert (await nobody.client.get(url)).status == 401
+    assert (await visitor.client.get("/ws/sessions/999999/verdict")).status == 404
+    async with uows() as uow:
+        await uow.visits.compare_and_set_status(visit["id"], ["scheduled"], {"status": "ended"})
+        await uow.commit()
+    ended = await visitor.client.get(url)
+    assert ended.status == 409 and "has ended" in (await ended.json())["error"]["message"]

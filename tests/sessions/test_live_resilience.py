@@ -55,10 +55,11 @@ async def test_consent_gate_holds_against_participants_who_publish_anyway(harnes
     forwards = harness.live.router.forwards()
     assert not {f for f in forwards if {f[0], f[2]} == {"patient-9", "user-2"}}
 
-    await host.send(sig.RecordConsent(type="consent", scope="observe", method="verbal"))
+    # Consent to interact (under "observe" the patient would get nothing of the visitor's at all).
+    await host.send(sig.RecordConsent(type="consent", scope="interact", method="verbal"))
     await visitor.wait_until(lambda: visitor.frames_from("patient-9", "video") > 3)
     await patient.wait_until(lambda: patient.frames_from("user-2", "audio") > 3)
-    assert harness.observer.of("consent") == [("consent", "user-1", ("observe", "verbal"))]
+    assert harness.observer.of("consent") == [("consent", "user-1", ("interact", "verbal"))]
 
     # The patient withdraws: the gate is shut by the time the server has handled the message.
     await patient.send(sig.WithdrawConsent(type="withdraw_consent"))

@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from sessions import signaling as sig
+from sessions.live import Identity
 from sessions.memory import MemoryTransport
-from sessions.room import RoomKind
+from sessions.room import Role, RoomKind
 from tests.sessions.conftest import wait_for
 from tests.sessions.live_support import IDENTITIES, LiveHarness
 
@@ -145,3 +146,52 @@ async def test_huddle_has_no_consent_and_no_patients(no_leaks: None) -> None:
     finally:
         await harness.close()
     await wait_for(lambda: len(harness.rooms) == 0)
+
+
+async def test_observe_consent_holds_against_a_learner_who_ignores_the_page(no_leaks: None) -> None:
+    """Regression (issue 18, item 2): with "observe" recorded, the patient still received a learner's
+    audio and video. The learner here is a Python participant publishing whatever it likes."""
+    harness = LiveHarness()
+    try:
+        host = await harness.joined("host")
+        patient = await harness.joined("patient")
+        learner = harness.client(
+            Identity("user-4", Role.VISITOR, "Hands-on Learner", observer=False, user_id=4)
+        )
+        await learner.join()
+        observer = await harness.joined("visitor")
+        for pid in ("patient-9", "user-4", "user-2"):
+            await host.send(sig.Admit(type="admit", participant_id=pid))
+        await host.wait_until(lambda: host.frames_from("user-4", "video") > 3)
+
+        await host.send(sig.RecordConsent(type="consent", scope="observe", method="verbal"))
+        await learner.wait_until(
+            lambda: (
+                learner.frames_from("patient-9", "video") > 3
+                and learner.frames_from("patient-9", "audio") > 3
+            )
+        )
+        # While the host's stream to the patient advances by 30 frames, nothing of the learner's arrives.
+        target = patient.frames_from("user-1", "video") + 30
+        await patient.wait_until(lambda: patient.frames_from("user-1", "video") >= target)
+        assert patient.frames_from("user-4", "video") == 0 and patient.frames_from("user-4", "audio") == 0
+        # Nor can the host give a learner the floor.
+        floor = sig.Permit(
+            type="permit", participant_id="user-2", kind="audio", action="publish", allowed=True
+        )
+        await host.send(floor)
+        await host.wait_until(lambda: len(host.errors) == 1)
+        assert (host.errors[0].code, host.errors[0].refused) == ("conflict", "permit")
+        assert "observing only" in host.errors[0].message
+        assert (me := observer.me()) is not None and me.may_publish == []
+
+        # Consent to interact: the patient sees and hears the learner, and the floor can be given.
+        await host.send(sig.RecordConsent(type="consent", scope="interact", method="verbal"))
+        await patient.wait_until(
+            lambda: patient.frames_from("user-4", "video") > 3 and patient.frames_from("user-4", "audio") > 3
+        )
+        await host.send(floor)
+        await observer.wait_until(lambda: (me := observer.me()) is not None and "audio" in me.may_publish)
+        assert len(host.errors) == 1
+    finally:
+        await harness.close()

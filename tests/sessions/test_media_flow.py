@@ -152,8 +152,12 @@ async def test_consent_gate_holds_at_the_media_level(harness: Harness) -> None:
     # Only the host's video reached the visitor: one video sink has frames.
     assert [s for s in visitor.sinks_of("video") if s.count] == visitor.sinks_of("video")[:1]
 
+    # Consent to observe: the visitor gets the patient, the patient still gets no visitor media.
     harness.room.record_consent("host", scope=ConsentScope.OBSERVE, method=ConsentMethod.VERBAL, at=NOW)
     assert ("patient", "video", "v1") in harness.router.forwards()
+    assert ("v1", "video", "patient") not in harness.router.forwards()
+    # Consent to interact: both ways.
+    harness.room.record_consent("host", scope=ConsentScope.INTERACT, method=ConsentMethod.VERBAL, at=NOW)
     assert ("v1", "video", "patient") in harness.router.forwards()
     await wait_for(lambda: sum(1 for s in visitor.sinks_of("video") if s.count) == 2)
     await wait_for(lambda: sum(1 for s in patient.sinks_of("video") if s.count) == 2)

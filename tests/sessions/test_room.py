@@ -244,3 +244,29 @@ def test_a_malformed_snapshot_is_refused() -> None:
         Room.restored(broken)
     with pytest.raises(KeyError):
         Room.restored({"id": "r"})
+
+
+def test_observe_scope_lets_learners_see_the_patient_never_the_reverse_and_gives_them_no_floor() -> None:
+    """Regression (issue 18, item 2): with "observe" recorded, the patient still got learners' media."""
+    room = Room("r", RoomKind.PATIENT_VISIT)
+    room.join("host", Role.HOST, observer=False)
+    room.join("pt", Role.PATIENT, observer=False)
+    room.join("hands-on", Role.VISITOR, observer=False)
+    room.join("obs", Role.VISITOR, observer=True)
+    for pid in ("pt", "hands-on", "obs"):
+        room.admit("host", pid)
+    room.record_consent("host", scope=ConsentScope.OBSERVE, method=ConsentMethod.VERBAL, at=NOW)
+    for kind in MediaKind:
+        assert may_forward(room, "pt", kind, "hands-on") and may_forward(room, "pt", kind, "obs")
+        assert not may_forward(room, "hands-on", kind, "pt")
+        assert may_forward(room, "hands-on", kind, "host")  # the host still hears the learner
+        assert may_forward(room, "host", kind, "pt") and may_forward(room, "pt", kind, "host")
+    with pytest.raises(Conflict, match="observing only"):
+        room.set_publish_permission("host", "obs", MediaKind.AUDIO, True)
+    assert MediaKind.AUDIO not in room.participant("obs").may_publish
+    room.set_publish_permission("host", "obs", MediaKind.AUDIO, False)  # taking the floor away is fine
+    room.record_consent("host", scope=ConsentScope.INTERACT, method=ConsentMethod.VERBAL, at=NOW)
+    assert all(may_forward(room, "hands-on", kind, "pt") for kind in MediaKind)
+    room.set_publish_permission("host", "obs", MediaKind.AUDIO, True)
+    room.set_publishing("obs", "obs", MediaKind.AUDIO, True)
+    assert may_forward(room, "obs", MediaKind.AUDIO, "pt")

@@ -61,6 +61,14 @@ def test_every_message_type_has_a_section_with_its_example() -> None:
         ('{"type": "chat", "text": "hi", "extra": 1}', "bad_message", "extra"),
         ('{"type": "ping", "id": -1}', "bad_message", "id"),
         ('{"type": "chat", "text": "' + "x" * (sig.MAX_MESSAGE_BYTES + 1) + '"}', "too_large", None),
+        # Regression (issue 18, item 9): 20,000 `[` raised RecursionError out of the parser.
+        pytest.param("[" * 20_000, "bad_message", None, id="nested-20000-deep"),
+        pytest.param(
+            '{"type": "hand", "raised": true, "id": ' + "[" * 20_000,
+            "bad_message",
+            None,
+            id="id-nested-20000-deep",
+        ),
     ],
 )
 def test_bad_frames_name_what_to_fix(frame: str, code: str, field: str | None) -> None:

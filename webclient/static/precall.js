@@ -3,12 +3,19 @@
 // Each ends as pass / warn / fail with advice in plain words. Nothing is recorded or sent on.
 
 import { deviceProblem } from "./session-media.js";
+import { TIMED_OUT, within } from "./time-limit.js";
 
 const $ = (id) => document.getElementById(id);
 const PINGS = 5;
 const PING_GAP_MS = 150;
 const CHECK_LIMIT_MS = 5000;
 const MIC_LISTEN_MS = 6000;
+// Every wait on the browser is bounded: where there is no sound output AudioContext.resume() never
+// settles, and getUserMedia() waits as long as a permission prompt stays open.
+const SOUND_START_LIMIT_MS = 3000;
+const DEVICE_LIMIT_MS = 15000;
+const NO_SOUND_OUTPUT =
+  "We could not test this: the browser's sound did not start, so this device may have no working sound output (speakers or headphones), or sound is blocked for this site.";
 const RTT_LIMITS = { pass: 150, warn: 400 }; // ms: beyond 400 ms a conversation stumbles
 
 function verdict(check, result, advice) {
@@ -22,30 +29,61 @@ function verdict(check, result, advice) {
 
 // ---------------------------------------------------------------------- camera
 
+/**
+ * getUserMedia, bounded: past the limit the check says what it could not test and returns null; the
+ * request keeps running, and `late(stream)` completes the check if it is granted after all.
+ */
+async function openDevice(check, constraints, what, late) {
+  const request = navigator.mediaDevices.getUserMedia(constraints);
+  const stream = await within(request, DEVICE_LIMIT_MS);
+  if (stream !== TIMED_OUT) return stream;
+  verdict(
+    check,
+    "warn",
+    `We could not test your ${what}: it did not start within ${DEVICE_LIMIT_MS / 1000} seconds. Allow it if your browser asks (the check goes on when it starts), or check that no other app is using it.`,
+  );
+  request.then(late, (error) => verdict(check, "fail", deviceProblem(what === "camera" ? "video" : "audio", error)));
+  return null;
+}
+
 async function checkCamera() {
   verdict("camera", "pending", "Allow the camera if your browser asks.");
   try {
-    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 } } });
-    const video = $("camera-preview");
-    video.srcObject = stream;
-    await video.play().catch(() => {});
-    const width = await waitFor(() => video.videoWidth, 3000);
-    if (width) verdict("camera", "pass", `You should see yourself above (${video.videoWidth}×${video.videoHeight}).`);
-    else verdict("camera", "warn", "The camera started but shows no picture. Check it is not covered, or pick another camera in your browser's settings.");
+    const constraints = { video: { width: { ideal: 640 }, height: { ideal: 480 } } };
+    const stream = await openDevice("camera", constraints, "camera", (late) => showCamera(late));
+    if (stream) await showCamera(stream);
   } catch (error) {
     verdict("camera", "fail", deviceProblem("video", error));
   }
 }
 
+async function showCamera(stream) {
+  const video = $("camera-preview");
+  video.srcObject = stream;
+  await within(video.play().catch(() => {}), 3000);
+  const width = await waitFor(() => video.videoWidth, 3000);
+  if (width) verdict("camera", "pass", `You should see yourself above (${video.videoWidth}×${video.videoHeight}).`);
+  else verdict("camera", "warn", "The camera started but shows no picture. Check it is not covered, or pick another camera in your browser's settings.");
+}
+
 // ---------------------------------------------------------------------- microphone
 
-async function checkMicrophone(audio) {
+async function checkMicrophone(audio, soundWorks) {
   verdict("microphone", "pending", "Say a few words: the bar should move.");
   let stream;
   try {
-    stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    stream = await openDevice("microphone", { audio: true }, "microphone", (late) => listen(audio, late, soundWorks));
   } catch (error) {
     verdict("microphone", "fail", deviceProblem("audio", error));
+    return;
+  }
+  if (stream) await listen(audio, stream, soundWorks);
+}
+
+async function listen(audio, stream, soundWorks) {
+  if (!soundWorks) {
+    // The level meter runs on the page's sound system, which did not start.
+    verdict("microphone", "warn", `The microphone started, but we could not measure whether it hears you. ${NO_SOUND_OUTPUT}`);
     return;
   }
   const analyser = audio.createAnalyser();
@@ -63,7 +101,7 @@ async function checkMicrophone(audio) {
       meter.value = level;
       loudest = Math.max(loudest, level);
       if (loudest > 0.05 || performance.now() - started > MIC_LISTEN_MS) resolve();
-      else requestAnimationFrame(frame);
+      else setTimeout(frame, 50); // not requestAnimationFrame: it stops in a background tab
     };
     frame();
   });
@@ -99,8 +137,22 @@ function playTone(audio) {
   verdict("speaker", "pending", "Listen: a short chime is playing.");
 }
 
+/** Start (or resume) the page's sound, bounded: false when it did not start in time or cannot. */
+async function startSound(getAudio) {
+  try {
+    const audio = getAudio();
+    const started = await within(audio.resume(), SOUND_START_LIMIT_MS);
+    return started !== TIMED_OUT && audio.state === "running";
+  } catch {
+    return false;
+  }
+}
+
 function wireSpeaker(getAudio) {
-  $("play-tone").addEventListener("click", () => playTone(getAudio()));
+  $("play-tone").addEventListener("click", async () => {
+    if (await startSound(getAudio)) playTone(getAudio());
+    else verdict("speaker", "warn", `${NO_SOUND_OUTPUT} You would not hear the others: connect speakers or headphones, then run the check again.`);
+  });
   $("heard-yes").addEventListener("click", () => verdict("speaker", "pass", "Your speakers or headphones work."));
   $("heard-no").addEventListener("click", () =>
     verdict("speaker", "fail", "Turn the volume up, check the sound is not muted, and that the right speakers or headphones are chosen. Headphones stop echo."),
@@ -186,8 +238,13 @@ wireSpeaker(getAudio);
 $("start").addEventListener("click", async () => {
   $("start").disabled = true;
   $("status").textContent = "Checking…";
-  await getAudio().resume();
-  await Promise.all([checkCamera(), checkMicrophone(getAudio()), checkConnection()]);
-  $("status").textContent = "Done. Now play the test sound to check your speakers.";
-  $("play-tone").focus();
+  const soundWorks = await startSound(getAudio);
+  if (!soundWorks) verdict("speaker", "warn", `${NO_SOUND_OUTPUT} You would not hear the others: connect speakers or headphones, then run the check again.`);
+  await Promise.all([checkCamera(), checkMicrophone(soundWorks ? getAudio() : null, soundWorks), checkConnection()]);
+  if (soundWorks) {
+    $("status").textContent = "Done. Now play the test sound to check your speakers.";
+    $("play-tone").focus();
+  } else {
+    $("status").textContent = "Done, except the sound: we could not test your speakers or measure your microphone.";
+  }
 });

@@ -7,8 +7,10 @@
 //   "welcome" detail: the welcome message  (after every (re)join)
 //   "state" / "tracks" / "levels" / "chat" / "error" / "bye"  detail: the message
 //   "media"   detail: {pc}                 a remote track arrived or the peer state changed
-//   "refused" detail: {message}            the server will not let us in (do not retry)
+//   "refused" detail: {message}            the server will not let us in (do not retry): an error
+//                                          refusing our join, or the verdict after a failed socket
 
+import { askVerdict, verdictUrl } from "./join-verdict.js";
 import { reconnectDelay } from "./reconnect.js";
 
 const PEER_GRACE_MS = 2000; // "disconnected" often heals by itself within a second or two
@@ -16,10 +18,12 @@ const CONNECT_LIMIT_MS = 8000; // a peer connection still not up after this is r
 const PING_MS = 2000;
 const SILENCE_MS = 6500; // no frame at all (not even a pong) for this long: the socket is dead
 const GATHER_LIMIT_MS = 2500;
-// Before the first welcome a refusal looks like a network error: give up after this many sockets, but
-// not before this long since the page first tried. A count alone gave up at random: with random waits
-// (reconnect.js) five sockets can fail within the ~3 s a cluster takes to notice a dead node, while
-// the room is being moved to another node the page would have reached a moment later.
+// A socket that closes before its welcome may have been refused (ended, not invited, logged out): the
+// page asks the server's verdict (join-verdict.js) and stops at a refusal. Otherwise it is the network,
+// or the server is busy: before the first welcome, give up after this many sockets, but not before this
+// long since the page first tried. A count alone gave up at random: with random waits (reconnect.js)
+// five sockets can fail within the ~3 s a cluster takes to notice a dead node, while the room is being
+// moved to another node the page would have reached a moment later.
 const FIRST_JOIN_ATTEMPTS = 5;
 const FIRST_JOIN_MS = 10000;
 
@@ -96,6 +100,7 @@ export class SessionConnection extends EventTarget {
     this.dropSocket();
     const socket = new WebSocket(this.url);
     this.socket = socket;
+    let welcomed = false;
     socket.onopen = () => {
       if (this.socket !== socket) return;
       this.lastHeard = performance.now();
@@ -110,6 +115,7 @@ export class SessionConnection extends EventTarget {
       } catch {
         return;
       }
+      if (message.type === "welcome") welcomed = true;
       // One at a time and in order: an offer from the server may arrive right behind its answer.
       this.queue = this.queue
         .then(() => (this.socket === socket ? this.handle(message) : null))
@@ -125,11 +131,18 @@ export class SessionConnection extends EventTarget {
       this.failedAttempts += 1;
       const tried = performance.now() - this.startedAt;
       if (!this.everWelcomed && this.failedAttempts >= FIRST_JOIN_ATTEMPTS && tried >= FIRST_JOIN_MS) {
-        this.refuse("The session could not be reached. Check that you are logged in (or reopen your link), then try again.");
+        this.refuse("The Rounds server could not be reached. Check your internet connection, then try again.");
         return;
       }
       this.scheduleReconnect();
+      if (!welcomed) this.askWhy();
     };
+  }
+
+  /** The socket closed before its welcome: if the server refuses us, say why and stop retrying. */
+  async askWhy() {
+    const verdict = await askVerdict(verdictUrl(this.url));
+    if (verdict.kind === "refused" && !this.finished) this.refuse(verdict.message);
   }
 
   /** Forget the current socket without reacting to its close. */

@@ -249,7 +249,8 @@ export function renderWaiting(panel, list, { state, act, confirmAsk = window.con
 
 // ---------------------------------------------------------------------- consent
 
-const SCOPE_WORDS = { observe: "observe", interact: "observe and interact" };
+// Under "observe" the patient neither sees nor hears the learners (the server enforces it).
+const SCOPE_WORDS = { observe: "observe (the patient does not see or hear them)", interact: "observe and interact" };
 
 function consentWords(consent) {
   const at = new Date(consent.recorded_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
@@ -278,6 +279,33 @@ export function renderConsent(elements, { state, me, roomKind }) {
     patientStatus.textContent = "Learners cannot see or hear you unless you agree to it.";
   }
   patientWithdraw.hidden = !active;
+}
+
+/**
+ * What to say out loud (the page's status line) when the room's `state` changes in a way that matters
+ * to this participant, or null. Each announcement replaces the last, so whatever a later change
+ * makes untrue must be said again: the host coming back clears "the host has left".
+ * @param {object|null} previous  the state before (null: the first one)
+ * @param {object} next           the new state
+ * @param {{roomKind: string, role: string}} me
+ */
+export function announcement(previous, next, { roomKind, role }) {
+  if (!previous) return null;
+  if (role !== "host") {
+    const wasGone = previous.host_grace_seconds != null;
+    const isGone = next.host_grace_seconds != null;
+    if (isGone && !wasGone) return `The host has left. The session ends in ${next.host_grace_seconds} seconds unless they come back.`;
+    if (wasGone && !isGone && next.host_present) return "The host is back: the session goes on.";
+  }
+  const was = previous.consent?.active ?? false;
+  const is = next.consent?.active ?? false;
+  const scopeChanged = is && was && previous.consent.scope !== next.consent.scope;
+  if (roomKind === "patient_visit" && (was !== is || scopeChanged)) {
+    if (!is) return "Consent withdrawn: learners and the patient can no longer see or hear each other.";
+    if (next.consent.scope === "interact") return "Consent recorded: learners and the patient can now see and hear each other.";
+    return "Consent recorded: learners can now see and hear the patient; the patient does not see or hear the learners.";
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------------- chat

@@ -6,6 +6,7 @@
 import { SessionConnection } from "./session-conn.js";
 import { LocalMedia, deviceProblem } from "./session-media.js";
 import {
+  announcement,
   appendChat,
   flagsOf,
   levelWords,
@@ -145,16 +146,10 @@ function onState(message) {
   syncLocalMedia();
 }
 
-/** Say out loud (aria-live) what changed that matters: consent and the host's absence. */
+/** Say out loud (aria-live) what changed that matters: consent, the host's absence and return. */
 function announceChanges(previous, next) {
-  const was = previous?.consent?.active ?? false;
-  const is = next.consent?.active ?? false;
-  if (welcome?.room_kind === "patient_visit" && previous && was !== is) {
-    say(is ? "Consent recorded: learners and the patient can now see and hear each other." : "Consent withdrawn: learners and the patient can no longer see or hear each other.");
-  }
-  if (next.host_grace_seconds != null && previous?.host_grace_seconds == null && me.role !== "host") {
-    say(`The host has left. The session ends in ${next.host_grace_seconds} seconds unless they come back.`);
-  }
+  const words = announcement(previous, next, { roomKind: welcome?.room_kind, role: me.role });
+  if (words) say(words);
 }
 
 /** The server adapted what it sends us to our connection: say so, and clear it when back to full. */
