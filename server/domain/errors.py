@@ -87,3 +87,18 @@ class ServiceUnavailable(DomainError):
 
     status = 503
     code = "service_unavailable"
+
+
+class InsufficientStorage(DomainError):
+    """The server's disk (or the database's) is full: nothing was kept; it needs its operators."""
+
+    status = 507
+    code = "insufficient_storage"
+
+
+class StorageReadOnly(DomainError):
+    """The server may not write where it keeps files or records: nothing was kept; it needs its
+    operators (not a moment's patience, so no Retry-After)."""
+
+    status = 503
+    code = "storage_read_only"

@@ -17,6 +17,7 @@ from server.domain.errors import DomainError, Forbidden, ServiceUnavailable, Too
 from server.services import accounts
 from server.web import csrf
 from server.web.api import API_PREFIX
+from server.web.bodies import FORM_TYPES, read_post
 from server.web.keys import ACTOR, CSRF_IDENTITY, SETTINGS, UOW
 
 log = logging.getLogger("rounds.http")
@@ -172,12 +173,12 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if request.method in csrf.UNSAFE_METHODS:
         secret = request.app[SETTINGS].secret_key
         presented = request.headers.get(csrf.HEADER)
-        if presented is None and request.content_type == "application/x-www-form-urlencoded":
-            form = await request.post()
+        if presented is None and request.content_type in FORM_TYPES:
+            # In the body, never the URL (URLs end up in logs and Referer headers); a body cut short
+            # is a 400 here, before any handler reads it.
+            form = await read_post(request)
             value = form.get(csrf.FORM_FIELD)
             presented = value if isinstance(value, str) else None
-        if presented is None and request.content_type == "multipart/form-data":
-            presented = request.query.get(csrf.FORM_FIELD)
         identity = csrf.browser_identity(request)
         if not csrf.same_origin(request) or not csrf.matches(secret, identity, presented):
             raise Forbidden(
