@@ -16,6 +16,7 @@ from server.db.availability import RETRYABLE_SQLSTATES, database_away, sqlstate
 from server.domain.errors import DomainError, Forbidden, ServiceUnavailable, TooManyRequests
 from server.services import accounts
 from server.web import csrf
+from server.web.access_log import redact
 from server.web.api import API_PREFIX
 from server.web.bodies import FORM_TYPES, read_post
 from server.web.keys import ACTOR, CSRF_IDENTITY, SETTINGS, UOW
@@ -114,13 +115,13 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
                 headers={"Retry-After": "5"},
             )
         if not isinstance(exc, DBAPIError) or sqlstate(exc) not in RETRYABLE_SQLSTATES:
-            log.exception("database error on %s %s", request.method, request.path)
+            log.exception("database error on %s %s", request.method, redact(request.path))
             return error_response(
                 request, 500, "internal_error", "Something went wrong on our side; it has been logged."
             )
         # Two transactions collided (deadlock or serialization failure); the loser was rolled
         # back whole, so nothing is half-written and the same request can simply be sent again.
-        log.info("transaction collision on %s %s", request.method, request.path)
+        log.info("transaction collision on %s %s", request.method, redact(request.path))
         return error_response(
             request,
             503,
@@ -129,7 +130,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             headers={"Retry-After": "1"},
         )
     except Exception:
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error on %s %s", request.method, redact(request.path))
         return error_response(
             request, 500, "internal_error", "Something went wrong on our side; it has been logged."
         )
