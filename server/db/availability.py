@@ -8,7 +8,10 @@ exception's type alone does not tell: the SQLSTATE, the invalidated connection a
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from urllib.parse import quote
 
+import aiosqlite
 from asyncpg import InternalClientError, PostgresConnectionError
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -63,10 +66,38 @@ def database_away(exc: BaseException) -> bool:
 
 
 async def database_answers(engine: AsyncEngine, seconds: float) -> bool:
-    """Whether the database answers ``SELECT 1`` within ``seconds`` (the health check's question)."""
+    """Whether the database answers a read within ``seconds`` (the health check's question).
+
+    On SQLite the read neither queues for the write lock nor waits for a pooled connection: the
+    engine's transactions begin IMMEDIATE (they take the write lock up front) and its pool may be
+    held by writers waiting their turn, so a probe through it timed out behind a long write and
+    called a busy node dead. The probe opens a connection of its own and reads the schema without a
+    transaction: in WAL mode a reader never waits for a writer, and the read proves the file is
+    there and readable."""
+    if engine.dialect.name == "sqlite":
+        return await _sqlite_answers(engine.url.database or "", seconds)
     try:
         async with asyncio.timeout(seconds), engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
         return True
     except (DBAPIError, OSError, TimeoutError):
+        return False
+
+
+async def _sqlite_answers(path: str, seconds: float) -> bool:
+    if not path or path == ":memory:":
+        return False
+    # mode=rw: a missing file is an error, not a new empty database.
+    uri = "file:" + quote(path) + "?mode=rw"
+    try:
+        async with asyncio.timeout(seconds):
+            # isolation_level None: autocommit, no BEGIN, so no lock to wait for.
+            connection = await aiosqlite.connect(uri, timeout=seconds, uri=True, isolation_level=None)
+            try:
+                async with connection.execute("SELECT count(*) FROM sqlite_master") as cursor:
+                    await cursor.fetchone()
+            finally:
+                await connection.close()
+        return True
+    except (sqlite3.Error, OSError, TimeoutError):
         return False
