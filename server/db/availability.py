@@ -65,6 +65,38 @@ def database_away(exc: BaseException) -> bool:
     return False
 
 
+#: SQLite's primary result codes (the low byte of an extended code) for a full disk and a read-only file.
+_SQLITE_FULL = 13
+_SQLITE_READONLY = 8
+#: PostgreSQL: disk_full, and a read-only transaction (a standby, or default_transaction_read_only).
+_PG_FULL = "53100"
+_PG_READ_ONLY = "25006"
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """``"full"`` when the database could not write because its disk is full, ``"read_only"`` when it
+    may not write at all, else None. Neither is the database being away: waiting will not help, its
+    operators must act, and saying "briefly unavailable" would be untrue."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        for candidate in (current, getattr(current, "orig", None)):
+            code = getattr(candidate, "sqlite_errorcode", None)
+            if isinstance(code, int):
+                if code & 0xFF == _SQLITE_FULL:
+                    return "full"
+                if code & 0xFF == _SQLITE_READONLY:
+                    return "read_only"
+            state = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+            if state == _PG_FULL:
+                return "full"
+            if state == _PG_READ_ONLY:
+                return "read_only"
+        current = current.__cause__ or current.__context__
+    return None
+
+
 async def database_answers(engine: AsyncEngine, seconds: float) -> bool:
     """Whether the database answers a read within ``seconds`` (the health check's question).
 

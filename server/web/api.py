@@ -220,7 +220,8 @@ _ERROR_TEXT = {
     415: "Wrong content type.",
     422: "A value is not acceptable.",
     429: "Too many attempts; wait and retry.",
-    503: "A backing service is briefly unavailable; retry.",
+    503: "A backing service is briefly unavailable (retry), or storage is read-only (storage_read_only).",
+    507: "The server's disk is full: nothing was saved.",
 }
 
 
@@ -316,6 +317,7 @@ def openapi_document(registry: ApiRegistry) -> dict[str, Any]:
         codes = {400, 422, 413, 415, 503, *op.errors}
         if op.method in {"POST", "PUT", "PATCH", "DELETE"}:
             codes.add(403)  # the CSRF check refuses a missing or stale X-CSRF-Token
+            codes.add(507)  # a write to a full disk (the database's, or the documents')
         if op.login_required:
             codes |= {401, 403}
             operation["security"] = [{"loginCookie": []}]

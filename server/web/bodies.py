@@ -4,14 +4,13 @@ spool an upload to disk says so truly."""
 
 from __future__ import annotations
 
-import errno
 from typing import Any
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 from multidict import MultiDictProxy
 
-from server.domain.errors import BadRequest, InsufficientStorage, StorageReadOnly
+from server.domain.errors import BadRequest, storage_refusal
 
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 #: What aiohttp raises reading a broken body: "Reading after EOF" and a bad boundary (ValueError),
@@ -19,30 +18,9 @@ FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-dat
 #: (LookupError), a malformed part header (HttpProcessingError), the multipart reader's own checks
 #: (AssertionError).
 _UNREADABLE = (ValueError, LookupError, HttpProcessingError, AssertionError)
-#: A file system that has no room: full, over quota, or a file past the size limit (RLIMIT_FSIZE).
-NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
-#: A file system the server may not write to.
-NO_WRITING = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
-
 UNREADABLE_MESSAGE = (
     "The form could not be read: its body was cut short or malformed. Nothing was saved; send the form again."
 )
-
-
-def storage_error(exc: OSError, what: str) -> InsufficientStorage | StorageReadOnly | None:
-    """The refusal a person reads when the server could not write ``what`` to its disk: full, or
-    read-only; None for any other error (a bug to log)."""
-    if exc.errno in NO_ROOM:
-        return InsufficientStorage(
-            f"The server has no room left to store {what}: its disk is full. Nothing was saved. "
-            "Tell the people who run Rounds; try again once they have made room."
-        )
-    if exc.errno in NO_WRITING:
-        return StorageReadOnly(
-            f"The server cannot store {what} now: its storage is read-only. Nothing was saved. "
-            "Tell the people who run Rounds."
-        )
-    return None
 
 
 async def read_post(request: web.Request) -> MultiDictProxy[Any]:
@@ -54,7 +32,7 @@ async def read_post(request: web.Request) -> MultiDictProxy[Any]:
     except _UNREADABLE:
         raise BadRequest(UNREADABLE_MESSAGE) from None
     except OSError as exc:  # multipart files are spooled to a temporary file
-        refusal = storage_error(exc, "the file you sent")
+        refusal = storage_refusal(exc, "the file you sent")
         if refusal is None:
             raise
         raise refusal from None

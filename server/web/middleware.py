@@ -12,8 +12,15 @@ from aiohttp import web
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from server.db.availability import RETRYABLE_SQLSTATES, database_away, sqlstate
-from server.domain.errors import DomainError, Forbidden, ServiceUnavailable, TooManyRequests
+from server.db.availability import RETRYABLE_SQLSTATES, database_away, sqlstate, storage_problem
+from server.domain.errors import (
+    DomainError,
+    Forbidden,
+    ServiceUnavailable,
+    TooManyRequests,
+    disk_full,
+    disk_read_only,
+)
 from server.services import accounts
 from server.web import csrf
 from server.web.access_log import redact
@@ -102,6 +109,13 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             message = "The request body is too large."
         return error_response(request, exc.status, _HTTP_CODES.get(exc.status, "error"), message)
     except (DBAPIError, PoolTimeout, ConnectionError) as exc:
+        problem = storage_problem(exc)
+        if problem is not None:
+            # Not "briefly unavailable": the transaction was rolled back whole, and nothing will
+            # change until someone makes room (or makes the database writable again).
+            log.error("database cannot write: %s (%s %s)", problem, request.method, redact(request.path))
+            refusal = disk_full("this change") if problem == "full" else disk_read_only("this change")
+            return error_response(request, refusal.status, refusal.code, refusal.message)
         if database_away(exc):
             # The database went away (restart, crash, network) or is out of connections or locked: the
             # client should retry. The first line of the message says which.
