@@ -6,12 +6,14 @@ disk says its disk is full, not "briefly unavailable"; nothing is half-written."
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp import FormData
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -110,3 +112,25 @@ async def test_a_sqlite_database_on_a_full_disk_says_the_disk_is_full(
             reply = await browser.post("/profile", {"school": "Elsewhere"}, expect=507)
             assert "disk is full" in reply.text and "briefly" not in reply.text
             assert await api.get("/me") == before  # the refused changes left nothing behind
+
+
+async def test_an_upload_the_server_cannot_even_spool_for_lack_of_room_is_refused_as_such(
+    world: World, settings: Settings, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """aiohttp keeps a file part past 1 MiB in a temporary file while it reads the form (the CSRF check
+    reads the form's body): a full temporary directory must be the same clear refusal, not a 500."""
+    large = PDF + b"%" + b"a page of a long scanned document " * 40_000 + b"\n"  # about 1.4 MB
+    config = replace(settings, max_upload_bytes=4 * 1024 * 1024)
+    with small_filesystem(tmp_path / "tmp", 256) as temporary:
+        monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+        async with served(config, clock, world.student.email) as (api, browser):
+            fill(temporary)
+            form = FormData()
+            form.add_field("kind", "cv")
+            form.add_field("file", large, filename="cv.pdf", content_type="application/pdf")
+            status, body = await api.call("POST", "/documents", data=form)
+            assert status == 507, body
+            assert "disk is full" in body["error"]["message"]
+            reply = await browser.upload("cv", large, filename="cv.pdf", expect=507)
+            assert "disk is full" in reply.text
+            assert await api.get("/documents") == []
