@@ -1,6 +1,7 @@
 """No secret in the logs (issue 18.6): a patient's link token and a form token never reach the access
-log of a real ``rounds serve``, in the request line or the Referer, and the upload form keeps its CSRF
-token in the body, out of every URL."""
+log of a real ``rounds serve``, in the request line or the Referer (the served node of
+``tests/integration/test_cli.py`` is sent :func:`send_requests_carrying_secrets` and its log checked), and
+the upload form keeps its CSRF token in the body, out of every URL."""
 
 from __future__ import annotations
 
@@ -8,18 +9,14 @@ import json
 import re
 import urllib.error
 import urllib.request
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from server.web.access_log import redact
 from tests.integration.test_pages import browser_for
-from tests.support.processes import clean_env, http_get, serve
-from tests.support.waiting import poll_until
+from tests.support.processes import http_get
 from tests.support.world import World
-
-pytestmark = pytest.mark.slow
 
 LINK_TOKEN = "Pz7linkTOKENnotToBeLogged_0123456789abcdef"
 FORM_TOKEN = "f0rmT0kenNotToBeLogged9876543210"
@@ -46,45 +43,37 @@ def _get(url: str, headers: dict[str, str]) -> int:
         return int(exc.code)
 
 
-def test_the_access_log_of_a_served_node_holds_no_link_or_form_token(
-    database_url: str, tmp_path: Path
-) -> None:
-    env = clean_env(
-        ROUNDS_DATA_DIR=str(tmp_path / "var"), ROUNDS_DATABASE_URL=database_url, ROUNDS_LOG_LEVEL="INFO"
-    )
-    served = serve(env=env, cwd=tmp_path, log_path=tmp_path / "serve.log")
-    try:
-        base = served.base_url
-        sent = [
-            # A patient opens a link (unknown here: what is logged does not depend on it).
-            http_get(f"{base}/join/{LINK_TOKEN}")[0],
-            # A page reached from one, the link in its Referer; a login that would go back to one.
-            _get(f"{base}/programs", {"Referer": f"{base}/join/{LINK_TOKEN}?from=sms"}),
-            http_get(f"{base}/login?next=%2Fjoin%2F{LINK_TOKEN}")[0],
-            # A form token in a URL (an old bookmark of the upload form, or a hand-made request).
-            http_get(f"{base}/documents?csrf_token={FORM_TOKEN}")[0],
-            _get(f"{base}/programs?token={FORM_TOKEN}&x=1", {"Referer": f"{base}/x?csrf_token={FORM_TOKEN}"}),
-        ]
-        assert all(status < 500 for status in sent), sent
-        poll_until(
-            lambda: len(_access_lines(served.log_text())) >= len(sent) + 1,  # and the start-up probe
-            "the access log lines of the requests sent",
-            bound=10,
-        )
-    finally:
-        served.stop()
-    text = served.log_text()
+def send_requests_carrying_secrets(base: str) -> int:
+    """Requests whose URL or Referer holds a link token or a form token, to a served node; how many."""
+    sent = [
+        # A patient opens a link (unknown here: what is logged does not depend on it).
+        http_get(f"{base}/join/{LINK_TOKEN}")[0],
+        # A page reached from one, the link in its Referer; a login that would go back to one.
+        _get(f"{base}/programs", {"Referer": f"{base}/join/{LINK_TOKEN}?from=sms"}),
+        http_get(f"{base}/login?next=%2Fjoin%2F{LINK_TOKEN}")[0],
+        # A form token in a URL (an old bookmark of the upload form, or a hand-made request).
+        http_get(f"{base}/documents?csrf_token={FORM_TOKEN}")[0],
+        _get(f"{base}/programs?token={FORM_TOKEN}&x=1", {"Referer": f"{base}/x?csrf_token={FORM_TOKEN}"}),
+    ]
+    assert all(status < 500 for status in sent), sent
+    return len(sent)
+
+
+def assert_logged_without_secrets(text: str, base: str) -> None:
+    """The served node's log (``text``) after :func:`send_requests_carrying_secrets`: every request is
+    in the access log, with its status, and no token is anywhere in the log."""
     assert LINK_TOKEN not in text and FORM_TOKEN not in text
-    lines = [entry["first_request_line"] for entry in _access_lines(text)]
+    access = _access_lines(text)
+    lines = [entry["first_request_line"] for entry in access]
     assert "GET /join/[redacted] HTTP/1.1" in lines
     assert "GET /login?next=%2Fjoin%2F[redacted] HTTP/1.1" in lines
     assert "GET /documents?csrf_token=[redacted] HTTP/1.1" in lines
     assert "GET /programs?token=[redacted]&x=1 HTTP/1.1" in lines
-    headers = " ".join(str(entry.get("request_header")) for entry in _access_lines(text))  # a dict's repr
-    assert f"{served.base_url}/join/[redacted]?from=sms" in headers
-    assert f"{served.base_url}/x?csrf_token=[redacted]" in headers
+    headers = " ".join(str(entry.get("request_header")) for entry in access)  # a dict's repr
+    assert f"{base}/join/[redacted]?from=sms" in headers
+    assert f"{base}/x?csrf_token=[redacted]" in headers
     # What the log is for is still there: the status and the rest of each line.
-    assert {entry["response_status"] for entry in _access_lines(text)} >= {200, 410}
+    assert {entry["response_status"] for entry in access} >= {200, 410}
 
 
 @pytest.mark.parametrize(
