@@ -55,6 +55,7 @@ async def _schema_problem(settings: Settings) -> str | None:
 
 def _serve(settings: Settings, host: str, port: int) -> None:
     from server.app import create_app
+    from server.web.access_log import RedactingAccessLogger
 
     problem = asyncio.run(_schema_problem(settings))
     if problem is not None:
@@ -72,7 +73,14 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     app.on_shutdown.insert(0, bound_the_shutdown)
     # Shutdown waits for a draining node's rooms (ROUNDS_DRAIN_SECONDS) and then some.
     try:
-        web.run_app(app, host=host, port=port, print=None, shutdown_timeout=settings.drain_seconds + 15)
+        web.run_app(
+            app,
+            host=host,
+            port=port,
+            print=None,
+            shutdown_timeout=settings.drain_seconds + 15,
+            access_log_class=RedactingAccessLogger,  # no patient link or form token in the log
+        )
     finally:
         for watchdog in watchdogs:
             watchdog.cancel()

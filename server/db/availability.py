@@ -8,7 +8,10 @@ exception's type alone does not tell: the SQLSTATE, the invalidated connection a
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from urllib.parse import quote
 
+import aiosqlite
 from asyncpg import InternalClientError, PostgresConnectionError
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -62,11 +65,71 @@ def database_away(exc: BaseException) -> bool:
     return False
 
 
+#: SQLite's primary result codes (the low byte of an extended code) for a full disk and a read-only file.
+_SQLITE_FULL = 13
+_SQLITE_READONLY = 8
+#: PostgreSQL: disk_full, and a read-only transaction (a standby, or default_transaction_read_only).
+_PG_FULL = "53100"
+_PG_READ_ONLY = "25006"
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """``"full"`` when the database could not write because its disk is full, ``"read_only"`` when it
+    may not write at all, else None. Neither is the database being away: waiting will not help, its
+    operators must act, and saying "briefly unavailable" would be untrue."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        for candidate in (current, getattr(current, "orig", None)):
+            code = getattr(candidate, "sqlite_errorcode", None)
+            if isinstance(code, int):
+                if code & 0xFF == _SQLITE_FULL:
+                    return "full"
+                if code & 0xFF == _SQLITE_READONLY:
+                    return "read_only"
+            state = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+            if state == _PG_FULL:
+                return "full"
+            if state == _PG_READ_ONLY:
+                return "read_only"
+        current = current.__cause__ or current.__context__
+    return None
+
+
 async def database_answers(engine: AsyncEngine, seconds: float) -> bool:
-    """Whether the database answers ``SELECT 1`` within ``seconds`` (the health check's question)."""
+    """Whether the database answers a read within ``seconds`` (the health check's question).
+
+    On SQLite the read neither queues for the write lock nor waits for a pooled connection: the
+    engine's transactions begin IMMEDIATE (they take the write lock up front) and its pool may be
+    held by writers waiting their turn, so a probe through it timed out behind a long write and
+    called a busy node dead. The probe opens a connection of its own and reads the schema without a
+    transaction: in WAL mode a reader never waits for a writer, and the read proves the file is
+    there and readable."""
+    if engine.dialect.name == "sqlite":
+        return await _sqlite_answers(engine.url.database or "", seconds)
     try:
         async with asyncio.timeout(seconds), engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
         return True
     except (DBAPIError, OSError, TimeoutError):
+        return False
+
+
+async def _sqlite_answers(path: str, seconds: float) -> bool:
+    if not path or path == ":memory:":
+        return False
+    # mode=rw: a missing file is an error, not a new empty database.
+    uri = "file:" + quote(path) + "?mode=rw"
+    try:
+        async with asyncio.timeout(seconds):
+            # isolation_level None: autocommit, no BEGIN, so no lock to wait for.
+            connection = await aiosqlite.connect(uri, timeout=seconds, uri=True, isolation_level=None)
+            try:
+                async with connection.execute("SELECT count(*) FROM sqlite_master") as cursor:
+                    await cursor.fetchone()
+            finally:
+                await connection.close()
+        return True
+    except (sqlite3.Error, OSError, TimeoutError):
         return False

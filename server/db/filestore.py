@@ -7,6 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from server.domain.errors import storage_refusal
+
 
 class FileStore:
     def __init__(self, root: Path) -> None:
@@ -33,7 +35,15 @@ class FileStore:
             raise
 
     async def put(self, sha256: str, data: bytes) -> None:
-        await asyncio.to_thread(self._write, sha256, data)
+        """Store ``data`` under its digest. A full or read-only disk is the refusal a person reads
+        (507 or 503, nothing kept: the temporary file is removed); any other failure is raised."""
+        try:
+            await asyncio.to_thread(self._write, sha256, data)
+        except OSError as exc:
+            refusal = storage_refusal(exc, "the document")
+            if refusal is None:
+                raise
+            raise refusal from exc
 
     async def get(self, sha256: str) -> bytes:
         return await asyncio.to_thread(self.path_for(sha256).read_bytes)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class DomainError(Exception):
     """Base class: a message a person can act on, an error code and an HTTP status."""
@@ -87,3 +89,50 @@ class ServiceUnavailable(DomainError):
 
     status = 503
     code = "service_unavailable"
+
+
+class InsufficientStorage(DomainError):
+    """The server's disk (or the database's) is full: nothing was kept; it needs its operators."""
+
+    status = 507
+    code = "insufficient_storage"
+
+
+class StorageReadOnly(DomainError):
+    """The server may not write where it keeps files or records: nothing was kept; it needs its
+    operators (not a moment's patience, so no Retry-After)."""
+
+    status = 503
+    code = "storage_read_only"
+
+
+#: A file system with no room: full, over quota, or a file past the process's size limit (RLIMIT_FSIZE).
+NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+#: A file system the server may not write to.
+NO_WRITING = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+def disk_full(what: str) -> InsufficientStorage:
+    """The refusal when the disk holding ``what`` is full."""
+    return InsufficientStorage(
+        f"The server has no room left to store {what}: its disk is full. Nothing was saved. Tell the "
+        "people who run Rounds; try again once they have made room."
+    )
+
+
+def disk_read_only(what: str) -> StorageReadOnly:
+    """The refusal when the server may not write where it keeps ``what``."""
+    return StorageReadOnly(
+        f"The server cannot store {what} now: its storage is read-only. Nothing was saved. Tell the "
+        "people who run Rounds."
+    )
+
+
+def storage_refusal(exc: OSError, what: str) -> DomainError | None:
+    """What a person is told when writing ``what`` to disk failed with ``exc``: the disk is full, or
+    read-only; None for any other failure (a bug to log, not a message to invent)."""
+    if exc.errno in NO_ROOM:
+        return disk_full(what)
+    if exc.errno in NO_WRITING:
+        return disk_read_only(what)
+    return None

@@ -23,6 +23,7 @@ from server.domain.errors import (
     UnsupportedMediaType,
 )
 from server.schemas.base import MAX_ID, ErrorOut
+from server.web.ids import record_id
 from server.web.keys import ACTOR
 
 API_PREFIX = "/api/v1"
@@ -184,11 +185,10 @@ def _make_view(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamRes
                     raise NotFound(f"There is no {name} {raw[:40]!r}.")
                 path_text[name] = raw
                 continue
-            # ASCII digits only ("²".isdigit() is true but int() refuses it), and no id past the
-            # database's INTEGER range (PostgreSQL refuses to compare an int32 column with more).
-            if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) > MAX_ID:
+            value = record_id(raw)
+            if value is None:
                 raise NotFound(f"There is no {name.removesuffix('_id')} {raw[:40]!r}.")
-            path[name] = int(raw)
+            path[name] = value
         call = ApiCall(request=request, actor_or_none=actor, path=path, path_text=path_text)
         if op.query is not None:
             call.query = read_query(request, op.query)
@@ -220,7 +220,8 @@ _ERROR_TEXT = {
     415: "Wrong content type.",
     422: "A value is not acceptable.",
     429: "Too many attempts; wait and retry.",
-    503: "A backing service is briefly unavailable; retry.",
+    503: "A backing service is briefly unavailable (retry), or storage is read-only (storage_read_only).",
+    507: "The server's disk is full: nothing was saved.",
 }
 
 
@@ -316,6 +317,7 @@ def openapi_document(registry: ApiRegistry) -> dict[str, Any]:
         codes = {400, 422, 413, 415, 503, *op.errors}
         if op.method in {"POST", "PUT", "PATCH", "DELETE"}:
             codes.add(403)  # the CSRF check refuses a missing or stale X-CSRF-Token
+            codes.add(507)  # a write to a full disk (the database's, or the documents')
         if op.login_required:
             codes |= {401, 403}
             operation["security"] = [{"loginCookie": []}]

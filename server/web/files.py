@@ -3,52 +3,42 @@ and sending a stored document back as a download the browser neither sniffs nor 
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import quote
 
-from aiohttp import BodyPartReader, web
-from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp import web
+from aiohttp.web_request import FileField
 
 from server.domain.documents import describe_size
-from server.domain.errors import BadRequest, Invalid, PayloadTooLarge, UnsupportedMediaType
+from server.domain.errors import Invalid, PayloadTooLarge, UnsupportedMediaType
 from server.services.documents import DocumentFile
+from server.web.bodies import read_post
 
 
 async def read_upload(request: web.Request, max_bytes: int) -> tuple[str, str | None, bytes]:
-    """Read ``kind`` and ``file`` from a multipart body without holding more than the limit."""
+    """Read ``kind`` and ``file`` from a multipart body (aiohttp spools the file to a temporary file,
+    within the app's body limit; the CSRF check may have read it already) without holding more than
+    ``max_bytes`` of it in memory."""
     if request.content_type != "multipart/form-data":
         raise UnsupportedMediaType("Upload with Content-Type multipart/form-data (fields kind and file).")
-    try:
-        reader = await request.multipart()
-    except (AssertionError, ValueError, HttpProcessingError) as exc:
-        raise BadRequest(f"The multipart body could not be read: {exc}") from None
-    kind: str | None = None
-    filename: str | None = None
-    data: bytes | None = None
-    while True:
-        try:
-            part = await reader.next()
-        except (AssertionError, ValueError, HttpProcessingError) as exc:
-            # A part's headers are malformed (InvalidHeader) or the body is cut short.
-            raise BadRequest(f"The multipart body could not be read: {exc}") from None
-        if part is None:
-            break
-        if not isinstance(part, BodyPartReader):
-            raise BadRequest("Nested multipart bodies are not accepted.")
-        if part.name == "kind":
-            kind = (await part.read(decode=False))[:64].decode("utf-8", "replace").strip()
-        elif part.name == "file":
-            filename = part.filename
-            chunks = bytearray()
-            while chunk := await part.read_chunk(64 * 1024):
-                chunks.extend(chunk)
-                if len(chunks) > max_bytes:
-                    raise PayloadTooLarge(f"The file is larger than the {describe_size(max_bytes)} limit.")
-            data = bytes(chunks)
+    form = await read_post(request)
+    kind = _text_field(form.get("kind"))
+    upload = form.get("file")
     if kind is None:
         raise Invalid("'kind' is required: which document this is.", field="kind")
-    if data is None:
+    if not isinstance(upload, FileField):
         raise Invalid("'file' is required: attach the document.", field="file")
-    return kind, filename, data
+    data = await asyncio.to_thread(upload.file.read, max_bytes + 1)  # from disk: off the event loop
+    if len(data) > max_bytes:
+        raise PayloadTooLarge(f"The file is larger than the {describe_size(max_bytes)} limit.")
+    return kind, upload.filename, data
+
+
+def _text_field(value: object) -> str | None:
+    """A short text field, whether the client sent it as text or (oddly) as a file part."""
+    if isinstance(value, FileField):
+        value = value.file.read(64).decode("utf-8", "replace")
+    return value[:64].strip() if isinstance(value, str) else None
 
 
 def attachment_response(file: DocumentFile) -> web.Response:

@@ -12,11 +12,20 @@ from aiohttp import web
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from server.db.availability import RETRYABLE_SQLSTATES, database_away, sqlstate
-from server.domain.errors import DomainError, Forbidden, ServiceUnavailable, TooManyRequests
+from server.db.availability import RETRYABLE_SQLSTATES, database_away, sqlstate, storage_problem
+from server.domain.errors import (
+    DomainError,
+    Forbidden,
+    ServiceUnavailable,
+    TooManyRequests,
+    disk_full,
+    disk_read_only,
+)
 from server.services import accounts
 from server.web import csrf
+from server.web.access_log import redact
 from server.web.api import API_PREFIX
+from server.web.bodies import FORM_TYPES, read_post
 from server.web.keys import ACTOR, CSRF_IDENTITY, SETTINGS, UOW
 
 log = logging.getLogger("rounds.http")
@@ -100,6 +109,13 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             message = "The request body is too large."
         return error_response(request, exc.status, _HTTP_CODES.get(exc.status, "error"), message)
     except (DBAPIError, PoolTimeout, ConnectionError) as exc:
+        problem = storage_problem(exc)
+        if problem is not None:
+            # Not "briefly unavailable": the transaction was rolled back whole, and nothing will
+            # change until someone makes room (or makes the database writable again).
+            log.error("database cannot write: %s (%s %s)", problem, request.method, redact(request.path))
+            refusal = disk_full("this change") if problem == "full" else disk_read_only("this change")
+            return error_response(request, refusal.status, refusal.code, refusal.message)
         if database_away(exc):
             # The database went away (restart, crash, network) or is out of connections or locked: the
             # client should retry. The first line of the message says which.
@@ -113,13 +129,13 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
                 headers={"Retry-After": "5"},
             )
         if not isinstance(exc, DBAPIError) or sqlstate(exc) not in RETRYABLE_SQLSTATES:
-            log.exception("database error on %s %s", request.method, request.path)
+            log.exception("database error on %s %s", request.method, redact(request.path))
             return error_response(
                 request, 500, "internal_error", "Something went wrong on our side; it has been logged."
             )
         # Two transactions collided (deadlock or serialization failure); the loser was rolled
         # back whole, so nothing is half-written and the same request can simply be sent again.
-        log.info("transaction collision on %s %s", request.method, request.path)
+        log.info("transaction collision on %s %s", request.method, redact(request.path))
         return error_response(
             request,
             503,
@@ -128,7 +144,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             headers={"Retry-After": "1"},
         )
     except Exception:
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error on %s %s", request.method, redact(request.path))
         return error_response(
             request, 500, "internal_error", "Something went wrong on our side; it has been logged."
         )
@@ -172,12 +188,12 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if request.method in csrf.UNSAFE_METHODS:
         secret = request.app[SETTINGS].secret_key
         presented = request.headers.get(csrf.HEADER)
-        if presented is None and request.content_type == "application/x-www-form-urlencoded":
-            form = await request.post()
+        if presented is None and request.content_type in FORM_TYPES:
+            # In the body, never the URL (URLs end up in logs and Referer headers); a body cut short
+            # is a 400 here, before any handler reads it.
+            form = await read_post(request)
             value = form.get(csrf.FORM_FIELD)
             presented = value if isinstance(value, str) else None
-        if presented is None and request.content_type == "multipart/form-data":
-            presented = request.query.get(csrf.FORM_FIELD)
         identity = csrf.browser_identity(request)
         if not csrf.same_origin(request) or not csrf.matches(secret, identity, presented):
             raise Forbidden(

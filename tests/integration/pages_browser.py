@@ -69,12 +69,13 @@ class Browser:
         *,
         token: bool = True,
     ) -> Reply:
-        """Submit the multipart upload form; its CSRF token travels in the action URL."""
+        """Submit the multipart upload form; its CSRF token travels in the body, as a browser sends it."""
         form = FormData()
+        if token:
+            form.add_field("csrf_token", self.csrf)
         form.add_field("kind", kind)
         form.add_field("file", data, filename=filename, content_type="application/octet-stream")
-        path = f"/documents?csrf_token={self.csrf}" if token else "/documents"
-        response = await self.client.post(path, data=form, allow_redirects=False)
+        response = await self.client.post("/documents", data=form, allow_redirects=False)
         reply = Reply(response.status, response.headers.get("Location", ""), await response.text())
         if expect is not None:
             assert response.status == expect, (response.status, reply.text[-2000:])

@@ -20,8 +20,10 @@ from server.db.models import Base
 from server.db.uow import UnitOfWork
 from server.demo import DEMO_PASSWORD
 from server.services import accounts
+from tests.integration.test_access_log import assert_logged_without_secrets, send_requests_carrying_secrets
 from tests.support import databases
 from tests.support.processes import clean_env, http_get, log_in, run_rounds, serve
+from tests.support.waiting import poll_until
 
 pytestmark = pytest.mark.slow
 
@@ -140,10 +142,18 @@ def test_demo_twice_adds_nothing_then_serve_answers_and_stops_on_sigterm(
         assert json.loads(body)["openapi"].startswith("3.")
         login = log_in(served.base_url, "dana@rounds.test", DEMO_PASSWORD)
         assert login.user["role"] == "visitor"
+        secrets_sent = send_requests_carrying_secrets(served.base_url)
+        # Those, after the start-up probe, the OpenAPI document and the login's two requests.
+        poll_until(
+            lambda: served.log_text().count('"logger": "aiohttp.access"') >= secrets_sent + 4,
+            "the access log lines of the requests sent",
+            bound=10,
+        )
     finally:
         code = served.stop(timeout=15)
     assert code == 0, served.log_text()
     assert "Traceback" not in served.log_text()
+    assert_logged_without_secrets(served.log_text(), served.base_url)
 
 
 def test_serve_refuses_an_unmigrated_database(env: dict[str, str], tmp_path: Path) -> None:

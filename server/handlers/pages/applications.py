@@ -7,10 +7,11 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from server.handlers.pages.forms import current_actor, local_path, parse_form, path_id, read_form, redirect
+from server.handlers.pages.forms import current_actor, parse_form, path_id, read_form, redirect
 from server.schemas.applications import ActionIn
 from server.services import applications
 from server.web.keys import UOW
+from server.web.redirects import local_path
 
 routes = web.RouteTableDef()
 

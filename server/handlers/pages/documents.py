@@ -18,7 +18,7 @@ REVIEW_LABELS = {"status": "Decision", "note": "Reason", "expires_on": "Valid un
 
 @routes.post("/documents")
 async def upload(request: web.Request) -> web.StreamResponse:
-    """A visitor's upload (multipart: ``kind`` and ``file``; CSRF token in the query)."""
+    """A visitor's upload (multipart: ``kind``, ``file`` and the CSRF token, all in the body)."""
     actor = current_actor(request)
     max_bytes = request.app[SETTINGS].max_upload_bytes
     kind, filename, data = await read_upload(request, max_bytes)

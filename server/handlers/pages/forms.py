@@ -20,6 +20,8 @@ from server.domain.errors import DomainError, Forbidden, Invalid, NotFound, Unau
 from server.domain.phi import PhiFound, describe_hits
 from server.handlers.pages.view import NOTICES
 from server.web.api import describe_validation_error
+from server.web.bodies import read_post
+from server.web.ids import record_id
 from server.web.keys import ACTOR
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -41,16 +43,10 @@ def current_actor(request: web.Request) -> Actor:
 def path_id(request: web.Request, name: str) -> int:
     """A numeric id from the URL; anything else is a 404 like an unknown id."""
     raw = request.match_info[name]
-    if not raw.isdigit() or len(raw) > 18:
+    value = record_id(raw)
+    if value is None:
         raise NotFound(f"There is no {name.removesuffix('_id')} {raw[:40]!r}.")
-    return int(raw)
-
-
-def local_path(value: object, default: str) -> str:
-    """``value`` if it is a path on this site (never another host), else ``default``."""
-    if isinstance(value, str) and value.startswith("/") and not value.startswith(("//", "/\\")):
-        return value
-    return default
+    return value
 
 
 def _is_list(model: type[BaseModel], name: str) -> bool:
@@ -106,8 +102,9 @@ def parse_form(
 
 
 async def read_form(request: web.Request) -> FormValues:
-    """The submitted urlencoded form (already read once by the CSRF check; aiohttp caches it)."""
-    return await request.post()
+    """The submitted form (already read once by the CSRF check; aiohttp keeps it). A body cut short
+    or malformed is a 400 that says so (see :func:`server.web.bodies.read_post`)."""
+    return await read_post(request)
 
 
 def redirect(location: str, notice: str | None = None, anchor: str = "") -> NoReturn:

@@ -28,13 +28,14 @@ from server.handlers.pages import (
     record,
     visits,
 )
-from server.handlers.pages.forms import local_path
+from server.handlers.pages.forms import read_form
 from server.handlers.pages.view import NOTICES, VOCABULARY
 from server.schemas.accounts import LoginIn
 from server.services import accounts
 from server.web import csrf
 from server.web.csrf import csrf_token
 from server.web.keys import ACTOR, SETTINGS, UOW
+from server.web.redirects import local_path
 
 routes = web.RouteTableDef()
 
@@ -67,7 +68,7 @@ async def login_page(request: web.Request) -> dict[str, Any]:
 @routes.post("/login")
 async def login_submit(request: web.Request) -> web.StreamResponse:
     """Check the password, set the login cookie and go on; a wrong password shows the form again."""
-    form = await request.post()
+    form = await read_form(request)
     email = str(form.get("email", ""))[:254]
     password = str(form.get("password", ""))[:1024]
     target = local_path(form.get("next"), "/dashboard")

@@ -1,0 +1,38 @@
+"""The access log without secrets: a patient's single-use link (``/join/<token>``) and any token in a
+query string are replaced before a line is written, in the request line and in the Referer alike.
+Whoever reads the log cannot redeem an unused link or replay a form token."""
+
+from __future__ import annotations
+
+import re
+
+from aiohttp.web_log import AccessLogger
+from aiohttp.web_request import BaseRequest
+from aiohttp.web_response import StreamResponse
+
+REDACTED = "[redacted]"
+# /join/<token>, also percent-encoded inside another URL's query (next=%2Fjoin%2F...).
+_JOIN_LINK = re.compile(r"(?i)((?:/|%2F)join(?:/|%2F))[^/?#&\s\"]+")
+# csrf_token=..., token=... in a query string, also encoded (token%3D...).
+_TOKEN_PARAM = re.compile(r"(?i)((?:^|[?&;]|%3F|%26)(?:csrf_)?token(?:=|%3D))[^&#\s\"]+")
+
+
+def redact(text: str) -> str:
+    """``text`` (a URL, a request line, a header) with link tokens and token parameters replaced."""
+    if "join" not in text.lower() and "token" not in text.lower():
+        return text  # the common case, without running the patterns
+    return _TOKEN_PARAM.sub(rf"\g<1>{REDACTED}", _JOIN_LINK.sub(rf"\g<1>{REDACTED}", text))
+
+
+class RedactingAccessLogger(AccessLogger):
+    """aiohttp's access logger (same line, same ``extra`` fields), every value passed through
+    :func:`redact` first."""
+
+    def _format_line(
+        self, request: BaseRequest, response: StreamResponse, time: float
+    ) -> list[tuple[str | tuple[str, str], str]]:
+        # Only text can hold a token; the status and sizes keep their types for whoever reads the log.
+        return [
+            (key, redact(value) if isinstance(value, str) else value)
+            for key, value in super()._format_line(request, response, time)
+        ]
