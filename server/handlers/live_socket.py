@@ -26,6 +26,7 @@ from server.live.serving import serve_participant
 from server.live.turn import participant_ice_servers
 from server.services import live
 from server.web import csrf
+from server.web.ids import record_id
 from server.web.keys import ACTOR, LIVE_ROOMS, NODE, SETTINGS, SOCKETS, UOW
 from server.web.patient_pass import patient_pass_from_request
 from server.web.websocket import OpenSockets, WebSocketChannel, text_frames
@@ -92,9 +93,10 @@ async def session_socket(request: web.Request) -> web.StreamResponse:
 
 def _session_id(request: web.Request) -> int:
     raw_id = request.match_info["session_id"]
-    if not raw_id.isdigit() or len(raw_id) > 12:
+    visit_id = record_id(raw_id)
+    if visit_id is None:
         raise NotFound(f"There is no session {raw_id[:40]!r}.")
-    return int(raw_id)
+    return visit_id
 
 
 @routes.get("/ws/sessions/{session_id}/verdict")

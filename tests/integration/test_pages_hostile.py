@@ -116,6 +116,14 @@ async def test_every_page_route_answers_an_id_past_int32_with_404(world: World, 
     assert checked > 3 * 20  # the crawl found the pages (a router change must not make this vacuous)
 
 
+async def test_a_live_session_id_past_int32_is_a_404_not_a_query(world: World, make_api: Any) -> None:
+    """The live session's routes bound the id as the pages do (the verdict and the socket read it
+    through one function): on PostgreSQL a larger one reached the join check's query and failed there."""
+    browser = await browser_for(make_api, world.student.email)
+    reply = await browser.get(f"/ws/sessions/{TOO_BIG_ID}/verdict", expect=None)
+    assert reply.status == 404, (reply.status, reply.text[-600:])
+
+
 # --- 8: a form body cut short ----------------------------------------------------------------------
 
 
