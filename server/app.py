@@ -6,6 +6,9 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
+import secrets
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -15,7 +18,7 @@ from aiohttp import web
 
 from server.config import Settings
 from server.db.availability import database_away
-from server.db.engine import make_engine, make_sessionmaker
+from server.db.engine import is_sqlite, make_engine, make_sessionmaker
 from server.db.filestore import FileStore
 from server.db.uow import Clock, UnitOfWorkFactory, utc_now
 from server.handlers import live_socket
@@ -23,9 +26,11 @@ from server.handlers.api import API
 from server.handlers.pages import site
 from server.heap import HeapTrimming, heap_trimming
 from server.services import applications, live
+from server.services.mail import mail_setup
+from server.services.mail_sender import Sender, SmtpServer
 from server.web import middleware
 from server.web.api import API_PREFIX, openapi_document
-from server.web.keys import CLOCK, ENGINE, FILES, HEAP_TRIMMING, SETTINGS, UOW
+from server.web.keys import CLOCK, ENGINE, FILES, HEAP_TRIMMING, MAIL, MAIL_SENDER, SETTINGS, UOW
 
 log = logging.getLogger("rounds.app")
 WEBCLIENT = Path(__file__).resolve().parent.parent / "webclient"
@@ -68,6 +73,33 @@ async def _maintenance(app: web.Application) -> AsyncIterator[None]:
         await task
 
 
+def _claimant(settings: Settings) -> str:
+    """This process's name on the outbox rows it claims."""
+    return settings.node_id or f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+async def _mail_sender(app: web.Application) -> AsyncIterator[None]:
+    """Send the outbox through the SMTP server the settings name; with none, mail stays in the
+    database for the demo outbox."""
+    settings = app[SETTINGS]
+    if settings.smtp_host is None:
+        log.info("no SMTP server set (ROUNDS_SMTP_HOST): mail is kept for the demo outbox, /demo/outbox")
+        yield
+        return
+    sender = Sender(
+        app[UOW],
+        SmtpServer.from_settings(settings),
+        claimant=_claimant(settings),
+        skip_locked=not is_sqlite(settings.database_url),
+    )
+    app[MAIL_SENDER] = sender
+    task = asyncio.create_task(sender.run(), name="rounds-mail-sender")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 async def _heap_trimming(app: web.Application) -> AsyncIterator[None]:
     """Hand freed memory back to the system now and then (see :mod:`server.heap`)."""
     async with heap_trimming(app[SETTINGS].heap_trim_seconds, app[HEAP_TRIMMING]):
@@ -87,8 +119,19 @@ def _openapi_view() -> Callable[[web.Request], Awaitable[web.Response]]:
     return openapi
 
 
-def create_app(settings: Settings, *, clock: Clock = utc_now, maintenance: bool = True) -> web.Application:
-    """Build the app. The database must already be migrated (``rounds db upgrade``)."""
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    maintenance: bool = True,
+    mail_sender: bool | None = None,
+    demo: bool = False,
+) -> web.Application:
+    """Build the app. The database must already be migrated (``rounds db upgrade``).
+
+    ``maintenance`` runs the periodic sweeps and ``mail_sender`` (by default as ``maintenance``) the
+    outbox's sender; ``demo`` (``rounds demo``) opens the demo outbox to the browser that caused a mail.
+    """
     app = web.Application(
         middlewares=[
             middleware.error_middleware,
@@ -101,6 +144,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, maintenance: bool 
     app[CLOCK] = clock
     app[FILES] = FileStore(settings.documents_dir)
     app[HEAP_TRIMMING] = HeapTrimming()
+    app[MAIL] = mail_setup(settings, demo=demo)
+    app[MAIL_SENDER] = None
     env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(str(WEBCLIENT / "templates")),
@@ -114,6 +159,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, maintenance: bool 
     app.on_shutdown.append(live_socket.close_live_rooms)
     if maintenance:
         app.cleanup_ctx.append(_maintenance)
+    if maintenance if mail_sender is None else mail_sender:
+        app.cleanup_ctx.append(_mail_sender)
     app.router.add_get(API_PREFIX + "/openapi.json", _openapi_view())
     API.add_routes(app)
     site.add_routes(app)

@@ -53,14 +53,14 @@ async def _schema_problem(settings: Settings) -> str | None:
     return None
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
+def _serve(settings: Settings, host: str, port: int, *, demo: bool = False) -> None:
     from server.app import create_app
 
     problem = asyncio.run(_schema_problem(settings))
     if problem is not None:
         raise SystemExit(f"rounds: {problem}")
     print(f"Rounds is serving on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
-    app = create_app(settings)
+    app = create_app(settings, demo=demo)
     watchdogs: list[threading.Timer] = []
 
     async def bound_the_shutdown(app: web.Application) -> None:
@@ -203,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not created and (news := asyncio.run(refresh_demo_huddle(settings))):
             print(news)
         if not args.no_serve:
-            _serve(settings, host, port)
+            _serve(settings, host, port, demo=True)
         return 0
     if args.command == "user":
         password = _read_password()

@@ -19,6 +19,8 @@ class User:
     role: Role
     full_name: str
     created_at: datetime
+    # When the owner proved the email is theirs (None: not yet; a visitor cannot apply until then).
+    email_verified_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +59,18 @@ class Login:
     user_id: int
     created_at: datetime
     expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AccountToken:
+    """A single-use link mailed to an account's owner, as kept: the hash of its token (the token
+    itself is only in the email), its purpose, the address it was mailed to, and its lifetime."""
+
+    id: int
+    token_hash: str
+    user_id: int
+    purpose: str
+    email: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None

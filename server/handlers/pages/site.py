@@ -22,6 +22,7 @@ from server.handlers.pages import (
     learning,
     letters,
     live,
+    mail,
     presentations,
     programs,
     programs_coordinator,
@@ -129,5 +130,6 @@ def add_routes(app: web.Application) -> None:
         visits,
         certificates,
         letters,
+        mail,
     ):
         app.router.add_routes(module.routes)
