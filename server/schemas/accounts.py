@@ -7,6 +7,9 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from server.domain.vocab import (
+    Profession as SignupProfession,
+)
+from server.domain.vocab import (
     Role,
     Step1Status,
     TrainingStatus,
@@ -46,6 +49,34 @@ class RegisterIn(Input):
     email: Email
     password: Annotated[str, StringConstraints(min_length=10, max_length=1024)]
     full_name: Name
+
+
+Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+
+
+class SignupIn(Input):
+    """A visitor signing up: the password policy is the service's (at least 10 characters)."""
+
+    full_name: Name
+    email: Email
+    password: Password
+    training_status: TrainingStatus
+    profession: SignupProfession
+
+
+class PasswordForgotIn(Input):
+    email: Email
+
+
+class PasswordResetIn(Input):
+    password: Password
+    password_again: Password
+
+
+class PasswordChangeIn(Input):
+    current_password: Password
+    password: Password
+    password_again: Password
 
 
 class VisitorProfileIn(Input):

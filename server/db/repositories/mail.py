@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
 
 from server.db.models import OutboxMailRow
@@ -143,6 +143,15 @@ class OutboxRepository:
         """A mail and the browser that caused it, if it exists."""
         row = await self.db.get(OutboxMailRow, mail_id)
         return None if row is None else (_mail(row), row.browser_hash)
+
+    async def count_recent(self, recipient: str, kind: MailKind, since: datetime) -> int:
+        """How many mails of ``kind`` to ``recipient`` were written since ``since``."""
+        query = select(func.count(OutboxMailRow.id)).where(
+            OutboxMailRow.recipient == recipient.lower(),
+            OutboxMailRow.kind == kind.value,
+            OutboxMailRow.created_at >= since,
+        )
+        return int((await self.db.execute(query)).scalar_one())
 
     async def all(self) -> list[OutboxMail]:
         """Every mail, oldest first (tests and the operator's checks)."""
