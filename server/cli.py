@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import getpass
 import logging
 import sys
@@ -60,6 +61,9 @@ def _serve(settings: Settings, host: str, port: int, *, demo: bool = False) -> N
     if problem is not None:
         raise SystemExit(f"rounds: {problem}")
     print(f"Rounds is serving on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
+    # The address it listens on (--host/--port may override the settings'): emailed links point there
+    # unless ROUNDS_PUBLIC_URL says otherwise.
+    settings = dataclasses.replace(settings, host=host, port=port)
     app = create_app(settings, demo=demo)
     watchdogs: list[threading.Timer] = []
 
