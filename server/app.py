@@ -25,7 +25,7 @@ from server.handlers import live_socket
 from server.handlers.api import API
 from server.handlers.pages import site
 from server.heap import HeapTrimming, heap_trimming
-from server.services import applications, live
+from server.services import applications, live, mail
 from server.services.mail import mail_setup
 from server.services.mail_sender import Sender, SmtpServer
 from server.web import middleware
@@ -48,8 +48,9 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _maintenance(app: web.Application) -> AsyncIterator[None]:
-    """Every minute: expire offers past their hold time, start rotations on their first day, and end
-    live visits whose join window closed without their room ending them (a restart, a crash)."""
+    """Every minute: expire offers past their hold time, start rotations on their first day, end
+    live visits whose join window closed without their room ending them (a restart, a crash), and
+    forget old finished mail and expired account links."""
 
     async def loop() -> None:
         while True:
@@ -57,6 +58,7 @@ async def _maintenance(app: web.Application) -> AsyncIterator[None]:
                 expired = await applications.expire_offers(app[UOW]())
                 activated = await applications.activate_started(app[UOW]())
                 ended = await live.end_overdue_visits(app[UOW]())
+                await mail.prune(app[UOW]())
                 if expired or activated or ended:
                     log.info("maintenance expired=%d activated=%d visits_ended=%d", expired, activated, ended)
             except Exception as exc:  # keep the loop alive; the next round retries

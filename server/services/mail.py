@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,22 @@ async def enqueue(uow: UnitOfWork, mail: Mail, setup: MailSetup, *, browser_hash
     all); ``browser_hash`` names the browser whose request caused it (the demo outbox)."""
     message_id = f"<{secrets.token_hex(16)}@{setup.domain}>"
     return await uow.outbox.add(mail, message_id=message_id, at=uow.now(), browser_hash=browser_hash)
+
+
+# Sent (or given-up) mail is kept this long, for the demo outbox and for an operator's questions, then
+# forgotten: its links are spent or expired by then.
+KEEP_FINISHED_MAIL = timedelta(days=30)
+
+
+async def prune(uow: UnitOfWork) -> int:
+    """Forget finished mail older than :data:`KEEP_FINISHED_MAIL` and account links that expired more
+    than a day ago (the maintenance loop); returns how many mails were forgotten."""
+    async with uow:
+        now = uow.now()
+        forgotten = await uow.outbox.delete_finished_before(now - KEEP_FINISHED_MAIL)
+        await uow.account_tokens.prune(now - timedelta(days=1))
+        await uow.commit()
+        return forgotten
 
 
 # --- the demo outbox ------------------------------------------------------------------------------

@@ -218,3 +218,26 @@ async def settings_real_clock(database_url: str) -> AsyncIterator[UnitOfWorkFact
     engine = make_engine(database_url)
     yield UnitOfWorkFactory(make_sessionmaker(engine), lambda: datetime.now(UTC))
     await engine.dispose()
+
+
+async def test_mail_is_written_with_its_transaction_or_not_at_all_and_old_mail_is_forgotten(
+    uows: UnitOfWorkFactory, clock: FakeClock, sink: SmtpSink
+) -> None:
+    async with uows() as uow:  # the change that would cause it is rolled back: no mail either
+        await mail.enqueue(
+            uow,
+            mail.compose(
+                MailKind.RESET_PASSWORD,
+                "a@example.org",
+                {"name": "A", "link": "http://rounds.test:8080/x", "minutes": 30},
+                SETUP,
+            ),
+            SETUP,
+        )
+    assert await outbox(uows) == []
+    await put_mail(uows, 2)
+    await Sender(uows, smtp_for(sink), claimant="node-a", skip_locked=False).deliver_due()
+    await put_mail(uows, 1, to="later{n}@example.org")  # not sent yet: never forgotten
+    clock.advance(days=31)
+    assert await mail.prune(uows()) == 2
+    assert [r.recipient for r in await outbox(uows)] == ["later0@example.org"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
 
 from server.db.models import OutboxMailRow
@@ -152,6 +152,13 @@ class OutboxRepository:
             OutboxMailRow.created_at >= since,
         )
         return int((await self.db.execute(query)).scalar_one())
+
+    async def delete_finished_before(self, before: datetime) -> int:
+        """Forget mail sent or given up before ``before``; returns how many."""
+        result = await self.db.execute(
+            delete(OutboxMailRow).where(or_(OutboxMailRow.sent_at < before, OutboxMailRow.failed_at < before))
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def all(self) -> list[OutboxMail]:
         """Every mail, oldest first (tests and the operator's checks)."""
