@@ -64,6 +64,26 @@ class SignupIn(Input):
     profession: SignupProfession
 
 
+# A link's token as mailed (43 URL-safe characters); anything much longer is not a token.
+LinkToken = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+
+class MessageOut(Output):
+    """What happened, in words for a person (the same whatever the email, where that matters)."""
+
+    message: str
+
+
+class VerifyEmailIn(Input):
+    token: LinkToken
+
+
+class PasswordResetByTokenIn(Input):
+    token: LinkToken
+    password: Password
+    password_again: Password
+
+
 class PasswordForgotIn(Input):
     email: Email
 

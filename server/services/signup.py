@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from server.db.uow import UnitOfWork
 from server.domain.accounts import TOKEN_LIFETIMES, TokenPurpose, User, VisitorProfile
 from server.domain.actors import Actor
-from server.domain.errors import Conflict, Invalid, NotFound
+from server.domain.errors import Conflict, Invalid, NotFound, TooManyRequests
 from server.domain.mail import MailKind
 from server.domain.vocab import Role
 from server.schemas.accounts import SignupIn
@@ -139,6 +139,22 @@ async def resend_verification(
         await _mail_verification(uow, user, setup, browser_hash)
         await uow.commit()
         return user.email
+
+
+async def resend_verification_to(
+    uow: UnitOfWork, email: str, setup: MailSetup, *, browser_hash: str | None
+) -> None:
+    """Mail a new verification link to ``email`` if it belongs to an account not yet confirmed;
+    nothing otherwise (and nothing past a few links an hour). The caller answers the same either way."""
+    async with uow:
+        user = await uow.users.by_email(email.strip().lower())
+        if user is None or user.email_verified_at is not None:
+            return
+        try:
+            await _mail_verification(uow, user, setup, browser_hash)
+        except TooManyRequests:
+            return
+        await uow.commit()
 
 
 async def is_verified(uow: UnitOfWork, actor: Actor) -> bool:

@@ -303,3 +303,48 @@ async def test_with_an_smtp_server_set_the_verification_mail_arrives_and_there_i
         await nadia.get("/demo/outbox", expect=404)
         [row] = await mails(uows)
         assert row.sent_at is not None and row.message_id == message["Message-ID"]
+
+
+async def test_the_same_walk_through_the_json_api(
+    world: World, make_api: Any, uows: UnitOfWorkFactory
+) -> None:
+    api: Api = await make_api(None)
+    body = {
+        "full_name": "Nadia Haddad",
+        "email": "nadia@example.org",
+        "password": "nadia-long-password",
+        "training_status": "graduate",
+        "profession": "dentistry",
+    }
+    fresh = await api.post("/auth/signup", body, expect=202)
+    taken = await api.post("/auth/signup", {**body, "email": world.student.email}, expect=202)
+    assert fresh == taken  # the same answer for a taken address
+    await api.post("/auth/verify-email", {"token": "not-a-token"}, expect=422)
+    [verify] = await mails(uows, "nadia@example.org")
+    token = link_in(verify).rsplit("/", 1)[1]
+    await api.post("/auth/verify-email", {"token": token})
+    assert (await api.post("/auth/verify-email", {"token": token}, expect=422))["error"]["code"] == "invalid"
+
+    resent = await api.post("/auth/verify-email/resend", {"email": "nadia@example.org"}, expect=202)
+    assert resent == await api.post("/auth/verify-email/resend", {"email": "nobody@example.org"}, expect=202)
+    assert len(await mails(uows, "nadia@example.org")) == 1  # confirmed already: nothing sent
+    await api.login("nadia@example.org", "nadia-long-password")
+    change = {
+        "current_password": "nadia-long-password",
+        "password": NEW_PASSWORD,
+        "password_again": NEW_PASSWORD,
+    }
+    await api.put("/me/password", change, expect=204)
+    await api.get("/me")  # this login stays
+
+    assert (await api.post("/auth/password/forgot", {"email": "nadia@example.org"}, expect=202)) == (
+        await api.post("/auth/password/forgot", {"email": "nobody@example.org"}, expect=202)
+    )
+    reset = (await mails(uows, "nadia@example.org"))[-1]
+    assert reset.kind is MailKind.RESET_PASSWORD
+    token = link_in(reset).rsplit("/", 1)[1]
+    again = {"token": token, "password": "third-long-password", "password_again": "third-long-password"}
+    await api.post("/auth/password/reset", again, expect=204)
+    await api.get("/me", expect=401)  # every login ended
+    await api.refresh_csrf()
+    await api.login("nadia@example.org", "third-long-password")
