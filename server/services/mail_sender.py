@@ -151,11 +151,6 @@ class Sender:
         self.rand = rand or random.Random()
         self.rounds = 0  # rounds finished (tests wait on it)
         self.sent = 0
-        self._wake = asyncio.Event()
-
-    def wake(self) -> None:
-        """Look at the outbox now rather than at the next poll (new mail was just committed)."""
-        self._wake.set()
 
     async def _claim(self) -> list[OutboxMail]:
         async with self.uows() as uow:
@@ -229,8 +224,9 @@ class Sender:
         return sent
 
     async def run(self) -> None:
-        """Deliver until cancelled: at once again after a full batch, else after ``poll_seconds`` or a
-        :meth:`wake`. A failing round (the database away) is logged and the loop goes on."""
+        """Deliver until cancelled: at once again after a full batch, else after ``poll_seconds`` (new
+        mail waits at most that long). A failing round (the database away) is logged and the loop
+        goes on."""
         while True:
             full = False
             try:
@@ -240,8 +236,5 @@ class Sender:
             except Exception:
                 log.exception("mail round failed")
             self.rounds += 1
-            if full:
-                continue
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+            if not full:
+                await asyncio.sleep(self.poll_seconds)
