@@ -6,6 +6,9 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
+import secrets
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -15,7 +18,7 @@ from aiohttp import web
 
 from server.config import Settings
 from server.db.availability import database_away
-from server.db.engine import make_engine, make_sessionmaker
+from server.db.engine import is_sqlite, make_engine, make_sessionmaker
 from server.db.filestore import FileStore
 from server.db.uow import Clock, UnitOfWorkFactory, utc_now
 from server.handlers import live_socket
@@ -23,10 +26,12 @@ from server.handlers.api import API
 from server.handlers.pages import site
 from server.heap import HeapTrimming, heap_trimming
 from server.logs import quiet_bad_requests
-from server.services import applications, live
+from server.services import applications, live, mail
+from server.services.mail import mail_setup
+from server.services.mail_sender import Sender, SmtpServer
 from server.web import middleware
 from server.web.api import API_PREFIX, openapi_document
-from server.web.keys import CLOCK, ENGINE, FILES, HEAP_TRIMMING, SETTINGS, UOW
+from server.web.keys import CLOCK, ENGINE, FILES, HEAP_TRIMMING, MAIL, MAIL_SENDER, SETTINGS, UOW
 
 log = logging.getLogger("rounds.app")
 WEBCLIENT = Path(__file__).resolve().parent.parent / "webclient"
@@ -44,8 +49,9 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _maintenance(app: web.Application) -> AsyncIterator[None]:
-    """Every minute: expire offers past their hold time, start rotations on their first day, and end
-    live visits whose join window closed without their room ending them (a restart, a crash)."""
+    """Every minute: expire offers past their hold time, start rotations on their first day, end
+    live visits whose join window closed without their room ending them (a restart, a crash), and
+    forget old finished mail and expired account links."""
 
     async def loop() -> None:
         while True:
@@ -53,6 +59,7 @@ async def _maintenance(app: web.Application) -> AsyncIterator[None]:
                 expired = await applications.expire_offers(app[UOW]())
                 activated = await applications.activate_started(app[UOW]())
                 ended = await live.end_overdue_visits(app[UOW]())
+                await mail.prune(app[UOW]())
                 if expired or activated or ended:
                     log.info("maintenance expired=%d activated=%d visits_ended=%d", expired, activated, ended)
             except Exception as exc:  # keep the loop alive; the next round retries
@@ -63,6 +70,33 @@ async def _maintenance(app: web.Application) -> AsyncIterator[None]:
             await asyncio.sleep(MAINTENANCE_INTERVAL_SECONDS)
 
     task = asyncio.create_task(loop(), name="rounds-maintenance")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def _claimant(settings: Settings) -> str:
+    """This process's name on the outbox rows it claims."""
+    return settings.node_id or f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+async def _mail_sender(app: web.Application) -> AsyncIterator[None]:
+    """Send the outbox through the SMTP server the settings name; with none, mail stays in the
+    database for the demo outbox."""
+    settings = app[SETTINGS]
+    if settings.smtp_host is None:
+        log.info("no SMTP server set (ROUNDS_SMTP_HOST): mail is kept for the demo outbox, /demo/outbox")
+        yield
+        return
+    sender = Sender(
+        app[UOW],
+        SmtpServer.from_settings(settings),
+        claimant=_claimant(settings),
+        skip_locked=not is_sqlite(settings.database_url),
+    )
+    app[MAIL_SENDER] = sender
+    task = asyncio.create_task(sender.run(), name="rounds-mail-sender")
     yield
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
@@ -88,8 +122,19 @@ def _openapi_view() -> Callable[[web.Request], Awaitable[web.Response]]:
     return openapi
 
 
-def create_app(settings: Settings, *, clock: Clock = utc_now, maintenance: bool = True) -> web.Application:
-    """Build the app. The database must already be migrated (``rounds db upgrade``)."""
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    maintenance: bool = True,
+    mail_sender: bool | None = None,
+    demo: bool = False,
+) -> web.Application:
+    """Build the app. The database must already be migrated (``rounds db upgrade``).
+
+    ``maintenance`` runs the periodic sweeps and ``mail_sender`` (by default as ``maintenance``) the
+    outbox's sender; ``demo`` (``rounds demo``) opens the demo outbox to the browser that caused a mail.
+    """
     quiet_bad_requests()  # a malformed request line is a 400, not an ERROR traceback per request
     app = web.Application(
         middlewares=[
@@ -103,6 +148,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, maintenance: bool 
     app[CLOCK] = clock
     app[FILES] = FileStore(settings.documents_dir)
     app[HEAP_TRIMMING] = HeapTrimming()
+    app[MAIL] = mail_setup(settings, demo=demo)
+    app[MAIL_SENDER] = None
     env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(str(WEBCLIENT / "templates")),
@@ -116,6 +163,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, maintenance: bool 
     app.on_shutdown.append(live_socket.close_live_rooms)
     if maintenance:
         app.cleanup_ctx.append(_maintenance)
+    if maintenance if mail_sender is None else mail_sender:
+        app.cleanup_ctx.append(_mail_sender)
     app.router.add_get(API_PREFIX + "/openapi.json", _openapi_view())
     API.add_routes(app)
     site.add_routes(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import getpass
 import logging
 import sys
@@ -53,7 +54,7 @@ async def _schema_problem(settings: Settings) -> str | None:
     return None
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
+def _serve(settings: Settings, host: str, port: int, *, demo: bool = False) -> None:
     from server.app import create_app
     from server.web.access_log import RedactingAccessLogger
 
@@ -61,7 +62,10 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     if problem is not None:
         raise SystemExit(f"rounds: {problem}")
     print(f"Rounds is serving on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
-    app = create_app(settings)
+    # The address it listens on (--host/--port may override the settings'): emailed links point there
+    # unless ROUNDS_PUBLIC_URL says otherwise.
+    settings = dataclasses.replace(settings, host=host, port=port)
+    app = create_app(settings, demo=demo)
     watchdogs: list[threading.Timer] = []
 
     async def bound_the_shutdown(app: web.Application) -> None:
@@ -211,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not created and (news := asyncio.run(refresh_demo_huddle(settings))):
             print(news)
         if not args.no_serve:
-            _serve(settings, host, port)
+            _serve(settings, host, port, demo=True)
         return 0
     if args.command == "user":
         password = _read_password()

@@ -15,8 +15,10 @@ import secrets
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
 T = TypeVar("T")
 
@@ -193,6 +195,40 @@ def signing_key(raw: str) -> str:
     return raw
 
 
+def http_url(raw: str) -> str:
+    """An http(s) URL with a host and no path beyond "/", kept without its trailing slash."""
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path not in {"", "/"}:
+        raise ValueError(
+            "must be an http:// or https:// address with no path, e.g. https://rounds.example.org"
+        )
+    if parts.query or parts.fragment:
+        raise ValueError("must have no query or fragment")
+    return raw.rstrip("/")
+
+
+SMTP_TLS_MODES = ("starttls", "tls", "none")
+
+
+def smtp_tls_mode(raw: str) -> str:
+    """How the connection to the SMTP server is protected: one of :data:`SMTP_TLS_MODES`."""
+    mode = raw.lower()
+    if mode not in SMTP_TLS_MODES:
+        raise ValueError("must be starttls, tls or none")
+    return mode
+
+
+def mail_address(raw: str) -> str:
+    """An address for the From header, bare (``a@b.org``) or with a name (``Rounds <a@b.org>``)."""
+    _, address = parseaddr(raw)
+    local, _, domain = address.partition("@")
+    if not local or not domain or "\n" in raw or "\r" in raw:
+        raise ValueError(
+            f"must be an email address, optionally with a name (Rounds <rounds@example.org>), got {raw!r}"
+        )
+    return raw
+
+
 # --- defaults computed at load time ---
 
 
@@ -363,6 +399,43 @@ class Settings:
         "ROUNDS_SECURE_COOKIES", "false", "Mark cookies Secure (set to true behind HTTPS).", yes_or_no
     )
     log_level: str = setting("ROUNDS_LOG_LEVEL", "INFO", "Python logging level.", level_name)
+    public_url: str | None = optional(
+        "ROUNDS_PUBLIC_URL",
+        "http://ROUNDS_HOST:ROUNDS_PORT",
+        "The address people reach Rounds at (`https://rounds.example.org`): the links in emails start "
+        "with it. Never taken from a request's Host header.",
+        http_url,
+    )
+    smtp_host: str | None = optional(
+        "ROUNDS_SMTP_HOST",
+        "(none)",
+        "SMTP server that Rounds sends its email through. Unset: mail is kept in the database and shown "
+        "on the demo outbox page (`/demo/outbox`) instead of being sent.",
+        text,
+    )
+    smtp_port: int = setting("ROUNDS_SMTP_PORT", "587", "The SMTP server's port.", whole(maximum=65535))
+    smtp_tls: str = setting(
+        "ROUNDS_SMTP_TLS",
+        "starttls",
+        "`starttls` (upgrade the connection, usually port 587), `tls` (TLS from the start, usually 465) "
+        "or `none` (a relay on this machine only).",
+        smtp_tls_mode,
+    )
+    smtp_username: str | None = optional(
+        "ROUNDS_SMTP_USERNAME", "(none)", "User name to log in to the SMTP server, if it asks.", text
+    )
+    smtp_password: str | None = optional(
+        "ROUNDS_SMTP_PASSWORD",
+        "(none)",
+        "Password to log in to the SMTP server; with ROUNDS_SMTP_USERNAME.",
+        text,
+    )
+    mail_from: str = setting(
+        "ROUNDS_MAIL_FROM",
+        "Rounds <rounds@localhost>",
+        "The From address of every email Rounds sends.",
+        mail_address,
+    )
     # Not a setting: ROUNDS_* variables that are not settings (likely typos), for the CLI to warn of.
     unknown: tuple[str, ...] = ()
 
@@ -370,6 +443,11 @@ class Settings:
     def documents_dir(self) -> Path:
         """Where uploaded documents are stored by content hash."""
         return self.data_dir / "documents"
+
+    @property
+    def base_url(self) -> str:
+        """Where links in emails point: ROUNDS_PUBLIC_URL, else the address Rounds listens on."""
+        return self.public_url or f"http://{self.host}:{self.port}"
 
 
 # attribute of Settings -> its declaration, in declaration (and README) order.
@@ -394,6 +472,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         if attribute not in values and declared.unset is not None:
             values[attribute] = declared.unset(values)
     _check_turn(values)
+    _check_smtp_login(values)
     return Settings(**values, unknown=unknown_variables(env))
 
 
@@ -401,6 +480,12 @@ def _check_turn(values: Mapping[str, Any]) -> None:
     """TURN needs both its URLs and its secret: one without the other is a mistake, not a choice."""
     if (values.get("turn_urls") is None) != (values.get("turn_secret") is None):
         raise SettingsError("ROUNDS_TURN_URLS and ROUNDS_TURN_SECRET must be set together")
+
+
+def _check_smtp_login(values: Mapping[str, Any]) -> None:
+    """An SMTP login needs both halves."""
+    if (values.get("smtp_username") is None) != (values.get("smtp_password") is None):
+        raise SettingsError("ROUNDS_SMTP_USERNAME and ROUNDS_SMTP_PASSWORD must be set together")
 
 
 def unknown_variables(env: Mapping[str, str]) -> tuple[str, ...]:

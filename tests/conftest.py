@@ -173,6 +173,11 @@ ON_POSTGRES: dict[str, str | dict[str, str]] = {
             "smoke: a live session writes its record"
         ),
     },
+    "integration/test_mail.py": {
+        "test_two_senders_on_separate_engines_deliver_each_mail_exactly_once": (
+            "FOR UPDATE SKIP LOCKED: two nodes' senders claiming the outbox at once"
+        ),
+    },
     "integration/test_pages.py": {
         "test_an_application_walks_to_enrollment_through_forms": "smoke: the pages",
     },

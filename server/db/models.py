@@ -66,6 +66,9 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     full_name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # None until the owner opens the link mailed at sign-up; accounts made by `rounds user create`
+    # (or the demo) are verified when they are made.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     visitor_profile: Mapped[VisitorProfileRow | None] = relationship(
         back_populates="user", uselist=False, lazy="raise"
@@ -608,3 +611,50 @@ class LetterVersionRow(Base):
     paragraphs: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     saved_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AccountTokenRow(Base):
+    """A single-use link mailed to an account's owner (verify the email, reset the password). The
+    link carries a random token; only its SHA-256 is stored."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(24))
+    # The address the link was mailed to: a verification holds for that address only.
+    email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class OutboxMailRow(Base):
+    """An email Rounds will send (or, with no SMTP server set, keeps for the demo outbox), written in
+    the same transaction as the change that causes it. The sender claims due rows for a lease, sends
+    them, and marks them sent; a failed try is due again later."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "sent_at", "failed_at", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    recipient: Mapped[str] = mapped_column(String(254), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text)
+    # Extra headers (e.g. List-Unsubscribe), name -> value.
+    headers: Mapped[dict[str, str]] = mapped_column(JSON)
+    # The same Message-ID on every try, so a receiver can tell a repeat from a new mail.
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    # SHA-256 of the cookie of the browser whose request caused the mail (the demo outbox only).
+    browser_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)

@@ -9,7 +9,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from server.db.repositories.accounts import LoginRepository, UserRepository
+from server.db.repositories.accounts import AccountTokenRepository, LoginRepository, UserRepository
 from server.db.repositories.applications import ApplicationRepository
 from server.db.repositories.audit import AuditRepository
 from server.db.repositories.certificates import CertificateRepository
@@ -17,6 +17,7 @@ from server.db.repositories.documents import DocumentRepository
 from server.db.repositories.evaluations import EvaluationRepository
 from server.db.repositories.learning import LearningRepository
 from server.db.repositories.letters import LetterRepository
+from server.db.repositories.mail import OutboxRepository
 from server.db.repositories.presentations import PresentationRepository
 from server.db.repositories.programs import ProgramRepository
 from server.db.repositories.record import CaseLogRepository, EncounterRepository
@@ -47,6 +48,8 @@ class UnitOfWork:
     certificates: CertificateRepository
     evaluations: EvaluationRepository
     letters: LetterRepository
+    account_tokens: AccountTokenRepository
+    outbox: OutboxRepository
 
     def __init__(
         self, maker: async_sessionmaker[AsyncDb], clock: Clock = utc_now, offer_hold_days: int = 7
@@ -71,6 +74,8 @@ class UnitOfWork:
         self.certificates = CertificateRepository(self.db)
         self.evaluations = EvaluationRepository(self.db)
         self.letters = LetterRepository(self.db)
+        self.account_tokens = AccountTokenRepository(self.db)
+        self.outbox = OutboxRepository(self.db)
         return self
 
     async def __aexit__(

@@ -4,7 +4,8 @@ details) and logins."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 from server.domain.vocab import Role, Step1Status, TrainingStatus
 
@@ -19,6 +20,8 @@ class User:
     role: Role
     full_name: str
     created_at: datetime
+    # When the owner proved the email is theirs (None: not yet; a visitor cannot apply until then).
+    email_verified_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +60,46 @@ class Login:
     user_id: int
     created_at: datetime
     expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AccountToken:
+    """A single-use link mailed to an account's owner, as kept: the hash of its token (the token
+    itself is only in the email), its purpose, the address it was mailed to, and its lifetime."""
+
+    id: int
+    token_hash: str
+    user_id: int
+    purpose: str
+    email: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+
+
+class TokenPurpose(StrEnum):
+    """What a mailed single-use link does."""
+
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"
+
+
+#: How long each kind of link works after it is mailed: long enough to find the mail a day later for a
+#: verification; short for a reset, which hands over the account.
+TOKEN_LIFETIMES: dict[TokenPurpose, timedelta] = {
+    TokenPurpose.VERIFY_EMAIL: timedelta(hours=48),
+    TokenPurpose.RESET_PASSWORD: timedelta(minutes=30),
+}
+#: At most this many links of one purpose are mailed to one account per hour (resend buttons, resets).
+LINKS_PER_HOUR = 3
+
+
+def token_problem(token: AccountToken | None, purpose: TokenPurpose, now: datetime) -> str | None:
+    """Why a presented link cannot be used (unknown, another purpose, used, expired), or None."""
+    if token is None or token.purpose != purpose.value:
+        return "This link is not valid. Check that you opened the whole link from the email."
+    if token.used_at is not None:
+        return "This link has already been used (or a newer one was sent): each link works once."
+    if token.expires_at <= now:
+        return "This link has expired."
+    return None

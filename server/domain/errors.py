@@ -45,6 +45,12 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+class EmailNotVerified(Forbidden):
+    """The account's email is not confirmed yet, and this needs it (applying to a program)."""
+
+    code = "email_not_verified"
+
+
 class NotFound(DomainError):
     """No such record, or one the caller may not know exists."""
 

@@ -16,6 +16,26 @@ class TrainingStatus(StrEnum):
     GRADUATE = "graduate"
 
 
+class Profession(StrEnum):
+    """The professions a visitor can sign up with; stored as these values, which the programs'
+    eligibility rules (``allowed_professions``) compare in lower case."""
+
+    MEDICINE = "medicine"
+    NURSING = "nursing"
+    DENTISTRY = "dentistry"
+    PHYSICAL_THERAPY = "physical therapy"
+    PRE_MED = "pre-med"
+
+
+PROFESSION_LABELS: dict[Profession, str] = {
+    Profession.MEDICINE: "Medicine",
+    Profession.NURSING: "Nursing",
+    Profession.DENTISTRY: "Dentistry",
+    Profession.PHYSICAL_THERAPY: "Physical therapy",
+    Profession.PRE_MED: "Pre-med",
+}
+
+
 class Step1Status(StrEnum):
     NOT_TAKEN = "not_taken"
     PASSED = "passed"

@@ -7,6 +7,9 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from server.domain.vocab import (
+    Profession as SignupProfession,
+)
+from server.domain.vocab import (
     Role,
     Step1Status,
     TrainingStatus,
@@ -46,6 +49,54 @@ class RegisterIn(Input):
     email: Email
     password: Annotated[str, StringConstraints(min_length=10, max_length=1024)]
     full_name: Name
+
+
+Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+
+
+class SignupIn(Input):
+    """A visitor signing up: the password policy is the service's (at least 10 characters)."""
+
+    full_name: Name
+    email: Email
+    password: Password
+    training_status: TrainingStatus
+    profession: SignupProfession
+
+
+# A link's token as mailed (43 URL-safe characters); anything much longer is not a token.
+LinkToken = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+
+class MessageOut(Output):
+    """What happened, in words for a person (the same whatever the email, where that matters)."""
+
+    message: str
+
+
+class VerifyEmailIn(Input):
+    token: LinkToken
+
+
+class PasswordResetByTokenIn(Input):
+    token: LinkToken
+    password: Password
+    password_again: Password
+
+
+class PasswordForgotIn(Input):
+    email: Email
+
+
+class PasswordResetIn(Input):
+    password: Password
+    password_again: Password
+
+
+class PasswordChangeIn(Input):
+    current_password: Password
+    password: Password
+    password_again: Password
 
 
 class VisitorProfileIn(Input):

@@ -12,7 +12,17 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from server.db.uow import UnitOfWork
-from server.domain.accounts import Login, PreceptorProfile, User, VisitorProfile
+from server.domain.accounts import (
+    LINKS_PER_HOUR,
+    TOKEN_LIFETIMES,
+    AccountToken,
+    Login,
+    PreceptorProfile,
+    TokenPurpose,
+    User,
+    VisitorProfile,
+    token_problem,
+)
 from server.domain.actors import Actor
 from server.domain.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
 from server.domain.vocab import Role
@@ -37,6 +47,11 @@ def _password_matches(stored: str, password: str) -> bool:
         return bool(_hasher.verify(stored, password))
     except (VerificationError, InvalidHashError):
         return False
+
+
+def password_matches(stored: str, password: str) -> bool:
+    """Whether ``password`` is the one ``stored`` hashes (argon2: run it in a worker thread)."""
+    return _password_matches(stored, password)
 
 
 def _needs_rehash(stored: str) -> bool:
@@ -66,24 +81,76 @@ def actor_of(user: User) -> Actor:
     return Actor(user_id=user.id, role=user.role, email=user.email, full_name=user.full_name)
 
 
-async def create_user(uow: UnitOfWork, *, email: str, password: str, role: Role, full_name: str) -> User:
-    """Create an account with an empty profile for its role. Does not commit."""
+async def create_user(
+    uow: UnitOfWork,
+    *,
+    email: str,
+    password: str,
+    role: Role,
+    full_name: str,
+    verified: bool = True,
+    password_hash: str | None = None,
+) -> User:
+    """Create an account with an empty profile for its role. Does not commit. An account an operator
+    makes (``rounds user create``, the demo) counts as verified; a sign-up passes ``verified=False``
+    (and the hash it computed off the event loop)."""
     check_password_strength(password)
     email = email.strip().lower()
     if await uow.users.by_email(email) is not None:
         raise Conflict(f"An account with the email {email} already exists.", field="email")
+    now = uow.now()
     user = await uow.users.add(
         email=email,
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
         role=role,
         full_name=full_name.strip(),
-        at=uow.now(),
+        at=now,
+        verified_at=now if verified else None,
     )
     if role is Role.VISITOR:
         await uow.users.save_visitor_profile(VisitorProfile(user_id=user.id))
     elif role is Role.PRECEPTOR:
         await uow.users.save_preceptor_profile(PreceptorProfile(user_id=user.id))
     return user
+
+
+async def new_link(uow: UnitOfWork, user: User, purpose: TokenPurpose) -> str:
+    """Make a single-use link's token for ``user`` (inside the caller's unit of work): only its hash is
+    kept, and the account's older open links of the same purpose stop working. Refused with 429 past
+    :data:`LINKS_PER_HOUR` links of a purpose per account."""
+    now = uow.now()
+    if (
+        await uow.account_tokens.count_since(user.id, purpose.value, now - timedelta(hours=1))
+        >= LINKS_PER_HOUR
+    ):
+        raise TooManyRequests(
+            "Several links were sent to this address in the last hour. Use the newest one, or try again "
+            "in an hour.",
+            retry_after_seconds=3600,
+        )
+    await uow.account_tokens.use_all(user.id, purpose.value, now)
+    token = secrets.token_urlsafe(32)
+    await uow.account_tokens.add(
+        token_hash=token_hash(token),
+        user_id=user.id,
+        purpose=purpose.value,
+        email=user.email,
+        at=now,
+        expires_at=now + TOKEN_LIFETIMES[purpose],
+    )
+    return token
+
+
+async def take_link(uow: UnitOfWork, token: str, purpose: TokenPurpose) -> tuple[AccountToken, User]:
+    """Spend a presented link inside the caller's unit of work: Invalid (the page says why) when it is
+    unknown, used or expired; else it is marked used (the caller commits) and its account returned."""
+    found = await uow.account_tokens.by_hash_for_update(token_hash(token)) if len(token) <= 128 else None
+    problem = token_problem(found, purpose, uow.now())
+    user = None if found is None else await uow.users.get(found.user_id)
+    if problem is not None or found is None or user is None:
+        raise Invalid(problem or "This link is not valid.")
+    await uow.account_tokens.use_all(user.id, purpose.value, uow.now())
+    return found, user
 
 
 def _delay_for(failures: int, free: int) -> int:

@@ -23,7 +23,7 @@ from server.domain.applications import (
 )
 from server.domain.blocks import check_stack
 from server.domain.eligibility import eligibility_reasons
-from server.domain.errors import Conflict, Invalid, NotFound
+from server.domain.errors import Conflict, EmailNotVerified, Invalid, NotFound
 from server.domain.programs import Program
 from server.domain.vocab import DOCUMENT_LABELS, DocumentKind, Role
 from server.schemas.applications import ActionIn, ApplicationIn, ApplicationOut, EventOut, PersonOut
@@ -120,10 +120,21 @@ async def _eligibility_check(uow: UnitOfWork, visitor_id: int, program: Program)
         raise Invalid("You are not eligible for this program: " + " ".join(reasons))
 
 
+async def _require_verified_email(uow: UnitOfWork, visitor_id: int) -> None:
+    """A visitor applies only once their email address is confirmed (sign-up mails the link)."""
+    user = await uow.users.get(visitor_id)
+    if user is None or user.email_verified_at is None:
+        raise EmailNotVerified(
+            "Confirm your email address before applying: open the link Rounds emailed you when you "
+            "signed up, or send a new one from /account/verify."
+        )
+
+
 async def create_application(uow: UnitOfWork, actor: Actor, data: ApplicationIn) -> ApplicationOut:
     """A visitor applies for one block or a stack of consecutive blocks of a program."""
     actor.require(Role.VISITOR)
     async with uow:
+        await _require_verified_email(uow, actor.user_id)
         program = await uow.programs.get(data.program_id)
         if program is None or not program.published:
             raise NotFound(f"There is no program {data.program_id}.", field="program_id")
@@ -183,6 +194,7 @@ async def _apply_transition(
     values: dict[str, object] = {"state": target.value, "updated_at": now}
 
     if action is Action.SUBMIT:
+        await _require_verified_email(uow, application.visitor_id)
         await _eligibility_check(uow, application.visitor_id, program)
         values["submitted_at"] = now
     if action is Action.ACCEPT_OFFER and (

@@ -38,6 +38,13 @@ def token_for(secret_key: str, cookie_value: str) -> str:
     return mac.hexdigest()
 
 
+def browser_hash(request: web.Request) -> str | None:
+    """SHA-256 of this browser's anonymous cookie (which outlives its logins): names the browser whose
+    request caused a mail, for the demo outbox, without keeping the cookie itself."""
+    anonymous = request.cookies.get(ANON_COOKIE)
+    return hashlib.sha256(b"browser:" + anonymous.encode()).hexdigest() if anonymous else None
+
+
 def browser_identity(request: web.Request) -> str | None:
     """The cookie the token is bound to: the login if there is one, else the anonymous id."""
     return request.cookies.get(LOGIN_COOKIE) or request.cookies.get(ANON_COOKIE)

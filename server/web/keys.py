@@ -11,6 +11,8 @@ from server.db.filestore import FileStore
 from server.db.uow import Clock, UnitOfWorkFactory
 from server.domain.actors import Actor
 from server.heap import HeapTrimming
+from server.services.mail import MailSetup
+from server.services.mail_sender import Sender
 from server.web.websocket import OpenSockets
 from sessions.live import LiveRooms
 
@@ -29,3 +31,7 @@ SOCKETS = web.AppKey("sockets", OpenSockets)
 NODE = web.AppKey[Node]("node")
 # What the periodic heap trimming has handed back to the system (the health endpoint shows it).
 HEAP_TRIMMING = web.AppKey("heap_trimming", HeapTrimming)
+# Email: where links point and whether mail is sent or kept for the demo outbox; the background sender
+# (absent when no SMTP server is set, or in tests that send by hand).
+MAIL = web.AppKey("mail", MailSetup)
+MAIL_SENDER = web.AppKey[Sender | None]("mail_sender")

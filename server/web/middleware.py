@@ -15,6 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from server.db.availability import RETRYABLE_SQLSTATES, database_away, sqlstate, storage_problem
 from server.domain.errors import (
     DomainError,
+    EmailNotVerified,
     Forbidden,
     ServiceUnavailable,
     TooManyRequests,
@@ -99,6 +100,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         )
     except ServiceUnavailable as exc:
         return error_response(request, exc.status, exc.code, exc.message, headers={"Retry-After": "5"})
+    except EmailNotVerified as exc:
+        if is_api(request):
+            return error_response(request, exc.status, exc.code, exc.message)
+        # A page: the one that says where the link went and has the button to send a new one.
+        raise web.HTTPSeeOther("/account/verify?notice=verify_first") from None
     except DomainError as exc:
         return error_response(request, exc.status, exc.code, exc.message, exc.field)
     except web.HTTPException as exc:

@@ -1,4 +1,5 @@
-"""A small in-memory, per-address limit on look-ups (the public certificate check).
+"""Small in-memory, per-address limits: look-ups of the public certificate check, sign-ups and
+password-reset requests.
 
 The login limiter (``server.services.accounts``) counts failed logins in the database because a
 password guesser must be slowed down across processes and restarts; a certificate code has 100 bits and
@@ -61,17 +62,50 @@ class LookupLimiter:
                 del self._seen[address]
 
 
-# One limiter per app (the API and the page share it), without an app key: apps are frozen once started.
-_LIMITERS: weakref.WeakKeyDictionary[web.Application, LookupLimiter] = weakref.WeakKeyDictionary()
+# Sign-ups and password-reset requests per address: enough for a family or a clinic sharing one
+# address, not for a script creating accounts or flooding someone's inbox with resets.
+SIGNUPS_PER_WINDOW = 5
+SIGNUP_WINDOW = timedelta(hours=1)
+RESETS_PER_WINDOW = 5
+RESET_WINDOW = timedelta(hours=1)
 
 
-def limiter_for(app: web.Application) -> LookupLimiter:
-    limiter = _LIMITERS.get(app)
+def _limits(kind: str) -> tuple[int, timedelta]:
+    """The limit and window of ``kind``, read when its limiter is made (a test may lower them)."""
+    return {
+        "certificate": (LOOKUPS_PER_WINDOW, WINDOW),
+        "signup": (SIGNUPS_PER_WINDOW, SIGNUP_WINDOW),
+        "reset": (RESETS_PER_WINDOW, RESET_WINDOW),
+    }[kind]
+
+
+# One limiter per app and kind (the API and the page share it), without an app key: apps are frozen
+# once started.
+_LIMITERS: weakref.WeakKeyDictionary[web.Application, dict[str, LookupLimiter]] = weakref.WeakKeyDictionary()
+
+
+def limiter_for(app: web.Application, kind: str = "certificate") -> LookupLimiter:
+    """The app's limiter of ``kind`` (certificate, signup, reset)."""
+    limiters = _LIMITERS.setdefault(app, {})
+    limiter = limiters.get(kind)
     if limiter is None:
-        limiter = _LIMITERS[app] = LookupLimiter()
+        limit, window = _limits(kind)
+        limiter = limiters[kind] = LookupLimiter(limit, window)
     return limiter
 
 
 def check_lookup(request: web.Request) -> None:
     """Count a certificate look-up by the request's address (429 with Retry-After when over the limit)."""
     limiter_for(request.app).check(client_ip(request), request.app[CLOCK](), "certificate look-ups")
+
+
+def check_signup(request: web.Request) -> None:
+    """Count a sign-up by the request's address (429 with Retry-After when over the limit)."""
+    limiter_for(request.app, "signup").check(client_ip(request), request.app[CLOCK](), "sign-ups")
+
+
+def check_password_reset(request: web.Request) -> None:
+    """Count a password-reset request by the request's address (429 when over the limit)."""
+    limiter_for(request.app, "reset").check(
+        client_ip(request), request.app[CLOCK](), "password-reset requests"
+    )

@@ -4,8 +4,11 @@ its own directory with its own data dir, nothing read from a terminal."""
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import json
 import sqlite3
+import urllib.parse
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +19,7 @@ from sqlalchemy import func, select
 
 from server.db.engine import make_engine, make_sessionmaker
 from server.db.migrate import head_revision
-from server.db.models import Base
+from server.db.models import Base, OutboxMailRow
 from server.db.uow import UnitOfWork
 from server.demo import DEMO_PASSWORD
 from server.services import accounts
@@ -41,6 +44,29 @@ def _count_rows(url: str) -> dict[str, int]:
             await engine.dispose()
 
     return asyncio.run(count())
+
+
+def _outbox_texts(url: str) -> list[str]:
+    async def read() -> list[str]:
+        engine = make_engine(url)
+        try:
+            async with engine.connect() as conn:
+                result = await conn.execute(select(OutboxMailRow.text_body).order_by(OutboxMailRow.id))
+                return list(result.scalars())
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
+
+
+def ask_for_reset(base_url: str, email: str) -> None:
+    """Submit the forgot-password form as a browser would (its anonymous cookie and CSRF token)."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with opener.open(base_url + "/api/v1/auth/session", timeout=10) as response:
+        token = json.load(response)["csrf_token"]
+    form = urllib.parse.urlencode({"email": email, "csrf_token": token}).encode()
+    with opener.open(base_url + "/password/forgot", data=form, timeout=10) as response:
+        assert response.status == 200
 
 
 @pytest.fixture
@@ -149,6 +175,10 @@ def test_demo_twice_adds_nothing_then_serve_answers_and_stops_on_sigterm(
             "the access log lines of the requests sent",
             bound=10,
         )
+        # Emailed links point where the server listens (--port), not at ROUNDS_PORT's default.
+        ask_for_reset(served.base_url, "dana@rounds.test")
+        [reset] = _outbox_texts(env["ROUNDS_DATABASE_URL"])
+        assert served.base_url + "/password/reset/" in reset
     finally:
         code = served.stop(timeout=15)
     assert code == 0, served.log_text()

@@ -7,17 +7,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
 
 from server.db.models import (
+    AccountTokenRow,
     LoginFailureRow,
     LoginRow,
     PreceptorProfileRow,
     UserRow,
     VisitorProfileRow,
 )
-from server.domain.accounts import Login, PreceptorProfile, User, VisitorProfile
+from server.domain.accounts import AccountToken, Login, PreceptorProfile, User, VisitorProfile
 from server.domain.vocab import Role, Step1Status, TrainingStatus
 
 # --- rows <-> domain ----------------------------------------------------------------------------
@@ -31,6 +32,7 @@ def _user(row: UserRow) -> User:
         role=Role(row.role),
         full_name=row.full_name,
         created_at=row.created_at,
+        email_verified_at=row.email_verified_at,
     )
 
 
@@ -88,22 +90,38 @@ class UserRepository:
         row = result.scalar_one_or_none()
         return None if row is None else _user(row)
 
-    async def add(self, *, email: str, password_hash: str, role: Role, full_name: str, at: datetime) -> User:
-        """Write a new account."""
+    async def add(
+        self,
+        *,
+        email: str,
+        password_hash: str,
+        role: Role,
+        full_name: str,
+        at: datetime,
+        verified_at: datetime | None = None,
+    ) -> User:
+        """Write a new account (its email verified at ``verified_at``, or not yet)."""
         row = UserRow(
-            email=email, password_hash=password_hash, role=role.value, full_name=full_name, created_at=at
+            email=email,
+            password_hash=password_hash,
+            role=role.value,
+            full_name=full_name,
+            created_at=at,
+            email_verified_at=verified_at,
         )
         self.db.add(row)
         await self.db.flush()
         return _user(row)
 
     async def update(self, user: User) -> User:
-        """Write back what can change in an account: its password hash and name."""
+        """Write back what can change in an account: its password hash, name and when its email was
+        verified."""
         row = await self.db.get(UserRow, user.id)
         if row is None:
             raise LookupError(f"no user {user.id}")
         row.password_hash = user.password_hash
         row.full_name = user.full_name
+        row.email_verified_at = user.email_verified_at
         await self.db.flush()
         return _user(row)
 
@@ -206,6 +224,15 @@ class LoginRepository:
     async def delete_by_token_hash(self, token_hash: str) -> None:
         await self.db.execute(delete(LoginRow).where(LoginRow.token_hash == token_hash))
 
+    async def delete_for_user(self, user_id: int, *, keep_token_hash: str | None = None) -> int:
+        """End every login of an account (but the one whose token hash is ``keep_token_hash``);
+        returns how many were ended."""
+        query = delete(LoginRow).where(LoginRow.user_id == user_id)
+        if keep_token_hash is not None:
+            query = query.where(LoginRow.token_hash != keep_token_hash)
+        result = await self.db.execute(query)
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     async def delete_expired(self, now: datetime) -> None:
         await self.db.execute(delete(LoginRow).where(LoginRow.expires_at < now))
 
@@ -235,3 +262,71 @@ class LoginRepository:
 
     async def prune_failures(self, before: datetime) -> None:
         await self.db.execute(delete(LoginFailureRow).where(LoginFailureRow.at < before))
+
+
+def _token(row: AccountTokenRow) -> AccountToken:
+    return AccountToken(
+        id=row.id,
+        token_hash=row.token_hash,
+        user_id=row.user_id,
+        purpose=row.purpose,
+        email=row.email,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        used_at=row.used_at,
+    )
+
+
+class AccountTokenRepository:
+    """Single-use links mailed to an account's owner; only their hashes are kept."""
+
+    def __init__(self, db: AsyncDb) -> None:
+        self.db = db
+
+    async def add(
+        self, *, token_hash: str, user_id: int, purpose: str, email: str, at: datetime, expires_at: datetime
+    ) -> None:
+        """Keep a new link's hash."""
+        self.db.add(
+            AccountTokenRow(
+                token_hash=token_hash,
+                user_id=user_id,
+                purpose=purpose,
+                email=email,
+                created_at=at,
+                expires_at=expires_at,
+            )
+        )
+        await self.db.flush()
+
+    async def by_hash_for_update(self, token_hash: str) -> AccountToken | None:
+        """The link with this hash, its row held until the transaction ends (two clicks at once: the
+        second waits, then finds it used)."""
+        query = select(AccountTokenRow).where(AccountTokenRow.token_hash == token_hash).with_for_update()
+        row = (await self.db.execute(query)).scalar_one_or_none()
+        return None if row is None else _token(row)
+
+    async def use_all(self, user_id: int, purpose: str, at: datetime) -> None:
+        """Spend every open link of this purpose for the account (one used, or a newer one sent)."""
+        await self.db.execute(
+            update(AccountTokenRow)
+            .where(
+                AccountTokenRow.user_id == user_id,
+                AccountTokenRow.purpose == purpose,
+                AccountTokenRow.used_at.is_(None),
+            )
+            .values(used_at=at)
+        )
+
+    async def count_since(self, user_id: int, purpose: str, since: datetime) -> int:
+        """How many links of this purpose were made for the account since ``since``."""
+        query = select(func.count(AccountTokenRow.id)).where(
+            AccountTokenRow.user_id == user_id,
+            AccountTokenRow.purpose == purpose,
+            AccountTokenRow.created_at >= since,
+        )
+        return int((await self.db.execute(query)).scalar_one())
+
+    async def prune(self, before: datetime) -> None:
+        """Forget links that expired before ``before``."""
+        await self.db.execute(delete(AccountTokenRow).where(AccountTokenRow.expires_at < before))

@@ -1,4 +1,5 @@
-"""API: logging in and out, the current login, profiles."""
+"""API: signing up and confirming the email, logging in and out, the current login, passwords,
+profiles. Sign-up and "forgot password" answer the same whatever the email."""
 
 from __future__ import annotations
 
@@ -10,16 +11,23 @@ from server.handlers.api.registry import API
 from server.schemas.accounts import (
     LoginIn,
     LoginStateOut,
+    MessageOut,
+    PasswordChangeIn,
+    PasswordForgotIn,
+    PasswordResetByTokenIn,
     PreceptorProfileIn,
     ProfileOut,
+    SignupIn,
     UserOut,
+    VerifyEmailIn,
     VisitorProfileIn,
 )
-from server.services import accounts, profiles
+from server.services import accounts, passwords, profiles, signup
 from server.web import csrf
 from server.web.api import ApiCall
 from server.web.csrf import csrf_token
-from server.web.keys import SETTINGS, UOW
+from server.web.keys import MAIL, SETTINGS, UOW
+from server.web.rate_limit import check_password_reset, check_signup
 
 
 @API.route(
@@ -118,3 +126,141 @@ async def put_preceptor_profile(call: ApiCall) -> ProfileOut:
     if call.actor.role is not Role.PRECEPTOR:
         raise Forbidden("Only a preceptor has a preceptor profile.")
     return await profiles.update_preceptor_profile(call.request.app[UOW](), call.actor, call.body)
+
+
+SIGNUP_ACCEPTED = (
+    "If this address can be used, a link to confirm it is on its way. "
+    "Open it to be able to apply to programs."
+)
+RESEND_ACCEPTED = "If this address has an account still to confirm, a new link is on its way."
+RESET_ACCEPTED = "If this address has a Rounds account, a link to choose a new password is on its way."
+
+
+@API.route(
+    "POST",
+    "/auth/signup",
+    summary="Sign up as a visitor; a link to confirm the email is mailed (same answer for a taken address)",
+    tag="auth",
+    body=SignupIn,
+    response=MessageOut,
+    status=202,
+    login_required=False,
+    errors=(422, 429),
+)
+async def sign_up(call: ApiCall) -> MessageOut:
+    check_signup(call.request)
+    await signup.sign_up(
+        call.request.app[UOW](),
+        call.body,
+        call.request.app[MAIL],
+        browser_hash=csrf.browser_hash(call.request),
+    )
+    return MessageOut(message=SIGNUP_ACCEPTED)
+
+
+@API.route(
+    "POST",
+    "/auth/verify-email",
+    summary="Confirm an email address with the token of the mailed link (works once, for 48 hours)",
+    tag="auth",
+    body=VerifyEmailIn,
+    response=MessageOut,
+    login_required=False,
+    errors=(422,),
+)
+async def verify_email(call: ApiCall) -> MessageOut:
+    await signup.verify_email(call.request.app[UOW](), call.body.token)
+    return MessageOut(message="Your email address is confirmed.")
+
+
+@API.route(
+    "POST",
+    "/auth/verify-email/resend",
+    summary="Mail a new link to confirm an address not yet confirmed (same answer whatever the email)",
+    tag="auth",
+    body=PasswordForgotIn,
+    response=MessageOut,
+    status=202,
+    login_required=False,
+    errors=(422, 429),
+)
+async def resend_verification(call: ApiCall) -> MessageOut:
+    check_signup(call.request)
+    await signup.resend_verification_to(
+        call.request.app[UOW](),
+        call.body.email,
+        call.request.app[MAIL],
+        browser_hash=csrf.browser_hash(call.request),
+    )
+    return MessageOut(message=RESEND_ACCEPTED)
+
+
+@API.route(
+    "POST",
+    "/auth/password/forgot",
+    summary="Mail a single-use link to reset the password (same answer whatever the email)",
+    tag="auth",
+    body=PasswordForgotIn,
+    response=MessageOut,
+    status=202,
+    login_required=False,
+    errors=(422, 429),
+)
+async def forgot_password(call: ApiCall) -> MessageOut:
+    check_password_reset(call.request)
+    await passwords.request_reset(
+        call.request.app[UOW](),
+        call.body.email,
+        call.request.app[MAIL],
+        browser_hash=csrf.browser_hash(call.request),
+    )
+    return MessageOut(message=RESET_ACCEPTED)
+
+
+@API.route(
+    "POST",
+    "/auth/password/reset",
+    summary="Set a new password with the token of the mailed link; every login of the account ends",
+    tag="auth",
+    body=PasswordResetByTokenIn,
+    status=204,
+    login_required=False,
+    errors=(422,),
+)
+async def reset_password(call: ApiCall) -> web.Response:
+    data: PasswordResetByTokenIn = call.body
+    await passwords.reset_password(
+        call.request.app[UOW](),
+        data.token,
+        data.password,
+        data.password_again,
+        call.request.app[MAIL],
+        browser_hash=csrf.browser_hash(call.request),
+    )
+    response = web.Response(status=204)
+    response.del_cookie(csrf.LOGIN_COOKIE, path="/")
+    return response
+
+
+@API.route(
+    "PUT",
+    "/me/password",
+    summary="Change my password (the current one is asked); every other login of the account ends",
+    tag="auth",
+    body=PasswordChangeIn,
+    status=204,
+    errors=(422,),
+)
+async def change_password(call: ApiCall) -> web.Response:
+    data: PasswordChangeIn = call.body
+    await passwords.change_password(
+        call.request.app[UOW](),
+        call.actor,
+        data.current_password,
+        data.password,
+        data.password_again,
+        call.request.app[MAIL],
+        login_token=call.request.cookies.get(csrf.LOGIN_COOKIE),
+        browser_hash=csrf.browser_hash(call.request),
+    )
+    return web.Response(status=204)

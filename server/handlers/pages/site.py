@@ -14,6 +14,9 @@ from pydantic import ValidationError
 
 from server.domain.errors import Unauthorized
 from server.handlers.pages import (
+    accounts as account_pages,
+)
+from server.handlers.pages import (
     applications,
     certificates,
     dashboards,
@@ -22,6 +25,7 @@ from server.handlers.pages import (
     learning,
     letters,
     live,
+    mail,
     presentations,
     programs,
     programs_coordinator,
@@ -34,7 +38,7 @@ from server.schemas.accounts import LoginIn
 from server.services import accounts
 from server.web import csrf
 from server.web.csrf import csrf_token
-from server.web.keys import ACTOR, SETTINGS, UOW
+from server.web.keys import ACTOR, MAIL, SETTINGS, UOW
 from server.web.redirects import local_path
 
 routes = web.RouteTableDef()
@@ -49,6 +53,8 @@ async def template_context(request: web.Request) -> dict[str, Any]:
         "vocab": VOCABULARY,
         "notice": NOTICES.get(request.query.get("notice", "")),
         "path": request.path,
+        # No SMTP server: the login page and the account pages point to the demo outbox.
+        "demo_outbox": not request.app[MAIL].smtp,
     }
 
 
@@ -130,5 +136,7 @@ def add_routes(app: web.Application) -> None:
         visits,
         certificates,
         letters,
+        mail,
+        account_pages,
     ):
         app.router.add_routes(module.routes)

@@ -65,6 +65,10 @@ NOTICES: dict[str, str] = {
     "block_added": "Block added.",
     "capacity_changed": "Capacity changed.",
     "logged_out": "You are logged out.",
+    "password_reset": "Your new password is set, and every login of your account was ended. Log in with it.",
+    "password_changed": "Password changed. Every other login of your account was ended.",
+    "verify_sent": "A new link is on its way: open it to confirm your email address.",
+    "verify_first": "Confirm your email address first: then you can apply to programs.",
     **{f"action_{action.value}": text for action, text in _ACTION_DONE.items()},
 }
 

@@ -1,0 +1,171 @@
+"""Email: composing a mail from its templates, putting it in the outbox inside the caller's unit of
+work (so the mail exists exactly when the change that causes it does), and the demo outbox page.
+
+Sending is :mod:`server.services.mail_sender`'s job. Templates live in ``webclient/templates/mail/``
+as ``<kind>.txt`` and ``<kind>.html``; their context holds names, links and dates only, never
+clinical free text or patient data.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from email.utils import parseaddr
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from server.config import Settings
+from server.db.uow import UnitOfWork
+from server.domain.errors import NotFound
+from server.domain.mail import NOTIFICATIONS, Mail, MailKind, OutboxMail, may_read_in_demo_outbox
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "webclient" / "templates" / "mail"
+
+SUBJECTS: dict[MailKind, str] = {
+    MailKind.VERIFY_EMAIL: "Confirm your email address for Rounds",
+    MailKind.SIGNUP_EXISTING: "Someone tried to sign up to Rounds with your address",
+    MailKind.RESET_PASSWORD: "Reset your Rounds password",
+    MailKind.PASSWORD_CHANGED: "Your Rounds password was changed",
+}
+
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+    autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
+    undefined=jinja2.StrictUndefined,  # a missing value is a bug, not an empty hole in an email
+    keep_trailing_newline=True,
+)
+
+
+@dataclass(frozen=True)
+class MailSetup:
+    """What every mail needs from the settings: where its links point and whom it is from."""
+
+    base_url: str
+    from_address: str
+    # Whether mail is sent (an SMTP server is set) or kept for the demo outbox.
+    smtp: bool = False
+    # Whether the demo outbox also shows a browser the mail its own requests caused (`rounds demo`).
+    open_to_requesting_browser: bool = False
+
+    @property
+    def domain(self) -> str:
+        """The domain of the From address (for Message-IDs)."""
+        return parseaddr(self.from_address)[1].partition("@")[2] or "localhost"
+
+
+def mail_setup(settings: Settings, *, demo: bool = False) -> MailSetup:
+    """The mail setup a process runs with."""
+    return MailSetup(
+        base_url=settings.base_url,
+        from_address=settings.mail_from,
+        smtp=settings.smtp_host is not None,
+        open_to_requesting_browser=demo and settings.smtp_host is None,
+    )
+
+
+def compose(
+    kind: MailKind, to: str, context: dict[str, Any], setup: MailSetup, *, unsubscribe_path: str | None = None
+) -> Mail:
+    """The mail of ``kind`` to ``to``: subject, plain-text and HTML parts from its templates. A
+    notification carries List-Unsubscribe, pointing at ``unsubscribe_path`` on this site."""
+    values = {**context, "base_url": setup.base_url, "to": to}
+    headers: dict[str, str] = {}
+    if kind in NOTIFICATIONS:
+        if unsubscribe_path is None:
+            raise ValueError(f"a {kind.value} notification needs its unsubscribe path")
+        headers["List-Unsubscribe"] = f"<{setup.base_url}{unsubscribe_path}>"
+    return Mail(
+        kind=kind,
+        to=to,
+        subject=SUBJECTS[kind],
+        text=_env.get_template(f"{kind.value}.txt").render(values),
+        html=_env.get_template(f"{kind.value}.html").render(values),
+        headers=headers,
+    )
+
+
+async def enqueue(uow: UnitOfWork, mail: Mail, setup: MailSetup, *, browser_hash: str | None = None) -> int:
+    """Put ``mail`` in the outbox inside the caller's open unit of work (committed with it, or not at
+    all); ``browser_hash`` names the browser whose request caused it (the demo outbox)."""
+    message_id = f"<{secrets.token_hex(16)}@{setup.domain}>"
+    return await uow.outbox.add(mail, message_id=message_id, at=uow.now(), browser_hash=browser_hash)
+
+
+# Sent (or given-up) mail is kept this long, for the demo outbox and for an operator's questions, then
+# forgotten: its links are spent or expired by then.
+KEEP_FINISHED_MAIL = timedelta(days=30)
+
+
+async def prune(uow: UnitOfWork) -> int:
+    """Forget finished mail older than :data:`KEEP_FINISHED_MAIL` and account links that expired more
+    than a day ago (the maintenance loop); returns how many mails were forgotten."""
+    async with uow:
+        now = uow.now()
+        forgotten = await uow.outbox.delete_finished_before(now - KEEP_FINISHED_MAIL)
+        await uow.account_tokens.prune(now - timedelta(days=1))
+        await uow.commit()
+        return forgotten
+
+
+# --- the demo outbox ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoOutbox:
+    """What the demo outbox page shows one viewer."""
+
+    mails: list[OutboxMail]
+    viewer_email: str | None
+    open_to_requesting_browser: bool
+
+
+def _check_demo_outbox(setup: MailSetup) -> None:
+    if setup.smtp:
+        raise NotFound("There is no demo outbox: Rounds sends its email through an SMTP server.")
+
+
+async def demo_outbox(
+    uow: UnitOfWork, setup: MailSetup, *, viewer_email: str | None, browser_hash: str | None
+) -> DemoOutbox:
+    """The mail this viewer may read in the demo outbox (only while no SMTP server is set), newest
+    first: see :func:`server.domain.mail.may_read_in_demo_outbox`."""
+    _check_demo_outbox(setup)
+    open_ = setup.open_to_requesting_browser
+    async with uow:
+        candidates = await uow.outbox.for_demo_outbox(
+            recipient=viewer_email, browser_hash=browser_hash if open_ else None
+        )
+    mails = [
+        mail
+        for mail, caused_by in candidates
+        if may_read_in_demo_outbox(
+            mail.recipient,
+            caused_by,
+            viewer_email=viewer_email,
+            browser_hash=browser_hash,
+            open_to_requesting_browser=open_,
+        )
+    ]
+    return DemoOutbox(mails=mails, viewer_email=viewer_email, open_to_requesting_browser=open_)
+
+
+async def demo_mail(
+    uow: UnitOfWork, setup: MailSetup, mail_id: int, *, viewer_email: str | None, browser_hash: str | None
+) -> OutboxMail:
+    """One mail of the demo outbox, if this viewer may read it; a 404 otherwise (as if it did not
+    exist: nobody learns of another person's mail)."""
+    _check_demo_outbox(setup)
+    async with uow:
+        found = await uow.outbox.browser_hash_of(mail_id)
+    if found is None or not may_read_in_demo_outbox(
+        found[0].recipient,
+        found[1],
+        viewer_email=viewer_email,
+        browser_hash=browser_hash,
+        open_to_requesting_browser=setup.open_to_requesting_browser,
+    ):
+        raise NotFound(f"There is no mail {mail_id} for you.")
+    return found[0]
