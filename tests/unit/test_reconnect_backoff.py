@@ -130,6 +130,9 @@ globalThis.setTimeout = () => 1;
 globalThis.clearTimeout = () => {{}};
 globalThis.setInterval = () => 0;
 globalThis.clearInterval = () => {{}};
+// The network is down: the page's question to /verdict after each failed socket fails too (node's own
+// fetch would otherwise go out and trip over the stand-in clock below).
+globalThis.fetch = async () => {{ throw new TypeError("network is unreachable"); }};
 let clock = 0;
 Object.defineProperty(globalThis, "performance", {{ value: {{ now: () => clock }}, configurable: true }});
 const sockets = [];
