@@ -56,8 +56,9 @@ async def authorize_join(
     * an invited visitor whose enrollment is still under way: ``user-{id}``, an observer per
       :func:`server.domain.visits.is_observer`;
     * the patient, with a pass (from a redeemed link) for this visit: ``patient-{link_id}``.
-    A logged-in person is judged by their account first; the patient pass is used only when the
-    account gives no place (or there is no login). The visit must be joinable now: not cancelled
+    A logged-in person is judged by their account alone: patients have no account, so a patient pass
+    counts only where nobody is logged in (a pass that reached an account's browser gives it no
+    patient's place). The visit must be joinable now: not cancelled
     or ended, from 30 minutes before its start until 6 hours after its scheduled end.
     """
     async with uow:
@@ -76,7 +77,7 @@ async def authorize_join(
                 grant = await _account_grant(uow, actor, visit, rotation)
             except (Forbidden, NotFound) as exc:
                 refusal = exc
-        if grant is None and patient_pass is not None:
+        if actor is None and patient_pass is not None:
             grant = await _patient_grant(uow, visit, rotation, patient_pass, now)
         if grant is None:
             if refusal is not None:
