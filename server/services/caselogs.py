@@ -184,6 +184,7 @@ async def _outs(uow: UnitOfWork, logs: Sequence[StoredCaseLog]) -> list[CaseLogO
                 week=encounter.rotation_week,
                 kind=encounter.kind,
                 setting=encounter.setting,
+                encounter_source=encounter.source,
                 age_band=log.age_band,
                 sex=log.sex,
                 visit_type=log.visit_type,

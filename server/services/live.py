@@ -17,7 +17,7 @@ from datetime import datetime
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES, UNDER_WAY_STATES, AppState
-from server.domain.caselog import EncounterKind, Setting, check_consent
+from server.domain.caselog import EncounterKind, EncounterSource, Setting, check_consent
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from server.domain.visits import (
     AttendanceInterval,
@@ -399,6 +399,7 @@ async def _encounters_of(uow: UnitOfWork, visit: Visit, at: datetime) -> list[in
             consent_recorded=consent_flag,
             created_by=visit.host_id,
             at=at,
+            source=EncounterSource.PLATFORM,
         )
         created.append(encounter.id)
     return created
