@@ -157,6 +157,7 @@ class CaseLogSummaryOut(Output):
     visitor_id: int
     weeks: int = Field(description="How many rotation weeks the enrollment has.")
     encounters: int
+    self_reported_encounters: int = Field(description="How many of them the visitor entered themselves.")
     encounters_by_kind: dict[str, int]
     case_logs: int
     drafts: int

@@ -426,6 +426,7 @@ def _summary_of(
         visitor_id=visitor_id,
         weeks=weeks,
         encounters=len(encounters),
+        self_reported_encounters=sum(e.self_reported for e in encounters),
         encounters_by_kind={kind.value: sum(e.kind == kind for e in encounters) for kind in EncounterKind},
         case_logs=len(logs),
         drafts=len(logs) - len(submitted),

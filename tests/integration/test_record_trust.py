@@ -165,6 +165,7 @@ async def test_the_record_and_case_log_pages_say_self_reported(
     browser = await browser_for(make_api, world.student.email)
     record = (await browser.get(f"/record/enrollments/{enrollment}")).text
     assert record.count("<td>Self-reported</td>") == 1 and record.count("<td>Recorded by Rounds</td>") == 2
+    assert "3 in 4 weeks (1 self-reported)" in record
     # Item 21: the picker tells the two huddles of week 1 apart by date and title.
     form = (await browser.get(f"/record/enrollments/{enrollment}/caselogs/new")).text
     assert "Week 1 · Huddle · Tue Dec 1, 2026 · Session at 0</option>" in form
