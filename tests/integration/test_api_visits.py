@@ -313,11 +313,16 @@ async def test_a_logged_in_account_opening_a_patient_link_neither_uses_it_nor_ge
         assert response.status == 403, page
         assert "one-time link" in page and "was not used" in page and "/visits" in page
         assert "rounds_patient_pass" not in response.cookies
-        # Nor does the live page treat the account as the patient.
-        assert (await account.client.get(f"/visits/{visit['id']}/live")).status in (200, 404)
     patient: Api = await make_api()
     response = await patient.client.get(f"/join/{token}", allow_redirects=False)
     assert response.status == 303 and "rounds_patient_pass" in response.cookies
+    # A pass that reaches a logged-in stranger's browser does not make the live page greet them as the
+    # patient (before: 200 and "Your video visit").
+    stranger: Api = await make_api(world.other_student.email)
+    stranger.client.session.cookie_jar.update_cookies(
+        {"rounds_patient_pass": response.cookies["rounds_patient_pass"].value}
+    )
+    assert (await stranger.client.get(f"/visits/{visit['id']}/live")).status == 404
 
 
 # --- joining --------------------------------------------------------------------------------------
