@@ -144,30 +144,25 @@ async def add_encounter(uow: UnitOfWork, actor: Actor, enrollment_id: int, data:
 
 async def _check_session(uow: UnitOfWork, enrollment: Enrollment, data: EncounterIn) -> None:
     """A hand-entered encounter may name a live session only if it is one Rounds can vouch for: it
-    exists, is of the enrollment's program and of the same kind, has ended, had the enrollment's
-    visitor connected at some point, and the platform has not already recorded it for this enrollment
-    (then that encounter is the one to log)."""
+    exists, is of the enrollment's program, had the enrollment's visitor connected at some point (asked
+    before anything else about it is told), is of the same kind, has ended, and the platform has not
+    already recorded it for this enrollment (then that encounter is the one to log)."""
     field = "session_id"
+    # One answer for a session that does not exist, is another program's, or did not have the visitor:
+    # which of them it is is not the caller's to learn.
+    unknown = Invalid(
+        f"Rounds has no record of this enrollment's visitor in a session {data.session_id} of its program; "
+        "an encounter can name only a session its visitor attended (leave session_id out otherwise).",
+        field=field,
+    )
     visit = None if data.session_id is None else await uow.visits.get(data.session_id)
     if visit is None or visit.program_id != enrollment.program.id:
-        raise Invalid(
-            f"There is no session {data.session_id} in this enrollment's program; leave session_id out "
-            "for an encounter that was not a Rounds session.",
-            field=field,
-        )
+        raise unknown
+    intervals = await uow.visits.intervals(visit.id, enrollment.visitor_id)
+    if not any(i.role == ParticipantRole.VISITOR for i in intervals):
+        raise unknown
     if visit.kind is not data.kind:
         raise Invalid(f"Session {visit.id} was a {visit.kind.value}, not a {data.kind.value}.", field=field)
-    attended = [
-        i
-        for i in await uow.visits.intervals(visit.id, enrollment.visitor_id)
-        if i.role == ParticipantRole.VISITOR
-    ]
-    if not attended:
-        raise Invalid(
-            f"Rounds has no record of this enrollment's visitor in session {visit.id}; an encounter can "
-            "name only a session its visitor attended.",
-            field=field,
-        )
     if visit.status is not VisitStatus.ENDED:
         raise Conflict(
             f"Session {visit.id} has not ended; Rounds adds it to the record by itself when it ends."

@@ -109,7 +109,7 @@ async def test_a_visitor_never_attests_consent_nor_names_a_session_they_were_not
 
     for flag in (True, False):
         await refused({**base, "consent_recorded": flag}, 422, "consent_recorded", "host records it")
-    await refused({**base, "session_id": 999_999}, 422, "session_id", "no session 999999")
+    await refused({**base, "session_id": 999_999}, 422, "session_id", "no record of this enrollment")
     missed = await hosted(make_api, uows, clock, world, 0, attended=False)
     await refused({**base, "session_id": missed}, 422, "session_id", "no record of this enrollment")
     attended = await hosted(make_api, uows, clock, world, 1)
@@ -141,7 +141,7 @@ async def test_a_visitor_never_attests_consent_nor_names_a_session_they_were_not
             connected_at=START,
         )
         await uow.commit()
-    await refused({**base, "session_id": elsewhere.id}, 422, "session_id", "no session")
+    await refused({**base, "session_id": elsewhere.id}, 422, "session_id", "no record of this enrollment")
     # Nothing of the above was written.
     assert [x["source"] for x in await visitor.get(url)] == ["platform"]
 
