@@ -174,10 +174,12 @@ def _cluster(args: argparse.Namespace) -> int:
     asyncio.run(_upgrade(settings))
     host = args.host or settings.host
     if args.demo:
-        from server.demo import load_demo, print_logins
+        from server.demo import load_demo, print_logins, refresh_demo_huddle
 
         created = asyncio.run(load_demo(settings))
         print_logins(host, nodes[0].port, created)
+        if not created and (news := asyncio.run(refresh_demo_huddle(settings))):
+            print(news)
     print(f"Rounds cluster: {len(nodes)} nodes on {settings.redis_url} (Ctrl+C drains and stops them all)")
     return local.run_nodes(nodes, host, env)
 

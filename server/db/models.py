@@ -258,11 +258,14 @@ class EncounterRow(Base):
 
     ``enrollment_id`` is the application that became the enrollment. ``session_id`` is the live
     session (a :class:`Visit`) the encounter came from, where there was one, and ``consent_id`` the
-    patient's consent record (a :class:`VisitConsent`); a patient visit logged by hand carries
-    ``consent_recorded`` instead. Neither has a foreign key: encounters recorded before live sessions
-    existed (and by API clients since) may carry a ``session_id`` that names no visit, so adding the
-    constraint would fail on PostgreSQL for existing data; the services that set them check them.
-    No calendar date of the visit is stored: ``created_at`` is when the record was made."""
+    patient's consent record (a :class:`VisitConsent`); a patient visit a preceptor entered by hand
+    carries ``consent_recorded`` instead (a visitor's own entry carries none). Neither has a foreign
+    key: encounters recorded before live sessions existed may carry a ``session_id`` that names no
+    visit, so adding the constraint would fail on PostgreSQL for existing data; the services that set
+    them check them (migration 0011 cleared the ones that named no session the visitor attended).
+    ``source`` says who put it on the record (``platform``, ``preceptor`` or ``visitor``: see
+    :class:`server.domain.caselog.EncounterSource`). No calendar date of the visit is stored:
+    ``created_at`` is when the record was made."""
 
     __tablename__ = "encounters"
     __table_args__ = (CheckConstraint("rotation_week >= 1", name="week_positive"),)
@@ -277,6 +280,7 @@ class EncounterRow(Base):
     consent_recorded: Mapped[bool | None] = mapped_column(Boolean)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    source: Mapped[str] = mapped_column(String(16))
 
 
 class CaseLogRow(Base):

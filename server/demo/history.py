@@ -96,7 +96,7 @@ def _rotation_start(today: date) -> date:
 
 
 @dataclass(frozen=True)
-class _Story:
+class Story:
     """Who takes part, the clock, and the factory of units of work that reads it."""
 
     uows: UnitOfWorkFactory
@@ -116,7 +116,7 @@ class _Story:
 
 
 @dataclass(frozen=True)
-class _Session:
+class ScheduledSession:
     """A scheduled visit of her block: what it is, its week and slot (0 and 1 the patient visits, 2 the
     huddle), when it starts and how long it ran."""
 
@@ -144,7 +144,7 @@ async def load_finished_rotation(
     today = uows.clock().date()
     start = _rotation_start(today)
     clock = DemoClock(datetime.combine(start + timedelta(days=BLOCK_OPENED), time(14), tzinfo=UTC))
-    story = _Story(
+    story = Story(
         uows=UnitOfWorkFactory(uows.maker, clock, offer_hold_days=uows.offer_hold_days),
         clock=clock,
         start=start,
@@ -168,7 +168,7 @@ async def load_finished_rotation(
 # --- admission --------------------------------------------------------------------------------------
 
 
-async def _open_block(story: _Story) -> ProgramOut:
+async def _open_block(story: Story) -> ProgramOut:
     """The coordinator opens the block on the observership, four weeks before it starts. Returns the
     program with that block only."""
     story.at(BLOCK_OPENED, 14)
@@ -184,14 +184,14 @@ async def _open_block(story: _Story) -> ProgramOut:
 
 
 async def _act(
-    story: _Story, application_id: int, actor: Actor, action: Action, *, at: datetime, note: str | None = None
+    story: Story, application_id: int, actor: Actor, action: Action, *, at: datetime, note: str | None = None
 ) -> None:
     """``actor`` moves the application along the state machine at ``at``."""
     story.clock.set(at)
     await applications.act(story.uows(), actor, application_id, ActionIn(action=action, note=note))
 
 
-async def _enroll(story: _Story, store: FileStore, program: ProgramOut, document: bytes) -> int:
+async def _enroll(story: Story, store: FileStore, program: ProgramOut, document: bytes) -> int:
     """She applies and uploads her documents; the coordinator verifies them and makes an offer; she
     accepts the next day and is enrolled. Returns the application (the enrollment) id."""
     story.at(APPLIED, 16)
@@ -250,7 +250,7 @@ def _week_plan(week: int, content: Week) -> list[tuple[int, EncounterKind, str, 
     return plan
 
 
-async def _schedule(story: _Story, block_id: int) -> list[_Session]:
+async def _schedule(story: Story, block_id: int) -> list[ScheduledSession]:
     """Ten days before the block, Dr. Reyes schedules the month: two patient visits and a huddle a week,
     each inviting Elena."""
     story.at(SCHEDULED, 18)
@@ -270,12 +270,12 @@ async def _schedule(story: _Story, block_id: int) -> list[_Session]:
                     visitor_ids=[story.visitor.user_id],
                 ),
             )
-            sessions.append(_Session(visit.id, kind, week, slot, starts_at, ran))
+            sessions.append(ScheduledSession(visit.id, kind, week, slot, starts_at, ran))
     return sessions
 
 
 async def _join(
-    story: _Story,
+    story: Story,
     actor: Actor | None,
     visit_id: int,
     at: datetime,
@@ -288,13 +288,13 @@ async def _join(
     return await live.record_attendance_start(story.uows(), visit_id, grant, at)
 
 
-async def _leave(story: _Story, interval_id: int, at: datetime, reason: EndReason) -> None:
+async def _leave(story: Story, interval_id: int, at: datetime, reason: EndReason) -> None:
     """Someone's connection to the room closes at ``at``, for ``reason``."""
     story.clock.set(at)
     await live.record_attendance_end(story.uows(), interval_id, at, reason)
 
 
-async def _send_patient_link(story: _Story, session: _Session) -> str:
+async def _send_patient_link(story: Story, session: ScheduledSession) -> str:
     """Ten minutes before a patient visit the host creates the patient's single-use link; returns it."""
     story.clock.set(session.starts_at - timedelta(minutes=10))
     token, _ = await visits.create_patient_link(
@@ -303,7 +303,7 @@ async def _send_patient_link(story: _Story, session: _Session) -> str:
     return token
 
 
-async def _patient_arrives(story: _Story, session: _Session, token: str) -> int:
+async def _patient_arrives(story: Story, session: ScheduledSession, token: str) -> int:
     """The patient opens the link and joins a minute after the start, and the host records their verbal
     consent to a learner observing. Returns the patient's attendance interval."""
     start, visit_id = session.starts_at, session.visit_id
@@ -319,7 +319,7 @@ async def _patient_arrives(story: _Story, session: _Session, token: str) -> int:
     return interval
 
 
-async def _hold(story: _Story, session: _Session) -> int:
+async def hold_session(story: Story, session: ScheduledSession) -> int:
     """One session as it ran: the host opens the room five minutes early and Elena joins a minute early
     (once, her connection drops and she comes back); in a patient visit the patient joins by link,
     consents and leaves before the end; the host ends the visit. Returns the encounter it leaves in
@@ -345,7 +345,7 @@ async def _hold(story: _Story, session: _Session) -> int:
 
 
 async def _week(
-    story: _Story, enrollment_id: int, week: int, sessions: list[_Session], content: Week
+    story: Story, enrollment_id: int, week: int, sessions: list[ScheduledSession], content: Week
 ) -> None:
     """Two patient visits, each logged by Elena that evening; on Friday her logs are reviewed, she presents
     both cases at the huddle, and Dr. Reyes gives his feedback and releases the week's evaluation."""
@@ -353,15 +353,15 @@ async def _week(
     logs = [await _clinic_visit(story, s, case) for s, case in zip(clinic, content.cases, strict=True)]
     friday = 7 * (week - 1) + HUDDLE_DAY
     presented = await _before_huddle(story, friday, logs, content.cases)
-    huddle_encounter = await _hold(story, huddle)
+    huddle_encounter = await hold_session(story, huddle)
     await _after_huddle(story, friday, presented, content.cases)
     evaluated = presented[content.evaluation.case]
     await _evaluate(story, enrollment_id, week, huddle_encounter, evaluated, content.evaluation)
 
 
-async def _clinic_visit(story: _Story, session: _Session, case: Case) -> int:
+async def _clinic_visit(story: Story, session: ScheduledSession, case: Case) -> int:
     """A patient visit she observed, and her case log of it that evening. Returns the log."""
-    encounter = await _hold(story, session)
+    encounter = await hold_session(story, session)
     story.clock.set(session.starts_at.replace(hour=19))
     log = await caselogs.create_case_log(
         story.uows(), story.visitor, encounter, CaseLogIn.model_validate({**case.log, "submit": True})
@@ -369,7 +369,7 @@ async def _clinic_visit(story: _Story, session: _Session, case: Case) -> int:
     return log.id
 
 
-async def _before_huddle(story: _Story, day: int, logs: list[int], cases: tuple[Case, ...]) -> list[int]:
+async def _before_huddle(story: Story, day: int, logs: list[int], cases: tuple[Case, ...]) -> list[int]:
     """Friday morning Dr. Reyes confirms or corrects the diagnoses of her logs; at lunchtime she submits
     a presentation of each case. Returns the presentations."""
     for i, (log_id, case) in enumerate(zip(logs, cases, strict=True)):
@@ -392,7 +392,7 @@ def _review_of(case: Case) -> ReviewIn:
     return ReviewIn.model_validate({"action": "correct", "diagnoses": case.corrected})
 
 
-async def _after_huddle(story: _Story, day: int, presented: list[int], cases: tuple[Case, ...]) -> None:
+async def _after_huddle(story: Story, day: int, presented: list[int], cases: tuple[Case, ...]) -> None:
     """After the huddle Dr. Reyes enters his reference differential for each presentation and reviews it."""
     for i, (presentation_id, case) in enumerate(zip(presented, cases, strict=True)):
         story.at(day, 16, 5 + 10 * i)
@@ -404,7 +404,7 @@ async def _after_huddle(story: _Story, day: int, presented: list[int], cases: tu
 
 
 async def _evaluate(
-    story: _Story, enrollment_id: int, week: int, encounter_id: int, presentation_id: int, e: Evaluation
+    story: Story, enrollment_id: int, week: int, encounter_id: int, presentation_id: int, e: Evaluation
 ) -> None:
     """Dr. Reyes's evaluation of the presentation he observed at the week's huddle, released at once."""
     story.at(7 * (week - 1) + HUDDLE_DAY, 16, 40)
@@ -436,7 +436,7 @@ async def _evaluate(
 # --- after the block ----------------------------------------------------------------------------------
 
 
-async def _final_evaluation(story: _Story, enrollment_id: int) -> None:
+async def _final_evaluation(story: Story, enrollment_id: int) -> None:
     """The Monday after the block, Dr. Reyes writes and releases his end-of-rotation evaluation: the four
     competencies an observership rates, no comparative rating (he has no past visitors on Rounds to
     compare her with), and yes to a letter."""
@@ -459,7 +459,7 @@ async def _final_evaluation(story: _Story, enrollment_id: int) -> None:
     )
 
 
-async def _letter_request(story: _Story, enrollment_id: int) -> None:
+async def _letter_request(story: Story, enrollment_id: int) -> None:
     """Elena asks Dr. Reyes for an ERAS letter for Internal Medicine, waiving her right to see it; he
     accepts the next day. The letter itself is for the person trying the demo to draft and sign."""
     story.at(LETTER_REQUESTED, 10)

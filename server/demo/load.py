@@ -11,26 +11,20 @@ from server.db.engine import make_engine, make_sessionmaker
 from server.db.filestore import FileStore
 from server.db.uow import UnitOfWorkFactory
 from server.demo.history import load_finished_rotation
+from server.demo.under_way import load_rotation_under_way
 from server.domain.actors import Actor
 from server.domain.applications import Action
 from server.domain.errors import DomainError
+from server.domain.visits import JOIN_OPENS_BEFORE
 from server.domain.vocab import DocumentKind, Modality, Role, RotationType, Step1Status, TrainingStatus
 from server.schemas.accounts import PreceptorProfileIn, VisitorProfileIn
 from server.schemas.applications import ActionIn, ApplicationIn
-from server.schemas.documents import DocumentReviewIn
-from server.schemas.evaluations import EncounterEvaluationIn
-from server.schemas.presentations import FeedbackIn, PresentationIn, ReferenceIn
 from server.schemas.programs import BlockIn, ProgramIn
-from server.schemas.record import CaseLogIn, EncounterIn, ReviewIn
 from server.schemas.visits import VisitIn
 from server.services import (
     accounts,
     applications,
-    caselogs,
     documents,
-    encounters,
-    evaluations,
-    presentations,
     profiles,
     programs,
     visits,
@@ -51,7 +45,7 @@ DEMO_ACCOUNTS: list[tuple[str, Role, str, str]] = [
     ("coordinator@rounds.test", Role.COORDINATOR, "Grace Okafor", "runs every demo program"),
     ("im.preceptor@rounds.test", Role.PRECEPTOR, "Dr. Samuel Reyes", "Internal Medicine"),
     ("peds.preceptor@rounds.test", Role.PRECEPTOR, "Dr. Leila Haddad", "Pediatrics"),
-    ("amara@rounds.test", Role.VISITOR, "Amara Nwosu", "student, enrolled in a virtual observership"),
+    ("amara@rounds.test", Role.VISITOR, "Amara Nwosu", "student, in week 3 of a virtual observership"),
     ("bruno@rounds.test", Role.VISITOR, "Bruno Costa", "graduate, has an offer waiting for acceptance"),
     ("chen@rounds.test", Role.VISITOR, "Chen Wei", "graduate, application under review"),
     ("dana@rounds.test", Role.VISITOR, "Dana Petrova", "student, has not applied yet"),
@@ -235,7 +229,6 @@ async def _programs_and_applications(
             for i in range(3)
         ]
         created.append((program, blocks))
-    observership, observership_blocks = created[0]
     hands_on, hands_on_blocks = created[1]
     research, research_blocks = created[2]
 
@@ -257,26 +250,11 @@ async def _programs_and_applications(
     async def step(app_id: int, actor: Actor, action: Action, note: str | None = None) -> None:
         await applications.act(uows(), actor, app_id, ActionIn(action=action, note=note))
 
-    # Amara: stacked observership blocks, offer accepted, documents verified, enrolled.
+    # Amara: stacked observership blocks that started two weeks ago; her record so far was played with
+    # its own clock (server.demo.under_way); what is still to come is scheduled now.
     amara = actors["amara@rounds.test"]
-    app = await applications.create_application(
-        uows(),
-        amara,
-        ApplicationIn(
-            program_id=observership.id,
-            block_ids=[b.id for b in observership_blocks[:2]],
-            statement="I want to strengthen my clinical reasoning in adult medicine.",
-        ),
-    )
-    for doc_id in await upload_all(amara, list(map(DocumentKind, observership.required_documents))):
-        await documents.review(uows(), coordinator, doc_id, DocumentReviewIn(status="verified"))
-    await step(app.id, coordinator, Action.START_REVIEW)
-    await step(app.id, coordinator, Action.MAKE_OFFER, "Welcome aboard.")
-    await step(app.id, amara, Action.ACCEPT_OFFER)
-    await step(app.id, coordinator, Action.ENROLL)
-    await _amaras_first_case(uows, amara, actors["im.preceptor@rounds.test"], app.id)
-    await _amaras_evaluations(uows, actors["im.preceptor@rounds.test"], app.id)
-    await _amaras_sessions(uows, actors["im.preceptor@rounds.test"], amara, observership_blocks[0].id)
+    first_block = await load_rotation_under_way(uows, store, actors, document=DEMO_PDF)
+    await _amaras_sessions(uows, actors["im.preceptor@rounds.test"], amara, first_block)
 
     # Bruno: hands-on rotation, an offer waiting for him; one document still to verify.
     bruno = actors["bruno@rounds.test"]
@@ -309,159 +287,11 @@ async def _programs_and_applications(
     # Dana has a complete profile and no application: the one to walk through by hand.
 
 
-async def _amaras_first_case(
-    uows: UnitOfWorkFactory, visitor: Actor, preceptor: Actor, enrollment_id: int
-) -> None:
-    """Week 1 of Amara's observership: a telehealth visit she logged and presented (SNAPPS) with a
-    differential, which her preceptor confirmed, answered with a reference and reviewed; and a
-    huddle not logged yet. Invented, non-identifying clinical content."""
-    visit = await encounters.create_encounter(
-        uows(),
-        visitor,
-        enrollment_id,
-        EncounterIn.model_validate(
-            {"week": 1, "kind": "patient_visit", "setting": "telehealth_video", "consent_recorded": True}
-        ),
-    )
-    await encounters.create_encounter(
-        uows(),
-        preceptor,
-        enrollment_id,
-        EncounterIn.model_validate({"week": 1, "kind": "huddle", "setting": "telehealth_video"}),
-    )
-    log = await caselogs.create_case_log(
-        uows(),
-        visitor,
-        visit.id,
-        CaseLogIn.model_validate(
-            {
-                "age_band": "50-59",
-                "sex": "male",
-                "visit_type": "new",
-                "chief_complaint": "Intermittent chest pressure on exertion for 3 weeks",
-                "note": "BP 148/92, HR 88. Smoker, 30 pack-years. Pain eases with rest within 5 minutes.",
-                "minutes": 35,
-                "complexity": "moderate",
-                "participation": ["observed", "presented"],
-                "diagnoses": ["I20.9", "I10"],
-                "submit": True,
-            }
-        ),
-    )
-    await caselogs.review_diagnoses(uows(), preceptor, log.id, ReviewIn.model_validate({"action": "confirm"}))
-    presentation = await presentations.create_presentation(
-        uows(),
-        visitor,
-        log.id,
-        PresentationIn.model_validate(
-            {
-                "format": "snapps",
-                "content": {
-                    "summarize": (
-                        "Man in his 50s, smoker, 3 weeks of exertional chest pressure relieved by rest."
-                    ),
-                    "narrow": "Stable angina, GERD, musculoskeletal chest pain.",
-                    "analyze": "Exertional onset and relief with rest favour angina; no relation to meals.",
-                    "probe": "Stress test or coronary CT angiography first in this patient?",
-                    "plan": "ECG, lipid panel, A1c, aspirin, sublingual nitroglycerin, stress testing.",
-                    "select": "Pre-test probability of coronary disease.",
-                },
-                "differential": [
-                    {
-                        "rank": 1,
-                        "code": "I20.9",
-                        "likelihood": "leading",
-                        "findings_for": "Exertional pressure relieved by rest",
-                        "next_test": "Exercise stress test",
-                    },
-                    {
-                        "rank": 2,
-                        "code": "K21.9",
-                        "likelihood": "less_likely",
-                        "findings_against": "No relation to meals or lying down",
-                    },
-                    {"rank": 3, "code": "M94.0", "likelihood": "unlikely"},
-                ],
-                "submit": True,
-            }
-        ),
-    )
-    await presentations.set_reference(
-        uows(),
-        preceptor,
-        presentation.id,
-        ReferenceIn.model_validate(
-            {
-                "items": [
-                    {"rank": 1, "code": "I20.8", "likelihood": "leading"},
-                    {"rank": 2, "code": "I21.4", "likelihood": "less_likely", "cant_miss": True},
-                    {"rank": 3, "code": "K21.9", "likelihood": "less_likely"},
-                ]
-            }
-        ),
-    )
-    await presentations.review_presentation(
-        uows(),
-        preceptor,
-        presentation.id,
-        FeedbackIn(
-            commitment="You committed to angina first: good.",
-            general_rule="Always name the can't-miss diagnosis, here an acute coronary syndrome.",
-            reinforce="Clear summary with the pertinent negatives.",
-        ),
-    )
-
-
-async def _amaras_evaluations(uows: UnitOfWorkFactory, preceptor: Actor, enrollment_id: int) -> None:
-    """Dr. Reyes has evaluated and released two of Amara's observed huddle presentations (weeks 1 and 2):
-    an observership, so professionalism, EPAs 2, 6 and 7 and the RIME stage only."""
-    for week, professionalism, epa2, epa6, rime, strengths, improvement, example in [
-        (
-            1,
-            6,
-            "2a",
-            "2a",
-            "reporter",
-            "Accurate, well-organised history; a clear summary statement.",
-            "Commit to a leading diagnosis before listing the alternatives.",
-            "Presented exertional chest pressure with the pertinent negatives in under three minutes.",
-        ),
-        (
-            2,
-            7,
-            "2b",
-            "3a",
-            "interpreter",
-            "Prioritised the differential and named the can't-miss diagnosis unprompted.",
-            "Say which test would change management first, and why.",
-            "Argued for stress testing over coronary CT from the pre-test probability she estimated.",
-        ),
-    ]:
-        created = await evaluations.create_encounter_evaluation(
-            uows(),
-            preceptor,
-            enrollment_id,
-            EncounterEvaluationIn.model_validate(
-                {
-                    "week": week,
-                    "ratings": {"professionalism": professionalism},
-                    "epas": {"epa2": epa2, "epa6": epa6},
-                    "rime": rime,
-                    "minutes_observed": 40,
-                    "minutes_feedback": 10,
-                    "strengths": strengths,
-                    "improvement": improvement,
-                    "example": example,
-                }
-            ),
-        )
-        await evaluations.release_encounter_evaluation(uows(), preceptor, created.id)
-
-
 async def refresh_demo_huddle(settings: Settings) -> str | None:
-    """On a later ``rounds demo`` run: if Amara has no huddle open to join, schedule a new one starting
-    soon, so that the demo always has a live session to try. Returns what was done, for the terminal
-    (None when the database is not the demo's or nothing was needed)."""
+    """On a later ``rounds demo`` run: if Amara has no huddle open to join now (or opening within the
+    next half hour), schedule a new one starting soon, so that the demo always has a live session to
+    try. A huddle that has ended, or one scheduled for another day, does not count. Returns what was
+    done, for the terminal (None when the database is not the demo's or nothing was needed)."""
     engine = make_engine(settings.database_url)
     try:
         uows = UnitOfWorkFactory(make_sessionmaker(engine), offer_hold_days=settings.offer_hold_days)
@@ -471,8 +301,11 @@ async def refresh_demo_huddle(settings: Settings) -> str | None:
             if amara_user is None or preceptor_user is None:
                 return None
             amara, preceptor = accounts.actor_of(amara_user), accounts.actor_of(preceptor_user)
+        async with uows() as uow:
+            now = uow.now()
         upcoming = await visits.upcoming_for(uows(), amara)
-        if any(v.kind.value == "huddle" for v in upcoming):
+        # upcoming_for leaves out ended and cancelled visits and those whose window has closed.
+        if any(v.kind.value == "huddle" and v.starts_at - JOIN_OPENS_BEFORE <= now + SOON for v in upcoming):
             return None
         blocks = await visits_pages.schedulable_blocks(uows(), preceptor)
         for block in blocks:
@@ -486,6 +319,9 @@ async def refresh_demo_huddle(settings: Settings) -> str | None:
         return "The demo's rotation is over: remove ./var and run `rounds demo` again for a fresh demo."
     finally:
         await engine.dispose()
+
+
+SOON = timedelta(minutes=30)  # a huddle opening within this long counts as open for the demo
 
 
 def _soon(now: datetime) -> datetime:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from server.domain.errors import Conflict, Invalid
@@ -84,6 +84,27 @@ class EncounterKind(StrEnum):
     DIDACTIC = "didactic"
 
 
+class EncounterSource(StrEnum):
+    """Who put an encounter on the record, which decides what it may stand as evidence for.
+
+    ``platform``: Rounds itself, when a session it hosted ended, for each invited visitor it saw
+    connected (its attendance), with the consent its host recorded there: the only encounters a letter
+    or certificate may present as "recorded by the Rounds platform". ``preceptor``: entered by hand by a
+    preceptor of the program. ``visitor``: entered by the visitor: self-reported, shown as such
+    everywhere, and never carrying a patient's consent (only a host records that)."""
+
+    PLATFORM = "platform"
+    PRECEPTOR = "preceptor"
+    VISITOR = "visitor"
+
+
+ENCOUNTER_SOURCE_LABELS: dict[EncounterSource, str] = {
+    EncounterSource.PLATFORM: "Recorded by Rounds",
+    EncounterSource.PRECEPTOR: "Entered by a preceptor",
+    EncounterSource.VISITOR: "Self-reported",
+}
+
+
 class LogState(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
@@ -138,7 +159,8 @@ PARTICIPATION_LABELS: dict[Participation, str] = {
 class Encounter:
     """An encounter as recorded: its enrollment, the live session it came from (if any), its kind and
     setting, the rotation week, the patient's consent (the record's id when taken in a session, or the
-    flag a patient visit logged by hand carries), who recorded it and when."""
+    flag a patient visit a preceptor entered by hand carries; None on a visitor's own entry), who
+    recorded it and when, and by which route (:class:`EncounterSource`)."""
 
     id: int
     enrollment_id: int
@@ -150,6 +172,22 @@ class Encounter:
     consent_recorded: bool | None
     created_by: int
     created_at: datetime
+    source: EncounterSource
+
+    @property
+    def self_reported(self) -> bool:
+        """Entered by the visitor: what they say, not what the platform or a preceptor recorded."""
+        return self.source is EncounterSource.VISITOR
+
+    @property
+    def platform_patient_seen(self) -> bool:
+        """A patient visit the platform hosted, saw the visitor in, and in which the host recorded the
+        patient's consent to learners: what "observed the care of N patients" may count."""
+        return (
+            self.source is EncounterSource.PLATFORM
+            and self.kind is EncounterKind.PATIENT_VISIT
+            and self.consent_id is not None
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +224,36 @@ class StoredCaseLog(CaseLog):
     id: int
 
 
+KIND_NAMES: dict[EncounterKind, str] = {
+    EncounterKind.PATIENT_VISIT: "Patient visit",
+    EncounterKind.HUDDLE: "Huddle",
+    EncounterKind.DIDACTIC: "Didactic",
+}
+
+
+def short_date(d: date) -> str:
+    """A day as an encounter's label shows it: "Fri Dec 4, 2026"."""
+    return f"{d:%a} {d:%b} {d.day}, {d.year}"
+
+
+def encounter_label(encounter: Encounter, session_title: str | None, session_day: date | None) -> str:
+    """How a person tells one encounter from another in a list or a picker: its week and kind, then the
+    session's date and title where it came from a session, else its setting and the day it was entered,
+    and "self-reported" when the visitor entered it. Two huddles of one week read differently."""
+    parts = [f"Week {encounter.rotation_week}", KIND_NAMES[encounter.kind]]
+    if session_day is not None:
+        parts.append(short_date(session_day))
+    if session_title:
+        parts.append(session_title)
+    if session_day is None:
+        parts.append(SETTING_LABELS[encounter.setting])
+        at = encounter.created_at
+        parts.append(f"entered {short_date(at.date())}, {at:%H:%M} UTC")
+    if encounter.self_reported:
+        parts.append("self-reported")
+    return " · ".join(parts)
+
+
 def weeks_in(number_of_blocks: int) -> int:
     """How many rotation weeks an enrollment of ``number_of_blocks`` stacked blocks has."""
     return WEEKS_PER_BLOCK * max(number_of_blocks, 0)
@@ -198,9 +266,22 @@ def check_week(week: int, number_of_blocks: int) -> None:
         raise Invalid(f"The rotation week must be between 1 and {last} for this enrollment.", field="week")
 
 
-def check_consent(kind: EncounterKind, consent_recorded: bool | None) -> bool | None:
+def check_consent(
+    kind: EncounterKind, consent_recorded: bool | None, source: EncounterSource = EncounterSource.PLATFORM
+) -> bool | None:
     """The consent flag to store: a patient visit has one (False until recorded); other kinds have no
-    patient, so giving one for them is an error."""
+    patient, so giving one for them is an error. A visitor never attests a patient's consent (the host
+    records it in the session): their own entries carry none, and offering one is an error."""
+    if source is EncounterSource.VISITOR:
+        if consent_recorded is not None:
+            raise Invalid(
+                "A visitor does not record a patient's consent: the host records it during the session, "
+                "and Rounds adds the encounter to your record when the session ends. Leave "
+                "consent_recorded out of an encounter you enter yourself.",
+                field="consent_recorded",
+            )
+        if kind is EncounterKind.PATIENT_VISIT:
+            return None
     if kind is EncounterKind.PATIENT_VISIT:
         return bool(consent_recorded)
     if consent_recorded is not None:

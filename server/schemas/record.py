@@ -18,6 +18,7 @@ from server.domain.caselog import (
     AgeBand,
     Complexity,
     EncounterKind,
+    EncounterSource,
     LogState,
     Participation,
     ReviewAction,
@@ -44,9 +45,15 @@ class EncounterIn(Input):
     ]
     kind: EncounterKind
     setting: Setting
-    session_id: Id | None = Field(default=None, description="The live session, where there was one.")
+    session_id: Id | None = Field(
+        default=None,
+        description="The live session, where there was one: it must exist, belong to the enrollment's "
+        "program, have ended, and have had the enrollment's visitor connected.",
+    )
     consent_recorded: bool | None = Field(
-        default=None, description="Patient visits only: whether the patient's consent was recorded."
+        default=None,
+        description="Patient visits entered by a preceptor only: whether the patient's consent was "
+        "recorded. A visitor never gives it (422): the host records consent in the session.",
     )
 
 
@@ -61,6 +68,14 @@ class EncounterOut(Output):
     consent_id: int | None
     created_by: int
     created_at: datetime
+    source: EncounterSource = Field(
+        description="Who put it on the record: 'platform' (Rounds, from a session it hosted and the "
+        "visitor attended), 'preceptor' (entered by hand) or 'visitor' (self-reported)."
+    )
+    self_reported: bool = Field(description="Entered by the visitor: what they report, not a record.")
+    session_title: str | None = Field(default=None, description="The live session's title, if any.")
+    session_starts_at: datetime | None = Field(default=None, description="When that session started.")
+    label: str = Field(description="Week, kind, date and title, as a person tells encounters apart.")
     case_log_id: int | None = Field(default=None, description="The visitor's log of it, if written.")
 
 
@@ -104,6 +119,9 @@ class CaseLogOut(Output):
     week: int
     kind: EncounterKind
     setting: Setting
+    encounter_source: EncounterSource = Field(
+        description="Who put the encounter on the record; 'visitor' means self-reported."
+    )
     age_band: AgeBand
     sex: Sex
     visit_type: VisitType
@@ -139,6 +157,7 @@ class CaseLogSummaryOut(Output):
     visitor_id: int
     weeks: int = Field(description="How many rotation weeks the enrollment has.")
     encounters: int
+    self_reported_encounters: int = Field(description="How many of them the visitor entered themselves.")
     encounters_by_kind: dict[str, int]
     case_logs: int
     drafts: int

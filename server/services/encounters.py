@@ -7,9 +7,17 @@ from dataclasses import dataclass
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES, Application, AppState
-from server.domain.caselog import Encounter, check_consent, check_week, weeks_in
-from server.domain.errors import Conflict, NotFound
+from server.domain.caselog import (
+    Encounter,
+    EncounterSource,
+    check_consent,
+    check_week,
+    encounter_label,
+    weeks_in,
+)
+from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.programs import Program
+from server.domain.visits import ParticipantRole, Visit, VisitStatus
 from server.domain.vocab import Role
 from server.schemas.record import EncounterIn, EncounterOut
 
@@ -67,8 +75,11 @@ async def load_enrollment(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> 
     )
 
 
-def encounter_out(encounter: Encounter, case_log_id: int | None = None) -> EncounterOut:
-    """The API's view of an encounter (it holds no free text: any reader of the enrollment may see it)."""
+def encounter_out(
+    encounter: Encounter, case_log_id: int | None = None, visit: Visit | None = None
+) -> EncounterOut:
+    """The API's view of an encounter (no free text: any reader of the enrollment may see it), with its
+    session's title and start when ``visit`` (the session it names) is given."""
     return EncounterOut(
         id=encounter.id,
         enrollment_id=encounter.enrollment_id,
@@ -80,6 +91,15 @@ def encounter_out(encounter: Encounter, case_log_id: int | None = None) -> Encou
         consent_id=encounter.consent_id,
         created_by=encounter.created_by,
         created_at=encounter.created_at,
+        source=encounter.source,
+        self_reported=encounter.self_reported,
+        session_title=None if visit is None else visit.title,
+        session_starts_at=None if visit is None else visit.starts_at,
+        label=encounter_label(
+            encounter,
+            None if visit is None else visit.title,
+            None if visit is None else visit.starts_at.date(),
+        ),
         case_log_id=case_log_id,
     )
 
@@ -90,7 +110,8 @@ async def create_encounter(
     """Record an encounter of an enrollment (its visitor or one of its preceptors)."""
     async with uow:
         encounter = await add_encounter(uow, actor, enrollment_id, data)
-        out = encounter_out(encounter)
+        session = None if encounter.session_id is None else await uow.visits.get(encounter.session_id)
+        out = encounter_out(encounter, visit=session)
         await uow.commit()
         return out
 
@@ -103,7 +124,10 @@ async def add_encounter(uow: UnitOfWork, actor: Actor, enrollment_id: int, data:
     if AppState(enrollment.application.state) is AppState.COMPLETED:
         raise Conflict("This rotation is completed; no new encounters can be added.")
     check_week(data.week, enrollment.number_of_blocks)
-    consent = check_consent(data.kind, data.consent_recorded)
+    source = EncounterSource.VISITOR if actor.role is Role.VISITOR else EncounterSource.PRECEPTOR
+    consent = check_consent(data.kind, data.consent_recorded, source)
+    if data.session_id is not None:
+        await _check_session(uow, enrollment, data)
     return await uow.encounters.create(
         enrollment_id=enrollment.id,
         session_id=data.session_id,
@@ -114,7 +138,46 @@ async def add_encounter(uow: UnitOfWork, actor: Actor, enrollment_id: int, data:
         consent_recorded=consent,
         created_by=actor.user_id,
         at=uow.now(),
+        source=source,
     )
+
+
+async def _check_session(uow: UnitOfWork, enrollment: Enrollment, data: EncounterIn) -> None:
+    """A hand-entered encounter may name a live session only if it is one Rounds can vouch for: it
+    exists, is of the enrollment's program, had the enrollment's visitor connected at some point (asked
+    before anything else about it is told), is of the same kind, has ended, and the platform has not
+    already recorded it for this enrollment (then that encounter is the one to log)."""
+    field = "session_id"
+    # One answer for a session that does not exist, is another program's, or did not have the visitor:
+    # which of them it is is not the caller's to learn.
+    unknown = Invalid(
+        f"Rounds has no record of this enrollment's visitor in a session {data.session_id} of its program; "
+        "an encounter can name only a session its visitor attended (leave session_id out otherwise).",
+        field=field,
+    )
+    visit = None if data.session_id is None else await uow.visits.get(data.session_id)
+    if visit is None or visit.program_id != enrollment.program.id:
+        raise unknown
+    intervals = await uow.visits.intervals(visit.id, enrollment.visitor_id)
+    if not any(i.role == ParticipantRole.VISITOR for i in intervals):
+        raise unknown
+    if visit.kind is not data.kind:
+        raise Invalid(f"Session {visit.id} was a {visit.kind.value}, not a {data.kind.value}.", field=field)
+    if visit.status is not VisitStatus.ENDED:
+        raise Conflict(
+            f"Session {visit.id} has not ended; Rounds adds it to the record by itself when it ends."
+        )
+    recorded = [
+        e
+        for e in await uow.encounters.of_enrollment(enrollment.id)
+        if e.session_id == visit.id and e.source is EncounterSource.PLATFORM
+    ]
+    if recorded:
+        raise Conflict(
+            f"Rounds already recorded session {visit.id} as encounter {recorded[0].id}; log your case "
+            "on that one.",
+            field=field,
+        )
 
 
 async def list_encounters(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> list[EncounterOut]:
@@ -128,4 +191,8 @@ async def encounters_of(uow: UnitOfWork, enrollment: Enrollment) -> list[Encount
     decided who may see it), inside its open unit of work."""
     encounters = await uow.encounters.of_enrollment(enrollment.id)
     logs = {log.encounter_id: log.id for log in await uow.case_logs.of_enrollment(enrollment.id)}
-    return [encounter_out(e, logs.get(e.id)) for e in encounters]
+    sessions = await uow.visits.by_ids([e.session_id for e in encounters if e.session_id is not None])
+    return [
+        encounter_out(e, logs.get(e.id), None if e.session_id is None else sessions.get(e.session_id))
+        for e in encounters
+    ]

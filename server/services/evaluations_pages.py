@@ -10,16 +10,18 @@ who sees what, and audits every view by someone other than the author):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import AppState
-from server.domain.caselog import EncounterKind
+from server.domain.caselog import Encounter, encounter_label
 from server.domain.errors import NotFound
 from server.domain.evaluations import RatingScope, check_editable, rating_scope
 from server.domain.presentations import PresentationFormat, PresentationState
+from server.domain.visits import Visit
 from server.domain.vocab import RotationType
 from server.schemas.evaluations import (
     ComparisonGroupOut,
@@ -145,15 +147,19 @@ async def evaluations_page(uow: UnitOfWork, actor: Actor, enrollment_id: int) ->
         return page
 
 
-KIND_LABELS = {
-    EncounterKind.PATIENT_VISIT: "Patient visit",
-    EncounterKind.HUDDLE: "Huddle",
-    EncounterKind.DIDACTIC: "Didactic",
-}
 FORMAT_LABELS = {
     PresentationFormat.ORAL: "Oral presentation",
     PresentationFormat.SNAPPS: "SNAPPS presentation",
 }
+
+
+def _encounter_label(encounter: Encounter, sessions: Mapping[int, Visit]) -> str:
+    """The encounter as a picker names it: week, kind, the session's date and title (or, entered by
+    hand, its setting and when), so that two huddles of one week read differently."""
+    visit = None if encounter.session_id is None else sessions.get(encounter.session_id)
+    return encounter_label(
+        encounter, None if visit is None else visit.title, None if visit is None else visit.starts_at.date()
+    )
 
 
 async def evaluation_form(
@@ -173,7 +179,9 @@ async def evaluation_form(
             shown = evaluation_out(row, {actor.user_id: actor.full_name})
         encounters = await uow.encounters.of_enrollment(enrollment.id)
         by_id = {e.id: e for e in encounters}
-        choices = [Choice(e.id, e.rotation_week, KIND_LABELS[EncounterKind(e.kind)]) for e in encounters]
+        sessions = await uow.visits.by_ids([e.session_id for e in encounters if e.session_id is not None])
+        labels = {e.id: _encounter_label(e, sessions) for e in encounters}
+        choices = [Choice(e.id, e.rotation_week, labels[e.id]) for e in encounters]
         presented = []
         for p in await uow.presentations.of_enrollment(enrollment.id):
             if p.state == PresentationState.DRAFT.value:
@@ -181,7 +189,7 @@ async def evaluation_form(
             log = await uow.case_logs.get(p.case_log_id)
             encounter = None if log is None else by_id.get(log.encounter_id)
             if encounter is not None:
-                label = FORMAT_LABELS[PresentationFormat(p.format)]
+                label = f"{FORMAT_LABELS[PresentationFormat(p.format)]} of {labels[encounter.id]}"
                 presented.append(Choice(p.id, encounter.rotation_week, label))
         return EvaluationForm(
             header=await _header(uow, actor, enrollment),

@@ -27,7 +27,6 @@ from server.db.uow import UnitOfWork
 from server.domain import evidence
 from server.domain.actors import Actor
 from server.domain.blocks import block_end
-from server.domain.caselog import EncounterKind
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from server.domain.evaluations import ReleaseState
 from server.domain.evidence import EvidenceKind, EvidenceRef, parse_ref
@@ -269,7 +268,8 @@ async def set_letter_id(uow: UnitOfWork, actor: Actor, request_id: int, data: Le
 
 class LetterSources:
     """What a letter can be drafted from: the context, the author's released evaluations and final, and
-    the presentations the author reviewed."""
+    the presentations the author reviewed. ``self_reported`` counts the encounters the visitor entered
+    themselves: shown to the author beside the platform's figures, never counted in them."""
 
     def __init__(
         self,
@@ -277,11 +277,13 @@ class LetterSources:
         dated: list[evidence.DatedEvaluation],
         final: FinalEvaluationRecord | None,
         presentations: list[PresentationRecord],
+        self_reported: int = 0,
     ) -> None:
         self.context = context
         self.dated = dated
         self.final = final
         self.presentations = presentations
+        self.self_reported = self_reported
 
     def known(self) -> frozenset[EvidenceRef]:
         refs = {
@@ -335,7 +337,9 @@ async def letter_sources(uow: UnitOfWork, row: StoredLetterRequest) -> LetterSou
         end=max(start, end),
         sessions_attended=attendance.sessions,
         verified_seconds=attendance.seconds,
-        patients_seen=sum(1 for e in encounters if e.kind == EncounterKind.PATIENT_VISIT.value),
+        # "As recorded by the Rounds platform": only patient visits Rounds hosted with the visitor
+        # connected and the host's consent record; never what anyone typed in.
+        patients_seen=sum(1 for e in encounters if e.platform_patient_seen),
     )
     released = ReleaseState.RELEASED
     dated = [
@@ -348,7 +352,8 @@ async def letter_sources(uow: UnitOfWork, row: StoredLetterRequest) -> LetterSou
     if stored_final is not None and stored_final.state is released:
         final = FinalEvaluationRecord(stored_final.id, stored_final.evaluation)
     presentations = await uow.letters.reviewed_presentations(application.id, row.preceptor_id)
-    return LetterSources(context, dated, final, presentations)
+    self_reported = sum(1 for e in encounters if e.self_reported)
+    return LetterSources(context, dated, final, presentations, self_reported)
 
 
 def _writable(row: StoredLetterRequest) -> None:

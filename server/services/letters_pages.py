@@ -167,14 +167,17 @@ def _evidence_index(sources: letters.LetterSources) -> dict[str, EvidenceItem]:
     """Every record this letter may rest on, with a label and a link (the author's view)."""
     enrollment = sources.context.enrollment_id
     record = f"/record/enrollments/{enrollment}"
-    items = [
-        EvidenceItem(
-            str(sources.context.ref),
-            f"Rounds' own records: {sources.context.sessions_attended} sessions attended, "
-            f"{sources.context.patients_seen} patients seen",
-            record,
+    label = (
+        f"Rounds' own records: {sources.context.sessions_attended} sessions attended, "
+        f"{sources.context.patients_seen} patients seen (patient visits Rounds hosted, with the "
+        "patient's consent recorded by the host)"
+    )
+    if sources.self_reported:
+        label += (
+            f"; {sources.self_reported} more encounters self-reported by the visitor, not counted in these "
+            "figures"
         )
-    ]
+    items = [EvidenceItem(str(sources.context.ref), label, record)]
     for dated in sources.dated:
         ref = EvidenceRef(EvidenceKind.EVALUATION, dated.evaluation_id)
         items.append(

@@ -17,7 +17,7 @@ from datetime import datetime
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES, UNDER_WAY_STATES, AppState
-from server.domain.caselog import EncounterKind, Setting, check_consent
+from server.domain.caselog import EncounterKind, EncounterSource, Setting, check_consent
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from server.domain.visits import (
     AttendanceInterval,
@@ -56,8 +56,9 @@ async def authorize_join(
     * an invited visitor whose enrollment is still under way: ``user-{id}``, an observer per
       :func:`server.domain.visits.is_observer`;
     * the patient, with a pass (from a redeemed link) for this visit: ``patient-{link_id}``.
-    A logged-in person is judged by their account first; the patient pass is used only when the
-    account gives no place (or there is no login). The visit must be joinable now: not cancelled
+    A logged-in person is judged by their account alone: patients have no account, so a patient pass
+    counts only where nobody is logged in (a pass that reached an account's browser gives it no
+    patient's place). The visit must be joinable now: not cancelled
     or ended, from 30 minutes before its start until 6 hours after its scheduled end.
     """
     async with uow:
@@ -103,7 +104,9 @@ async def _judge_join(
             grant = await _account_grant(uow, actor, visit, rotation)
         except (Forbidden, NotFound) as exc:
             refusal = exc
-    if grant is None and patient_pass is not None:
+    # A logged-in account is judged by its account alone: a patient's pass in its cookie jar (a link it
+    # opened, or a copied cookie) never makes it the patient (issue 18, item 3).
+    if actor is None and patient_pass is not None:
         grant = await _patient_grant(uow, visit, rotation, patient_pass, now)
     if grant is None:
         if refusal is not None:
@@ -416,6 +419,7 @@ async def _encounters_of(uow: UnitOfWork, visit: Visit, at: datetime) -> list[in
             consent_recorded=consent_flag,
             created_by=visit.host_id,
             at=at,
+            source=EncounterSource.PLATFORM,
         )
         created.append(encounter.id)
     return created

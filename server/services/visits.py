@@ -327,14 +327,30 @@ async def create_patient_link(
         return token, expires_at
 
 
+PATIENT_LINK_IS_NOT_FOR_ACCOUNTS = (
+    "This is a patient's one-time link: it lets the patient of a telehealth visit join without an "
+    "account. You are logged in as {name}, so it was not used and still works for the patient; send it "
+    "to them as it is. To join a session yourself, open it from Sessions (/visits)."
+)
+
+
 async def redeem_patient_link(
-    uow: UnitOfWork, token: str, *, holder: tuple[int, int] | None = None
+    uow: UnitOfWork,
+    token: str,
+    *,
+    holder: tuple[int, int] | None = None,
+    account: Actor | None = None,
 ) -> PatientPass:
     """Use a patient link: the first time marks it used and returns the pass for its visit. Unknown,
     used, replaced and expired links raise :class:`LinkGone` (410) saying what to do.
 
     ``holder`` is the (visit_id, link_id) of a valid pass the browser already carries: the same
-    browser opening its own link again is let back in rather than refused."""
+    browser opening its own link again is let back in rather than refused. ``account`` is whoever is
+    logged in on that browser: patients have no account, so a logged-in person (a preceptor trying the
+    link, a visitor it was forwarded to) is refused with Forbidden before the link is even looked up,
+    and the link stays unused for the patient."""
+    if account is not None:
+        raise Forbidden(PATIENT_LINK_IS_NOT_FOR_ACCOUNTS.format(name=account.full_name))
     if not token or len(token) > 128:
         raise LinkGone("This visit link is not valid. " + ASK_FOR_NEW_LINK)
     async with uow:

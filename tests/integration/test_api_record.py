@@ -92,14 +92,17 @@ async def test_visitor_and_preceptor_record_encounters_with_week_and_consent(
     visitor = await make_api(world.student.email)
     preceptor = await make_api(world.preceptor.email)
     mine = await visitor.post(f"/enrollments/{enrollment}/encounters", ENCOUNTER, expect=201)
-    assert mine["week"] == 1 and mine["consent_recorded"] is False and mine["session_id"] is None
+    # A visitor's own entry is self-reported and carries no patient's consent (issue 18, item 1).
+    assert mine["week"] == 1 and mine["consent_recorded"] is None and mine["session_id"] is None
+    assert mine["source"] == "visitor" and mine["self_reported"] is True
     theirs = await preceptor.post(
         f"/enrollments/{enrollment}/encounters",
-        {"week": 8, "kind": "huddle", "setting": "telehealth_audio", "session_id": 77},
+        {"week": 8, "kind": "huddle", "setting": "telehealth_audio"},
         expect=201,
     )
-    assert theirs["consent_recorded"] is None and theirs["session_id"] == 77
+    assert theirs["consent_recorded"] is None and theirs["session_id"] is None
     assert theirs["created_by"] == world.preceptor.user_id
+    assert theirs["source"] == "preceptor" and theirs["self_reported"] is False
     listed = await visitor.get(f"/enrollments/{enrollment}/encounters")
     assert [e["id"] for e in listed] == [mine["id"], theirs["id"]]
     # Two blocks: eight weeks, no ninth.

@@ -298,6 +298,33 @@ async def test_the_join_page_sets_the_pass_and_sends_the_patient_to_the_live_pag
     assert (await stranger.client.get("/join/nonsense", allow_redirects=False)).status == 410
 
 
+async def test_a_logged_in_account_opening_a_patient_link_neither_uses_it_nor_gets_a_pass(
+    world: World, make_api: Any, uows: UnitOfWorkFactory, enrollment: int
+) -> None:
+    """Issue 18, item 3: the link was used up by whoever opened it first, a logged-in visitor too, who
+    then held the patient's pass. Every kind of account is told what the link is for; the patient's
+    browser can still use it afterwards."""
+    visit = await scheduled(make_api, world, [world.student.user_id])
+    token = await link_token(uows, world, visit["id"])
+    for email in (world.student.email, world.preceptor.email, world.coordinator.email):
+        account: Api = await make_api(email)
+        response = await account.client.get(f"/join/{token}", allow_redirects=False)
+        page = await response.text()
+        assert response.status == 403, page
+        assert "one-time link" in page and "was not used" in page and "/visits" in page
+        assert "rounds_patient_pass" not in response.cookies
+    patient: Api = await make_api()
+    response = await patient.client.get(f"/join/{token}", allow_redirects=False)
+    assert response.status == 303 and "rounds_patient_pass" in response.cookies
+    # A pass that reaches a logged-in stranger's browser does not make the live page greet them as the
+    # patient (before: 200 and "Your video visit").
+    stranger: Api = await make_api(world.other_student.email)
+    stranger.client.session.cookie_jar.update_cookies(
+        {"rounds_patient_pass": response.cookies["rounds_patient_pass"].value}
+    )
+    assert (await stranger.client.get(f"/visits/{visit['id']}/live")).status == 404
+
+
 # --- joining --------------------------------------------------------------------------------------
 
 
@@ -349,8 +376,12 @@ async def test_authorize_join_for_each_participant(
     assert grant == JoinGrant(
         v, f"patient-{patient.link_id}", "patient", "Patient", "patient_visit", False, None
     )
-    # A logged-in stranger holding a valid pass joins as the patient; the account wins for the host.
-    assert (await join(world.coordinator, pass_=(v, patient.link_id))).role == "patient"
+    # A pass counts only without a login (issue 18, item 3): a logged-in account holding one is judged
+    # by the account alone, so a stranger is refused and the host stays the host.
+    with pytest.raises(Forbidden, match="not invited"):
+        await join(world.coordinator, pass_=(v, patient.link_id))
+    with pytest.raises(Forbidden, match="not invited"):
+        await join(world.other_student, pass_=(v, patient.link_id))
     assert (await join(world.preceptor, pass_=(v, patient.link_id))).role == "host"
 
     with pytest.raises(Forbidden, match="another visit"):

@@ -13,15 +13,18 @@ from server.config import Settings
 from server.db.uow import UnitOfWorkFactory
 from server.demo import DEMO_ACCOUNTS, load_demo
 from server.domain.actors import Actor
+from server.domain.caselog import EncounterKind
 from server.domain.errors import Forbidden
 from server.domain.evaluations import ENTRUSTMENT_ORDINAL, MiniCexItem
 from server.domain.vocab import Role, RotationType
 from server.schemas.programs import ProgramQuery
+from server.schemas.visits import VisitIn
 from server.services import (
     accounts,
     applications,
     caselogs,
     certificates,
+    encounters,
     evaluations,
     letters,
     live,
@@ -29,6 +32,7 @@ from server.services import (
     programs,
     visits,
 )
+from tests.integration.api_helpers import row_counts
 from tests.integration.test_certificates import one_character_changed
 from tests.integration.test_pages import browser_for
 
@@ -57,7 +61,7 @@ async def test_the_demo_has_every_role_every_rotation_type_and_a_scored_case(
         apps = await applications.list_applications(uows(), users[email])
         states[email] = [a.state.value for a in apps]
     assert states == {
-        "amara@rounds.test": ["enrolled"],
+        "amara@rounds.test": ["active"],
         "bruno@rounds.test": ["offer_made"],
         "chen@rounds.test": ["under_review"],
         "dana@rounds.test": [],
@@ -81,6 +85,19 @@ async def test_the_demo_has_every_role_every_rotation_type_and_a_scored_case(
     [professionalism] = [i for i in summary.items if i.item.value == "professionalism"]
     assert professionalism.stats.trajectory is not None
     assert (professionalism.stats.trajectory.first_mean, professionalism.stats.trajectory.last_mean) == (6, 7)
+
+    # Issue 18, item 22: her story holds together relative to today. Her first block started on a Monday
+    # two weeks before this week's, so today is in week 3; each released evaluation is dated in its own
+    # week, in the past; everything in her record is something the platform hosted and saw her in.
+    [app] = await applications.list_applications(uows(), amara)
+    first = app.blocks[0].start_date
+    today = datetime.now(UTC).date()
+    assert first.weekday() == 0 and 14 <= (today - first).days <= 20 and len(app.blocks) == 2
+    for e in released:
+        assert 7 * (e.week - 1) <= (e.observed_on - first).days < 7 * e.week and e.observed_on < today
+    record = await encounters.list_encounters(uows(), amara, enrollment)
+    assert {e.source.value for e in record} == {"platform"} and len(record) == 3
+    assert [e.week for e in record] == [1, 1, 2]
 
     # Amara has two live sessions coming up with her IM preceptor: a huddle open to join now-ish and
     # a patient visit tomorrow.
@@ -115,6 +132,54 @@ async def test_a_later_demo_run_schedules_a_new_huddle_when_none_is_open(
     upcoming = await visits.upcoming_for(uows(), actor)
     assert [v.kind.value for v in upcoming].count("huddle") == 1
     assert await refresh_demo_huddle(settings) is None  # and only one
+
+
+async def test_rerunning_the_demo_after_its_huddle_ended_offers_an_open_one_again(
+    settings: Settings, uows: UnitOfWorkFactory
+) -> None:
+    """Issue 18, item 22: the host ends the demo's huddle (as the live room does) and, trying the
+    preceptor's pages, schedules another huddle for next week; `rounds demo` run again must still offer
+    one open to join now, and adds nothing else, nor anything on a further run."""
+    from server.demo import refresh_demo_huddle
+
+    assert await load_demo(settings) is True
+    # The demo runs on the real clock; so does this test's account of what the host did.
+    uows = UnitOfWorkFactory(uows.maker, lambda: datetime.now(UTC), offer_hold_days=uows.offer_hold_days)
+    amara = await _actor(uows, "amara@rounds.test")
+    reyes = await _actor(uows, "im.preceptor@rounds.test")
+    [huddle] = [v for v in await visits.upcoming_for(uows(), amara) if v.kind.value == "huddle"]
+    grant = await live.authorize_join(uows(), reyes, huddle.id, None)
+    now = datetime.now(UTC)
+    await live.record_attendance_start(uows(), huddle.id, grant, now)
+    await live.end_visit(uows(), huddle.id, now)
+    next_week = (now + timedelta(days=7)).replace(hour=14, minute=0, second=0, microsecond=0)
+    await visits.schedule_visit(
+        uows(),
+        reyes,
+        VisitIn(
+            block_id=huddle.block_id,
+            kind=EncounterKind.HUDDLE,
+            title="Next week's huddle",
+            starts_at=next_week,
+            duration_minutes=60,
+            visitor_ids=[amara.user_id],
+        ),
+    )
+    before = await row_counts(uows)
+    assert await load_demo(settings) is False
+    news = await refresh_demo_huddle(settings)
+    assert news is not None and "huddle" in news
+    opening = [
+        v
+        for v in await visits.upcoming_for(uows(), amara)
+        if v.kind.value == "huddle" and v.starts_at <= datetime.now(UTC) + timedelta(minutes=31)
+    ]
+    assert len(opening) == 1 and opening[0].status.value == "scheduled"
+    after = await row_counts(uows)
+    added = {table: after[table] - before[table] for table in after if after[table] != before[table]}
+    assert added == {"visits": 1, "visit_invitations": 1}
+    assert await refresh_demo_huddle(settings) is None
+    assert await row_counts(uows) == after
 
 
 async def _actor(uows: UnitOfWorkFactory, email: str) -> Actor:

@@ -15,6 +15,7 @@ from server.domain.caselog import (
     CaseLog,
     Complexity,
     EncounterKind,
+    EncounterSource,
     LogState,
     Participation,
     ReviewStatus,
@@ -58,6 +59,7 @@ async def _case_log(uow: UnitOfWork, world: World, enrollment_id: int, week: int
         consent_recorded=True,
         created_by=world.student.user_id,
         at=WRITTEN,
+        source=EncounterSource.VISITOR,
     )
     return await uow.case_logs.add(
         CaseLog(

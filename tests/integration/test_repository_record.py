@@ -15,6 +15,7 @@ from server.domain.caselog import (
     Complexity,
     Encounter,
     EncounterKind,
+    EncounterSource,
     LogState,
     Participation,
     ReviewStatus,
@@ -46,6 +47,7 @@ async def test_an_encounter_reads_back_as_recorded(uows: UnitOfWorkFactory, worl
             consent_recorded=True,
             created_by=world.student.user_id,
             at=RECORDED,
+            source=EncounterSource.PRECEPTOR,
         )
         # Week 1 recorded second: reads order by week, then id.
         huddle = await uow.encounters.create(
@@ -58,6 +60,7 @@ async def test_an_encounter_reads_back_as_recorded(uows: UnitOfWorkFactory, worl
             consent_recorded=None,
             created_by=world.preceptor.user_id,
             at=RECORDED,
+            source=EncounterSource.PLATFORM,
         )
         await uow.commit()
     assert visit == Encounter(
@@ -71,6 +74,7 @@ async def test_an_encounter_reads_back_as_recorded(uows: UnitOfWorkFactory, worl
         consent_recorded=True,
         created_by=world.student.user_id,
         created_at=RECORDED,
+        source=EncounterSource.PRECEPTOR,
     )
     assert (huddle.session_id, huddle.consent_id, huddle.consent_recorded) == (41, 7, None)
     async with uows() as uow:
@@ -123,6 +127,7 @@ async def test_a_case_log_reads_back_as_written_and_as_updated(uows: UnitOfWorkF
                 consent_recorded=None,
                 created_by=world.student.user_id,
                 at=RECORDED,
+                source=EncounterSource.VISITOR,
             )
             for week in (3, 1)
         ]
@@ -176,6 +181,7 @@ async def test_a_second_log_of_one_encounter_by_the_same_visitor_is_a_conflict(
             consent_recorded=None,
             created_by=world.student.user_id,
             at=RECORDED,
+            source=EncounterSource.VISITOR,
         )
         log = CaseLog(
             encounter_id=encounter.id,

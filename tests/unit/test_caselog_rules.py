@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
 import pytest
 
 from server.domain.caselog import (
     AGE_BAND_LABELS,
     AgeBand,
+    Encounter,
     EncounterKind,
+    EncounterSource,
     LogState,
     Participation,
     ReviewAction,
     ReviewStatus,
+    Setting,
     check_consent,
     check_diagnoses,
     check_editable,
     check_participation,
     check_reviewable,
     check_week,
+    encounter_label,
     final_diagnoses,
     plan_review,
     weeks_in,
@@ -79,6 +86,41 @@ def test_only_a_patient_visit_carries_consent() -> None:
     with pytest.raises(Invalid) as caught:
         check_consent(EncounterKind.DIDACTIC, False)
     assert caught.value.field == "consent_recorded"
+
+
+def test_a_visitor_never_attests_consent_and_their_patient_visit_carries_none() -> None:
+    visitor = EncounterSource.VISITOR
+    assert check_consent(EncounterKind.PATIENT_VISIT, None, visitor) is None
+    assert check_consent(EncounterKind.HUDDLE, None, visitor) is None
+    for flag in (True, False):
+        with pytest.raises(Invalid, match="host records it") as caught:
+            check_consent(EncounterKind.PATIENT_VISIT, flag, visitor)
+        assert caught.value.field == "consent_recorded"
+    assert check_consent(EncounterKind.PATIENT_VISIT, True, EncounterSource.PRECEPTOR) is True
+
+
+def test_an_encounter_label_tells_sessions_apart_and_says_self_reported() -> None:
+    at = datetime(2026, 12, 4, 16, 5, tzinfo=UTC)
+    huddle = Encounter(
+        1,
+        1,
+        7,
+        EncounterKind.HUDDLE,
+        Setting.TELEHEALTH_VIDEO,
+        1,
+        None,
+        None,
+        2,
+        at,
+        EncounterSource.PLATFORM,
+    )
+    assert encounter_label(huddle, "Friday huddle", date(2026, 12, 4)) == (
+        "Week 1 · Huddle · Fri Dec 4, 2026 · Friday huddle"
+    )
+    own = replace(huddle, session_id=None, source=EncounterSource.VISITOR)
+    assert encounter_label(own, None, None) == (
+        "Week 1 · Huddle · Telehealth (video) · entered Fri Dec 4, 2026, 16:05 UTC · self-reported"
+    )
 
 
 def test_participation_needs_one_and_no_repeats_and_is_put_in_order() -> None:

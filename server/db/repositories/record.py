@@ -20,6 +20,7 @@ from server.domain.caselog import (
     Complexity,
     Encounter,
     EncounterKind,
+    EncounterSource,
     LogState,
     Participation,
     ReviewStatus,
@@ -43,6 +44,7 @@ def _encounter(row: EncounterRow) -> Encounter:
         consent_recorded=row.consent_recorded,
         created_by=row.created_by,
         created_at=row.created_at,
+        source=EncounterSource(row.source),
     )
 
 
@@ -114,6 +116,7 @@ class EncounterRepository:
         consent_recorded: bool | None,
         created_by: int,
         at: datetime,
+        source: EncounterSource,
     ) -> Encounter:
         """Record a new encounter."""
         row = EncounterRow(
@@ -126,6 +129,7 @@ class EncounterRepository:
             consent_recorded=consent_recorded,
             created_by=created_by,
             created_at=at,
+            source=source.value,
         )
         self.db.add(row)
         await self.db.flush()

@@ -23,7 +23,7 @@ from server.db.models import (
     VisitInvitationRow,
     VisitRow,
 )
-from server.domain.caselog import EncounterKind
+from server.domain.caselog import EncounterKind, EncounterSource
 from server.domain.visits import (
     AttendanceInterval,
     ConsentMethod,
@@ -113,6 +113,13 @@ class VisitRepository:
         """The visit, if there is one."""
         row = await self.db.get(VisitRow, visit_id)
         return None if row is None else _visit(row)
+
+    async def by_ids(self, visit_ids: Sequence[int]) -> dict[int, Visit]:
+        """The visits of ``visit_ids`` that exist, by id."""
+        if not visit_ids:
+            return {}
+        result = await self.db.execute(select(VisitRow).where(VisitRow.id.in_(set(visit_ids))))
+        return {row.id: _visit(row) for row in result.scalars()}
 
     async def lock(self, visit_id: int) -> Visit | None:
         """The visit, its row held until the transaction ends (PostgreSQL; SQLite's writers run one
@@ -434,8 +441,11 @@ class VisitRepository:
 
     # --- encounters made from a visit ---------------------------------------------------------
     async def encounter_enrollments(self, visit_id: int) -> set[int]:
-        """The enrollments that already have an encounter of this visit."""
+        """The enrollments the platform has already recorded an encounter of this visit for (a hand
+        entry naming the visit does not count: it must not stop the platform's own record)."""
         result = await self.db.execute(
-            select(EncounterRow.enrollment_id).where(EncounterRow.session_id == visit_id)
+            select(EncounterRow.enrollment_id).where(
+                EncounterRow.session_id == visit_id, EncounterRow.source == EncounterSource.PLATFORM.value
+            )
         )
         return set(result.scalars())

@@ -40,7 +40,7 @@ class LiveGuest:
 
 
 async def _guest(request: web.Request, visit_id: int) -> LiveGuest:
-    """Who is asking, judged like the WebSocket does: the account first, then the patient pass."""
+    """Who is asking, judged like the WebSocket does: the account, or without one the patient pass."""
     actor = request.get(ACTOR)
     if actor is not None:
         try:
@@ -56,12 +56,13 @@ async def _guest(request: web.Request, visit_id: int) -> LiveGuest:
                 kind_label=KIND_LABELS.get(visit.kind, visit.kind.value),
                 host_name=visit.host_name,
             )
+    if actor is not None:
+        # Logged in but no place in this visit: the same answer as for any record one may not see.
+        # A patient pass does not count for an account (patients have none; see authorize_join).
+        raise NotFound(f"There is no visit {visit_id}.")
     held = patient_pass_from_request(request)
     if held is not None and held[0] == visit_id:
         return LiveGuest(mode="patient", visit_id=visit_id)
-    if actor is not None:
-        # Logged in but no place in this visit: the same answer as for any record one may not see.
-        raise NotFound(f"There is no visit {visit_id}.")
     return LiveGuest(mode="none", visit_id=visit_id)
 
 

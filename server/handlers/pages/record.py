@@ -104,7 +104,7 @@ def _read_case_log(form: FormValues) -> CaseLogIn:
 
 @routes.post("/record/enrollments/{enrollment_id}/caselogs")
 async def create_case_log(request: web.Request) -> web.StreamResponse:
-    """Log a case: a new encounter (week, kind, setting, consent) or a chosen one, and its case log."""
+    """Log a case: a new, self-reported encounter (week, kind, setting) or a chosen one, and its log."""
     actor = current_actor(request)
     enrollment_id = path_id(request, "enrollment_id")
     form = await read_form(request)
@@ -114,16 +114,14 @@ async def create_case_log(request: web.Request) -> web.StreamResponse:
         encounter = None
         encounter_id = None
         if chosen == "new":
-            kind = str(form.get("kind", ""))
             encounter = parse_form(
                 EncounterIn,
                 form,
                 labels=CASE_LOG_LABELS,
                 fixed={
                     "week": whole_number(form, "week", "Rotation week"),
-                    "consent_recorded": (form.get("consent_recorded") == "true")
-                    if kind == "patient_visit"
-                    else None,
+                    # A visitor never attests a patient's consent (the host records it in the session).
+                    "consent_recorded": None,
                     "session_id": None,
                 },
             )

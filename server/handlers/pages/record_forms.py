@@ -13,6 +13,7 @@ from aiohttp import web
 
 from server.domain.caselog import (
     AGE_BAND_LABELS,
+    ENCOUNTER_SOURCE_LABELS,
     PARTICIPATION_LABELS,
     SETTING_LABELS,
     Complexity,
@@ -91,6 +92,7 @@ RECORD_WORDS: dict[str, Any] = {
         EncounterKind.HUDDLE: "Huddle",
         EncounterKind.DIDACTIC: "Didactic",
     },
+    "sources": {k.value: v for k, v in ENCOUNTER_SOURCE_LABELS.items()},
     "log_states": {LogState.DRAFT: "Draft", LogState.SUBMITTED: "Submitted"},
     "review_statuses": {
         ReviewStatus.PENDING: "Awaiting review",
@@ -169,7 +171,6 @@ def case_log_values(form: FormValues | None = None, log: CaseLogOut | None = Non
         values: dict[str, Any] = {k: str(form.get(k, "")) for k in CASE_LOG_LABELS}
         values["participation"] = [str(v) for v in form.getall("participation", [])]
         values["diagnoses"] = [str(v) for v in form.getall("diagnoses", [])]
-        values["consent_recorded"] = form.get("consent_recorded") == "true"
         return values
     if log is not None:
         return {

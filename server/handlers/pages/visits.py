@@ -18,7 +18,7 @@ from server.handlers.pages.forms import current_actor, parse_form, path_id, read
 from server.handlers.pages.view import NOTICES
 from server.schemas.visits import VisitCancelIn, VisitIn
 from server.services import visits, visits_pages
-from server.web.keys import CLOCK, SETTINGS, UOW
+from server.web.keys import ACTOR, CLOCK, SETTINGS, UOW
 from server.web.patient_pass import patient_pass_from_request, set_patient_pass_cookie
 
 routes = web.RouteTableDef()
@@ -164,12 +164,13 @@ async def cancel(request: web.Request) -> web.StreamResponse:
 async def join(request: web.Request) -> web.StreamResponse:
     """A patient opens their link: it is used up, the browser gets a signed pass for the visit (so it
     can reconnect without the link), and goes to the live page. No account needed. A used, replaced
-    or expired link gets a 410 page that says what to do."""
+    or expired link gets a 410 page that says what to do; a logged-in account gets a 403 page saying
+    what the link is for, and the link stays unused."""
     token = request.match_info["token"]
     if len(token) > 128:
         raise LinkGone("This visit link is not valid. " + visits.ASK_FOR_NEW_LINK)
     patient = await visits.redeem_patient_link(
-        request.app[UOW](), token, holder=patient_pass_from_request(request)
+        request.app[UOW](), token, holder=patient_pass_from_request(request), account=request.get(ACTOR)
     )
     response = web.HTTPSeeOther(visits.live_path(patient.visit_id))
     response.headers["Cache-Control"] = "no-store"
