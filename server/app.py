@@ -23,7 +23,7 @@ from server.handlers.api import API
 from server.handlers.pages import site
 from server.heap import HeapTrimming, heap_trimming
 from server.services import applications, live
-from server.web import middleware
+from server.web import headers, middleware
 from server.web.api import API_PREFIX, openapi_document
 from server.web.keys import CLOCK, ENGINE, FILES, HEAP_TRIMMING, SETTINGS, UOW
 
@@ -97,6 +97,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, maintenance: bool 
         ],
         client_max_size=settings.max_upload_bytes + 1024 * 1024,
     )
+    app.on_response_prepare.append(headers.add_security_headers)
     app[SETTINGS] = settings
     app[CLOCK] = clock
     app[FILES] = FileStore(settings.documents_dir)

@@ -18,6 +18,7 @@ from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
 
+from tests.e2e import console
 from tests.e2e.test_record_walk import log_in
 
 pytestmark = pytest.mark.e2e
@@ -36,7 +37,8 @@ def context(chromium: Browser) -> Iterator[BrowserContext]:
         locale="en-US", viewport={"width": 1280, "height": 900}, accept_downloads=True
     )
     browser_context.set_default_timeout(20_000)
-    yield browser_context
+    yield console.watch(browser_context)
+    console.assert_clean(browser_context)
     browser_context.close()
 
 

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
+from tests.e2e import console
+
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "rounds-demo-2026"
@@ -24,7 +26,8 @@ PRECEPTOR = "im.preceptor@rounds.test"
 def context(chromium: Browser) -> Iterator[BrowserContext]:
     browser_context = chromium.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     browser_context.set_default_timeout(15_000)
-    yield browser_context
+    yield console.watch(browser_context)
+    console.assert_clean(browser_context)
     browser_context.close()
 
 
