@@ -18,6 +18,7 @@ from server.db.availability import database_away
 from server.db.engine import make_engine, make_sessionmaker
 from server.db.filestore import FileStore
 from server.db.uow import Clock, UnitOfWorkFactory, utc_now
+from server.domain import dates
 from server.handlers import live_socket
 from server.handlers.api import API
 from server.handlers.pages import site
@@ -109,6 +110,12 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, maintenance: bool 
         context_processors=[site.template_context],
     )
     env.globals["static"] = lambda path: f"/static/{path}"
+    # Dates in one format for people and one for machines (server/domain/dates.py).
+    env.filters["day"] = dates.day_html
+    env.filters["moment"] = dates.moment_html
+    env.filters["day_text"] = dates.human_day
+    env.filters["iso"] = dates.machine_day
+    env.filters["letter_day"] = dates.letter_day
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_heap_trimming)
     app.cleanup_ctx.append(live_socket.live_rooms)
