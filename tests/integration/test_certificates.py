@@ -209,7 +209,7 @@ async def test_refused_until_the_rotation_is_over(
     enrollment = rotation["enrollment"]
     clock.current = datetime(2026, 12, 27, 23, 0, tzinfo=UTC)  # the last day itself
     before = await row_counts(uows)
-    with pytest.raises(Conflict, match="not over: its last day is 2026-12-27"):
+    with pytest.raises(Conflict, match="not over: its last day is 27 Dec 2026"):
         await certificates.issue_certificate(uows(), world.coordinator, enrollment, SECRET)
     status, answer = await (await make_api(world.preceptor.email)).call(
         "POST", f"/enrollments/{enrollment}/certificate", json={}
@@ -467,7 +467,7 @@ async def test_issuing_from_the_page_before_the_end_shows_why(
     page = await preceptor.get(f"/record/enrollments/{e}/certificate")
     assert "Issue certificate</button>" not in page.text and "not over" in page.text
     refused = await preceptor.post(f"/record/enrollments/{e}/certificate", {}, expect=409)
-    assert "not over: its last day is 2026-12-27" in refused.text
+    assert "not over: its last day is 27 Dec 2026" in refused.text
     visitor = await browser_for(make_api, world.student.email)
     await visitor.post(f"/record/enrollments/{e}/certificate", {}, expect=403)
 
