@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 
+from server.domain.dates import human_day
 from server.domain.errors import Invalid
 
 BLOCK_LENGTH = timedelta(weeks=4)
@@ -29,8 +30,8 @@ def check_stack(starts: list[date]) -> list[date]:
     for earlier, later in pairwise(ordered):
         if later - earlier != BLOCK_LENGTH:
             raise Invalid(
-                f"Stacked blocks must follow each other: the block starting {earlier.isoformat()} "
-                f"is not directly followed by the one starting {later.isoformat()}.",
+                f"Stacked blocks must follow each other: the block starting {human_day(earlier)} "
+                f"is not directly followed by the one starting {human_day(later)}.",
                 field="block_ids",
             )
     return ordered
@@ -43,7 +44,7 @@ def check_new_block_start(start: date, today: date) -> None:
     latest = today + timedelta(days=MAX_DAYS_AHEAD)
     if start > latest:
         raise Invalid(
-            f"A new block must start within five years (by {latest.isoformat()}).", field="start_date"
+            f"A new block must start within five years (by {human_day(latest)}).", field="start_date"
         )
 
 

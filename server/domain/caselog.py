@@ -315,7 +315,7 @@ def check_diagnoses(
     for typed in codes:
         code = resolve(typed.strip())
         if code is None:
-            raise Invalid(f"{typed.strip()[:20]!r} is not an ICD-10-CM code.", field=field)
+            raise Invalid(f"{typed.strip()[:60]!r} is not an ICD-10-CM code.", field=field)
         if code in canonical:
             raise Invalid(f"{code} is listed twice.", field=field)
         canonical.append(code)

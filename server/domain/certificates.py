@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
+from server.domain.dates import human_day
 from server.domain.errors import Invalid
 from server.domain.text import checked_text
 from server.domain.vocab import MODALITY_LABELS, ROTATION_LABELS, Modality, RotationType
@@ -89,7 +90,7 @@ class Certificate:
         return (
             f"{self.visitor_name} completed a {MODALITY_LABELS[self.modality].lower()} "
             f"{ROTATION_LABELS[self.rotation_type].lower()} rotation in {self.program} with {preceptor} "
-            f"from {self.start.isoformat()} to {self.end.isoformat()}, attending {sessions} for "
+            f"from {human_day(self.start)} to {human_day(self.end)}, attending {sessions} for "
             f"{self.verified_hours} verified hours."
         )
 

@@ -128,7 +128,7 @@ def _checked_item(
         raise Invalid("The code must be text.", field=f"{where}.code")
     code = canonical_code(item.code)
     if code is None:
-        raise Invalid(f"{item.code[:20]!r} is not shaped like an ICD-10-CM code.", field=f"{where}.code")
+        raise Invalid(f"{item.code[:60]!r} is not shaped like an ICD-10-CM code.", field=f"{where}.code")
     if known_code is not None and not known_code(code):
         raise Invalid(f"{code} is not an ICD-10-CM code.", field=f"{where}.code")
     try:

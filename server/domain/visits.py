@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from server.domain.caselog import EncounterKind, weeks_in
+from server.domain.dates import human_day
 from server.domain.errors import Conflict, DomainError, Invalid
 from server.domain.vocab import RotationType
 from sessions.room import ConsentMethod as ConsentMethod
@@ -241,7 +242,7 @@ def check_schedule(starts_at: datetime, duration_minutes: int, block_start: date
     if not earliest <= start < latest:
         raise Invalid(
             f"The visit must start between {earliest:%Y-%m-%d} and {latest - timedelta(days=1):%Y-%m-%d} "
-            f"(UTC): the block runs from {block_start.isoformat()} for four weeks.",
+            f"(UTC): the block runs from {human_day(block_start)} for four weeks.",
             field="starts_at",
         )
     return start

@@ -22,6 +22,7 @@ from server.domain.applications import (
     plan_transition,
 )
 from server.domain.blocks import check_stack
+from server.domain.dates import human_day
 from server.domain.eligibility import eligibility_reasons
 from server.domain.errors import Conflict, EmailNotVerified, Invalid, NotFound
 from server.domain.programs import Program
@@ -208,12 +209,12 @@ async def _apply_transition(
     if action is Action.ACTIVATE:
         blocks = await uow.programs.blocks_by_ids(block_ids)
         if blocks and blocks[0].start_date > now.date():
-            raise Conflict(f"The rotation starts on {blocks[0].start_date.isoformat()}.")
+            raise Conflict(f"The rotation starts on {human_day(blocks[0].start_date)}.")
     if action is Action.MAKE_OFFER:
         started = [b for b in await uow.programs.blocks_by_ids(block_ids) if b.start_date <= now.date()]
         if started:
             raise Conflict(
-                f"The block starting {started[0].start_date.isoformat()} has already begun; "
+                f"The block starting {human_day(started[0].start_date)} has already begun; "
                 "an offer can only be made for blocks that are still ahead."
             )
         values["offer_expires_at"] = now + timedelta(days=uow.offer_hold_days)
@@ -227,7 +228,7 @@ async def _apply_transition(
         for block_id in sorted(block_ids):  # a fixed order avoids deadlocks between offers
             if not await uow.programs.take_seat(block_id):
                 block = await uow.programs.get_block(block_id)
-                start = block.start_date.isoformat() if block else str(block_id)
+                start = human_day(block.start_date) if block else str(block_id)
                 raise Conflict(f"The block starting {start} is full; waitlist the visitor instead.")
     if current in SEAT_HOLDING_STATES and target not in SEAT_HOLDING_STATES:
         for block_id in sorted(block_ids):

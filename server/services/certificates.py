@@ -58,6 +58,7 @@ from server.domain.certificates import (
     verification_code,
     verify_code,
 )
+from server.domain.dates import human_day
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from server.domain.visits import join_window, merged_seconds
 from server.domain.vocab import Role
@@ -179,17 +180,17 @@ async def eligibility_of(uow: UnitOfWork, enrollment: Enrollment) -> Eligibility
         if end < first:
             return Eligibility(
                 False,
-                f"This enrollment was completed before its first day ({first.isoformat()}); there is no "
+                f"This enrollment was completed before its first day ({human_day(first)}); there is no "
                 "rotation to certify.",
             )
         return Eligibility(True, "The rotation is completed.", first, end)
     if today > last_day:
         return Eligibility(
-            True, f"The rotation's last day ({last_day.isoformat()}) has passed.", first, last_day
+            True, f"The rotation's last day ({human_day(last_day)}) has passed.", first, last_day
         )
     return Eligibility(
         False,
-        f"The rotation is not over: its last day is {last_day.isoformat()}. A certificate can be issued once "
+        f"The rotation is not over: its last day is {human_day(last_day)}. A certificate can be issued once "
         "the coordinator marks the enrollment completed, or from the day after its last day.",
     )
 

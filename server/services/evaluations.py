@@ -21,6 +21,7 @@ from server.domain import evidence
 from server.domain.actors import Actor
 from server.domain.applications import AppState
 from server.domain.caselog import check_week
+from server.domain.dates import human_day
 from server.domain.errors import Forbidden, Invalid, NotFound
 from server.domain.evaluations import (
     EPA_LABELS,
@@ -116,7 +117,7 @@ def _observed_on(uow: UnitOfWork, given: date | None) -> date:
         raise Invalid("The day observed cannot be in the future.", field="observed_on")
     if given < EARLIEST_OBSERVED:
         raise Invalid(
-            f"The day observed must be from {EARLIEST_OBSERVED.isoformat()} on.", field="observed_on"
+            f"The day observed must be from {human_day(EARLIEST_OBSERVED)} on.", field="observed_on"
         )
     return given
 

@@ -86,7 +86,7 @@ def _differential(items: Sequence[DifferentialItemIn], where: str) -> Differenti
     for i, item in enumerate(items):
         found = icd10.lookup(item.code)
         if found is None:
-            raise Invalid(f"{item.code[:20]!r} is not an ICD-10-CM code.", field=f"{where}[{i}].code")
+            raise Invalid(f"{item.code[:60]!r} is not an ICD-10-CM code.", field=f"{where}[{i}].code")
         resolved.append(
             DifferentialItem(
                 rank=item.rank,
@@ -386,7 +386,7 @@ async def set_reference(
                 typed = getattr(given, side)
                 found = icd10.lookup(typed)
                 if found is None:
-                    raise Invalid(f"{typed[:20]!r} is not an ICD-10-CM code.", field=f"overrides[{i}].{side}")
+                    raise Invalid(f"{typed[:60]!r} is not an ICD-10-CM code.", field=f"overrides[{i}].{side}")
                 codes.append(found.code)
             overrides.append(Override(codes[0], codes[1], given.match))
         checked = check_overrides(overrides)

@@ -8,6 +8,7 @@ from server.db.uow import UnitOfWork
 from server.domain.accounts import VisitorProfile
 from server.domain.actors import Actor
 from server.domain.blocks import Block, block_end, check_new_block_start
+from server.domain.dates import human_day
 from server.domain.eligibility import ApplicantFacts, EligibilityRule, eligibility_reasons
 from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.programs import NewProgram, Program
@@ -208,7 +209,7 @@ async def add_block(uow: UnitOfWork, actor: Actor, program_id: int, data: BlockI
         await _own_program(uow, actor, program_id)
         check_new_block_start(data.start_date, uow.now().date())
         taken = Conflict(
-            f"The program already has a block starting {data.start_date.isoformat()}.",
+            f"The program already has a block starting {human_day(data.start_date)}.",
             field="start_date",
         )
         if await uow.programs.block_on(program_id, data.start_date) is not None:

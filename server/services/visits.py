@@ -24,6 +24,7 @@ from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import UNDER_WAY_STATES
 from server.domain.caselog import EncounterKind
+from server.domain.dates import human_day
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from server.domain.visits import (
     KIND_LABELS,
@@ -182,7 +183,7 @@ async def schedule_visit(uow: UnitOfWork, actor: Actor, data: VisitIn) -> VisitO
         if strangers:
             raise Invalid(
                 f"Visitor {strangers[0]} is not enrolled in this block; invite only visitors whose "
-                f"enrollment includes the block starting {block_start.isoformat()}.",
+                f"enrollment includes the block starting {human_day(block_start)}.",
                 field="visitor_ids",
             )
         visit = await uow.visits.add(

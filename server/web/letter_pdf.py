@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from server.domain.errors import Conflict, ServiceUnavailable
 from server.schemas.letters import LetterDocumentOut
@@ -31,8 +32,10 @@ LETTER_CSS = Path(__file__).resolve().parents[2] / "webclient" / "static" / "let
 
 
 @cache
-def _letter_css() -> str:
-    return LETTER_CSS.read_text(encoding="utf-8")
+def _letter_css() -> Markup:
+    # Markup: a stylesheet is not text to escape (autoescaping turned its quotes into ``&#34;``, which
+    # WeasyPrint ignored with the rules around them). It is Rounds' own file, never user input.
+    return Markup(LETTER_CSS.read_text(encoding="utf-8"))
 
 
 def _write_pdf(html: str) -> bytes:

@@ -33,6 +33,8 @@ log = logging.getLogger("rounds.http")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 STATIC_PREFIX = "/static/"
+#: Pages a patient reaches (by their visit link): an error there shows no menu of Rounds' staff pages.
+PATIENT_PREFIXES = ("/join/",)
 _HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -78,7 +80,14 @@ def error_response(
     response = aiohttp_jinja2.render_template(
         "error.html",
         request,
-        {"status": status, "message": message, "actor": request.get(ACTOR)},
+        {
+            "status": status,
+            "message": message,
+            "actor": request.get(ACTOR),
+            # Only a refused form has typed text to go back to.
+            "after_form": request.method == "POST",
+            "for_patient": request.path.startswith(PATIENT_PREFIXES),
+        },
         status=status,
     )
     if headers:

@@ -32,7 +32,9 @@ WIDTH_MIN = 320
 HEIGHT = 240
 MARGIN_LEFT = 44
 MARGIN_RIGHT = 12
-MARGIN_TOP = 14
+# Room above the plot for the y axis's title, clear of the top tick's label below it (at 14 they overlapped).
+MARGIN_TOP = 28
+AXIS_TITLE_BASELINE = 12
 MARGIN_BOTTOM = 38
 GROUP_WIDTH_MIN = 36
 BAR_WIDTH_MAX = 28
@@ -112,10 +114,13 @@ def _table(chart_id: str, title: str, labels: Sequence[str], series: Sequence[Se
     for i, label in enumerate(labels):
         cells = "".join(f"<td>{escape(_format(s.values[i], percent))}</td>" for s in series)
         rows.append(f'<tr><th scope="row">{escape(label)}</th>{cells}</tr>')
+    # In a hidden block of its own: a table is as wide as its text however small it is told to be,
+    # and alone it made the dashboard scroll sideways (1,505 px in a 1,280 px window).
     return (
+        '<div class="visually-hidden chart-data">'
         f'<table class="visually-hidden" id="{escape(chart_id)}-data"><caption>{escape(title)}</caption>'
         f"<thead><tr><td></td>{head}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
@@ -173,7 +178,7 @@ def _frame(width: float, ticks: Sequence[float], percent: bool, y_label: str) ->
     )
     if y_label:
         parts.append(
-            f'<text class="axis-label" x="4" y="{MARGIN_TOP - 4}" font-size="11" fill="#4f5b6b">'
+            f'<text class="axis-label" x="4" y="{AXIS_TITLE_BASELINE}" font-size="11" fill="#4f5b6b">'
             f"{escape(y_label)}</text>"
         )
     return parts, scale

@@ -9,8 +9,8 @@ the origin: that is the state real users are in, in which Firefox offers mDNS ho
 
 Like Playwright's ``add_init_script``, :func:`launch_firefox` can add a script to every web page
 before the page's own scripts (the e2e tests' ``session_probe.js``): a frame script, loaded from the
-chrome context, inserts it when the page's root element appears. The production pages stay free of
-test hooks.
+chrome context, runs it in the page's world when the page's root element appears. The production pages
+stay free of test hooks.
 """
 
 from __future__ import annotations
@@ -52,18 +52,18 @@ PREFS: dict[str, bool | int | str] = {
     "network.connectivity-service.enabled": False,
 }
 
-# Runs in each content process (a frame script): when an http(s) document gets its root element,
-# insert the source as an inline script, which runs at once in the page's own world, before any
-# script of the page.
+# Runs in each content process (a frame script): when an http(s) document gets its root element, run
+# the source in the page's own world (a sandbox with the page's principal and the window as its
+# prototype, without Xrays), before any script of the page. Not as an inline <script>: Rounds' pages
+# forbid inline scripts (Content-Security-Policy), which holds for a test's too.
 _FRAME_SCRIPT = """
 const SOURCE = %s;
 addEventListener("DOMDocElementInserted", (event) => {
   const doc = event.target;
   if (!doc.documentElement || !/^https?:$/.test(doc.location?.protocol ?? "")) return;
-  const script = doc.createElement("script");
-  script.textContent = SOURCE;
-  doc.documentElement.appendChild(script);
-  script.remove();
+  const win = doc.defaultView;
+  const sandbox = Cu.Sandbox(win, { sandboxPrototype: win, wantXrays: false, sameZoneAs: win });
+  Cu.evalInSandbox(SOURCE, sandbox);
 }, true);
 """
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
+from tests.e2e import console
+
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "rounds-demo-2026"
@@ -71,7 +73,8 @@ def context(chromium: Browser) -> Iterator[BrowserContext]:
         timezone_id="America/Chicago", locale="en-US", viewport={"width": 1280, "height": 900}
     )
     browser_context.set_default_timeout(15_000)
-    yield browser_context
+    yield console.watch(browser_context)
+    console.assert_clean(browser_context)
     browser_context.close()
 
 

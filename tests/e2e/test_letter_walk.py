@@ -13,9 +13,12 @@ import re
 from collections.abc import Iterator
 
 import pytest
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
 
+from tests.e2e import console
 from tests.e2e.test_record_walk import log_in
 
 pytestmark = pytest.mark.e2e
@@ -34,8 +37,14 @@ def context(chromium: Browser) -> Iterator[BrowserContext]:
         locale="en-US", viewport={"width": 1280, "height": 900}, accept_downloads=True
     )
     browser_context.set_default_timeout(20_000)
-    yield browser_context
+    yield console.watch(browser_context)
+    console.assert_clean(browser_context)
     browser_context.close()
+
+
+def scanned(png: bytes) -> list[str]:
+    """The text of every QR code zxing-cpp finds in a screenshot."""
+    return [found.text for found in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
 
 
 def open_elenas_letter(page: Page, base: str) -> str:
@@ -128,6 +137,13 @@ def test_elenas_certificate_verifies_and_a_changed_code_does_not(
     page.get_by_role("link", name="Certificate of completion").click()
     code = page.locator(".certificate-code code").first.inner_text().strip()
     assert code
+    # The QR code, as drawn on the page and in print, scans to the verification page (it was clipped:
+    # its SVG had a width and height but no viewBox, and the stylesheet draws it smaller).
+    verify_url = f"{server_url}/certificates/verify/{code}"
+    assert scanned(page.locator(".certificate-qr svg").first.screenshot()) == [verify_url]
+    page.emulate_media(media="print")
+    assert scanned(page.locator(".certificate-qr svg").first.screenshot()) == [verify_url]
+    page.emulate_media(media="screen")
     public = context.browser.new_context() if context.browser else None
     assert public is not None
     anonymous = public.new_page()  # no login: anyone may verify

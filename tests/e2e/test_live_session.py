@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 
+from tests.e2e import console
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, GRANTED_MEDIA_ARGS
 from tests.support.waiting import poll_until
 
@@ -56,6 +57,7 @@ def contexts(media_chromium: Browser) -> Iterator[list[BrowserContext]]:
     made: list[BrowserContext] = []
     yield made
     for context in made:
+        console.assert_clean(context)
         context.close()
 
 
@@ -63,7 +65,7 @@ def new_person(browser: Browser, contexts: list[BrowserContext]) -> Page:
     context = browser.new_context(viewport={"width": 1100, "height": 800}, locale="en-US")
     context.set_default_timeout(WAIT_SECONDS * 1000)
     context.add_init_script(path=SESSION_PROBE)
-    contexts.append(context)
+    contexts.append(console.watch(context))
     return context.new_page()
 
 

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
+from tests.e2e import console
+
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "rounds-demo-2026"
@@ -24,7 +26,8 @@ PRECEPTOR = "im.preceptor@rounds.test"
 def context(chromium: Browser) -> Iterator[BrowserContext]:
     browser_context = chromium.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     browser_context.set_default_timeout(15_000)
-    yield browser_context
+    yield console.watch(browser_context)
+    console.assert_clean(browser_context)
     browser_context.close()
 
 
@@ -158,3 +161,39 @@ def test_the_case_log_form_warns_about_patient_identifiers_as_you_type(
     note.fill("Wheeze improved after salbutamol 2 puffs; SpO2 97% on room air.")
     note.blur()
     expect(warning).to_be_empty()
+
+
+#: A phone's viewport (CSS pixels) besides the desktop one the context opens with.
+PHONE = {"width": 390, "height": 844}
+
+
+def test_the_learning_dashboard_fits_the_window_and_its_axis_titles_clear_the_ticks(
+    server_url: str, context: BrowserContext
+) -> None:
+    """Issue 18, item 19: the dashboard was 1,505 px wide in a 1,280 px window (873 px on a phone): the
+    charts' visually hidden data tables still took their width; and each chart's axis title overlapped
+    its top tick label."""
+    page = context.new_page()
+    log_in(page, server_url, AMARA)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Clinical record").click()
+    # The first page that needs the ICD-10 index (its chapters) loads it on the server: seconds on a
+    # loaded machine, so this navigation gets a longer bound than a click's.
+    href = page.get_by_role("link", name=re.compile("Learning dashboard")).first.get_attribute("href")
+    page.goto(f"{server_url}{href}", timeout=60_000)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Learning dashboard")
+    assert page.locator("figure.chart svg").count() >= 2
+    for viewport in ({"width": 1280, "height": 900}, PHONE):
+        page.set_viewport_size(viewport)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], (viewport, width)
+    overlaps = page.evaluate(
+        """() => [...document.querySelectorAll("figure.chart svg")].flatMap((svg) => {
+            const title = svg.querySelector(".axis-label");
+            if (!title) return [];
+            const a = title.getBBox();
+            return [...svg.querySelectorAll(".tick")].map((tick) => tick.getBBox()).filter((b) =>
+                a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
+            ).map(() => svg.closest("figure").id);
+        })"""
+    )
+    assert overlaps == []

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from server.db.uow import UnitOfWorkFactory
+from server.domain.dates import human_day
 from tests.integration.api_helpers import act, apply, seats, snapshot
 from tests.support.client import Api
 from tests.support.world import FakeClock, World
@@ -138,7 +139,7 @@ async def test_block_rules_past_start_duplicate_start_and_far_future(
         assert taken is not None
         start = taken.start_date.isoformat()
     out = await coordinator.post(path, {"start_date": start, "capacity": 2}, expect=409)
-    assert start in out["error"]["message"]
+    assert human_day(taken.start_date) in out["error"]["message"]  # as people write dates
     for far in ("9999-12-31", "2200-01-01"):
         out = await coordinator.post(path, {"start_date": far, "capacity": 2}, expect=422)
         assert out["error"]["field"] == "start_date"

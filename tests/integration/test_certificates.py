@@ -7,13 +7,15 @@ The FakeClock starts at 2026-11-24 15:00 UTC; the world's first block runs 2026-
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-import segno
 from sqlalchemy import select, update
 
 from server.db import models
@@ -21,6 +23,7 @@ from server.db.uow import UnitOfWorkFactory
 from server.domain.accounts import PreceptorProfile
 from server.domain.certificates import CROCKFORD, make_certificate, verification_code
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from server.handlers.pages.certificates import qr_svg
 from server.schemas.visits import VisitIn
 from server.services import certificates, live, visits
 from server.web import rate_limit
@@ -206,7 +209,7 @@ async def test_refused_until_the_rotation_is_over(
     enrollment = rotation["enrollment"]
     clock.current = datetime(2026, 12, 27, 23, 0, tzinfo=UTC)  # the last day itself
     before = await row_counts(uows)
-    with pytest.raises(Conflict, match="not over: its last day is 2026-12-27"):
+    with pytest.raises(Conflict, match="not over: its last day is 27 Dec 2026"):
         await certificates.issue_certificate(uows(), world.coordinator, enrollment, SECRET)
     status, answer = await (await make_api(world.preceptor.email)).call(
         "POST", f"/enrollments/{enrollment}/certificate", json={}
@@ -394,12 +397,20 @@ async def test_the_certificate_page_the_qr_code_and_the_public_page(
     host = student.client.server.host
     port = student.client.server.port
     url = f"http://{host}:{port}/certificates/verify/{issued.code}"
-    svg = segno.make_qr(url, error="m").svg_inline(scale=4, border=2, svgclass="qr", lineclass=None)
+    svg = qr_svg(url)
     assert svg in mine.text and f'href="{url}"' in mine.text
+    assert 'viewBox="0 0 ' in svg  # scaled, not clipped, when the stylesheet draws it smaller
 
     # The download is the same certificate as a file, and it is audited as an export.
     download = await student.get(f"/certificates/{issued.id}/download")
     assert issued.code in download.text and svg in download.text and "<style>" in download.text
+    # Its one inline stylesheet is allowed by its hash, and nothing else runs or loads.
+    response = await student.client.get(f"/certificates/{issued.id}/download")
+    style = re.search(r"<style>(.*?)</style>", download.text, re.S)
+    assert style is not None
+    digest = base64.b64encode(hashlib.sha256(style.group(1).encode()).digest()).decode()
+    policy = response.headers["Content-Security-Policy"]
+    assert f"style-src 'sha256-{digest}'" in policy and "default-src 'none'" in policy
     stranger = await browser_for(make_api, world.other_student.email)
     await stranger.get(f"/certificates/{issued.id}/download", expect=404)
     await stranger.get(f"/record/enrollments/{e}/certificate", expect=404)
@@ -456,7 +467,7 @@ async def test_issuing_from_the_page_before_the_end_shows_why(
     page = await preceptor.get(f"/record/enrollments/{e}/certificate")
     assert "Issue certificate</button>" not in page.text and "not over" in page.text
     refused = await preceptor.post(f"/record/enrollments/{e}/certificate", {}, expect=409)
-    assert "not over: its last day is 2026-12-27" in refused.text
+    assert "not over: its last day is 27 Dec 2026" in refused.text
     visitor = await browser_for(make_api, world.student.email)
     await visitor.post(f"/record/enrollments/{e}/certificate", {}, expect=403)
 

@@ -6,10 +6,12 @@ signed; only a signed letter exports; every export audited."""
 from __future__ import annotations
 
 import io
+import logging
 import re
 from datetime import datetime
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
 
 from server.db.uow import UnitOfWorkFactory
@@ -125,3 +127,30 @@ async def test_the_visitor_who_did_not_waive_may_download_it_and_a_waived_one_ma
     await open_letter["visitor"].put(
         f"/letter-requests/{open_letter['request']['id']}/letter-id", {"eras_letter_id": "NEW-1"}, expect=409
     )
+
+
+def fonts_used(reader: PdfReader) -> set[str]:
+    """The base font names the PDF's pages draw with, without the subset prefix (``ABCDEF+``)."""
+    names: set[str] = set()
+    for page in reader.pages:
+        resources = page.get("/Resources")
+        fonts = resources.get_object().get("/Font") if resources else None
+        for ref in (fonts.get_object() if fonts else {}).values():
+            names.add(str(ref.get_object()["/BaseFont"]).split("+")[-1])
+    return names
+
+
+async def test_the_pdf_is_drawn_with_the_letters_stylesheet(
+    world: World, make_api: Any, uows: UnitOfWorkFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The stylesheet reaches WeasyPrint as CSS, not HTML-escaped (``&#34;DejaVu Serif&#34;``, which it
+    ignored with a warning and drew everything in its default font): the letterhead is bold sans-serif
+    and the body serif, and WeasyPrint has nothing to ignore."""
+    s = await signed_letter(world, make_api, uows, waived=True)
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        status, pdf = await s["preceptor"].call("GET", s["pdf_path"])
+    assert status == 200 and isinstance(pdf, bytes)
+    ignored = [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")]
+    assert not ignored, ignored[:5]
+    fonts = fonts_used(PdfReader(io.BytesIO(pdf)))
+    assert {"DejaVu-Sans-Bold", "DejaVu-Serif"} <= fonts, fonts

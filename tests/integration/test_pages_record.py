@@ -446,3 +446,50 @@ async def test_a_scored_presentation_is_one_unit_of_work_and_one_audited_read_fo
     assert (await audit_rows(uows))[len(before) :] == [
         (world.preceptor.user_id, "read", "presentation", shown["id"])
     ]
+
+
+async def test_a_refused_differential_names_the_row_as_shown_keeps_its_order_and_quotes_all_typed(
+    world: World, make_api: Any, uows: UnitOfWorkFactory
+) -> None:
+    """Issue 18, item 17: the summary named "Diagnosis 2" for the third row (the index of the field in
+    its row, not of the row), the rows came back in the order of their numbers (undoing "Move up", which
+    changes only the ranks), and "chest pain" typed as a code was quoted as 'chest'."""
+    enrollment = await enroll(uows, world.student, world.program_id, world.block_ids[:1])
+    visitor = await browser_for(make_api, world.student.email)
+    log = await caselogs.create_case_log(
+        uows(),
+        world.student,
+        (await encounters.create_encounter(uows(), world.student, enrollment, _visit(1))).id,
+        CaseLogIn.model_validate({**dict(CASE_FORM[5:14]), **_log_lists(), "submit": True, "minutes": 30}),
+    )
+    await visitor.get(f"/record/caselogs/{log.id}/presentation/new")
+    # Row 1 was moved above row 0 (the editor renumbers the ranks), and the third row's code is words.
+    moved = [(k, v) for k, v in SNAPPS_FORM if not k.startswith("dx-")] + [
+        ("dx-0-rank", "2"),
+        ("dx-0-code", "I10"),
+        ("dx-0-likelihood", "likely"),
+        ("dx-1-rank", "1"),
+        ("dx-1-code", "E11.65"),
+        ("dx-1-likelihood", "leading"),
+        ("dx-2-rank", "3"),
+        ("dx-2-code", "chest pain on exertion"),
+        ("dx-2-likelihood", "likely"),
+    ]
+    reply = await visitor.post(f"/record/caselogs/{log.id}/presentation", moved, expect=422)
+    summary = re.search(r'<div class="error" role="alert" id="form-problem">(.*?)</div>', reply.text, re.S)
+    assert summary is not None, reply.text[-3000:]
+    assert re.search(r">Diagnosis 3: Code</a>:", summary.group(1)), summary.group(1)
+    assert "&#39;chest pain on exertion&#39;" in reply.text, summary.group(1)
+    # The rows come back in the order the visitor left them: E11.65 first, as "Diagnosis 1".
+    order = re.findall(r'name="dx-(\d+)-code"', reply.text)
+    assert order[:3] == ["1", "0", "2"], order
+    legends = re.findall(
+        r'data-dx-row data-n="(\d+)">\s*<fieldset>\s*<legend[^>]*>Diagnosis <span[^>]*>(\d+)<', reply.text
+    )
+    assert legends[:3] == [("1", "1"), ("0", "2"), ("2", "3")], legends
+
+    # The case log's diagnosis field: all of what was typed is quoted, not its first word.
+    await visitor.get(f"/record/enrollments/{enrollment}/caselogs/new")
+    form = [(k, "chest pain" if (k, v) == ("diagnoses", "I10") else v) for k, v in CASE_FORM]
+    reply = await visitor.post(f"/record/enrollments/{enrollment}/caselogs", form, expect=422)
+    assert "&#39;chest pain&#39; is not an ICD-10-CM code" in reply.text, reply.text[-3000:]

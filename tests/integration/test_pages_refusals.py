@@ -188,3 +188,19 @@ async def test_odd_form_input_never_breaks_a_page(world: World, make_api: Any) -
     for path in ("/programs?eligible=perhaps", "/programs?modality=", "/programs/abc", "/documents/x/file"):
         reply = await visitor.get(path, expect=None)
         assert reply.status in {200, 404, 422}, (path, reply.status)
+
+
+async def test_an_error_page_gives_advice_that_fits_who_reached_it(client: Any) -> None:
+    """Issue 18, item 20: a patient whose link is used up was told to "use your browser's Back button"
+    (there was no form) and shown the menu of Rounds' own pages. A patient's error page has neither; the
+    Back-button advice is for a refused form only."""
+    used = await client.get("/join/" + "x" * 43, allow_redirects=False)
+    text = await used.text()
+    assert used.status == 410 and "ask" in text.lower()
+    assert "Back button" not in text
+    assert 'aria-label="Main"' not in text and 'href="/login"' not in text and 'href="/programs"' not in text
+    missing = await client.get("/no-such-page")
+    text = await missing.text()
+    assert missing.status == 404 and "Back button" not in text and 'aria-label="Main"' in text
+    refused = await client.post("/logout", data={"csrf_token": "stale"}, allow_redirects=False)
+    assert refused.status == 403 and "Back button" in await refused.text()

@@ -177,6 +177,6 @@ def test_the_qr_payload_is_the_public_verification_path() -> None:
 def test_the_statement_reads_from_the_content() -> None:
     assert certificate().statement() == (
         "Amina Diallo completed a virtual observership rotation in Internal Medicine Telehealth Clinic with "
-        "Jane Roe, MD, Associate Professor of Medicine from 2025-03-03 to 2025-03-28, attending 12 sessions "
+        "Jane Roe, MD, Associate Professor of Medicine from 3 Mar 2025 to 28 Mar 2025, attending 12 sessions "
         "for 31.5 verified hours."
     )

@@ -24,7 +24,8 @@ SHARED = {
         "vocab",
         "text",
         "audit",
-    },  # typed errors, shared vocabularies and text helpers; the audit trail
+        "dates",
+    },  # typed errors, shared vocabularies, text and date formats; the audit trail
     "server/services": {"audit"},  # the audit trail
     "server/db/repositories": {"audit"},  # the audit trail
     "server/schemas": {"base"},  # the API's bases and bounded types

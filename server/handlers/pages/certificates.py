@@ -7,6 +7,10 @@ the public verification page as the browser reached this site."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import aiohttp_jinja2
@@ -28,8 +32,19 @@ VERIFY_FORM = "/certificates/verify"
 # Longer than any code however it is typed (spaces, hyphens); anything longer is not a code.
 MAX_TYPED_CODE = 64
 QR_SCALE = 4
-QR_BORDER = 2
+QR_BORDER = 4  # the quiet zone the QR standard asks for: scanners find the code's edge by it
 QR_ERROR = "m"  # medium error correction: survives a smudged printout
+FILE_CSS = Path(__file__).resolve().parents[3] / "webclient" / "static" / "certificate-file.css"
+
+
+@cache
+def _file_css() -> tuple[Markup, str]:
+    """The downloaded file's stylesheet (inlined: the file stands alone) and the Content-Security-Policy
+    that lets exactly that stylesheet apply should a browser show the download as a page."""
+    css = FILE_CSS.read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    policy = f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; frame-ancestors 'none'"
+    return Markup(css), policy
 
 
 def site_origin(request: web.Request) -> str:
@@ -38,9 +53,13 @@ def site_origin(request: web.Request) -> str:
 
 
 def qr_svg(url: str) -> Markup:
-    """The QR code of ``url`` as inline SVG (segno's output, safe to embed)."""
+    """The QR code of ``url`` as inline SVG (segno's output, safe to embed). It has a ``viewBox`` as well
+    as its natural width and height: a stylesheet that draws it at another size scales it instead of
+    clipping it (without one the code was cut off and could not be scanned)."""
     qr = segno.make_qr(url, error=QR_ERROR)
-    return Markup(qr.svg_inline(scale=QR_SCALE, border=QR_BORDER, svgclass="qr", lineclass=None))
+    svg = qr.svg_inline(scale=QR_SCALE, border=QR_BORDER, svgclass="qr", lineclass=None, omitsize=True)
+    side = qr.symbol_size(scale=QR_SCALE, border=QR_BORDER)[0]
+    return Markup(svg.replace("<svg ", f'<svg width="{side}" height="{side}" ', 1))
 
 
 def _certificate_context(request: web.Request, certificate: CertificateOut) -> dict[str, Any]:
@@ -104,9 +123,10 @@ async def download_certificate(request: web.Request) -> web.StreamResponse:
     certificate = await certificates.export_certificate(
         request.app[UOW](), actor, path_id(request, "certificate_id")
     )
-    response = aiohttp_jinja2.render_template(
-        "certificate_file.html", request, _certificate_context(request, certificate)
-    )
+    css, policy = _file_css()
+    context = {**_certificate_context(request, certificate), "certificate_css": css}
+    response = aiohttp_jinja2.render_template("certificate_file.html", request, context)
+    response.headers["Content-Security-Policy"] = policy
     response.headers["Content-Disposition"] = (
         f'attachment; filename="rounds-certificate-{certificate.code}.html"'
     )

@@ -23,7 +23,7 @@ from server.domain.caselog import (
     Sex,
     VisitType,
 )
-from server.domain.differential import MAX_ITEMS, Likelihood, MatchKind
+from server.domain.differential import MAX_ITEMS, Likelihood, MatchKind, canonical_code
 from server.domain.errors import Invalid
 from server.domain.presentations import (
     FEEDBACK_FIELDS,
@@ -187,14 +187,18 @@ def case_log_values(form: FormValues | None = None, log: CaseLogOut | None = Non
     return {"encounter": "new", "week": "1", "minutes": "", "participation": [], "diagnoses": []}
 
 
+def typed_code(raw: object) -> str:
+    """What was typed in a code field: "I10 Essential hypertension" (a code followed by its description,
+    as the type-ahead shows it) is read as "I10"; anything else is kept whole, so that a refusal quotes
+    all that was typed ("chest pain", not "chest")."""
+    text = " ".join(str(raw).split())
+    first = text.split(" ", 1)[0]
+    return first if canonical_code(first) is not None else text
+
+
 def diagnosis_codes(values: FormValues, name: str = "diagnoses") -> list[str]:
-    """The codes typed or chosen: blank inputs dropped; "I10 Essential hypertension" is read as "I10"."""
-    codes = []
-    for raw in values.getall(name, []):
-        words = str(raw).split()
-        if words:
-            codes.append(words[0])
-    return codes
+    """The codes typed or chosen (see :func:`typed_code`), blank inputs dropped."""
+    return [code for raw in values.getall(name, []) if (code := typed_code(raw))]
 
 
 def case_log_field(name: str) -> str | None:
@@ -239,13 +243,21 @@ def read_rows(values: Mapping[str, Any], prefix: str = "dx") -> Rows:
         def get(key: str, n: int = number) -> str:
             return str(values.get(f"{prefix}-{n}-{key}", "")).strip()
 
-        code = (get("code").split() or [""])[0]
+        code = typed_code(get("code"))
         texts = {key: get(key) for key in ROW_TEXTS}
         if not code and not any(texts.values()):
             continue
         if not code:
             raise Invalid(
                 "Give the ICD-10-CM code of this diagnosis, or clear the row.",
+                field=f"{prefix}-{number}-code",
+            )
+        if canonical_code(code) is None:
+            # Words where a code goes (the type-ahead was not used): said here, quoting all of them,
+            # before the schema's length limit would answer in its own terms.
+            raise Invalid(
+                f"{code[:60]!r} is not an ICD-10-CM code: type a code such as I10, or words to search "
+                "and choose a code from the list.",
                 field=f"{prefix}-{number}-code",
             )
         rank_text = get("rank")
@@ -285,10 +297,26 @@ def row_field(name: str, rows: Rows, prefix: str = "dx") -> str | None:
     return f"{prefix}-{rows.row_of[index]}-{match.group(3) or 'code'}"
 
 
+def _shown_order(values: Mapping[str, Any], prefix: str) -> list[int]:
+    """The row numbers in the order the person left the rows: by the rank each was given (the editor's
+    Move up and Move down change the ranks, not the row numbers), rows without a rank after the ranked
+    ones, in their own order."""
+
+    def key(item: tuple[int, int]) -> tuple[int, int, int]:
+        position, number = item
+        rank = str(values.get(f"{prefix}-{number}-rank", "")).strip()
+        if rank.isascii() and rank.isdigit() and len(rank) <= 3:
+            return (0, int(rank), position)
+        return (1, 0, position)
+
+    return [number for _, number in sorted(enumerate(_row_numbers(values, prefix)), key=key)]
+
+
 def form_rows(values: Mapping[str, Any], prefix: str = "dx") -> list[dict[str, Any]]:
-    """The rows exactly as submitted, to show the form again after a refusal."""
+    """The rows as submitted, in the order the person left them, to show the form again after a
+    refusal."""
     rows = []
-    for number in _row_numbers(values, prefix):
+    for number in _shown_order(values, prefix):
 
         def get(key: str, n: int = number) -> str:
             return str(values.get(f"{prefix}-{n}-{key}", ""))

@@ -6,6 +6,7 @@ Thin handlers: read the form or query, call one service, render a template or re
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import aiohttp_jinja2
@@ -42,6 +43,7 @@ from server.web.keys import ACTOR, MAIL, SETTINGS, UOW
 from server.web.redirects import local_path
 
 routes = web.RouteTableDef()
+FAVICON = Path(__file__).resolve().parents[3] / "webclient" / "static" / "favicon.svg"
 
 
 async def template_context(request: web.Request) -> dict[str, Any]:
@@ -62,6 +64,15 @@ async def template_context(request: web.Request) -> dict[str, Any]:
 async def home(request: web.Request) -> web.StreamResponse:
     """Visitors without a login start at the catalog; everyone else at their dashboard."""
     raise web.HTTPFound("/programs" if request.get(ACTOR) is None else "/dashboard")
+
+
+@routes.get("/favicon.ico")
+async def favicon(request: web.Request) -> web.StreamResponse:
+    """The icon, for a browser that asks for it where no page names one (a PDF, a JSON document):
+    pages link ``/static/favicon.svg`` themselves."""
+    return web.FileResponse(
+        FAVICON, headers={"Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400"}
+    )
 
 
 @routes.get("/login")

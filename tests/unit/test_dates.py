@@ -1,0 +1,68 @@
+"""One date format for people and one for machines (issue 18, item 20): the server's formatter
+(server/domain/dates.py) and the browser's (webclient/static/local-time.js, run in node) write the same
+thing for the same moment, and the templates use the formatter's filters, not formats of their own."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from server.domain import dates
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = ROOT / "webclient" / "templates"
+LOCAL_TIME = ROOT / "webclient" / "static" / "local-time.js"
+MOMENTS = ["2026-12-07T14:30:00Z", "2026-09-03T04:05:00Z", "2027-01-01T00:00:00Z"]
+
+
+def test_people_and_machines() -> None:
+    day = date(2026, 9, 3)
+    assert dates.human_day(day) == "3 Sep 2026"
+    assert dates.machine_day(day) == "2026-09-03"
+    moment = datetime(2026, 12, 7, 14, 30, tzinfo=UTC)
+    assert dates.human_moment(moment) == "7 Dec 2026, 14:30 UTC"
+    assert dates.machine_moment(moment) == "2026-12-07T14:30:00Z"
+    assert dates.machine_moment(moment.replace(tzinfo=None)) == "2026-12-07T14:30:00Z"  # as stored
+    assert str(dates.day_html(day)) == '<time datetime="2026-09-03">3 Sep 2026</time>'
+    assert str(dates.moment_html(moment)) == (
+        '<time datetime="2026-12-07T14:30:00Z" data-local>7 Dec 2026, 14:30 UTC</time>'
+    )
+    assert str(dates.day_html(None)) == str(dates.moment_html(None)) == "—"
+    assert dates.letter_day(day) == "September 3, 2026"
+
+
+def test_the_browser_writes_a_moment_as_the_server_does() -> None:
+    node = shutil.which("node")
+    assert node is not None, "node (Node.js) is needed to run the web client's JavaScript in tests"
+    source = (
+        "globalThis.document = { querySelectorAll: () => [] };\n"
+        f"const {{ formatMoment }} = await import({json.dumps(str(LOCAL_TIME))});\n"
+        f"console.log(JSON.stringify({json.dumps(MOMENTS)}.map((m) => formatMoment(new Date(m)))));"
+    )
+    done = subprocess.run(
+        [node, "--input-type=module", "--eval", source],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+        env={**os.environ, "TZ": "UTC"},
+    )
+    written = json.loads(done.stdout.strip().splitlines()[-1])
+    expected = [dates.human_moment(datetime.fromisoformat(m)).removesuffix(" UTC") for m in MOMENTS]
+    assert written == expected
+
+
+def test_templates_format_dates_only_through_the_filters() -> None:
+    own_formats = re.compile(r"\.isoformat\(\)|\.strftime\(")
+    found = [
+        f"{path.name}:{number}"
+        for path in sorted(TEMPLATES.glob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if own_formats.search(line)
+    ]
+    assert found == []
