@@ -18,8 +18,9 @@ The first run impairs nobody; each later one puts learner A's home on a profile 
 everyone sees everyone allowed (consent for observing recorded) and a short settling time, every
 participant records for ``--seconds`` what it decodes. Per receiver and source: video frames
 delivered (and their share of the frames the source sent), freezes (no new frame for over 500 ms) and
-their total and longest, audio continuity (the share of 20 ms frames received, gaps over 200 ms), and
-the bitrate the receiver got in all. The clinical pair (patient <-> host) comes first: those figures
+their total and longest, audio continuity (the share of the 20 ms audio packets that arrived, runs of
+missing audio over 200 ms and the longest; and the share of 20 ms frames aiortc decoded), and the
+bitrate the receiver got in all. The clinical pair (patient <-> host) comes first: those figures
 must not move when a learner's link is poor. One loaded machine: compare the runs with each other.
 """
 
@@ -225,7 +226,8 @@ def print_runs(runs: list[dict[str, Any]]) -> None:
     """One block per pair, one line per run, the clinical pair first."""
     print(
         f"{'receiver <- source':<22} {'run':<16} {'frames':>6} {'of sent':>7} {'fps':>5} {'freezes':>7} "
-        f"{'frozen s':>8} {'longest':>7} {'audio':>6} {'gaps':>4} {'longest':>7} {'kbps in':>7}"
+        f"{'frozen s':>8} {'longest':>7} {'audio':>6} {'gaps':>4} {'longest':>7} {'decoded':>7} "
+        f"{'kbps in':>7}"
     )
     for receiver, source in PAIRS:
         label = f"{receiver} <- {source}"
@@ -241,13 +243,13 @@ def print_runs(runs: list[dict[str, Any]]) -> None:
                     f"{label:<22} {run['profile']:<16} {figures['video_frames']:>6} "
                     f"{'-' if share is None else f'{share:.1%}':>7} {figures['fps']:>5.1f} "
                     f"{figures['freezes']:>7} {figures['freeze_seconds']:>8.2f} "
-                    f"{figures['longest_video_gap']:>7.2f} {figures['audio_share']:>6.1%} "
+                    f"{figures['longest_video_gap']:>7.2f} {figures['audio_packet_share']:>6.1%} "
                     f"{figures['audio_gaps']:>4} {figures['longest_audio_gap']:>7.2f} "
-                    f"{figures['receiver_kbps']:>7.0f}"
+                    f"{figures['audio_decoded_share']:>7.1%} {figures['receiver_kbps']:>7.0f}"
                 )
             label = ""
         if (receiver, source) == ("host", "patient"):
-            print("-" * 110)
+            print("-" * 118)
     print("joins that needed another attempt, reconnects in the window:")
     for run in runs:
         retried = {name: n for name, n in run["join_attempts"].items() if n > 1}
@@ -267,8 +269,10 @@ def print_runs(runs: list[dict[str, Any]]) -> None:
     print(
         f"* {IMPAIRED} joins from the impaired home. frames: video frames decoded in the window; of sent: "
         "their share of what the source sent; freezes: gaps over 500 ms (frozen s: their total, longest: "
-        "the longest gap); audio: share of 20 ms frames received; gaps: audio gaps over 200 ms; kbps in: "
-        "all the receiver got."
+        "the longest gap); audio: share of the window's 20 ms audio packets that arrived (what a browser "
+        "plays: it conceals a single lost packet); gaps: runs of missing audio over 200 ms (longest: the "
+        "longest run, s); decoded: share of 20 ms frames aiortc's jitter buffer decoded (it drops about "
+        "five around each lost packet); kbps in: all the receiver got."
     )
 
 

@@ -26,6 +26,7 @@ from aiortc import (
     RTCRtpTransceiver,
     RTCSessionDescription,
 )
+from aiortc.rtp import RtpPacket
 from pydantic import BaseModel
 
 from sessions import signaling as sig
@@ -40,6 +41,11 @@ logger = logging.getLogger(__name__)
 WAIT_SECONDS = 20.0
 #: Delay between reconnection attempts (a participant whose network returns is back within ~this).
 RECONNECT_INTERVAL_SECONDS = 0.25
+
+#: Told of every audio RTP packet received: (participant id, the receiving stream (a number, new for
+#: each receiver: a reconnect starts new sequence numbers), extended sequence number, RTP timestamp,
+#: arrival ``time.monotonic()``).
+AudioPacketHook = Callable[[str, int, int, int, float], None]
 
 
 class Transport(Protocol):
@@ -146,6 +152,12 @@ class ParticipantClient:
         self.reconnects = 0
         #: Lost video packets given up on (each a hole after which the picture waits for a keyframe).
         self.video_holes_skipped = 0
+        #: Audio RTP packets received per participant, as the network delivered them (before aiortc's
+        #: jitter buffer, which discards several decoded frames around each lost packet), and hooks told
+        #: of each one (see :data:`AudioPacketHook`).
+        self.audio_packets: dict[str, int] = {}
+        self.on_audio_packet: list[AudioPacketHook] = []
+        self._audio_streams = 0
         self._tracks: list[MediaStreamTrack] = []
         self._reader: asyncio.Task[None] | None = None
         self._reconnector: asyncio.Task[None] | None = None
@@ -224,6 +236,8 @@ class ParticipantClient:
             mid = None if transceiver is None else transceiver.mid
             if transceiver is not None and track.kind == "video":
                 self._skip_lost_video(transceiver)
+            if transceiver is not None and track.kind == "audio" and mid is not None:
+                self._watch_audio_packets(transceiver, mid)
             if mid is not None and self.pc is pc:
                 sink = FrameSink(track, mid)
                 sink.on_frame.append(self._count_frame)
@@ -267,6 +281,43 @@ class ParticipantClient:
         skip_lost_video_packets(
             transceiver.receiver, on_hole_skipped=on_hole_skipped, is_keyframe_start=starts_keyframe
         )
+
+    def _watch_audio_packets(self, transceiver: RTCRtpTransceiver, mid: str) -> None:
+        # What a browser hears is closer to the packets that arrived than to aiortc's decoded frames:
+        # a browser conceals a single lost packet (NetEq, Opus FEC) where aiortc's jitter buffer drops
+        # about five frames. The router calls the receiver's _handle_rtp_packet for each packet: this
+        # wraps that one receiver's (an instance attribute, not a class patch).
+        receiver = transceiver.receiver
+        handle = receiver._handle_rtp_packet
+        last: list[int] = []  # the last extended sequence number
+        stream = self._audio_streams = self._audio_streams + 1
+
+        async def handle_rtp_packet(packet: RtpPacket, arrival_time_ms: int) -> None:
+            sequence = packet.sequence_number
+            if last:
+                # Extend the 16-bit number to the one nearest the last (wraps and reordering).
+                sequence += last[0] - (last[0] & 0xFFFF)
+                if sequence - last[0] > 0x8000:
+                    sequence -= 0x10000
+                elif last[0] - sequence > 0x8000:
+                    sequence += 0x10000
+                last[0] = max(last[0], sequence)
+            else:
+                last.append(sequence)
+            self._count_audio_packet(mid, stream, sequence, packet.timestamp)
+            await handle(packet, arrival_time_ms=arrival_time_ms)
+
+        receiver._handle_rtp_packet = handle_rtp_packet  # type: ignore[method-assign]
+
+    def _count_audio_packet(self, mid: str, stream: int, sequence: int, timestamp: int) -> None:
+        source = self.track_map.get(mid)
+        if source is None or source[1] is None:
+            return
+        who = source[1]
+        self.audio_packets[who] = self.audio_packets.get(who, 0) + 1
+        now = time.monotonic()
+        for hook in self.on_audio_packet:
+            hook(who, stream, sequence, timestamp, now)
 
     def _count_frame(self, sink: FrameSink) -> None:
         source = self.track_map.get(sink.mid or "")

@@ -43,7 +43,7 @@ from sessions.client import ParticipantClient, WebSocketTransport
 from sessions.loopback import new_peer_connection
 from sessions.sources import FrameSink, SyntheticVideo
 from tests.support.cluster import open_huddle
-from tests.support.continuity import AUDIO_FRAME, AUDIO_GAP, FREEZE, continuity
+from tests.support.continuity import AUDIO_FRAME, AUDIO_GAP, FREEZE, continuity, packet_continuity
 from tests.support.processes import log_in
 
 PATIENT_PASS_COOKIE = "rounds_patient_pass"
@@ -131,17 +131,25 @@ class Tally:
 
 
 class Recorder:
-    """The arrival time of every decoded frame of every received track over a measuring window.
+    """The arrival time of every decoded frame of every received track, and of every audio RTP packet,
+    over a measuring window.
 
     It hangs a callback on each of the client's frame sinks, also on sinks that appear during the
     window (a renegotiation or a reconnect), and resolves a sink's source when the frame arrives, as
-    the client's own count does."""
+    the client's own count does; audio packets come from the client's packet hook."""
 
     def __init__(self, client: ParticipantClient) -> None:
         self.client = client
         self.times: dict[tuple[str, str], list[float]] = {}
+        #: Per source and receiving stream (a reconnect starts a new one): (arrival, extended sequence
+        #: number, RTP timestamp) of each audio packet.
+        self.audio_packets: dict[str, dict[int, list[tuple[float, int, int]]]] = {}
         self.start = time.monotonic()
         self._hooked: set[int] = set()
+        client.on_audio_packet.append(self._on_audio_packet)
+
+    def _on_audio_packet(self, who: str, stream: int, sequence: int, timestamp: int, arrival: float) -> None:
+        self.audio_packets.setdefault(who, {}).setdefault(stream, []).append((arrival, sequence, timestamp))
 
     def hook(self) -> None:
         """Listen to any sink not yet listened to."""
@@ -157,30 +165,44 @@ class Recorder:
         self.times.setdefault((who, kind), []).append(time.monotonic())
 
     def unhook(self) -> None:
+        if self._on_audio_packet in self.client.on_audio_packet:
+            self.client.on_audio_packet.remove(self._on_audio_packet)
         for sink in list(self.client.sinks.values()):
             if self._on_frame in sink.on_frame:
                 sink.on_frame.remove(self._on_frame)
 
     def report(self, end: float) -> dict[str, Any]:
-        """Per source: video frames, freezes (gaps over 500 ms) and their total and longest, and audio
-        frames with their share of what 20 ms frames would have been and the gaps over 200 ms."""
+        """Per source: video frames, freezes (gaps over 500 ms) and their total and longest; audio
+        packets as the network delivered them (their share of the window's 20 ms packets, the missing
+        sequence numbers, runs of missing audio over 200 ms and the longest, see
+        :func:`~tests.support.continuity.packet_continuity`); and audio frames as aiortc decoded them
+        (``audio_decoded_*``: its jitter buffer drops about five frames around each lost packet, where a
+        browser conceals one)."""
         window = end - self.start
         sources: dict[str, dict[str, Any]] = {}
         # Every source seen since joining: one that fell silent in the window shows as nothing received.
         for who in {w for w, _ in self.times} | {w for w, _ in self.client.frames}:
             video = continuity(self.times.get((who, "video"), []), self.start, end, FREEZE)
             audio = continuity(self.times.get((who, "audio"), []), self.start, end, AUDIO_GAP)
+            streams = list(self.audio_packets.get(who, {}).values())
+            packets = packet_continuity(streams, self.start, end, AUDIO_GAP)
             sources[who] = {
                 "video_frames": video.frames,
                 "fps": video.frames / window,
                 "freezes": video.gaps,
                 "freeze_seconds": video.gap_seconds,
                 "longest_video_gap": video.longest,
-                "audio_frames": audio.frames,
-                "audio_share": min(audio.frames * AUDIO_FRAME / window, 1.0),
-                "audio_gaps": audio.gaps,
-                "audio_gap_seconds": audio.gap_seconds,
-                "longest_audio_gap": audio.longest,
+                "audio_packets": packets.packets,
+                "audio_packet_share": packets.share,
+                "audio_packets_lost": packets.lost,
+                "audio_gaps": packets.gaps,
+                "longest_audio_gap": packets.longest,
+                "longest_audio_arrival_gap": packets.longest_arrival,
+                "audio_decoded_frames": audio.frames,
+                "audio_decoded_share": min(audio.frames * AUDIO_FRAME / window, 1.0),
+                "audio_decoded_gaps": audio.gaps,
+                "audio_decoded_gap_seconds": audio.gap_seconds,
+                "longest_audio_decoded_gap": audio.longest,
             }
         return {"window": window, "sources": sources}
 
