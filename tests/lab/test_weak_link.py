@@ -58,12 +58,17 @@ def test_a_learner_on_a_weak_link_keeps_the_sound_and_the_clinical_pair_keeps_it
             for name, person in zip(("host", "patient", "learner"), people, strict=True)
         }
 
-        # The learner kept hearing both: counted 20 ms audio frames, against the window. Most of it, not
-        # the 95 % (bench/weak_links.py reports that figure): before adaptation the server's
-        # resends flooded this link and the learner heard 35-44 %; a loaded machine gives about 70 %.
+        # The learner kept hearing both, counted in audio packets as they arrived (what a browser plays;
+        # it conceals a lost packet): of the packets sent in the window, all but the line's 3 % loss and
+        # a few more, and no run of missing audio a listener would notice (from the RTP timestamps, so a
+        # loaded machine's late reading does not count). aiortc's decoded frames lose about five per
+        # packet lost: they showed 84 % where 97 % of the packets arrived. Before adaptation the
+        # server's resends flooded this link and the learner got 35-44 % of the audio.
         for source in (host_id, patient_id):
             heard = weak["learner"]["sources"][source]
-            assert heard["audio_share"] >= 0.6, heard
+            arrived = heard["audio_packets"] / (heard["audio_packets"] + heard["audio_packets_lost"])
+            assert arrived >= 0.9, heard
+            assert heard["longest_audio_gap"] <= 0.2, heard
         # The clinical pair got each other's full stream: (nearly) every frame the other sent.
         for receiver, source, sender in (("host", patient_id, "patient"), ("patient", host_id, "host")):
             got = weak[receiver]["sources"][source]["video_frames"]
