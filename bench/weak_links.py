@@ -1,7 +1,8 @@
 """Weak links: what each person in a four-person patient visit receives when one learner's home link is
 poor, side by side with the same visit where nobody's is.
 
-Run as root: .venv/bin/python bench/weak_links.py [--profile weak | --all-profiles] [--seconds 25]
+Run as root: .venv/bin/python bench/weak_links.py [--profile weak ... | --all-profiles] [--seconds 25]
+             [--browser chromium|firefox]
 
 Builds the network lab of ``tests/support/netlab.py`` (namespaces, NAT gateways, coturn, a real
 ``rounds serve``) and seeds, through the services, an observership taught by the demo's preceptor with
@@ -14,7 +15,8 @@ participants (:mod:`tests.lab.participant`, aiortc) join the visit:
 ``learner B``  on the lab's internet, an observer
 
 The first run impairs nobody; each later one puts learner A's home on a profile of
-``tests/support/impair.py`` (``--profile``, default ``weak``; ``--all-profiles``: each of them). After
+``tests/support/impair.py`` (``--profile``, default ``weak``, given once per profile;
+``--all-profiles``: each of them). After
 everyone sees everyone allowed (consent for observing recorded) and a short settling time, every
 participant records for ``--seconds`` what it decodes. Per receiver and source: video frames
 delivered (and their share of the frames the source sent), freezes (no new frame for over 500 ms) and
@@ -22,6 +24,11 @@ their total and longest, audio continuity (the share of the 20 ms audio packets 
 missing audio over 200 ms and the longest; and the share of 20 ms frames aiortc decoded), and the
 bitrate the receiver got in all. The clinical pair (patient <-> host) comes first: those figures
 must not move when a learner's link is poor. One loaded machine: compare the runs with each other.
+
+``--browser chromium|firefox``: learner A is that browser instead (bench/browser_learner.py: the live
+page, measured from its own ``getStats()``), and the host's and the patient's audio is a tone at a
+browser's speech bitrate (32 kbit/s Opus) instead of aiortc's silence, so that the browser's audio
+energy shows sound and the link carries what a voice costs.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ import json
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -40,7 +48,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.browser_learner import BrowserLearner, print_browser_rows  # noqa: E402
 from server.demo import DEMO_PASSWORD  # noqa: E402
+from tests.lab.browsers import BROWSERS, browser_in  # noqa: E402
 from tests.support.cluster import PRECEPTOR  # noqa: E402
 from tests.support.impair import PROFILES  # noqa: E402
 from tests.support.netlab import Lab, Participant, lab_problem, network_lab  # noqa: E402
@@ -116,26 +126,49 @@ async def seed(database_url: str, visits: int) -> list[Visit]:
         await engine.dispose()
 
 
-def run_visit(lab: Lab, visit: Visit, profile: str | None, seconds: float) -> dict[str, Any]:
+def run_visit(
+    lab: Lab, visit: Visit, profile: str | None, seconds: float, browser: str | None = None
+) -> dict[str, Any]:
     """Everyone joins ``visit`` (learner A's home on ``profile``, or free), then measures for
     ``seconds``: per person, the report of :meth:`tests.lab.participant.Driver.measure_stop`, with
-    its sources named."""
+    its sources named; with ``browser``, learner A is that browser and its page's window is
+    ``browser`` in the result (see bench/browser_learner.py)."""
     # Through the router in every run, shaping nothing in the free one: only the shaping differs.
     lab.impair(PATHS[IMPAIRED], profile or "good")
     people: dict[str, Participant] = {}
     ids: dict[str, str] = {}
     joins: dict[str, int] = {}
-    try:
+    window: dict[str, Any] | None = None
+    tone = browser is not None
+    with ExitStack() as stack:
+
+        def stop_everyone() -> None:
+            for person in people.values():
+                person.stop()
+
+        stack.callback(stop_everyone)
+        page = None
+        if browser is not None:
+            opened = stack.enter_context(browser_in(browser, lab, PATHS[IMPAIRED]))
+            page = BrowserLearner(opened, LEARNERS[0])
         # Everyone reconnects on their own, as the web page does: on a poor link the server may
         # give up on a participant's socket (a missed heartbeat) and the page comes back.
-        people["host"] = lab.participant(PATHS["host"], PRECEPTOR, visit_id=visit.visit_id, reconnect=True)
-        people["patient"] = lab.participant(PATHS["patient"], None, patient_link=visit.link, reconnect=True)
+        people["host"] = lab.participant(
+            PATHS["host"], PRECEPTOR, visit_id=visit.visit_id, reconnect=True, tone=tone
+        )
+        people["patient"] = lab.participant(
+            PATHS["patient"], None, patient_link=visit.link, reconnect=True, tone=tone
+        )
         for name, email in zip(("learner A", "learner B"), LEARNERS, strict=True):
+            if name == IMPAIRED and page is not None:
+                continue
             people[name] = lab.participant(
                 PATHS[name], email, visit_id=visit.visit_id, receive_only=True, reconnect=True
             )
         for name, person in people.items():
             ids[name], joins[name] = join(person)
+        if page is not None:
+            ids[IMPAIRED], joins[IMPAIRED] = page.join(visit.visit_id), 1
         people["host"].ask("consent", scope="observe", method="verbal")
         first_frames: dict[str, float | None] = {}
         for receiver, person in people.items():
@@ -146,23 +179,30 @@ def run_visit(lab: Lab, visit: Visit, profile: str | None, seconds: float) -> di
                     "wait_video", bound=FIRST_FRAME + 10, source=ids[source], within=FIRST_FRAME
                 )
                 first_frames[f"{receiver} <- {source}"] = seen.get("join_to_frame") if seen["ok"] else None
+        if page is not None:
+            for source in ("host", "patient"):
+                page.wait_video(ids[source])
         time.sleep(SETTLE)
         link_before = lab.impairment_stats(PATHS[IMPAIRED])
         for person in people.values():
             person.ask("measure_start")
         started = time.monotonic()
-        time.sleep(seconds)
+        if page is not None:
+            window = page.measure(seconds)  # the page's own clock; the others measure meanwhile
+        else:
+            time.sleep(seconds)
         reports = {name: person.ask("measure_stop") for name, person in people.items()}
         link = link_figures(link_before, lab.impairment_stats(PATHS[IMPAIRED]), time.monotonic() - started)
-    finally:
-        for person in people.values():
-            person.stop()
     names = {pid: name for name, pid in ids.items()}
     for report in reports.values():
         report["sources"] = {names.get(pid, pid): figures for pid, figures in report["sources"].items()}
+    if window is not None:
+        window["sources"] = {names.get(pid, pid): streams for pid, streams in window["sources"].items()}
+        window["levels_ever"] = {names.get(pid, pid): seen for pid, seen in window["levels_ever"].items()}
     return {
         "profile": profile or "nobody impaired",
         "reports": reports,
+        "browser": window,
         "first_frames": first_frames,
         "join_attempts": joins,
         "link": link,
@@ -230,6 +270,8 @@ def print_runs(runs: list[dict[str, Any]]) -> None:
         f"{'kbps in':>7}"
     )
     for receiver, source in PAIRS:
+        if receiver not in runs[0]["reports"]:
+            continue  # a browser: its own rows follow
         label = f"{receiver} <- {source}"
         if receiver == IMPAIRED:
             label += " *"
@@ -254,6 +296,8 @@ def print_runs(runs: list[dict[str, Any]]) -> None:
     for run in runs:
         retried = {name: n for name, n in run["join_attempts"].items() if n > 1}
         reconnects = {name: r["reconnects"] for name, r in run["reports"].items() if r["reconnects"]}
+        if run["browser"] is not None and run["browser"]["reconnects"]:
+            reconnects[IMPAIRED] = run["browser"]["reconnects"]
         print(f"  {run['profile']:<16} joins retried {retried or 'none'}, reconnects {reconnects or 'none'}")
     print(f"{IMPAIRED}'s link in the window, down (to {IMPAIRED}) | up:")
     for run in runs:
@@ -282,26 +326,33 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     impairments = [name for name in PROFILES if name != "good"]
-    parser.add_argument("--profile", choices=impairments, default="weak", help="learner A's link")
+    parser.add_argument(
+        "--profile", choices=impairments, action="append", help="learner A's link (again: one run each)"
+    )
     parser.add_argument("--all-profiles", action="store_true", help="a run on each profile")
     parser.add_argument("--seconds", type=float, default=25.0, help="length of each measuring window")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument("--browser", choices=BROWSERS, help="learner A is this browser (tones for audio)")
     args = parser.parse_args()
     problem = lab_problem()
     if problem is not None:
         sys.exit(problem)
-    profiles: list[str | None] = [None, *(impairments if args.all_profiles else [args.profile])]
+    chosen = impairments if args.all_profiles else (args.profile or ["weak"])
+    profiles: list[str | None] = [None, *chosen]
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     with tempfile.TemporaryDirectory(prefix="rounds-weak-") as workdir, network_lab(Path(workdir)) as lab:
         database = f"sqlite+aiosqlite:///{lab.workdir / 'var' / 'rounds.db'}"
         visits = asyncio.run(seed(database, len(profiles)))
         runs = [
-            run_visit(lab, visit, profile, args.seconds)
+            run_visit(lab, visit, profile, args.seconds, args.browser)
             for visit, profile in zip(visits, profiles, strict=True)
         ]
     impaired_on = ", ".join(str(p) for p in profiles[1:])
-    print(f"weak links, {started}: {args.seconds:.0f} s windows; learner A on {impaired_on}")
+    learner = f" in {args.browser}, host and patient sending tones" if args.browser else ""
+    print(f"weak links, {started}: {args.seconds:.0f} s windows; learner A{learner} on {impaired_on}")
     print_runs(runs)
+    if args.browser:
+        print_browser_rows(runs, args.browser, ("host", "patient"))
     if args.json:
         print(json.dumps(runs, indent=2))
 

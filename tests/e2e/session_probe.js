@@ -11,6 +11,8 @@
   let welcome = null;
   let welcomes = 0;
   let participantOfMid = new Map(); // from the newest `tracks` message on `socket`
+  let levelsNow = new Map(); // participant id -> level named by the newest `levels` message (none: full)
+  let levelsEver = new Map(); // participant id -> Set of every level any `levels` message named
 
   const NativeWebSocket = window.WebSocket;
   window.WebSocket = class extends NativeWebSocket {
@@ -19,6 +21,7 @@
       if (!SESSION_SOCKET.test(String(args[0]))) return;
       socket = this;
       participantOfMid = new Map();
+      levelsNow = new Map(); // a new connection starts with everything at full, as the page says
       this.addEventListener("message", (event) => {
         if (socket !== this) return; // the page ignores an old socket too
         let message;
@@ -30,6 +33,12 @@
         if (message.type === "welcome") {
           welcome = message;
           welcomes += 1;
+        } else if (message.type === "levels") {
+          levelsNow = new Map(message.video.map((v) => [v.participant_id, v.level]));
+          for (const v of message.video) {
+            const seen = levelsEver.get(v.participant_id) ?? new Set();
+            levelsEver.set(v.participant_id, seen.add(v.level));
+          }
         } else if (message.type === "tracks") {
           participantOfMid = new Map(
             message.tracks.filter((t) => t.participant_id).map((t) => [t.mid, t.participant_id]),
@@ -89,6 +98,119 @@
     };
   }
 
+  // The counters of inbound-rtp statistics a measuring window adds up, per kind.
+  const COUNTED = {
+    audio: [
+      "packetsReceived",
+      "packetsLost",
+      "totalSamplesReceived",
+      "concealedSamples",
+      "silentConcealedSamples",
+      "totalAudioEnergy",
+      "totalSamplesDuration",
+      "bytesReceived",
+    ],
+    video: ["packetsReceived", "framesDecoded", "freezeCount", "totalFreezesDuration", "bytesReceived"],
+  };
+
+  /**
+   * A measuring window over the live connection's inbound streams, sampled every `periodMs` in the page
+   * (no round trip to the test per sample). Per participant and kind it adds up the growth of the
+   * COUNTED fields (a stream that appears in the window, on a new connection too, counts from zero),
+   * and keeps what only a series of samples shows: the largest growth of concealedSamples between two
+   * samples and the longest run of consecutive samples that each concealed at least half their span
+   * (both in samples; an approximation of the longest concealment), and the longest run of samples in
+   * which no video frame was decoded (ms).
+   */
+  class Sampler {
+    constructor(periodMs) {
+      this.periodMs = periodMs;
+      this.last = new Map(); // `${connection}/${stat id}` -> the stat at the previous sample
+      this.sources = {};
+      this.samples = 0;
+      this.started = null; // when the baseline was taken
+      this.stopped = false;
+      this.first = true;
+      this.done = this.loop();
+    }
+
+    source(who, kind) {
+      const of = (this.sources[who] ??= {});
+      if (!of[kind]) {
+        of[kind] = Object.fromEntries(COUNTED[kind].map((f) => [f, 0]));
+        Object.assign(of[kind], { clockRate: null, maxConcealedStep: 0, longestConcealedRun: 0, run: 0, audioLevelMin: null, stillMs: 0, longestStillMs: 0, present: false });
+      }
+      return of[kind];
+    }
+
+    async sample() {
+      const pc = peer;
+      if (!pc || pc.signalingState === "closed") return;
+      const stats = await pc.getStats();
+      const now = performance.now();
+      const span = this.previousAt === undefined ? 0 : now - this.previousAt;
+      this.previousAt = now;
+      for (const stat of stats.values()) {
+        if (stat.type !== "inbound-rtp" || !COUNTED[stat.kind]) continue;
+        const key = `${peersMade}/${stat.id}`;
+        const before = this.last.get(key);
+        this.last.set(key, stat);
+        if (this.first) continue; // the baseline of what already flowed
+        const who = participantOfMid.get(stat.mid) ?? "unknown";
+        const acc = this.source(who, stat.kind);
+        acc.present = true;
+        const grew = {};
+        for (const field of COUNTED[stat.kind]) {
+          grew[field] = Math.max(0, (stat[field] ?? 0) - (before?.[field] ?? 0));
+          acc[field] += grew[field];
+        }
+        if (stat.kind === "audio") {
+          const codec = stats.get(stat.codecId);
+          acc.clockRate = codec?.clockRate ?? acc.clockRate ?? 48000;
+          acc.maxConcealedStep = Math.max(acc.maxConcealedStep, grew.concealedSamples);
+          const concealing = span > 0 && grew.concealedSamples >= (acc.clockRate * span) / 2000;
+          acc.run = concealing ? acc.run + grew.concealedSamples : 0;
+          acc.longestConcealedRun = Math.max(acc.longestConcealedRun, acc.run);
+          if (typeof stat.audioLevel === "number") {
+            acc.audioLevelMin = acc.audioLevelMin === null ? stat.audioLevel : Math.min(acc.audioLevelMin, stat.audioLevel);
+          }
+        } else {
+          acc.stillMs = grew.framesDecoded > 0 ? 0 : acc.stillMs + span;
+          acc.longestStillMs = Math.max(acc.longestStillMs, acc.stillMs);
+        }
+      }
+      if (this.first) this.started = now;
+      else this.samples += 1;
+      this.first = false;
+    }
+
+    async loop() {
+      while (!this.stopped) {
+        const due = performance.now() + this.periodMs;
+        await this.sample();
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+      }
+    }
+
+    async stop() {
+      this.stopped = true;
+      await this.done;
+      await this.sample();
+      const sources = {};
+      for (const [who, kinds] of Object.entries(this.sources)) {
+        sources[who] = {};
+        for (const [kind, acc] of Object.entries(kinds)) {
+          const { run, stillMs, ...kept } = acc;
+          sources[who][kind] = kept;
+        }
+      }
+      const seconds = this.started === null ? 0 : (this.previousAt - this.started) / 1000;
+      return { seconds, samples: this.samples, sources };
+    }
+  }
+
+  let sampler = null;
+
   window.roundsProbe = {
     /** connecting | open | reconnecting | closed, as the page shows it. */
     get socketState() {
@@ -141,6 +263,39 @@
         .split("\r\n")
         .filter((line) => line.startsWith("a=candidate:") && / typ host/.test(line))
         .map((line) => line.split(" ")[4]);
+    },
+    /** The level the server says it sends of each participant's video ({} when all is full). */
+    get videoLevels() {
+      return Object.fromEntries(levelsNow);
+    },
+    /** Every level any `levels` message named, per participant (since the page loaded). */
+    get videoLevelsEver() {
+      return Object.fromEntries([...levelsEver].map(([who, seen]) => [who, [...seen]]));
+    },
+    /** The weak-connection notice the page shows ("" when hidden). */
+    get adaptedNotice() {
+      const box = document.getElementById("adapted");
+      return !box || box.hidden ? "" : box.textContent;
+    },
+    /** Start a measuring window sampled every `periodMs` (see Sampler); ends one already running. */
+    async startMeasuring(periodMs = 100) {
+      if (sampler) await sampler.stop();
+      sampler = new Sampler(periodMs);
+      return true;
+    },
+    /** Samples the running measuring window has taken after its baseline (0 without one). */
+    get measuringSamples() {
+      return sampler?.samples ?? 0;
+    },
+    /** End the measuring window: {seconds, samples, sources: {participant: {audio, video}}}. */
+    async stopMeasuring() {
+      const running = sampler;
+      sampler = null;
+      return running ? running.stop() : null;
+    },
+    /** The live connection's local and remote SDP (what was negotiated: feedback, extensions). */
+    get descriptions() {
+      return { local: peer?.localDescription?.sdp ?? null, remote: peer?.remoteDescription?.sdp ?? null };
     },
     /** The selected ICE candidate pair of the live connection (see selectedPath), or null. */
     selectedPath,

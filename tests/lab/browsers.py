@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-from playwright.sync_api import Page, Playwright
+from playwright.sync_api import Page, Playwright, sync_playwright
 
 from tests.e2e.firefox import launch_firefox
 from tests.support.chromium import CHROMIUM_ARGS
@@ -47,6 +47,10 @@ LAB_FIREFOX_PREFS: dict[str, bool | int | str] = {
 }
 #: Bound on a page load or a click; generous, the machine is shared.
 PAGE_SECONDS = 60.0
+#: The browsers the lab runs.
+BROWSERS = ("chromium", "firefox")
+#: How often the page samples its statistics in a measuring window (:func:`measure`).
+SAMPLE_MS = 100
 
 
 class LabBrowser(Protocol):
@@ -115,6 +119,55 @@ def firefox_in(lab: Lab, path: str, init_script: Path = SESSION_PROBE) -> Iterat
     quit on leaving."""
     with launch_firefox(init_script, netns=lab.client_ns(path), extra_prefs=LAB_FIREFOX_PREFS) as browser:
         yield browser
+
+
+@contextmanager
+def browser_in(kind: str, lab: Lab, path: str) -> Iterator[LabBrowser]:
+    """A browser of ``kind`` (``chromium``, with a Playwright driver of its own, or ``firefox``) in the
+    namespace of ``path``; closed on leaving."""
+    if kind == "chromium":
+        with sync_playwright() as driver, chromium_in(driver, lab, path) as page:
+            yield page
+    elif kind == "firefox":
+        with firefox_in(lab, path) as browser:
+            yield browser
+    else:
+        raise ValueError(f"no browser {kind!r} in the lab ({', '.join(BROWSERS)})")
+
+
+def measure(browser: LabBrowser, seconds: float, bound: float) -> dict[str, Any]:
+    """What the page received over a window of ``seconds`` by its own clock: the probe's measuring
+    window (``startMeasuring``), ended once it has taken a window's worth of samples, within ``bound``
+    seconds. ``{seconds, samples, sources: {participant id: {audio, video}}}``: per stream, the growth
+    of its inbound-rtp counters, and the runs only a series of samples shows."""
+    browser.evaluate(f"window.roundsProbe.startMeasuring({SAMPLE_MS})")
+    samples = round(seconds * 1000 / SAMPLE_MS)
+    poll(browser, f"window.roundsProbe.measuringSamples >= {samples}", f"{samples} samples", bound)
+    window: dict[str, Any] = browser.evaluate("window.roundsProbe.stopMeasuring()")
+    return window
+
+
+def hearing(audio: dict[str, Any], seconds: float) -> dict[str, float]:
+    """Figures of one source's audio over a measuring window of ``seconds``, from the probe's sums:
+    packets received per second; ``played``, the share of the window the page played out (samples it
+    rendered, concealment included, against the window); ``concealed``, the share of those samples the
+    page made up for lost or late packets (``silent``: of them, the share it made up as silence); the
+    longest concealment, approximated twice from 100 ms samples (``longest_step_ms``: the largest
+    growth of concealed samples between two samples, so at most a sample's span; ``longest_run_ms``:
+    the concealed samples of the longest run of samples that each concealed at least half their span);
+    and the tone's energy per second (0 for silence)."""
+    rate = float(audio.get("clockRate") or 48000)
+    total = float(audio["totalSamplesReceived"])
+    concealed = float(audio["concealedSamples"])
+    return {
+        "packets_per_s": audio["packetsReceived"] / seconds,
+        "played": total / rate / seconds,
+        "concealed": concealed / total if total else 1.0,
+        "silent": audio["silentConcealedSamples"] / concealed if concealed else 0.0,
+        "longest_step_ms": audio["maxConcealedStep"] / rate * 1000,
+        "longest_run_ms": audio["longestConcealedRun"] / rate * 1000,
+        "energy_per_s": audio["totalAudioEnergy"] / seconds,
+    }
 
 
 def poll(browser: LabBrowser, expression: str, what: str, bound: float) -> Any:

@@ -11,6 +11,8 @@ received; see :class:`Recorder`), ``levels`` and ``wait_level`` (what the server
 from its ``levels`` messages), ``leave``, ``quit``. A host also admits whoever waits.
 
 ``--receive-only`` publishes nothing, as an observer's browser with camera and microphone off.
+``--tone`` publishes a 400 Hz tone at a browser's speech bitrate instead of aiortc's silence (a
+receiver's audio energy then grows, and the audio costs a link what a voice does).
 
 A participant logs in (``--email``/``--password``) and joins the demo's open huddle or ``--visit``;
 a patient instead opens their one-time link (``--patient-link``, the path ``/join/TOKEN``) and joins
@@ -41,7 +43,7 @@ from aiortc import RTCPeerConnection
 from sessions import signaling as sig
 from sessions.client import ParticipantClient, WebSocketTransport
 from sessions.loopback import new_peer_connection
-from sessions.sources import FrameSink, SyntheticVideo
+from sessions.sources import FrameSink, SyntheticTone, SyntheticVideo
 from tests.support.cluster import open_huddle
 from tests.support.continuity import AUDIO_FRAME, AUDIO_GAP, FREEZE, continuity, packet_continuity
 from tests.support.processes import log_in
@@ -274,7 +276,7 @@ class Driver:
             peer_factory=peer,
             auto_reconnect=self.args.reconnect,
             video=video if publish else None,
-            audio="synthetic" if publish else None,
+            audio=(SyntheticTone if self.args.tone else "synthetic") if publish else None,
         )
         welcome = await self.client.join()
         if welcome.role == "host" and self.admitter is None:
@@ -490,6 +492,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--turn-transport", choices=["udp", "tcp", "any", "none"], default="any")
     parser.add_argument("--reconnect", action="store_true", help="reconnect on its own after a drop")
     parser.add_argument("--receive-only", action="store_true", help="publish no audio or video")
+    parser.add_argument("--tone", action="store_true", help="publish a tone, not silence")
     parser.add_argument("--ready-seconds", type=float, default=60.0)
     args = parser.parse_args(argv)
     if args.patient_link is None and (args.email is None or args.password is None):

@@ -373,11 +373,13 @@ class Lab:
         visit_id: int | None = None,
         patient_link: str | None = None,
         receive_only: bool = False,
+        tone: bool = False,
     ) -> Participant:
         """A participant process on ``path`` (or ``pub``: beside the server): logged in as ``email``
         (joining the demo's open huddle, or ``visit_id``), or with ``email`` None the patient whose
         one-time link is ``patient_link`` (its path, ``/join/TOKEN``). ``receive_only``: it publishes
-        nothing (an observer with camera and microphone off)."""
+        nothing (an observer with camera and microphone off); ``tone``: its audio is a tone
+        (:class:`sessions.sources.SyntheticTone`), not silence."""
         who = "patient" if email is None else email.split("@")[0]
         name = f"{path}-{who}-{len(self.participants)}"
         log_path = self.workdir / f"{name}.log"
@@ -395,6 +397,8 @@ class Lab:
             command.append("--reconnect")
         if receive_only:
             command.append("--receive-only")
+        if tone:
+            command.append("--tone")
         process = subprocess.Popen(
             command,
             cwd=ROOT,

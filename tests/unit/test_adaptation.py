@@ -136,6 +136,50 @@ def test_a_links_own_loss_is_not_taken_for_congestion() -> None:
     assert estimator.update(40.0) == pytest.approx(800_000 * (1 - 0.30 / 2), rel=0.05)
 
 
+#: Loss a Chromium learner reported, second by second, in the network lab on the ``weak`` profile (300
+#: kbit/s, 3 % line loss) while the server sent it about 450 kbit/s: its router dropped about 30 % of
+#: what was offered, but a browser counts the packets its NACKs brought back as received, so its
+#: receiver reports say 6-19 %, around 12 % (bench/weak_links.py --browser chromium; Firefox alike).
+BROWSER_LOSS_ON_A_WEAK_LINK = [
+    0.088, 0.098, 0.105, 0.061, 0.087, 0.095, 0.176, 0.119, 0.097, 0.084, 0.104, 0.090,
+    0.116, 0.134, 0.161, 0.157, 0.156, 0.130, 0.111, 0.125, 0.084, 0.132, 0.102, 0.114,
+]  # fmt: skip
+
+
+def test_steady_loss_just_over_the_threshold_from_an_overload_is_not_taken_for_the_links_own() -> None:
+    # Before the fix the median floor learnt this loss as the link's own within seconds (10 %, its
+    # cap): the loss over it stayed at 2-6 %, the estimate held at its default and the learner got
+    # full video on a link that carried two thirds of it.
+    estimator = DownlinkEstimator()
+    for second, loss in enumerate(BROWSER_LOSS_ON_A_WEAK_LINK, start=1):
+        send(estimator, 450_000, second - 1, second)
+        estimator.on_loss_report(1, loss, float(second))
+        estimator.update(float(second))
+    assert estimator.decreases, (estimator.floor, estimator.excess)
+    assert estimator.estimate < 450_000
+
+
+def test_loss_that_stays_while_the_rate_falls_less_than_half_is_still_congestion() -> None:
+    # The lab's Chromium learner on ``weak`` again: a decrease at 526 kbit/s with 19 % loss, one
+    # video went down to low, and at 337 kbit/s (still over the link's 300) it reported 14 %. Before
+    # the fix that was taken for the link's own loss (the rate had fallen by a third), the estimate
+    # grew again and the video went back to full, over and over.
+    estimator = DownlinkEstimator()
+    estimator.on_rtt(0.45)
+    for second in range(1, 4):
+        send(estimator, 526_000, second - 1, second)
+        estimator.on_loss_report(1, 0.19, float(second))
+        estimator.update(float(second))
+    assert len(estimator.decreases) == 1
+    first = estimator.estimate
+    for second in range(4, 8):
+        send(estimator, 337_000, second - 1, second)
+        estimator.on_loss_report(1, 0.14, float(second))
+        estimator.update(float(second))
+    assert estimator.floor < 0.14 and len(estimator.decreases) == 2, (estimator.floor, estimator.decreases)
+    assert estimator.estimate < first
+
+
 def test_decreases_are_spaced_by_an_interval_and_the_round_trip() -> None:
     estimator = DownlinkEstimator()
     estimator.on_rtt(0.5)
