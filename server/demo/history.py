@@ -257,21 +257,37 @@ async def _schedule(story: Story, block_id: int) -> list[ScheduledSession]:
     sessions = []
     for week, content in enumerate(ROTATION, start=1):
         for slot, (day, kind, title, minutes, ran) in enumerate(_week_plan(week, content)):
-            starts_at = story.moment(day, SESSION_HOUR)
-            visit = await visits.schedule_visit(
-                story.uows(),
-                story.preceptor,
-                VisitIn(
-                    block_id=block_id,
-                    kind=kind,
-                    title=title,
-                    starts_at=starts_at,
-                    duration_minutes=minutes,
-                    visitor_ids=[story.visitor.user_id],
-                ),
+            sessions.append(
+                await schedule_session(story, block_id, week, slot, (day, kind, title, minutes, ran))
             )
-            sessions.append(ScheduledSession(visit.id, kind, week, slot, starts_at, ran))
     return sessions
+
+
+async def schedule_session(
+    story: Story,
+    block_id: int,
+    week: int,
+    slot: int,
+    plan: tuple[int, EncounterKind, str, int, int],
+    hour: int = SESSION_HOUR,
+) -> ScheduledSession:
+    """Dr. Reyes schedules one session of the story's visitor: ``plan`` is (day of the story, kind,
+    title, minutes, minutes the visitor will be connected), the session at ``hour`` (UTC)."""
+    day, kind, title, minutes, ran = plan
+    starts_at = story.moment(day, hour)
+    visit = await visits.schedule_visit(
+        story.uows(),
+        story.preceptor,
+        VisitIn(
+            block_id=block_id,
+            kind=kind,
+            title=title,
+            starts_at=starts_at,
+            duration_minutes=minutes,
+            visitor_ids=[story.visitor.user_id],
+        ),
+    )
+    return ScheduledSession(visit.id, kind, week, slot, starts_at, ran)
 
 
 async def _join(

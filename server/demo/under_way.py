@@ -19,7 +19,7 @@ from typing import Any
 
 from server.db.filestore import FileStore
 from server.db.uow import UnitOfWorkFactory
-from server.demo.history import DemoClock, ScheduledSession, Story, hold_session
+from server.demo.history import DemoClock, ScheduledSession, Story, hold_session, schedule_session
 from server.domain.actors import Actor
 from server.domain.applications import Action
 from server.domain.caselog import EncounterKind
@@ -30,7 +30,6 @@ from server.schemas.evaluations import EncounterEvaluationIn
 from server.schemas.presentations import FeedbackIn, PresentationIn, ReferenceIn
 from server.schemas.programs import BlockIn
 from server.schemas.record import CaseLogIn, ReviewIn
-from server.schemas.visits import VisitIn
 from server.services import (
     applications,
     caselogs,
@@ -38,7 +37,6 @@ from server.services import (
     evaluations,
     presentations,
     programs,
-    visits,
 )
 
 COORDINATOR = "coordinator@rounds.test"
@@ -243,23 +241,10 @@ async def _admit(story: Story, store: FileStore, document: bytes) -> tuple[int, 
 async def _schedule(story: Story, block_id: int) -> list[ScheduledSession]:
     """Ten days before the block Dr. Reyes schedules her first two weeks' sessions."""
     story.at(-10, 18)
-    held = []
-    for slot, (day, kind, title, minutes, ran) in enumerate(SESSIONS):
-        starts_at = story.moment(day, SESSION_HOUR)
-        visit = await visits.schedule_visit(
-            story.uows(),
-            story.preceptor,
-            VisitIn(
-                block_id=block_id,
-                kind=kind,
-                title=title,
-                starts_at=starts_at,
-                duration_minutes=minutes,
-                visitor_ids=[story.visitor.user_id],
-            ),
-        )
-        held.append(ScheduledSession(visit.id, kind, 1 + day // 7, slot, starts_at, ran))
-    return held
+    return [
+        await schedule_session(story, block_id, 1 + plan[0] // 7, slot, plan)
+        for slot, plan in enumerate(SESSIONS)
+    ]
 
 
 async def _evaluate(
