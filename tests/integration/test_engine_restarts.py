@@ -13,6 +13,8 @@ test starts real ``rounds serve`` processes on it and drives them over HTTP and 
 * Redis goes away under the two nodes of a cluster: the API, which does not need Redis, keeps
   answering; a live-session WebSocket is refused before the upgrade with a 503 and Retry-After; once
   Redis is back the nodes beat again and participants on both nodes share a room.
+* Redis dies and starts again empty under a live session spanning two nodes (issue 18, item 12): the
+  room's node claims it back, so a visitor joining again lands in the host's room and media flows.
 """
 
 from __future__ import annotations
@@ -600,6 +602,9 @@ async def test_redis_restarting_empty_during_a_live_session_keeps_everyone_in_on
     (the surest way to the split: B is then the least-loaded node for a room it finds unplaced). She
     must land in his room on A, not in a fresh, empty room on B, and media must flow both ways again.
     Redis then holds the room's placement on A and its snapshot again."""
+    # An empty Redis to start with: an earlier test's snapshot of this huddle (the visitor admitted)
+    # would let her straight in.
+    await asyncio.to_thread(engines.redis.restart)
     with nodes_running(engines, ["a", "b"], cluster=True) as nodes:
         a, b = nodes["a"], nodes["b"]
         host_login = await asyncio.to_thread(log_in, a.base_url, PRECEPTOR, DEMO_PASSWORD)
