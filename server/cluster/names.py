@@ -30,3 +30,7 @@ def room_state(room_id: str) -> str:
 
 #: A hash: room id -> when its node last saw it alive (ISO time), refreshed with each heartbeat.
 ROOMS_SEEN = f"{PREFIX}:rooms:seen"
+
+#: A token that lives as long as Redis keeps its data: a node that finds a different one (or none)
+#: knows every placement and snapshot was lost (see :mod:`server.cluster.epoch`).
+EPOCH = f"{PREFIX}:epoch"

@@ -12,7 +12,12 @@ Failure handling, in short:
   browsers reconnect, and the next join places the room on a live node;
 * an edge dies -> the room's node sees its heartbeat expire and drops those participants;
 * Redis drops the inbox subscription -> every relayed socket is closed (messages may have been lost)
-  and the node subscribes again; locally served sockets go on.
+  and the node subscribes again; locally served sockets go on;
+* Redis comes back empty (no persistence) -> on its first heartbeat each node claims its live rooms
+  back and saves their snapshots again, before its heartbeat makes it visible; until the nodes seen
+  before have beaten again, no node places an unplaced room anew (:mod:`server.cluster.epoch`), so a
+  participant who reconnects meanwhile is told to retry rather than put in an empty copy of the room.
+  A room another live node holds by then is closed here: its participants reconnect to that one.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from redis.exceptions import RedisError
 
 from server.cluster import names
 from server.cluster.envelopes import Envelope, GrantData
+from server.cluster.epoch import RedisEpoch
 from server.cluster.nodes import HEARTBEAT_SECONDS, NodeLoad, NodeRegistry
 from server.cluster.placement import Placement
 from server.domain.visits import JoinGrant
@@ -187,14 +193,17 @@ class ClusterNode:
         self.rooms = rooms
         self.serve = serve
         self.registry = NodeRegistry(redis)
-        self.placement = Placement(redis, self.registry)
+        self.epoch = RedisEpoch(redis, self.registry, node_id)
+        self.placement = Placement(redis, self.registry, self.epoch)
         self.draining = False
+        self._leaving: set[str] = set()  # rooms being moved away: never claimed back
         self.moved: set[str] = set()  # relayed connections whose room moved away (reconnect at once)
         self._queues: dict[str, asyncio.Queue[str | None]] = {}  # relayed connection -> its frames
         self._peers: dict[str, str] = {}  # relayed connection -> the node at its other end
         self._tasks: set[asyncio.Task[None]] = set()
         self._loops: list[asyncio.Task[None]] = []
         self._subscribed = asyncio.Event()
+        self._beat_now = asyncio.Event()  # set when the inbox listens again: claim rooms back at once
         self._stopping = False
         self._dirty: dict[str, LiveRoom] = {}  # rooms whose snapshot is to be saved
         self._save_wanted = asyncio.Event()
@@ -226,6 +235,7 @@ class ClusterNode:
             for task in pending:
                 task.cancel()
         for room in self.rooms.all():
+            self._leaving.add(room.id)
             with contextlib.suppress(RedisError, OSError):
                 await self.placement.release(room.id, self.node_id)
             self.moved.update(self._queues)  # relayed participants: their edges reconnect them at once
@@ -262,7 +272,16 @@ class ClusterNode:
             # Until this node hears its inbox again (Redis just came back), answers to a relay or
             # to a room here could not reach it: the caller is told to retry (503).
             raise ConnectionError("this node is not listening to Redis yet")
-        home = await self.placement.place(room_id, prefer=self.node_id)
+        local = self.rooms.get(room_id)
+        if local is not None and not local.closed and room_id not in self._leaving:
+            # Its participants are here: keep it here unless a live node holds it (claimed back at
+            # once, should Redis have lost its placement since the last heartbeat).
+            claim = (await self.placement.reclaim([room_id], self.node_id))[room_id]
+            home = claim.holder
+            if claim.renewed:  # Redis lost it with the snapshot: save that again too
+                self._room_changed(local)
+        else:
+            home = await self.placement.place(room_id, prefer=self.node_id)
         if home == self.node_id:
             return None
         stale = self.rooms.get(room_id)
@@ -445,6 +464,16 @@ class ClusterNode:
     # ------------------------------------------------------------------ loops
 
     async def _beat(self) -> None:
+        lost = await self.epoch.observe(look_at_nodes=True)
+        if lost:
+            log.warning(
+                "Redis lost its data: claiming this node's %d rooms back",
+                len(self.rooms.all()),
+                extra={"node": self.node_id},
+            )
+        await self._reclaim_rooms(saving_all=lost)
+        # Only now does this node show itself alive: a node placing a room it finds unplaced waits
+        # for this heartbeat (see server.cluster.epoch), so it finds this node's rooms claimed.
         rooms = self.rooms.all()
         participants = sum(room.member_count for room in rooms)
         await self.registry.beat(NodeLoad(self.node_id, len(rooms), participants, self.draining))
@@ -452,16 +481,35 @@ class ClusterNode:
             now = datetime.now(UTC).isoformat()
             await self.redis.hset(names.ROOMS_SEEN, mapping={r.id: now for r in rooms})
 
+    async def _reclaim_rooms(self, *, saving_all: bool) -> None:
+        """Claim this node's live rooms back where their placement was lost, and save the snapshot of
+        each such room (of every room when ``saving_all``: Redis lost its data). A room a live node
+        holds is a stale copy here: it closes and its participants reconnect to that node."""
+        rooms = [r for r in self.rooms.all() if not r.closed and r.id not in self._leaving]
+        claims = await self.placement.reclaim([r.id for r in rooms], self.node_id)
+        for room in rooms:
+            claim = claims[room.id]
+            if claim.holder != self.node_id:
+                log.warning(
+                    "room held by another node: closing the local copy",
+                    extra={"room": room.id, "holder": claim.holder},
+                )
+                self._spawn(room.close("moved"))
+            elif claim.renewed or saving_all:
+                self._room_changed(room)
+
     async def _heartbeat_loop(self) -> None:
         while True:
             # A node that cannot hear its inbox must not look alive: rooms would be placed on it and
             # relays sent to it that nobody reads. Its heartbeat lapses until it listens again.
             await self._subscribed.wait()
+            self._beat_now.clear()
             try:
                 await self._beat()
             except (RedisError, OSError) as exc:
                 log.warning("heartbeat failed: %s", exc, extra={"node": self.node_id})
-            await asyncio.sleep(HEARTBEAT_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._beat_now.wait(), HEARTBEAT_SECONDS)
 
     async def _inbox_loop(self) -> None:
         delay = 0.2
@@ -472,6 +520,7 @@ class ClusterNode:
             try:
                 await pubsub.subscribe(names.inbox(self.node_id))
                 self._subscribed.set()
+                self._beat_now.set()
                 delay = 0.2
                 while not self._stopping:
                     message = await pubsub.get_message(timeout=1.0)

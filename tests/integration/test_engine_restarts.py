@@ -13,6 +13,8 @@ test starts real ``rounds serve`` processes on it and drives them over HTTP and 
 * Redis goes away under the two nodes of a cluster: the API, which does not need Redis, keeps
   answering; a live-session WebSocket is refused before the upgrade with a 503 and Retry-After; once
   Redis is back the nodes beat again and participants on both nodes share a room.
+* Redis dies and starts again empty under a live session spanning two nodes (issue 18, item 12): the
+  room's node claims it back, so a visitor joining again lands in the host's room and media flows.
 """
 
 from __future__ import annotations
@@ -583,3 +585,102 @@ async def room_shared_across_nodes(
         await visitor.leave()
         await host.leave()
     return None
+
+
+# --- Redis restarts empty under a live session ---------------------------------------------------------
+
+#: Audio frames (20 ms each) that must arrive each way after the visitor is back: half a second.
+FRAMES_AFTER_RETURN = 25
+
+
+async def test_redis_restarting_empty_during_a_live_session_keeps_everyone_in_one_room(
+    engines: Engines,
+) -> None:
+    """Issue 18, item 12: Dr. Reyes on node A hosts the huddle and Amara, on node B (relayed to A), hears
+    him and he hears her. Redis dies and starts again empty (no persistence): the room's placement and
+    snapshot are gone. Amara's relayed socket closes; once both nodes beat again she joins again on B
+    (the surest way to the split: B is then the least-loaded node for a room it finds unplaced). She
+    must land in his room on A, not in a fresh, empty room on B, and media must flow both ways again.
+    Redis then holds the room's placement on A and its snapshot again."""
+    # An empty Redis to start with: an earlier test's snapshot of this huddle (the visitor admitted)
+    # would let her straight in.
+    await asyncio.to_thread(engines.redis.restart)
+    with nodes_running(engines, ["a", "b"], cluster=True) as nodes:
+        a, b = nodes["a"], nodes["b"]
+        host_login = await asyncio.to_thread(log_in, a.base_url, PRECEPTOR, DEMO_PASSWORD)
+        visitor_login = await asyncio.to_thread(log_in, b.base_url, AMARA, DEMO_PASSWORD)
+        visit_id = await asyncio.to_thread(open_huddle, a.base_url, host_login)
+        host = ParticipantClient(connect_to(lambda: a, visit_id, host_login), video=None, auto_reconnect=True)
+        visitor = ParticipantClient(connect_to(lambda: b, visit_id, visitor_login), video=None)
+        node_ids = ["restarts-a", "restarts-b"]
+        step = "the host joining on node A"
+        problems: list[str] = []
+        try:
+            await host.join()
+            step = "the visitor joining on node B"
+            await visitor.join()
+            host_id, visitor_id = str(host.participant_id), str(visitor.participant_id)
+            step = "the host seeing the visitor waiting"
+            await host.wait_until(
+                lambda: (
+                    host.state is not None
+                    and any(p.id == visitor_id and p.presence == "waiting" for p in host.state.participants)
+                )
+            )
+            await host.send(sig.Admit(type="admit", participant_id=visitor_id))
+            step = "media both ways before Redis goes"
+            await visitor.wait_until(lambda: visitor.frames_from(host_id, "audio") > FRAMES_AFTER_RETURN)
+            await host.wait_until(lambda: host.frames_from(visitor_id, "audio") > FRAMES_AFTER_RETURN)
+
+            await asyncio.to_thread(engines.redis.crash)
+            await asyncio.to_thread(engines.redis.start)  # empty: it keeps nothing on disk
+            step = "both nodes beating again"
+            state: dict[str, Any] = {}
+            deadline = time.monotonic() + RECOVERY_BOUND_SECONDS
+            while not (state.get("heartbeats") and all(state["heartbeats"].values())):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no heartbeats {RECOVERY_BOUND_SECONDS:.0f}s after Redis came back")
+                await asyncio.sleep(0.05)
+                state = await cluster_state(engines.redis.url(), node_ids, visit_id)
+            step = "the visitor joining again on node B"
+            await visitor.reconnect()
+            heard, was_heard = visitor.frames_from(host_id, "audio"), host.frames_from(visitor_id, "audio")
+            step = "the visitor hearing the host again"
+            await visitor.wait_until(
+                lambda: visitor.frames_from(host_id, "audio") > heard + FRAMES_AFTER_RETURN
+            )
+            step = "the host hearing the visitor again"
+            await host.wait_until(
+                lambda: host.frames_from(visitor_id, "audio") > was_heard + FRAMES_AFTER_RETURN
+            )
+            step = "Redis holding the room's placement and snapshot again"
+            state = await cluster_state(engines.redis.url(), node_ids, visit_id)
+            if state.get("room placed on") != "restarts-a":
+                problems.append(f"the room is not placed on node A after Redis came back: {state}")
+            snapshot = await redis_value(engines.redis.url(), names.room_state(str(visit_id)))
+            if snapshot is None:
+                problems.append("the room's snapshot was not written again after Redis came back")
+        except (TimeoutError, ConnectionError, aiohttp.ClientError) as exc:
+            state = await cluster_state(engines.redis.url(), node_ids, visit_id)
+            problems.append(
+                f"{step} did not happen ({type(exc).__name__}: {exc}); the visitor reconnected "
+                f"{visitor.reconnects} times; Redis holds {state}"
+            )
+        finally:
+            await visitor.leave()
+            await host.leave()
+
+    problems += exit_problems(nodes)
+    assert not problems, "\n\n".join(problems)
+
+
+async def redis_value(redis_url: str, key: str) -> str | None:
+    """A key's value in the private Redis (None when absent)."""
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=2, decode_responses=True)
+    try:
+        value = await client.get(key)
+        return None if value is None else str(value)
+    finally:
+        await client.aclose()
