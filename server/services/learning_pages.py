@@ -113,6 +113,8 @@ class LearningDashboard:
     scores: list[WeekScores]
     presentations_by_state: dict[PresentationState, int]
     presentations_by_format: dict[PresentationFormat, int]
+    #: Of the encounters counted, those the visitor entered (not recorded by Rounds): labelled apart.
+    self_reported_encounters: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,8 @@ class EnrollmentProgress:
     state: AppState
     weeks: int
     encounters: int
+    #: Of ``encounters``, those the visitor entered (not recorded by Rounds): labelled apart.
+    self_reported_encounters: int
     submitted_logs: int
     draft_logs: int
     awaiting_review: int
@@ -319,6 +323,7 @@ async def enrollment_dashboard(uow: UnitOfWork, actor: Actor, enrollment_id: int
             scores=scores,
             presentations_by_state={s: states[s] for s in PresentationState},
             presentations_by_format={f: formats[f] for f in PresentationFormat},
+            self_reported_encounters=sum(e.self_reported for e in encounters),
         )
 
 
@@ -341,6 +346,7 @@ def _progress(
         state=application.state,
         weeks=weeks_in(number_of_blocks),
         encounters=len(encounters),
+        self_reported_encounters=sum(e.self_reported for e in encounters),
         submitted_logs=len(submitted),
         draft_logs=len(logs) - len(submitted),
         awaiting_review=sum(log.review_status == ReviewStatus.PENDING for log in submitted),

@@ -166,6 +166,14 @@ async def test_the_record_and_case_log_pages_say_self_reported(
     record = (await browser.get(f"/record/enrollments/{enrollment}")).text
     assert record.count("<td>Self-reported</td>") == 1 and record.count("<td>Recorded by Rounds</td>") == 2
     assert "3 in 4 weeks (1 self-reported)" in record
+    # Everywhere the encounters are counted, the self-reported one is said apart (item 1).
+    assert "3 encounters (1 self-reported)" in (await browser.get("/record")).text
+    learning = (await browser.get(f"/record/enrollments/{enrollment}/learning")).text
+    assert "1 of the encounters counted here was self-reported" in learning
+    coordinator = await browser_for(make_api, world.coordinator.email)
+    progress = (await coordinator.get("/record")).text
+    row = progress[progress.index(f'id="progress-{enrollment}"') :]
+    assert '<span class="help">1 self-reported</span>' in row[: row.index("</tr>")]
     # Item 21: the picker tells the two huddles of week 1 apart by date and title.
     form = (await browser.get(f"/record/enrollments/{enrollment}/caselogs/new")).text
     assert "Week 1 · Huddle · Tue Dec 1, 2026 · Session at 0</option>" in form
