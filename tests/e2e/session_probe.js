@@ -59,6 +59,31 @@
 
   const main = () => document.getElementById("main");
 
+  // Every connection state and status line the page has shown, in order: a reconnect can pass
+  // through "reconnecting" in a few tens of milliseconds (its first retry waits a random 0-0.5 s),
+  // quicker than a test polling the page's state now would see it.
+  const statesSeen = [];
+  const statusesSeen = [];
+  const noteShown = () => {
+    const state = main()?.dataset.connection;
+    if (state && statesSeen.at(-1) !== state) statesSeen.push(state);
+    const status = document.querySelector('[role="status"]')?.textContent?.trim();
+    if (status && statusesSeen.at(-1) !== status) statusesSeen.push(status);
+  };
+  const watchShown = () => {
+    new MutationObserver(noteShown).observe(document.body, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: ["data-connection"],
+    });
+    noteShown();
+  };
+  // Chromium runs this before the page's scripts; Firefox's harness may add it to a loaded page.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watchShown);
+  else watchShown();
+
   /** Sum `field` of the inbound-rtp statistics of `kind` per participant ({} with no live connection). */
   async function inbound(kind, field) {
     const pc = peer;
@@ -215,6 +240,14 @@
     /** connecting | open | reconnecting | closed, as the page shows it. */
     get socketState() {
       return main()?.dataset.connection ?? "closed";
+    },
+    /** Every connection state the page has shown, in order (repeats folded). */
+    get socketStatesSeen() {
+      return [...statesSeen];
+    },
+    /** Every text the page's status line has shown, in order (repeats folded). */
+    get statusesSeen() {
+      return [...statusesSeen];
     },
     /** waiting | admitted (null before the first state), as the page shows it. */
     get presence() {
