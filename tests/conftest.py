@@ -212,14 +212,23 @@ SERIAL_GROUPS: dict[str, str] = {
     "integration/test_cluster_command.py": "shared-redis",
     "integration/test_placement.py": "shared-redis",
     "e2e/test_cluster_session.py": "shared-redis",
+    # The weak-link tests (a minute or two each, with browsers) build a network lab of their own, so the
+    # lab's two halves can run on both workers: each lab's names and addresses are its own.
+    "lab/test_weak_link.py": "network-lab-weak",
+    "lab/test_weak_browsers.py": "network-lab-weak",
 }
 #: Directories whose modules each run on one worker: their module-scoped fixtures (a served demo, a
-#: browser, a private PostgreSQL and Redis) are made once, not once per worker; the network lab as a
-#: whole is one group (its session-scoped lab is built once, and two labs would share the two cores).
+#: browser, a private PostgreSQL and Redis) are made once, not once per worker; the rest of the network
+#: lab is one group (its session-scoped lab is built once per worker that runs any of it: about 20 s).
 GROUP_BY_MODULE = ("e2e/", "integration/test_engine_restarts.py")
 GROUP_WHOLE_DIRECTORY = {"lab/": "network-lab"}
 #: The groups that take longest (a minute or more in all), in the order they start.
-LONG_GROUPS_FIRST = {"network-lab": 0, "shared-redis": 1, "integration/test_engine_restarts.py": 2}
+LONG_GROUPS_FIRST = {
+    "network-lab-weak": 0,
+    "shared-redis": 1,
+    "network-lab": 2,
+    "integration/test_engine_restarts.py": 3,
+}
 
 
 def xdist_group_of(nodeid: str) -> str | None:

@@ -16,7 +16,9 @@ def test_tests_that_share_something_are_grouped_and_the_rest_are_free() -> None:
     assert xdist_group_of("tests/e2e/test_cluster_session.py::test_x") == "shared-redis"
     assert xdist_group_of("tests/integration/test_placement.py::test_x[a]") == "shared-redis"
     assert xdist_group_of("tests/lab/test_patient.py::test_x") == "network-lab"
-    assert xdist_group_of("tests/lab/test_weak_link.py::test_x") == "network-lab"
+    assert xdist_group_of("tests/lab/test_browsers.py::test_x") == "network-lab"
+    assert xdist_group_of("tests/lab/test_weak_link.py::test_x") == "network-lab-weak"
+    assert xdist_group_of("tests/lab/test_weak_browsers.py::test_x[firefox]") == "network-lab-weak"
     assert xdist_group_of("tests/e2e/test_live_firefox.py::test_x") == "e2e/test_live_firefox.py"
     assert xdist_group_of("tests/unit/test_adaptation.py::test_x") is None
     assert xdist_group_of("tests/integration/test_api_fuzz.py::test_x[sqlite-visitor]") is None
