@@ -5,14 +5,12 @@ thing for the same moment, and the templates use the formatter's filters, not fo
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from server.domain import dates
+from tests.support.node import run_es_module
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "webclient" / "templates"
@@ -37,22 +35,12 @@ def test_people_and_machines() -> None:
 
 
 def test_the_browser_writes_a_moment_as_the_server_does() -> None:
-    node = shutil.which("node")
-    assert node is not None, "node (Node.js) is needed to run the web client's JavaScript in tests"
     source = (
         "globalThis.document = { querySelectorAll: () => [] };\n"
         f"const {{ formatMoment }} = await import({json.dumps(str(LOCAL_TIME))});\n"
         f"console.log(JSON.stringify({json.dumps(MOMENTS)}.map((m) => formatMoment(new Date(m)))));"
     )
-    done = subprocess.run(
-        [node, "--input-type=module", "--eval", source],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-        env={**os.environ, "TZ": "UTC"},
-    )
-    written = json.loads(done.stdout.strip().splitlines()[-1])
+    written = run_es_module(source, env={"TZ": "UTC"})
     expected = [dates.human_moment(datetime.fromisoformat(m)).removesuffix(" UTC") for m in MOMENTS]
     assert written == expected
 

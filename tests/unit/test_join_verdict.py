@@ -5,10 +5,10 @@ and then said "could not be reached… check that you are logged in")."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
+
+from tests.support.node import run_es_module
 
 MODULE = Path(__file__).resolve().parents[2] / "webclient" / "static" / "join-verdict.js"
 
@@ -16,18 +16,7 @@ MODULE = Path(__file__).resolve().parents[2] / "webclient" / "static" / "join-ve
 def run(script: str) -> Any:
     """Run ``script`` as an ES module with join-verdict.js imported as ``v``; its last line of output
     is one JSON value, returned."""
-    node = shutil.which("node")
-    assert node is not None, "node (Node.js) is needed to run the web client's JavaScript in tests"
-    source = f"import * as v from {json.dumps(MODULE.as_uri())};\n{script}"
-    done = subprocess.run(
-        [node, "--input-type=module", "--eval", source],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_es_module(f"import * as v from {json.dumps(MODULE.as_uri())};\n{script}")
 
 
 def test_refusals_are_told_apart_from_the_network_and_keep_the_servers_words() -> None:

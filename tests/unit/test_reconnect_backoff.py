@@ -4,10 +4,10 @@ node imports the ES module as the browser does (no build step) and prints the de
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
+
+from tests.support.node import run_es_module
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULE = ROOT / "webclient" / "static" / "reconnect.js"
@@ -17,18 +17,7 @@ UNITS = [0.0, 0.25, 0.5, 0.999999]  # stand-ins for Math.random(), the lowest an
 def run_module(script: str) -> Any:
     """Run ``script`` as an ES module in node with ``reconnect.js`` imported as ``backoff``; its last
     line must print one JSON value, which is returned."""
-    node = shutil.which("node")
-    assert node is not None, "node (Node.js) is needed to run the web client's JavaScript in tests"
-    source = f"import * as backoff from {json.dumps(MODULE.as_uri())};\n{script}"
-    done = subprocess.run(
-        [node, "--input-type=module", "--eval", source],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_es_module(f"import * as backoff from {json.dumps(MODULE.as_uri())};\n{script}")
 
 
 def schedule() -> dict[str, Any]:

@@ -5,33 +5,23 @@ left… ends in 120 seconds" stayed on the page."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
+
+from tests.support.node import run_es_module
 
 MODULE = Path(__file__).resolve().parents[2] / "webclient" / "static" / "session-ui.js"
 
 
 def announce(steps: list[dict[str, Any]], role: str = "visitor", room_kind: str = "huddle") -> list[Any]:
     """The announcement after each state of ``steps`` (the first has none: nothing changed yet)."""
-    node = shutil.which("node")
-    assert node is not None, "node (Node.js) is needed to run the web client's JavaScript in tests"
     script = f"""
 import {{ announcement }} from {json.dumps(MODULE.as_uri())};
 const steps = {json.dumps(steps)};
 const me = {{ roomKind: {json.dumps(room_kind)}, role: {json.dumps(role)} }};
 console.log(JSON.stringify(steps.map((next, i) => announcement(i ? steps[i - 1] : null, next, me))));
 """
-    done = subprocess.run(
-        [node, "--input-type=module", "--eval", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    result: list[Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result: list[Any] = run_es_module(script)
     return result
 
 

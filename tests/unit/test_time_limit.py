@@ -4,16 +4,14 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
+
+from tests.support.node import run_es_module
 
 MODULE = Path(__file__).resolve().parents[2] / "webclient" / "static" / "time-limit.js"
 
 
 def test_a_wait_that_never_settles_ends_at_its_limit_and_others_pass_through() -> None:
-    node = shutil.which("node")
-    assert node is not None, "node (Node.js) is needed to run the web client's JavaScript in tests"
     script = f"""
 import {{ TIMED_OUT, within }} from {json.dumps(MODULE.as_uri())};
 const never = new Promise(() => {{}});
@@ -25,15 +23,7 @@ const results = {{
 }};
 console.log(JSON.stringify(results));
 """
-    done = subprocess.run(
-        [node, "--input-type=module", "--eval", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+    assert run_es_module(script) == {
         "never": True,
         "value": 7,
         "plain": 8,
