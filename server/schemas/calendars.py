@@ -6,7 +6,15 @@ from datetime import datetime
 
 from pydantic import Field
 
-from server.schemas.base import Output
+from server.schemas.base import Input, Output
+
+
+class CalendarFeedIn(Input):
+    replace: bool = Field(
+        default=False,
+        description="Make a new URL even though one works now (the old one stops at once); without it an "
+        "existing URL is a 409, so that a second click does not silently break a calendar app.",
+    )
 
 
 class CalendarFeedOut(Output):

@@ -84,11 +84,18 @@ async def feed_of(uow: UnitOfWork, actor: Actor) -> CalendarFeedOut:
         return CalendarFeedOut(active=feed is not None, created_at=feed.created_at if feed else None)
 
 
-async def create_feed(uow: UnitOfWork, actor: Actor, base_url: str) -> CalendarFeedCreatedOut:
-    """A new private subscription URL for the actor, replacing any earlier one (which stops working
-    at once). The URL is returned only here."""
+async def create_feed(
+    uow: UnitOfWork, actor: Actor, base_url: str, *, replace: bool = False
+) -> CalendarFeedCreatedOut:
+    """A new private subscription URL for the actor; with ``replace`` an earlier one stops working at
+    once, without it an earlier one is a Conflict. The URL is returned only here."""
     async with uow:
         now = uow.now()
+        if not replace and await uow.calendar_feeds.active_of(actor.user_id) is not None:
+            raise Conflict(
+                "You already have a calendar subscription URL. Replace it to get a new one: the old one "
+                "stops working in every calendar app that uses it."
+            )
         await uow.calendar_feeds.revoke_all(actor.user_id, now)
         token = new_feed_token()
         feed = await uow.calendar_feeds.add(user_id=actor.user_id, token_hash=feed_token_hash(token), at=now)

@@ -41,8 +41,8 @@ async def schedule(preceptor: Api, world: World, visitor_ids: list[int], **chang
     return visit
 
 
-async def feed_url(api: Api) -> str:
-    made = await api.post("/me/calendar-feed", expect=201)
+async def feed_url(api: Api, *, replace: bool = False) -> str:
+    made = await api.post("/me/calendar-feed", {"replace": replace}, expect=201)
     url: str = made["url"]
     assert re.fullmatch(r"http://[^/]+/calendar/[A-Za-z0-9_-]{43}\.ics", url), url
     return url
@@ -143,7 +143,11 @@ async def test_only_a_hash_is_kept_and_replaced_revoked_and_unknown_tokens_are_t
 
     unknown = (await fetch(anonymous.client, first.replace(token, "A" * 43), expect=404)).headers
     unknown_body = await (await fetch(anonymous.client, first.replace(token, "A" * 43), expect=404)).text()
-    second = await feed_url(student)  # replaces the first
+    # A second URL is made only on purpose: a double click does not break the first one's apps.
+    status_code, body = await student.call("POST", "/me/calendar-feed", json={})
+    assert status_code == 409 and "Replace it" in body["error"]["message"], body
+    await fetch(anonymous.client, first)
+    second = await feed_url(student, replace=True)  # replaces the first
     assert second != first
     replaced = await fetch(anonymous.client, first, expect=404)
     assert (
@@ -157,7 +161,7 @@ async def test_only_a_hash_is_kept_and_replaced_revoked_and_unknown_tokens_are_t
     for bad in ["/calendar/..%2F..%2Fetc.ics", "/calendar/" + "a" * 500 + ".ics", "/calendar/%00.ics"]:
         assert (await anonymous.client.get(bad)).status == 404, bad
     # A feed is made by a logged-in user only.
-    status_code, body = await anonymous.call("POST", "/me/calendar-feed")
+    status_code, body = await anonymous.call("POST", "/me/calendar-feed", json={})
     assert status_code == 401, body
 
 
@@ -216,6 +220,15 @@ async def test_the_calendar_page_shows_the_url_once_and_revokes_it(world: World,
     await fetch(anonymous.client, url)
     again = await browser.get("/account/calendar")
     assert "You have a working subscription URL" in again.text and url not in again.text
+    # Replacing from the page: a new URL, and the old one stops.
+    replaced = await browser.post("/account/calendar", {"replace": "true"}, expect=200)
+    [new_url] = re.findall(r'value="(http://[^"]+/calendar/[^"]+\.ics)"', replaced.text)
+    assert new_url != url
+    await fetch(anonymous.client, url, expect=404)
+    url = new_url
+    # Without "replace" (a second tab's stale button) the working URL is kept and the page says why.
+    assert "Replace it" in (await browser.post("/account/calendar", {}, expect=409)).text
+    await fetch(anonymous.client, url)
     revoked = await browser.post("/account/calendar/revoke", {})
     assert revoked.location == "/account/calendar?notice=calendar_revoked"
     await fetch(anonymous.client, url, expect=404)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from server.handlers.api.registry import API
-from server.schemas.calendars import CalendarFeedCreatedOut, CalendarFeedOut
+from server.schemas.calendars import CalendarFeedCreatedOut, CalendarFeedIn, CalendarFeedOut
 from server.services import calendars
 from server.web.api import ApiCall
 from server.web.keys import UOW
@@ -27,14 +27,17 @@ async def get_feed(call: ApiCall) -> CalendarFeedOut:
 @API.route(
     "POST",
     "/me/calendar-feed",
-    summary="Make a private calendar subscription URL of your sessions; an earlier one stops working",
+    summary="Make a private calendar subscription URL of your sessions (replace: the earlier one stops)",
     tag="calendars",
+    body=CalendarFeedIn,
     response=CalendarFeedCreatedOut,
     status=201,
     errors=(409,),
 )
 async def create_feed(call: ApiCall) -> CalendarFeedCreatedOut:
-    return await calendars.create_feed(call.request.app[UOW](), call.actor, public_origin(call.request))
+    return await calendars.create_feed(
+        call.request.app[UOW](), call.actor, public_origin(call.request), replace=call.body.replace
+    )
 
 
 @API.route(

@@ -8,7 +8,7 @@ import hashlib
 from aiohttp import web
 
 from server.domain.errors import NotFound
-from server.handlers.pages.forms import current_actor, redirect, render
+from server.handlers.pages.forms import current_actor, read_form, redirect, render
 from server.services import calendars
 from server.web.keys import UOW
 from server.web.origin import public_origin
@@ -67,9 +67,12 @@ async def calendar_page(request: web.Request) -> web.StreamResponse:
 
 @routes.post("/account/calendar")
 async def make_feed(request: web.Request) -> web.StreamResponse:
-    """Make a new subscription URL (the old one stops) and show it, this once, to copy."""
+    """Make a subscription URL (``replace``: a new one, the old one stops) and show it, this once, to
+    copy."""
     actor = current_actor(request)
-    created = await calendars.create_feed(request.app[UOW](), actor, public_origin(request))
+    form = await read_form(request)
+    replace = form.get("replace") == "true"
+    created = await calendars.create_feed(request.app[UOW](), actor, public_origin(request), replace=replace)
     current = await calendars.feed_of(request.app[UOW](), actor)
     response = render(request, "calendar.html", {"feed": current, "created": created})
     response.headers["Cache-Control"] = "no-store"  # the page holds the secret URL
