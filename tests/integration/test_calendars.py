@@ -288,3 +288,28 @@ async def test_the_agenda_shows_the_weeks_sessions_with_join_where_it_is_open(
     clock.current = START + timedelta(hours=8)  # six hours after its end: closed
     page = await (await browser_for(make_api, world.student.email)).get("/dashboard")
     assert "data-join" not in page.text
+
+
+async def test_the_host_moves_a_session_from_its_page(
+    world: World, make_api: Any, uows: UnitOfWorkFactory
+) -> None:
+    await enroll(uows, world.student, world.program_id, world.block_ids[:1])
+    visit = await schedule(await make_api(world.preceptor.email), world, [world.student.user_id])
+    host = await browser_for(make_api, world.preceptor.email)
+    page = await host.get(f"/visits/{visit['id']}")
+    assert ">Move this session</h2>" in page.text
+    form = {"local_start": "2026-12-02T09:15", "utc_offset_minutes": "-300", "duration_minutes": "45"}
+    moved = await host.post(f"/visits/{visit['id']}/move", form)
+    assert moved.location == f"/visits/{visit['id']}?notice=moved"
+    detail = await (await make_api(world.student.email)).get(f"/visits/{visit['id']}")
+    assert detail["starts_at"].startswith("2026-12-02T14:15:00") and detail["duration_minutes"] == 45
+    # A refusal is said on the page, with what was typed.
+    refused = await host.post(
+        f"/visits/{visit['id']}/move", {**form, "local_start": "2026-11-01T09:00"}, expect=422
+    )
+    assert "The session was not moved" in refused.text and "in the past" in refused.text
+    assert 'value="2026-11-01T09:00"' in refused.text
+    # Only the host has the form; a visitor posting it is refused.
+    student = await browser_for(make_api, world.student.email)
+    assert ">Move this session</h2>" not in (await student.get(f"/visits/{visit['id']}")).text
+    await student.post(f"/visits/{visit['id']}/move", form, expect=403)
