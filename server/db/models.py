@@ -148,7 +148,7 @@ class ProgramRow(Base):
     published: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The catalog's search key: title, specialty and description folded (server.domain.programs.search_key).
-    search_text: Mapped[str] = mapped_column(Text, default="")
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class ProgramPreceptorRow(Base):

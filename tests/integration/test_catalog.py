@@ -6,16 +6,24 @@ start on 30 Nov 2026, 28 Dec 2026 and 25 Jan 2027; the clock starts at 24 Nov 20
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
+from server.config import Settings
 from server.db.engine import make_engine
+from server.db.migrate import alembic_config
 from server.db.models import Base
+from server.db.uow import UnitOfWorkFactory
 from tests.integration.test_api_programs import ids, program_spec
+from tests.integration.test_api_record import enroll
 from tests.integration.test_pages import browser_for
 from tests.support.client import Api
 from tests.support.world import FakeClock, World
@@ -164,3 +172,57 @@ async def test_the_migrated_calendar_visit_and_program_tables_equal_the_models(d
         d for d in found if any(f"'{name}'" in repr(d) for name in ("calendar_feeds", "visits", "programs"))
     ]
     assert ours == [], ours
+
+
+@pytest.mark.also_postgres  # the backfill reads and writes through both engines' drivers
+async def test_migration_0014_keys_existing_programs_and_counts_cancellations_as_revisions(
+    world: World, make_api: Any, uows: UnitOfWorkFactory, settings: Settings
+) -> None:
+    """Programs and visits written before 0014: each program gets its search key, a cancelled visit
+    starts at sequence 1, and the downgrade takes every new column and table away again."""
+    await enroll(uows, world.student, world.program_id, world.block_ids[:1])
+    preceptor: Api = await make_api(world.preceptor.email)
+    body = {
+        "block_id": world.block_ids[0],
+        "kind": "huddle",
+        "title": "Huddle",
+        "starts_at": "2026-12-01T14:00:00Z",
+        "duration_minutes": 30,
+        "visitor_ids": [world.student.user_id],
+    }
+    kept = await preceptor.post("/visits", body, expect=201)
+    cancelled = await preceptor.post("/visits", body, expect=201)
+    engine = make_engine(settings.database_url)
+
+    def to(revision: str) -> Callable[[Connection], None]:
+        def run(connection: Connection) -> None:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = connection
+            if revision == "0011":
+                command.downgrade(cfg, revision)
+            else:
+                command.upgrade(cfg, revision)
+
+        return run
+
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(to("0011"))
+            assert "calendar_feeds" not in await conn.run_sync(lambda c: inspect(c).get_table_names())
+            await conn.execute(
+                text("UPDATE visits SET status = 'cancelled' WHERE id = :v"), {"v": cancelled["id"]}
+            )
+            await conn.execute(
+                text("UPDATE programs SET description = :d WHERE id = :p"),
+                {"d": "Télésanté, São Paulo", "p": world.program_id},
+            )
+    finally:
+        async with engine.begin() as conn:
+            await conn.run_sync(to("head"))
+        await engine.dispose()
+    anonymous = await make_api()
+    assert await ids(anonymous, "?q=sao%20telesante") == [world.program_id]
+    assert await ids(anonymous, "?q=elsewhere") == [world.other_program_id]
+    async with uows() as uow:
+        assert (await uow.visits.get(kept["id"])).sequence == 0  # type: ignore[union-attr]
+        assert (await uow.visits.get(cancelled["id"])).sequence == 1  # type: ignore[union-attr]

@@ -55,13 +55,15 @@ def upgrade() -> None:
             postgresql_where=sa.text(ACTIVE_FEED),
         )
 
-    with op.batch_alter_table("visits", schema=None) as batch_op:
+    with op.batch_alter_table("visits", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("sequence", sa.Integer(), server_default="0", nullable=False))
         batch_op.add_column(sa.Column("revised_at", sa.DateTime(), nullable=True))
     op.execute("UPDATE visits SET sequence = 1 WHERE status = 'cancelled'")
 
-    with op.batch_alter_table("programs", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("search_text", sa.Text(), nullable=True))
+    # Added NOT NULL with a default and filled in place: on SQLite, making a column NOT NULL afterwards
+    # rebuilds the table, and dropping ``programs`` with foreign keys on fails once blocks refer to it.
+    with op.batch_alter_table("programs", schema=None, recreate="never") as batch_op:
+        batch_op.add_column(sa.Column("search_text", sa.Text(), server_default="", nullable=False))
     programs = sa.table(
         "programs",
         sa.column("id", sa.Integer()),
@@ -80,14 +82,14 @@ def upgrade() -> None:
             .where(programs.c.id == program_id)
             .values(search_text=search_key(title, specialty, description or ""))
         )
-    with op.batch_alter_table("programs", schema=None) as batch_op:
-        batch_op.alter_column("search_text", existing_type=sa.Text(), nullable=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("programs", schema=None) as batch_op:
+    # ALTER TABLE ... DROP COLUMN in place (SQLite 3.35 and later), not a rebuild: other tables refer
+    # to both, and a rebuild drops the table they refer to.
+    with op.batch_alter_table("programs", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("search_text")
-    with op.batch_alter_table("visits", schema=None) as batch_op:
+    with op.batch_alter_table("visits", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("revised_at")
         batch_op.drop_column("sequence")
     op.drop_table("calendar_feeds")
