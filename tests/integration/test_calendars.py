@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from server.db import models
 from server.db.uow import UnitOfWorkFactory
+from tests.integration.pages_browser import assert_labelled_and_outlined
 from tests.integration.test_api_record import enroll
 from tests.integration.test_pages import browser_for
 from tests.support.client import Api
@@ -214,8 +215,11 @@ async def test_the_calendar_page_shows_the_url_once_and_revokes_it(world: World,
     browser = await browser_for(make_api, world.student.email)
     page = await browser.get("/account/calendar")
     assert "You have no subscription URL" in page.text
+    assert_labelled_and_outlined("/account/calendar", page.text)
     made = await browser.post("/account/calendar", {}, expect=200)
+    assert_labelled_and_outlined("/account/calendar (made)", made.text)
     [url] = re.findall(r'value="(http://[^"]+/calendar/[^"]+\.ics)"', made.text)
+    assert made.text.count(url) == 1
     anonymous: Api = await make_api()
     await fetch(anonymous.client, url)
     again = await browser.get("/account/calendar")
@@ -282,6 +286,7 @@ async def test_the_agenda_shows_the_weeks_sessions_with_join_where_it_is_open(
     assert (await (await make_api(world.other_student.email)).get("/dashboards/visitor"))["agenda"] == []
 
     page = await (await browser_for(make_api, world.student.email)).get("/dashboard")
+    assert_labelled_and_outlined("/dashboard", page.text)
     assert ">Sessions this week</h2>" in page.text
     assert f'href="/visits/{soon["id"]}/live" data-join>Join' in page.text
     assert "/account/calendar" in page.text
@@ -298,6 +303,7 @@ async def test_the_host_moves_a_session_from_its_page(
     host = await browser_for(make_api, world.preceptor.email)
     page = await host.get(f"/visits/{visit['id']}")
     assert ">Move this session</h2>" in page.text
+    assert_labelled_and_outlined(f"/visits/{visit['id']}", page.text)
     form = {"local_start": "2026-12-02T09:15", "utc_offset_minutes": "-300", "duration_minutes": "45"}
     moved = await host.post(f"/visits/{visit['id']}/move", form)
     assert moved.location == f"/visits/{visit['id']}?notice=moved"

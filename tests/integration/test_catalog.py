@@ -22,6 +22,7 @@ from server.db.engine import make_engine
 from server.db.migrate import alembic_config
 from server.db.models import Base
 from server.db.uow import UnitOfWorkFactory
+from tests.integration.pages_browser import assert_labelled_and_outlined
 from tests.integration.test_api_programs import ids, program_spec
 from tests.integration.test_api_record import enroll
 from tests.integration.test_pages import browser_for
@@ -76,6 +77,7 @@ async def test_text_search_ignores_case_accents_and_word_order(world: World, mak
     # The page searches the same way and keeps what was typed.
     page = await (await browser_for(make_api, None)).get("/programs?q=S%C3%A3o+PAULO")
     assert "Pédiatrie à distance" in page.text and "Teledermatology" not in page.text
+    assert_labelled_and_outlined("/programs", page.text)
     assert 'value="São PAULO"' in page.text
 
 
@@ -142,6 +144,7 @@ async def test_filters_that_cannot_be_read_are_explained(world: World, make_api:
     browser = await browser_for(make_api, None)
     page = await browser.get("/programs?starts_from=2027-13-01&q=cardio", expect=422)
     assert 'role="alert"' in page.text and "Blocks starting on or after" in page.text
+    assert_labelled_and_outlined("/programs (refused)", page.text)
     assert 'value="cardio"' in page.text and 'value="2027-13-01"' not in page.text.split("</form>")[1]
     assert "0 programs" in page.text
 
