@@ -106,6 +106,11 @@ async def test_a_feed_lists_the_owners_sessions_and_follows_moves_and_cancellati
         ).read()
     )
     assert set(other) == {f"visit-{elsewhere['id']}@rounds"}
+    # A coordinator's feed: every session of the programs they run, as on their Sessions page.
+    ran = events_of(
+        await (await fetch(anonymous.client, await feed_url(await make_api(world.coordinator.email)))).read()
+    )
+    assert set(ran) == {f"visit-{both['id']}@rounds", f"visit-{graduate_only['id']}@rounds"}
 
     # Moved: the same UID, the new time, a higher sequence and a new stamp.
     clock.advance(hours=2)
