@@ -178,6 +178,23 @@ ON_POSTGRES: dict[str, str | dict[str, str]] = {
             "FOR UPDATE SKIP LOCKED: two nodes' senders claiming the outbox at once"
         ),
     },
+    "integration/test_calendars.py": {
+        "test_a_feed_lists_the_owners_sessions_and_follows_moves_and_cancellations": (
+            "smoke: calendars; the feed's time-window queries and a revision counted in SQL"
+        ),
+        "test_only_a_hash_is_kept_and_replaced_revoked_and_unknown_tokens_are_the_same_404": (
+            "the partial unique index of one working feed per user"
+        ),
+    },
+    "integration/test_catalog.py": {
+        "test_text_search_ignores_case_accents_and_word_order": (
+            "LIKE over the folded search key (case-sensitive on PostgreSQL, not on SQLite)"
+        ),
+        "test_the_start_date_and_profession_filters": "an EXISTS over blocks by date",
+        "test_the_migrated_calendar_visit_and_program_tables_equal_the_models": (
+            "the migrated tables equal the models, per dialect"
+        ),
+    },
     "integration/test_pages.py": {
         "test_an_application_walks_to_enrollment_through_forms": "smoke: the pages",
     },

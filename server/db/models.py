@@ -147,6 +147,8 @@ class ProgramRow(Base):
     coordinator_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     published: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The catalog's search key: title, specialty and description folded (server.domain.programs.search_key).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class ProgramPreceptorRow(Base):
@@ -383,6 +385,9 @@ class VisitRow(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_note: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Significant revisions (moved, cancelled) and the time of the last: the calendar's SEQUENCE/DTSTAMP.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    revised_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class VisitInvitationRow(Base):
@@ -662,3 +667,29 @@ class OutboxMailRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+
+
+# One active calendar subscription per user; a replaced or revoked one keeps its row with revoked_at set.
+ACTIVE_FEED = "revoked_at IS NULL"
+
+
+class CalendarFeedRow(Base):
+    """A user's private calendar subscription (``GET /calendar/{token}.ics``). The URL carries a random
+    token; only its SHA-256 is stored, so the URL is shown once, when the feed is made."""
+
+    __tablename__ = "calendar_feeds"
+    __table_args__ = (
+        Index(
+            "uq_calendar_feeds_active_per_user",
+            "user_id",
+            unique=True,
+            sqlite_where=text(ACTIVE_FEED),
+            postgresql_where=text(ACTIVE_FEED),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from server.db.repositories.accounts import AccountTokenRepository, LoginRepository, UserRepository
 from server.db.repositories.applications import ApplicationRepository
 from server.db.repositories.audit import AuditRepository
+from server.db.repositories.calendars import CalendarFeedRepository
 from server.db.repositories.certificates import CertificateRepository
 from server.db.repositories.documents import DocumentRepository
 from server.db.repositories.evaluations import EvaluationRepository
@@ -50,6 +51,7 @@ class UnitOfWork:
     letters: LetterRepository
     account_tokens: AccountTokenRepository
     outbox: OutboxRepository
+    calendar_feeds: CalendarFeedRepository
 
     def __init__(
         self, maker: async_sessionmaker[AsyncDb], clock: Clock = utc_now, offer_hold_days: int = 7
@@ -76,6 +78,7 @@ class UnitOfWork:
         self.letters = LetterRepository(self.db)
         self.account_tokens = AccountTokenRepository(self.db)
         self.outbox = OutboxRepository(self.db)
+        self.calendar_feeds = CalendarFeedRepository(self.db)
         return self
 
     async def __aexit__(

@@ -12,13 +12,14 @@ see a visit, are in :mod:`server.services.visits`.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES, UNDER_WAY_STATES, AppState
 from server.domain.caselog import EncounterKind, EncounterSource, Setting, check_consent
-from server.domain.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from server.domain.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
 from server.domain.visits import (
     AttendanceInterval,
     ConsentMethod,
@@ -83,6 +84,19 @@ async def join_verdict(
     async with uow:
         grant, _ = await _judge_join(uow, actor, visit_id, patient_pass)
         return grant
+
+
+async def joinable_now(uow: UnitOfWork, actor: Actor, visits: Sequence[Visit]) -> set[int]:
+    """Ids of the ``visits`` the actor could join at this moment: :func:`authorize_join`'s rule, asked
+    of each without side effects, inside the caller's unit of work (the dashboards' Join buttons)."""
+    open_ids = set()
+    for visit in visits:
+        try:
+            await _judge_join(uow, actor, visit.id, None)
+        except DomainError:
+            continue
+        open_ids.add(visit.id)
+    return open_ids
 
 
 async def _judge_join(

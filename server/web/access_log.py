@@ -1,6 +1,7 @@
-"""The access log without secrets: a patient's single-use link (``/join/<token>``) and any token in a
-query string are replaced before a line is written, in the request line and in the Referer alike.
-Whoever reads the log cannot redeem an unused link or replay a form token."""
+"""The access log without secrets: a patient's single-use link (``/join/<token>``), a calendar
+subscription's URL (``/calendar/<token>.ics``) and any token in a query string are replaced before a
+line is written, in the request line and in the Referer alike. Whoever reads the log cannot redeem an
+unused link, read someone's calendar or replay a form token."""
 
 from __future__ import annotations
 
@@ -13,14 +14,18 @@ from aiohttp.web_response import StreamResponse
 REDACTED = "[redacted]"
 # /join/<token>, also percent-encoded inside another URL's query (next=%2Fjoin%2F...).
 _JOIN_LINK = re.compile(r"(?i)((?:/|%2F)join(?:/|%2F))[^/?#&\s\"]+")
+# /calendar/<token>.ics (the private feed; the account page /account/calendar has no token after it).
+_CALENDAR_FEED = re.compile(r"(?i)((?:/|%2F)calendar(?:/|%2F))[^/?#&\s\"]+(?=\.ics)")
 # csrf_token=..., token=... in a query string, also encoded (token%3D...).
 _TOKEN_PARAM = re.compile(r"(?i)((?:^|[?&;]|%3F|%26)(?:csrf_)?token(?:=|%3D))[^&#\s\"]+")
 
 
 def redact(text: str) -> str:
     """``text`` (a URL, a request line, a header) with link tokens and token parameters replaced."""
-    if "join" not in text.lower() and "token" not in text.lower():
+    lowered = text.lower()
+    if "join" not in lowered and "token" not in lowered and "calendar" not in lowered:
         return text  # the common case, without running the patterns
+    text = _CALENDAR_FEED.sub(rf"\g<1>{REDACTED}", text)
     return _TOKEN_PARAM.sub(rf"\g<1>{REDACTED}", _JOIN_LINK.sub(rf"\g<1>{REDACTED}", text))
 
 

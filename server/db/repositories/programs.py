@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
 
@@ -17,7 +17,7 @@ from server.db.models import (
     ProgramRow,
 )
 from server.domain.blocks import Block
-from server.domain.programs import NewProgram, Program
+from server.domain.programs import NewProgram, Program, search_key
 
 # --- rows <-> domain ----------------------------------------------------------------------------
 
@@ -78,6 +78,7 @@ class ProgramRepository:
             coordinator_id=program.coordinator_id,
             published=program.published,
             created_at=program.created_at,
+            search_text=search_key(program.title, program.specialty, program.description),
         )
         self.db.add(row)
         await self.db.flush()
@@ -91,9 +92,21 @@ class ProgramRepository:
         modality: str | None = None,
         published_only: bool = True,
         coordinator_id: int | None = None,
+        words: Sequence[str] = (),
+        starts_from: date | None = None,
     ) -> list[Program]:
-        """The programs that match every filter given, by specialty, title and id."""
+        """The programs that match every filter given, by specialty, title and id. ``words`` (folded by
+        :func:`server.domain.programs.search_words`) must each start a word of the program's search
+        key, in any order; ``starts_from`` keeps programs with a block starting on that day or later."""
         query = select(ProgramRow).order_by(ProgramRow.specialty, ProgramRow.title, ProgramRow.id)
+        for word in words:
+            # The key has a space before every word, and a search word holds only letters and digits
+            # (no LIKE wildcard): the same match on SQLite and PostgreSQL, both sides already folded.
+            query = query.where(ProgramRow.search_text.like(f"% {word}%"))
+        if starts_from is not None:
+            query = query.where(
+                exists().where(BlockRow.program_id == ProgramRow.id, BlockRow.start_date >= starts_from)
+            )
         if specialty:
             query = query.where(func.lower(ProgramRow.specialty) == specialty.lower())
         if rotation_type:

@@ -12,10 +12,11 @@ from server.schemas.visits import (
     PatientLinkOut,
     VisitCancelIn,
     VisitIn,
+    VisitMoveIn,
     VisitOut,
     VisitQuery,
 )
-from server.services import live, visits
+from server.services import calendars, live, visits
 from server.web.api import ApiCall
 from server.web.keys import SETTINGS, UOW
 
@@ -79,6 +80,19 @@ async def cancel_visit(call: ApiCall) -> VisitOut:
 
 
 @API.route(
+    "POST",
+    "/visits/{visit_id}/move",
+    summary="Move a visit that has not started to another time (its host); calendars update it",
+    tag="visits",
+    body=VisitMoveIn,
+    response=VisitOut,
+    errors=(409,),
+)
+async def move_visit(call: ApiCall) -> VisitOut:
+    return await visits.move_visit(call.request.app[UOW](), call.actor, call.path["visit_id"], call.body)
+
+
+@API.route(
     "GET",
     "/visits/{visit_id}/calendar.ics",
     summary="The visit as an iCalendar (RFC 5545) file to add to a calendar",
@@ -90,11 +104,11 @@ async def cancel_visit(call: ApiCall) -> VisitOut:
 )
 async def visit_calendar(call: ApiCall) -> web.Response:
     visit_id = call.path["visit_id"]
-    text = await visits.visit_ics(
-        call.request.app[UOW](), call.actor, visit_id, base_url=site_origin(call.request)
+    body = await calendars.visit_file(
+        call.request.app[UOW](), call.actor, visit_id, site_origin(call.request)
     )
     return web.Response(
-        text=text,
+        body=body,
         content_type="text/calendar",
         charset="utf-8",
         headers={

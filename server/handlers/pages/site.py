@@ -19,6 +19,7 @@ from server.handlers.pages import (
 )
 from server.handlers.pages import (
     applications,
+    calendars,
     certificates,
     dashboards,
     documents,
@@ -149,5 +150,6 @@ def add_routes(app: web.Application) -> None:
         letters,
         mail,
         account_pages,
+        calendars,
     ):
         app.router.add_routes(module.routes)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from server.domain.applications import STATE_LABELS, Action
+from server.domain.visits import KIND_LABELS as VISIT_KIND_LABELS
 from server.domain.vocab import (
     DOCUMENT_LABELS,
     MODALITY_LABELS,
+    PROFESSION_LABELS,
     ROTATION_LABELS,
     DocumentStatus,
     Step1Status,
@@ -102,6 +104,8 @@ def vocabulary() -> dict[str, Any]:
         "modalities": MODALITY_LABELS,
         "training": TRAINING_LABELS,
         "step1": STEP1_LABELS,
+        "visit_kinds": {kind.value: label for kind, label in VISIT_KIND_LABELS.items()},
+        "professions": {p.value: label for p, label in PROFESSION_LABELS.items()},
     }
 
 

@@ -16,7 +16,7 @@ from server.domain.visits import KIND_LABELS, LinkGone, ParticipantRole
 from server.domain.vocab import Role
 from server.handlers.pages.forms import current_actor, parse_form, path_id, read_form, redirect, try_form
 from server.handlers.pages.view import NOTICES
-from server.schemas.visits import VisitCancelIn, VisitIn
+from server.schemas.visits import VisitCancelIn, VisitIn, VisitMoveIn
 from server.services import visits, visits_pages
 from server.web.keys import ACTOR, CLOCK, SETTINGS, UOW
 from server.web.patient_pass import patient_pass_from_request, set_patient_pass_cookie
@@ -33,6 +33,7 @@ SCHEDULE_LABELS = {
 }
 VISIT_NOTICES = {
     "scheduled": "Visit scheduled. The visitors you invited see it in their list.",
+    "moved": "Visit moved. The invited visitors see the new time, and their calendars follow.",
     "cancelled": "Visit cancelled. The invited visitors see that it will not take place.",
 }
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -121,6 +122,8 @@ async def _detail_context(request: web.Request, visit_id: int, **extra: Any) -> 
         "patient_link": None,
         "link_hours": request.app[SETTINGS].patient_link_hours,
         "notice": _notice(request),
+        "move_error": None,
+        "move_form": {},
     }
     context.update(extra)
     return context
@@ -149,6 +152,34 @@ async def patient_link(request: web.Request) -> web.StreamResponse:
     response = aiohttp_jinja2.render_template("visits_detail.html", request, context)
     response.headers["Cache-Control"] = "no-store"  # the page holds a secret link
     return response
+
+
+@routes.post("/visits/{visit_id}/move")
+async def move(request: web.Request) -> web.StreamResponse:
+    """The host moves a visit from the form on its page (local time and the browser's offset, as when
+    scheduling); a refusal shows the page again with why and what was typed."""
+    actor = current_actor(request)
+    visit_id = path_id(request, "visit_id")
+    form = await read_form(request)
+    kept = {key: form.get(key, "") for key in ("local_start", "duration_minutes")}
+
+    async def move_it() -> web.StreamResponse:
+        starts_at = local_to_utc(str(form.get("local_start", "")), str(form.get("utc_offset_minutes", "")))
+        fixed: dict[str, Any] = {"starts_at": starts_at}
+        duration = str(form.get("duration_minutes", "")).strip()
+        if duration.isascii() and duration.isdigit() and len(duration) < 6:
+            fixed["duration_minutes"] = int(duration)
+        data = parse_form(VisitMoveIn, form, labels=SCHEDULE_LABELS, fixed=fixed)
+        await visits.move_visit(request.app[UOW](), actor, visit_id, data)
+        redirect(f"/visits/{visit_id}", "moved")
+
+    async def show_again(exc: DomainError) -> web.StreamResponse:
+        context = await _detail_context(
+            request, visit_id, move_error=exc.message, move_form=kept, notice=None
+        )
+        return aiohttp_jinja2.render_template("visits_detail.html", request, context, status=exc.status)
+
+    return await try_form(move_it, show_again)
 
 
 @routes.post("/visits/{visit_id}/cancel")
