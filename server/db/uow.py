@@ -15,6 +15,7 @@ from server.db.repositories.audit import AuditRepository
 from server.db.repositories.certificates import CertificateRepository
 from server.db.repositories.documents import DocumentRepository
 from server.db.repositories.evaluations import EvaluationRepository
+from server.db.repositories.invitations import StaffInvitationRepository
 from server.db.repositories.learning import LearningRepository
 from server.db.repositories.letters import LetterRepository
 from server.db.repositories.mail import OutboxRepository
@@ -50,6 +51,7 @@ class UnitOfWork:
     letters: LetterRepository
     account_tokens: AccountTokenRepository
     outbox: OutboxRepository
+    staff_invitations: StaffInvitationRepository
 
     def __init__(
         self, maker: async_sessionmaker[AsyncDb], clock: Clock = utc_now, offer_hold_days: int = 7
@@ -76,6 +78,7 @@ class UnitOfWork:
         self.letters = LetterRepository(self.db)
         self.account_tokens = AccountTokenRepository(self.db)
         self.outbox = OutboxRepository(self.db)
+        self.staff_invitations = StaffInvitationRepository(self.db)
         return self
 
     async def __aexit__(

@@ -106,7 +106,7 @@ async def _outs(uow: UnitOfWork, programs: Sequence[Program], actor: Actor | Non
 
 
 def _can_see_unpublished(program: Program, actor: Actor | None) -> bool:
-    return actor is not None and actor.role is Role.COORDINATOR and program.coordinator_id == actor.user_id
+    return actor is not None and actor.role is Role.COORDINATOR and program.is_run_by(actor.user_id)
 
 
 async def list_programs(uow: UnitOfWork, actor: Actor | None, query: ProgramQuery) -> list[ProgramOut]:
@@ -198,7 +198,7 @@ async def create_program(uow: UnitOfWork, actor: Actor, data: ProgramIn) -> Prog
 async def _own_program(uow: UnitOfWork, actor: Actor, program_id: int) -> Program:
     actor.require(Role.COORDINATOR)
     program = await uow.programs.get(program_id)
-    if program is None or program.coordinator_id != actor.user_id:
+    if program is None or not program.is_run_by(actor.user_id):
         raise NotFound(f"There is no program {program_id} among your programs.")
     return program
 
