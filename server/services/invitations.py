@@ -115,7 +115,7 @@ async def invite(
                 "inviter": actor.full_name,
                 "program": program.title,
                 "role": ROLE_WORDS[role],
-                "link": f"{setup.base_url}/invitations/{token}",
+                "link": f"{setup.base_url}/invitation/{token}",
                 "expires_at": invitation.expires_at,
             },
             setup,
