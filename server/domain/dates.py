@@ -94,9 +94,17 @@ COMMON_ZONES: tuple[str, ...] = (
 )
 
 
+# Names the zone database may list that are no place's zone: the machine's own and a placeholder.
+_NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+
+
 @cache
 def _known_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    return frozenset(
+        name
+        for name in available_timezones()
+        if name not in _NOT_ZONES and not name.startswith(("posix/", "right/"))
+    )
 
 
 def check_time_zone(name: str) -> str:

@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
 from server.db.uow import UnitOfWork
+from server.domain.accounts import User
 from server.domain.actors import Actor
 from server.domain.dates import check_time_zone, zone_of
 from server.domain.errors import Conflict, Invalid, NotFound, TooManyRequests
@@ -125,6 +127,31 @@ async def invite(
         [out] = await _outs(uow, [invitation])
         await uow.commit()
         return out
+
+
+@dataclass(frozen=True)
+class StaffPage:
+    """A program's staff as its coordinators manage it: who teaches and runs it, and the invitations."""
+
+    program: Program
+    coordinators: list[User]
+    preceptors: list[User]
+    invitations: list[InvitationOut]
+
+
+async def staff_page(uow: UnitOfWork, actor: Actor, program_id: int) -> StaffPage:
+    """The program's staff and invitations (its coordinators only)."""
+    async with uow:
+        program = await _program_to_staff(uow, actor, program_id)
+        preceptor_ids = (await uow.programs.preceptor_ids([program.id]))[program.id]
+        coordinator_ids = [program.coordinator_id, *program.co_coordinator_ids]
+        users = await uow.users.by_ids([*preceptor_ids, *coordinator_ids])
+        return StaffPage(
+            program=program,
+            coordinators=[users[i] for i in coordinator_ids if i in users],
+            preceptors=[users[i] for i in preceptor_ids if i in users],
+            invitations=await _outs(uow, await uow.staff_invitations.of_program(program.id)),
+        )
 
 
 async def list_invitations(uow: UnitOfWork, actor: Actor, program_id: int) -> list[InvitationOut]:

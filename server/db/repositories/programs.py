@@ -90,6 +90,7 @@ class ProgramRepository:
             coordinator_id=program.coordinator_id,
             published=program.published,
             created_at=program.created_at,
+            co_coordinators=[],  # a new program has none (and the list is not loaded lazily)
         )
         self.db.add(row)
         await self.db.flush()
@@ -162,7 +163,7 @@ class ProgramRepository:
             self.db.add(ProgramCoordinatorRow(program_id=program_id, coordinator_id=coordinator_id))
             await self.db.flush()
             # The program row read above holds its old list of co-coordinators: read it afresh.
-            self.db.expire(row, ["co_coordinators"])
+            await self.db.refresh(row, ["co_coordinators"])
 
     async def hand_over(self, program_id: int, coordinator_id: int) -> None:
         """Make ``coordinator_id`` (one of the program's co-coordinators) the one it is published by."""

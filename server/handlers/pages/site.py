@@ -17,14 +17,13 @@ from server.domain.actors import Actor
 from server.domain.dates import zone_of
 from server.domain.errors import Unauthorized
 from server.handlers.pages import (
-    accounts as account_pages,
-)
-from server.handlers.pages import (
+    account_settings,
     applications,
     certificates,
     dashboards,
     documents,
     evaluations,
+    invitations,
     learning,
     letters,
     live,
@@ -34,6 +33,9 @@ from server.handlers.pages import (
     programs_coordinator,
     record,
     visits,
+)
+from server.handlers.pages import (
+    accounts as account_pages,
 )
 from server.handlers.pages.forms import read_form
 from server.handlers.pages.view import NOTICES, VOCABULARY
@@ -155,5 +157,7 @@ def add_routes(app: web.Application) -> None:
         letters,
         mail,
         account_pages,
+        account_settings,
+        invitations,
     ):
         app.router.add_routes(module.routes)
