@@ -51,8 +51,8 @@ async def list_invitations(call: ApiCall) -> list[InvitationOut]:
 
 
 @API.route(
-    "POST",
-    "/programs/{program_id}/invitations/{invitation_id}/revoke",
+    "DELETE",
+    "/programs/{program_id}/invitations/{invitation_id}",
     summary="Withdraw a pending invitation: its link stops working",
     tag="staff",
     response=InvitationOut,
