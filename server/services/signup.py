@@ -88,6 +88,8 @@ async def sign_up(uow: UnitOfWork, data: SignupIn, setup: MailSetup, *, browser_
     async with uow:
         existing = await uow.users.by_email(email)
         if existing is not None:
+            if existing.closed_at is not None:
+                return  # a closed account's placeholder address (closed-<id>@closed.invalid): no mailbox
             await _mail_existing_owner(uow, existing, setup, browser_hash)
             await uow.commit()
             return

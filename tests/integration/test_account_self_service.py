@@ -35,7 +35,7 @@ def confirm_link(text: str) -> str:
 
 
 async def test_the_name_and_the_time_zone_are_set_through_the_api_and_the_page(
-    world: World, make_api: Any
+    world: World, make_api: Any, uows: UnitOfWorkFactory
 ) -> None:
     api: Api = await make_api(world.student.email)
     profile = await api.put("/me", {"full_name": "Ayesha Khan", "time_zone": "Asia/Karachi"})
@@ -56,6 +56,17 @@ async def test_the_name_and_the_time_zone_are_set_through_the_api_and_the_page(
         "time_zone": "Asia/Karachi",
     }
 
+    # Sign-up keeps the zone its page read from the browser (time-zone.js fills the hidden field).
+    stranger = await browser(make_api)
+    page = await stranger.get("/signup")
+    assert 'name="time_zone" value="" data-browser-zone' in page.text
+    await stranger.post("/signup", signup_form("far@example.org", time_zone="Asia/Karachi"), expect=200)
+    reply = await stranger.post(
+        "/signup", signup_form("farther@example.org", time_zone="Moon/Base"), expect=422
+    )
+    assert "is not a time zone" in reply.text
+    await api.post("/auth/signup", {**signup_form("api@example.org"), "time_zone": "Pluto/Base"}, expect=422)
+
     person = await browser(make_api, world.graduate.email)
     page = await person.get("/account")
     assert_labelled_and_outlined("/account", page.text)
@@ -69,6 +80,9 @@ async def test_the_name_and_the_time_zone_are_set_through_the_api_and_the_page(
     page = await person.get(reply.location)
     assert '<option value="America/Chicago" selected>America/Chicago</option>' in page.text
     assert "Times are shown in your time zone, America/Chicago" in page.text
+    async with uows() as uow:
+        signed_up = await uow.users.by_email("far@example.org")
+    assert signed_up is not None and signed_up.time_zone == "Asia/Karachi"
 
 
 async def test_a_visitor_in_karachi_and_a_preceptor_in_chicago_see_one_session_at_their_own_hours(
@@ -282,6 +296,10 @@ async def test_a_visitor_closes_the_account_and_what_stays_and_what_goes(
     async with uows() as uow:
         reborn = await uow.users.by_email(email)
     assert reborn is not None and reborn.id != world.student.user_id
+    # The placeholder left on the closed account has no mailbox: nothing is ever mailed to it.
+    await stranger.post("/signup", signup_form(user.email), expect=200)
+    await stranger.post("/password/forgot", {"email": user.email}, expect=200)
+    assert await mails(uows, user.email) == []
 
 
 async def test_staff_close_only_once_nobody_depends_on_them_and_through_the_api(

@@ -89,3 +89,16 @@ def test_templates_format_dates_only_through_the_filters() -> None:
         if own_formats.search(line)
     ]
     assert found == []
+
+
+def test_sign_up_fills_in_the_browsers_zone_and_leaves_a_chosen_one() -> None:
+    """webclient/static/time-zone.js, run in node with a time zone: an empty field gets the browser's
+    IANA zone, a field already filled (a form shown again) keeps its value."""
+    script = ROOT / "webclient" / "static" / "time-zone.js"
+    source = (
+        "const fields = [{ value: '' }, { value: 'Asia/Karachi' }];\n"
+        "globalThis.document = { querySelectorAll: () => fields };\n"
+        f"await import({json.dumps(str(script))});\n"
+        "console.log(JSON.stringify(fields.map((f) => f.value)));"
+    )
+    assert run_es_module(source, env={"TZ": "America/Chicago"}) == ["America/Chicago", "Asia/Karachi"]
