@@ -19,7 +19,7 @@ from server.config import Settings
 from server.db.uow import UnitOfWorkFactory
 from server.domain.mail import MailKind, OutboxMail
 from tests.integration.pages_browser import Browser, assert_labelled_and_outlined
-from tests.integration.test_accounts_email import browser, mails
+from tests.integration.test_accounts_email import browser, demo_api, mails  # noqa: F401 (a fixture)
 from tests.support.client import DEMO_PASSWORD, Api
 from tests.support.smtp import SmtpSink, wait_until
 from tests.support.world import FakeClock, World
@@ -333,3 +333,21 @@ async def test_an_invitation_expires_after_seven_days_and_a_new_one_replaces_the
     await api.post("/invitations/look", {"token": "x" * 200}, expect=422)
     async with uows() as uow:
         assert await uow.users.by_email("late@example.org") is None
+
+
+async def test_under_the_demo_the_inviting_browser_reads_the_invitation_in_the_demo_outbox(
+    world: World,
+    demo_api: Any,  # noqa: F811
+    uows: UnitOfWorkFactory,
+) -> None:
+    coordinator = await browser(demo_api, world.coordinator.email)
+    await coordinator.post(
+        f"/programs/{world.program_id}/staff/invite", {"email": "guest@example.org", "role": "preceptor"}
+    )
+    [invitation] = await mails(uows, "guest@example.org")
+    outbox = await coordinator.get("/demo/outbox")
+    assert f'href="/demo/outbox/{invitation.id}"' in outbox.text
+    shown = await coordinator.get(f"/demo/outbox/{invitation.id}")
+    assert "You are invited to teach on Rounds" in shown.text and "/invitation/" in shown.text
+    other = await browser(demo_api, world.other_coordinator.email)
+    await other.get(f"/demo/outbox/{invitation.id}", expect=404)
