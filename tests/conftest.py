@@ -173,6 +173,19 @@ ON_POSTGRES: dict[str, str | dict[str, str]] = {
             "smoke: a live session writes its record"
         ),
     },
+    "integration/test_account_self_service.py": {
+        "test_a_visitor_closes_the_account_and_what_stays_and_what_goes": (
+            "smoke: closing an account (seats released, the address freed and signed up again)"
+        ),
+        "test_an_email_change_link_expires_is_throttled_and_fails_once_the_address_is_taken": (
+            "the unique address taken between the link and its use"
+        ),
+    },
+    "integration/test_staff_invitations.py": {
+        "test_an_invited_coordinator_runs_the_program_and_may_invite_in_turn": (
+            "smoke: invitations, co-coordinators read with every program, the hand-over on closing"
+        ),
+    },
     "integration/test_mail.py": {
         "test_two_senders_on_separate_engines_deliver_each_mail_exactly_once": (
             "FOR UPDATE SKIP LOCKED: two nodes' senders claiming the outbox at once"

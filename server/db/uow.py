@@ -16,6 +16,7 @@ from server.db.repositories.calendars import CalendarFeedRepository
 from server.db.repositories.certificates import CertificateRepository
 from server.db.repositories.documents import DocumentRepository
 from server.db.repositories.evaluations import EvaluationRepository
+from server.db.repositories.invitations import StaffInvitationRepository
 from server.db.repositories.learning import LearningRepository
 from server.db.repositories.letters import LetterRepository
 from server.db.repositories.mail import OutboxRepository
@@ -52,6 +53,7 @@ class UnitOfWork:
     account_tokens: AccountTokenRepository
     outbox: OutboxRepository
     calendar_feeds: CalendarFeedRepository
+    staff_invitations: StaffInvitationRepository
 
     def __init__(
         self, maker: async_sessionmaker[AsyncDb], clock: Clock = utc_now, offer_hold_days: int = 7
@@ -79,6 +81,7 @@ class UnitOfWork:
         self.account_tokens = AccountTokenRepository(self.db)
         self.outbox = OutboxRepository(self.db)
         self.calendar_feeds = CalendarFeedRepository(self.db)
+        self.staff_invitations = StaffInvitationRepository(self.db)
         return self
 
     async def __aexit__(

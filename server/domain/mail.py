@@ -21,6 +21,10 @@ class MailKind(StrEnum):
     SIGNUP_EXISTING = "signup_existing"
     RESET_PASSWORD = "reset_password"
     PASSWORD_CHANGED = "password_changed"
+    CONFIRM_NEW_EMAIL = "confirm_new_email"  # the link that makes a new address the account's
+    EMAIL_CHANGED = "email_changed"  # the notice to the address it replaced (no link)
+    ACCOUNT_CLOSED = "account_closed"
+    STAFF_INVITATION = "staff_invitation"
 
 
 #: Kinds a person can switch off: they get a List-Unsubscribe header. Account mail (links the person

@@ -30,9 +30,16 @@ class NewProgram:
 
 @dataclass(frozen=True)
 class Program(NewProgram):
-    """A program as kept: what was published, and its id."""
+    """A program as kept: what was published, its id, and the coordinators who joined the one who
+    published it (by invitation)."""
 
     id: int
+    co_coordinator_ids: tuple[int, ...] = ()
+
+    def is_run_by(self, user_id: int) -> bool:
+        """Whether ``user_id`` is one of the program's coordinators: the one who published it or one
+        who joined by invitation. The one answer to "is this their program?" for a coordinator."""
+        return user_id == self.coordinator_id or user_id in self.co_coordinator_ids
 
 
 def open_to_profession(program: NewProgram, profession: str) -> bool:

@@ -14,11 +14,11 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from server.domain.caselog import EncounterKind, weeks_in
-from server.domain.dates import human_day
+from server.domain.dates import human_day, human_moment
 from server.domain.errors import Conflict, DomainError, Invalid
 from server.domain.vocab import RotationType
 from sessions.room import ConsentMethod as ConsentMethod
@@ -289,8 +289,11 @@ def join_window(starts_at: datetime, duration_minutes: int) -> tuple[datetime, d
     return starts_at - JOIN_OPENS_BEFORE, scheduled_end(starts_at, duration_minutes) + JOIN_CLOSES_AFTER_END
 
 
-def check_joinable(status: VisitStatus, starts_at: datetime, duration_minutes: int, now: datetime) -> None:
-    """Raise Conflict with what to do unless the visit can be joined at ``now``."""
+def check_joinable(
+    status: VisitStatus, starts_at: datetime, duration_minutes: int, now: datetime, zone: tzinfo | None = None
+) -> None:
+    """Raise Conflict with what to do unless the visit can be joined at ``now`` (times named in the
+    reader's ``zone``; UTC when None)."""
     if status is VisitStatus.CANCELLED:
         raise Conflict("This visit was cancelled by its host.")
     if status is VisitStatus.ENDED:
@@ -298,7 +301,7 @@ def check_joinable(status: VisitStatus, starts_at: datetime, duration_minutes: i
     opens, closes = join_window(starts_at, duration_minutes)
     if now < opens:
         raise Conflict(
-            f"This visit opens at {opens:%Y-%m-%d %H:%M} UTC, 30 minutes before it starts; come back then."
+            f"This visit opens at {human_moment(opens, zone)}, 30 minutes before it starts; come back then."
         )
     if now >= closes:
         raise Conflict("This visit is over: it can be joined until 6 hours after its scheduled end.")

@@ -99,7 +99,7 @@ async def load_request(
     if actor.role is Role.COORDINATOR:
         application = await uow.applications.get(row.enrollment_id)
         program = None if application is None else await uow.programs.get(application.program_id)
-        if program is not None and program.coordinator_id == actor.user_id:
+        if program is not None and program.is_run_by(actor.user_id):
             raise Forbidden(COORDINATOR_REFUSAL)
     raise missing
 

@@ -19,6 +19,7 @@ from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES, UNDER_WAY_STATES, AppState
 from server.domain.caselog import EncounterKind, EncounterSource, Setting, check_consent
+from server.domain.dates import zone_of
 from server.domain.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
 from server.domain.visits import (
     AttendanceInterval,
@@ -126,7 +127,8 @@ async def _judge_join(
         if refusal is not None:
             raise refusal
         raise Unauthorized("Log in to join this visit; a patient opens the link their clinician sent them.")
-    check_joinable(visit.status, visit.starts_at, visit.duration_minutes, now)
+    zone = zone_of(actor.time_zone) if actor is not None else None
+    check_joinable(visit.status, visit.starts_at, visit.duration_minutes, now, zone)
     return grant, visit
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from server.config import Settings
 from server.db.uow import UnitOfWork
 from server.domain.errors import NotFound
 from server.domain.mail import NOTIFICATIONS, Mail, MailKind, OutboxMail, may_read_in_demo_outbox
+from server.templating import READER_ZONE, add_date_filters
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "webclient" / "templates" / "mail"
 
@@ -29,6 +30,10 @@ SUBJECTS: dict[MailKind, str] = {
     MailKind.SIGNUP_EXISTING: "Someone tried to sign up to Rounds with your address",
     MailKind.RESET_PASSWORD: "Reset your Rounds password",
     MailKind.PASSWORD_CHANGED: "Your Rounds password was changed",
+    MailKind.CONFIRM_NEW_EMAIL: "Confirm the new email address of your Rounds account",
+    MailKind.EMAIL_CHANGED: "The email address of your Rounds account was changed",
+    MailKind.ACCOUNT_CLOSED: "Your Rounds account is closed",
+    MailKind.STAFF_INVITATION: "You are invited to teach on Rounds",
 }
 
 _env = jinja2.Environment(
@@ -37,6 +42,8 @@ _env = jinja2.Environment(
     undefined=jinja2.StrictUndefined,  # a missing value is a bug, not an empty hole in an email
     keep_trailing_newline=True,
 )
+# Times in a mail are written in its recipient's zone (``compose``'s ``zone``), as on their pages.
+add_date_filters(_env)
 
 
 @dataclass(frozen=True)
@@ -67,11 +74,18 @@ def mail_setup(settings: Settings, *, demo: bool = False) -> MailSetup:
 
 
 def compose(
-    kind: MailKind, to: str, context: dict[str, Any], setup: MailSetup, *, unsubscribe_path: str | None = None
+    kind: MailKind,
+    to: str,
+    context: dict[str, Any],
+    setup: MailSetup,
+    *,
+    unsubscribe_path: str | None = None,
+    zone: tzinfo | None = None,
 ) -> Mail:
-    """The mail of ``kind`` to ``to``: subject, plain-text and HTML parts from its templates. A
-    notification carries List-Unsubscribe, pointing at ``unsubscribe_path`` on this site."""
-    values = {**context, "base_url": setup.base_url, "to": to}
+    """The mail of ``kind`` to ``to``: subject, plain-text and HTML parts from its templates, times
+    written in the recipient's ``zone`` (UTC when None: a recipient who chose none, or has no account).
+    A notification carries List-Unsubscribe, pointing at ``unsubscribe_path`` on this site."""
+    values = {**context, "base_url": setup.base_url, "to": to, READER_ZONE: zone}
     headers: dict[str, str] = {}
     if kind in NOTIFICATIONS:
         if unsubscribe_path is None:

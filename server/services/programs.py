@@ -113,7 +113,7 @@ async def _outs(
 
 
 def _can_see_unpublished(program: Program, actor: Actor | None) -> bool:
-    return actor is not None and actor.role is Role.COORDINATOR and program.coordinator_id == actor.user_id
+    return actor is not None and actor.role is Role.COORDINATOR and program.is_run_by(actor.user_id)
 
 
 async def list_programs(uow: UnitOfWork, actor: Actor | None, query: ProgramQuery) -> list[ProgramOut]:
@@ -210,7 +210,7 @@ async def create_program(uow: UnitOfWork, actor: Actor, data: ProgramIn) -> Prog
 async def _own_program(uow: UnitOfWork, actor: Actor, program_id: int) -> Program:
     actor.require(Role.COORDINATOR)
     program = await uow.programs.get(program_id)
-    if program is None or program.coordinator_id != actor.user_id:
+    if program is None or not program.is_run_by(actor.user_id):
         raise NotFound(f"There is no program {program_id} among your programs.")
     return program
 

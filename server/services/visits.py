@@ -95,7 +95,7 @@ async def load_standing(uow: UnitOfWork, actor: Actor, visit_id: int) -> Standin
         actor.role is Role.PRECEPTOR
         and actor.user_id in (await uow.programs.preceptor_ids([program.id]))[program.id]
     )
-    is_coordinator = actor.role is Role.COORDINATOR and program.coordinator_id == actor.user_id
+    is_coordinator = actor.role is Role.COORDINATOR and program.is_run_by(actor.user_id)
     if not (is_host or is_invitee or is_program_preceptor or is_coordinator):
         raise missing
     return Standing(visit, program.title, is_host, is_invitee, is_program_preceptor, is_coordinator)

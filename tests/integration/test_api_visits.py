@@ -343,7 +343,7 @@ async def test_authorize_join_for_each_participant(
         return await live_visits.authorize_join(uows(), actor, visit_id, pass_)
 
     clock.current = START - timedelta(minutes=31)
-    with pytest.raises(Conflict, match="opens at 2026-12-01 13:30 UTC"):
+    with pytest.raises(Conflict, match="opens at 1 Dec 2026, 13:30 UTC"):
         await join(world.student)
     clock.current = START - timedelta(minutes=30)
     patient = await visits.redeem_patient_link(uows(), await link_token(uows, world, v))

@@ -10,6 +10,7 @@ from server.handlers.api import (  # noqa: F401  (importing a module registers i
     documents,
     evaluations,
     health,
+    invitations,
     letters,
     phi,
     presentations,

@@ -5,12 +5,13 @@ belongs to the live-session handlers."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 
+from server.domain.dates import zone_of
 from server.domain.errors import DomainError, Invalid, Unauthorized
 from server.domain.visits import KIND_LABELS, LinkGone, ParticipantRole
 from server.domain.vocab import Role
@@ -45,13 +46,17 @@ def _notice(request: web.Request) -> str | None:
     return VISIT_NOTICES.get(key) or NOTICES.get(key)
 
 
-def local_to_utc(local: str, offset_minutes: str) -> datetime:
-    """A ``datetime-local`` value and the browser's UTC offset for it (minutes east of UTC, filled in
-    by visit-schedule.js; empty without scripts, meaning the time was given in UTC) as a UTC time."""
+def local_to_utc(local: str, offset_minutes: str, zone: tzinfo | None = None) -> datetime:
+    """A ``datetime-local`` value as a UTC time. It is read in the preceptor's own ``zone`` when their
+    account has one (the zone's rules for that date: daylight saving may differ from today's); else
+    with the browser's UTC offset for it (minutes east of UTC, filled in by visit-schedule.js; empty
+    without scripts, meaning the time was given in UTC)."""
     try:
         naive = datetime.strptime(local.strip(), LOCAL_FORMAT)
     except ValueError:
         raise Invalid("Give the start as a date and a time.", field="starts_at") from None
+    if zone is not None:
+        return naive.replace(tzinfo=zone).astimezone(UTC)
     raw = offset_minutes.strip() or "0"
     if not raw.lstrip("-").isdigit() or abs(int(raw)) > MAX_OFFSET_MINUTES:
         raise Invalid("The time zone offset sent with the form is not valid.", field="starts_at")
@@ -87,7 +92,11 @@ async def schedule(request: web.Request) -> web.StreamResponse:
     kept = {key: form.getall(key) if key == "visitor_ids" else form.get(key, "") for key in form}
 
     async def schedule_it() -> web.StreamResponse:
-        starts_at = local_to_utc(str(form.get("local_start", "")), str(form.get("utc_offset_minutes", "")))
+        starts_at = local_to_utc(
+            str(form.get("local_start", "")),
+            str(form.get("utc_offset_minutes", "")),
+            zone_of(actor.time_zone),
+        )
         # The API takes the duration as a JSON number only (strict); a form sends text.
         duration = str(form.get("duration_minutes", "")).strip()
         fixed: dict[str, Any] = {"starts_at": starts_at}

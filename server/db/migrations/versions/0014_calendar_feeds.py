@@ -14,7 +14,7 @@ lower case, accents removed: :func:`server.domain.programs.search_key`), filled 
 programs; the text search compares words against it with LIKE, the same on SQLite and PostgreSQL.
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-08
 """
 
@@ -26,7 +26,7 @@ from alembic import op
 from server.domain.programs import search_key
 
 revision = "0014"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
