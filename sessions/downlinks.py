@@ -40,6 +40,7 @@ from sessions.feedback import PublisherSteering, watch_feedback
 from sessions.forwarding import Publication, SubscriberTrack
 from sessions.rendition import LowRendition, supports_low_rendition
 from sessions.room import NotFound, Role, Room
+from sessions.twcc import PacketResult
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,9 @@ class _Subscriber:
 
     def on_remb(self, bps: float, streams: list[int]) -> None:
         self.estimator.on_remb(bps, streams, self.clock())
+
+    def on_transport_feedback(self, results: list[PacketResult], now: float) -> None:
+        self.estimator.on_transport_feedback(results, now)
 
 
 class Downlinks:
