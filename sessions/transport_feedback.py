@@ -77,6 +77,22 @@ class FeedbackCounts:
     first_received: tuple[float, float] | None = None
     last_received: tuple[float, float] | None = None
 
+    def fields(self) -> dict[str, int | float]:
+        """The counts as log context fields (spans in seconds)."""
+        fields: dict[str, int | float] = {
+            "stamped": self.stamped,
+            "feedbacks": self.feedbacks,
+            "malformed": self.malformed,
+            "received": self.received,
+            "lost": self.lost,
+        }
+        if self.first_feedback_at is not None and self.last_feedback_at is not None:
+            fields["feedback_seconds"] = round(self.last_feedback_at - self.first_feedback_at, 3)
+        if self.first_received is not None and self.last_received is not None:
+            fields["sent_span"] = round(self.last_received[0] - self.first_received[0], 3)
+            fields["arrival_span"] = round(self.last_received[1] - self.first_received[1], 3)
+        return fields
+
     def describe(self) -> str:
         """One line for the log."""
         seconds = 0.0
