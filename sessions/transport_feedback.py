@@ -137,7 +137,7 @@ class TransportWideCc:
         for transceiver in self.pc.getTransceivers():
             transport = transceiver.sender.transport
             if transport is not None and transport not in self._transports:
-                self._transports[transport] = _Hook(self, transport)
+                self._transports[transport] = _Hook(self, transport, self._clock)
 
     def history(self, transport: RTCDtlsTransport) -> SendHistory | None:
         """What was sent on one of the connection's transports, if it is hooked."""
@@ -172,8 +172,11 @@ class TransportWideCc:
 class _Hook:
     """One DTLS transport's sequence numbers, send history and feedback."""
 
-    def __init__(self, owner: TransportWideCc, transport: RTCDtlsTransport) -> None:
+    def __init__(
+        self, owner: TransportWideCc, transport: RTCDtlsTransport, clock: Callable[[], float]
+    ) -> None:
         self.owner = owner
+        self._clock = clock
         self.transport = transport
         self.history = SendHistory()
         self._next = 0
@@ -200,7 +203,7 @@ class _Hook:
             stamped = stamp_transport_sequence(data, extension_id, self._next)
         except ValueError:
             return data  # not RTP we can extend: it goes out as it was, unnumbered
-        self.history.on_sent(self._next, len(stamped) + self._srtp_tag_bytes(), self.owner._clock())
+        self.history.on_sent(self._next, len(stamped) + self._srtp_tag_bytes(), self._clock())
         self._next = (self._next + 1) & 0xFFFF
         self.owner.counts.stamped += 1
         return stamped
@@ -221,7 +224,7 @@ class _Hook:
             fcis, rest = transport_feedback_fcis(data)
         except MalformedFeedback:
             return data  # aiortc's parser refuses it (and logs it at debug level) as before
-        now = self.owner._clock()
+        now = self._clock()
         for fci in fcis:
             try:
                 feedback = parse_transport_feedback(fci)
