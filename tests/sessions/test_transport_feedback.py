@@ -248,3 +248,19 @@ async def test_feedback_from_a_receiver_that_accepted_the_extension_is_matched_t
     assert min(sizes) < 300 and max(sizes) > 1000, sizes
     # Every feedback the patient sent was taken (the last may still be on its way).
     assert counts.feedbacks >= feedback.sent  # theirs, the last perhaps on its way, and the malformed one
+
+
+async def test_the_server_numbers_the_extension_as_the_participant_s_own_offer_did(
+    harness: LiveHarness,
+) -> None:
+    """Firefox offers the extension as id 7 on the sections it sends; the server's offers reuse that
+    id (its first choice; aiortc's answer leaves the extension out, so the id is still free)."""
+
+    def firefox_numbering(kind: str, sdp: str) -> str:
+        if kind != "offer":
+            return sdp
+        return sdp.replace("a=sendonly", f"a=sendonly\r\na=extmap:7 {TRANSPORT_CC_URI}")
+
+    host = await harness.joined("host")
+    await admitted_patient(harness, host, sdp_filter=firefox_numbering)
+    assert server_offer_extension_id(harness, "patient-9") == 7
