@@ -64,7 +64,8 @@ class TransportFeedbackListener(Protocol):
 
 @dataclass(slots=True)
 class FeedbackCounts:
-    """What one connection's transport feedback amounted to (for the log and the tests)."""
+    """What one connection's transport feedback amounted to (for the log and the tests). A packet
+    first reported lost and later received (late) counts in both ``lost`` and ``received``."""
 
     stamped: int = 0
     feedbacks: int = 0
