@@ -22,6 +22,7 @@ from server.domain.phi.hits import PRIORITY, Finding, PhiCategory, PhiHit, Rule
 from server.domain.phi.lower_case_names import find_lower_case_names
 from server.domain.phi.numbers import find_numbers
 from server.domain.phi.parties import is_party_span, normalized, party_words
+from server.domain.phi.public import is_public
 from server.domain.phi.short_names import find_short_names
 from server.domain.phi.spelled_numbers import find_spelled_numbers
 from server.domain.phi.typed_dates import find_typed_dates
@@ -62,7 +63,8 @@ def check_text(text: str, *, parties: Iterable[str] = ()) -> list[PhiHit]:
     raw: list[Finding] = []
     for rule in RULES:
         raw.extend(rule(text))
-    raw = [r for r in raw if r[2] > r[1]]
+    # Empty spans, and findings that point at no patient (public references, the writer's own dates).
+    raw = [r for r in raw if r[2] > r[1] and not is_public(text, r)]
     own = party_words(normalized(parties)) if parties else frozenset()
     if own:
         # Before the merge, so that a party's name does not hide a shorter finding under it.
