@@ -16,9 +16,11 @@ from server.domain.phi.ages import find_ages
 from server.domain.phi.biometrics import find_biometrics
 from server.domain.phi.cued_names import find_cued_names
 from server.domain.phi.dates import find_dates
+from server.domain.phi.foreign_dates import find_foreign_dates
 from server.domain.phi.geography import find_geography
 from server.domain.phi.given_names import find_given_names
 from server.domain.phi.hits import PRIORITY, Finding, PhiCategory, PhiHit, Rule
+from server.domain.phi.holidays import find_holidays
 from server.domain.phi.lower_case_names import find_lower_case_names
 from server.domain.phi.numbers import find_numbers
 from server.domain.phi.parties import is_party_span, normalized, party_words
@@ -28,6 +30,7 @@ from server.domain.phi.spelled_numbers import find_spelled_numbers
 from server.domain.phi.typed_dates import find_typed_dates
 from server.domain.phi.web import find_web
 from server.domain.phi.workplaces import find_workplaces
+from server.domain.phi.world_places import find_world_places
 
 # Every rule, in the order the guard runs them (see the module's docstring for why the order matters).
 RULES: tuple[Rule, ...] = (
@@ -36,9 +39,12 @@ RULES: tuple[Rule, ...] = (
     find_numbers,
     find_dates,
     find_typed_dates,
+    find_holidays,
+    find_foreign_dates,
     find_ages,
     find_addresses,
     find_geography,
+    find_world_places,
     find_workplaces,
     find_cued_names,
     find_short_names,

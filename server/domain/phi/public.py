@@ -63,7 +63,7 @@ _PATIENT_WORDS = re.compile(
     r"(?i)\b(?:pt|pts|patient|patients|client|she|he|her|his|him|hers|they|them|their|mr|mrs|ms|miss|baby|"
     r"infant|child|son|daughter|wife|husband|mother|father|mom|dad|brother|sister|family|grandmother|"
     r"grandfather|aunt|uncle|cousin|partner|admitted|discharged|presented|diagnosed|dx|hx|yo|y/o|"
-    r"year-old|seen|saw|visit|visited|\d+\s?[MF])\b"
+    r"year-old|\d+\s?[MF])\b"
 )
 
 _MONTH_YEAR = re.compile(r"^(?:in\s+)?[A-Za-z]+\.?,?\s+\d{4}$")
