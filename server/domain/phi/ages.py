@@ -8,8 +8,8 @@ an age's frame: with years/yo, with a sex letter, after "aged" or a person and "
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 from server.domain.phi.hits import REASON, Finding
 from server.domain.phi.hits import PhiCategory as C
