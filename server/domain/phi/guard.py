@@ -14,6 +14,7 @@ from server.domain.errors import Invalid
 from server.domain.phi.addresses import find_addresses
 from server.domain.phi.ages import find_ages
 from server.domain.phi.biometrics import find_biometrics
+from server.domain.phi.characteristics import find_characteristics
 from server.domain.phi.cued_names import find_cued_names
 from server.domain.phi.dates import find_dates
 from server.domain.phi.foreign_dates import find_foreign_dates
@@ -23,6 +24,7 @@ from server.domain.phi.hits import PRIORITY, Finding, PhiCategory, PhiHit, Rule
 from server.domain.phi.holidays import find_holidays
 from server.domain.phi.lower_case_names import find_lower_case_names
 from server.domain.phi.numbers import find_numbers
+from server.domain.phi.partial_numbers import find_partial_numbers
 from server.domain.phi.parties import is_party_span, normalized, party_words
 from server.domain.phi.public import is_public
 from server.domain.phi.short_names import find_short_names
@@ -37,6 +39,7 @@ RULES: tuple[Rule, ...] = (
     find_web,
     find_spelled_numbers,
     find_numbers,
+    find_partial_numbers,
     find_dates,
     find_typed_dates,
     find_holidays,
@@ -51,6 +54,7 @@ RULES: tuple[Rule, ...] = (
     find_given_names,
     find_lower_case_names,
     find_biometrics,
+    find_characteristics,
 )
 
 

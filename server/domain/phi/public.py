@@ -94,8 +94,8 @@ def _sentence(text: str, start: int, end: int) -> str:
     left = 0
     for m in _SENTENCE_END.finditer(text, 0, start):
         left = m.end()
-    m = _SENTENCE_END.search(text, end)
-    return text[left : m.start() + 1 if m else len(text)]
+    after = _SENTENCE_END.search(text, end)
+    return text[left : after.start() + 1 if after else len(text)]
 
 
 def is_public(text: str, finding: Finding) -> bool:

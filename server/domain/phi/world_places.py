@@ -149,7 +149,9 @@ def _town_at(text: str, pos: int, *, lower_ok: bool, minimum: int) -> tuple[int,
 def find_world_places(text: str) -> Iterator[Finding]:
     """Towns from the world gazetteer after a place cue, and the neighbourhood before a known city."""
     for m in _STRONG_CUE.finditer(text):
-        found = _town_at(text, m.end(), lower_ok=True, minimum=STRONG_MIN)
+        # "comes from the bank": after "the", a lower-case word is a thing, not a town
+        lower_ok = not m.group().lower().endswith("the ")
+        found = _town_at(text, m.end(), lower_ok=lower_ok, minimum=STRONG_MIN)
         if found is None:
             # "orangi town, karachi", "Mirpur, Dhaka": an unknown neighbourhood, a comma, a known city
             head = re.match(rf"{_TOKEN}(?:\s{_TOKEN})?", text[m.end() :])
@@ -158,7 +160,7 @@ def find_world_places(text: str) -> Iterator[Finding]:
             after = _FOLLOWS.match(text, m.end() + head.end())
             if after is None:
                 continue
-            city = _town_at(text, after.start(1), lower_ok=True, minimum=STRONG_MIN)
+            city = _town_at(text, after.start(1), lower_ok=lower_ok, minimum=STRONG_MIN)
             if city is None:
                 continue
             found = (m.end(), city[1])
