@@ -23,6 +23,7 @@ from server.domain.phi.given_names import find_given_names
 from server.domain.phi.hits import PRIORITY, Finding, PhiCategory, PhiHit, Rule
 from server.domain.phi.holidays import find_holidays
 from server.domain.phi.lower_case_names import find_lower_case_names
+from server.domain.phi.name_frames import find_name_frames
 from server.domain.phi.numbers import find_numbers
 from server.domain.phi.partial_numbers import find_partial_numbers
 from server.domain.phi.parties import is_party_span, normalized, party_words
@@ -53,6 +54,7 @@ RULES: tuple[Rule, ...] = (
     find_short_names,
     find_given_names,
     find_lower_case_names,
+    find_name_frames,
     find_biometrics,
     find_characteristics,
 )

@@ -77,6 +77,7 @@ _STRONG_CUE = re.compile(
     r"\b(?:morador[ae]?|mora|vive|viven|reside|residente|natural|oriund[oa]|chegou|veio|vino|lleg[oó]|"
     r"procedente|proveniente|habite|originaire)\s+(?:de|do|da|dos|das|em|en|no|na|del|à|a)|"
     r"\b(?:pt|patient|he|she|they|who|family|man|woman|boy|girl|child|mother|father|wife|husband)\s+from|"
+    r"(?:^|(?<=[.;!?]\s))(?i:from)|"
     r"\b\d{1,3}\s?(?:[MF]|yo|y/o|yr|years?\s+old)\b,?\s+from)"
     r"\s+(?:the\s+)?"
 )
