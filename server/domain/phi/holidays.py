@@ -42,12 +42,8 @@ _HOLIDAY_QUALIFIED = re.compile(
     rf"(?i)\b(?:(?:last|this\s+past|past)\s+{_HOLIDAY}|{_HOLIDAY}\s+(?:last|this)\s+year|{_HOLIDAY},?\s+(?:19|20)\d\d)\b"
 )
 
-_HINT = re.compile(
-    r"(?i)christmas|thanksgiving|year|halloween|easter|friday|sunday|wednesday|day|fourth|valentine|patrick|"
-    r"juneteenth|mayo|kwanzaa|hanuk|chanuk|passover|pesach|rosh|kippur|purim|sukkot|diwali|deepavali|holi|"
-    r"navratri|puja|dussehra|pongal|onam|bandhan|eid|mawlid|nowruz|norooz|t[eếề]t|festival|songkran|vesak|"
-    r"carniva|muertos|madre|santa|buena|fawkes|bonfire|anniversary"
-)
+# One pass to find whether any holiday is named at all (most texts name none).
+_HINT = re.compile(rf"(?i)\b{_HOLIDAY}\b")
 
 _REASON = "looks like a date: a holiday tied to someone's event"
 

@@ -32,6 +32,8 @@ _FAMILY = re.compile(
     rf"\b(?:[Tt]he)\s+({NAME_TOKEN})\s+(?:family|household|twins|kids|children|boys|girls)\b"
 )
 
+_FAMILY_HINT = re.compile(r"family|household|twins|kids|children|boys|girls")
+
 _DEMONYM_END = re.compile(r"(?:ian|ean|ese|ish|can|ani|ali|ino|ina|i)$")
 
 _APPOSITION_AGE = re.compile(
@@ -85,13 +87,16 @@ def _words_ok(words: list[str]) -> bool:
 
 def find_name_frames(text: str) -> Iterator[Finding]:
     """Names that the frame around them gives away (see the module's docstring)."""
-    for m in _HONORIFIC_SUFFIX.finditer(text):
+    low = text.lower()
+    hyphen = "-" in text
+    for m in _HONORIFIC_SUFFIX.finditer(text) if hyphen else ():
         if not not_a_name_word(m.group(1)):
             yield C.PERSON_NAME, m.start(), m.end(), REASON[C.PERSON_NAME]
-    for m in _QUOTED_BEFORE_SURNAME.finditer(text):
+    quoted = any(q in text for q in "\"'\u2018\u201c")
+    for m in _QUOTED_BEFORE_SURNAME.finditer(text) if quoted else ():
         if not not_a_name_word(m.group(2)):
             yield C.PERSON_NAME, m.start(1) - 1, m.end(2), "looks like a person's nickname and surname"
-    for m in _FAMILY.finditer(text):
+    for m in _FAMILY.finditer(text) if _FAMILY_HINT.search(low) else ():
         word = m.group(1)
         if (
             not not_a_name_word(word)
@@ -102,11 +107,11 @@ def find_name_frames(text: str) -> Iterator[Finding]:
     for m in _APPOSITION_AGE.finditer(text):
         if not not_a_name_word(m.group(1)):
             yield C.PERSON_NAME, m.start(1), m.end(1), REASON[C.PERSON_NAME]
-    for m in _TATTOO.finditer(text):
+    for m in _TATTOO.finditer(text) if quoted and "tattoo" in low else ():
         words = m.group(1).split()
         if not any(not_a_name_word(w.capitalize()) for w in words):
             yield C.PERSON_NAME, m.start(1), m.end(1), "looks like a person's name (in a tattoo)"
-    if "mr" in text.lower() or "ms" in text.lower():
+    if "mr" in low or "ms" in low:
         for rx in (_MRS_LOWER, _CUE_MR_LOWER):
             for m in rx.finditer(text):
                 words = m.group(1).split()
@@ -124,7 +129,7 @@ def find_name_frames(text: str) -> Iterator[Finding]:
         words = [w for w in m.group(1).split() if not w.endswith(".")]
         if _words_ok(words):
             yield C.PERSON_NAME, m.start(1), m.end(1), "looks like a person's name (followed by age and sex)"
-    for m in _LC_COMPOUND_SURNAME.finditer(text):
+    for m in _LC_COMPOUND_SURNAME.finditer(text) if hyphen else ():
         words = [m.group(1), *m.group(2).split("-")]
         if _words_ok(words):
             yield C.PERSON_NAME, m.start(1), m.end(2), "looks like a person's name (followed by age and sex)"

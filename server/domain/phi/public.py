@@ -54,6 +54,8 @@ _FOLLOWED_HANDLE = re.compile(r"(?i)\b(?:follows|following|followed|watches|watc
 
 _AGE_BAND_AFTER = re.compile(r"\s*(?:\+|or\s+(?:older|over|above)|and\s+(?:older|over|above))", re.IGNORECASE)
 
+_SENTENCE_WINDOW = 400
+
 _SENTENCE_END = re.compile(r"[.!?\n](?:\s|$)")
 
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'll|I'd|my|My|me|we|We|our|Our|us|we'd|We'd|we'll|We'll)\b")
@@ -91,11 +93,13 @@ _EVENT_WORDS = re.compile(
 
 def _sentence(text: str, start: int, end: int) -> str:
     """The sentence around ``text[start:end]`` (to the nearest end of sentence either side)."""
-    left = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
+    # A window either side, so that a long text costs the same per finding as a short one.
+    window = max(0, start - _SENTENCE_WINDOW)
+    left = window
+    for m in _SENTENCE_END.finditer(text, window, start):
         left = m.end()
-    after = _SENTENCE_END.search(text, end)
-    return text[left : after.start() + 1 if after else len(text)]
+    after = _SENTENCE_END.search(text, end, end + _SENTENCE_WINDOW)
+    return text[left : after.start() + 1 if after else min(len(text), end + _SENTENCE_WINDOW)]
 
 
 def is_public(text: str, finding: Finding) -> bool:
