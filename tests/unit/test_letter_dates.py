@@ -70,13 +70,16 @@ def test_the_dates_a_draft_prints_are_the_dates_the_guard_allows() -> None:
     fields = {f"paragraphs[{i}].text": p.text for i, p in enumerate(draft.paragraphs)}
     dated = [p for p in draft.paragraphs if p.kind in (ParagraphKind.CONTEXT, ParagraphKind.EXAMPLE)]
     assert len(dated) == 3  # the rotation's dates and each example's
-    # The dates are there, and on their own the guard reports them as dates...
+    # The dates are there; on their own the guard reports some of them as dates (a sentence about the
+    # rotation's calendar is not a patient's, see server/domain/phi/public.py, but an example's may read so)...
+    printed = {"March 3, 2025", "March 28, 2025", "March 4, 2025", "March 25, 2025"}
+    assert all(any(day in text for text in fields.values()) for day in printed)
     dates = {span for text in fields.values() for span in _date_spans(text)}
-    assert dates == {"March 3, 2025", "March 28, 2025", "March 4, 2025", "March 25, 2025"}
-    # ...but the allow-list holds each of them written the same way, so the draft passes the guard.
+    assert dates and dates <= printed
+    # ...and the allow-list holds each of them written the same way, so the draft passes the guard.
     sources = LetterSources(CONTEXT, EVALUATIONS, None, [])
     safe = sources.safe_phrases()
-    assert dates <= set(safe)
+    assert printed <= set(safe)
     ensure_no_phi(fields, allowed=safe, parties=sources.parties(AUTHOR.name))
 
 

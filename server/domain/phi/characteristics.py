@@ -73,7 +73,7 @@ _SURVIVOR = re.compile(
 )
 
 _HINT = re.compile(
-    r"(?i)mayor|governor|senator|chief|president|minister|quarterback|captain|only|sole|news|lottery|"
+    rf"(?i){_OFFICE}|only|sole|news|lottery|"
     r"won\s+the|recogni|knows|viral|famous|notorious|survivor|survived|paper|headline|tv\b"
 )
 
