@@ -71,7 +71,7 @@ def test_the_dates_a_draft_prints_are_the_dates_the_guard_allows() -> None:
     dated = [p for p in draft.paragraphs if p.kind in (ParagraphKind.CONTEXT, ParagraphKind.EXAMPLE)]
     assert len(dated) == 3  # the rotation's dates and each example's
     # The dates are there; on their own the guard reports some of them as dates (a sentence about the
-    # rotation's calendar is not a patient's, see server/domain/phi/public.py, but an example's may read so)...
+    # rotation's calendar is not a patient's, see server/domain/phi/public.py; an example's may be).
     printed = {"March 3, 2025", "March 28, 2025", "March 4, 2025", "March 25, 2025"}
     assert all(any(day in text for text in fields.values()) for day in printed)
     dates = {span for text in fields.values() for span in _date_spans(text)}
