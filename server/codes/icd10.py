@@ -15,19 +15,37 @@ Search (:func:`search`) is a type-ahead:
 * A query shaped like a code or the start of one ("E11", "e11.9", "J45.90", "E11.") lists the codes that
   start with it in code order, so the exact code comes first, then its children.
 * Otherwise (and to fill the list after code matches) every word of the query must be the start of a word
-  in the description, in any order ("type 2 diab", "asthma exac"); case, accents and apostrophes are
-  ignored ("crohn" finds "Crohn's disease"). Matches are ranked by a weight: the description's length
-  (shorter is more general), plus a penalty for non-billable codes, minus a bonus for the ", unspecified"
-  code of a group, minus a bonus when the description starts with one of the query's words; ties go to
-  code order. The code set says nothing about how
-  common a diagnosis is ("hypertension" lists "Portal hypertension" before I10), so a caller that knows
-  (a program's most logged codes, a visitor's recent ones) passes them as ``prefer`` to list them first.
+  in one of the code's *names*, in any order ("type 2 diab", "asthma exac"); case, accents and apostrophes
+  are ignored ("crohn" finds "Crohn's disease"). A code's names are its description, the tabular list's
+  inclusion terms and includes notes ("High blood pressure" and "hypertension (arterial) (benign) ..." are
+  names of I10), what its square brackets give ("[common cold]") and curated entry terms
+  (:mod:`server.codes.clinical_terms`).
+* The query is also searched as rewritten by :mod:`server.codes.clinical_terms`: abbreviations ("htn"),
+  lay phrases ("heart attack"); the rewritings rank before the query as typed, since a whole word that is a
+  known abbreviation is more likely meant as one. A query word that starts no word of the code set is
+  read in its American spelling ("anaemia"), without a plural or verb ending, or (from 5 letters) as the
+  word one typing slip away ("pnuemonia").
 
-The index: codes numbered in order of their static weight; a sorted vocabulary of description words whose
+Ranking: first, the codes one of whose names the query *names*: its core words (without parenthesised
+nonessential modifiers, "NOS", "unspecified", "not elsewhere classified", "without complications" and
+joining words -- ICD-10-CM's own marks of a default) are all covered by the query words (tier 0), or all
+but one (tier 1; an uncovered "other" counts twice). So "hypertension" lists I10 first, "copd" J44.9
+("Chronic obstructive pulmonary disease, unspecified"). A non-billable code in a tier is followed by its
+default billable code: down the children, the one saying "unspecified"/"without complications", else the
+one ending in 9, else the first (E11 -> E11.9, J45 -> J45.909). Within a tier codes go by weight. Then the
+other matches by a weight: the description's length (shorter is more general), plus a penalty for
+non-billable codes, minus a bonus for the ", unspecified" code of a group, minus a bonus when the
+description starts with one of the query's words; ties go to code order. A caller that knows how common a
+diagnosis is (a program's most logged codes, a visitor's recent ones) passes them as ``prefer`` to list
+them first.
+
+The index: codes numbered in order of their static weight; a sorted vocabulary of name words whose
 positions are word ids, so the words that start with a query word form one contiguous id range (found by
 bisection); per word, the sorted ids of the codes that use it; per code, the ids of its words. A query
 takes the id range of each of its words, starts from the rarest, intersects, and walks the candidates in
-weight order, stopping as soon as no later candidate can enter the top ``limit``.
+weight order, stopping as soon as no later candidate can enter the top ``limit``. For the tiers, every
+name is also kept as its core words, with per core size the names each word is in: a query of n words
+looks only at names of at most n + 1 core words.
 """
 
 from __future__ import annotations
@@ -76,7 +94,8 @@ MAX_TERM_WORDS = 8
 MIN_CORRECTED_LETTERS = 5
 # Joining words: they neither make a name nor count against a query covering one.
 STOPWORDS = frozenset(
-    "a an and as at by due for from in of on or the to with without".split()
+    {"a", "an", "and", "as", "at", "by", "due", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
+    | {"without"}
 )
 # A name's uncovered word that only says "some other kind" costs two, so "Other asthma" is no tier for
 # "asthma".
@@ -87,8 +106,8 @@ _ACRONYM_IN_PARENTHESES = re.compile(r"\((?=[^()]*[A-Z][^()]*[A-Z])([A-Z][A-Za-z
 _COMPOUND = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a word, or hyphenated words ("gastro-esophageal")
 # What a name may say without changing what it names: ICD-10-CM's own marks of the default code.
 _NOT_CORE = re.compile(
-    r"\b(?:not elsewhere classified|not otherwise specified|site not specified|unspecified (?:organism|type|site)"
-    r"|unspecified|nos|without complications?|uncomplicated)\b"
+    r"\b(?:not elsewhere classified|not otherwise specified|site not specified"
+    r"|unspecified (?:organism|type|site)|unspecified|nos|without complications?|uncomplicated)\b"
 )
 # A child that is the default one on the way down to a category's default billable code.
 _DEFAULT_CHILD = re.compile(r"\b(?:unspecified|NOS|without complications?|uncomplicated)\b", re.IGNORECASE)
@@ -155,7 +174,7 @@ def _query_words(text: str) -> list[str]:
     words = list(dict.fromkeys(_words(text)))
     if not words:
         return words
-    last_is_typed = not text[-1:].isspace() and not text[-1:] in ",.;"
+    last_is_typed = not text[-1:].isspace() and text[-1:] not in ",.;"
     kept = [
         word
         for position, word in enumerate(words)
@@ -284,9 +303,7 @@ class _Index:
         self.vocabulary: list[str] = sorted({word for words in split_words for word in words})
         self.vocabulary_set: frozenset[str] = frozenset(self.vocabulary)
         # the words of the descriptions themselves: a query word among them is not read as an abbreviation
-        self.description_words: frozenset[str] = frozenset(
-            _WORD.findall(_fold("\n".join(self.description)))
-        )
+        self.description_words: frozenset[str] = frozenset(_WORD.findall(_fold("\n".join(self.description))))
         word_id = {word: position for position, word in enumerate(self.vocabulary)}
         postings: list[list[int]] = [[] for _ in self.vocabulary]
         self.words_of_code: list[tuple[int, ...]] = []
@@ -335,7 +352,9 @@ class _Index:
             while children.get(code):
                 code = min(
                     (child for child in children[code] if child.replace(".", "") in self.id_of),
-                    key=lambda child: _default_key(self.description[self.id_of[child.replace(".", "")]], child),
+                    key=lambda child: _default_key(
+                        self.description[self.id_of[child.replace(".", "")]], child
+                    ),
                     default="",
                 )
             leaf = self.id_of.get(code.replace(".", ""), code_id) if code else code_id
@@ -441,11 +460,11 @@ class _Index:
         if not phrasings:
             return []
         favoured = [
-            code_id
-            for code_id in preferred
-            if any(self._has_words(code_id, ranges) for ranges in phrasings)
+            code_id for code_id in preferred if any(self._has_words(code_id, ranges) for ranges in phrasings)
         ]
-        tiered: dict[int, tuple[int, int, int]] = {}  # code id -> (phrasing is the query as typed, tier, weight)
+        tiered: dict[
+            int, tuple[int, int, int]
+        ] = {}  # code id -> (phrasing is the query as typed, tier, weight)
         scored: dict[int, int] = {}
         for number, ranges in enumerate(phrasings):
             for code_id, tier in self._tiers(ranges).items():
@@ -584,9 +603,15 @@ def _read_package(package: Any) -> tuple[list[_Entry], dict[int, Chapter]]:
             description = " ".join(package.get_description(name).split())
             terms = [
                 " ".join(term.split())
-                for term in (*package.get_inclusion_term(name), *package.get_includes(name), *extra.get(name, ()))
+                for term in (
+                    *package.get_inclusion_term(name),
+                    *package.get_includes(name),
+                    *extra.get(name, ()),
+                )
             ]
-            children = tuple(child for child in package.get_children(name) if package.is_category_or_subcategory(child))
+            children = tuple(
+                child for child in package.get_children(name) if package.is_category_or_subcategory(child)
+            )
             entries.append(
                 _Entry(name, description, bool(package.is_leaf(name)), chapter_number, tuple(terms), children)
             )
