@@ -165,9 +165,7 @@ async def open_thread(uow: UnitOfWork, actor: Actor, data: ThreadIn) -> ThreadOu
             if preceptor_id not in (None, actor.user_id):
                 raise NotFound(f"There is no application {data.application_id}.")
             kind, preceptor_id = ThreadKind.PRECEPTOR, actor.user_id
-        elif preceptor_id is not None:
-            if actor.role is not Role.VISITOR:
-                raise Invalid("A coordinator's conversations are coach threads: omit preceptor_id.")
+        elif preceptor_id is not None and actor.role is Role.VISITOR:
             kind = ThreadKind.PRECEPTOR
         wanted = Thread(0, application.id, kind, preceptor_id, uow.now(), uow.now())
         access = access_of(wanted, people, actor.user_id)
@@ -176,6 +174,10 @@ async def open_thread(uow: UnitOfWork, actor: Actor, data: ThreadIn) -> ThreadOu
         if access is Access.OVERSEER:
             raise Forbidden(
                 "Only the application's coach writes to the visitor; you may read their conversation."
+            )
+        if actor.role is Role.COORDINATOR and preceptor_id is not None:
+            raise Invalid(
+                "A coach's conversation is the coach thread: omit preceptor_id.", field="preceptor_id"
             )
         if application.state == AppState.DRAFT:
             raise Conflict("Submit the application first: a draft has no coach yet.")
