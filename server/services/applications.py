@@ -283,6 +283,11 @@ async def act(uow: UnitOfWork, actor: Actor, application_id: int, data: ActionIn
         return out
 
 
+async def application_out(uow: UnitOfWork, actor: Actor, application: Application) -> ApplicationOut:
+    """One application as the API shows it, with its history, in the caller's open unit of work."""
+    return (await _outs(uow, actor, [application], with_events=True))[0]
+
+
 async def get_application(uow: UnitOfWork, actor: Actor, application_id: int) -> ApplicationOut:
     async with uow:
         application = await _load(uow, actor, application_id)

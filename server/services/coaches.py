@@ -21,7 +21,9 @@ async def _person(uow: UnitOfWork, ids: list[int | None]) -> dict[int, CoachPers
     return {uid: CoachPersonOut(id=uid, full_name=u.full_name) for uid, u in users.items()}
 
 
-async def _coach_out(uow: UnitOfWork, actor: Actor, application_id: int, program: Program) -> CoachOut:
+async def coach_out(uow: UnitOfWork, actor: Actor, application_id: int, program: Program) -> CoachOut:
+    """The application's coach (and its history, for the program's coordinators), in the caller's open
+    unit of work; the caller has checked that the actor may see the application."""
     coach_id = await uow.coaches.coach_of(application_id)
     # The history (who moved whom) is the program's business; the visitor and preceptors see the coach.
     history = await uow.coaches.history(application_id) if program.is_run_by(actor.user_id) else []
@@ -55,7 +57,7 @@ async def coach_of(uow: UnitOfWork, actor: Actor, application_id: int) -> CoachO
     for the program's coordinators)."""
     async with uow:
         application = await load_visible(uow, actor, application_id)
-        return await _coach_out(uow, actor, application.id, await _program(uow, application.program_id))
+        return await coach_out(uow, actor, application.id, await _program(uow, application.program_id))
 
 
 async def reassign(uow: UnitOfWork, actor: Actor, application_id: int, data: CoachIn) -> CoachOut:
@@ -84,7 +86,7 @@ async def reassign(uow: UnitOfWork, actor: Actor, application_id: int, data: Coa
                 )
             )
             await audit.record(uow, actor, audit.AuditAction.ASSIGN, audit.APPLICATION, [application.id])
-        out = await _coach_out(uow, actor, application.id, program)
+        out = await coach_out(uow, actor, application.id, program)
         await uow.commit()
         return out
 

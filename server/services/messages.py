@@ -28,6 +28,8 @@ from server.domain.messages import (
 from server.domain.phi import check_text
 from server.domain.programs import Program
 from server.domain.vocab import Role
+from server.schemas.applications import ApplicationOut
+from server.schemas.coaches import CoachOut
 from server.schemas.messages import (
     AttachmentOut,
     MessageOut,
@@ -37,9 +39,10 @@ from server.schemas.messages import (
     ThreadListOut,
     ThreadOut,
 )
-from server.services import audit
-from server.services.applications import load_visible
+from server.services import accounts, audit
+from server.services.applications import application_out, load_visible
 from server.services.coach_assignment import coordinators_of
+from server.services.coaches import coach_out
 from server.services.documents import DocumentFile, clean_name
 
 log = logging.getLogger("rounds.messages")
@@ -391,7 +394,60 @@ async def unread_count(uow: UnitOfWork, actor: Actor) -> int:
     return await uow.messages.unread_total(actor.role, actor.user_id)
 
 
+async def resolve_login_for_page(uow: UnitOfWork, token: str) -> tuple[Actor | None, int | None]:
+    """The actor behind a login cookie and their unread messages (the navigation's count), read in
+    one unit of work: a page opens no more transactions for it. None, None when nobody is logged in."""
+    async with uow:
+        actor = await accounts.login_actor(uow, token)
+        return actor, (await unread_count(uow, actor) if actor is not None else None)
+
+
 async def unread(uow: UnitOfWork, actor: Actor) -> int:
     """:func:`unread_count` in its own unit of work."""
     async with uow:
         return await unread_count(uow, actor)
+
+
+@dataclass(frozen=True)
+class ApplicationSupport:
+    """An application's page with what surrounds it: its coach, the program's coordinators (for a
+    reassignment), the conversations the reader may open, and the preceptors a visitor may write to."""
+
+    application: ApplicationOut
+    coach: CoachOut
+    coordinators: list[PartyOut]
+    threads: list[ThreadOut]
+    preceptors: list[PartyOut]
+    can_reassign: bool
+
+
+async def application_support(uow: UnitOfWork, actor: Actor, application_id: int) -> ApplicationSupport:
+    """Everything the application's page shows, read in one unit of work."""
+    async with uow:
+        application = await load_visible(uow, actor, application_id)
+        _, program = await _application(uow, application.id)
+        people = await _people(uow, application, program)
+        items = []
+        for thread in await uow.messages.threads_of_applications([application.id]):
+            access = access_of(thread, people, actor.user_id)
+            if access is not Access.NONE:
+                unread = await uow.messages.unread_in(thread.id, actor.user_id)
+                items.append((Loaded(thread, application, program, people, access), unread))
+        runs = program.is_run_by(actor.user_id)
+        users = await uow.users.by_ids([*coordinators_of(program), *people.program_preceptor_ids])
+        return ApplicationSupport(
+            application=await application_out(uow, actor, application),
+            coach=await coach_out(uow, actor, application.id, program),
+            coordinators=[
+                PartyOut(id=c, full_name=users[c].full_name, role="coordinator")
+                for c in coordinators_of(program)
+                if c in users and runs
+            ],
+            threads=await _outs(uow, actor, items),
+            preceptors=[
+                PartyOut(id=p, full_name=users[p].full_name, role="preceptor")
+                for p in sorted(people.program_preceptor_ids)
+                if p in users and people.enrolled and actor.user_id == people.visitor_id
+            ],
+            can_reassign=runs and application.state != AppState.DRAFT,
+        )
