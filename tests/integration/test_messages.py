@@ -373,3 +373,26 @@ async def test_an_empty_or_overlong_message_is_refused(
     assert refused["error"]["field"] == "body"
     await visitor.post("/threads", {"application_id": 2_147_483_648}, expect=422)
     await visitor.get("/threads/99999/messages", expect=404)
+
+
+async def test_the_migrated_coach_and_message_tables_equal_the_models(database_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy.engine import Connection
+
+    from server.db.engine import make_engine
+    from server.db.models import Base
+
+    engine = make_engine(database_url)
+
+    def diffs(conn: Connection) -> list[Any]:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return compare_metadata(context, Base.metadata)
+
+    try:
+        async with engine.connect() as conn:
+            found = await conn.run_sync(diffs)
+    finally:
+        await engine.dispose()
+    tables = ("coaches", "coach_assignments", "message_threads", "messages", "thread_reads")
+    assert [d for d in found if any(f"'{name}'" in repr(d) for name in tables)] == []
