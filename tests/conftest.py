@@ -186,6 +186,12 @@ ON_POSTGRES: dict[str, str | dict[str, str]] = {
             "smoke: invitations, co-coordinators read with every program, the hand-over on closing"
         ),
     },
+    "integration/test_messages.py": {
+        "test_the_migrated_coach_and_message_tables_equal_the_models": (
+            "the migrated tables (partial unique indexes, check constraint) equal the models, per dialect"
+        ),
+        "test_who_reads_and_writes_each_conversation": "smoke: messages; the thread and unread queries",
+    },
     "integration/test_mail.py": {
         "test_two_senders_on_separate_engines_deliver_each_mail_exactly_once": (
             "FOR UPDATE SKIP LOCKED: two nodes' senders claiming the outbox at once"

@@ -731,3 +731,100 @@ class StaffInvitationRow(Base):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     accepted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+# --- coaches and messages ---------------------------------------------------------------------
+
+
+class CoachRow(Base):
+    """The coach of an application (applicant or enrolled visitor): a coordinator of its program.
+    One row per application, the current one; every change is also written to ``coach_assignments``."""
+
+    __tablename__ = "coaches"
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), primary_key=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CoachAssignmentRow(Base):
+    """The history of an application's coaches: who became coach, who was before, who made the change
+    (None: Rounds, automatically on application) and when."""
+
+    __tablename__ = "coach_assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    previous_coach_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    assigned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+COACH_THREAD = "kind = 'coach'"
+PRECEPTOR_THREAD = "kind = 'preceptor'"
+
+
+class MessageThreadRow(Base):
+    """A conversation of a visitor about one application: with its coach (``kind`` ``coach``, one per
+    application, whoever the coach is now) or with one preceptor of the enrollment (``kind``
+    ``preceptor``, one per application and preceptor). ``last_message_at`` orders the thread lists."""
+
+    __tablename__ = "message_threads"
+    __table_args__ = (
+        Index(
+            "uq_message_threads_coach",
+            "application_id",
+            unique=True,
+            sqlite_where=text(COACH_THREAD),
+            postgresql_where=text(COACH_THREAD),
+        ),
+        Index(
+            "uq_message_threads_preceptor",
+            "application_id",
+            "preceptor_id",
+            unique=True,
+            sqlite_where=text(PRECEPTOR_THREAD),
+            postgresql_where=text(PRECEPTOR_THREAD),
+        ),
+        CheckConstraint(
+            "(kind = 'coach' AND preceptor_id IS NULL) OR (kind = 'preceptor' AND preceptor_id IS NOT NULL)",
+            name="kind_matches_preceptor",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    preceptor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_message_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MessageRow(Base):
+    """One message of a thread, checked by the PHI guard before it was written; at most one attachment
+    (a PDF, JPEG or PNG recognised by content, its bytes in the file store under their SHA-256)."""
+
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_thread_id_id", "thread_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("message_threads.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attachment_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    attachment_type: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    attachment_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    attachment_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class ThreadReadRow(Base):
+    """How far a participant has read a thread: every message up to ``last_read_message_id``."""
+
+    __tablename__ = "thread_reads"
+
+    thread_id: Mapped[int] = mapped_column(ForeignKey("message_threads.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    last_read_message_id: Mapped[int] = mapped_column(Integer)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime())

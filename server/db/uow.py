@@ -14,12 +14,14 @@ from server.db.repositories.applications import ApplicationRepository
 from server.db.repositories.audit import AuditRepository
 from server.db.repositories.calendars import CalendarFeedRepository
 from server.db.repositories.certificates import CertificateRepository
+from server.db.repositories.coaches import CoachRepository
 from server.db.repositories.documents import DocumentRepository
 from server.db.repositories.evaluations import EvaluationRepository
 from server.db.repositories.invitations import StaffInvitationRepository
 from server.db.repositories.learning import LearningRepository
 from server.db.repositories.letters import LetterRepository
 from server.db.repositories.mail import OutboxRepository
+from server.db.repositories.messages import MessageRepository
 from server.db.repositories.presentations import PresentationRepository
 from server.db.repositories.programs import ProgramRepository
 from server.db.repositories.record import CaseLogRepository, EncounterRepository
@@ -54,6 +56,8 @@ class UnitOfWork:
     outbox: OutboxRepository
     calendar_feeds: CalendarFeedRepository
     staff_invitations: StaffInvitationRepository
+    coaches: CoachRepository
+    messages: MessageRepository
 
     def __init__(
         self, maker: async_sessionmaker[AsyncDb], clock: Clock = utc_now, offer_hold_days: int = 7
@@ -82,6 +86,8 @@ class UnitOfWork:
         self.outbox = OutboxRepository(self.db)
         self.calendar_feeds = CalendarFeedRepository(self.db)
         self.staff_invitations = StaffInvitationRepository(self.db)
+        self.coaches = CoachRepository(self.db)
+        self.messages = MessageRepository(self.db)
         return self
 
     async def __aexit__(

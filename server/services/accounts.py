@@ -257,11 +257,16 @@ async def log_in(
 async def resolve_login(uow: UnitOfWork, token: str) -> Actor | None:
     """The actor behind a login cookie, or None when it is unknown or expired."""
     async with uow:
-        login = await uow.logins.by_token_hash(token_hash(token))
-        if login is None or login.expires_at <= uow.now():
-            return None
-        user = await uow.users.get(login.user_id)
-        return actor_of(user) if user is not None and user.closed_at is None else None
+        return await login_actor(uow, token)
+
+
+async def login_actor(uow: UnitOfWork, token: str) -> Actor | None:
+    """:func:`resolve_login` in the caller's open unit of work."""
+    login = await uow.logins.by_token_hash(token_hash(token))
+    if login is None or login.expires_at <= uow.now():
+        return None
+    user = await uow.users.get(login.user_id)
+    return actor_of(user) if user is not None and user.closed_at is None else None
 
 
 async def log_out(uow: UnitOfWork, token: str) -> None:

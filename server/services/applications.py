@@ -28,6 +28,7 @@ from server.domain.errors import Conflict, EmailNotVerified, Invalid, NotFound
 from server.domain.programs import Program
 from server.domain.vocab import DOCUMENT_LABELS, DocumentKind, Role
 from server.schemas.applications import ActionIn, ApplicationIn, ApplicationOut, EventOut, PersonOut
+from server.services.coach_assignment import ensure_coach
 from server.services.documents import required_document_status
 from server.services.programs import block_out, facts_of, rule_of
 
@@ -55,6 +56,13 @@ async def _load(uow: UnitOfWork, actor: Actor, application_id: int) -> Applicati
     if application is None or not await _visible(uow, actor, application):
         raise NotFound(f"There is no application {application_id}.")
     return application
+
+
+async def load_visible(uow: UnitOfWork, actor: Actor, application_id: int) -> Application:
+    """The application if ``actor`` may see it (its visitor, a coordinator of its program once it is
+    submitted, a preceptor of its program from acceptance on); NotFound otherwise. In the caller's open
+    unit of work."""
+    return await _load(uow, actor, application_id)
 
 
 async def _outs(
@@ -198,6 +206,8 @@ async def _apply_transition(
         await _require_verified_email(uow, application.visitor_id)
         await _eligibility_check(uow, application.visitor_id, program)
         values["submitted_at"] = now
+        # Every applicant has a coach from the moment they apply (kept when they resubmit).
+        await ensure_coach(uow, application.id, program)
     if action is Action.ACCEPT_OFFER and (
         application.offer_expires_at is None or application.offer_expires_at <= now
     ):
@@ -271,6 +281,11 @@ async def act(uow: UnitOfWork, actor: Actor, application_id: int, data: ActionIn
         out = (await _outs(uow, actor, [application], with_events=True))[0]
         await uow.commit()
         return out
+
+
+async def application_out(uow: UnitOfWork, actor: Actor, application: Application) -> ApplicationOut:
+    """One application as the API shows it, with its history, in the caller's open unit of work."""
+    return (await _outs(uow, actor, [application], with_events=True))[0]
 
 
 async def get_application(uow: UnitOfWork, actor: Actor, application_id: int) -> ApplicationOut:

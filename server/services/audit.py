@@ -22,12 +22,15 @@ class AuditAction(StrEnum):
     EXPORT = "export"  # a record downloaded as a file (a certificate's standalone page)
     SIGN = "sign"  # a letter of recommendation signed (final)
     CLOSE = "close"  # an account closed by its owner
+    ASSIGN = "assign"  # a coach assigned to an application by a coordinator (reassignment)
 
 
 CASE_LOG = "case_log"
 CERTIFICATE = "certificate"
 LETTER = "letter"
 ACCOUNT = "account"
+APPLICATION = "application"
+MESSAGE_THREAD = "message_thread"
 
 
 async def record(

@@ -23,7 +23,7 @@ from server.schemas.dashboards import (
     VisitorDashboardOut,
 )
 from server.schemas.programs import PreceptorOut, ProgramOut
-from server.services import applications, documents, live, profiles, programs, visits
+from server.services import applications, coaches, documents, live, profiles, programs, visits
 
 REVIEW_STATES = {
     AppState.SUBMITTED,
@@ -158,7 +158,9 @@ async def coordinator_dashboard(
             for u in users
         ]
         sessions = await agenda(uow, actor)
+        caseload = await coaches.caseloads_of(uow, actor)
     return CoordinatorDashboardOut(
+        caseload=caseload,
         queue=queue,
         programs=own,
         preceptors=preceptors,

@@ -29,6 +29,7 @@ from server.handlers.pages import (
     letters,
     live,
     mail,
+    messages,
     presentations,
     programs,
     programs_coordinator,
@@ -45,7 +46,7 @@ from server.services import accounts
 from server.templating import READER_ZONE
 from server.web import csrf
 from server.web.csrf import csrf_token
-from server.web.keys import ACTOR, MAIL, SETTINGS, UOW
+from server.web.keys import ACTOR, MAIL, SETTINGS, UNREAD_MESSAGES, UOW
 from server.web.redirects import local_path
 
 routes = web.RouteTableDef()
@@ -59,6 +60,7 @@ async def template_context(request: web.Request) -> dict[str, Any]:
     actor: Actor | None = request.get(ACTOR)
     return {
         "actor": actor,
+        "unread_messages": request.get(UNREAD_MESSAGES),
         READER_ZONE: zone_of(actor.time_zone if actor is not None else None),
         "csrf_token": csrf_token(request),
         "vocab": VOCABULARY,
@@ -161,5 +163,6 @@ def add_routes(app: web.Application) -> None:
         calendars,
         account_settings,
         invitations,
+        messages,
     ):
         app.router.add_routes(module.routes)

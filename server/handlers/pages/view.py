@@ -58,6 +58,7 @@ _ACTION_DONE: dict[Action, str] = {
 }
 NOTICES: dict[str, str] = {
     "applied": "Application submitted.",
+    "coach_changed": "Coach changed. The new coach now holds the conversation with the visitor.",
     "draft_saved": "Draft saved. Submit it from your dashboard when you are ready.",
     "profile_saved": "Profile saved.",
     "uploaded": "Document uploaded; a coordinator will review it.",
