@@ -20,6 +20,7 @@ from server.db.repositories.invitations import StaffInvitationRepository
 from server.db.repositories.learning import LearningRepository
 from server.db.repositories.letters import LetterRepository
 from server.db.repositories.mail import OutboxRepository
+from server.db.repositories.placements import PlacementRepository
 from server.db.repositories.presentations import PresentationRepository
 from server.db.repositories.programs import ProgramRepository
 from server.db.repositories.record import CaseLogRepository, EncounterRepository
@@ -54,6 +55,7 @@ class UnitOfWork:
     outbox: OutboxRepository
     calendar_feeds: CalendarFeedRepository
     staff_invitations: StaffInvitationRepository
+    placements: PlacementRepository
 
     def __init__(
         self, maker: async_sessionmaker[AsyncDb], clock: Clock = utc_now, offer_hold_days: int = 7
@@ -82,6 +84,7 @@ class UnitOfWork:
         self.outbox = OutboxRepository(self.db)
         self.calendar_feeds = CalendarFeedRepository(self.db)
         self.staff_invitations = StaffInvitationRepository(self.db)
+        self.placements = PlacementRepository(self.db)
         return self
 
     async def __aexit__(

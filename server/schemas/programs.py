@@ -42,6 +42,10 @@ class BlockOut(Output):
     capacity: int
     seats_held: int
     seats_free: int
+    closed: bool = Field(
+        default=False, description="The block cannot take place (its coordinator closed it)."
+    )
+    closed_reason: str | None = None
 
 
 class PreceptorOut(Output):
@@ -68,7 +72,7 @@ class ProgramIn(Input):
     allowed_professions: Annotated[
         list[Annotated[Profession, StringConstraints(min_length=1)]], Field(max_length=20)
     ] = []
-    required_documents: Annotated[list[DocumentKind], Field(max_length=7)] = []
+    required_documents: Annotated[list[DocumentKind], Field(max_length=len(DocumentKind))] = []
     preceptor_ids: Annotated[list[Id], Field(max_length=20)] = []
     published: bool = True
 

@@ -33,7 +33,9 @@ def block_out(block: Block) -> BlockOut:
         end_date=block_end(block.start_date),
         capacity=block.capacity,
         seats_held=block.seats_held,
-        seats_free=block.capacity - block.seats_held,
+        seats_free=0 if block.closed_at is not None else block.capacity - block.seats_held,
+        closed=block.closed_at is not None,
+        closed_reason=block.closed_reason,
     )
 
 

@@ -13,6 +13,7 @@ from server.handlers.api import (  # noqa: F401  (importing a module registers i
     invitations,
     letters,
     phi,
+    placements,
     presentations,
     programs,
     record,
