@@ -29,6 +29,7 @@ from server.handlers.pages import (
     letters,
     live,
     mail,
+    placements,
     presentations,
     programs,
     programs_coordinator,
@@ -161,5 +162,6 @@ def add_routes(app: web.Application) -> None:
         calendars,
         account_settings,
         invitations,
+        placements,
     ):
         app.router.add_routes(module.routes)
