@@ -38,6 +38,12 @@ class DeclineIn(Input):
     )
 
 
+class RetractIn(Input):
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = Field(
+        default=None, description="Why, for the application's history (optional)."
+    )
+
+
 class OptionOut(Output):
     id: int | None = Field(description="None for a candidate not yet proposed.")
     program_id: int

@@ -43,6 +43,7 @@ from server.schemas.placements import (
     OptionOut,
     ProposalIn,
     ProposalOut,
+    RetractIn,
 )
 from server.services import applications
 from server.services.audit import BLOCK, PLACEMENT_PROPOSAL, AuditAction, record
@@ -247,14 +248,16 @@ async def _open_proposal(uow: UnitOfWork, actor: Actor, proposal_id: int) -> tup
     return proposal, application
 
 
-async def retract(uow: UnitOfWork, actor: Actor, proposal_id: int) -> ProposalOut:
+async def retract(
+    uow: UnitOfWork, actor: Actor, proposal_id: int, data: RetractIn | None = None
+) -> ProposalOut:
     """The coordinator withdraws a question the visitor has not answered (to propose others)."""
     actor.require(Role.COORDINATOR)
     async with uow:
         proposal, application = await _open_proposal(uow, actor, proposal_id)
         if not await uow.placements.answer(proposal.id, ProposalState.RETRACTED, uow.now()):
             raise Conflict("The visitor answered this proposal meanwhile; reload to see the answer.")
-        await _event(uow, actor, application, PlacementStep.RETRACT, None)
+        await _event(uow, actor, application, PlacementStep.RETRACT, data.note if data else None)
         await record(uow, actor, AuditAction.RETRACT, PLACEMENT_PROPOSAL, [proposal.id])
         out = await proposal_outs(uow, [await _fresh(uow, proposal.id)])
         await uow.commit()

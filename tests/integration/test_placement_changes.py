@@ -251,6 +251,6 @@ async def test_who_may_close_propose_answer_and_read(world: World, make_api: Any
         ("GET", "/placements/affected", None, (403, 403, 403, 403, 200, 200, 401)),
         ("GET", f"/applications/{app['id']}/placement-candidates", None, (403, 403, 403, 403, 200, 404, 401)),
         ("POST", f"/placement-proposals/{pid}/decline", {}, (200, 404, 403, 403, 403, 403, 401)),
-        ("POST", f"/placement-proposals/{pid}/retract", None, (403, 403, 403, 403, 409, 404, 401)),
+        ("POST", f"/placement-proposals/{pid}/retract", {}, (403, 403, 403, 403, 409, 404, 401)),
     ]
     assert await access_matrix_mismatches(apis, cases) == []

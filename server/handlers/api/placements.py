@@ -16,6 +16,7 @@ from server.schemas.placements import (
     OptionOut,
     ProposalIn,
     ProposalOut,
+    RetractIn,
 )
 from server.services import checklists, placements
 from server.web.api import ApiCall
@@ -31,7 +32,7 @@ from server.web.keys import UOW
     response=ClosedOut,
     errors=(404, 409),
 )
-async def close_block(call: ApiCall) -> ClosedOut:
+async def close_block_for_placement(call: ApiCall) -> ClosedOut:
     return await placements.close_block(call.request.app[UOW](), call.actor, call.path["block_id"], call.body)
 
 
@@ -44,7 +45,7 @@ async def close_block(call: ApiCall) -> ClosedOut:
     response=ClosedOut,
     errors=(404, 409),
 )
-async def close_program(call: ApiCall) -> ClosedOut:
+async def close_program_for_placement(call: ApiCall) -> ClosedOut:
     return await placements.close_program(
         call.request.app[UOW](), call.actor, call.path["program_id"], call.body
     )
@@ -57,7 +58,7 @@ async def close_program(call: ApiCall) -> ClosedOut:
     tag="placements",
     response=list[ApplicationOut],
 )
-async def affected(call: ApiCall) -> list[ApplicationOut]:
+async def affected_placements(call: ApiCall) -> list[ApplicationOut]:
     return await placements.affected(call.request.app[UOW](), call.actor)
 
 
@@ -68,7 +69,7 @@ async def affected(call: ApiCall) -> list[ApplicationOut]:
     tag="placements",
     response=list[ProposalOut],
 )
-async def list_proposals(call: ApiCall) -> list[ProposalOut]:
+async def list_placement_proposals(call: ApiCall) -> list[ProposalOut]:
     return await placements.proposals_of(call.request.app[UOW](), call.actor, call.path["application_id"])
 
 
@@ -79,7 +80,7 @@ async def list_proposals(call: ApiCall) -> list[ProposalOut]:
     tag="placements",
     response=list[OptionOut],
 )
-async def list_candidates(call: ApiCall) -> list[OptionOut]:
+async def list_placement_candidates(call: ApiCall) -> list[OptionOut]:
     return await placements.candidates(call.request.app[UOW](), call.actor, call.path["application_id"])
 
 
@@ -93,7 +94,7 @@ async def list_candidates(call: ApiCall) -> list[OptionOut]:
     status=201,
     errors=(404, 409),
 )
-async def propose(call: ApiCall) -> ProposalOut:
+async def propose_placement(call: ApiCall) -> ProposalOut:
     return await placements.propose(
         call.request.app[UOW](), call.actor, call.path["application_id"], call.body
     )
@@ -108,7 +109,7 @@ async def propose(call: ApiCall) -> ProposalOut:
     response=ApplicationOut,
     errors=(404, 409),
 )
-async def accept(call: ApiCall) -> ApplicationOut:
+async def accept_placement(call: ApiCall) -> ApplicationOut:
     return await placements.accept(call.request.app[UOW](), call.actor, call.path["proposal_id"], call.body)
 
 
@@ -121,7 +122,7 @@ async def accept(call: ApiCall) -> ApplicationOut:
     response=ApplicationOut,
     errors=(404, 409),
 )
-async def decline(call: ApiCall) -> ApplicationOut:
+async def decline_placement(call: ApiCall) -> ApplicationOut:
     return await placements.decline(call.request.app[UOW](), call.actor, call.path["proposal_id"], call.body)
 
 
@@ -130,11 +131,12 @@ async def decline(call: ApiCall) -> ApplicationOut:
     "/placement-proposals/{proposal_id}/retract",
     summary="Retract an unanswered proposal (coordinator)",
     tag="placements",
+    body=RetractIn,
     response=ProposalOut,
     errors=(404, 409),
 )
-async def retract(call: ApiCall) -> ProposalOut:
-    return await placements.retract(call.request.app[UOW](), call.actor, call.path["proposal_id"])
+async def retract_placement(call: ApiCall) -> ProposalOut:
+    return await placements.retract(call.request.app[UOW](), call.actor, call.path["proposal_id"], call.body)
 
 
 # --- before day one -----------------------------------------------------------------------------
@@ -148,7 +150,7 @@ async def retract(call: ApiCall) -> ProposalOut:
     response=ChecklistOut,
     errors=(409,),
 )
-async def get_checklist(call: ApiCall) -> ChecklistOut:
+async def get_checklist_of_application(call: ApiCall) -> ChecklistOut:
     return await checklists.get_checklist(call.request.app[UOW](), call.actor, call.path["application_id"])
 
 
@@ -169,7 +171,7 @@ def _item(raw: str) -> ChecklistItem:
     response=ChecklistOut,
     errors=(404, 409),
 )
-async def mark_item(call: ApiCall) -> ChecklistOut:
+async def mark_checklist_item(call: ApiCall) -> ChecklistOut:
     return await checklists.mark_item(
         call.request.app[UOW](),
         call.actor,

@@ -17,7 +17,7 @@ routes = web.RouteTableDef()
 PROFILE_LABELS = {
     "training_status": "Training status",
     "profession": "Profession",
-    "school": "Medical school",
+    "school": "School",
     "country": "Country",
     "graduation_year": "Graduation year",
     "step1_status": "USMLE Step 1",

@@ -87,7 +87,7 @@ NOTICES: dict[str, str] = {
 }
 
 TRAINING_LABELS: dict[TrainingStatus, str] = {
-    TrainingStatus.STUDENT: "Medical student",
+    TrainingStatus.STUDENT: "Student",
     TrainingStatus.GRADUATE: "Graduate",
 }
 STEP1_LABELS: dict[Step1Status, str] = {
