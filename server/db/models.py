@@ -154,6 +154,8 @@ class ProgramRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The catalog's search key: title, specialty and description folded (server.domain.programs.search_key).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # What visitors must see to before day one (in person and hybrid): checklist item names.
+    before_day_one: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     # Loaded with every program read (one more query per read, never per row): access checks ask it.
     co_coordinators: Mapped[list[ProgramCoordinatorRow]] = relationship(
         lazy="selectin", order_by="ProgramCoordinatorRow.coordinator_id"
@@ -193,6 +195,9 @@ class BlockRow(Base):
     start_date: Mapped[date] = mapped_column(Date)
     capacity: Mapped[int] = mapped_column(Integer)
     seats_held: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when the block cannot take place (server/domain/placements.py): why, for the visitors.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_reason: Mapped[str | None] = mapped_column(Text)
 
 
 # A visitor has at most one open application per program; closed ones (denied, withdrawn...)
@@ -249,6 +254,62 @@ class ApplicationEventRow(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# At most one open proposal per application (server/domain/placements.py).
+OPEN_PROPOSAL = "state = 'open'"
+
+
+class PlacementProposalRow(Base):
+    """A coordinator's proposal of alternative placements to a visitor whose block cannot take place;
+    nothing of the application changes until the visitor accepts one of its options."""
+
+    __tablename__ = "placement_proposals"
+    __table_args__ = (
+        Index(
+            "uq_placement_proposals_open_per_application",
+            "application_id",
+            unique=True,
+            sqlite_where=text(OPEN_PROPOSAL),
+            postgresql_where=text(OPEN_PROPOSAL),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    coordinator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    chosen_option_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class PlacementOptionRow(Base):
+    """One alternative of a proposal: a program and the consecutive blocks of it."""
+
+    __tablename__ = "placement_options"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("placement_proposals.id"), index=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    block_ids: Mapped[list[int]] = mapped_column(JSON)
+
+
+class ChecklistMarkRow(Base):
+    """Where one item of an enrollment's before-day-one checklist stands (server/domain/checklists.py):
+    the items themselves follow from the program; only what was done is kept."""
+
+    __tablename__ = "checklist_marks"
+    __table_args__ = (UniqueConstraint("application_id", "item", name="uq_checklist_marks_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    item: Mapped[str] = mapped_column(String(32))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class DocumentRow(Base):

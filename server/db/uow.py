@@ -22,6 +22,7 @@ from server.db.repositories.learning import LearningRepository
 from server.db.repositories.letters import LetterRepository
 from server.db.repositories.mail import OutboxRepository
 from server.db.repositories.messages import MessageRepository
+from server.db.repositories.placements import PlacementRepository
 from server.db.repositories.presentations import PresentationRepository
 from server.db.repositories.programs import ProgramRepository
 from server.db.repositories.record import CaseLogRepository, EncounterRepository
@@ -58,6 +59,7 @@ class UnitOfWork:
     staff_invitations: StaffInvitationRepository
     coaches: CoachRepository
     messages: MessageRepository
+    placements: PlacementRepository
 
     def __init__(
         self, maker: async_sessionmaker[AsyncDb], clock: Clock = utc_now, offer_hold_days: int = 7
@@ -88,6 +90,7 @@ class UnitOfWork:
         self.staff_invitations = StaffInvitationRepository(self.db)
         self.coaches = CoachRepository(self.db)
         self.messages = MessageRepository(self.db)
+        self.placements = PlacementRepository(self.db)
         return self
 
     async def __aexit__(

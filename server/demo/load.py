@@ -16,7 +16,15 @@ from server.domain.actors import Actor
 from server.domain.applications import Action
 from server.domain.errors import DomainError
 from server.domain.visits import JOIN_OPENS_BEFORE
-from server.domain.vocab import DocumentKind, Modality, Role, RotationType, Step1Status, TrainingStatus
+from server.domain.vocab import (
+    DocumentKind,
+    Modality,
+    Profession,
+    Role,
+    RotationType,
+    Step1Status,
+    TrainingStatus,
+)
 from server.schemas.accounts import PreceptorProfileIn, VisitorProfileIn
 from server.schemas.applications import ActionIn, ApplicationIn
 from server.schemas.programs import BlockIn, ProgramIn
@@ -227,6 +235,50 @@ async def _programs_and_applications(
             allowed_training_statuses=[TrainingStatus.STUDENT],
             required_documents=[*basic_docs, DocumentKind.DIPLOMA_OR_ENROLLMENT],
             preceptor_ids=[peds],
+        ),
+        # Rounds is not for medicine alone (issue 16): one program for each other profession.
+        *(
+            ProgramIn(
+                title=title,
+                specialty=specialty,
+                rotation_type=RotationType.OBSERVERSHIP,
+                modality=Modality.VIRTUAL,
+                description=description,
+                allowed_training_statuses=[TrainingStatus.STUDENT, TrainingStatus.GRADUATE],
+                allowed_professions=[profession],
+                required_documents=[DocumentKind.CV, DocumentKind.PHOTO_ID],
+                preceptor_ids=[preceptor],
+            )
+            for title, specialty, profession, preceptor, description in [
+                (
+                    "Telehealth Nursing Observership",
+                    "Nursing",
+                    Profession.NURSING,
+                    im,
+                    "Follow nurse-led telehealth follow-ups: medication reconciliation and patient teaching.",
+                ),
+                (
+                    "Virtual Pediatric Dentistry Observership",
+                    "Dentistry",
+                    Profession.DENTISTRY,
+                    peds,
+                    "Observe teledentistry triage and caries-prevention counselling for children.",
+                ),
+                (
+                    "Virtual Physical Therapy Observership",
+                    "Physical Therapy",
+                    Profession.PHYSICAL_THERAPY,
+                    im,
+                    "Observe telerehabilitation sessions: home exercise programs and gait review.",
+                ),
+                (
+                    "Pre-Med Clinical Exposure Observership",
+                    "Internal Medicine",
+                    Profession.PRE_MED,
+                    im,
+                    "Shadow virtual clinic visits and learn how a clinical team works.",
+                ),
+            ]
         ),
     ]
     async with uows() as uow:

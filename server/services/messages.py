@@ -422,32 +422,37 @@ class ApplicationSupport:
 
 
 async def application_support(uow: UnitOfWork, actor: Actor, application_id: int) -> ApplicationSupport:
-    """Everything the application's page shows, read in one unit of work."""
+    """Everything the application's page shows of its coach and conversations, in one unit of work."""
     async with uow:
-        application = await load_visible(uow, actor, application_id)
-        _, program = await _application(uow, application.id)
-        people = await _people(uow, application, program)
-        items = []
-        for thread in await uow.messages.threads_of_applications([application.id]):
-            access = access_of(thread, people, actor.user_id)
-            if access is not Access.NONE:
-                unread = await uow.messages.unread_in(thread.id, actor.user_id)
-                items.append((Loaded(thread, application, program, people, access), unread))
-        runs = program.is_run_by(actor.user_id)
-        users = await uow.users.by_ids([*coordinators_of(program), *people.program_preceptor_ids])
-        return ApplicationSupport(
-            application=await application_out(uow, actor, application),
-            coach=await coach_out(uow, actor, application.id, program),
-            coordinators=[
-                PartyOut(id=c, full_name=users[c].full_name, role="coordinator")
-                for c in coordinators_of(program)
-                if c in users and runs
-            ],
-            threads=await _outs(uow, actor, items),
-            preceptors=[
-                PartyOut(id=p, full_name=users[p].full_name, role="preceptor")
-                for p in sorted(people.program_preceptor_ids)
-                if p in users and people.enrolled and actor.user_id == people.visitor_id
-            ],
-            can_reassign=runs and application.state != AppState.DRAFT,
-        )
+        return await application_support_in(uow, actor, application_id)
+
+
+async def application_support_in(uow: UnitOfWork, actor: Actor, application_id: int) -> ApplicationSupport:
+    """:func:`application_support` inside the caller's unit of work."""
+    application = await load_visible(uow, actor, application_id)
+    _, program = await _application(uow, application.id)
+    people = await _people(uow, application, program)
+    items = []
+    for thread in await uow.messages.threads_of_applications([application.id]):
+        access = access_of(thread, people, actor.user_id)
+        if access is not Access.NONE:
+            unread = await uow.messages.unread_in(thread.id, actor.user_id)
+            items.append((Loaded(thread, application, program, people, access), unread))
+    runs = program.is_run_by(actor.user_id)
+    users = await uow.users.by_ids([*coordinators_of(program), *people.program_preceptor_ids])
+    return ApplicationSupport(
+        application=await application_out(uow, actor, application),
+        coach=await coach_out(uow, actor, application.id, program),
+        coordinators=[
+            PartyOut(id=c, full_name=users[c].full_name, role="coordinator")
+            for c in coordinators_of(program)
+            if c in users and runs
+        ],
+        threads=await _outs(uow, actor, items),
+        preceptors=[
+            PartyOut(id=p, full_name=users[p].full_name, role="preceptor")
+            for p in sorted(people.program_preceptor_ids)
+            if p in users and people.enrolled and actor.user_id == people.visitor_id
+        ],
+        can_reassign=runs and application.state != AppState.DRAFT,
+    )

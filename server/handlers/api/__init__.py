@@ -15,6 +15,7 @@ from server.handlers.api import (  # noqa: F401  (importing a module registers i
     letters,
     messages,
     phi,
+    placements,
     presentations,
     programs,
     record,

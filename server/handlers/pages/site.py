@@ -30,6 +30,7 @@ from server.handlers.pages import (
     live,
     mail,
     messages,
+    placements,
     presentations,
     programs,
     programs_coordinator,
@@ -164,5 +165,6 @@ def add_routes(app: web.Application) -> None:
         account_settings,
         invitations,
         messages,
+        placements,
     ):
         app.router.add_routes(module.routes)
