@@ -145,7 +145,7 @@ def exclusive(lock_path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def built_once(directory: Path, build: Callable[[Path], None]) -> Path:
+def built_once(directory: Path, build: Callable[[Path], object]) -> Path:
     """``directory``, built by ``build(directory)`` by the first process that asks for it; the others
     wait for that build and then use it as it is. ``directory`` lives where every worker of the run sees
     it; a ``done`` file beside it says the build finished (a build that failed leaves none: the next
