@@ -25,6 +25,7 @@ from tests.support.templates import (
     Demo,
     PostgresWorldTemplate,
     WorldTemplate,
+    built_once,
     load_demo,
     make_postgres_world_template,
     make_sqlite_world_template,
@@ -367,11 +368,22 @@ def postgres_url() -> Iterator[str]:
     asyncio.run(databases.drop_postgres_database(url))
 
 
+def run_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory of this run that every pytest-xdist worker sees (the parent of the workers' own
+    temporary directories; in one process, that process's own)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def sqlite_demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     """``rounds demo --no-serve`` once per run into a data directory (its SQLite file inside): the
-    browser tests' servers and the fuzzer's start on copies of it."""
-    return load_demo(tmp_path_factory.mktemp("demo-sqlite") / "var")
+    browser tests' servers and the fuzzer's start on copies of it (never on it). Built by the first
+    worker that needs it, not by each: a load is seconds of CPU, and both workers need it early."""
+    directory = built_once(
+        run_directory(tmp_path_factory) / "demo-sqlite", lambda built: load_demo(built / "var")
+    )
+    return Demo(directory / "var")
 
 
 @pytest.fixture(scope="session")
