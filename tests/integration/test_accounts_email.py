@@ -99,7 +99,16 @@ async def test_a_visitor_signs_up_confirms_the_email_and_only_then_can_apply(
     student = await browser(make_api, world.student.email)
     assert f"/demo/outbox/{verify.id}" not in (await student.get("/demo/outbox")).text
     await student.get(f"/demo/outbox/{verify.id}", expect=404)
-    assert "Confirm my email address" in (await nadia.get(f"/demo/outbox/{verify.id}")).text
+    await student.get(f"/demo/outbox/{verify.id}/html", expect=404)
+    shown = await nadia.get(f"/demo/outbox/{verify.id}")
+    assert "Confirm that this address is yours" in shown.text
+    assert f'src="/demo/outbox/{verify.id}/html"' in shown.text
+    # The HTML part, at its own address, with a policy that lets its inline styles apply and no script.
+    html = await nadia.client.get(f"/demo/outbox/{verify.id}/html")
+    assert html.status == 200 and "Confirm my email address" in await html.text()
+    policy = html.headers["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in policy and "default-src 'none'" in policy
+    assert "script-src" not in policy and html.headers["X-Frame-Options"] == "SAMEORIGIN"
 
     page = await nadia.get(link_in(verify))
     assert "Email confirmed" in page.text
