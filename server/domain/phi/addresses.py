@@ -57,9 +57,15 @@ _ADDRESS_RXS = [
         rf"{{1,3}}{_STREET_SUFFIX}\b\.?(?:\s+(?:North|South|East|West|[NSEW]{{1,2}})\b)?{_UNIT}"
     ),
     re.compile(
-        r"\b(?:on|at|near|off|of|along)\s+(?:[A-Z][a-z]+\s+|\d{1,3}(?:st|nd|rd|th)\s+){1,2}"
+        r"\b(?:on|at|near|off|of|along|under|beneath|behind)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+|\d{1,3}(?:st|nd|rd|th)\s+){1,2}"
         r"(?:Street|Avenue|Road|Boulevard|Lane|Drive|Court|Parkway|Highway|Terrace|Circle|Plaza|St|Ave|Rd|"
         r"Blvd)\b\.?"
+    ),
+    # A street corner: "the corner of Alvarado and 6th", "the taqueria on Cesar Chavez and 24th".
+    re.compile(
+        r"\b(?:corner\s+of|intersection\s+of|on|at|off|near)\s+"
+        r"((?:[A-Z][a-z]+\.?\s+){1,3}(?:and|&)\s+\d{1,3}(?:st|nd|rd|th)\b(?:\s+(?:St|Street|Ave|Avenue)\b\.?)?"
+        r"|(?<=corner\sof\s)(?:[A-Z][a-z]+\.?\s+){1,3}(?:and|&)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
     ),
     re.compile(r"\b(?:RR|Rural\s+Route|HC|Star\s+Route)\s*#?\s*\d+,?\s+Box\s+\d+\b", re.IGNORECASE),
     re.compile(
@@ -117,6 +123,12 @@ _FOREIGN_STREETS = [
     re.compile(
         rf"\b{_FOREIGN_STREET_WORD}\s+{_FOREIGN_LINK}[{UP}][{LO}][\w'-]*(?:[\s-][{UP}][\w'-]+){{0,2}},?\s+"
         r"(?:No\.?\s*|n[º°o]\.?\s*|#\s*)?\d{1,4}[A-Za-z]?\b(?!\s*(?:mg|mcg|g\b|mL|ml|units?|%|cm|mm|kg|L\b|x\b))"
+    ),
+    # A numbered or named street and a house number after "#" or "No.": "Calle 45 #12-30", "Calle 5 de
+    # Mayo #312" (Latin American addresses put the number after the street).
+    re.compile(
+        rf"\b{_FOREIGN_STREET_WORD}\s+(?:\d{{1,3}}[A-Z]?|[{UP}][\w'-]+)(?:\s+(?:{_FOREIGN_LINK})?[{UP}][\w'-]+){{0,3}}"
+        r"\s*(?:#|No\.?|n[º°o]\.?)\s*\d{1,5}(?:-\d{1,4})?[A-Za-z]?\b"
     ),
     re.compile(
         rf"\b[{UP}][{LO}]+(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|ufer|straat|laan|gracht|plein|"

@@ -84,7 +84,7 @@ _AGE_RXS = [
     ),
     re.compile(
         rf"\b(?:she|he|patient|pt|they)(?:'s|\u2019s|\s+is|\s+was|\s+will\s+be|\s+turns|\s+turned|\s+just\s+turned)"
-        rf"\s+{_AGE_NUM}\b"
+        rf"(?:\s+(?:actually|really|now|already|just|almost|nearly|over))?\s+{_AGE_NUM}\b"
         r"(?!\s*(?:%|mg|kg|bpm|/|mmHg|lbs?|pounds|cm|inches|degrees|F\b|C\b|\.\d|on|at|beats))",
         re.IGNORECASE,
     ),
@@ -106,6 +106,14 @@ _AGE_AT_DEATH = re.compile(
     rf"\b(?:died|passed(?:\s+away)?|death|deceased|lived|living|alive)\b[^.;\d]{{0,30}}\bat\s+(?:age\s+)?"
     rf"({_AGE_NUM})\b(?!\s*(?:%|mg|kg|bpm|/|mmHg|lbs?|pounds|beats))",
     re.IGNORECASE,
+)
+
+# A relative's age now, or how long one lived: "pt's wife is 95", "his great-grandmother lived to 104".
+_RELATIVE_AGE = re.compile(
+    r"\b(?i:(?:great-)*(?:grand)?(?:mother|father|mom|dad|ma|pa)|grandma|grandpa|granny|wife|husband|spouse|"
+    r"partner|sister|brother|aunt|uncle|widow|widower)(?:\s+(?:is|was|turned|turns|just\s+turned)"
+    rf"(?:\s+(?:actually|now|already|almost|nearly))?|\s+lived\s+(?:to|until)(?:\s+(?:be|age))?)\s+({_AGE_NUM})\b"
+    r"(?!\s*(?:%|mg|kg|bpm|/|mmHg|lbs?|pounds|cm|degrees|\.\d|minutes|mins|miles))"
 )
 
 # A birth year that makes the person 90 or more: "born in 1931", "born in '29" (a two-digit year is the
@@ -142,6 +150,8 @@ def find_ages(text: str) -> Iterator[Finding]:
             yield C.AGE_OVER_89, m.start(g), m.end(g), REASON[C.AGE_OVER_89]
     for m in _AGE_FOREIGN.finditer(text):
         yield C.AGE_OVER_89, m.start(), m.end(), REASON[C.AGE_OVER_89]
+    for m in _RELATIVE_AGE.finditer(text):
+        yield C.AGE_OVER_89, m.start(1), m.end(1), REASON[C.AGE_OVER_89]
     for m in _AGE_AT_DEATH.finditer(text):
         yield C.AGE_OVER_89, m.start(1), m.end(1), REASON[C.AGE_OVER_89]
     this_year = datetime.now(UTC).year

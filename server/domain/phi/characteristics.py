@@ -49,7 +49,29 @@ _TITLED = re.compile(
 _ONLY_ONE = re.compile(
     r"(?i)\b(?:the\s+only|the\s+sole|the\s+first|the\s+last\s+surviving)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:survivor|person|woman|man|doctor|nurse|firefighter|officer|teacher|pilot|member|resident|"
-    r"[a-z]+(?:er|or|ist|ian))\s+(?:in|of|at|from|on|to)\s+(?:the|our|this|that|his|her)\b"
+    r"[a-z]+(?:er|or|ist|ian))(?:\s+(?:elected|appointed|named|ordained|hired|licensed|inducted|admitted|"
+    r"sworn\s+in))?\s+(?:in|of|at|from|on|to)\s+(?:the|our|this|that|his|her)\b"
+)
+
+# "He was the only Tongan deacon in the parish": the only one of a kind in a small community.
+_ONLY_IN_COMMUNITY = re.compile(
+    r"(?i)\b(?:the\s+only|the\s+sole|the\s+first|the\s+last)\s+(?:[\w-]+\s+){0,3}?[\w-]+\s+(?:in|of|at|on)\s+"
+    r"(?:the|our|this|that|his|her|their)\s+(?:parish|town|village|county|city|department|school|church|"
+    r"mosque|temple|congregation|team|tribe|reservation|community|island|valley|district|neighbou?rhood|"
+    r"company|firm|plant|mine|force|squad|council|legislature|senate|league)\b"
+)
+
+# "starting quarterback of this year's state champion team", "state champion wrestler": a singular sporting
+# role or title that anyone in the town can name.
+_SPORT_ROLE = re.compile(
+    r"(?i)\b(?:starting\s+(?:quarterback|pitcher|goalkeeper|goalie|point\s+guard|striker)\s+(?:of|for|at)\b|"
+    r"(?:state|national|world|regional)[\s-]+champion(?:ship)?s?\s+(?:team|squad|quarterback|wrestler|runner|"
+    r"swimmer|boxer|player|gymnast|sprinter))"
+)
+
+# "the 'Property of Lupe' neck tattoo", "a 'Semper Fi 1998' tattoo": the words of a tattoo identify.
+_TATTOO_WORDS = re.compile(
+    r"[\"'\u2018\u201c]([^\"'\u2019\u201d\n]{3,40})[\"'\u2019\u201d]\s+(?:[a-z]+\s+){0,2}tattoo"
 )
 
 # "He's the guy on the news", "the woman who won the state lottery", "everyone ... recognized her",
@@ -61,20 +83,22 @@ _FAME = re.compile(
     r"everyone\s+(?:in|at|there)\s+[\w\s]{0,20}?(?:knows|recogni[sz]ed|recogni[sz]es|knew)\s+(?:him|her|them)|"
     r"(?:everyone|everybody)\s+there\s+knows\s+(?:him|her|them)|"
     r"all\s+over\s+(?:the\s+)?(?:news|tv|social\s+media|internet|papers)|went\s+viral|"
-    r"(?:famous|well-known|notorious)\s+(?:for|as)\b)"
+    r"(?:famous|well-known|notorious)\s+(?:for|as)\b|"
+    rf"\b{_SUBJECT}{_IS}\s+(?:(?:on|in)\s+the\s+(?:news|paper|papers|headlines)|on\s+(?:tv|television)))"
 )
 
 # "one of the survivors of the Surfside condo collapse", "survived the gas leak as a child", "the only
 # survivor of the Ikot Ekpene market fire": a named or local disaster makes the patient one of a few.
 _SURVIVOR = re.compile(
-    r"(?i)\b(?:(?:one\s+of\s+the\s+|the\s+only\s+|a\s+)?survivors?\s+of\s+the|survived\s+the)\s+"
+    r"(?i)\b(?:(?:one\s+of\s+the\s+|the\s+only\s+|a\s+)?survivors?\s+of\s+the|surviv(?:ed|ing)\s+the)\s+"
     r"(?:[\w'-]+\s+){0,4}?(?:collapse|leak|fire|explosion|blast|shooting|massacre|crash|bombing|attack|"
     r"flood|earthquake|hurricane|typhoon|tsunami|derailment|sinking|stampede|siege|spill)\b"
 )
 
 _HINT = re.compile(
     rf"(?i){_OFFICE}|only|sole|news|lottery|"
-    r"won\s+the|recogni|knows|viral|famous|notorious|survivor|survived|paper|headline|tv\b"
+    r"won\s+the|recogni|knows|viral|famous|notorious|surviv|paper|headline|tv\b|first|last|champion|"
+    r"starting|tattoo"
 )
 
 _REASON = "is a unique characteristic that identifies the person"
@@ -84,6 +108,7 @@ def find_characteristics(text: str) -> Iterator[Finding]:
     """Singular roles, fame, and being one of a few survivors of a named event."""
     if not _HINT.search(text):
         return
-    for rx in (_SINGULAR_ROLE, _TITLED, _ONLY_ONE, _FAME, _SURVIVOR):
+    for rx in (_SINGULAR_ROLE, _TITLED, _ONLY_ONE, _ONLY_IN_COMMUNITY, _SPORT_ROLE, _FAME, _SURVIVOR, _TATTOO_WORDS):
+        g = 1 if rx.groups else 0
         for m in rx.finditer(text):
-            yield C.OTHER_IDENTIFIER, m.start(), m.end(), _REASON
+            yield C.OTHER_IDENTIFIER, m.start(g), m.end(g), _REASON

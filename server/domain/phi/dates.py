@@ -177,6 +177,12 @@ _SCORE_AFTER = re.compile(
 
 _NUMERIC_RANGE = re.compile(r"\d{1,2}-\d{1,2}")
 
+# Words that put a range of a quantity before "10-15": a target, a level, a dose range.
+_RANGE_BEFORE = re.compile(
+    r"(?i)\b(?:goal|goals|target|targets|range|ranges|between|trough|peak|level|levels|keep|aim|INR|"
+    r"titrate|titrated|maintain|dose|doses|dosing)\s*(?:of|is|was|at|to|[:=])?\s*$"
+)
+
 _FULL_MONTH_ENDINGS = tuple(MONTHS_FULL.split("|"))
 
 _ACUITY_NEAR = re.compile(r"\b(?:VA|acuity|vision|Snellen|eyes?|OD|OS|OU)\b", re.IGNORECASE)
@@ -213,8 +219,11 @@ def find_dates(text: str) -> Iterator[Finding]:
                 ):
                     continue
             end = m.end()
-            if _NUMERIC_RANGE.fullmatch(m.group()) and UNIT_AFTER.match(text, end):
-                continue  # "rehab takes 12-18 months": a range of a quantity, not the 18th of December
+            if _NUMERIC_RANGE.fullmatch(m.group()) and (
+                UNIT_AFTER.match(text, end) or _RANGE_BEFORE.search(text_before(text, m.start(), 20))
+            ):
+                # "rehab takes 12-18 months", "trough goal 10-15": a range of a quantity, not a day
+                continue
             if text[end - 1] == "." and text[m.start() : end - 1].endswith(_FULL_MONTH_ENDINGS):
                 end -= 1
             yield C.DATE, m.start(), end, f"looks like a date: {what}"

@@ -140,6 +140,10 @@ _TOWN_COUNTRY = re.compile(
     rf"(?:{_COUNTRY_NAMES}|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s(?:State|Province|Region|Oblast|Governorate|Prefecture))\b"
 )
 
+# "lives in the Little Haiti area": a noun of a part of town after the name ("area" is also an eponym
+# noun, as in "Broca's area", which a cue of living rules out).
+_PLACE_NOUN_AFTER = re.compile(r"\s+(?:area|neighbou?rhood|district|section|part\s+of\s+town|side)\b")
+
 _NOT_A_PLACE_AFTER = re.compile(
     r"\s+(?:descent|origin|heritage|ancestry|background|decent|extraction|parents)\b"
 )
@@ -217,7 +221,9 @@ def find_geography(text: str) -> Iterator[Finding]:
         yield C.GEOGRAPHY, m.start(), m.end(), "names a specific facility, which gives away a location"
     for m in _STRONG_PLACE_CUE.finditer(text):
         place = m.group(1)
-        if followed_by_eponym_noun(text, m.end(1)) or _NOT_A_PLACE_AFTER.match(text, m.end(1)):
+        if _NOT_A_PLACE_AFTER.match(text, m.end(1)) or (
+            followed_by_eponym_noun(text, m.end(1)) and not _PLACE_NOUN_AFTER.match(text, m.end(1))
+        ):
             continue
         if _is_local_place(place):
             city = _city_prefix(place.removeprefix("the ").strip())

@@ -76,7 +76,13 @@ _STRONG_CUE = re.compile(
     r"travell?ed|trip|visiting|visited)(?:\s+(?:originally|here|recently|just|back|home))?\s+(?:from|to|in)|"
     r"\b(?:morador[ae]?|mora|vive|viven|reside|residente|natural|oriund[oa]|chegou|veio|vino|lleg[oó]|"
     r"procedente|proveniente|habite|originaire)\s+(?:de|do|da|dos|das|em|en|no|na|del|à|a)|"
-    r"\b(?:pt|patient|he|she|they|who|family|man|woman|boy|girl|child|mother|father|wife|husband)\s+from|"
+    r"\b(?:pt|patient|he|she|they|who|family|man|woman|boy|girl|child|mother|father|wife|husband|grandmother|"
+    r"grandfather|grandma|grandpa|granny|lady|gentleman|guy|couple|teen|teenager|toddler|baby|infant|son|"
+    r"daughter|brother|sister|aunt|uncle|cousin|parents|relatives|farmer|worker|migrant|immigrant|refugee|"
+    r"veteran|resident|native|one)\s+from|"
+    # a journey: "drove four hours from Kayenta", "flew in from Manila", "took two buses from Gary"
+    r"\b(?:drove|drives|driving|flew|flies|commutes?|commuted|commuting|walked|rode|took\s+\w+\s+\w+)"
+    r"(?:\s+(?!from\b|to\b)[\w-]+){0,3}\s+(?:from|to)|"
     r"(?:^|(?<=[.;!?]\s))(?i:from)|"
     r"\b\d{1,3}\s?(?:[MF]|yo|y/o|yr|years?\s+old)\b,?\s+from)"
     r"\s+(?:the\s+)?"
@@ -174,6 +180,15 @@ def find_world_places(text: str) -> Iterator[Finding]:
     for m in _WEAK_CUE.finditer(text):
         found = _town_at(text, m.end(), lower_ok=False, minimum=WEAK_MIN)
         if found is None:
+            # "from Kibera, Nairobi": an unknown capitalised neighbourhood, a comma, a large city
+            head = re.match(rf"{_TOKEN}(?:\s{_TOKEN})?", text[m.end() :])
+            after = _FOLLOWS.match(text, m.end() + head.end()) if head is not None else None
+            if after is None or not text[after.start(1)].isupper():
+                continue
+            city = _town_at(text, after.start(1), lower_ok=False, minimum=WEAK_MIN)
+            if city is None or text[city[0] : city[1]] in GIVEN_NAMES or text[city[0] : city[1]] in SURNAMES:
+                continue
+            yield C.GEOGRAPHY, m.end(), city[1], REASON[C.GEOGRAPHY]
             continue
         words = text[found[0] : found[1]].split()
         if len(words) == 1 and (words[0] in GIVEN_NAMES or words[0] in SURNAMES):
