@@ -46,7 +46,7 @@ _HOLIDAY_QUALIFIED = re.compile(
 # public event is a date as surely as a holiday is.
 _EVENT_DAY = re.compile(
     r"(?i)\b(?:born|died|delivered|passed\s+away)\s+(?:on\s+|during\s+)?the\s+(?:very\s+)?(?:day|night|morning|"
-    r"evening|week)\s+(?:of|that|when|after|before)\s+the\s+(?:[\w'-]+\s+){0,3}?[\w'-]+"
+    r"evening|week)\s+(?:of|that|when|after|before)\s+the\s+(?:[\w'-]+\s+){0,3}[\w'-]+"
 )
 
 # One pass to find whether any holiday is named at all (most texts name none).
