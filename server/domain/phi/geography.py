@@ -35,6 +35,7 @@ from server.domain.phi.name_words import (
 from server.domain.phi.text import (
     HAS_DIGIT,
     LO,
+    Folded,
     UNIT_AFTER,
     UP,
     word_set,
@@ -62,8 +63,10 @@ _PLACE = (
     r"((?:St\.\s)?[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})"
 )
 
-_STRONG_PLACE_CUE = re.compile(
-    r"\b(?i:(?:lives?|living|lived|resides?|residing|resident|relocated|moved|grew\s+up|born|raised|native|"
+# Found in two steps, for speed: the cue (case-insensitive, so in the lower-cased text), then the
+# capitalised place right after it in the text as written.
+_STRONG_PLACE_CUE = Folded(
+    r"\b(?:(?:lives?|living|lived|resides?|residing|resident|relocated|moved|grew\s+up|born|raised|native|"
     r"travel(?:l)?ed|travel|trip|commutes?|drove|flew|visiting|visited|home|town|city|"
     r"village|neighbou?rhood|suburb|area|farm|ranch|cabin|house|apartment|flat|trailer|property|reservation|"
     r"stationed|deployed|based|posted|settled|emigrated|immigrated|hails|church|mosque|temple|synagogue|"
@@ -72,8 +75,8 @@ _STRONG_PLACE_CUE = re.compile(
     r"\s+(?:in|from|to|near|outside(?:\s+of)?|of|at|around)"
     r"|(?:is|was|comes?|came|originally|returned|recently\s+returned|immigrated|emigrated)"
     r"(?:\s+(?:originally|here|recently|just))?\s+from)"
-    rf"\s+{_PLACE}"
 )
+_PLACE_AFTER_CUE = re.compile(rf"\s+{_PLACE}")
 
 _NAMED_PLACE = re.compile(
     rf"\b(?i:town|city|village|suburb|neighbou?rhood|borough|community|hamlet|hometown|county|township)"
@@ -219,7 +222,10 @@ def find_geography(text: str) -> Iterator[Finding]:
         if all(w in GENERIC_FACILITY_WORDS for w in words) or followed_by_eponym_noun(text, m.end()):
             continue
         yield C.GEOGRAPHY, m.start(), m.end(), "names a specific facility, which gives away a location"
-    for m in _STRONG_PLACE_CUE.finditer(text):
+    for cue in _STRONG_PLACE_CUE.finditer(text):
+        m = _PLACE_AFTER_CUE.match(text, cue.end())
+        if m is None:
+            continue
         place = m.group(1)
         if _NOT_A_PLACE_AFTER.match(text, m.end(1)) or (
             followed_by_eponym_noun(text, m.end(1)) and not _PLACE_NOUN_AFTER.match(text, m.end(1))

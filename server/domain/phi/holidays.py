@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from server.domain.phi.hits import Finding
 from server.domain.phi.hits import PhiCategory as C
+from server.domain.phi.text import lowered
 
 _HOLIDAY = (
     r"(?:christmas(?:\s+(?:day|eve))?|thanksgiving(?:\s+day)?|new\s+year'?s(?:\s+(?:day|eve))?|halloween|"
@@ -50,7 +51,8 @@ _EVENT_DAY = re.compile(
 )
 
 # One pass to find whether any holiday is named at all (most texts name none).
-_HINT = re.compile(rf"(?i)\b{_HOLIDAY}\b")
+# Run on the lower-cased text: several times faster than the same pattern with IGNORECASE.
+_HINT_LOWER = re.compile(rf"\b{_HOLIDAY}\b")
 
 _REASON = "looks like a date: a holiday tied to someone's event"
 
@@ -60,7 +62,7 @@ def find_holidays(text: str) -> Iterator[Finding]:
     if "the " in text and ("born" in text or "died" in text or "delivered" in text or "passed" in text):
         for m in _EVENT_DAY.finditer(text):
             yield C.DATE, m.start(), m.end(), "looks like a date: a birth or death dated by an event"
-    if not _HINT.search(text):
+    if not _HINT_LOWER.search(lowered(text) or text.lower()):
         return
     for m in _AT_HOLIDAY.finditer(text):
         yield C.DATE, m.start(), m.end(), _REASON

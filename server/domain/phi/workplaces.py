@@ -27,6 +27,7 @@ from server.domain.phi.name_words import (
 )
 from server.domain.phi.text import (
     UP,
+    lowered,
     word_set,
 )
 
@@ -132,11 +133,12 @@ _WHERE_WORKS = re.compile(
 
 # "the wife works at the county clerk's office": a public office of a town or county is a workplace of a
 # handful of people even in lower case.
+# Found from the office (in the lower-cased text), then the work cue just before it.
 _PUBLIC_OFFICE = re.compile(
-    rf"\b(?i:{_WORK_CUE}|{_JOB_NOUN})\s+(?:at|for|in)\s+the\s+((?i:county|city|town|village|state|district|"
-    r"parish|tribal)(?:'s)?\s+[a-z]+(?:'s)?(?:\s+[a-z]+)?\s+(?:office|department|dept|court|jail|library|"
-    r"garage|yard))\b"
+    r"\b(?:at|for|in)\s+the\s+((?:county|city|town|village|state|district|parish|tribal)(?:'s)?\s+[a-z]+(?:'s)?"
+    r"(?:\s+[a-z]+)?\s+(?:office|department|dept|court|jail|library|garage|yard))\b"
 )
+_PUBLIC_OFFICE_CUE = re.compile(rf"\b(?i:{_WORK_CUE}|{_JOB_NOUN})\s+$")
 
 # "pt is a Lyft driver", "an Amazon warehouse worker": a named employer before the job.
 _BRAND_JOB = re.compile(
@@ -196,8 +198,11 @@ def find_workplaces(text: str) -> Iterator[Finding]:
         for m in _WHERE_WORKS.finditer(text):
             if not _org_is_generic(m.group(1)):
                 yield C.OTHER_IDENTIFIER, m.start(1), m.end(1), why
-    for m in _PUBLIC_OFFICE.finditer(text):
-        yield C.OTHER_IDENTIFIER, m.start(1), m.end(1), why
+    low = lowered(text) or text.lower()
+    if " the " in low and (" office" in low or " department" in low or " court" in low or " dept" in low):
+        for m in _PUBLIC_OFFICE.finditer(low):
+            if _PUBLIC_OFFICE_CUE.search(text, max(0, m.start() - 30), m.start()):
+                yield C.OTHER_IDENTIFIER, m.start(1), m.end(1), why
     for m in _BRAND_JOB.finditer(text):
         if m.group(1) in _NAMED_EMPLOYERS:
             yield C.OTHER_IDENTIFIER, m.start(1), m.end(1), why

@@ -32,7 +32,7 @@ from server.domain.phi.gazetteer import LARGE_PLACES
 from server.domain.phi.hits import REASON, Finding
 from server.domain.phi.hits import PhiCategory as C
 from server.domain.phi.name_words import GIVEN_NAMES, SURNAMES, not_a_name_word
-from server.domain.phi.text import word_set
+from server.domain.phi.text import Folded, word_set
 
 # The package's file of places with 5,000 people or more; each record starts with its name and, a few
 # fields on, its population (read with one pattern instead of parsing 30 MB of JSON into objects).
@@ -68,8 +68,9 @@ shelter prison jail detention care nursing rehab respite hospice hotel motel
 
 _TOKEN = r"[^\W\d_][^\W\d_'\u2019.-]*(?:['\u2019.-][^\W\d_]+)*"
 
-_STRONG_CUE = re.compile(
-    r"(?i:\b(?:lives?|living|lived|resides?|residing|resident|moved|relocated|grew\s+up|raised|native|"
+# Case-insensitive, so written in lower case and run on the lower-cased text (see ``Folded``).
+_STRONG_CUE = Folded(
+    r"(?:\b(?:lives?|living|lived|resides?|residing|resident|moved|relocated|grew\s+up|raised|native|"
     r"settled|stays?|staying|hometown|home\s+town)(?:\s+(?:alone|here|back|now|currently|recently|"
     r"with\s+\w+(?:\s+\w+)?))?\s+(?:in|near|outside(?:\s+of)?|at|on|of|from)|"
     r"\b(?:is|was|comes?|came|originally|recently|arrived|immigrated|emigrated|fled|migrated|returned|"
@@ -83,8 +84,8 @@ _STRONG_CUE = re.compile(
     # a journey: "drove four hours from Kayenta", "flew in from Manila", "took two buses from Gary"
     r"\b(?:drove|drives|driving|flew|flies|commutes?|commuted|commuting|walked|rode|took\s+\w+\s+\w+)"
     r"(?:\s+(?!from\b|to\b)[\w-]+){0,3}\s+(?:from|to)|"
-    r"(?:^|(?<=[.;!?]\s))(?i:from)|"
-    r"\b\d{1,3}\s?(?:[MF]|yo|y/o|yr|years?\s+old)\b,?\s+from)"
+    r"(?:^|(?<=[.;!?]\s))from|"
+    r"\b\d{1,3}\s?(?:[mf]|yo|y/o|yr|years?\s+old)\b,?\s+from)"
     r"\s+(?:the\s+)?"
 )
 
