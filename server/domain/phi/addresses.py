@@ -77,6 +77,9 @@ _ADDRESS_RXS = [
     re.compile(r"\b(?:Apt|Apartment|Suite)\.?\s*#?\s*\d+[A-Z]?\b", re.IGNORECASE),
 ]
 
+# The street patterns that can match a text without digits: a named street after a cue, a street corner.
+_ADDRESS_RXS_NO_DIGIT = [rx for rx in _ADDRESS_RXS if "on|at|near|off" in rx.pattern or "corner" in rx.pattern]
+
 # Addresses typed in lower case ("509 east 12th st #4C", "22 w 4th ave apt 3"): only with a numbered street
 # or a compass word before the street name, since "2 weeks ago dr ..." has the shape of "<number> <word> dr".
 _LC_STREET_SUFFIX = (
@@ -152,13 +155,15 @@ _NUMBERED_ROAD = re.compile(
 
 def find_addresses(text: str) -> Iterator[Finding]:
     """Street addresses (US, lower-case and foreign), numbered roads, ZIP codes and postcodes."""
-    for rx in _ADDRESS_RXS:
+    has_digit = HAS_DIGIT.search(text) is not None
+    for rx in _ADDRESS_RXS if has_digit else _ADDRESS_RXS_NO_DIGIT:
         for m in rx.finditer(text):
             group = 1 if rx.groups else 0
             yield C.STREET_ADDRESS, m.start(group), m.end(group), REASON[C.STREET_ADDRESS]
-    if HAS_DIGIT.search(text):
-        for m in _LC_ADDRESS.finditer(text):
-            yield C.STREET_ADDRESS, m.start(), m.end(), REASON[C.STREET_ADDRESS]
+    if not has_digit:
+        return  # every other address and code holds a digit
+    for m in _LC_ADDRESS.finditer(text):
+        yield C.STREET_ADDRESS, m.start(), m.end(), REASON[C.STREET_ADDRESS]
     for rx in _FOREIGN_STREETS:
         for m in rx.finditer(text):
             yield C.STREET_ADDRESS, m.start(), m.end(), REASON[C.STREET_ADDRESS]
@@ -173,9 +178,8 @@ def find_addresses(text: str) -> Iterator[Finding]:
     for rx in (_ZIP_BEFORE_CUE, _ZIP_AFTER_PLACE_VERB):
         for m in rx.finditer(text):
             yield C.ZIP_CODE, m.start(1), m.end(1), REASON[C.ZIP_CODE]
-    if HAS_DIGIT.search(text):
-        for m in _UK_POSTCODE.finditer(text):
+    for m in _UK_POSTCODE.finditer(text):
+        yield C.ZIP_CODE, m.start(), m.end(), "looks like a postcode"
+    for m in _CA_POSTCODE.finditer(text):
+        if not re.fullmatch(r"T\d[A-Z]\s\dM\d", m.group()):  # "T2N 1M0" is a TNM stage
             yield C.ZIP_CODE, m.start(), m.end(), "looks like a postcode"
-        for m in _CA_POSTCODE.finditer(text):
-            if not re.fullmatch(r"T\d[A-Z]\s\dM\d", m.group()):  # "T2N 1M0" is a TNM stage
-                yield C.ZIP_CODE, m.start(), m.end(), "looks like a postcode"

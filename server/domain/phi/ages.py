@@ -132,9 +132,26 @@ _TEMP_BEFORE = re.compile(
 )
 
 
+# Every age rule but the birth year needs one of these numbers (a cheap test before some twenty patterns).
+_AGE_NUMBER_HINT = re.compile(r"(?<!\d)(?:9\d|1[0-2]\d)(?!\d)")
+
+
+def _birth_years(text: str) -> Iterator[Finding]:
+    """Birth years that make the person 90 or older, against the current year."""
+    this_year = datetime.now(UTC).year
+    for m in _BIRTH_YEAR.finditer(text):
+        year = int(m.group(1)) if m.group(1) else 1900 + int(m.group(2))
+        if this_year - year >= 90:
+            yield C.AGE_OVER_89, m.start(), m.end(), "is a birth year that makes the person over 89"
+
+
 def find_ages(text: str) -> Iterator[Finding]:
     """Ages from 90 up, in an age's frame (years, sex, "aged", a person and "is")."""
-    if not (HAS_DIGIT.search(text) or _AGE_WORD_HINT.search(text)):
+    if not (_AGE_NUMBER_HINT.search(text) or _AGE_WORD_HINT.search(text)):
+        # no number from 90 to 129 and no age word: only a birth year can still imply an age
+        low = text.lower()
+        if HAS_DIGIT.search(text) and ("born" in low or "b." in low):
+            yield from _birth_years(text)
         return
     for rx in _AGE_RXS:
         for m in rx.finditer(text):
@@ -154,11 +171,7 @@ def find_ages(text: str) -> Iterator[Finding]:
         yield C.AGE_OVER_89, m.start(1), m.end(1), REASON[C.AGE_OVER_89]
     for m in _AGE_AT_DEATH.finditer(text):
         yield C.AGE_OVER_89, m.start(1), m.end(1), REASON[C.AGE_OVER_89]
-    this_year = datetime.now(UTC).year
-    for m in _BIRTH_YEAR.finditer(text):
-        year = int(m.group(1)) if m.group(1) else 1900 + int(m.group(2))
-        if this_year - year >= 90:
-            yield C.AGE_OVER_89, m.start(), m.end(), "is a birth year that makes the person over 89"
+    yield from _birth_years(text)
     for m in _SUBJECT_IS_AGE.finditer(text):
         subject = m.group(1)
         last = subject.split()[-1]

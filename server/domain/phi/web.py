@@ -161,6 +161,12 @@ _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){1,7}(?::?[0-9A-Fa-f]{1,4}){
 
 _MAC = re.compile(r"(?<![\w:-])(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}(?![\w:-])")
 
+# Cheap tests before the costlier patterns: a URL has a dot between a letter or digit and a letter (or a
+# scheme), an IPv4 address three dotted numbers, an email written out "dot" or a spaced dot.
+_URL_HINT = re.compile(r"[A-Za-z0-9-]\.[A-Za-z]|://")
+_IP_HINT = re.compile(r"\d\.\d{1,3}\.\d")
+_SPACED_DOT = re.compile(r"\s\.\s")
+
 _URL_NOT = frozenset({"e.g", "i.e", "a.m", "p.m", "b.i.d", "t.i.d", "q.i.d", "p.o", "q.d", "q.h.s", "p.r.n"})
 
 
@@ -169,9 +175,10 @@ def find_web(text: str) -> Iterator[Finding]:
     if "@" in text:
         for m in _EMAIL.finditer(text):
             yield C.EMAIL, m.start(), m.end(), REASON[C.EMAIL]
-    for m in _EMAIL_SPELLED.finditer(text):
-        yield C.EMAIL, m.start(), m.end(), "looks like an email address written out"
     low = text.lower()
+    if "dot" in low or _SPACED_DOT.search(text):
+        for m in _EMAIL_SPELLED.finditer(text):
+            yield C.EMAIL, m.start(), m.end(), "looks like an email address written out"
     if any(hint in low for hint in _PROVIDER_HINTS):
         for m in _EMAIL_PROVIDER.finditer(text):
             yield C.EMAIL, m.start(), m.end(), "looks like an email address written out"
@@ -198,7 +205,7 @@ def find_web(text: str) -> Iterator[Finding]:
     if "u/" in text:
         for m in _REDDIT.finditer(text):
             yield C.OTHER_IDENTIFIER, m.start(), m.end(), "looks like a social-media user name"
-    for m in _URL.finditer(text):
+    for m in _URL.finditer(text) if _URL_HINT.search(text) else ():
         s, e = m.start(), m.end()
         while e > s and text[e - 1] in ".,;:)]}!?'\"":
             e -= 1
@@ -212,7 +219,7 @@ def find_web(text: str) -> Iterator[Finding]:
     if "/" in text:
         for m in _SHORT_LINK.finditer(text):
             yield C.URL, m.start(), m.end(), REASON[C.URL]
-    for m in _IPV4.finditer(text):
+    for m in _IPV4.finditer(text) if _IP_HINT.search(text) else ():
         yield C.IP_ADDRESS, m.start(), m.end(), REASON[C.IP_ADDRESS]
     if ":" not in text:
         return
