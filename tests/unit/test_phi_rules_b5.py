@@ -41,8 +41,16 @@ FOUND: list[tuple[PhiCategory, str, str]] = [
     # unique characteristics
     (C.OTHER_IDENTIFIER, "she was on the news after the bridge rescue", "she was on the news"),
     (C.OTHER_IDENTIFIER, "He is the starting pitcher for the county team.", "starting pitcher for"),
-    (C.OTHER_IDENTIFIER, "the first Somali man elected to the school board", "the first Somali man elected to the"),
-    (C.OTHER_IDENTIFIER, "She is the only Samoan nurse in the county.", "the only Samoan nurse in the county"),
+    (
+        C.OTHER_IDENTIFIER,
+        "the first Somali man elected to the school board",
+        "the first Somali man elected to the",
+    ),
+    (
+        C.OTHER_IDENTIFIER,
+        "She is the only Samoan nurse in the county.",
+        "the only Samoan nurse in the county",
+    ),
     (C.OTHER_IDENTIFIER, "a 'Semper Fi Dominguez' forearm tattoo", "Semper Fi Dominguez"),
     (C.OTHER_IDENTIFIER, "one of two men surviving the mine collapse", "surviving the mine collapse"),
     # handles and links

@@ -78,7 +78,9 @@ _ADDRESS_RXS = [
 ]
 
 # The street patterns that can match a text without digits: a named street after a cue, a street corner.
-_ADDRESS_RXS_NO_DIGIT = [rx for rx in _ADDRESS_RXS if "on|at|near|off" in rx.pattern or "corner" in rx.pattern]
+_ADDRESS_RXS_NO_DIGIT = [
+    rx for rx in _ADDRESS_RXS if "on|at|near|off" in rx.pattern or "corner" in rx.pattern
+]
 
 # Addresses typed in lower case ("509 east 12th st #4C", "22 w 4th ave apt 3"): only with a numbered street
 # or a compass word before the street name, since "2 weeks ago dr ..." has the shape of "<number> <word> dr".

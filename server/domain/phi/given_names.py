@@ -29,6 +29,7 @@ from server.domain.phi.name_words import (
 )
 from server.domain.phi.text import (
     text_before,
+    word_set,
 )
 
 _TOKEN = re.compile(NAME_TOKEN)
@@ -37,13 +38,15 @@ _DOSE_AFTER = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:mg|mcg|g\b|units?|%|/|mL|ml|puf
 
 # Last words that make "Roosevelt High", "Tyson Foods" or "Santo Amaro College" an organisation named
 # after a person, which the workplace rules report.
-_ORG_LAST = frozenset(
-    "High Elementary Academy College University School Foods Motors Industries Logistics Dental Group Bank "
-    "Hospital Clinic Church Farms Construction Plumbing Electric Trucking Airlines Company Corporation".split()
+_ORG_LAST = word_set(
+    """
+High Elementary Academy College University School Foods Motors Industries Logistics Dental Group Bank
+Hospital Clinic Church Farms Construction Plumbing Electric Trucking Airlines Company Corporation
+"""
 )
 
 # "Tue/Wed/Thu", "Thu next week": a weekday's abbreviation, not the given name Thu.
-_WEEKDAY_ABBR = frozenset("Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun".split())
+_WEEKDAY_ABBR = word_set("Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun")
 _WEEKDAY_BEFORE = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\w*\s*(?:[/,&-]|and|or|to)\s*$")
 _WEEKDAY_AFTER = re.compile(
     r"\s*(?:[/,&-]|and\s|or\s|to\s)\s*(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"

@@ -41,7 +41,9 @@ _SSN_MASKED = re.compile(r"(?<![\w*])(?:[xX*#]{3})-?(?:[xX*#]{2})-?\d{4}(?![\w/-
 
 # "0700-1900 shift", "0800-1630 hours": two clock times in 24-hour form, a span of work, not a number.
 _CLOCK_RANGE = re.compile(r"([01]\d|2[0-4])[0-5]\d-([01]\d|2[0-4])[0-5]\d")
-_CLOCK_NEAR = re.compile(r"(?i)\b(?:shifts?|hours?|hrs|h|schedule|clinic|call|works?|working|from|daily|am|pm)\b")
+_CLOCK_NEAR = re.compile(
+    r"(?i)\b(?:shifts?|hours?|hrs|h|schedule|clinic|call|works?|working|from|daily|am|pm)\b"
+)
 
 # "the rubric says 500-1000", "10000-20000 steps": a range of round numbers, low to high, is a quantity.
 _ROUND_RANGE = re.compile(r"([1-9]\d*)-([1-9]\d*)")

