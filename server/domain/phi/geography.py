@@ -38,6 +38,7 @@ from server.domain.phi.text import (
     UNIT_AFTER,
     UP,
     Folded,
+    lowered,
     word_set,
 )
 
@@ -104,6 +105,24 @@ _BEING_IN = re.compile(
     rf"\b(?i:is|was|were|are|stays?|stayed|staying|remains?|remained)\s+in\s+{_PLACE}"
     r"(?=\s*(?:[.,;:!?)]|$)|\s+(?:until|since|for|and|when|before|after|last|this|now|where|near|with\s+"
     r"(?:her|his|their|family|relatives)))"
+)
+
+# Each pattern with the substrings one of which it needs (a cheap test on the lower-cased text first).
+_CUED_PLACE_RXS = (
+    (_LIVING_FAR, ("liv", "resid", "moved", "relocat", "grew", "raised", "born", "settled")),
+    (_WORKS_IN, ("work", "stud", "teach", "taught")),
+    (_BEING_IN, ("in",)),
+)
+_NAMED_PLACE_HINTS = (
+    "town",
+    "city",
+    "village",
+    "suburb",
+    "neighbo",
+    "borough",
+    "community",
+    "hamlet",
+    "county",
 )
 
 _CLINICAL_STATES = word_set(
@@ -235,7 +254,10 @@ def find_geography(text: str) -> Iterator[Finding]:
             city = _city_prefix(place.removeprefix("the ").strip())
             end = pm.start(1) + len(place) if city is None else pm.start(1) + place.index(city) + len(city)
             yield C.GEOGRAPHY, pm.start(1), end, REASON[C.GEOGRAPHY]
-    for rx in (_LIVING_FAR, _WORKS_IN, _BEING_IN):
+    low = lowered(text) or text.lower()
+    for rx, hints in _CUED_PLACE_RXS:
+        if not any(hint in low for hint in hints):
+            continue
         for m in rx.finditer(text):
             place = m.group(1)
             first = place.removeprefix("the ").split()[0]
@@ -257,12 +279,13 @@ def find_geography(text: str) -> Iterator[Finding]:
                 continue
             yield C.ZIP_CODE, m.start(1), m.end(1), "looks like a postcode"
             yield C.GEOGRAPHY, m.start(2), m.end(2), REASON[C.GEOGRAPHY]
-    for m in _TOWN_COUNTRY.finditer(text):
+    for m in _TOWN_COUNTRY.finditer(text) if "," in text else ():
         place = m.group(1)
         if place in LARGE_PLACES or place.split()[0] in NAME_STOP or place.split()[0] in LARGE_PLACES:
             continue
         yield C.GEOGRAPHY, m.start(1), m.end(1), REASON[C.GEOGRAPHY]
-    for m in _NAMED_PLACE.finditer(text):
+    named = any(hint in low for hint in _NAMED_PLACE_HINTS)
+    for m in _NAMED_PLACE.finditer(text) if named else ():
         if _is_local_place(m.group(1)):
             yield C.GEOGRAPHY, m.start(1), m.end(1), REASON[C.GEOGRAPHY]
     for m in _WEAK_PLACE_CUE.finditer(text):

@@ -20,6 +20,7 @@ from server.domain.phi.text import (
     MD_UNIT_AFTER,
     UNIT_AFTER,
     digit_count,
+    lowered,
     text_before,
 )
 
@@ -80,6 +81,24 @@ _PLATE = re.compile(
     r"(?:reg(?:istration)?|rego|licen[cs]e|no\.?|number))(?i:\s+(?:number|no\.?|#|plate))?(?![a-z])"
     r"\s*(?:is|was|reads?)?\s*[:#]?\s*"
     r"((?=[A-Z0-9 -]*\d)[A-Z0-9]{1,4}(?:[\s-][A-Z0-9]{1,5}){1,3}|(?=[A-Z0-9]*\d)[A-Z0-9]{4,8})\b",
+)
+
+# Substrings one of which _PLATE needs.
+_PLATE_HINTS = (
+    "plate",
+    "tag",
+    "vehicle",
+    "car",
+    "van",
+    "truck",
+    "lorry",
+    "motor",
+    "scooter",
+    "taxi",
+    "cab",
+    "bike",
+    "auto",
+    "rickshaw",
 )
 
 # British plates ("AB12 CDE") near a word about a vehicle: the shape alone could be a typo'd abbreviation.
@@ -189,7 +208,9 @@ def find_numbers(text: str) -> Iterator[Finding]:
             yield cat, vm.start(), vm.end(), REASON[cat]
     for m in _GS1_UDI.finditer(text):
         yield C.DEVICE_IDENTIFIER, m.start(), m.end(), "looks like a device identifier (UDI)"
-    for m in _PLATE.finditer(text):
+    low = lowered(text) or text.lower()
+    plate = any(hint in low for hint in _PLATE_HINTS)
+    for m in _PLATE.finditer(text) if plate else ():
         yield C.VEHICLE_IDENTIFIER, m.start(1), m.end(1), REASON[C.VEHICLE_IDENTIFIER]
     for m in _UK_PLATE.finditer(text):
         if _VEHICLE_NEAR.search(text, max(0, m.start() - 40), m.start()):
