@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from server.domain.phi import PhiCategory, check_text
+from server.domain.phi.text import Folded
 
 C = PhiCategory
 
@@ -96,3 +97,15 @@ def test_found(category: PhiCategory, text: str, span: str) -> None:
 def test_clean(text: str) -> None:
     hits = check_text(text)
     assert hits == [], [(h.category.value, text[h.start : h.end]) for h in hits]
+
+
+def test_folded_patterns_report_offsets_of_the_text_as_written() -> None:
+    """The case-insensitive cue patterns run on the lower-cased text; where lower-casing changes the
+    length ("İ" becomes two characters), they fall back to IGNORECASE and the offsets still hold."""
+    rx = Folded(r"\blives\s+in\b")
+    for text in ("Pt LIVES IN Gary", "İpek: pt LIVES IN Gary"):
+        m = rx.search(text)
+        assert m is not None and text[m.start() : m.end()] == "LIVES IN"
+    text = "İpek's grandfather: pt is the current mayor of our town"
+    found = [text[h.start : h.end] for h in check_text(text)]
+    assert "pt is the current mayor" in found, found

@@ -23,6 +23,7 @@ from server.domain.phi.text import (
     HAS_DIGIT,
     LO,
     UP,
+    lowered,
 )
 
 _STREET_SUFFIX = (
@@ -155,6 +156,13 @@ _NUMBERED_ROAD = re.compile(
 )
 
 
+# Cheap tests before the patterns that need them: the words of a numbered road, five digits in a row (a
+# ZIP), a capital letter before a digit (the start of a British or Canadian postcode's parts).
+_ROAD_HINTS = ("route", "rte", "highway", "hwy", "interstate", "road", "rd", "i-")
+_FIVE_DIGITS = re.compile(r"\d{5}")
+_CAPITAL_DIGIT = re.compile(r"[A-Z]\d|GIR\s")
+
+
 def find_addresses(text: str) -> Iterator[Finding]:
     """Street addresses (US, lower-case and foreign), numbered roads, ZIP codes and postcodes."""
     has_digit = HAS_DIGIT.search(text) is not None
@@ -169,17 +177,23 @@ def find_addresses(text: str) -> Iterator[Finding]:
     for rx in _FOREIGN_STREETS:
         for m in rx.finditer(text):
             yield C.STREET_ADDRESS, m.start(), m.end(), REASON[C.STREET_ADDRESS]
-    for m in _NUMBERED_ROAD.finditer(text):
-        yield C.STREET_ADDRESS, m.start(), m.end(), "names a numbered road, which gives away a location"
-    for m in _ZIP_AFTER_STATE.finditer(text):
+    low = lowered(text) or text.lower()
+    if any(word in low for word in _ROAD_HINTS):
+        for m in _NUMBERED_ROAD.finditer(text):
+            yield C.STREET_ADDRESS, m.start(), m.end(), "names a numbered road, which gives away a location"
+    five = _FIVE_DIGITS.search(text) is not None
+    for m in _ZIP_AFTER_STATE.finditer(text) if five else ():
         if text.startswith("ID", m.start()) and not text[: m.start()].rstrip().endswith(","):
             continue  # "Employee ID 44521": an identifier, which the cue rules report
         yield C.ZIP_CODE, m.start(1), m.end(1), REASON[C.ZIP_CODE]
-    for m in _ZIP4.finditer(text):
+    for m in _ZIP4.finditer(text) if five else ():
         yield C.ZIP_CODE, m.start(), m.end(), REASON[C.ZIP_CODE]
-    for rx in (_ZIP_BEFORE_CUE, _ZIP_AFTER_PLACE_VERB):
-        for m in rx.finditer(text):
-            yield C.ZIP_CODE, m.start(1), m.end(1), REASON[C.ZIP_CODE]
+    for m in _ZIP_AFTER_PLACE_VERB.finditer(text) if five else ():
+        yield C.ZIP_CODE, m.start(1), m.end(1), REASON[C.ZIP_CODE]
+    for m in _ZIP_BEFORE_CUE.finditer(text) if ("zip" in low or "postal" in low) else ():
+        yield C.ZIP_CODE, m.start(1), m.end(1), REASON[C.ZIP_CODE]
+    if not _CAPITAL_DIGIT.search(text):
+        return  # a British or Canadian postcode opens with a capital and a digit
     for m in _UK_POSTCODE.finditer(text):
         yield C.ZIP_CODE, m.start(), m.end(), "looks like a postcode"
     for m in _CA_POSTCODE.finditer(text):

@@ -20,10 +20,12 @@ from server.domain.phi.name_words import (
 )
 from server.domain.phi.text import (
     HAS_DIGIT,
+    lowered,
     text_before,
 )
 
-_AGE_WORD_HINT = re.compile(r"ninet|hundred|nonagen|centen|octogen", re.IGNORECASE)
+# Age words, looked for as substrings of the lower-cased text (cheaper than a case-insensitive pattern).
+_AGE_WORD_HINTS = ("ninet", "hundred", "nonagen", "centen", "octogen")
 
 _AGE_NUM = r"(?:9\d|1[0-2]\d)"
 
@@ -147,9 +149,9 @@ def _birth_years(text: str) -> Iterator[Finding]:
 
 def find_ages(text: str) -> Iterator[Finding]:
     """Ages from 90 up, in an age's frame (years, sex, "aged", a person and "is")."""
-    if not (_AGE_NUMBER_HINT.search(text) or _AGE_WORD_HINT.search(text)):
+    low = lowered(text) or text.lower()
+    if not (_AGE_NUMBER_HINT.search(text) or any(word in low for word in _AGE_WORD_HINTS)):
         # no number from 90 to 129 and no age word: only a birth year can still imply an age
-        low = text.lower()
         if HAS_DIGIT.search(text) and ("born" in low or "b." in low):
             yield from _birth_years(text)
         return
