@@ -1,10 +1,15 @@
 """Throughput of the PHI guard over the labelled corpus, against a naive one-regex baseline.
 
-Run: .venv/bin/python bench/phi_guard.py [--seconds 2]
+Run: .venv/bin/python bench/phi_guard.py [--seconds 2] [--against /work/main --rounds 5]
 Prints the guard's figures on each labelled corpus (recall on identifying snippets, false positives on
 clean ones), then snippets per second and microseconds per 1,000 characters for ``check_text`` and for a
 single combined regular-expression pass (phones, SSNs, emails, URLs, numeric dates, long numbers, title +
 name), which is what a first cut of such a guard usually is; the ratio says what the context rules cost.
+
+``--against DIR`` also measures another checkout's guard (e.g. main's) on the same snippets, in fresh
+processes alternating with this one, ``--rounds`` times, and prints the medians: on a shared machine the
+absolute figures move with the load, the ratio between the two much less. CPU time (``process_time``) is
+printed next to wall time because it is what the guard costs, whatever else the machine runs.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -109,11 +116,70 @@ def measure(fn: Callable[[str], object], texts: list[str], seconds: float) -> tu
     return per_snippet, us_per_kchar
 
 
+# Run in a fresh process with the checkout to measure first on ``sys.path``: the guard's snippets/s over
+# the texts given on stdin, in wall time and in CPU time.
+_ONE_RUN = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from server.domain.phi import check_text
+from server.domain.phi.world_places import world_places
+world_places()
+texts = json.load(sys.stdin)
+for t in texts:
+    check_text(t)
+wall, cpu = time.perf_counter(), time.process_time()
+passes = 0
+while time.perf_counter() - wall < float(sys.argv[2]):
+    for t in texts:
+        check_text(t)
+    passes += 1
+n = passes * len(texts)
+print(json.dumps([n / (time.perf_counter() - wall), n / (time.process_time() - cpu)]))
+"""
+
+
+def one_run(checkout: Path, texts: list[str], seconds: float) -> tuple[float, float]:
+    """(wall, CPU) snippets per second of ``checkout``'s guard over ``texts``, in a fresh process."""
+    out = subprocess.run(
+        [sys.executable, "-c", _ONE_RUN, str(checkout), str(seconds)],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd="/",
+    ).stdout
+    wall, cpu = json.loads(out)
+    return float(wall), float(cpu)
+
+
+def compare(other: Path, texts: list[str], rounds: int, seconds: float) -> None:
+    """This checkout's guard and ``other``'s, alternately, ``rounds`` times; the medians and their ratio."""
+    runs: dict[str, list[tuple[float, float]]] = {"this": [], "other": []}
+    for _ in range(rounds):
+        runs["other"].append(one_run(other, texts, seconds))
+        runs["this"].append(one_run(ROOT, texts, seconds))
+    med = {
+        key: (statistics.median(w for w, _ in got), statistics.median(c for _, c in got))
+        for key, got in runs.items()
+    }
+    for key, label in (("other", f"{other} (baseline)"), ("this", f"{ROOT} (this checkout)")):
+        print(f"{label:<40} median {med[key][0]:7,.0f} snippets/s wall, {med[key][1]:7,.0f} snippets/s CPU")
+    print(
+        f"ratio this/baseline over {rounds} alternating rounds: wall {med['this'][0] / med['other'][0]:.2f}, "
+        f"CPU {med['this'][1] / med['other'][1]:.2f}"
+    )
+
+
 def main() -> None:
     """Print the figures for the guard and the baseline, and their ratio."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=2.0, help="time per measurement")
+    parser.add_argument("--against", type=Path, help="another checkout whose guard to measure alongside")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds with --against")
     args = parser.parse_args()
+    if args.against is not None:
+        compare(args.against, load_snippets(), args.rounds, args.seconds)
+        return
     print(gazetteer_cost())
     for name in CORPORA:
         print(corpus_figures(name))

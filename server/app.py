@@ -21,6 +21,7 @@ from server.db.availability import database_away
 from server.db.engine import is_sqlite, make_engine, make_sessionmaker
 from server.db.filestore import FileStore
 from server.db.uow import Clock, UnitOfWorkFactory, utc_now
+from server.domain import phi
 from server.handlers import live_socket
 from server.handlers.api import API
 from server.handlers.pages import site
@@ -32,7 +33,17 @@ from server.services.mail_sender import Sender, SmtpServer
 from server.templating import add_date_filters
 from server.web import headers, middleware
 from server.web.api import API_PREFIX, openapi_document
-from server.web.keys import CLOCK, ENGINE, FILES, HEAP_TRIMMING, MAIL, MAIL_SENDER, SETTINGS, UOW
+from server.web.keys import (
+    CLOCK,
+    ENGINE,
+    FILES,
+    HEAP_TRIMMING,
+    MAIL,
+    MAIL_SENDER,
+    PHI_WARM_UP,
+    SETTINGS,
+    UOW,
+)
 
 log = logging.getLogger("rounds.app")
 WEBCLIENT = Path(__file__).resolve().parent.parent / "webclient"
@@ -125,6 +136,22 @@ async def _mail_sender(app: web.Application) -> AsyncIterator[None]:
         await task
 
 
+async def _phi_warm_up(app: web.Application) -> AsyncIterator[None]:
+    """Read the PHI guard's world gazetteer in a thread at start-up, so that no visitor's first save waits
+    1-2 s for it (nor blocks the event loop where the save checks its text inline)."""
+    task = asyncio.create_task(asyncio.to_thread(phi.warm_up), name="rounds-phi-warm-up")
+    task.add_done_callback(_log_phi_warm_up)
+    app[PHI_WARM_UP] = task
+    yield
+    with contextlib.suppress(asyncio.CancelledError):
+        await task  # a thread cannot be cancelled; it ends within seconds
+
+
+def _log_phi_warm_up(task: asyncio.Task[float]) -> None:
+    if not task.cancelled() and task.exception() is None:
+        log.info("PHI guard ready: world gazetteer read in %.2f s", task.result())
+
+
 async def _heap_trimming(app: web.Application) -> AsyncIterator[None]:
     """Hand freed memory back to the system now and then (see :mod:`server.heap`)."""
     async with heap_trimming(app[SETTINGS].heap_trim_seconds, app[HEAP_TRIMMING]):
@@ -185,6 +212,7 @@ def create_app(
     add_date_filters(env)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_heap_trimming)
+    app.cleanup_ctx.append(_phi_warm_up)
     app.cleanup_ctx.append(live_socket.live_rooms)
     app.on_shutdown.append(live_socket.close_live_rooms)
     if maintenance:

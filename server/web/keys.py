@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -37,3 +39,6 @@ HEAP_TRIMMING = web.AppKey("heap_trimming", HeapTrimming)
 # (absent when no SMTP server is set, or in tests that send by hand).
 MAIL = web.AppKey("mail", MailSetup)
 MAIL_SENDER = web.AppKey[Sender | None]("mail_sender")
+# The PHI guard's start-up warm-up (reading the world gazetteer in a thread); its result is the seconds
+# it took.
+PHI_WARM_UP = web.AppKey[asyncio.Task[float]]("phi_warm_up")

@@ -14,6 +14,7 @@ learner, the preceptor, a letter's author): a name made only of theirs is not an
 (:mod:`.parties`); the services pass them for evaluations, feedback and letters, never for case logs,
 and never from the client. Findings that point at no patient (public references, the "90 or older" band,
 the writer's own dates, institutions' dates) are dropped by :mod:`.public`. Policy: docs/phi-guard.md.
+``warm_up`` reads the world gazetteer at start-up (the app does), not during a visitor's first save.
 
 One module per family of identifiers, each saying why its rules are shaped as they are:
 :mod:`.web` (email, URL, IP, handles), :mod:`.numbers` and :mod:`.spelled_numbers` (phones, SSNs and
@@ -26,7 +27,7 @@ lists they share are in :mod:`.name_words`, :mod:`.name_lists`, :mod:`.gazetteer
 :mod:`.eponyms` and :mod:`.months`; :mod:`.guard` runs the rules and merges what they find.
 """
 
-from server.domain.phi.guard import PhiFound, check_text, describe_hits, ensure_no_phi
+from server.domain.phi.guard import PhiFound, check_text, describe_hits, ensure_no_phi, warm_up
 from server.domain.phi.hits import PhiCategory, PhiHit, Rule
 from server.domain.phi.name_lists import WORD_NAMES
 from server.domain.phi.name_words import GIVEN_NAMES, SURNAMES
@@ -42,4 +43,5 @@ __all__ = [
     "check_text",
     "describe_hits",
     "ensure_no_phi",
+    "warm_up",
 ]

@@ -23,6 +23,7 @@ from server.domain.phi.text import (
     HAS_DIGIT,
     LO,
     UP,
+    lowered,
 )
 
 _STREET_SUFFIX = (
@@ -57,9 +58,15 @@ _ADDRESS_RXS = [
         rf"{{1,3}}{_STREET_SUFFIX}\b\.?(?:\s+(?:North|South|East|West|[NSEW]{{1,2}})\b)?{_UNIT}"
     ),
     re.compile(
-        r"\b(?:on|at|near|off|of|along)\s+(?:[A-Z][a-z]+\s+|\d{1,3}(?:st|nd|rd|th)\s+){1,2}"
+        r"\b(?:on|at|near|off|of|along|under|beneath|behind)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+|\d{1,3}(?:st|nd|rd|th)\s+){1,2}"
         r"(?:Street|Avenue|Road|Boulevard|Lane|Drive|Court|Parkway|Highway|Terrace|Circle|Plaza|St|Ave|Rd|"
         r"Blvd)\b\.?"
+    ),
+    # A street corner: "the corner of Alvarado and 6th", "the taqueria on Cesar Chavez and 24th".
+    re.compile(
+        r"\b(?:corner\s+of|intersection\s+of|on|at|off|near)\s+"
+        r"((?:[A-Z][a-z]+\.?\s+){1,3}(?:and|&)\s+\d{1,3}(?:st|nd|rd|th)\b(?:\s+(?:St|Street|Ave|Avenue)\b\.?)?"
+        r"|(?<=corner\sof\s)(?:[A-Z][a-z]+\.?\s+){1,3}(?:and|&)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
     ),
     re.compile(r"\b(?:RR|Rural\s+Route|HC|Star\s+Route)\s*#?\s*\d+,?\s+Box\s+\d+\b", re.IGNORECASE),
     re.compile(
@@ -69,6 +76,11 @@ _ADDRESS_RXS = [
     ),
     re.compile(r"\bP\.?\s?O\.?\s*Box\s+\d+\b", re.IGNORECASE),
     re.compile(r"\b(?:Apt|Apartment|Suite)\.?\s*#?\s*\d+[A-Z]?\b", re.IGNORECASE),
+]
+
+# The street patterns that can match a text without digits: a named street after a cue, a street corner.
+_ADDRESS_RXS_NO_DIGIT = [
+    rx for rx in _ADDRESS_RXS if "on|at|near|off" in rx.pattern or "corner" in rx.pattern
 ]
 
 # Addresses typed in lower case ("509 east 12th st #4C", "22 w 4th ave apt 3"): only with a numbered street
@@ -118,6 +130,12 @@ _FOREIGN_STREETS = [
         rf"\b{_FOREIGN_STREET_WORD}\s+{_FOREIGN_LINK}[{UP}][{LO}][\w'-]*(?:[\s-][{UP}][\w'-]+){{0,2}},?\s+"
         r"(?:No\.?\s*|n[º°o]\.?\s*|#\s*)?\d{1,4}[A-Za-z]?\b(?!\s*(?:mg|mcg|g\b|mL|ml|units?|%|cm|mm|kg|L\b|x\b))"
     ),
+    # A numbered or named street and a house number after "#" or "No.": "Calle 45 #12-30", "Calle 5 de
+    # Mayo #312" (Latin American addresses put the number after the street).
+    re.compile(
+        rf"\b{_FOREIGN_STREET_WORD}\s+(?:\d{{1,3}}[A-Z]?|[{UP}][\w'-]+)(?:\s+(?:{_FOREIGN_LINK})?[{UP}][\w'-]+){{0,3}}"
+        r"\s*(?:#|No\.?|n[º°o]\.?)\s*\d{1,5}(?:-\d{1,4})?[A-Za-z]?\b"
+    ),
     re.compile(
         rf"\b[{UP}][{LO}]+(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|ufer|straat|laan|gracht|plein|"
         r"vej|gade|gatan|vägen|veien|katu|tie)\s+\d{1,4}[a-z]?\b"
@@ -138,32 +156,46 @@ _NUMBERED_ROAD = re.compile(
 )
 
 
+# Cheap tests before the patterns that need them: the words of a numbered road, five digits in a row (a
+# ZIP), a capital letter before a digit (the start of a British or Canadian postcode's parts).
+_ROAD_HINTS = ("route", "rte", "highway", "hwy", "interstate", "road", "rd", "i-")
+_FIVE_DIGITS = re.compile(r"\d{5}")
+_CAPITAL_DIGIT = re.compile(r"[A-Z]\d|GIR\s")
+
+
 def find_addresses(text: str) -> Iterator[Finding]:
     """Street addresses (US, lower-case and foreign), numbered roads, ZIP codes and postcodes."""
-    for rx in _ADDRESS_RXS:
+    has_digit = HAS_DIGIT.search(text) is not None
+    for rx in _ADDRESS_RXS if has_digit else _ADDRESS_RXS_NO_DIGIT:
         for m in rx.finditer(text):
             group = 1 if rx.groups else 0
             yield C.STREET_ADDRESS, m.start(group), m.end(group), REASON[C.STREET_ADDRESS]
-    if HAS_DIGIT.search(text):
-        for m in _LC_ADDRESS.finditer(text):
-            yield C.STREET_ADDRESS, m.start(), m.end(), REASON[C.STREET_ADDRESS]
+    if not has_digit:
+        return  # every other address and code holds a digit
+    for m in _LC_ADDRESS.finditer(text):
+        yield C.STREET_ADDRESS, m.start(), m.end(), REASON[C.STREET_ADDRESS]
     for rx in _FOREIGN_STREETS:
         for m in rx.finditer(text):
             yield C.STREET_ADDRESS, m.start(), m.end(), REASON[C.STREET_ADDRESS]
-    for m in _NUMBERED_ROAD.finditer(text):
-        yield C.STREET_ADDRESS, m.start(), m.end(), "names a numbered road, which gives away a location"
-    for m in _ZIP_AFTER_STATE.finditer(text):
+    low = lowered(text) or text.lower()
+    if any(word in low for word in _ROAD_HINTS):
+        for m in _NUMBERED_ROAD.finditer(text):
+            yield C.STREET_ADDRESS, m.start(), m.end(), "names a numbered road, which gives away a location"
+    five = _FIVE_DIGITS.search(text) is not None
+    for m in _ZIP_AFTER_STATE.finditer(text) if five else ():
         if text.startswith("ID", m.start()) and not text[: m.start()].rstrip().endswith(","):
             continue  # "Employee ID 44521": an identifier, which the cue rules report
         yield C.ZIP_CODE, m.start(1), m.end(1), REASON[C.ZIP_CODE]
-    for m in _ZIP4.finditer(text):
+    for m in _ZIP4.finditer(text) if five else ():
         yield C.ZIP_CODE, m.start(), m.end(), REASON[C.ZIP_CODE]
-    for rx in (_ZIP_BEFORE_CUE, _ZIP_AFTER_PLACE_VERB):
-        for m in rx.finditer(text):
-            yield C.ZIP_CODE, m.start(1), m.end(1), REASON[C.ZIP_CODE]
-    if HAS_DIGIT.search(text):
-        for m in _UK_POSTCODE.finditer(text):
+    for m in _ZIP_AFTER_PLACE_VERB.finditer(text) if five else ():
+        yield C.ZIP_CODE, m.start(1), m.end(1), REASON[C.ZIP_CODE]
+    for m in _ZIP_BEFORE_CUE.finditer(text) if ("zip" in low or "postal" in low) else ():
+        yield C.ZIP_CODE, m.start(1), m.end(1), REASON[C.ZIP_CODE]
+    if not _CAPITAL_DIGIT.search(text):
+        return  # a British or Canadian postcode opens with a capital and a digit
+    for m in _UK_POSTCODE.finditer(text):
+        yield C.ZIP_CODE, m.start(), m.end(), "looks like a postcode"
+    for m in _CA_POSTCODE.finditer(text):
+        if not re.fullmatch(r"T\d[A-Z]\s\dM\d", m.group()):  # "T2N 1M0" is a TNM stage
             yield C.ZIP_CODE, m.start(), m.end(), "looks like a postcode"
-        for m in _CA_POSTCODE.finditer(text):
-            if not re.fullmatch(r"T\d[A-Z]\s\dM\d", m.group()):  # "T2N 1M0" is a TNM stage
-                yield C.ZIP_CODE, m.start(), m.end(), "looks like a postcode"

@@ -20,10 +20,12 @@ from server.domain.phi.name_words import (
 )
 from server.domain.phi.text import (
     HAS_DIGIT,
+    lowered,
     text_before,
 )
 
-_AGE_WORD_HINT = re.compile(r"ninet|hundred|nonagen|centen|octogen", re.IGNORECASE)
+# Age words, looked for as substrings of the lower-cased text (cheaper than a case-insensitive pattern).
+_AGE_WORD_HINTS = ("ninet", "hundred", "nonagen", "centen", "octogen")
 
 _AGE_NUM = r"(?:9\d|1[0-2]\d)"
 
@@ -84,7 +86,7 @@ _AGE_RXS = [
     ),
     re.compile(
         rf"\b(?:she|he|patient|pt|they)(?:'s|\u2019s|\s+is|\s+was|\s+will\s+be|\s+turns|\s+turned|\s+just\s+turned)"
-        rf"\s+{_AGE_NUM}\b"
+        rf"(?:\s+(?:actually|really|now|already|just|almost|nearly|over))?\s+{_AGE_NUM}\b"
         r"(?!\s*(?:%|mg|kg|bpm|/|mmHg|lbs?|pounds|cm|inches|degrees|F\b|C\b|\.\d|on|at|beats))",
         re.IGNORECASE,
     ),
@@ -108,6 +110,14 @@ _AGE_AT_DEATH = re.compile(
     re.IGNORECASE,
 )
 
+# A relative's age now, or how long one lived: "pt's wife is 95", "his great-grandmother lived to 104".
+_RELATIVE_AGE = re.compile(
+    r"\b(?i:(?:great-)*(?:grand)?(?:mother|father|mom|dad|ma|pa)|grandma|grandpa|granny|wife|husband|spouse|"
+    r"partner|sister|brother|aunt|uncle|widow|widower)(?:\s+(?:is|was|turned|turns|just\s+turned)"
+    rf"(?:\s+(?:actually|now|already|almost|nearly))?|\s+lived\s+(?:to|until)(?:\s+(?:be|age))?)\s+({_AGE_NUM})\b"
+    r"(?!\s*(?:%|mg|kg|bpm|/|mmHg|lbs?|pounds|cm|degrees|\.\d|minutes|mins|miles))"
+)
+
 # A birth year that makes the person 90 or more: "born in 1931", "born in '29" (a two-digit year is the
 # last century's), "b. 1930". The year alone is not a date, but the age it implies is.
 _BIRTH_YEAR = re.compile(r"\b(?:born|b\.)\s+(?:in\s+)?(?:(1[89]\d\d)|['\u2019](\d\d))\b", re.IGNORECASE)
@@ -124,9 +134,26 @@ _TEMP_BEFORE = re.compile(
 )
 
 
+# Every age rule but the birth year needs one of these numbers (a cheap test before some twenty patterns).
+_AGE_NUMBER_HINT = re.compile(r"(?<!\d)(?:9\d|1[0-2]\d)(?!\d)")
+
+
+def _birth_years(text: str) -> Iterator[Finding]:
+    """Birth years that make the person 90 or older, against the current year."""
+    this_year = datetime.now(UTC).year
+    for m in _BIRTH_YEAR.finditer(text):
+        year = int(m.group(1)) if m.group(1) else 1900 + int(m.group(2))
+        if this_year - year >= 90:
+            yield C.AGE_OVER_89, m.start(), m.end(), "is a birth year that makes the person over 89"
+
+
 def find_ages(text: str) -> Iterator[Finding]:
     """Ages from 90 up, in an age's frame (years, sex, "aged", a person and "is")."""
-    if not (HAS_DIGIT.search(text) or _AGE_WORD_HINT.search(text)):
+    low = lowered(text) or text.lower()
+    if not (_AGE_NUMBER_HINT.search(text) or any(word in low for word in _AGE_WORD_HINTS)):
+        # no number from 90 to 129 and no age word: only a birth year can still imply an age
+        if HAS_DIGIT.search(text) and ("born" in low or "b." in low):
+            yield from _birth_years(text)
         return
     for rx in _AGE_RXS:
         for m in rx.finditer(text):
@@ -142,13 +169,11 @@ def find_ages(text: str) -> Iterator[Finding]:
             yield C.AGE_OVER_89, m.start(g), m.end(g), REASON[C.AGE_OVER_89]
     for m in _AGE_FOREIGN.finditer(text):
         yield C.AGE_OVER_89, m.start(), m.end(), REASON[C.AGE_OVER_89]
+    for m in _RELATIVE_AGE.finditer(text):
+        yield C.AGE_OVER_89, m.start(1), m.end(1), REASON[C.AGE_OVER_89]
     for m in _AGE_AT_DEATH.finditer(text):
         yield C.AGE_OVER_89, m.start(1), m.end(1), REASON[C.AGE_OVER_89]
-    this_year = datetime.now(UTC).year
-    for m in _BIRTH_YEAR.finditer(text):
-        year = int(m.group(1)) if m.group(1) else 1900 + int(m.group(2))
-        if this_year - year >= 90:
-            yield C.AGE_OVER_89, m.start(), m.end(), "is a birth year that makes the person over 89"
+    yield from _birth_years(text)
     for m in _SUBJECT_IS_AGE.finditer(text):
         subject = m.group(1)
         last = subject.split()[-1]

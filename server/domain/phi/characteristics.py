@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 from server.domain.phi.hits import Finding
 from server.domain.phi.hits import PhiCategory as C
+from server.domain.phi.text import Folded, lowered
 
 _SUBJECT = r"(?:pt|patient|he|she|they|he's|she's|who|which\s+is\s+how)"
 _IS = r"(?:'s|\s+is|\s+was|\s+has\s+been|\s+had\s+been|\s+used\s+to\s+be|\s+became)"
@@ -33,8 +34,8 @@ _OFFICE = (
     r"ceo|owner|founder|anchor|news\s+anchor|weather(?:man|woman)|celebrity|influencer|star|champion|"
     r"olympian|medalist|king|queen|prince|princess|emir|sultan|oba|obi|elder|chieftain)"
 )
-_SINGULAR_ROLE = re.compile(
-    rf"(?i)\b{_SUBJECT}{_IS}\s+(?:the|our|a)\s+(?:(?:current|former|retired|longtime|long-time|new|local|"
+_SINGULAR_ROLE = Folded(
+    rf"\b{_SUBJECT}{_IS}\s+(?:the|our|a)\s+(?:(?:current|former|retired|longtime|long-time|new|local|"
     rf"town|city|county|state|village|tribal|district|starting|head|lead|only|first|last|famous|well-known|"
     rf"female|male|youngest|oldest)\s+)+(?:[\w-]+\s+){{0,2}}?{_OFFICE}\b"
 )
@@ -46,35 +47,123 @@ _TITLED = re.compile(
 )
 
 # "the only female firefighter in the department", "the only survivor of the market fire".
-_ONLY_ONE = re.compile(
-    r"(?i)\b(?:the\s+only|the\s+sole|the\s+first|the\s+last\s+surviving)\s+(?:[\w-]+\s+){0,3}?"
+_ONLY_ONE = Folded(
+    r"\b(?:the\s+only|the\s+sole|the\s+first|the\s+last\s+surviving)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:survivor|person|woman|man|doctor|nurse|firefighter|officer|teacher|pilot|member|resident|"
-    r"[a-z]+(?:er|or|ist|ian))\s+(?:in|of|at|from|on|to)\s+(?:the|our|this|that|his|her)\b"
+    r"[a-z]+(?:er|or|ist|ian))(?:\s+(?:elected|appointed|named|ordained|hired|licensed|inducted|admitted|"
+    r"sworn\s+in))?\s+(?:in|of|at|from|on|to)\s+(?:the|our|this|that|his|her)\b"
+)
+
+# "He was the only Tongan deacon in the parish": the only one of a kind in a small community.
+_ONLY_IN_COMMUNITY = Folded(
+    r"\b(?:the\s+only|the\s+sole|the\s+first|the\s+last)\s+(?:[\w-]+\s+){0,3}?[\w-]+\s+(?:in|of|at|on)\s+"
+    r"(?:the|our|this|that|his|her|their)\s+(?:parish|town|village|county|city|department|school|church|"
+    r"mosque|temple|congregation|team|tribe|reservation|community|island|valley|district|neighbou?rhood|"
+    r"company|firm|plant|mine|force|squad|council|legislature|senate|league)\b"
+)
+
+# "starting quarterback of this year's state champion team", "state champion wrestler": a singular sporting
+# role or title that anyone in the town can name.
+_SPORT_ROLE = Folded(
+    r"\b(?:starting\s+(?:quarterback|pitcher|goalkeeper|goalie|point\s+guard|striker)\s+(?:of|for|at)\b|"
+    r"(?:state|national|world|regional)[\s-]+champion(?:ship)?s?\s+(?:team|squad|quarterback|wrestler|runner|"
+    r"swimmer|boxer|player|gymnast|sprinter))"
+)
+
+# "the 'Property of Lupe' neck tattoo", "a 'Semper Fi 1998' tattoo": the words of a tattoo identify.
+_TATTOO_WORDS = re.compile(
+    r"[\"'\u2018\u201c]([^\"'\u2019\u201d\n]{3,40})[\"'\u2019\u201d]\s+(?:[a-z]+\s+){0,2}tattoo"
 )
 
 # "He's the guy on the news", "the woman who won the state lottery", "everyone ... recognized her",
 # "all over the news", "went viral".
-_FAME = re.compile(
-    r"(?i)\b(?:(?:the\s+)?(?:guy|man|woman|lady|girl|boy|kid|teen|person|one)\s+(?:who\s+was\s+|that\s+was\s+)?"
+_FAME = Folded(
+    r"\b(?:(?:the\s+)?(?:guy|man|woman|lady|girl|boy|kid|teen|person|one)\s+(?:who\s+was\s+|that\s+was\s+)?"
     r"(?:on|in)\s+the\s+(?:news|paper|papers|headlines|tv)\b|"
     r"(?:who|that)\s+won\s+the\s+(?:\w+\s+)?(?:lottery|powerball|jackpot|election|gold\s+medal)|"
     r"everyone\s+(?:in|at|there)\s+[\w\s]{0,20}?(?:knows|recogni[sz]ed|recogni[sz]es|knew)\s+(?:him|her|them)|"
     r"(?:everyone|everybody)\s+there\s+knows\s+(?:him|her|them)|"
     r"all\s+over\s+(?:the\s+)?(?:news|tv|social\s+media|internet|papers)|went\s+viral|"
-    r"(?:famous|well-known|notorious)\s+(?:for|as)\b)"
+    r"(?:famous|well-known|notorious)\s+(?:for|as)\b|"
+    rf"\b{_SUBJECT}{_IS}\s+(?:(?:on|in)\s+the\s+(?:news|paper|papers|headlines)|on\s+(?:tv|television)))"
 )
 
 # "one of the survivors of the Surfside condo collapse", "survived the gas leak as a child", "the only
 # survivor of the Ikot Ekpene market fire": a named or local disaster makes the patient one of a few.
-_SURVIVOR = re.compile(
-    r"(?i)\b(?:(?:one\s+of\s+the\s+|the\s+only\s+|a\s+)?survivors?\s+of\s+the|survived\s+the)\s+"
+_SURVIVOR = Folded(
+    r"\b(?:(?:one\s+of\s+the\s+|the\s+only\s+|a\s+)?survivors?\s+of\s+the|surviv(?:ed|ing)\s+the)\s+"
     r"(?:[\w'-]+\s+){0,4}?(?:collapse|leak|fire|explosion|blast|shooting|massacre|crash|bombing|attack|"
     r"flood|earthquake|hurricane|typhoon|tsunami|derailment|sinking|stampede|siege|spill)\b"
 )
 
-_HINT = re.compile(
-    rf"(?i){_OFFICE}|only|sole|news|lottery|"
-    r"won\s+the|recogni|knows|viral|famous|notorious|survivor|survived|paper|headline|tv\b"
+# Words one of which each rule needs (looked for as substrings of the lower-cased text: far cheaper than
+# running the rules on every text).
+_HINTS = (
+    "only",
+    "sole",
+    "first",
+    "last",
+    "news",
+    "lottery",
+    "won the",
+    "recogni",
+    "knows",
+    "knew",
+    "viral",
+    "famous",
+    "notorious",
+    "well-known",
+    "surviv",
+    "paper",
+    "headline",
+    "tv",
+    "television",
+    "champion",
+    "starting",
+    "tattoo",
+    "mayor",
+    "governor",
+    "senator",
+    "congress",
+    "representative",
+    "council",
+    "alderman",
+    "sheriff",
+    "judge",
+    "chief",
+    "president",
+    "minister",
+    "ambassador",
+    "bishop",
+    "imam",
+    "rabbi",
+    "pastor",
+    "priest",
+    "principal",
+    "superintendent",
+    "coach",
+    "quarterback",
+    "captain",
+    "ceo",
+    "owner",
+    "founder",
+    "anchor",
+    "weather",
+    "celebrity",
+    "influencer",
+    "star",
+    "olympian",
+    "medalist",
+    "king",
+    "queen",
+    "prince",
+    "emir",
+    "sultan",
+    "oba",
+    "obi",
+    "elder",
+    "chieftain",
+    "sheikh",
 )
 
 _REASON = "is a unique characteristic that identifies the person"
@@ -82,8 +171,14 @@ _REASON = "is a unique characteristic that identifies the person"
 
 def find_characteristics(text: str) -> Iterator[Finding]:
     """Singular roles, fame, and being one of a few survivors of a named event."""
-    if not _HINT.search(text):
+    low = lowered(text) or text.lower()
+    if not any(hint in low for hint in _HINTS):
         return
-    for rx in (_SINGULAR_ROLE, _TITLED, _ONLY_ONE, _FAME, _SURVIVOR):
-        for m in rx.finditer(text):
+    for folded in (_SINGULAR_ROLE, _ONLY_ONE, _ONLY_IN_COMMUNITY, _SPORT_ROLE, _FAME, _SURVIVOR):
+        for m in folded.finditer(text):
             yield C.OTHER_IDENTIFIER, m.start(), m.end(), _REASON
+    for m in _TITLED.finditer(text):
+        yield C.OTHER_IDENTIFIER, m.start(), m.end(), _REASON
+    if "tattoo" in low:
+        for m in _TATTOO_WORDS.finditer(text):
+            yield C.OTHER_IDENTIFIER, m.start(1), m.end(1), _REASON

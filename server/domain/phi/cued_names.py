@@ -203,7 +203,8 @@ def find_cued_names(text: str) -> Iterator[Finding]:
         if is_eponym_at(text, m.start(1), m.end(1)):
             continue
         yield C.PERSON_NAME, m.start(), m.end(), "looks like a person's name (family title and name)"
-    for rx in (_NAME_PAREN_RELATIVE, _RELATIVE_PAREN_ANY):
+    paren = "(" in text
+    for rx in (_NAME_PAREN_RELATIVE, _RELATIVE_PAREN_ANY) if paren else ():
         for m in rx.finditer(text):
             words = m.group(1).split()
             if rx is _NAME_PAREN_RELATIVE:
@@ -221,7 +222,7 @@ def find_cued_names(text: str) -> Iterator[Finding]:
         if not name_ok(words) or words[0] in PLACES_NOT_LOCAL:
             continue
         yield C.PERSON_NAME, m.start(1), m.end(1), "looks like a person's name (followed by age and sex)"
-    for m in _RELATIVE_PAREN.finditer(text):
+    for m in _RELATIVE_PAREN.finditer(text) if paren else ():
         words = m.group(1).split()
         if (
             (words[0] in GIVEN_NAMES or words[-1] in SURNAMES)

@@ -34,7 +34,9 @@ _CUE_DEFS: list[tuple[PhiCategory, str]] = [
         r"|prontu[aá]rio(?:\s+(?:m[eé]dico|n[º°o]\.?))?|expediente(?:\s+(?:cl[ií]nico|m[eé]dico|n[º°o]\.?))?"
         r"|hist[oó]ria\s+cl[ií]nica(?:\s+n[º°o]\.?)?|(?:n[º°o]\.?\s+|num[eé]ro\s+)(?:de\s+)?(?:historia|expediente)"
         r"|(?:num[eé]ro\s+de\s+)?dossier(?:\s+(?:m[eé]dical|patient))?(?:\s+(?:n[º°o]\.?|no\.?|#))?"
-        r"|krankenblatt(?:nummer)?|fallnummer|patientennummer|cartella\s+clinica",
+        r"|krankenblatt(?:nummer)?|fallnummer|patientennummer|cartella\s+clinica"
+        # the hospital's identity band carries the record number, often as a barcode
+        r"|(?:hospital\s+)?(?:bracelet|wrist\s*band|arm\s*band|ID\s+band)(?:\s+(?:barcode|number|no\.?|#|ID))?",
     ),
     (
         C.HEALTH_PLAN_NUMBER,
@@ -164,4 +166,6 @@ def cue_category(text: str, start: int) -> PhiCategory | None:
 
 # "fax the discharge summary to 702-...", "account number on the bill is 4401-...": to name the category of a
 # number already found, a specific cue reaches over a few words without digits in the same clause.
-_LOOSE_GAP = re.compile(r"^[^\d.;:!?]{0,50}$")
+# The clause may end in a colon before the value ("the device ID was on the screenshot: A2093-XK88R"), and
+# a state's two letters may open the value ("Medicaid ID is on the sticker: CA 9021-44718-B").
+_LOOSE_GAP = re.compile(r"^[^\d.;:!?]{0,50}(?::\s*(?:[A-Z]{2}\s+)?)?$")

@@ -15,11 +15,12 @@ from collections.abc import Iterator
 
 from server.domain.phi.hits import Finding
 from server.domain.phi.hits import PhiCategory as C
-from server.domain.phi.months import MONTH, MONTHS_FULL
+from server.domain.phi.months import MONTH, MONTHS_ABBR, MONTHS_FULL
 from server.domain.phi.text import (
     HAS_DIGIT,
     MD_UNIT_AFTER,
     UNIT_AFTER,
+    lowered,
     text_after,
     text_before,
 )
@@ -126,10 +127,10 @@ _WEEKDAY_IDX = 6
 
 _WEEKDAY_HINT = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)")  # the others are made of digits
 
-_DATE_WORD = re.compile(
-    rf"{MONTH}|Christmas|Thanksgiving|New\s+Year|Halloween|Easter|Independence|Fourth|Valentine|Memorial|Labor|"
-    r"Mother|Father|DOB|D\.O\.B|birth",
-    re.IGNORECASE,
+# Run on the lower-cased text (a case-insensitive pattern this size is several times slower).
+_DATE_WORD_LOWER = re.compile(
+    rf"(?:{MONTHS_FULL.lower()}|{MONTHS_ABBR.lower()}|christmas|thanksgiving|new\s+year|halloween|easter|"
+    r"independence|fourth|valentine|memorial|labor|mother|father|dob|d\.o\.b|birth)"
 )
 
 _EVENT_BEFORE = re.compile(
@@ -177,6 +178,12 @@ _SCORE_AFTER = re.compile(
 
 _NUMERIC_RANGE = re.compile(r"\d{1,2}-\d{1,2}")
 
+# Words that put a range of a quantity before "10-15": a target, a level, a dose range.
+_RANGE_BEFORE = re.compile(
+    r"(?i)\b(?:goal|goals|target|targets|range|ranges|between|trough|peak|level|levels|keep|aim|INR|"
+    r"titrate|titrated|maintain|dose|doses|dosing)\s*(?:of|is|was|at|to|[:=])?\s*$"
+)
+
 _FULL_MONTH_ENDINGS = tuple(MONTHS_FULL.split("|"))
 
 _ACUITY_NEAR = re.compile(r"\b(?:VA|acuity|vision|Snellen|eyes?|OD|OS|OU)\b", re.IGNORECASE)
@@ -185,7 +192,7 @@ _ACUITY_NEAR = re.compile(r"\b(?:VA|acuity|vision|Snellen|eyes?|OD|OS|OU)\b", re
 def find_dates(text: str) -> Iterator[Finding]:
     """Dates written with a capitalised month, in digits, or tied to a birth or holiday."""
     has_digit = HAS_DIGIT.search(text) is not None
-    has_word = _DATE_WORD.search(text) is not None
+    has_word = _DATE_WORD_LOWER.search(lowered(text) or text.lower()) is not None
     for i, (rx, what) in enumerate(_DATE_RXS):
         if i == _WEEKDAY_IDX:
             if not (has_digit and _WEEKDAY_HINT.search(text)):
@@ -213,8 +220,11 @@ def find_dates(text: str) -> Iterator[Finding]:
                 ):
                     continue
             end = m.end()
-            if _NUMERIC_RANGE.fullmatch(m.group()) and UNIT_AFTER.match(text, end):
-                continue  # "rehab takes 12-18 months": a range of a quantity, not the 18th of December
+            if _NUMERIC_RANGE.fullmatch(m.group()) and (
+                UNIT_AFTER.match(text, end) or _RANGE_BEFORE.search(text_before(text, m.start(), 20))
+            ):
+                # "rehab takes 12-18 months", "trough goal 10-15": a range of a quantity, not a day
+                continue
             if text[end - 1] == "." and text[m.start() : end - 1].endswith(_FULL_MONTH_ENDINGS):
                 end -= 1
             yield C.DATE, m.start(), end, f"looks like a date: {what}"

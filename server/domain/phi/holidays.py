@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from server.domain.phi.hits import Finding
 from server.domain.phi.hits import PhiCategory as C
+from server.domain.phi.text import lowered
 
 _HOLIDAY = (
     r"(?:christmas(?:\s+(?:day|eve))?|thanksgiving(?:\s+day)?|new\s+year'?s(?:\s+(?:day|eve))?|halloween|"
@@ -42,15 +43,26 @@ _HOLIDAY_QUALIFIED = re.compile(
     rf"(?i)\b(?:(?:last|this\s+past|past)\s+{_HOLIDAY}|{_HOLIDAY}\s+(?:last|this)\s+year|{_HOLIDAY},?\s+(?:19|20)\d\d)\b"
 )
 
+# "born on the day of the big earthquake", "died the night of the blackout": a birth or death dated by a
+# public event is a date as surely as a holiday is.
+_EVENT_DAY = re.compile(
+    r"(?i)\b(?:born|died|delivered|passed\s+away)\s+(?:on\s+|during\s+)?the\s+(?:very\s+)?(?:day|night|morning|"
+    r"evening|week)\s+(?:of|that|when|after|before)\s+the\s+(?:[\w'-]+\s+){0,3}[\w'-]+"
+)
+
 # One pass to find whether any holiday is named at all (most texts name none).
-_HINT = re.compile(rf"(?i)\b{_HOLIDAY}\b")
+# Run on the lower-cased text: several times faster than the same pattern with IGNORECASE.
+_HINT_LOWER = re.compile(rf"\b{_HOLIDAY}\b")
 
 _REASON = "looks like a date: a holiday tied to someone's event"
 
 
 def find_holidays(text: str) -> Iterator[Finding]:
-    """Holidays after a time word or with "last", "this past" or a year."""
-    if not _HINT.search(text):
+    """Holidays after a time word or with "last", "this past" or a year; a birth dated by an event."""
+    if "the " in text and ("born" in text or "died" in text or "delivered" in text or "passed" in text):
+        for m in _EVENT_DAY.finditer(text):
+            yield C.DATE, m.start(), m.end(), "looks like a date: a birth or death dated by an event"
+    if not _HINT_LOWER.search(lowered(text) or text.lower()):
         return
     for m in _AT_HOLIDAY.finditer(text):
         yield C.DATE, m.start(), m.end(), _REASON

@@ -28,6 +28,7 @@ from server.domain.phi.name_words import (
     not_a_name_word,
 )
 from server.domain.phi.text import (
+    HAS_DIGIT,
     LO,
     lowered,
     word_set,
@@ -91,6 +92,9 @@ _SPOKE_WITH = re.compile(
     rf"(?i:to|with)\s+({NAME_TOKEN})\b"
 )
 
+# Substrings one of which _SPOKE_WITH needs (a cheap test on the lower-cased text first).
+_SPOKE_HINTS = ("spok", "speak", "talk", "discuss", "chat", "met ", "call", "phon", "text", "updat")
+
 # "Fiifi Ansah came in with...", "Zebulon Quartey reports...": two capitalised words opening a sentence, then
 # a verb of history-taking, are a person when one of them is a listed name, unless either is a service, a
 # complaint or an eponym ("Social Work reports"); unlisted pairs share the shape of "Urine Culture reports".
@@ -126,7 +130,7 @@ def find_lower_case_names(text: str) -> Iterator[Finding]:
         pos = m.start(1)  # cues chain ("pt's wife priya"): look again from the word after the cue
         if m.group(1) in _LOWER_NAMES and text[m.start(1) : m.end(1)].islower():
             yield C.PERSON_NAME, m.start(1), m.end(1), why_lower
-    for m in _LC_CUE_NAME_AGE.finditer(text):
+    for m in _LC_CUE_NAME_AGE.finditer(text) if HAS_DIGIT.search(text) else ():
         first, last = m.group(1).capitalize(), m.group(2)
         parts = [p.capitalize() for p in last.split("-")]
         if not_a_name_word(first) or any(not_a_name_word(p) for p in parts):
@@ -153,7 +157,8 @@ def find_lower_case_names(text: str) -> Iterator[Finding]:
         word = m.group(1)
         if (word in GIVEN_NAMES or word in SURNAMES) and not not_a_name_word(word):
             yield C.PERSON_NAME, m.start(1), m.end(1), "looks like a person's name (with a relative)"
-    for m in _SPOKE_WITH.finditer(text):
+    spoke = any(verb in low for verb in _SPOKE_HINTS)
+    for m in _SPOKE_WITH.finditer(text) if spoke else ():
         word = m.group(1)
         if (
             (word in GIVEN_NAMES or word in SURNAMES)

@@ -20,6 +20,7 @@ from server.domain.phi.text import (
     MD_UNIT_AFTER,
     UNIT_AFTER,
     digit_count,
+    lowered,
     text_before,
 )
 
@@ -35,6 +36,18 @@ _PHONE_UK = re.compile(r"(?<![\w/.])0\d{3,4}\s\d{6,7}(?![\w/-])")
 _PHONE_7 = re.compile(r"(?<![\w/.-])\d{3}[-\s.]\d{4}(?:\s*(?:ext\.?|x|extension)\s*\d{1,5})?(?![\w/-]|\.\d)")
 
 _SSN = re.compile(r"(?<![\w/.-])\d{3}([- ])\d{2}\1\d{4}(?![\w/-]|\.\d)")
+
+# An SSN masked to its last four ("xxx-xx-6251", "***-**-4410"): the last four still identify.
+_SSN_MASKED = re.compile(r"(?<![\w*])(?:[xX*#]{3})-?(?:[xX*#]{2})-?\d{4}(?![\w/-])")
+
+# "0700-1900 shift", "0800-1630 hours": two clock times in 24-hour form, a span of work, not a number.
+_CLOCK_RANGE = re.compile(r"([01]\d|2[0-4])[0-5]\d-([01]\d|2[0-4])[0-5]\d")
+_CLOCK_NEAR = re.compile(
+    r"(?i)\b(?:shifts?|hours?|hrs|h|schedule|clinic|call|works?|working|from|daily|am|pm)\b"
+)
+
+# "the rubric says 500-1000", "10000-20000 steps": a range of round numbers, low to high, is a quantity.
+_ROUND_RANGE = re.compile(r"([1-9]\d*)-([1-9]\d*)")
 
 _DIGITS = re.compile(r"(?<![\w.,/])\d(?:[\d]|[-\s.](?=\d))*\d(?![\w/]|[.,]\d)")
 
@@ -70,6 +83,24 @@ _PLATE = re.compile(
     r"((?=[A-Z0-9 -]*\d)[A-Z0-9]{1,4}(?:[\s-][A-Z0-9]{1,5}){1,3}|(?=[A-Z0-9]*\d)[A-Z0-9]{4,8})\b",
 )
 
+# Substrings one of which _PLATE needs.
+_PLATE_HINTS = (
+    "plate",
+    "tag",
+    "vehicle",
+    "car",
+    "van",
+    "truck",
+    "lorry",
+    "motor",
+    "scooter",
+    "taxi",
+    "cab",
+    "bike",
+    "auto",
+    "rickshaw",
+)
+
 # British plates ("AB12 CDE") near a word about a vehicle: the shape alone could be a typo'd abbreviation.
 _UK_PLATE = re.compile(r"\b[A-Z]{2}\d{2}\s[A-Z]{3}\b")
 
@@ -82,6 +113,22 @@ _GS1_UDI = re.compile(r"\(01\)\d{14}(?:\(\d{2,4}\)[0-9A-Za-z-]{1,20})*")
 _VIN = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
 
 
+_ZIP_GAP = re.compile(r"^[^\d.;:!?]{0,30}$")
+
+
+def _is_quantity_range(text: str, m: re.Match[str]) -> bool:
+    """A clock-time span near a word of work or time, or a low-to-high range of round numbers."""
+    value = m.group()
+    clock = _CLOCK_RANGE.fullmatch(value)
+    if clock and _CLOCK_NEAR.search(text, max(0, m.start() - 30), min(len(text), m.end() + 30)):
+        return True
+    rng = _ROUND_RANGE.fullmatch(value)
+    if rng is None:
+        return False
+    low, high = int(rng.group(1)), int(rng.group(2))
+    return low < high and low % 50 == 0 and high % 50 == 0
+
+
 def find_numbers(text: str) -> Iterator[Finding]:
     """Phones, SSNs, numbers after a cue word, plates, UDIs and long uncued numbers or codes."""
     if not HAS_DIGIT.search(text):
@@ -92,6 +139,9 @@ def find_numbers(text: str) -> Iterator[Finding]:
             yield cue, m.start(), m.end(), REASON[cue]
             continue
         yield C.SSN, m.start(), m.end(), REASON[C.SSN]
+    if "-" in text:
+        for m in _SSN_MASKED.finditer(text):
+            yield C.SSN, m.start(), m.end(), "looks like a Social Security number (its last four)"
     for rx in (_PHONE, _PHONE_INTL, _PHONE_UK):
         for m in rx.finditer(text):
             digits = digit_count(re.split(r"\s*(?:ext\.?|x|extension)\s*\d", m.group())[0])
@@ -131,7 +181,10 @@ def find_numbers(text: str) -> Iterator[Finding]:
             yield cat, grouped.start(), grouped.end(), REASON[cat]
             continue
         gap = text[cm.end() : vm.start()]
-        if not CUE_GAP.match(gap):
+        if not CUE_GAP.match(gap) and not (
+            # "zip on the referral is 60623", "gave her zip as 11368": a ZIP's cue reaches over a clause
+            cat is C.ZIP_CODE and _ZIP_GAP.match(gap) and re.fullmatch(r"\d{5}(?:-\d{4})?", vm.group())
+        ):
             continue
         value = vm.group()
         digits = digit_count(value)
@@ -155,7 +208,9 @@ def find_numbers(text: str) -> Iterator[Finding]:
             yield cat, vm.start(), vm.end(), REASON[cat]
     for m in _GS1_UDI.finditer(text):
         yield C.DEVICE_IDENTIFIER, m.start(), m.end(), "looks like a device identifier (UDI)"
-    for m in _PLATE.finditer(text):
+    low = lowered(text) or text.lower()
+    plate = any(hint in low for hint in _PLATE_HINTS)
+    for m in _PLATE.finditer(text) if plate else ():
         yield C.VEHICLE_IDENTIFIER, m.start(1), m.end(1), REASON[C.VEHICLE_IDENTIFIER]
     for m in _UK_PLATE.finditer(text):
         if _VEHICLE_NEAR.search(text, max(0, m.start() - 40), m.start()):
@@ -165,6 +220,8 @@ def find_numbers(text: str) -> Iterator[Finding]:
         value = m.group()
         digits = digit_count(value)
         if digits < 7:
+            continue
+        if _is_quantity_range(text, m):
             continue
         if re.search(r"[\s]", value) and digits < 9:
             continue

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from server.domain.phi.hits import Finding
 from server.domain.phi.hits import PhiCategory as C
+from server.domain.phi.text import HAS_DIGIT
 
 _PARTIAL = re.compile(
     r"(?i)\b(?P<what>card|acct|account|checking|savings|debit|credit|visa|mastercard|amex|discover|hsa|fsa|"
@@ -24,8 +25,8 @@ _HINT = re.compile(r"(?i)ending|ends\s|last\s+(?:4|four)|[x*\u2022]{2,}")
 
 def find_partial_numbers(text: str) -> Iterator[Finding]:
     """The last four digits of a card, an account or an SSN."""
-    if not _HINT.search(text):
-        return
+    if not HAS_DIGIT.search(text) or not _HINT.search(text):
+        return  # four digits are needed, and a word or mask before them
     for m in _PARTIAL.finditer(text):
         what = m.group("what").lower()
         if what.startswith(("ssn", "social")):

@@ -62,11 +62,28 @@ _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'll|I'd|my|My|me|we|We|our|Our|us|
 
 # Anything that puts a patient (or their family) in the sentence keeps its dates and places.
 _PATIENT_WORDS = re.compile(
-    r"(?i)\b(?:pt|pts|patient|patients|client|she|he|her|his|him|hers|they|them|their|mr|mrs|ms|miss|baby|"
-    r"infant|child|son|daughter|wife|husband|mother|father|mom|dad|brother|sister|family|grandmother|"
+    r"(?i)\b(?:pt|pts|patient|patients|client|she|he|her|his|him|hers|they|them|their|mr|mrs|ms|(?-i:Miss)|"
+    r"baby|infant|child|son|daughter|wife|husband|mother|father|mom|dad|brother|sister|family|grandmother|"
     r"grandfather|aunt|uncle|cousin|partner|admitted|discharged|presented|diagnosed|dx|hx|yo|y/o|"
+    # a stay's own dates: "adm 12/24, dc 12/27", "the admission date (June 3rd)"
+    r"adm|admission|admit|dc|d/c|discharge|DOB|EDD|LMP|"
     r"year-old|\d+\s?[MF])\b"
 )
+
+# The writer's own relatives ("my mother", "our dad") are not a patient: "Growing up in Lagos, I saw my
+# mother manage hypertension" is the writer's life. They are blanked before the patient words are sought.
+_OWN_RELATIVE = re.compile(
+    r"(?i)\b(?:my|our)\s+(?:own\s+)?(?:mother|father|mom|dad|parents?|brother|sister|family|grandmother|"
+    r"grandfather|grandma|grandpa|aunt|uncle|cousin|wife|husband|partner|son|daughter|kids?|children)\b"
+)
+
+# A period of supervision or training in a letter or an evaluation: "I supervised her from January to
+# March 2024". A month (and year) without a day there is the writer's calendar, not a patient's date.
+_SUPERVISION = re.compile(
+    r"(?i)\b(?:supervised|supervising|precepted|mentored|rotated|rotating|trained|worked\s+with|"
+    r"worked\s+alongside|taught)\b"
+)
+_MONTH_ONLY = re.compile(r"^(?:(?:from|in|to|until|through)\s+)?[A-Za-z]{3,9}\.?(?:,?\s+\d{4})?$")
 
 _MONTH_YEAR = re.compile(r"^(?:in\s+)?[A-Za-z]+\.?,?\s+\d{4}$")
 
@@ -120,7 +137,10 @@ def is_public(text: str, finding: Finding) -> bool:
     if category not in (C.DATE, C.GEOGRAPHY):
         return False
     sentence = _sentence(text, start, end)
-    if _PATIENT_WORDS.search(sentence):
+    if category is C.DATE and _MONTH_ONLY.match(span) and _SUPERVISION.search(sentence):
+        return True
+    low = sentence.lower()
+    if _PATIENT_WORDS.search(_OWN_RELATIVE.sub(" ", sentence) if "my" in low or "our" in low else sentence):
         return False
     if _FIRST_PERSON.search(sentence):
         return True

@@ -41,6 +41,8 @@ _INITIALS = re.compile(
     r"|(?:(?<![\w.])[A-Z]\.\s?[A-Z]\.(?=,?\s+(?:a|an|is|was|age[ds]?|\d)\b))"
 )
 
+_DOTTED_PAIR = re.compile(r"[A-Z]\.\s?[A-Z]\.")
+
 _INITIALS_OK = frozenset(
     {"M.D.", "D.O.", "R.N.", "N.P.", "P.A.", "U.S.", "A.M.", "P.M.", "E.R.", "I.V.", "O.R."}
 )
@@ -124,7 +126,7 @@ def find_short_names(text: str) -> Iterator[Finding]:
             text, max(0, m.start() - 12), m.start()
         ):
             yield C.PERSON_NAME, m.start(1), m.end(1), "looks like a person's initials"
-    for m in _INITIALS.finditer(text):
+    for m in _INITIALS.finditer(text) if ("nitial" in text or _DOTTED_PAIR.search(text)) else ():
         core = re.sub(r"^\w+\.?\s+", "", m.group()) if " " in m.group()[:9] else m.group()
         if core.replace(" ", "") in _INITIALS_OK:
             continue

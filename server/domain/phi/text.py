@@ -8,6 +8,7 @@ They live apart from the rules so that each rule module imports only these and t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 
@@ -40,6 +41,42 @@ def lowered(text: str) -> str | None:
     Cached: several rules ask for the same text's lower case in one check."""
     low = text.lower()
     return low if len(low) == len(text) else None
+
+
+class Folded:
+    """A case-insensitive pattern, written in lower case, run on the lower-cased text.
+
+    Python's ``re`` cannot skip ahead over a case-insensitive alternation of words, so such a pattern costs
+    several times more than the same pattern run on ``lowered(text)``. The offsets are those of the text
+    as given; ``group()`` returns lower-cased text, so callers read spans from the original. A text whose
+    lower case has another length (rare letters) falls back to the same pattern with IGNORECASE.
+    """
+
+    __slots__ = ("anycase", "lower", "pattern")
+
+    def __init__(self, source: str) -> None:
+        self.pattern = source
+        self.lower = re.compile(source)
+        self.anycase = re.compile(source, re.IGNORECASE)
+
+    def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
+        low = lowered(text)
+        return (self.lower, low) if low is not None else (self.anycase, text)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
+        """Every match in ``text[pos:endpos]``, as ``re.Pattern.finditer``."""
+        rx, subject = self._pick(text)
+        return rx.finditer(subject, pos, len(text) if endpos is None else endpos)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        """The first match in ``text[pos:endpos]``, as ``re.Pattern.search``."""
+        rx, subject = self._pick(text)
+        return rx.search(subject, pos, len(text) if endpos is None else endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        """A match at ``pos``, as ``re.Pattern.match``."""
+        rx, subject = self._pick(text)
+        return rx.match(subject, pos, len(text) if endpos is None else endpos)
 
 
 def digit_count(s: str) -> int:

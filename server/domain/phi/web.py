@@ -99,6 +99,24 @@ _HANDLE_NAMED = re.compile(
     r"([A-Za-z0-9_.]*(?:\d|_|\.[A-Za-z])[A-Za-z0-9_.]*|[a-z][a-z0-9]{6,29})\b"
 )
 
+# "twitch handle xXDrakonXx": after the word for a handle, a run-together word with capitals inside.
+_HANDLE_MIXED = re.compile(
+    r"\b(?i:handle|username|user\s*name|screen\s*name|gamertag)\s*(?:is|was|:|=)?\s*[\"'\u201c]?@?"
+    r"([A-Za-z]*[a-z][A-Z][A-Za-z0-9]*)\b"
+)
+
+# "she posted from the waiting room as 'bella_r_2009'": a quoted user name after "as", near a platform.
+_POSTED_AS = re.compile(
+    r"\b(?:as|by)\s+[\"'\u2018\u201c]@?([A-Za-z_][A-Za-z0-9_.]*(?:\d|_)[A-Za-z0-9_.]*)[\"'\u2019\u201d]"
+)
+
+# Link shorteners and personal pages on short country domains ("amzn.to/3xQ8pL2", "discord.gg/ab12"):
+# with a path, which prose never has after such a word.
+_SHORT_LINK = re.compile(
+    r"\b[a-z0-9-]{2,}\.(?:to|gg|fm|sh|tt|cc|ws|im|am|id|so|li|gd|is|la|vu|ee)/[A-Za-z0-9_-]{3,}",
+    re.IGNORECASE,
+)
+
 _REDDIT = re.compile(r"(?<![\w/])u/[A-Za-z0-9_-]{3,20}\b")
 
 # "her IG is kidney.warrior", "snapchat: lilmaria22", "Facebook page is called BeatingCancerWithBeth": a
@@ -146,6 +164,12 @@ _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){1,7}(?::?[0-9A-Fa-f]{1,4}){
 
 _MAC = re.compile(r"(?<![\w:-])(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}(?![\w:-])")
 
+# Cheap tests before the costlier patterns: a URL has a dot between a letter or digit and a letter (or a
+# scheme), an IPv4 address three dotted numbers, an email written out "dot" or a spaced dot.
+_URL_HINT = re.compile(r"[A-Za-z0-9-]\.[A-Za-z]|://")
+_IP_HINT = re.compile(r"\d\.\d{1,3}\.\d")
+_SPACED_DOT = re.compile(r"\s\.\s")
+
 _URL_NOT = frozenset({"e.g", "i.e", "a.m", "p.m", "b.i.d", "t.i.d", "q.i.d", "p.o", "q.d", "q.h.s", "p.r.n"})
 
 
@@ -154,9 +178,10 @@ def find_web(text: str) -> Iterator[Finding]:
     if "@" in text:
         for m in _EMAIL.finditer(text):
             yield C.EMAIL, m.start(), m.end(), REASON[C.EMAIL]
-    for m in _EMAIL_SPELLED.finditer(text):
-        yield C.EMAIL, m.start(), m.end(), "looks like an email address written out"
     low = text.lower()
+    if "dot" in low or _SPACED_DOT.search(text):
+        for m in _EMAIL_SPELLED.finditer(text):
+            yield C.EMAIL, m.start(), m.end(), "looks like an email address written out"
     if any(hint in low for hint in _PROVIDER_HINTS):
         for m in _EMAIL_PROVIDER.finditer(text):
             yield C.EMAIL, m.start(), m.end(), "looks like an email address written out"
@@ -177,10 +202,13 @@ def find_web(text: str) -> Iterator[Finding]:
             yield C.OTHER_IDENTIFIER, m.start(1), m.end(1), "looks like a social-media handle or user name"
         for m in _HANDLE_AFTER_PLATFORM.finditer(text):
             yield C.OTHER_IDENTIFIER, m.start(1), m.end(1), "looks like a social-media handle or user name"
+        for rx in (_HANDLE_MIXED, _POSTED_AS):
+            for m in rx.finditer(text):
+                yield C.OTHER_IDENTIFIER, m.start(1), m.end(1), "looks like a social-media user name"
     if "u/" in text:
         for m in _REDDIT.finditer(text):
             yield C.OTHER_IDENTIFIER, m.start(), m.end(), "looks like a social-media user name"
-    for m in _URL.finditer(text):
+    for m in _URL.finditer(text) if _URL_HINT.search(text) else ():
         s, e = m.start(), m.end()
         while e > s and text[e - 1] in ".,;:)]}!?'\"":
             e -= 1
@@ -191,7 +219,10 @@ def find_web(text: str) -> Iterator[Finding]:
         if bare and "/" not in span and len(span.split(".")[0]) < 3:
             continue  # "pt.in", "q.d": too short to be a domain written without www or http
         yield C.URL, s, e, REASON[C.URL]
-    for m in _IPV4.finditer(text):
+    if "/" in text:
+        for m in _SHORT_LINK.finditer(text):
+            yield C.URL, m.start(), m.end(), REASON[C.URL]
+    for m in _IPV4.finditer(text) if _IP_HINT.search(text) else ():
         yield C.IP_ADDRESS, m.start(), m.end(), REASON[C.IP_ADDRESS]
     if ":" not in text:
         return

