@@ -98,7 +98,10 @@ def describe(text: str, hits: list[PhiHit]) -> str:
 
 
 def main() -> int:
-    rows = load()
+    """Figures, then every miss and false positive. ``evaluate.py PATH --figures-only`` measures another
+    set (a sealed blind one) without printing any of its snippets."""
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
+    rows = load(Path(arguments[0])) if arguments else load()
     f = evaluate(rows)
     print(f"corpus: {len(rows)} snippets ({f.identifying} identifying, {f.clean} clean)")
     print(f"recall on identifying snippets: {f.caught}/{f.identifying} = {f.recall:.1%}")
@@ -112,6 +115,8 @@ def main() -> int:
     for c in sorted(f.per_category, key=lambda k: (f.per_category[k][1] / f.per_category[k][0], k)):
         n, k = f.per_category[c]
         print(f"  {c:<24} {k:>3}/{n:<3} {k / n:6.1%}")
+    if "--figures-only" in sys.argv:
+        return 0
     print()
     print(f"MISSES ({len(f.misses)}):")
     for r, _hits in f.misses:
