@@ -30,6 +30,7 @@ from server.services import (
     visits,
     visits_pages,
 )
+from server.services.notifications import notify_setup
 
 DEMO_PASSWORD = "rounds-demo-2026"
 
@@ -66,7 +67,11 @@ async def load_demo(settings: Settings) -> bool:
     """Load the demo into an empty database. Returns False (and changes nothing) if it has users."""
     engine = make_engine(settings.database_url)
     try:
-        uows = UnitOfWorkFactory(make_sessionmaker(engine), offer_hold_days=settings.offer_hold_days)
+        uows = UnitOfWorkFactory(
+            make_sessionmaker(engine),
+            offer_hold_days=settings.offer_hold_days,
+            notify=notify_setup(settings, demo=True),
+        )
         async with uows() as uow:
             if await uow.users.by_email(DEMO_ACCOUNTS[0][0]) is not None or await uow.users.by_role(
                 Role.COORDINATOR.value
@@ -294,7 +299,11 @@ async def refresh_demo_huddle(settings: Settings) -> str | None:
     done, for the terminal (None when the database is not the demo's or nothing was needed)."""
     engine = make_engine(settings.database_url)
     try:
-        uows = UnitOfWorkFactory(make_sessionmaker(engine), offer_hold_days=settings.offer_hold_days)
+        uows = UnitOfWorkFactory(
+            make_sessionmaker(engine),
+            offer_hold_days=settings.offer_hold_days,
+            notify=notify_setup(settings, demo=True),
+        )
         async with uows() as uow:
             amara_user = await uow.users.by_email("amara@rounds.test")
             preceptor_user = await uow.users.by_email("im.preceptor@rounds.test")

@@ -40,6 +40,15 @@ class VisitIn(Input):
     )
 
 
+class VisitMoveIn(Input):
+    starts_at: AwareDatetime = Field(
+        description="The new start, with its UTC offset: within the block, not in the past."
+    )
+    duration_minutes: Annotated[int, Field(ge=DURATION_MIN, le=DURATION_MAX, strict=True)] | None = Field(
+        default=None, description="A new length; the visit keeps its own when absent."
+    )
+
+
 class VisitCancelIn(Input):
     note: CancelNote | None = Field(
         default=None, description="Why, for the invited visitors (no patient details)."

@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,17 @@ import jinja2
 from server.config import Settings
 from server.db.uow import UnitOfWork
 from server.domain.errors import NotFound
-from server.domain.mail import NOTIFICATIONS, Mail, MailKind, OutboxMail, may_read_in_demo_outbox
+from server.domain.mail import (
+    NOTIFICATIONS,
+    Attachment,
+    Mail,
+    MailKind,
+    OutboxMail,
+    may_read_in_demo_outbox,
+)
+from server.domain.mail import (
+    MailSetup as MailSetup,  # declared in the domain; imported from here by the services
+)
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "webclient" / "templates" / "mail"
 
@@ -29,6 +38,7 @@ SUBJECTS: dict[MailKind, str] = {
     MailKind.SIGNUP_EXISTING: "Someone tried to sign up to Rounds with your address",
     MailKind.RESET_PASSWORD: "Reset your Rounds password",
     MailKind.PASSWORD_CHANGED: "Your Rounds password was changed",
+    MailKind.NOTIFICATION: "News from Rounds",  # each notification gives its own (compose's subject)
 }
 
 _env = jinja2.Environment(
@@ -37,23 +47,6 @@ _env = jinja2.Environment(
     undefined=jinja2.StrictUndefined,  # a missing value is a bug, not an empty hole in an email
     keep_trailing_newline=True,
 )
-
-
-@dataclass(frozen=True)
-class MailSetup:
-    """What every mail needs from the settings: where its links point and whom it is from."""
-
-    base_url: str
-    from_address: str
-    # Whether mail is sent (an SMTP server is set) or kept for the demo outbox.
-    smtp: bool = False
-    # Whether the demo outbox also shows a browser the mail its own requests caused (`rounds demo`).
-    open_to_requesting_browser: bool = False
-
-    @property
-    def domain(self) -> str:
-        """The domain of the From address (for Message-IDs)."""
-        return parseaddr(self.from_address)[1].partition("@")[2] or "localhost"
 
 
 def mail_setup(settings: Settings, *, demo: bool = False) -> MailSetup:
@@ -67,23 +60,34 @@ def mail_setup(settings: Settings, *, demo: bool = False) -> MailSetup:
 
 
 def compose(
-    kind: MailKind, to: str, context: dict[str, Any], setup: MailSetup, *, unsubscribe_path: str | None = None
+    kind: MailKind,
+    to: str,
+    context: dict[str, Any],
+    setup: MailSetup,
+    *,
+    unsubscribe_path: str | None = None,
+    subject: str | None = None,
+    attachments: tuple[Attachment, ...] = (),
 ) -> Mail:
-    """The mail of ``kind`` to ``to``: subject, plain-text and HTML parts from its templates. A
-    notification carries List-Unsubscribe, pointing at ``unsubscribe_path`` on this site."""
+    """The mail of ``kind`` to ``to``: subject (its kind's, or ``subject``), plain-text and HTML
+    parts from its templates, and ``attachments``. A notification carries List-Unsubscribe, pointing
+    at ``unsubscribe_path`` on this site, and List-Unsubscribe-Post: a mail client's one-click
+    unsubscribe POSTs there (RFC 8058)."""
     values = {**context, "base_url": setup.base_url, "to": to}
     headers: dict[str, str] = {}
     if kind in NOTIFICATIONS:
         if unsubscribe_path is None:
             raise ValueError(f"a {kind.value} notification needs its unsubscribe path")
         headers["List-Unsubscribe"] = f"<{setup.base_url}{unsubscribe_path}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return Mail(
         kind=kind,
         to=to,
-        subject=SUBJECTS[kind],
+        subject=subject or SUBJECTS[kind],
         text=_env.get_template(f"{kind.value}.txt").render(values),
         html=_env.get_template(f"{kind.value}.html").render(values),
         headers=headers,
+        attachments=attachments,
     )
 
 

@@ -26,6 +26,7 @@ from server.domain.applications import UNDER_WAY_STATES
 from server.domain.caselog import EncounterKind
 from server.domain.dates import human_day
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from server.domain.notifications import NotificationKind
 from server.domain.visits import (
     KIND_LABELS,
     CalendarEvent,
@@ -43,7 +44,8 @@ from server.domain.visits import (
     token_hash,
 )
 from server.domain.vocab import Role
-from server.schemas.visits import InviteeOut, VisitIn, VisitOut
+from server.schemas.visits import InviteeOut, VisitIn, VisitMoveIn, VisitOut
+from server.services import notifications
 
 # A visit older than this (from its start) cannot be in anyone's upcoming list: longest visit plus the
 # join window's tail, with room to spare.
@@ -197,6 +199,7 @@ async def schedule_visit(uow: UnitOfWork, actor: Actor, data: VisitIn) -> VisitO
             created_at=uow.now(),
             invitations=[(vid, enrolled[vid]) for vid in invitees],
         )
+        await notifications.session_changed(uow, visit, NotificationKind.SESSION_SCHEDULED)
         [out] = await _outs(uow, [visit])
         await uow.commit()
         return out
@@ -219,7 +222,40 @@ async def cancel_visit(uow: UnitOfWork, actor: Actor, visit_id: int, note: str |
         cancelled = await uow.visits.reload(visit_id)
         if cancelled is None:  # it was there a moment ago, in this same transaction
             raise NotFound(f"There is no visit {visit_id}.")
+        await notifications.session_changed(uow, cancelled, NotificationKind.SESSION_CANCELLED)
         [out] = await _outs(uow, [cancelled])
+        await uow.commit()
+        return out
+
+
+async def move_visit(uow: UnitOfWork, actor: Actor, visit_id: int, data: VisitMoveIn) -> VisitOut:
+    """The host moves a visit that has not started to another time (within its block, not in the
+    past), keeping its length unless a new one is given. The invitees are told, with the calendar
+    file; the reminder moves with it."""
+    async with uow:
+        standing = await load_standing(uow, actor, visit_id)
+        _require_host(standing, "move it")
+        visit = standing.visit
+        if visit.status is not VisitStatus.SCHEDULED:
+            raise Conflict(f"This visit is {visit.status.value}; only a scheduled visit can move.")
+        block = await uow.programs.get_block(visit.block_id)
+        if block is None:  # a visit's block is never deleted
+            raise NotFound(f"There is no visit {visit_id}.")
+        duration = data.duration_minutes or visit.duration_minutes
+        start = check_schedule(data.starts_at, duration, block.start_date, uow.now())
+        if start == visit.starts_at and duration == visit.duration_minutes:
+            return await visit_out(uow, visit)
+        if not await uow.visits.compare_and_set_status(
+            visit_id,
+            [VisitStatus.SCHEDULED.value],
+            {"starts_at": start, "duration_minutes": duration},
+        ):
+            raise Conflict("This visit has just started or changed; reload it.")
+        moved = await uow.visits.reload(visit_id)
+        if moved is None:  # it was there a moment ago, in this same transaction
+            raise NotFound(f"There is no visit {visit_id}.")
+        await notifications.session_changed(uow, moved, NotificationKind.SESSION_MOVED)
+        [out] = await _outs(uow, [moved])
         await uow.commit()
         return out
 

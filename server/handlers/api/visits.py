@@ -12,6 +12,7 @@ from server.schemas.visits import (
     PatientLinkOut,
     VisitCancelIn,
     VisitIn,
+    VisitMoveIn,
     VisitOut,
     VisitQuery,
 )
@@ -76,6 +77,19 @@ async def cancel_visit(call: ApiCall) -> VisitOut:
     return await visits.cancel_visit(
         call.request.app[UOW](), call.actor, call.path["visit_id"], call.body.note
     )
+
+
+@API.route(
+    "POST",
+    "/visits/{visit_id}/move",
+    summary="Move a visit that has not started to another time (its host); the invitees are told",
+    tag="visits",
+    body=VisitMoveIn,
+    response=VisitOut,
+    errors=(409,),
+)
+async def move_visit(call: ApiCall) -> VisitOut:
+    return await visits.move_visit(call.request.app[UOW](), call.actor, call.path["visit_id"], call.body)
 
 
 @API.route(
