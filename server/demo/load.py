@@ -89,9 +89,23 @@ async def load_demo(settings: Settings) -> bool:
         store = FileStore(settings.documents_dir)
         await _programs_and_applications(uows, store, actors)
         await load_finished_rotation(uows, store, actors, secret_key=settings.secret_key, document=DEMO_PDF)
+        await _read_the_past(uows)
         return True
     finally:
         await engine.dispose()
+
+
+# The demo's people read what Rounds told them before this; the bell shows the last few days' news.
+DEMO_UNREAD_DAYS = 3
+
+
+async def _read_the_past(uows: UnitOfWorkFactory) -> None:
+    """Mark the notifications of the demo's past (the finished rotation, the first weeks of the one
+    under way) read, as their people would have."""
+    async with uows() as uow:
+        now = uow.now()
+        await uow.notifications.mark_read_before(now - timedelta(days=DEMO_UNREAD_DAYS), now)
+        await uow.commit()
 
 
 async def _profiles(uows: UnitOfWorkFactory, actors: dict[str, Actor]) -> None:

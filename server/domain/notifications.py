@@ -288,11 +288,6 @@ def read_unsubscribe_token(key: bytes, token: str) -> tuple[int, NotificationKin
     return user_id, kind
 
 
-def unread_label(count: int) -> str:
-    """The bell's count as shown: ``99+`` past 99."""
-    return "99+" if count > 99 else str(count)
-
-
 def distinct(ids: Iterable[int]) -> list[int]:
     """``ids`` once each, in first-seen order (a person is notified once per change)."""
     return list(dict.fromkeys(ids))

@@ -200,7 +200,7 @@ async def login_middleware(request: web.Request, handler: Handler) -> web.Stream
 @web.middleware
 async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Refuse state-changing requests without a valid CSRF token or from another origin."""
-    if request.method in csrf.UNSAFE_METHODS:
+    if request.method in csrf.UNSAFE_METHODS and not request.path.startswith(csrf.SIGNED_LINK_PREFIXES):
         secret = request.app[SETTINGS].secret_key
         presented = request.headers.get(csrf.HEADER)
         if presented is None and request.content_type in FORM_TYPES:

@@ -106,6 +106,16 @@ class NotificationRepository:
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
+    async def mark_read_before(self, before: datetime, at: datetime) -> int:
+        """Mark everyone's notifications written before ``before`` read (the demo's past, read by its
+        people back then); returns how many."""
+        result = await self.db.execute(
+            update(NotificationRow)
+            .where(NotificationRow.created_at < before, NotificationRow.read_at.is_(None))
+            .values(read_at=at)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     async def of_subject(self, subject_type: SubjectType, subject_id: int) -> list[StoredNotification]:
         """Every notification about one record, oldest first (tests and the operator's checks)."""
         query = (

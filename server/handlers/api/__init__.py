@@ -10,6 +10,7 @@ from server.handlers.api import (  # noqa: F401  (importing a module registers i
     evaluations,
     health,
     letters,
+    notifications,
     phi,
     presentations,
     programs,
