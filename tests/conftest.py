@@ -19,6 +19,7 @@ from server.config import Settings
 from server.db.engine import make_engine, make_sessionmaker
 from server.db.uow import UnitOfWorkFactory
 from server.services import accounts
+from server.services.notifications import notify_setup
 from tests.support import databases
 from tests.support.client import Api
 from tests.support.templates import (
@@ -422,7 +423,9 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 async def uows(settings: Settings, clock: FakeClock) -> AsyncIterator[UnitOfWorkFactory]:
     engine = make_engine(settings.database_url)
-    yield UnitOfWorkFactory(make_sessionmaker(engine), clock, offer_hold_days=7)
+    # The app's own notification setup (links, unsubscribe key): what a test writes through these
+    # units of work, the app under test reads back.
+    yield UnitOfWorkFactory(make_sessionmaker(engine), clock, offer_hold_days=7, notify=notify_setup(settings))
     await engine.dispose()
 
 
