@@ -60,6 +60,9 @@ ON_POSTGRES: dict[str, str | dict[str, str]] = {
     "integration/test_api_regressions.py": "500s PostgreSQL alone raised (int32 ids, NUL in text)",
     "integration/test_health.py": "the health check's database probe",
     "integration/test_smoke.py": "the app starts on the database and walks one application",
+    "integration/test_notification_delivery.py": (
+        "two nodes' senders and reminder jobs claiming at once (FOR UPDATE SKIP LOCKED); the tables"
+    ),
     "integration/test_repository_accounts.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_applications.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_audit.py": "the repository's mapping, round trip per dialect",
@@ -425,7 +428,9 @@ async def uows(settings: Settings, clock: FakeClock) -> AsyncIterator[UnitOfWork
     engine = make_engine(settings.database_url)
     # The app's own notification setup (links, unsubscribe key): what a test writes through these
     # units of work, the app under test reads back.
-    yield UnitOfWorkFactory(make_sessionmaker(engine), clock, offer_hold_days=7, notify=notify_setup(settings))
+    yield UnitOfWorkFactory(
+        make_sessionmaker(engine), clock, offer_hold_days=7, notify=notify_setup(settings)
+    )
     await engine.dispose()
 
 

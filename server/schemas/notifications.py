@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import Field
 
 from server.domain.notifications import PER_PAGE, PER_PAGE_MAX, NotificationKind, SubjectType
-from server.schemas.base import Input, Output
+from server.schemas.base import Id, Input, Output
 
 # Far past any real list (PER_PAGE_MAX a page): a bigger number is a typo, refused with a 422.
 MAX_PAGE = 100_000
@@ -40,6 +40,18 @@ class NotificationPageOut(Output):
     pages: int
     total: int
     unread: int
+
+
+class NotificationReadIn(Input):
+    read: bool = Field(default=True, description="true marks it read, false unread again.")
+
+
+class ReadAllIn(Input):
+    up_to_id: Id | None = Field(
+        default=None,
+        description="Only those up to this id (the newest the reader was shown): one that arrived "
+        "since stays unread. All of them when absent.",
+    )
 
 
 class MarkedOut(Output):

@@ -574,22 +574,26 @@ async def unread_count(uow: UnitOfWork, actor: Actor) -> int:
         return await uow.notifications.count(actor.user_id, unread_only=True)
 
 
-async def mark_read(uow: UnitOfWork, actor: Actor, notification_id: int) -> StoredNotification:
-    """Mark one of the actor's notifications read; anyone else's (or none) is a 404."""
+async def mark_read(
+    uow: UnitOfWork, actor: Actor, notification_id: int, *, read: bool = True
+) -> StoredNotification:
+    """Mark one of the actor's notifications read (or unread again); anyone else's (or none) is a
+    404, the same answer as for an id that does not exist."""
     async with uow:
         if await uow.notifications.get(actor.user_id, notification_id) is None:
             raise NotFound(f"There is no notification {notification_id}.")
-        await uow.notifications.mark_read(actor.user_id, notification_id, uow.now())
+        await uow.notifications.mark_read(actor.user_id, notification_id, uow.now() if read else None)
         marked = await uow.notifications.get(actor.user_id, notification_id)
         await uow.commit()
     assert marked is not None  # read a moment ago, in this transaction
     return marked
 
 
-async def mark_all_read(uow: UnitOfWork, actor: Actor) -> int:
-    """Mark every unread notification of the actor read; returns how many."""
+async def mark_all_read(uow: UnitOfWork, actor: Actor, *, up_to_id: int | None = None) -> int:
+    """Mark every unread notification of the actor read (only those up to ``up_to_id``, if given);
+    returns how many."""
     async with uow:
-        count = await uow.notifications.mark_all_read(actor.user_id, uow.now())
+        count = await uow.notifications.mark_all_read(actor.user_id, uow.now(), up_to_id=up_to_id)
         await uow.commit()
         return count
 

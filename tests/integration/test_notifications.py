@@ -87,7 +87,9 @@ async def test_an_offer_reaches_the_visitor_in_the_app_and_by_email_with_one_cli
     assert notes[1].text.startswith("Open Observership offers you a seat")
     assert notes[1].link == f"/applications/{app['id']}"
     assert notes[1].subject_type is SubjectType.APPLICATION and notes[1].subject_id == app["id"]
-    assert notes[1].at is not None and notes[1].at.isoformat() == offer["offer_expires_at"].replace("Z", "+00:00")
+    assert notes[1].at is not None and notes[1].at.isoformat() == offer["offer_expires_at"].replace(
+        "Z", "+00:00"
+    )
     assert await notes_of(uows, world.coordinator.user_id) == []  # what she did herself
     mails = await mails_to(uows, world.student.email)
     assert [m.subject for m in mails] == ["Your application has changed", "You have an offer"]
@@ -130,7 +132,9 @@ async def test_each_persons_choices_decide_app_and_email_separately(
         await act(coordinator, application["id"], "make_offer")
     assert len(await notes_of(uows, world.student.user_id)) == 1
     assert kinds(await notes_of(uows, world.other_student.user_id)) == ["application_state", "offer_made"]
-    assert await visitor.get("/me/notification-preferences") == await choose(visitor, offer_made=(False, False))
+    assert await visitor.get("/me/notification-preferences") == await choose(
+        visitor, offer_made=(False, False)
+    )
 
 
 async def test_staff_kinds_reach_staff_and_default_to_the_app_only(
@@ -260,7 +264,13 @@ async def test_the_list_is_newest_first_in_pages_and_marks_only_the_readers_own(
     other = await make_api(world.other_student.email)
     first = await visitor.get("/notifications")
     assert [i["text"] for i in first["items"]] == [f"Notice {n}" for n in range(24, 4, -1)]
-    assert (first["page"], first["per_page"], first["pages"], first["total"], first["unread"]) == (1, 20, 2, 25, 25)
+    assert (first["page"], first["per_page"], first["pages"], first["total"], first["unread"]) == (
+        1,
+        20,
+        2,
+        25,
+        25,
+    )
     second = await visitor.get("/notifications?page=2")
     assert [i["text"] for i in second["items"]] == [f"Notice {n}" for n in range(4, -1, -1)]
     assert (await visitor.get("/notifications?page=3"))["items"] == []
@@ -268,18 +278,28 @@ async def test_the_list_is_newest_first_in_pages_and_marks_only_the_readers_own(
     newest = first["items"][0]
     theirs = (await other.get("/notifications"))["items"][0]
     # Someone else's notification is not found, exactly like one that does not exist.
-    refused = await other.post(f"/notifications/{newest['id']}/read", expect=404)
+    refused = await other.post(f"/notifications/{newest['id']}/read", {}, expect=404)
     assert refused["error"]["code"] == "not_found"
-    missing = await other.post("/notifications/99999/read", expect=404)
+    missing = await other.post("/notifications/99999/read", {}, expect=404)
     assert refused["error"]["message"].replace(str(newest["id"]), "N") == missing["error"]["message"].replace(
         "99999", "N"
     )
-    read = await visitor.post(f"/notifications/{newest['id']}/read")
+    read = await visitor.post(f"/notifications/{newest['id']}/read", {})
     assert read["read_at"] is not None and read["id"] == newest["id"]
-    again = await visitor.post(f"/notifications/{newest['id']}/read")
+    again = await visitor.post(f"/notifications/{newest['id']}/read", {"read": True})
     assert again["read_at"] == read["read_at"]  # the first reading is kept
+    assert (await visitor.post(f"/notifications/{newest['id']}/read", {"read": False}))["read_at"] is None
+    await visitor.post(f"/notifications/{newest['id']}/read", {})
     assert (await visitor.get("/notifications"))["unread"] == 24
-    assert await visitor.post("/notifications/read-all") == {"marked": 24, "unread": 0}
+    # "Mark all read" as of the list the reader saw: what arrived since stays unread.
+    await _write(uows, clock, world.student.user_id, 1)
+    assert await visitor.post("/notifications/read-all", {"up_to_id": newest["id"]}) == {
+        "marked": 24,
+        "unread": 1,
+    }
+    assert await visitor.post("/notifications/read-all", {}) == {"marked": 1, "unread": 0}
+    await visitor.post("/notifications/read-all", {"up_to_id": 0}, expect=422)
+    await visitor.post("/notifications/read-all", {"everything": True}, expect=422)
     assert (await other.get("/notifications"))["unread"] == 1  # hers were not touched
     assert theirs["read_at"] is None
 
@@ -287,7 +307,7 @@ async def test_the_list_is_newest_first_in_pages_and_marks_only_the_readers_own(
 @pytest.mark.parametrize("bad", ["0", "-1", "abc", "2147483648", str(2**40), "1.5", "%20"])
 async def test_a_bad_notification_id_is_a_404(world: World, make_api: Any, bad: str) -> None:
     visitor = await make_api(world.student.email)
-    body = await visitor.post(f"/notifications/{bad}/read", expect=404)
+    body = await visitor.post(f"/notifications/{bad}/read", {}, expect=404)
     assert body["error"]["code"] == "not_found"
 
 
@@ -298,13 +318,16 @@ async def test_hostile_queries_and_preferences_are_refused_with_the_field_named(
     anonymous = await make_api()
     for path in ("/notifications", "/me/notification-preferences"):
         assert (await anonymous.get(path, expect=401))["error"]["code"] == "unauthorized"
-    await anonymous.post("/notifications/read-all", expect=401)
+    await anonymous.post("/notifications/read-all", {}, expect=401)
     for query in ("page=0", "page=-3", "page=abc", "per_page=0", "per_page=101", "page=1&page=2", "sort=id"):
         body = await visitor.get(f"/notifications?{query}", expect=422)
         assert body["error"]["field"] in {"page", "per_page", "sort"}, (query, body)
     cases: list[tuple[Any, str | None]] = [
         ({"preferences": [{"kind": "everything", "in_app": True, "email": True}]}, "preferences.0.kind"),
-        ({"preferences": [{"kind": "document_to_verify", "in_app": True, "email": True}]}, "preferences[0].kind"),
+        (
+            {"preferences": [{"kind": "document_to_verify", "in_app": True, "email": True}]},
+            "preferences[0].kind",
+        ),
         ({"preferences": [{"kind": "offer_made", "in_app": "maybe", "email": True}]}, "preferences.0.in_app"),
         ({"preferences": [{"kind": "offer_made", "in_app": True}]}, "preferences.0.email"),
         ({"preferences": [{"kind": "offer_made", "in_app": True, "email": True, "sms": True}]}, None),
@@ -351,7 +374,9 @@ async def test_one_click_unsubscribe_switches_off_that_kinds_email_without_a_log
     )
     text = await done.text()
     assert done.status == 200, text
-    assert "no longer emails" in text and "I am offered a seat" in text and "/notifications/preferences" in text
+    assert (
+        "no longer emails" in text and "I am offered a seat" in text and "/notifications/preferences" in text
+    )
     prefs = {p["kind"]: p for p in await visitor.get("/me/notification-preferences")}
     assert prefs["offer_made"] == {**prefs["offer_made"], "in_app": True, "email": False}
     assert prefs["application_state"]["email"] is True  # only that kind
@@ -400,17 +425,24 @@ async def test_the_bell_the_list_page_and_the_preferences_page(
     assert opened.location == "/record"
     assert re.search(r'id="bell-count">2<', (await browser.get("/dashboard")).text)
     await browser.post(f"/notifications/{ids[1]}/read", {})
-    await browser.post("/notifications/read-all", {})
+    await browser.post("/notifications/read-all", {"up_to_id": str(ids[0])})
     assert 'id="bell-count"' not in (await browser.get("/dashboard")).text
     await _write(uows, clock, world.student.user_id, 1)  # one unread, for someone else to try
     # Preferences: every box the form sends is on, every box it leaves out is off.
     form = await browser.get("/notifications/preferences")
     assert form.text.count('type="checkbox"') == 2 * len(kinds_for(Role.VISITOR))
-    saved = await browser.post("/notifications/preferences", {"in_app.offer_made": "on", "email.offer_made": "on"})
+    saved = await browser.post(
+        "/notifications/preferences", {"in_app.offer_made": "on", "email.offer_made": "on"}
+    )
     assert saved.location == "/notifications/preferences?notice=preferences_saved"
     prefs = {p.kind: p for p in await notifications.preferences(uows(), world.student)}
-    assert (prefs[NotificationKind.OFFER_MADE].in_app, prefs[NotificationKind.OFFER_MADE].email) == (True, True)
-    assert not prefs[NotificationKind.LETTER_SIGNED].in_app and not prefs[NotificationKind.LETTER_SIGNED].email
+    assert (prefs[NotificationKind.OFFER_MADE].in_app, prefs[NotificationKind.OFFER_MADE].email) == (
+        True,
+        True,
+    )
+    assert (
+        not prefs[NotificationKind.LETTER_SIGNED].in_app and not prefs[NotificationKind.LETTER_SIGNED].email
+    )
     # Someone else (the same test client: her login replaces his) opening his notification by its id:
     # not found, and nothing marked.
     other = await _browser(client, world.other_student.email)
@@ -445,13 +477,17 @@ async def test_an_offer_is_reminded_once_48_hours_before_it_expires_and_not_once
     assert await job.make_due() == 0
     clock.advance(hours=1)
     assert await job.make_due() == 0
-    reminded = [n for n in await notes_of(uows, world.student.user_id) if n.kind is NotificationKind.OFFER_EXPIRING]
+    reminded = [
+        n for n in await notes_of(uows, world.student.user_id) if n.kind is NotificationKind.OFFER_EXPIRING
+    ]
     assert len(reminded) == 1 and reminded[0].subject_id == kept["id"]
     assert reminded[0].text.startswith("Your offer from Open Observership expires in less than 48 hours")
     assert [n.kind for n in await notes_of(uows, world.other_student.user_id)].count(
         NotificationKind.OFFER_EXPIRING
     ) == 0
-    assert [m.subject for m in await mails_to(uows, world.student.email)][-1] == "Your offer expires in 48 hours"
+    assert [m.subject for m in await mails_to(uows, world.student.email)][
+        -1
+    ] == "Your offer expires in 48 hours"
     async with uows() as uow:
         [made] = [r for r in await uow.reminders.all() if r.made_at is not None]
     assert made.subject_id == kept["id"]
@@ -469,7 +505,9 @@ async def test_a_session_is_reminded_an_hour_before_to_its_host_and_invitees_and
     clock.advance(minutes=1)
     assert await job.make_due() == 1
     for person in (world.student, world.preceptor):
-        [note] = [n for n in await notes_of(uows, person.user_id) if n.kind is NotificationKind.SESSION_STARTING]
+        [note] = [
+            n for n in await notes_of(uows, person.user_id) if n.kind is NotificationKind.SESSION_STARTING
+        ]
         assert note.at == START and note.subject_id == visit["id"]
     # Moved to later the same day: its reminder is due again for the new time.
     later = START + timedelta(hours=3)
@@ -477,7 +515,9 @@ async def test_a_session_is_reminded_an_hour_before_to_its_host_and_invitees_and
     assert await job.make_due() == 0
     clock.current = later - timedelta(minutes=59)
     assert await job.make_due() == 1
-    starting = [n for n in await notes_of(uows, world.student.user_id) if n.kind is NotificationKind.SESSION_STARTING]
+    starting = [
+        n for n in await notes_of(uows, world.student.user_id) if n.kind is NotificationKind.SESSION_STARTING
+    ]
     assert [n.at for n in starting] == [START, later]
 
 
@@ -503,7 +543,9 @@ async def test_no_notification_or_its_email_holds_anything_but_names_titles_link
     await act(coordinator, app["id"], "enroll")
     preceptor = await make_api(world.preceptor.email)
     visit = await preceptor.post("/visits", visit_body(world, [world.student.user_id]), expect=201)
-    await preceptor.post(f"/visits/{visit['id']}/move", {"starts_at": (START + timedelta(days=1)).isoformat()})
+    await preceptor.post(
+        f"/visits/{visit['id']}/move", {"starts_at": (START + timedelta(days=1)).isoformat()}
+    )
     await preceptor.post(f"/visits/{visit['id']}/cancel", {"note": "Patient J.S. (DOB 03/04/1950) declined"})
     async with uows() as uow:
         notes = await uow.notifications.all()

@@ -85,25 +85,25 @@ class NotificationRepository:
         row = await self.db.get(NotificationRow, notification_id)
         return None if row is None or row.recipient_id != recipient_id else _stored(row)
 
-    async def mark_read(self, recipient_id: int, notification_id: int, at: datetime) -> None:
-        """Mark one of the recipient's notifications read (a read one keeps its first reading time)."""
-        await self.db.execute(
-            update(NotificationRow)
-            .where(
-                NotificationRow.id == notification_id,
-                NotificationRow.recipient_id == recipient_id,
-                NotificationRow.read_at.is_(None),
-            )
-            .values(read_at=at)
+    async def mark_read(self, recipient_id: int, notification_id: int, at: datetime | None) -> None:
+        """Mark one of the recipient's notifications read at ``at`` (a read one keeps its first
+        reading time), or unread again (None)."""
+        query = update(NotificationRow).where(
+            NotificationRow.id == notification_id, NotificationRow.recipient_id == recipient_id
         )
+        if at is not None:
+            query = query.where(NotificationRow.read_at.is_(None))
+        await self.db.execute(query.values(read_at=at))
 
-    async def mark_all_read(self, recipient_id: int, at: datetime) -> int:
-        """Mark every unread notification of the recipient read; returns how many."""
-        result = await self.db.execute(
-            update(NotificationRow)
-            .where(NotificationRow.recipient_id == recipient_id, NotificationRow.read_at.is_(None))
-            .values(read_at=at)
+    async def mark_all_read(self, recipient_id: int, at: datetime, *, up_to_id: int | None = None) -> int:
+        """Mark every unread notification of the recipient read (those up to ``up_to_id`` only, if
+        given); returns how many."""
+        query = update(NotificationRow).where(
+            NotificationRow.recipient_id == recipient_id, NotificationRow.read_at.is_(None)
         )
+        if up_to_id is not None:
+            query = query.where(NotificationRow.id <= up_to_id)
+        result = await self.db.execute(query.values(read_at=at))
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def mark_read_before(self, before: datetime, at: datetime) -> int:

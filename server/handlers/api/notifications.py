@@ -10,8 +10,10 @@ from server.schemas.notifications import (
     NotificationOut,
     NotificationPageOut,
     NotificationQuery,
+    NotificationReadIn,
     PreferenceOut,
     PreferencesIn,
+    ReadAllIn,
 )
 from server.services import notifications
 from server.web.api import ApiCall
@@ -55,26 +57,33 @@ async def list_notifications(call: ApiCall) -> NotificationPageOut:
 @API.route(
     "POST",
     "/notifications/{notification_id}/read",
-    summary="Mark one of my notifications read",
+    summary="Mark one of my notifications read (or unread again)",
     tag="notifications",
+    body=NotificationReadIn,
     response=NotificationOut,
 )
 async def read_notification(call: ApiCall) -> NotificationOut:
+    body: NotificationReadIn = call.body
     return _out(
-        await notifications.mark_read(call.request.app[UOW](), call.actor, call.path["notification_id"])
+        await notifications.mark_read(
+            call.request.app[UOW](), call.actor, call.path["notification_id"], read=body.read
+        )
     )
 
 
 @API.route(
     "POST",
     "/notifications/read-all",
-    summary="Mark all my notifications read",
+    summary="Mark all my notifications read (up to the newest I was shown)",
     tag="notifications",
+    body=ReadAllIn,
     response=MarkedOut,
 )
 async def read_all_notifications(call: ApiCall) -> MarkedOut:
-    marked = await notifications.mark_all_read(call.request.app[UOW](), call.actor)
-    return MarkedOut(marked=marked, unread=0)
+    body: ReadAllIn = call.body
+    uow = call.request.app[UOW]
+    marked = await notifications.mark_all_read(uow(), call.actor, up_to_id=body.up_to_id)
+    return MarkedOut(marked=marked, unread=await notifications.unread_count(uow(), call.actor))
 
 
 @API.route(

@@ -11,6 +11,7 @@ from server.domain.notifications import KINDS, PER_PAGE, Preference
 from server.handlers.pages.forms import current_actor, path_id, read_form, redirect, render
 from server.schemas.notifications import MAX_PAGE
 from server.services import notifications
+from server.web.ids import record_id
 from server.web.keys import UOW
 
 routes = web.RouteTableDef()
@@ -64,8 +65,14 @@ async def preferences_submit(request: web.Request) -> web.StreamResponse:
 
 @routes.post("/notifications/read-all")
 async def read_all(request: web.Request) -> web.StreamResponse:
-    """Mark every notification read."""
-    await notifications.mark_all_read(request.app[UOW](), current_actor(request))
+    """Mark every notification read, up to the newest the page showed (one that arrived since the
+    page was loaded stays unread)."""
+    form = await read_form(request)
+    raw = str(form.get("up_to_id", ""))
+    up_to_id = record_id(raw) if raw else None
+    if raw and up_to_id is None:
+        raise Invalid("The form is out of date; reload the page and try again.", field="up_to_id")
+    await notifications.mark_all_read(request.app[UOW](), current_actor(request), up_to_id=up_to_id)
     redirect("/notifications", "all_read")
 
 
