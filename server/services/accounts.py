@@ -241,11 +241,16 @@ async def log_in(
 async def resolve_login(uow: UnitOfWork, token: str) -> Actor | None:
     """The actor behind a login cookie, or None when it is unknown or expired."""
     async with uow:
-        login = await uow.logins.by_token_hash(token_hash(token))
-        if login is None or login.expires_at <= uow.now():
-            return None
-        user = await uow.users.get(login.user_id)
-        return actor_of(user) if user else None
+        return await actor_behind(uow, token)
+
+
+async def actor_behind(uow: UnitOfWork, token: str) -> Actor | None:
+    """:func:`resolve_login` inside the caller's open unit of work."""
+    login = await uow.logins.by_token_hash(token_hash(token))
+    if login is None or login.expires_at <= uow.now():
+        return None
+    user = await uow.users.get(login.user_id)
+    return actor_of(user) if user else None
 
 
 async def log_out(uow: UnitOfWork, token: str) -> None:

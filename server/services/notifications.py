@@ -54,7 +54,7 @@ from server.domain.visits import (
     scheduled_end,
 )
 from server.domain.vocab import DOCUMENT_LABELS, DocumentStatus
-from server.services import mail
+from server.services import accounts, mail
 from server.services.mail import mail_setup
 
 PREFERENCES_PATH = "/notifications/preferences"
@@ -416,11 +416,7 @@ async def evaluation_released(
     """A preceptor released an evaluation (per encounter, or the end-of-rotation one) to the visitor."""
     title = clip(await _program_title(uow, program_id), 150)
     what = "your end-of-rotation evaluation" if final else "an evaluation"
-    link = (
-        f"/record/enrollments/{enrollment_id}/final-evaluation"
-        if final
-        else f"/record/enrollments/{enrollment_id}/evaluations"
-    )
+    link = f"/record/enrollments/{enrollment_id}/evaluations"  # where a visitor reads both kinds
     await deliver(
         uow,
         [
@@ -566,6 +562,16 @@ async def page_of(
         total = await uow.notifications.count(actor.user_id)
         unread = await uow.notifications.count(actor.user_id, unread_only=True)
     return NotificationPage(items, page, per_page, total, unread)
+
+
+async def resolve_login_for_page(uow: UnitOfWork, token: str) -> tuple[Actor | None, int | None]:
+    """The actor behind a login cookie and their unread count (the bell), in the one transaction the
+    login's look-up opens anyway: a page still opens at most two, this and its own."""
+    async with uow:
+        actor = await accounts.actor_behind(uow, token)
+        if actor is None:
+            return None, None
+        return actor, await uow.notifications.count(actor.user_id, unread_only=True)
 
 
 async def unread_count(uow: UnitOfWork, actor: Actor) -> int:

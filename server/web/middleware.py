@@ -22,12 +22,12 @@ from server.domain.errors import (
     disk_full,
     disk_read_only,
 )
-from server.services import accounts
+from server.services import accounts, notifications
 from server.web import csrf
 from server.web.access_log import redact
 from server.web.api import API_PREFIX
 from server.web.bodies import FORM_TYPES, read_post
-from server.web.keys import ACTOR, CSRF_IDENTITY, SETTINGS, UOW
+from server.web.keys import ACTOR, CSRF_IDENTITY, SETTINGS, UNREAD, UOW
 
 log = logging.getLogger("rounds.http")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -173,9 +173,15 @@ async def login_middleware(request: web.Request, handler: Handler) -> web.Stream
         # Stylesheets and scripts are public: no database round trip for each of them.
         request[CSRF_IDENTITY] = ""
         return await handler(request)
+    request[UNREAD] = None
     token = request.cookies.get(csrf.LOGIN_COOKIE)
     if token and len(token) <= 128:
-        request[ACTOR] = await accounts.resolve_login(request.app[UOW](), token)
+        if is_api(request):
+            request[ACTOR] = await accounts.resolve_login(request.app[UOW](), token)
+        else:  # a page: the navigation's bell shows the unread count, read in the same transaction
+            request[ACTOR], request[UNREAD] = await notifications.resolve_login_for_page(
+                request.app[UOW](), token
+            )
     anon = request.cookies.get(csrf.ANON_COOKIE)
     new_anon = None
     if not token and not anon:

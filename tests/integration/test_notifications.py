@@ -566,3 +566,33 @@ async def test_no_notification_or_its_email_holds_anything_but_names_titles_link
         if hits:
             leftovers.append((masked, [masked[h.start : h.end] for h in hits]))
     assert leftovers == []
+
+
+async def test_the_host_moves_a_session_from_its_page_in_their_own_time_zone(
+    world: World, make_api: Any, client: TestClient[Any, Any], uows: UnitOfWorkFactory
+) -> None:
+    await enroll(uows, world.student, world.program_id, world.block_ids[:1])
+    preceptor = await make_api(world.preceptor.email)
+    visit = await preceptor.post("/visits", visit_body(world, [world.student.user_id]), expect=201)
+    browser = await _browser(client, world.preceptor.email)
+    page = await browser.get(f"/visits/{visit['id']}")
+    assert 'action="/visits/{}/move"'.format(visit["id"]) in page.text
+    # 09:30 in UTC-5 is 14:30 UTC.
+    moved = await browser.post(
+        f"/visits/{visit['id']}/move", {"local_start": "2026-12-02T09:30", "utc_offset_minutes": "-300"}
+    )
+    assert moved.location == f"/visits/{visit['id']}?notice=moved"
+    [_, note] = await notes_of(uows, world.student.user_id)
+    assert note.kind is NotificationKind.SESSION_MOVED and note.at == datetime(
+        2026, 12, 2, 14, 30, tzinfo=UTC
+    )
+    refused = await browser.post(
+        f"/visits/{visit['id']}/move", {"local_start": "someday", "utc_offset_minutes": ""}, expect=422
+    )
+    assert "date and a time" in refused.text
+    visitor = await _browser(client, world.student.email)
+    assert (
+        'action="/visits/{}/move"'.format(visit["id"])
+        not in (await visitor.get(f"/visits/{visit['id']}")).text
+    )
+    await visitor.post(f"/visits/{visit['id']}/move", {"local_start": "2026-12-02T09:30"}, expect=403)

@@ -6,7 +6,6 @@ Thin handlers: read the form or query, call one service, render a template or re
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,6 @@ import aiohttp_jinja2
 from aiohttp import web
 from pydantic import ValidationError
 
-from server.domain.actors import Actor
 from server.domain.errors import Unauthorized
 from server.handlers.pages import (
     accounts as account_pages,
@@ -41,13 +39,12 @@ from server.handlers.pages import (
 from server.handlers.pages.forms import read_form
 from server.handlers.pages.view import NOTICES, VOCABULARY
 from server.schemas.accounts import LoginIn
-from server.services import accounts, notifications
+from server.services import accounts
 from server.web import csrf
 from server.web.csrf import csrf_token
-from server.web.keys import ACTOR, MAIL, SETTINGS, UOW
+from server.web.keys import ACTOR, MAIL, SETTINGS, UNREAD, UOW
 from server.web.redirects import local_path
 
-log = logging.getLogger("rounds.pages")
 routes = web.RouteTableDef()
 FAVICON = Path(__file__).resolve().parents[3] / "webclient" / "static" / "favicon.svg"
 
@@ -59,7 +56,7 @@ async def template_context(request: web.Request) -> dict[str, Any]:
     actor = request.get(ACTOR)
     return {
         "actor": actor,
-        "unread": await _unread(request, actor),
+        "unread": request.get(UNREAD),
         "csrf_token": csrf_token(request),
         "vocab": VOCABULARY,
         "notice": NOTICES.get(request.query.get("notice", "")),
@@ -67,18 +64,6 @@ async def template_context(request: web.Request) -> dict[str, Any]:
         # No SMTP server: the login page and the account pages point to the demo outbox.
         "demo_outbox": not request.app[MAIL].smtp,
     }
-
-
-async def _unread(request: web.Request, actor: Actor | None) -> int | None:
-    """The bell's count, or None when there is nobody logged in or it cannot be read now: an error
-    page rendered while the database is away still renders, with a bell that has no count."""
-    if actor is None:
-        return None
-    try:
-        return await notifications.unread_count(request.app[UOW](), actor)
-    except Exception:
-        log.warning("the unread count could not be read for the navigation", exc_info=True)
-        return None
 
 
 @routes.get("/")

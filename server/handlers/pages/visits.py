@@ -16,7 +16,7 @@ from server.domain.visits import KIND_LABELS, LinkGone, ParticipantRole
 from server.domain.vocab import Role
 from server.handlers.pages.forms import current_actor, parse_form, path_id, read_form, redirect, try_form
 from server.handlers.pages.view import NOTICES
-from server.schemas.visits import VisitCancelIn, VisitIn
+from server.schemas.visits import VisitCancelIn, VisitIn, VisitMoveIn
 from server.services import visits, visits_pages
 from server.web.keys import ACTOR, CLOCK, SETTINGS, UOW
 from server.web.patient_pass import patient_pass_from_request, set_patient_pass_cookie
@@ -34,6 +34,7 @@ SCHEDULE_LABELS = {
 VISIT_NOTICES = {
     "scheduled": "Visit scheduled. The visitors you invited see it in their list.",
     "cancelled": "Visit cancelled. The invited visitors see that it will not take place.",
+    "moved": "Visit moved. The invited visitors are told the new time, with the calendar file.",
 }
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_OFFSET_MINUTES = 14 * 60  # UTC-12 to UTC+14
@@ -158,6 +159,17 @@ async def cancel(request: web.Request) -> web.StreamResponse:
     data = parse_form(VisitCancelIn, await read_form(request), labels={"note": "Reason"})
     await visits.cancel_visit(request.app[UOW](), actor, visit_id, data.note)
     redirect(f"/visits/{visit_id}", "cancelled")
+
+
+@routes.post("/visits/{visit_id}/move")
+async def move(request: web.Request) -> web.StreamResponse:
+    """The host moves a visit that has not started to a new start (the browser's local time)."""
+    actor = current_actor(request)
+    visit_id = path_id(request, "visit_id")
+    form = await read_form(request)
+    starts_at = local_to_utc(str(form.get("local_start", "")), str(form.get("utc_offset_minutes", "")))
+    await visits.move_visit(request.app[UOW](), actor, visit_id, VisitMoveIn(starts_at=starts_at))
+    redirect(f"/visits/{visit_id}", "moved")
 
 
 @routes.get("/join/{token}")
