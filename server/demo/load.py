@@ -15,6 +15,7 @@ from server.demo.under_way import load_rotation_under_way
 from server.domain.actors import Actor
 from server.domain.applications import Action
 from server.domain.errors import DomainError
+from server.domain.notifications import NotificationKind
 from server.domain.visits import JOIN_OPENS_BEFORE
 from server.domain.vocab import DocumentKind, Modality, Role, RotationType, Step1Status, TrainingStatus
 from server.schemas.accounts import PreceptorProfileIn, VisitorProfileIn
@@ -101,10 +102,13 @@ DEMO_UNREAD_DAYS = 3
 
 async def _read_the_past(uows: UnitOfWorkFactory) -> None:
     """Mark the notifications of the demo's past (the finished rotation, the first weeks of the one
-    under way) read, as their people would have."""
+    under way) read, as their people would have; Elena's letter request, still waiting for Dr. Reyes,
+    stays unread on his bell."""
     async with uows() as uow:
         now = uow.now()
-        await uow.notifications.mark_read_before(now - timedelta(days=DEMO_UNREAD_DAYS), now)
+        await uow.notifications.mark_read_before(
+            now - timedelta(days=DEMO_UNREAD_DAYS), now, keep=[NotificationKind.LETTER_REQUESTED]
+        )
         await uow.commit()
 
 

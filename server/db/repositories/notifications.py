@@ -106,12 +106,18 @@ class NotificationRepository:
         result = await self.db.execute(query.values(read_at=at))
         return int(result.rowcount)  # type: ignore[attr-defined]
 
-    async def mark_read_before(self, before: datetime, at: datetime) -> int:
-        """Mark everyone's notifications written before ``before`` read (the demo's past, read by its
-        people back then); returns how many."""
+    async def mark_read_before(
+        self, before: datetime, at: datetime, *, keep: Sequence[NotificationKind] = ()
+    ) -> int:
+        """Mark everyone's notifications written before ``before`` read, but those of the kinds in
+        ``keep`` (the demo's past, read by its people back then); returns how many."""
         result = await self.db.execute(
             update(NotificationRow)
-            .where(NotificationRow.created_at < before, NotificationRow.read_at.is_(None))
+            .where(
+                NotificationRow.created_at < before,
+                NotificationRow.read_at.is_(None),
+                NotificationRow.kind.not_in([k.value for k in keep]),
+            )
             .values(read_at=at)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
