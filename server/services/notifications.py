@@ -12,7 +12,7 @@ change that makes them due and made by :mod:`server.services.reminders`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from server.config import Settings
@@ -27,6 +27,7 @@ from server.domain.notifications import (
     KINDS,
     NOTE_MAX,
     PER_PAGE,
+    TEXT_MAX,
     Notice,
     NotificationKind,
     NotifySetup,
@@ -92,6 +93,9 @@ async def deliver(uow: UnitOfWork, notices: Sequence[Notice]) -> int:
         preference = effective(user.role, choices[user.id]).get(notice.kind)
         if preference is None:
             continue
+        # Names can be long: the sentence is cut to its column rather than refused (the change it
+        # tells of has happened either way).
+        notice = replace(notice, text=clip(notice.text, TEXT_MAX))
         if preference.in_app:
             await uow.notifications.add(notice, at=now)
             written += 1
@@ -620,7 +624,7 @@ async def set_preferences(uow: UnitOfWork, actor: Actor, choices: Sequence[Prefe
             raise Invalid(
                 f"'{choice.kind.value}' notifications do not reach a {actor.role.value}; "
                 "choose among the kinds GET /api/v1/me/notification-preferences lists.",
-                field=f"preferences[{index}].kind",
+                field=f"preferences.{index}.kind",
             )
     if len({c.kind for c in choices}) != len(choices):
         raise Invalid("Give each kind once.", field="preferences")

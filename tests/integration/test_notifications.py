@@ -326,7 +326,7 @@ async def test_hostile_queries_and_preferences_are_refused_with_the_field_named(
         ({"preferences": [{"kind": "everything", "in_app": True, "email": True}]}, "preferences.0.kind"),
         (
             {"preferences": [{"kind": "document_to_verify", "in_app": True, "email": True}]},
-            "preferences[0].kind",
+            "preferences.0.kind",
         ),
         ({"preferences": [{"kind": "offer_made", "in_app": "maybe", "email": True}]}, "preferences.0.in_app"),
         ({"preferences": [{"kind": "offer_made", "in_app": True}]}, "preferences.0.email"),
@@ -596,3 +596,32 @@ async def test_the_host_moves_a_session_from_its_page_in_their_own_time_zone(
         not in (await visitor.get(f"/visits/{visit['id']}")).text
     )
     await visitor.post(f"/visits/{visit['id']}/move", {"local_start": "2026-12-02T09:30"}, expect=403)
+
+
+@pytest.mark.also_postgres  # PostgreSQL refuses text longer than its column, SQLite does not
+async def test_a_sentence_longer_than_its_column_is_cut_not_refused(
+    world: World, uows: UnitOfWorkFactory
+) -> None:
+    long_name = "Dr. " + "Averylongname " * 20
+    async with uows() as uow:
+        await notifications.letter_decided(
+            uow, request_id=1, visitor_id=world.student.user_id, author_name=long_name * 3, accepted=True
+        )
+        await notifications.deliver(
+            uow,
+            [
+                Notice(
+                    world.student.user_id,
+                    NotificationKind.OFFER_MADE,
+                    SubjectType.APPLICATION,
+                    1,
+                    "y" * 999,
+                    "/",
+                )
+            ],
+        )
+        await uow.commit()
+    texts = [n.text for n in await notes_of(uows, world.student.user_id)]
+    assert [len(t) <= 300 for t in texts] == [True, True]
+    assert texts[1] == "y" * 299 + "…"
+    assert texts[0].startswith("Dr. Averylongname") and texts[0].endswith("letter of recommendation.")
