@@ -21,7 +21,6 @@ from server.db.availability import database_away
 from server.db.engine import is_sqlite, make_engine, make_sessionmaker
 from server.db.filestore import FileStore
 from server.db.uow import Clock, UnitOfWorkFactory, utc_now
-from server.domain import dates
 from server.domain.notifications import NotifySetup, unsubscribe_key
 from server.handlers import live_socket
 from server.handlers.api import API
@@ -32,6 +31,7 @@ from server.services import applications, live, mail
 from server.services.mail import mail_setup
 from server.services.mail_sender import Sender, SmtpServer
 from server.services.reminders import ReminderJob
+from server.templating import add_date_filters
 from server.web import headers, middleware
 from server.web.api import API_PREFIX, openapi_document
 from server.web.keys import CLOCK, ENGINE, FILES, HEAP_TRIMMING, MAIL, MAIL_SENDER, SETTINGS, UOW
@@ -175,12 +175,8 @@ def create_app(
         context_processors=[site.template_context],
     )
     env.globals["static"] = lambda path: f"/static/{path}"
-    # Dates in one format for people and one for machines (server/domain/dates.py).
-    env.filters["day"] = dates.day_html
-    env.filters["moment"] = dates.moment_html
-    env.filters["day_text"] = dates.human_day
-    env.filters["iso"] = dates.machine_day
-    env.filters["letter_day"] = dates.letter_day
+    # Dates in one format for people and one for machines, in the reader's zone (server/domain/dates.py).
+    add_date_filters(env)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_heap_trimming)
     app.cleanup_ctx.append(live_socket.live_rooms)

@@ -177,9 +177,39 @@ ON_POSTGRES: dict[str, str | dict[str, str]] = {
             "smoke: a live session writes its record"
         ),
     },
+    "integration/test_account_self_service.py": {
+        "test_a_visitor_closes_the_account_and_what_stays_and_what_goes": (
+            "smoke: closing an account (seats released, the address freed and signed up again)"
+        ),
+        "test_an_email_change_link_expires_is_throttled_and_fails_once_the_address_is_taken": (
+            "the unique address taken between the link and its use"
+        ),
+    },
+    "integration/test_staff_invitations.py": {
+        "test_an_invited_coordinator_runs_the_program_and_may_invite_in_turn": (
+            "smoke: invitations, co-coordinators read with every program, the hand-over on closing"
+        ),
+    },
     "integration/test_mail.py": {
         "test_two_senders_on_separate_engines_deliver_each_mail_exactly_once": (
             "FOR UPDATE SKIP LOCKED: two nodes' senders claiming the outbox at once"
+        ),
+    },
+    "integration/test_calendars.py": {
+        "test_a_feed_lists_the_owners_sessions_and_follows_moves_and_cancellations": (
+            "smoke: calendars; the feed's time-window queries and a revision counted in SQL"
+        ),
+        "test_only_a_hash_is_kept_and_replaced_revoked_and_unknown_tokens_are_the_same_404": (
+            "the partial unique index of one working feed per user"
+        ),
+    },
+    "integration/test_catalog.py": {
+        "test_text_search_ignores_case_accents_and_word_order": (
+            "LIKE over the folded search key (case-sensitive on PostgreSQL, not on SQLite)"
+        ),
+        "test_the_start_date_and_profession_filters": "an EXISTS over blocks by date",
+        "test_the_migrated_calendar_visit_and_program_tables_equal_the_models": (
+            "the migrated tables equal the models, per dialect"
         ),
     },
     "integration/test_pages.py": {

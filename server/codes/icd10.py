@@ -15,19 +15,37 @@ Search (:func:`search`) is a type-ahead:
 * A query shaped like a code or the start of one ("E11", "e11.9", "J45.90", "E11.") lists the codes that
   start with it in code order, so the exact code comes first, then its children.
 * Otherwise (and to fill the list after code matches) every word of the query must be the start of a word
-  in the description, in any order ("type 2 diab", "asthma exac"); case, accents and apostrophes are
-  ignored ("crohn" finds "Crohn's disease"). Matches are ranked by a weight: the description's length
-  (shorter is more general), plus a penalty for non-billable codes, minus a bonus for the ", unspecified"
-  code of a group, minus a bonus when the description starts with one of the query's words; ties go to
-  code order. The code set says nothing about how
-  common a diagnosis is ("hypertension" lists "Portal hypertension" before I10), so a caller that knows
-  (a program's most logged codes, a visitor's recent ones) passes them as ``prefer`` to list them first.
+  in one of the code's *names*, in any order ("type 2 diab", "asthma exac"); case, accents and apostrophes
+  are ignored ("crohn" finds "Crohn's disease"). A code's names are its description, the tabular list's
+  inclusion terms and includes notes ("High blood pressure" and "hypertension (arterial) (benign) ..." are
+  names of I10), what its square brackets give ("[common cold]") and curated entry terms
+  (:mod:`server.codes.clinical_terms`).
+* The query is also searched as rewritten by :mod:`server.codes.clinical_terms`: abbreviations ("htn"),
+  lay phrases ("heart attack"); the rewritings rank before the query as typed, since a whole word that is a
+  known abbreviation is more likely meant as one. A query word that starts no word of the code set is
+  read in its American spelling ("anaemia"), without a plural or verb ending, or (from 5 letters) as the
+  word one typing slip away ("pnuemonia").
 
-The index: codes numbered in order of their static weight; a sorted vocabulary of description words whose
+Ranking: first, the codes one of whose names the query *names*: its core words (without parenthesised
+nonessential modifiers, "NOS", "unspecified", "not elsewhere classified", "without complications" and
+joining words -- ICD-10-CM's own marks of a default) are all covered by the query words (tier 0), or all
+but one (tier 1; an uncovered "other" counts twice). So "hypertension" lists I10 first, "copd" J44.9
+("Chronic obstructive pulmonary disease, unspecified"). A non-billable code in a tier is followed by its
+default billable code: down the children, the one saying "unspecified"/"without complications", else the
+one ending in 9, else the first (E11 -> E11.9, J45 -> J45.909). Within a tier codes go by weight. Then the
+other matches by a weight: the description's length (shorter is more general), plus a penalty for
+non-billable codes, minus a bonus for the ", unspecified" code of a group, minus a bonus when the
+description starts with one of the query's words; ties go to code order. A caller that knows how common a
+diagnosis is (a program's most logged codes, a visitor's recent ones) passes them as ``prefer`` to list
+them first.
+
+The index: codes numbered in order of their static weight; a sorted vocabulary of name words whose
 positions are word ids, so the words that start with a query word form one contiguous id range (found by
 bisection); per word, the sorted ids of the codes that use it; per code, the ids of its words. A query
 takes the id range of each of its words, starts from the rarest, intersects, and walks the candidates in
-weight order, stopping as soon as no later candidate can enter the top ``limit``.
+weight order, stopping as soon as no later candidate can enter the top ``limit``. For the tiers, every
+name is also kept as its core words, with per core size the names each word is in: a query of n words
+looks only at names of at most n + 1 core words.
 """
 
 from __future__ import annotations
@@ -43,6 +61,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, NamedTuple
+
+from server.codes import clinical_terms
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -67,6 +87,30 @@ _UNSPECIFIED = re.compile(r",\s*unspecified\b", re.IGNORECASE)  # "Sepsis, unspe
 _APOSTROPHES = ("'", "\u2018", "\u2019", "`")
 _CHAPTER_DESCRIPTION = re.compile(r"(?P<title>.*?)\s*\((?P<codes>[A-Z0-9]+-[A-Z0-9]+)\)\s*")
 _AFTER_LAST_WORD_CHAR = "\x7f"  # sorts after every character a word or compact code may contain
+
+# Names of more core words than this are left to the weight ranking (a tier names a concept, not a case).
+MAX_TERM_WORDS = 8
+# A misspelt query word is corrected by one typing slip only from this length on.
+MIN_CORRECTED_LETTERS = 5
+# Joining words: they neither make a name nor count against a query covering one.
+STOPWORDS = frozenset(
+    {"a", "an", "and", "as", "at", "by", "due", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
+    | {"without"}
+)
+# A name's uncovered word that only says "some other kind" costs two, so "Other asthma" is no tier for
+# "asthma".
+_GENERIC = frozenset({"other", "specified"})
+_PARENTHESISED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")  # (nonessential modifiers), [synonyms]
+_BRACKETED = re.compile(r"\[([^\[\]]+)\]")  # "Acute nasopharyngitis [common cold]"
+_ACRONYM_IN_PARENTHESES = re.compile(r"\((?=[^()]*[A-Z][^()]*[A-Z])([A-Z][A-Za-z0-9-]{1,9})\)")  # "(NAFLD)"
+_COMPOUND = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a word, or hyphenated words ("gastro-esophageal")
+# What a name may say without changing what it names: ICD-10-CM's own marks of the default code.
+_NOT_CORE = re.compile(
+    r"\b(?:not elsewhere classified|not otherwise specified|site not specified"
+    r"|unspecified (?:organism|type|site)|unspecified|nos|without complications?|uncomplicated)\b"
+)
+# A child that is the default one on the way down to a category's default billable code.
+_DEFAULT_CHILD = re.compile(r"\b(?:unspecified|NOS|without complications?|uncomplicated)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +168,21 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(_fold(text))
 
 
+def _query_words(text: str) -> list[str]:
+    """The distinct words of a query, without its joining words ("nausea and vomiting"), unless they are
+    all it has or the last one may still be the start of a longer word ("an" on the way to "anemia")."""
+    words = list(dict.fromkeys(_words(text)))
+    if not words:
+        return words
+    last_is_typed = not text[-1:].isspace() and text[-1:] not in ",.;"
+    kept = [
+        word
+        for position, word in enumerate(words)
+        if word not in STOPWORDS or (last_is_typed and position == len(words) - 1)
+    ]
+    return kept or words
+
+
 def _compact(code: str, shape: re.Pattern[str], *, trailing_dot: bool = False) -> str | None:
     """``code`` upper-cased, trimmed and without the dot after its category, if it has ``shape``.
     ``trailing_dot`` accepts a dot with nothing after it ("E11.", as typed on the way to "E11.9")."""
@@ -146,49 +205,113 @@ def _roman(number: int) -> str:
     return "".join(parts)
 
 
+class _Entry(NamedTuple):
+    """One code as read from the package, in tabular order."""
+
+    code: str
+    description: str
+    billable: bool
+    chapter: int
+    terms: tuple[str, ...]  # the tabular list's inclusion terms and includes notes, and curated entry terms
+    children: tuple[str, ...]
+
+
+def _content(text: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """The words that make a term what it is, and the optional ones. ``(core items, optional words)``:
+    an item is one word, or a hyphenated compound as (joined, part, part...): "gastro-esophageal" may be
+    typed either way. Dropped from the core: what ICD-10-CM itself marks as not changing the code --
+    parenthesised nonessential modifiers (which become optional words), "NOS", "unspecified", "not
+    elsewhere classified", "without complications" -- and joining words ("of", "with")."""
+    folded = _fold(text)
+    optional = tuple(_WORD.findall(" ".join(_PARENTHESISED.findall(folded))))
+    core = _NOT_CORE.sub(" ", _PARENTHESISED.sub(" ", folded))
+    items: list[tuple[str, ...]] = []
+    for token in _COMPOUND.findall(core):
+        parts = tuple(part for part in token.split("-") if part)
+        if not parts or (len(parts) == 1 and parts[0] in STOPWORDS):
+            continue
+        item = parts if len(parts) == 1 else ("".join(parts), *parts)
+        if item not in items:
+            items.append(item)
+    return tuple(items), optional
+
+
+def _names(description: str, terms: Iterable[str]) -> list[str]:
+    """Every name of a code: its description, its terms, and what their square brackets give as a synonym
+    ("Acute nasopharyngitis [common cold]") or their brackets give as an acronym ("... (NAFLD)")."""
+    names: list[str] = []
+    for text in (description, *terms):
+        names.append(text)
+        for inside in _BRACKETED.findall(text):
+            names.append(inside)
+        for inside in _ACRONYM_IN_PARENTHESES.findall(text):
+            names.append(inside)
+    return list(dict.fromkeys(names))
+
+
+def _default_key(description: str, code: str) -> tuple[int, int, str]:
+    """How a child is chosen on the way to a category's default billable code: an unspecified one first,
+    then one ending in 9 (the tabular list's usual place for "unspecified"), then code order."""
+    unspecified = _DEFAULT_CHILD.search(description) is not None
+    return (0 if unspecified else 1, 0 if code.endswith("9") else 1, code)
+
+
 class _Index:
     """The loaded code set and its search structures. Built once; never changed afterwards."""
 
-    def __init__(self, entries: list[tuple[str, str, bool, int]], chapters: dict[int, Chapter]) -> None:
-        # entries: (dotted code, description, billable, chapter number) in the tabular list's order.
+    def __init__(self, entries: list[_Entry], chapters: dict[int, Chapter]) -> None:
         # Codes are kept as parallel lists indexed by code id; Icd10Code objects are made only for answers.
         self.chapters = chapters
 
-        tabular_words = [
-            _WORD.findall(line) for line in _fold("\n".join(entry[1] for entry in entries)).split("\n")
-        ]
-
-        def weight(position: int) -> int:
-            _, description, billable, _ = entries[position]
-            unspecified = _UNSPECIFIED.search(description) is not None
+        def weight(entry: _Entry) -> int:
+            unspecified = _UNSPECIFIED.search(entry.description) is not None
             return (
-                len(description)
-                + (0 if billable else NON_BILLABLE_PENALTY)
+                len(entry.description)
+                + (0 if entry.billable else NON_BILLABLE_PENALTY)
                 - (UNSPECIFIED_BONUS if unspecified else 0)
             )
 
-        weights = [weight(position) for position in range(len(entries))]
+        weights = [weight(entry) for entry in entries]
         order = sorted(range(len(entries)), key=lambda position: (weights[position], position))
-        self.code: list[str] = [entries[position][0] for position in order]
-        self.description: list[str] = [entries[position][1] for position in order]
-        self.billable: list[bool] = [entries[position][2] for position in order]
-        self.chapter: list[int] = [entries[position][3] for position in order]
+        ordered = [entries[position] for position in order]
+        self.code: list[str] = [entry.code for entry in ordered]
+        self.description: list[str] = [entry.description for entry in ordered]
+        self.billable: list[bool] = [entry.billable for entry in ordered]
+        self.chapter: list[int] = [entry.chapter for entry in ordered]
         self.weights: list[int] = [weights[position] for position in order]
         self.id_of: dict[str, int] = {
             code.replace(".", ""): code_id for code_id, code in enumerate(self.code)
         }
         self.compact_sorted: list[str] = sorted(self.id_of)
 
-        words_of_code = [tabular_words[position] for position in order]
-        self.vocabulary: list[str] = sorted({word for words in words_of_code for word in words})
+        # every name of every code, split once: the words a query matches, and each name's core for tiers
+        names_of_code = [_names(entry.description, entry.terms) for entry in ordered]
+        split_words: list[list[str]] = []
+        contents: list[list[tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]]] = []
+        for names in names_of_code:
+            words: list[str] = []
+            for name in names:
+                for token in _COMPOUND.findall(_fold(name)):
+                    parts = [part for part in token.split("-") if part]
+                    words.extend(parts)
+                    if len(parts) > 1:
+                        words.append("".join(parts))
+            split_words.append(words)
+            contents.append([_content(name) for name in names])
+        first_words = [_WORD.findall(_fold(entry.description))[:1] for entry in ordered]
+
+        self.vocabulary: list[str] = sorted({word for words in split_words for word in words})
+        self.vocabulary_set: frozenset[str] = frozenset(self.vocabulary)
+        # the words of the descriptions themselves: a query word among them is not read as an abbreviation
+        self.description_words: frozenset[str] = frozenset(_WORD.findall(_fold("\n".join(self.description))))
         word_id = {word: position for position, word in enumerate(self.vocabulary)}
         postings: list[list[int]] = [[] for _ in self.vocabulary]
         self.words_of_code: list[tuple[int, ...]] = []
         self.first_word: list[int] = []
-        for code_id, words in enumerate(words_of_code):
+        for code_id, words in enumerate(split_words):
             ids = tuple({word_id[word] for word in words})
             self.words_of_code.append(ids)
-            self.first_word.append(word_id[words[0]] if words else -1)
+            self.first_word.append(word_id[first_words[code_id][0]] if first_words[code_id] else -1)
             for word in ids:
                 postings[word].append(code_id)  # code ids ascend, so each posting list is sorted
         self.postings: list[tuple[int, ...]] = [tuple(posting) for posting in postings]
@@ -196,6 +319,46 @@ class _Index:
         self.cumulative: list[int] = [0]
         for posting in self.postings:
             self.cumulative.append(self.cumulative[-1] + len(posting))
+
+        # names as terms for the tiers: per term its code and core items (as word ids); per core size, the
+        # terms each word (core or optional) appears in
+        self.term_code: list[int] = []
+        self.term_core: list[tuple[tuple[int, ...], ...]] = []
+        term_postings: dict[int, dict[int, list[int]]] = {}
+        seen_terms: set[tuple[int, tuple[tuple[int, ...], ...]]] = set()
+        for code_id, code_contents in enumerate(contents):
+            for items, optional in code_contents:
+                if not items or len(items) > MAX_TERM_WORDS:
+                    continue
+                core = tuple(tuple(word_id[word] for word in item) for item in items)
+                if (code_id, core) in seen_terms:
+                    continue
+                seen_terms.add((code_id, core))
+                term_id = len(self.term_code)
+                self.term_code.append(code_id)
+                self.term_core.append(core)
+                by_word = term_postings.setdefault(len(core), {})
+                for word in {word for item in core for word in item} | {word_id[word] for word in optional}:
+                    by_word.setdefault(word, []).append(term_id)
+        self.term_postings: dict[int, dict[int, tuple[int, ...]]] = {
+            size: {word: tuple(terms) for word, terms in by_word.items()}
+            for size, by_word in term_postings.items()
+        }
+
+        # per non-billable code, its default billable code: the unspecified child, all the way down
+        children = {entry.code: entry.children for entry in ordered}
+        self.default_leaf: list[int] = []
+        for code_id, code in enumerate(self.code):
+            while children.get(code):
+                code = min(
+                    (child for child in children[code] if child.replace(".", "") in self.id_of),
+                    key=lambda child: _default_key(
+                        self.description[self.id_of[child.replace(".", "")]], child
+                    ),
+                    default="",
+                )
+            leaf = self.id_of.get(code.replace(".", ""), code_id) if code else code_id
+            self.default_leaf.append(leaf if leaf != code_id else -1)
 
     def __len__(self) -> int:
         return len(self.code)
@@ -237,6 +400,41 @@ class _Index:
         start = bisect_left(self.vocabulary, prefix)
         return start, bisect_left(self.vocabulary, prefix + _AFTER_LAST_WORD_CHAR, lo=start)
 
+    def _size(self, word_range: tuple[int, int]) -> int:
+        return self.cumulative[word_range[1]] - self.cumulative[word_range[0]]
+
+    def _corrected(self, word: str) -> tuple[int, int]:
+        """The word-id range for a query word that starts no word of the code set: its American spelling or
+        singular, else the most used word (or, failing that, word start) one typing slip away. Empty if
+        none: short words are left alone, since one slip from them reaches too many others."""
+        for variant in clinical_terms.american_spellings(word):
+            found = self._word_range(variant)
+            if found[0] != found[1]:
+                return found
+        for stem in clinical_terms.stems(word):
+            if stem in self.vocabulary_set:
+                return self._word_range(stem)
+        if len(word) < MIN_CORRECTED_LETTERS:
+            return (0, 0)
+        edits = set(clinical_terms.one_edit(word))
+        whole = [edit for edit in edits if edit in self.vocabulary_set]
+        # a slip is likelier inside a word than at its end: among equals, keep the last letter as typed
+        ranked = [(edit.endswith(word[-1]), self._word_range(edit)) for edit in (whole or edits)]
+        ranked = [(same_end, found) for same_end, found in ranked if found[0] != found[1]]
+        best = max(ranked, key=lambda pair: (pair[0], self._size(pair[1])), default=(False, (0, 0)))
+        return best[1]
+
+    def _ranges(self, words: list[str]) -> list[tuple[int, int]] | None:
+        ranges: list[tuple[int, int]] = []
+        for word in words:
+            found = self._word_range(word)
+            if found[0] == found[1]:
+                found = self._corrected(word)
+                if found[0] == found[1]:
+                    return None
+            ranges.append(found)
+        return ranges
+
     def _codes_in(self, word_range: tuple[int, int]) -> set[int]:
         start, end = word_range
         if end - start == 1:
@@ -244,16 +442,101 @@ class _Index:
         return set().union(*self.postings[start:end])
 
     def _by_words(self, query: str, limit: int, preferred: list[int]) -> list[int]:
-        prefixes = list(dict.fromkeys(_words(query)))
-        if not prefixes:
+        """Codes for the words of ``query`` and of each rewriting of it (abbreviations, lay phrases): the
+        preferred codes first, then the codes one of whose names is the query (tier 0) or the query and
+        one more word (tier 1), each non-billable one followed by its default billable code, then the
+        rest by weight."""
+        # the rewritings first, the query as typed last: a whole word that is a known abbreviation ("pe")
+        # is more likely meant as one than as the start of a word ("pemphigus")
+        texts = clinical_terms.alternatives(query, self.description_words)
+        phrasings: list[list[tuple[int, int]]] = []
+        as_typed = -1  # which phrasing is the query as typed, if it matches anything
+        for text in [*texts[1:], texts[0]]:
+            words = _query_words(text)
+            ranges = self._ranges(words) if words else None
+            if ranges is not None and ranges not in phrasings:
+                phrasings.append(ranges)
+                as_typed = len(phrasings) - 1 if text is texts[0] else as_typed
+        if not phrasings:
             return []
-        ranges = [self._word_range(prefix) for prefix in prefixes]
-        if any(start == end for start, end in ranges):
-            return []
+        favoured = [
+            code_id for code_id in preferred if any(self._has_words(code_id, ranges) for ranges in phrasings)
+        ]
+        tiered: dict[
+            int, tuple[int, int, int]
+        ] = {}  # code id -> (phrasing is the query as typed, tier, weight)
+        scored: dict[int, int] = {}
+        for number, ranges in enumerate(phrasings):
+            for code_id, tier in self._tiers(ranges).items():
+                rank = (1 if number == as_typed else 0, tier, code_id)
+                if rank < tiered.get(code_id, (2, 2, 0)):
+                    tiered[code_id] = rank
+            for score, code_id in self._general(ranges, limit + len(favoured)):
+                scored[code_id] = min(score, scored.get(code_id, score))
+        ordered: list[int] = list(dict.fromkeys(favoured))
+        listed = set(ordered)
+        for code_id in sorted(tiered, key=tiered.__getitem__):
+            for member in (code_id, self.default_leaf[code_id]):
+                if member >= 0 and member not in listed:
+                    listed.add(member)
+                    ordered.append(member)
+        for code_id in sorted(scored, key=lambda code_id: (scored[code_id], code_id)):
+            if code_id not in listed:
+                listed.add(code_id)
+                ordered.append(code_id)
+        return ordered[:limit]
+
+    def _tiers(self, ranges: list[tuple[int, int]]) -> dict[int, int]:
+        """The codes with a name whose core the query covers (tier 0) or covers but for one word (tier 1);
+        every query word must be in that one name. Joining words of the query do not count."""
+        content = [self._as_letter(word_range) for word_range in ranges]
+        if not content or len(content) > MAX_TERM_WORDS:
+            return {}
+        sizes = [size for size in range(1, len(content) + 2) if size in self.term_postings]
+        candidates: set[int] | None = None
+        for start, end in sorted(content, key=self._size):
+            terms: set[int] = set()
+            for size in sizes:
+                by_word = self.term_postings[size]
+                for word in range(start, end):
+                    posting = by_word.get(word)
+                    if posting:
+                        terms.update(posting)
+            candidates = terms if candidates is None else candidates & terms
+            if not candidates:
+                return {}
+        found: dict[int, int] = {}
+        for term_id in candidates or ():
+            uncovered = 0
+            for item in self.term_core[term_id]:
+                if not self._covered(item, content):
+                    uncovered += 2 if self.vocabulary[item[0]] in _GENERIC else 1
+                    if uncovered > 1:
+                        break
+            if uncovered <= 1:
+                code_id = self.term_code[term_id]
+                found[code_id] = min(uncovered, found.get(code_id, uncovered))
+        return found
+
+    def _as_letter(self, word_range: tuple[int, int]) -> tuple[int, int]:
+        """A query word of one letter or digit names that letter ("hepatitis c", "type 2"), not every word
+        starting with it, when it comes to naming a concept."""
+        start, end = word_range
+        if end - start > 1 and len(self.vocabulary[start]) == 1:
+            return (start, start + 1)
+        return word_range
+
+    @staticmethod
+    def _covered(item: tuple[int, ...], ranges: list[tuple[int, int]]) -> bool:
+        """Whether a core item (a word, or a compound with its parts) is matched by the query words."""
+        if any(start <= item[0] < end for start, end in ranges):
+            return True
+        return len(item) > 1 and all(any(start <= part < end for start, end in ranges) for part in item[1:])
+
+    def _general(self, ranges: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
+        """The ``limit`` best (score, code id) having every query word, by weight (see the module doc)."""
         # rarest first: the fewest (word, code) pairs
-        by_size = sorted(
-            ranges, key=lambda word_range: self.cumulative[word_range[1]] - self.cumulative[word_range[0]]
-        )
+        by_size = sorted(ranges, key=self._size)
         candidates = self._codes_in(by_size[0])
         to_check: list[tuple[int, int]] = []
         for word_range in by_size[1:]:
@@ -261,15 +544,10 @@ class _Index:
                 candidates &= self._codes_in(word_range)
             else:
                 to_check.append(word_range)
-        favoured = [code_id for code_id in preferred if self._has_words(code_id, ranges)]
-        best = self._best(sorted(candidates), ranges, to_check, limit + len(favoured))
-        if not favoured:
-            return best
-        already = set(favoured)
-        return [*favoured, *(code_id for code_id in best if code_id not in already)]
+        return self._best(sorted(candidates), ranges, to_check, limit)
 
     def _has_words(self, code_id: int, ranges: list[tuple[int, int]]) -> bool:
-        """Whether the code's description has a word in every one of the word-id ``ranges``."""
+        """Whether the code's names have a word in every one of the word-id ``ranges``."""
         words = self.words_of_code[code_id]
         return all(any(start <= word < end for word in words) for start, end in ranges)
 
@@ -279,9 +557,10 @@ class _Index:
         ranges: list[tuple[int, int]],
         to_check: list[tuple[int, int]],
         limit: int,
-    ) -> list[int]:
+    ) -> list[tuple[int, int]]:
         """The ``limit`` best of ``candidates`` (ascending ids, so ascending static weight) that also have a
-        word in every range of ``to_check``; a description starting with a query word earns the bonus."""
+        word in every range of ``to_check``, as (score, id); a description starting with a query word
+        earns the bonus."""
         kept: list[tuple[int, int]] = []  # a max-heap of (-score, -id): kept[0] is the worst kept
         for code_id in candidates:
             weight = self.weights[code_id]
@@ -298,12 +577,16 @@ class _Index:
                 heapq.heappush(kept, item)
             elif item > kept[0]:
                 heapq.heapreplace(kept, item)
-        return [-negative_id for _, negative_id in sorted(kept, reverse=True)]
+        return [(-negative_score, -negative_id) for negative_score, negative_id in sorted(kept, reverse=True)]
 
 
-def _read_package(package: Any) -> tuple[list[tuple[str, str, bool, int]], dict[int, Chapter]]:
-    """Codes and chapters from ``simple_icd_10_cm``, walking its list in tabular order."""
-    entries: list[tuple[str, str, bool, int]] = []
+def _read_package(package: Any) -> tuple[list[_Entry], dict[int, Chapter]]:
+    """Codes and chapters from ``simple_icd_10_cm``, walking its list in tabular order, with each code's
+    inclusion terms and includes notes, and the curated entry terms of ``clinical_terms``."""
+    extra: dict[str, list[str]] = {}
+    for code, term in clinical_terms.vocabulary().entry_terms:
+        extra.setdefault(code, []).append(term)
+    entries: list[_Entry] = []
     chapters: dict[int, Chapter] = {}
     seen: set[str] = set()
     chapter_number = 0
@@ -318,7 +601,20 @@ def _read_package(package: Any) -> tuple[list[tuple[str, str, bool, int]], dict[
             # a block holding a single category shares its name: keep the category once
             seen.add(name)
             description = " ".join(package.get_description(name).split())
-            entries.append((name, description, bool(package.is_leaf(name)), chapter_number))
+            terms = [
+                " ".join(term.split())
+                for term in (
+                    *package.get_inclusion_term(name),
+                    *package.get_includes(name),
+                    *extra.get(name, ()),
+                )
+            ]
+            children = tuple(
+                child for child in package.get_children(name) if package.is_category_or_subcategory(child)
+            )
+            entries.append(
+                _Entry(name, description, bool(package.is_leaf(name)), chapter_number, tuple(terms), children)
+            )
     return entries, chapters
 
 

@@ -69,6 +69,11 @@ class UserRow(Base):
     # None until the owner opens the link mailed at sign-up; accounts made by `rounds user create`
     # (or the demo) are verified when they are made.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The IANA zone (``America/Chicago``) the owner reads times in; None: not chosen (pages then show
+    # the browser's zone, mail shows UTC).
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # When the owner closed the account (its login and email are gone then; its records stay).
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     visitor_profile: Mapped[VisitorProfileRow | None] = relationship(
         back_populates="user", uselist=False, lazy="raise"
@@ -147,6 +152,12 @@ class ProgramRow(Base):
     coordinator_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     published: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The catalog's search key: title, specialty and description folded (server.domain.programs.search_key).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Loaded with every program read (one more query per read, never per row): access checks ask it.
+    co_coordinators: Mapped[list[ProgramCoordinatorRow]] = relationship(
+        lazy="selectin", order_by="ProgramCoordinatorRow.coordinator_id"
+    )
 
 
 class ProgramPreceptorRow(Base):
@@ -154,6 +165,16 @@ class ProgramPreceptorRow(Base):
 
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), primary_key=True)
     preceptor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+
+class ProgramCoordinatorRow(Base):
+    """A coordinator who runs a program beside the one who published it (``programs.coordinator_id``),
+    joined by invitation."""
+
+    __tablename__ = "program_coordinators"
+
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), primary_key=True)
+    coordinator_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
 
 
 class BlockRow(Base):
@@ -383,6 +404,9 @@ class VisitRow(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_note: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Significant revisions (moved, cancelled) and the time of the last: the calendar's SEQUENCE/DTSTAMP.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    revised_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class VisitInvitationRow(Base):
@@ -721,3 +745,48 @@ class ReminderRow(Base):
     made_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # made (notifications written) or obsolete (the offer was answered, the session cancelled).
     outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
+
+
+# One active calendar subscription per user; a replaced or revoked one keeps its row with revoked_at set.
+ACTIVE_FEED = "revoked_at IS NULL"
+
+
+class CalendarFeedRow(Base):
+    """A user's private calendar subscription (``GET /calendar/{token}.ics``). The URL carries a random
+    token; only its SHA-256 is stored, so the URL is shown once, when the feed is made."""
+
+    __tablename__ = "calendar_feeds"
+    __table_args__ = (
+        Index(
+            "uq_calendar_feeds_active_per_user",
+            "user_id",
+            unique=True,
+            sqlite_where=text(ACTIVE_FEED),
+            postgresql_where=text(ACTIVE_FEED),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class StaffInvitationRow(Base):
+    """A coordinator's invitation of a preceptor or another coordinator to a program, mailed as a
+    link; only the SHA-256 of the link's token is stored. Used once (``accepted_at``), revocable."""
+
+    __tablename__ = "staff_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    email: Mapped[str] = mapped_column(String(254))
+    invited_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    accepted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

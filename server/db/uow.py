@@ -13,9 +13,11 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from server.db.repositories.accounts import AccountTokenRepository, LoginRepository, UserRepository
 from server.db.repositories.applications import ApplicationRepository
 from server.db.repositories.audit import AuditRepository
+from server.db.repositories.calendars import CalendarFeedRepository
 from server.db.repositories.certificates import CertificateRepository
 from server.db.repositories.documents import DocumentRepository
 from server.db.repositories.evaluations import EvaluationRepository
+from server.db.repositories.invitations import StaffInvitationRepository
 from server.db.repositories.learning import LearningRepository
 from server.db.repositories.letters import LetterRepository
 from server.db.repositories.mail import OutboxRepository
@@ -66,6 +68,8 @@ class UnitOfWork:
     outbox: OutboxRepository
     notifications: NotificationRepository
     reminders: ReminderRepository
+    calendar_feeds: CalendarFeedRepository
+    staff_invitations: StaffInvitationRepository
 
     def __init__(
         self,
@@ -100,6 +104,8 @@ class UnitOfWork:
         self.outbox = OutboxRepository(self.db)
         self.notifications = NotificationRepository(self.db)
         self.reminders = ReminderRepository(self.db)
+        self.calendar_feeds = CalendarFeedRepository(self.db)
+        self.staff_invitations = StaffInvitationRepository(self.db)
         return self
 
     async def __aexit__(

@@ -58,6 +58,17 @@ DEMO_ACCOUNTS: list[tuple[str, Role, str, str]] = [
         "graduate, finished a virtual observership; her letter request is waiting for Dr. Reyes",
     ),
 ]
+# Each demo person reads times in their own zone (issue 15: visitors are on every continent), but Dana,
+# who is to be walked through by hand: with none chosen, her pages show the browser's zone.
+DEMO_ZONES: dict[str, str] = {
+    "coordinator@rounds.test": "America/New_York",
+    "im.preceptor@rounds.test": "America/Chicago",
+    "peds.preceptor@rounds.test": "America/Chicago",
+    "amara@rounds.test": "Africa/Lagos",
+    "bruno@rounds.test": "America/Sao_Paulo",
+    "chen@rounds.test": "Asia/Shanghai",
+    "elena@rounds.test": "Europe/Belgrade",
+}
 
 
 def _next_monday(today: date) -> date:
@@ -82,7 +93,12 @@ async def load_demo(settings: Settings) -> bool:
         async with uows() as uow:
             for email, role, name, _ in DEMO_ACCOUNTS:
                 user = await accounts.create_user(
-                    uow, email=email, password=DEMO_PASSWORD, role=role, full_name=name
+                    uow,
+                    email=email,
+                    password=DEMO_PASSWORD,
+                    role=role,
+                    full_name=name,
+                    time_zone=DEMO_ZONES.get(email),
                 )
                 actors[email] = accounts.actor_of(user)
             await uow.commit()

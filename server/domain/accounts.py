@@ -22,6 +22,10 @@ class User:
     created_at: datetime
     # When the owner proved the email is theirs (None: not yet; a visitor cannot apply until then).
     email_verified_at: datetime | None = None
+    # The IANA zone the owner reads times in (None: not chosen).
+    time_zone: str | None = None
+    # When the owner closed the account (None: open).
+    closed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,7 @@ class TokenPurpose(StrEnum):
 
     VERIFY_EMAIL = "verify_email"
     RESET_PASSWORD = "reset_password"
+    CHANGE_EMAIL = "change_email"  # mailed to the new address; opening it makes it the account's
 
 
 #: How long each kind of link works after it is mailed: long enough to find the mail a day later for a
@@ -89,6 +94,7 @@ class TokenPurpose(StrEnum):
 TOKEN_LIFETIMES: dict[TokenPurpose, timedelta] = {
     TokenPurpose.VERIFY_EMAIL: timedelta(hours=48),
     TokenPurpose.RESET_PASSWORD: timedelta(minutes=30),
+    TokenPurpose.CHANGE_EMAIL: timedelta(hours=24),
 }
 #: At most this many links of one purpose are mailed to one account per hour (resend buttons, resets).
 LINKS_PER_HOUR = 3

@@ -14,6 +14,8 @@ class Actor:
     role: Role
     email: str
     full_name: str
+    # The IANA zone the person reads times in (None: not chosen, or nobody logged in).
+    time_zone: str | None = None
 
     def require(self, *roles: Role) -> None:
         """Raise Forbidden unless this actor has one of ``roles``."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
@@ -18,6 +19,12 @@ MAX_DAYS_AHEAD = 5 * 366
 def block_end(start: date) -> date:
     """The last day of the four-week block starting on ``start``."""
     return start + BLOCK_LENGTH - timedelta(days=1)
+
+
+def next_blocks(blocks: Iterable[Block], since: date) -> list[Block]:
+    """The blocks starting on ``since`` or later, soonest first: what the catalog may call "next". A
+    block that has started (let alone ended) is never next, whatever order the blocks come in."""
+    return sorted((b for b in blocks if b.start_date >= since), key=lambda b: b.start_date)
 
 
 def check_stack(starts: list[date]) -> list[date]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from enum import StrEnum
 
+from server.domain.dates import local_day, zone_abbreviation
 from server.domain.errors import Conflict, Invalid
 
 WEEKS_PER_BLOCK = 4
@@ -236,19 +237,25 @@ def short_date(d: date) -> str:
     return f"{d:%a} {d:%b} {d.day}, {d.year}"
 
 
-def encounter_label(encounter: Encounter, session_title: str | None, session_day: date | None) -> str:
+def encounter_label(
+    encounter: Encounter,
+    session_title: str | None,
+    session_starts_at: datetime | None,
+    zone: tzinfo | None = None,
+) -> str:
     """How a person tells one encounter from another in a list or a picker: its week and kind, then the
-    session's date and title where it came from a session, else its setting and the day it was entered,
-    and "self-reported" when the visitor entered it. Two huddles of one week read differently."""
+    session's date and title where it came from a session, else its setting and when it was entered,
+    and "self-reported" when the visitor entered it. Two huddles of one week read differently. Days and
+    times are the reader's, in ``zone`` (UTC when None)."""
     parts = [f"Week {encounter.rotation_week}", KIND_NAMES[encounter.kind]]
-    if session_day is not None:
-        parts.append(short_date(session_day))
+    if session_starts_at is not None:
+        parts.append(short_date(local_day(session_starts_at, zone)))
     if session_title:
         parts.append(session_title)
-    if session_day is None:
+    if session_starts_at is None:
         parts.append(SETTING_LABELS[encounter.setting])
-        at = encounter.created_at
-        parts.append(f"entered {short_date(at.date())}, {at:%H:%M} UTC")
+        local = encounter.created_at.astimezone(zone or UTC)
+        parts.append(f"entered {short_date(local.date())}, {local:%H:%M} {zone_abbreviation(local)}")
     if encounter.self_reported:
         parts.append("self-reported")
     return " · ".join(parts)

@@ -24,6 +24,10 @@ class MailKind(StrEnum):
     PASSWORD_CHANGED = "password_changed"
     # Every notification (server/domain/notifications.py) by email: one template, its own subject.
     NOTIFICATION = "notification"
+    CONFIRM_NEW_EMAIL = "confirm_new_email"  # the link that makes a new address the account's
+    EMAIL_CHANGED = "email_changed"  # the notice to the address it replaced (no link)
+    ACCOUNT_CLOSED = "account_closed"
+    STAFF_INVITATION = "staff_invitation"
 
 
 #: Kinds a person can switch off: they get List-Unsubscribe and List-Unsubscribe-Post (RFC 8058).

@@ -1,6 +1,6 @@
 """Live sessions as scheduled records ("visits"): their vocabulary and rules, the join window, the
-signed patient pass, merged attendance time, the rotation week of a visit, and the iCalendar text of
-one visit.
+signed patient pass, merged attendance time, and the rotation week of a visit. A visit as a calendar
+event is :mod:`server.domain.calendars`.
 
 Plain Python: no I/O. The role and consent vocabularies are the live engine's own (``sessions.room``);
 the visit kind is the case log's, a copy of the engine's room kind (the engine knows nothing of the
@@ -14,11 +14,11 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from server.domain.caselog import EncounterKind, weeks_in
-from server.domain.dates import human_day
+from server.domain.dates import human_day, human_moment
 from server.domain.errors import Conflict, DomainError, Invalid
 from server.domain.vocab import RotationType
 from sessions.room import ConsentMethod as ConsentMethod
@@ -131,6 +131,10 @@ class Visit:
     ended_at: datetime | None
     cancel_note: str | None
     created_at: datetime
+    # How many significant revisions (moved, cancelled) it has had, and when the last one was: the
+    # calendar's SEQUENCE and DTSTAMP (server.domain.calendars).
+    sequence: int = 0
+    revised_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +263,13 @@ def check_invitees(visitor_ids: Sequence[int]) -> list[int]:
     return list(visitor_ids)
 
 
+def check_movable(status: VisitStatus) -> None:
+    """Raise Conflict unless a visit in ``status`` may be moved to another time: only one that has
+    not started (a live visit is under way; an ended or cancelled one is history)."""
+    if status is not VisitStatus.SCHEDULED:
+        raise Conflict(f"This visit is {status.value}; only a scheduled visit can be moved.")
+
+
 def check_cancellable(status: VisitStatus) -> None:
     if status is VisitStatus.CANCELLED:
         raise Conflict("This visit is already cancelled.")
@@ -278,8 +289,11 @@ def join_window(starts_at: datetime, duration_minutes: int) -> tuple[datetime, d
     return starts_at - JOIN_OPENS_BEFORE, scheduled_end(starts_at, duration_minutes) + JOIN_CLOSES_AFTER_END
 
 
-def check_joinable(status: VisitStatus, starts_at: datetime, duration_minutes: int, now: datetime) -> None:
-    """Raise Conflict with what to do unless the visit can be joined at ``now``."""
+def check_joinable(
+    status: VisitStatus, starts_at: datetime, duration_minutes: int, now: datetime, zone: tzinfo | None = None
+) -> None:
+    """Raise Conflict with what to do unless the visit can be joined at ``now`` (times named in the
+    reader's ``zone``; UTC when None)."""
     if status is VisitStatus.CANCELLED:
         raise Conflict("This visit was cancelled by its host.")
     if status is VisitStatus.ENDED:
@@ -287,7 +301,7 @@ def check_joinable(status: VisitStatus, starts_at: datetime, duration_minutes: i
     opens, closes = join_window(starts_at, duration_minutes)
     if now < opens:
         raise Conflict(
-            f"This visit opens at {opens:%Y-%m-%d %H:%M} UTC, 30 minutes before it starts; come back then."
+            f"This visit opens at {human_moment(opens, zone)}, 30 minutes before it starts; come back then."
         )
     if now >= closes:
         raise Conflict("This visit is over: it can be joined until 6 hours after its scheduled end.")
@@ -367,69 +381,3 @@ def rotation_week(first_block_start: date, day: date, number_of_blocks: int) -> 
     anything before the start (an orientation), the last week for anything after the end."""
     week = (day - first_block_start).days // 7 + 1
     return max(1, min(week, max(weeks_in(number_of_blocks), 1)))
-
-
-# --- iCalendar (RFC 5545) -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CalendarEvent:
-    uid: str
-    stamp: datetime
-    start: datetime
-    end: datetime
-    summary: str
-    description: str
-    url: str
-    cancelled: bool = False
-
-
-def ics_escape(text: str) -> str:
-    """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newlines escaped."""
-    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return text.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
-
-
-def ics_fold(line: str) -> str:
-    """Fold a content line at 75 octets (RFC 5545 3.1): CRLF and one space before each continuation,
-    never splitting a UTF-8 character."""
-    out: list[str] = []
-    current = ""
-    size = 0
-    limit = 75
-    for char in line:
-        width = len(char.encode())
-        if size + width > limit:
-            out.append(current)
-            current, size = " ", 1  # the leading space counts towards the next line's 75
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
-
-
-def ics_time(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def build_ics(event: CalendarEvent) -> str:
-    """A VCALENDAR with one VEVENT, CRLF line ends and folded lines."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Rounds//Virtual clinical rotations//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:{event.uid}",
-        f"DTSTAMP:{ics_time(event.stamp)}",
-        f"DTSTART:{ics_time(event.start)}",
-        f"DTEND:{ics_time(event.end)}",
-        f"SUMMARY:{ics_escape(event.summary)}",
-        f"DESCRIPTION:{ics_escape(event.description)}",
-        f"URL:{event.url}",
-        f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "".join(ics_fold(line) + "\r\n" for line in lines)

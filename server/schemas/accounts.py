@@ -38,6 +38,9 @@ class UserOut(Output):
     email: str
     role: Role
     full_name: str
+    time_zone: str | None = Field(
+        default=None, description="The IANA zone the person reads times in; null: not chosen."
+    )
 
 
 class LoginStateOut(Output):
@@ -52,6 +55,8 @@ class RegisterIn(Input):
 
 
 Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+# An IANA time zone's name (``America/Chicago``); the service checks it against the zone database.
+TimeZoneName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
 
 class SignupIn(Input):
@@ -62,6 +67,9 @@ class SignupIn(Input):
     password: Password
     training_status: TrainingStatus
     profession: SignupProfession
+    time_zone: TimeZoneName | None = Field(
+        default=None, description="The IANA zone to show times in (the sign-up page sends the browser's)."
+    )
 
 
 # A link's token as mailed (43 URL-safe characters); anything much longer is not a token.
@@ -97,6 +105,31 @@ class PasswordChangeIn(Input):
     current_password: Password
     password: Password
     password_again: Password
+
+
+class AccountIn(Input):
+    """What a person changes on their own account: the name shown to others and the zone times are
+    shown in. Fields left out are kept."""
+
+    full_name: Name | None = None
+    time_zone: TimeZoneName | None = None
+
+
+class EmailChangeIn(Input):
+    """A new address for the account; the current password is asked."""
+
+    email: Email
+    password: Password
+
+
+class EmailConfirmIn(Input):
+    token: LinkToken
+
+
+class AccountCloseIn(Input):
+    """Closing the account: the current password is asked."""
+
+    password: Password
 
 
 class VisitorProfileIn(Input):

@@ -12,6 +12,7 @@ from server.schemas.base import (
 )
 from server.schemas.documents import DocumentOut, RequiredDocumentOut
 from server.schemas.programs import BlockOut, PreceptorOut, ProgramOut
+from server.schemas.visits import VisitOut
 
 
 # --- dashboards -------------------------------------------------------------------------------
@@ -35,6 +36,14 @@ class CurrentVisitorOut(Output):
     blocks: list[BlockOut]
 
 
+class AgendaItemOut(Output):
+    visit: VisitOut
+    join_open: bool = Field(
+        description="Whether you can join it now (the live session's own rule: invited or host, from 30 "
+        "minutes before the start until it ends)."
+    )
+
+
 # --- pages: one read per dashboard ------------------------------------------------------------
 class NeededDocumentOut(RequiredDocumentOut):
     needed_by: list[str] = Field(description="Titles of the applied-to programs that ask for it.")
@@ -45,12 +54,14 @@ class VisitorDashboardOut(Output):
     applications: list[ApplicationOut]
     documents: list[DocumentOut]
     required_documents: list[NeededDocumentOut]
+    agenda: list[AgendaItemOut] = Field(description="Your sessions today and in the next 7 days (UTC days).")
 
 
 class PreceptorDashboardOut(Output):
     profile: ProfileOut
     visitors: list[CurrentVisitorOut]
     programs: list[ProgramOut]
+    agenda: list[AgendaItemOut] = Field(description="Sessions you host today and in the next 7 days.")
 
 
 class CoordinatorDashboardOut(Output):
@@ -58,3 +69,4 @@ class CoordinatorDashboardOut(Output):
     programs: list[ProgramOut]
     preceptors: list[PreceptorOut]
     applicant_names: dict[int, str] = Field(description="User id -> name of each applicant.")
+    agenda: list[AgendaItemOut] = Field(description="Your programs' sessions today and in the next 7 days.")

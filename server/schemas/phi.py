@@ -3,6 +3,7 @@ findings out. The text is never echoed back, only the positions of what was foun
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
@@ -10,11 +11,25 @@ from pydantic import Field, StringConstraints
 from server.domain.caselog import CHIEF_COMPLAINT_MAX, NOTE_MAX
 from server.domain.phi import PhiCategory
 from server.domain.presentations import LONG_MAX, SHORT_MAX
-from server.schemas.base import Input, Output
+from server.schemas.base import Id, Input, Output
 
 # The longest free-text field the guard runs on (a presentation's HPI, assessment, plan...): whatever
 # a visitor can save can be checked first, and nothing longer.
 PHI_CHECK_MAX = max(LONG_MAX, NOTE_MAX, CHIEF_COMPLAINT_MAX, SHORT_MAX * 2)
+
+
+class PhiRecordKind(StrEnum):
+    """Records whose text may name their own people (the guard's parties, docs/phi-guard.md)."""
+
+    ENROLLMENT = "enrollment"  # a preceptor's evaluations of, and feedback to, the enrollment's learner
+    LETTER = "letter"  # a letter request: its author writing about the applicant
+
+
+class PhiRecordIn(Input):
+    kind: PhiRecordKind = Field(
+        description="enrollment (a preceptor writing an evaluation or feedback) or letter (its author)."
+    )
+    id: Id = Field(description="The enrollment's or the letter request's id.")
 
 
 class PhiCheckIn(Input):
@@ -22,6 +37,12 @@ class PhiCheckIn(Input):
     text: Annotated[str, StringConstraints(max_length=PHI_CHECK_MAX)] = Field(
         description=f"The free text to check, at most {PHI_CHECK_MAX} characters. Nothing of it is stored "
         "or logged."
+    )
+    record: PhiRecordIn | None = Field(
+        default=None,
+        description="The record the text is written in, when it is one whose own people may be named "
+        "(the learner, the preceptor, a letter's author). The server looks their names up; a client "
+        "cannot send names to allow. Without it, every name is checked, as in case logs.",
     )
 
 

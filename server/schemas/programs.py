@@ -13,6 +13,7 @@ from server.domain.vocab import (
     RotationType,
     TrainingStatus,
 )
+from server.domain.vocab import Profession as ProfessionKind
 from server.schemas.base import (
     Id,
     Input,
@@ -87,12 +88,29 @@ class ProgramOut(Output):
     coordinator_id: int
     preceptors: list[PreceptorOut]
     blocks: list[BlockOut]
+    next_block: BlockOut | None = Field(
+        default=None,
+        description="The first block starting today or later (and on or after the catalog's start-date "
+        "filter, when given); None when every block has started.",
+    )
     eligibility: EligibilityOut | None = Field(
         default=None, description="For a logged-in visitor: whether they may apply, and why not."
     )
 
 
 class ProgramQuery(Input):
+    q: ShortText | None = Field(
+        default=None,
+        description="Words to find in the title, specialty or description: each must begin a word there, "
+        "in any order; case and accents do not matter.",
+    )
+    starts_from: date | None = Field(
+        default=None, description="Only programs with a block starting on this day (YYYY-MM-DD) or later."
+    )
+    profession: ProfessionKind | None = Field(
+        default=None,
+        description="Only programs open to this profession (and those open to all).",
+    )
     specialty: ShortText | None = None
     rotation_type: RotationType | None = None
     modality: Modality | None = None

@@ -42,10 +42,10 @@ class VisitIn(Input):
 
 class VisitMoveIn(Input):
     starts_at: AwareDatetime = Field(
-        description="The new start, with its UTC offset: within the block, not in the past."
+        description="The new start, with its UTC offset; the same window as scheduling (near the block)."
     )
     duration_minutes: Annotated[int, Field(ge=DURATION_MIN, le=DURATION_MAX, strict=True)] | None = Field(
-        default=None, description="A new length; the visit keeps its own when absent."
+        default=None, description="The new length in minutes; the visit keeps its length when absent."
     )
 
 

@@ -78,7 +78,10 @@ def token_hash(token: str) -> str:
 
 
 def actor_of(user: User) -> Actor:
-    return Actor(user_id=user.id, role=user.role, email=user.email, full_name=user.full_name)
+    """The logged-in person ``user`` acts as."""
+    return Actor(
+        user_id=user.id, role=user.role, email=user.email, full_name=user.full_name, time_zone=user.time_zone
+    )
 
 
 async def create_user(
@@ -90,6 +93,7 @@ async def create_user(
     full_name: str,
     verified: bool = True,
     password_hash: str | None = None,
+    time_zone: str | None = None,
 ) -> User:
     """Create an account with an empty profile for its role. Does not commit. An account an operator
     makes (``rounds user create``, the demo) counts as verified; a sign-up passes ``verified=False``
@@ -106,6 +110,7 @@ async def create_user(
         full_name=full_name.strip(),
         at=now,
         verified_at=now if verified else None,
+        time_zone=time_zone,
     )
     if role is Role.VISITOR:
         await uow.users.save_visitor_profile(VisitorProfile(user_id=user.id))
@@ -114,10 +119,9 @@ async def create_user(
     return user
 
 
-async def new_link(uow: UnitOfWork, user: User, purpose: TokenPurpose) -> str:
-    """Make a single-use link's token for ``user`` (inside the caller's unit of work): only its hash is
-    kept, and the account's older open links of the same purpose stop working. Refused with 429 past
-    :data:`LINKS_PER_HOUR` links of a purpose per account."""
+async def check_link_quota(uow: UnitOfWork, user: User, purpose: TokenPurpose) -> None:
+    """Refuse with 429 when :data:`LINKS_PER_HOUR` links of ``purpose`` were made for the account in
+    the last hour."""
     now = uow.now()
     if (
         await uow.account_tokens.count_since(user.id, purpose.value, now - timedelta(hours=1))
@@ -128,13 +132,22 @@ async def new_link(uow: UnitOfWork, user: User, purpose: TokenPurpose) -> str:
             "in an hour.",
             retry_after_seconds=3600,
         )
+
+
+async def new_link(uow: UnitOfWork, user: User, purpose: TokenPurpose, *, email: str | None = None) -> str:
+    """Make a single-use link's token for ``user`` (inside the caller's unit of work), to be mailed to
+    ``email`` (by default the account's): only its hash is kept, and the account's older open links of
+    the same purpose stop working. Refused with 429 past :data:`LINKS_PER_HOUR` links of a purpose per
+    account."""
+    now = uow.now()
+    await check_link_quota(uow, user, purpose)
     await uow.account_tokens.use_all(user.id, purpose.value, now)
     token = secrets.token_urlsafe(32)
     await uow.account_tokens.add(
         token_hash=token_hash(token),
         user_id=user.id,
         purpose=purpose.value,
-        email=user.email,
+        email=email or user.email,
         at=now,
         expires_at=now + TOKEN_LIFETIMES[purpose],
     )
@@ -147,6 +160,8 @@ async def take_link(uow: UnitOfWork, token: str, purpose: TokenPurpose) -> tuple
     found = await uow.account_tokens.by_hash_for_update(token_hash(token)) if len(token) <= 128 else None
     problem = token_problem(found, purpose, uow.now())
     user = None if found is None else await uow.users.get(found.user_id)
+    if problem is None and user is not None and user.closed_at is not None:
+        problem = "This link belongs to an account that was closed."
     if problem is not None or found is None or user is None:
         raise Invalid(problem or "This link is not valid.")
     await uow.account_tokens.use_all(user.id, purpose.value, uow.now())
@@ -214,7 +229,8 @@ async def log_in(
             await uow.users.lock(user_id)
             user = await uow.users.get(user_id)
         await _check_throttle(uow, email, client_ip)
-        if not ok or user is None or user.password_hash != stored:
+        closed = user is not None and user.closed_at is not None
+        if not ok or user is None or closed or user.password_hash != stored:
             await uow.logins.record_failure(email, client_ip, uow.now())
             await uow.commit()
             raise Unauthorized("The email or password is not right.")
@@ -250,7 +266,7 @@ async def actor_behind(uow: UnitOfWork, token: str) -> Actor | None:
     if login is None or login.expires_at <= uow.now():
         return None
     user = await uow.users.get(login.user_id)
-    return actor_of(user) if user else None
+    return actor_of(user) if user is not None and user.closed_at is None else None
 
 
 async def log_out(uow: UnitOfWork, token: str) -> None:

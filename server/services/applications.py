@@ -46,7 +46,7 @@ async def _visible(uow: UnitOfWork, actor: Actor, application: Application) -> b
     if program is None:
         return False
     if actor.role is Role.COORDINATOR:
-        return program.coordinator_id == actor.user_id and application.state != AppState.DRAFT
+        return program.is_run_by(actor.user_id) and application.state != AppState.DRAFT
     preceptors = await uow.programs.preceptor_ids([program.id])
     return actor.user_id in preceptors[program.id] and AppState(application.state) in PRECEPTOR_VISIBLE
 
@@ -316,6 +316,22 @@ async def applications_of(
     if program_id is not None:
         apps = [a for a in apps if a.program_id == program_id]
     return await _outs(uow, actor, apps)
+
+
+async def withdraw_all(uow: UnitOfWork, actor: Actor) -> int:
+    """Close every application of the visitor that is still open (their account is being closed),
+    inside the caller's transaction: an offer is declined, anything else withdrawn; seats held go back
+    to their blocks. Returns how many were closed."""
+    actor.require(Role.VISITOR)
+    closed = 0
+    for application in await uow.applications.of_visitor(actor.user_id):
+        state = AppState(application.state)
+        if state in FINAL_STATES:
+            continue
+        action = Action.DECLINE_OFFER if state is AppState.OFFER_MADE else Action.WITHDRAW
+        await _apply_transition(uow, actor, application, action, None)
+        closed += 1
+    return closed
 
 
 async def _sweep(uow: UnitOfWork, application_ids: Sequence[int], action: Action) -> int:

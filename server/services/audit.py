@@ -21,11 +21,13 @@ class AuditAction(StrEnum):
     ISSUE = "issue"  # a certificate of completion issued (or reissued)
     EXPORT = "export"  # a record downloaded as a file (a certificate's standalone page)
     SIGN = "sign"  # a letter of recommendation signed (final)
+    CLOSE = "close"  # an account closed by its owner
 
 
 CASE_LOG = "case_log"
 CERTIFICATE = "certificate"
 LETTER = "letter"
+ACCOUNT = "account"
 
 
 async def record(

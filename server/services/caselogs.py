@@ -375,7 +375,7 @@ async def program_summary(uow: UnitOfWork, actor: Actor, program_id: int) -> lis
         if program is None:
             raise NotFound(f"There is no program {program_id}.")
         preceptors = (await uow.programs.preceptor_ids([program.id]))[program.id]
-        is_coordinator = actor.role is Role.COORDINATOR and program.coordinator_id == actor.user_id
+        is_coordinator = actor.role is Role.COORDINATOR and program.is_run_by(actor.user_id)
         is_preceptor = actor.role is Role.PRECEPTOR and actor.user_id in preceptors
         if not (is_coordinator or is_preceptor):
             raise NotFound(f"There is no case-log summary of program {program_id} for you.")

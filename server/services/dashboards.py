@@ -8,10 +8,12 @@ from collections.abc import Sequence
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import FINAL_STATES, UNDER_WAY_STATES, AppState
+from server.domain.calendars import agenda_window
 from server.domain.errors import NotFound
 from server.domain.vocab import DocumentKind, Role
 from server.schemas.applications import ApplicationOut
 from server.schemas.dashboards import (
+    AgendaItemOut,
     BlockCapacityOut,
     CoordinatorDashboardOut,
     CurrentVisitorOut,
@@ -21,7 +23,7 @@ from server.schemas.dashboards import (
     VisitorDashboardOut,
 )
 from server.schemas.programs import PreceptorOut, ProgramOut
-from server.services import applications, documents, profiles, programs
+from server.services import applications, documents, live, profiles, programs, visits
 
 REVIEW_STATES = {
     AppState.SUBMITTED,
@@ -54,6 +56,18 @@ async def _queue(
         documents=docs,
         capacity=capacity,
     )
+
+
+async def agenda(uow: UnitOfWork, actor: Actor) -> list[AgendaItemOut]:
+    """The actor's sessions of today and the next 7 days (:func:`server.domain.calendars.agenda_window`),
+    soonest first, cancelled ones included, each saying whether it can be joined now
+    (:func:`server.services.live.joinable_now`: the live session's own rule)."""
+    start, end = agenda_window(uow.now())
+    week = [v for v in await visits.visits_since(uow, actor, start) if v.starts_at < end]
+    open_ids = await live.joinable_now(uow, actor, week)
+    return [
+        AgendaItemOut(visit=out, join_open=out.id in open_ids) for out in await visits.visit_outs(uow, week)
+    ]
 
 
 async def current_visitors(uow: UnitOfWork, actor: Actor) -> list[CurrentVisitorOut]:
@@ -94,6 +108,7 @@ async def visitor_dashboard(uow_factory: applications.UowFactory, actor: Actor) 
                 needed_by.setdefault(DocumentKind(kind), []).append(program.title)
         kinds = [k for k in DocumentKind if k in needed_by]
         statuses = await documents.required_document_status(uow, actor.user_id, kinds)
+        sessions = await agenda(uow, actor)
     return VisitorDashboardOut(
         profile=profile,
         applications=apps,
@@ -101,6 +116,7 @@ async def visitor_dashboard(uow_factory: applications.UowFactory, actor: Actor) 
         required_documents=[
             NeededDocumentOut(**s.model_dump(), needed_by=needed_by[s.kind]) for s in statuses
         ],
+        agenda=sessions,
     )
 
 
@@ -116,7 +132,8 @@ async def preceptor_dashboard(uow_factory: applications.UowFactory, actor: Actor
                 taught.append(await programs.program_of(uow, actor, program_id))
             except NotFound:
                 continue  # not published yet
-    return PreceptorDashboardOut(profile=profile, visitors=visitors, programs=taught)
+        sessions = await agenda(uow, actor)
+    return PreceptorDashboardOut(profile=profile, visitors=visitors, programs=taught, agenda=sessions)
 
 
 async def coordinator_dashboard(
@@ -140,9 +157,11 @@ async def coordinator_dashboard(
             )
             for u in users
         ]
+        sessions = await agenda(uow, actor)
     return CoordinatorDashboardOut(
         queue=queue,
         programs=own,
         preceptors=preceptors,
         applicant_names={a.visitor.id: a.visitor.full_name for a in applicants},
+        agenda=sessions,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
 
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
@@ -60,7 +61,7 @@ async def load_enrollment(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> 
     preceptors = (await uow.programs.preceptor_ids([program.id]))[program.id]
     is_visitor = actor.role is Role.VISITOR and application.visitor_id == actor.user_id
     is_preceptor = actor.role is Role.PRECEPTOR and actor.user_id in preceptors
-    is_coordinator = actor.role is Role.COORDINATOR and program.coordinator_id == actor.user_id
+    is_coordinator = actor.role is Role.COORDINATOR and program.is_run_by(actor.user_id)
     if not (is_visitor or is_preceptor or is_coordinator):
         raise missing
     blocks = (await uow.applications.block_ids([application.id]))[application.id]
@@ -76,10 +77,14 @@ async def load_enrollment(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> 
 
 
 def encounter_out(
-    encounter: Encounter, case_log_id: int | None = None, visit: Visit | None = None
+    encounter: Encounter,
+    case_log_id: int | None = None,
+    visit: Visit | None = None,
+    zone: tzinfo | None = None,
 ) -> EncounterOut:
     """The API's view of an encounter (no free text: any reader of the enrollment may see it), with its
-    session's title and start when ``visit`` (the session it names) is given."""
+    session's title and start when ``visit`` (the session it names) is given; its label names days and
+    times in ``zone`` (a page's reader's; UTC for the API)."""
     return EncounterOut(
         id=encounter.id,
         enrollment_id=encounter.enrollment_id,
@@ -98,7 +103,8 @@ def encounter_out(
         label=encounter_label(
             encounter,
             None if visit is None else visit.title,
-            None if visit is None else visit.starts_at.date(),
+            None if visit is None else visit.starts_at,
+            zone,
         ),
         case_log_id=case_log_id,
     )
@@ -186,13 +192,15 @@ async def list_encounters(uow: UnitOfWork, actor: Actor, enrollment_id: int) -> 
         return await encounters_of(uow, await load_enrollment(uow, actor, enrollment_id))
 
 
-async def encounters_of(uow: UnitOfWork, enrollment: Enrollment) -> list[EncounterOut]:
+async def encounters_of(
+    uow: UnitOfWork, enrollment: Enrollment, zone: tzinfo | None = None
+) -> list[EncounterOut]:
     """:func:`list_encounters` of an enrollment the caller has loaded (:func:`load_enrollment`, which
-    decided who may see it), inside its open unit of work."""
+    decided who may see it), inside its open unit of work; labels in the reader's ``zone``."""
     encounters = await uow.encounters.of_enrollment(enrollment.id)
     logs = {log.encounter_id: log.id for log in await uow.case_logs.of_enrollment(enrollment.id)}
     sessions = await uow.visits.by_ids([e.session_id for e in encounters if e.session_id is not None])
     return [
-        encounter_out(e, logs.get(e.id), None if e.session_id is None else sessions.get(e.session_id))
+        encounter_out(e, logs.get(e.id), None if e.session_id is None else sessions.get(e.session_id), zone)
         for e in encounters
     ]

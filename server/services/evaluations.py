@@ -61,6 +61,7 @@ from server.schemas.evaluations import (
 from server.services import notifications
 from server.services.audit import AuditAction, audit_reads, record
 from server.services.encounters import Enrollment, load_enrollment
+from server.services.phi_parties import enrollment_parties
 
 ENCOUNTER_EVALUATION = "evaluation"
 FINAL_EVALUATION = "final_evaluation"
@@ -74,9 +75,10 @@ EARLIEST_OBSERVED = date(2000, 1, 1)
 # --- checks -----------------------------------------------------------------------------------
 
 
-def _guard(fields: Mapping[str, str]) -> None:
-    """The PHI guard over the named free-text fields: Invalid (422) naming the field and the span."""
-    ensure_no_phi({name: text for name, text in fields.items() if text})
+def _guard(fields: Mapping[str, str], parties: Sequence[str]) -> None:
+    """The PHI guard over the named free-text fields, the evaluated learner's and the evaluator's names
+    allowed (``parties``): Invalid (422) naming the field and the span."""
+    ensure_no_phi({name: text for name, text in fields.items() if text}, parties=parties)
 
 
 def _refuse_coordinator(enrollment: Enrollment) -> None:
@@ -377,7 +379,8 @@ async def create_encounter_evaluation(
         built = _built(data, rotation_type_of(enrollment))
         observed_on = _observed_on(uow, data.observed_on)
         await _check_links(uow, enrollment, data)
-        await asyncio.to_thread(_guard, built.free_text())  # nothing has been written yet
+        parties = await enrollment_parties(uow, enrollment, actor)
+        await asyncio.to_thread(_guard, built.free_text(), parties)  # nothing has been written yet
         now = uow.now()
         row = await uow.evaluations.add(
             enrollment_id=enrollment.id,
@@ -407,7 +410,8 @@ async def update_encounter_evaluation(
         built = _built(data, rotation_type_of(enrollment))
         observed_on = _observed_on(uow, data.observed_on)
         await _check_links(uow, enrollment, data)
-        await asyncio.to_thread(_guard, built.free_text())
+        parties = await enrollment_parties(uow, enrollment, actor)
+        await asyncio.to_thread(_guard, built.free_text(), parties)
         row = await uow.evaluations.update(
             replace(
                 row,
@@ -556,7 +560,8 @@ async def put_final_evaluation(
             will_write_letter=data.will_write_letter,
             narrative=data.narrative,
         )
-        await asyncio.to_thread(_guard, built.free_text())
+        parties = await enrollment_parties(uow, enrollment, actor)
+        await asyncio.to_thread(_guard, built.free_text(), parties)
         now = uow.now()
         if row is None:
             row = await uow.evaluations.add_final(

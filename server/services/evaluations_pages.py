@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, tzinfo
 
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import AppState
 from server.domain.caselog import Encounter, encounter_label
+from server.domain.dates import zone_of
 from server.domain.errors import NotFound
 from server.domain.evaluations import RatingScope, check_editable, rating_scope
 from server.domain.presentations import PresentationFormat, PresentationState
@@ -153,12 +154,13 @@ FORMAT_LABELS = {
 }
 
 
-def _encounter_label(encounter: Encounter, sessions: Mapping[int, Visit]) -> str:
+def _encounter_label(encounter: Encounter, sessions: Mapping[int, Visit], zone: tzinfo | None) -> str:
     """The encounter as a picker names it: week, kind, the session's date and title (or, entered by
-    hand, its setting and when), so that two huddles of one week read differently."""
+    hand, its setting and when), so that two huddles of one week read differently; in the reader's
+    ``zone``."""
     visit = None if encounter.session_id is None else sessions.get(encounter.session_id)
     return encounter_label(
-        encounter, None if visit is None else visit.title, None if visit is None else visit.starts_at.date()
+        encounter, None if visit is None else visit.title, None if visit is None else visit.starts_at, zone
     )
 
 
@@ -180,7 +182,7 @@ async def evaluation_form(
         encounters = await uow.encounters.of_enrollment(enrollment.id)
         by_id = {e.id: e for e in encounters}
         sessions = await uow.visits.by_ids([e.session_id for e in encounters if e.session_id is not None])
-        labels = {e.id: _encounter_label(e, sessions) for e in encounters}
+        labels = {e.id: _encounter_label(e, sessions, zone_of(actor.time_zone)) for e in encounters}
         choices = [Choice(e.id, e.rotation_week, labels[e.id]) for e in encounters]
         presented = []
         for p in await uow.presentations.of_enrollment(enrollment.id):

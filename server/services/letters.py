@@ -100,7 +100,7 @@ async def load_request(
     if actor.role is Role.COORDINATOR:
         application = await uow.applications.get(row.enrollment_id)
         program = None if application is None else await uow.programs.get(application.program_id)
-        if program is not None and program.coordinator_id == actor.user_id:
+        if program is not None and program.is_run_by(actor.user_id):
             raise Forbidden(COORDINATOR_REFUSAL)
     raise missing
 
@@ -310,21 +310,19 @@ class LetterSources:
             refs.add(self.final.ref)
         return frozenset(refs)
 
-    def safe_phrases(self, author_name: str) -> list[str]:
+    def safe_phrases(self) -> list[str]:
         """What the platform itself writes into a letter and the PHI guard must not take for a
         patient's identifiers: the rotation's and evaluations' dates (the guard's date rule is about
-        patients), the names of the applicant and the author, whole or in part ("Ms. Marković",
-        "Elena"), which a letter is bound to use, and the program's name, which may read like a facility's
-        ("... Telehealth Clinic")."""
+        patients) and the program's name, which may read like a facility's ("... Telehealth Clinic")."""
         days = {letter_date(d) for d in (self.context.start, self.context.end, *(d.on for d in self.dated))}
-        names: set[str] = set()
-        for name in (self.context.visitor_name, author_name):
-            names.add(name.strip())
-            names.update(part.strip(".,") for part in name.split() if len(part.strip(".,")) >= 2)
-        names -= {"Dr", "Mr", "Ms", "Mrs", "MD", "DO", ""}
         program = self.context.program.strip()
         programs = {program, program.removeprefix("the ").strip()} - {""}
-        return sorted(days | names | programs)
+        return sorted(days | programs)
+
+    def parties(self, author_name: str) -> list[str]:
+        """The letter's own people, whose names the PHI guard allows in any form ("Ms. Marković",
+        "Elena", "Dr. Lin's"): the applicant, whom the letter is about, and its author, who signs it."""
+        return [self.context.visitor_name, author_name]
 
 
 async def letter_sources(uow: UnitOfWork, row: StoredLetterRequest) -> LetterSources:
@@ -414,9 +412,11 @@ def draft_of(row: StoredLetterRequest, sources: LetterSources, data: DraftIn) ->
     )
 
 
-def _guard(paragraphs: Sequence[Paragraph], safe: Sequence[str]) -> None:
-    """The PHI guard over each paragraph, the platform's own dates and names allowed."""
-    ensure_no_phi({f"paragraphs[{i}].text": p.text for i, p in enumerate(paragraphs)}, allowed=safe)
+def _guard(paragraphs: Sequence[Paragraph], safe: Sequence[str], parties: Sequence[str]) -> None:
+    """The PHI guard over each paragraph, the platform's own dates and the letter's people allowed."""
+    ensure_no_phi(
+        {f"paragraphs[{i}].text": p.text for i, p in enumerate(paragraphs)}, allowed=safe, parties=parties
+    )
 
 
 async def save(uow: UnitOfWork, actor: Actor, request_id: int, data: LetterVersionIn) -> LetterOut:
@@ -442,7 +442,7 @@ async def save(uow: UnitOfWork, actor: Actor, request_id: int, data: LetterVersi
         )
         version = letter.versions[-1]
         await asyncio.to_thread(
-            _guard, version.paragraphs, sources.safe_phrases(row.author_name)
+            _guard, version.paragraphs, sources.safe_phrases(), sources.parties(row.author_name)
         )  # nothing written yet
         await uow.letters.add_version(row.id, version, saved_by=actor.user_id)
         row = await uow.letters.update(replace(row, state=letter.state, updated_at=now))

@@ -12,13 +12,15 @@ see a visit, are in :mod:`server.services.visits`.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import ENROLLED_STATES, UNDER_WAY_STATES, AppState
 from server.domain.caselog import EncounterKind, EncounterSource, Setting, check_consent
-from server.domain.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from server.domain.dates import zone_of
+from server.domain.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
 from server.domain.visits import (
     AttendanceInterval,
     ConsentMethod,
@@ -85,6 +87,19 @@ async def join_verdict(
         return grant
 
 
+async def joinable_now(uow: UnitOfWork, actor: Actor, visits: Sequence[Visit]) -> set[int]:
+    """Ids of the ``visits`` the actor could join at this moment: :func:`authorize_join`'s rule, asked
+    of each without side effects, inside the caller's unit of work (the dashboards' Join buttons)."""
+    open_ids = set()
+    for visit in visits:
+        try:
+            await _judge_join(uow, actor, visit.id, None)
+        except DomainError:
+            continue
+        open_ids.add(visit.id)
+    return open_ids
+
+
 async def _judge_join(
     uow: UnitOfWork, actor: Actor | None, visit_id: int, patient_pass: tuple[int, int] | None
 ) -> tuple[JoinGrant, Visit]:
@@ -112,7 +127,8 @@ async def _judge_join(
         if refusal is not None:
             raise refusal
         raise Unauthorized("Log in to join this visit; a patient opens the link their clinician sent them.")
-    check_joinable(visit.status, visit.starts_at, visit.duration_minutes, now)
+    zone = zone_of(actor.time_zone) if actor is not None else None
+    check_joinable(visit.status, visit.starts_at, visit.duration_minutes, now, zone)
     return grant, visit
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from server.domain.mail import (
 from server.domain.mail import (
     MailSetup as MailSetup,  # declared in the domain; imported from here by the services
 )
+from server.templating import READER_ZONE, add_date_filters
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "webclient" / "templates" / "mail"
 
@@ -38,6 +39,10 @@ SUBJECTS: dict[MailKind, str] = {
     MailKind.SIGNUP_EXISTING: "Someone tried to sign up to Rounds with your address",
     MailKind.RESET_PASSWORD: "Reset your Rounds password",
     MailKind.PASSWORD_CHANGED: "Your Rounds password was changed",
+    MailKind.CONFIRM_NEW_EMAIL: "Confirm the new email address of your Rounds account",
+    MailKind.EMAIL_CHANGED: "The email address of your Rounds account was changed",
+    MailKind.ACCOUNT_CLOSED: "Your Rounds account is closed",
+    MailKind.STAFF_INVITATION: "You are invited to teach on Rounds",
     MailKind.NOTIFICATION: "News from Rounds",  # each notification gives its own (compose's subject)
 }
 
@@ -47,6 +52,8 @@ _env = jinja2.Environment(
     undefined=jinja2.StrictUndefined,  # a missing value is a bug, not an empty hole in an email
     keep_trailing_newline=True,
 )
+# Times in a mail are written in its recipient's zone (``compose``'s ``zone``), as on their pages.
+add_date_filters(_env)
 
 
 def mail_setup(settings: Settings, *, demo: bool = False) -> MailSetup:
@@ -66,14 +73,16 @@ def compose(
     setup: MailSetup,
     *,
     unsubscribe_path: str | None = None,
+    zone: tzinfo | None = None,
     subject: str | None = None,
     attachments: tuple[Attachment, ...] = (),
 ) -> Mail:
     """The mail of ``kind`` to ``to``: subject (its kind's, or ``subject``), plain-text and HTML
-    parts from its templates, and ``attachments``. A notification carries List-Unsubscribe, pointing
-    at ``unsubscribe_path`` on this site, and List-Unsubscribe-Post: a mail client's one-click
-    unsubscribe POSTs there (RFC 8058)."""
-    values = {**context, "base_url": setup.base_url, "to": to}
+    parts from its templates with times written in the recipient's ``zone`` (UTC when None: a
+    recipient who chose none, or has no account), and ``attachments``. A notification carries
+    List-Unsubscribe, pointing at ``unsubscribe_path`` on this site, and List-Unsubscribe-Post: a
+    mail client's one-click unsubscribe POSTs there (RFC 8058)."""
+    values = {**context, "base_url": setup.base_url, "to": to, READER_ZONE: zone}
     headers: dict[str, str] = {}
     if kind in NOTIFICATIONS:
         if unsubscribe_path is None:

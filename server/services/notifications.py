@@ -19,7 +19,7 @@ from server.config import Settings
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import STATE_LABELS, Application, AppState
-from server.domain.dates import human_moment
+from server.domain.dates import zone_of
 from server.domain.documents import StoredDocument
 from server.domain.errors import Invalid, NotFound
 from server.domain.mail import Attachment, MailKind
@@ -46,14 +46,8 @@ from server.domain.notifications import (
     unsubscribe_token,
 )
 from server.domain.phi import check_text
-from server.domain.visits import (
-    KIND_LABELS,
-    CalendarEvent,
-    Visit,
-    VisitStatus,
-    build_ics,
-    scheduled_end,
-)
+from server.domain.calendars import session_event, vcalendar
+from server.domain.visits import KIND_LABELS, Visit, VisitStatus
 from server.domain.vocab import DOCUMENT_LABELS, DocumentStatus
 from server.services import accounts, mail
 from server.services.mail import mail_setup
@@ -106,7 +100,7 @@ async def deliver(uow: UnitOfWork, notices: Sequence[Notice]) -> int:
                 {
                     "name": user.full_name,
                     "text": notice.text,
-                    "moment": human_moment(notice.at) if notice.at is not None else None,
+                    "at": notice.at,
                     "note": notice.note,
                     "link": setup.mail.base_url + notice.link,
                     "unsubscribe_link": setup.mail.base_url
@@ -116,6 +110,7 @@ async def deliver(uow: UnitOfWork, notices: Sequence[Notice]) -> int:
                 },
                 setup.mail,
                 unsubscribe_path=unsubscribe_path(setup.unsubscribe_key, user.id, notice.kind),
+                zone=zone_of(user.time_zone),
                 subject=KINDS[notice.kind].email_subject,
                 attachments=(
                     (Attachment("session.ics", "text/calendar", notice.ics),)
@@ -307,21 +302,10 @@ async def _session_words(uow: UnitOfWork, visit: Visit) -> _SessionWords:
     host = clip(await _name(uow, visit.host_id, "your preceptor"), 100)
     link = f"/visits/{visit.id}"
     url = uow.notify.mail.base_url + link
-    ics = build_ics(
-        CalendarEvent(
-            uid=f"visit-{visit.id}@rounds",
-            stamp=uow.now(),
-            start=visit.starts_at,
-            end=scheduled_end(visit.starts_at, visit.duration_minutes),
-            summary=f"{kind}: {title}",
-            description=(
-                f"{kind} of {title}, hosted by {host}."
-                f"\nJoin from Rounds up to 30 minutes before the start: {url}"
-            ),
-            url=url,
-            cancelled=visit.status is VisitStatus.CANCELLED,
-        )
-    )
+    # The session's own event (its UID and revision count), as its calendar file and feed have it:
+    # a calendar app that already holds the session updates it.
+    event = session_event(visit, program_title=title, host_name=host, url=url)
+    ics = vcalendar([event], method="PUBLISH").decode()
     return _SessionWords(f"{kind} of {title} with {host}", link, ics)
 
 

@@ -42,7 +42,7 @@ async def request_reset(uow: UnitOfWork, email: str, setup: MailSetup, *, browse
     email = email.strip().lower()
     async with uow:
         user = await uow.users.by_email(email)
-        if user is None:
+        if user is None or user.closed_at is not None:
             return
         try:
             token = await accounts.new_link(uow, user, TokenPurpose.RESET_PASSWORD)

@@ -56,6 +56,7 @@ from server.services import notifications
 from server.services.audit import AuditAction, audit_read, audit_reads, record
 from server.services.caselogs import code_set_ready
 from server.services.encounters import Enrollment, load_enrollment
+from server.services.phi_parties import enrollment_parties
 
 PRESENTATION = "presentation"
 COORDINATOR_REFUSAL = (
@@ -67,9 +68,11 @@ COORDINATOR_REFUSAL = (
 # --- checks -----------------------------------------------------------------------------------
 
 
-def _guard(fields: Mapping[str, str]) -> None:
-    """The PHI guard over the named free-text fields: Invalid (422) naming the field and the span."""
-    ensure_no_phi({name: text for name, text in fields.items() if text})
+def _guard(fields: Mapping[str, str], parties: Sequence[str] = ()) -> None:
+    """The PHI guard over the named free-text fields: Invalid (422) naming the field and the span.
+    ``parties``: the names allowed, only in the preceptor's feedback to the learner (the presentation
+    itself describes a patient, where a name is taken for the patient's)."""
+    ensure_no_phi({name: text for name, text in fields.items() if text}, parties=parties)
 
 
 def _item_texts(items: Sequence[DifferentialItemIn], where: str) -> dict[str, str]:
@@ -364,7 +367,10 @@ async def review_presentation(
         presentation = await _hold(uow, presentation)
         check_reviewable(presentation.state)
         feedback = check_feedback(data.model_dump())
-        await asyncio.to_thread(_guard, {f"feedback.{name}": text for name, text in feedback.items()})
+        parties = await enrollment_parties(uow, enrollment, actor)
+        await asyncio.to_thread(
+            _guard, {f"feedback.{name}": text for name, text in feedback.items()}, parties
+        )
         presentation = await uow.presentations.update(
             replace(
                 presentation,

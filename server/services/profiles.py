@@ -1,4 +1,5 @@
-"""Profiles: a visitor's training facts, a preceptor's letterhead details."""
+"""Profiles: the account's name and time zone, a visitor's training facts, a preceptor's letterhead
+details."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from dataclasses import replace
 from server.db.uow import UnitOfWork
 from server.domain.accounts import PreceptorProfile, VisitorProfile
 from server.domain.actors import Actor
+from server.domain.dates import check_time_zone
 from server.domain.errors import NotFound
 from server.domain.vocab import Role
 from server.schemas.accounts import (
+    AccountIn,
     PreceptorProfileIn,
     PreceptorProfileOut,
     ProfileOut,
@@ -39,6 +42,26 @@ async def profile_of(uow: UnitOfWork, user_id: int) -> ProfileOut:
 async def my_profile(uow: UnitOfWork, actor: Actor) -> ProfileOut:
     async with uow:
         return await profile_of(uow, actor.user_id)
+
+
+async def update_account(uow: UnitOfWork, actor: Actor, data: AccountIn) -> ProfileOut:
+    """Change the person's own name and time zone (fields left out are kept); the zone must be one
+    of the IANA database's (Invalid, 422, otherwise)."""
+    zone = None if data.time_zone is None else check_time_zone(data.time_zone)
+    async with uow:
+        await uow.users.lock(actor.user_id)
+        user = await uow.users.get(actor.user_id)
+        if user is None:
+            raise NotFound("There is no such account.")
+        changed = replace(
+            user,
+            full_name=user.full_name if data.full_name is None else data.full_name,
+            time_zone=user.time_zone if zone is None else zone,
+        )
+        await uow.users.update(changed)
+        out = await profile_of(uow, actor.user_id)
+        await uow.commit()
+        return out
 
 
 async def update_visitor_profile(uow: UnitOfWork, actor: Actor, data: VisitorProfileIn) -> ProfileOut:

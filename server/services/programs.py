@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from server.db.uow import UnitOfWork
 from server.domain.accounts import VisitorProfile
 from server.domain.actors import Actor
-from server.domain.blocks import Block, block_end, check_new_block_start
+from server.domain.blocks import Block, block_end, check_new_block_start, next_blocks
 from server.domain.dates import human_day
 from server.domain.eligibility import ApplicantFacts, EligibilityRule, eligibility_reasons
 from server.domain.errors import Conflict, Invalid, NotFound
-from server.domain.programs import NewProgram, Program
+from server.domain.programs import NewProgram, Program, open_to_profession, search_words
 from server.domain.vocab import Role, TrainingStatus
 from server.schemas.programs import (
     BlockIn,
@@ -56,7 +57,12 @@ def facts_of(profile: VisitorProfile | None) -> ApplicantFacts:
     )
 
 
-async def _outs(uow: UnitOfWork, programs: Sequence[Program], actor: Actor | None) -> list[ProgramOut]:
+async def _outs(
+    uow: UnitOfWork, programs: Sequence[Program], actor: Actor | None, *, starts_from: date | None = None
+) -> list[ProgramOut]:
+    """The API's view of ``programs``; each one's next block starts today (the unit of work's clock)
+    or later, and on or after ``starts_from`` when given."""
+    since = max(uow.now().date(), starts_from) if starts_from else uow.now().date()
     ids = [p.id for p in programs]
     blocks = await uow.programs.blocks(ids)
     preceptor_links = await uow.programs.preceptor_ids(ids)
@@ -99,6 +105,7 @@ async def _outs(uow: UnitOfWork, programs: Sequence[Program], actor: Actor | Non
                 coordinator_id=program.coordinator_id,
                 preceptors=preceptors,
                 blocks=[block_out(b) for b in blocks[program.id]],
+                next_block=next((block_out(b) for b in next_blocks(blocks[program.id], since)), None),
                 eligibility=eligibility,
             )
         )
@@ -106,7 +113,7 @@ async def _outs(uow: UnitOfWork, programs: Sequence[Program], actor: Actor | Non
 
 
 def _can_see_unpublished(program: Program, actor: Actor | None) -> bool:
-    return actor is not None and actor.role is Role.COORDINATOR and program.coordinator_id == actor.user_id
+    return actor is not None and actor.role is Role.COORDINATOR and program.is_run_by(actor.user_id)
 
 
 async def list_programs(uow: UnitOfWork, actor: Actor | None, query: ProgramQuery) -> list[ProgramOut]:
@@ -116,7 +123,8 @@ async def list_programs(uow: UnitOfWork, actor: Actor | None, query: ProgramQuer
 
 
 async def find_programs(uow: UnitOfWork, actor: Actor | None, query: ProgramQuery) -> list[ProgramOut]:
-    """:func:`list_programs` inside the caller's open unit of work."""
+    """:func:`list_programs` inside the caller's open unit of work: the text search, the start-date and
+    profession filters, specialty, type and modality, each when given."""
     if query.eligible and (actor is None or actor.role is not Role.VISITOR):
         raise Invalid(
             "The 'eligible' filter compares programs with a visitor's profile: log in as a visitor "
@@ -127,8 +135,12 @@ async def find_programs(uow: UnitOfWork, actor: Actor | None, query: ProgramQuer
         specialty=query.specialty,
         rotation_type=query.rotation_type.value if query.rotation_type else None,
         modality=query.modality.value if query.modality else None,
+        words=search_words(query.q or ""),
+        starts_from=query.starts_from,
     )
-    outs = await _outs(uow, programs, actor)
+    if query.profession is not None:
+        programs = [p for p in programs if open_to_profession(p, query.profession)]
+    outs = await _outs(uow, programs, actor, starts_from=query.starts_from)
     if query.eligible:
         outs = [p for p in outs if p.eligibility is not None and p.eligibility.eligible]
     return outs
@@ -198,7 +210,7 @@ async def create_program(uow: UnitOfWork, actor: Actor, data: ProgramIn) -> Prog
 async def _own_program(uow: UnitOfWork, actor: Actor, program_id: int) -> Program:
     actor.require(Role.COORDINATOR)
     program = await uow.programs.get(program_id)
-    if program is None or program.coordinator_id != actor.user_id:
+    if program is None or not program.is_run_by(actor.user_id):
         raise NotFound(f"There is no program {program_id} among your programs.")
     return program
 

@@ -26,3 +26,9 @@ async def catalog(uows: UnitOfWorkFactory, actor: Actor | None, query: ProgramQu
     async with uows() as uow:
         found = await programs.find_programs(uow, actor, query)
         return Catalog(programs=found, specialties=await uow.programs.specialties())
+
+
+async def specialties(uows: UnitOfWorkFactory) -> list[str]:
+    """Every specialty the catalog's filter offers (for the page shown again after a bad filter)."""
+    async with uows() as uow:
+        return await uow.programs.specialties()

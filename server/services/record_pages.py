@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from server.db.uow import UnitOfWorkFactory
 from server.domain.actors import Actor
+from server.domain.dates import zone_of
 from server.domain.errors import Forbidden
 from server.domain.presentations import PresentationState
 from server.schemas.presentations import PresentationOut, PresentationSummaryOut, ScoreOut
@@ -75,7 +76,7 @@ async def record_overview(uows: UnitOfWorkFactory, actor: Actor, enrollment_id: 
             shown = await presentations.presentations_of(uow, actor, enrollment)
         overview = RecordOverview(
             header=header,
-            encounters=await encounters.encounters_of(uow, enrollment),
+            encounters=await encounters.encounters_of(uow, enrollment, zone_of(actor.time_zone)),
             case_logs=logs,
             presentations=shown,
             case_log_summary=await caselogs.enrollment_summary(uow, enrollment),
@@ -92,7 +93,7 @@ async def case_log_choices(uows: UnitOfWorkFactory, actor: Actor, enrollment_id:
         header = await header_from(uow, enrollment)
         if not header.reader_is_visitor:
             raise Forbidden("Only the visitor of this enrollment can log its encounters.")
-        listed = await encounters.encounters_of(uow, enrollment)
+        listed = await encounters.encounters_of(uow, enrollment, zone_of(actor.time_zone))
         return CaseLogChoices(header=header, unlogged=[e for e in listed if e.case_log_id is None])
 
 

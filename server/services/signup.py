@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from server.db.uow import UnitOfWork
 from server.domain.accounts import TOKEN_LIFETIMES, TokenPurpose, User, VisitorProfile
 from server.domain.actors import Actor
+from server.domain.dates import check_time_zone
 from server.domain.errors import Conflict, Invalid, NotFound, TooManyRequests
 from server.domain.mail import MailKind
 from server.domain.vocab import Role
@@ -74,6 +75,7 @@ async def sign_up(uow: UnitOfWork, data: SignupIn, setup: MailSetup, *, browser_
     """Create a visitor's account (email not yet verified) and mail the verification link; or, when
     the address has an account, mail its owner instead. The caller shows the same page either way."""
     accounts.check_password_strength(data.password)
+    zone = None if data.time_zone is None else check_time_zone(data.time_zone)
     email = data.email.strip().lower()
     if is_disposable(email):
         raise Invalid(
@@ -86,6 +88,8 @@ async def sign_up(uow: UnitOfWork, data: SignupIn, setup: MailSetup, *, browser_
     async with uow:
         existing = await uow.users.by_email(email)
         if existing is not None:
+            if existing.closed_at is not None:
+                return  # a closed account's placeholder address (closed-<id>@closed.invalid): no mailbox
             await _mail_existing_owner(uow, existing, setup, browser_hash)
             await uow.commit()
             return
@@ -97,6 +101,7 @@ async def sign_up(uow: UnitOfWork, data: SignupIn, setup: MailSetup, *, browser_
             full_name=data.full_name,
             verified=False,
             password_hash=password_hash,
+            time_zone=zone,
         )
         await uow.users.save_visitor_profile(
             VisitorProfile(

@@ -1,5 +1,6 @@
 """Live sessions as records ("visits"), the scheduling side: scheduling and cancelling, who may see
-a visit, the lists and the calendar file, and the patient's single-use link.
+a visit, the lists, and the patient's single-use link. The calendar file and feed are in
+:mod:`server.services.calendars`.
 
 Who stands where:
 * the **host** is the preceptor who scheduled the visit (one of the program's preceptors);
@@ -28,15 +29,13 @@ from server.domain.dates import human_day
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from server.domain.notifications import NotificationKind
 from server.domain.visits import (
-    KIND_LABELS,
-    CalendarEvent,
     LinkGone,
     PatientPass,
     Visit,
     VisitStatus,
-    build_ics,
     check_cancellable,
     check_invitees,
+    check_movable,
     check_schedule,
     is_upcoming,
     join_window,
@@ -61,6 +60,11 @@ def live_path(visit_id: int) -> str:
 def visit_path(visit_id: int) -> str:
     """The visit's page."""
     return f"/visits/{visit_id}"
+
+
+def calendar_path(visit_id: int) -> str:
+    """The visit's calendar file (one event)."""
+    return f"/api/v1/visits/{visit_id}/calendar.ics"
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ async def load_standing(uow: UnitOfWork, actor: Actor, visit_id: int) -> Standin
         actor.role is Role.PRECEPTOR
         and actor.user_id in (await uow.programs.preceptor_ids([program.id]))[program.id]
     )
-    is_coordinator = actor.role is Role.COORDINATOR and program.coordinator_id == actor.user_id
+    is_coordinator = actor.role is Role.COORDINATOR and program.is_run_by(actor.user_id)
     if not (is_host or is_invitee or is_program_preceptor or is_coordinator):
         raise missing
     return Standing(visit, program.title, is_host, is_invitee, is_program_preceptor, is_coordinator)
@@ -150,7 +154,7 @@ async def _outs(uow: UnitOfWork, visits: Sequence[Visit]) -> list[VisitOut]:
                     for i in invitations[visit.id]
                 ],
                 live_url=live_path(visit.id),
-                calendar_url=f"/api/v1/visits/{visit.id}/calendar.ics",
+                calendar_url=calendar_path(visit.id),
             )
         )
     return out
@@ -212,11 +216,7 @@ async def cancel_visit(uow: UnitOfWork, actor: Actor, visit_id: int, note: str |
         standing = await load_standing(uow, actor, visit_id)
         _require_host(standing, "cancel it")
         check_cancellable(standing.visit.status)
-        if not await uow.visits.compare_and_set_status(
-            visit_id,
-            [VisitStatus.SCHEDULED.value],
-            {"status": VisitStatus.CANCELLED.value, "cancel_note": note or None},
-        ):
+        if not await uow.visits.cancel(visit_id, note or None, at=uow.now()):
             raise Conflict("This visit has just started or changed; reload it.")
         await uow.visits.revoke_unredeemed_links(visit_id, uow.now())
         cancelled = await uow.visits.reload(visit_id)
@@ -229,27 +229,23 @@ async def cancel_visit(uow: UnitOfWork, actor: Actor, visit_id: int, note: str |
 
 
 async def move_visit(uow: UnitOfWork, actor: Actor, visit_id: int, data: VisitMoveIn) -> VisitOut:
-    """The host moves a visit that has not started to another time (within its block, not in the
-    past), keeping its length unless a new one is given. The invitees are told, with the calendar
+    """The host moves a visit that has not started to another time (and length), by the same rules
+    as scheduling it. The visit's revision count goes up, so calendars that hold it replace their
+    copy; invitations and patient links stay as they are. The invitees are told, with the calendar
     file; the reminder moves with it."""
     async with uow:
         standing = await load_standing(uow, actor, visit_id)
         _require_host(standing, "move it")
         visit = standing.visit
-        if visit.status is not VisitStatus.SCHEDULED:
-            raise Conflict(f"This visit is {visit.status.value}; only a scheduled visit can move.")
+        check_movable(visit.status)
         block = await uow.programs.get_block(visit.block_id)
         if block is None:  # a visit's block is never deleted
             raise NotFound(f"There is no visit {visit_id}.")
         duration = data.duration_minutes or visit.duration_minutes
         start = check_schedule(data.starts_at, duration, block.start_date, uow.now())
         if start == visit.starts_at and duration == visit.duration_minutes:
-            return await visit_out(uow, visit)
-        if not await uow.visits.compare_and_set_status(
-            visit_id,
-            [VisitStatus.SCHEDULED.value],
-            {"starts_at": start, "duration_minutes": duration},
-        ):
+            raise Invalid("The visit already starts then; choose another time.", field="starts_at")
+        if not await uow.visits.move(visit_id, starts_at=start, duration_minutes=duration, at=uow.now()):
             raise Conflict("This visit has just started or changed; reload it.")
         moved = await uow.visits.reload(visit_id)
         if moved is None:  # it was there a moment ago, in this same transaction
@@ -265,6 +261,11 @@ async def visit_detail(uow: UnitOfWork, actor: Actor, visit_id: int) -> VisitOut
     async with uow:
         standing = await load_standing(uow, actor, visit_id)
         return await visit_out(uow, standing.visit)
+
+
+async def visit_outs(uow: UnitOfWork, visits: Sequence[Visit]) -> list[VisitOut]:
+    """The API's view of visits the caller has loaded, inside its open unit of work."""
+    return await _outs(uow, visits)
 
 
 async def visit_out(uow: UnitOfWork, visit: Visit) -> VisitOut:
@@ -283,46 +284,23 @@ async def upcoming_for(uow: UnitOfWork, actor: Actor, *, include_past: bool = Fa
 async def visits_of(uow: UnitOfWork, actor: Actor, *, include_past: bool = False) -> list[VisitOut]:
     """:func:`upcoming_for` inside the caller's open unit of work."""
     now = uow.now()
-    since = None if include_past else now - UPCOMING_LOOKBACK
-    if actor.role is Role.VISITOR:
-        visits = await uow.visits.of_visitor(actor.user_id, since)
-    elif actor.role is Role.PRECEPTOR:
-        visits = await uow.visits.of_host(actor.user_id, since)
-    else:
-        programs = await uow.programs.search(published_only=False, coordinator_id=actor.user_id)
-        visits = await uow.visits.of_programs([p.id for p in programs], since)
+    visits = await visits_since(uow, actor, None if include_past else now - UPCOMING_LOOKBACK)
     if not include_past:
         visits = [v for v in visits if is_upcoming(v.status, v.starts_at, v.duration_minutes, now)]
     return await _outs(uow, visits)
 
 
-# --- the calendar file ----------------------------------------------------------------------------
-
-
-async def visit_ics(uow: UnitOfWork, actor: Actor, visit_id: int, base_url: str = "") -> str:
-    """The visit as an RFC 5545 calendar with one event (for anyone who may see the visit).
-    ``base_url`` (scheme and host, no trailing slash) makes the event's link absolute."""
-    async with uow:
-        standing = await load_standing(uow, actor, visit_id)
-        visit = standing.visit
-        host = await uow.users.get(visit.host_id)
-        kind = KIND_LABELS[visit.kind]
-        host_name = host.full_name if host else "your preceptor"
-        url = base_url.rstrip("/") + visit_path(visit.id)
-        event = CalendarEvent(
-            uid=f"visit-{visit.id}@rounds",
-            stamp=uow.now(),
-            start=visit.starts_at,
-            end=scheduled_end(visit.starts_at, visit.duration_minutes),
-            summary=f"{kind}: {visit.title}",
-            description=(
-                f"{kind} of {standing.program_title}, hosted by {host_name}."
-                f"\nJoin from Rounds up to 30 minutes before the start: {url}"
-            ),
-            url=url,
-            cancelled=visit.status is VisitStatus.CANCELLED,
-        )
-        return build_ics(event)
+async def visits_since(uow: UnitOfWork, actor: Actor, since: datetime | None) -> list[Visit]:
+    """The visits the actor is part of, starting at ``since`` or later (every one with None), soonest
+    first: a visitor's invitations, a preceptor's hosted visits, every visit of a coordinator's
+    programs. The one answer to "whose visits are these" for the lists, the dashboards and the
+    calendar feed."""
+    if actor.role is Role.VISITOR:
+        return await uow.visits.of_visitor(actor.user_id, since)
+    if actor.role is Role.PRECEPTOR:
+        return await uow.visits.of_host(actor.user_id, since)
+    programs = await uow.programs.search(published_only=False, coordinator_id=actor.user_id)
+    return await uow.visits.of_programs([p.id for p in programs], since)
 
 
 # --- the patient link -----------------------------------------------------------------------------

@@ -86,7 +86,18 @@ def assert_logged_without_secrets(text: str, base: str) -> None:
         ("/x?csrf_token=abc&y=2", "/x?csrf_token=[redacted]&y=2"),
         ("/x?a=1&token=abc#f", "/x?a=1&token=[redacted]#f"),
         ("/x?next=%2Fy%3Fcsrf_token%3Dabc", "/x?next=%2Fy%3Fcsrf_token%3D[redacted]"),
+        ("/calendar/Ab_c-12.ics", "/calendar/[redacted].ics"),
+        ("/CALENDAR/abc.ics?x=1", "/CALENDAR/[redacted].ics?x=1"),
+        ("/account/calendar", "/account/calendar"),
+        ("/account/calendar/revoke", "/account/calendar/revoke"),
         ("/programs?specialty=joinery", "/programs?specialty=joinery"),
+        # The links mailed to a person (issue 15): each token opens an account or a program's staff.
+        ("/account/verify/abc_DEF", "/account/verify/[redacted]"),
+        ("/password/reset/abc", "/password/reset/[redacted]"),
+        ("/account/email/confirm/abc", "/account/email/confirm/[redacted]"),
+        ("/invitation/abc?x=1", "/invitation/[redacted]?x=1"),
+        ("/login?next=%2Finvitation%2Fabc", "/login?next=%2Finvitation%2F[redacted]"),
+        ("/programs/3/invitations/5/revoke", "/programs/3/invitations/5/revoke"),
         ("/record/enrollments/3", "/record/enrollments/3"),
     ],
 )

@@ -50,6 +50,7 @@ async def test_login_sets_an_httponly_samesite_cookie_and_a_new_csrf_token(
         "email": world.student.email,
         "role": "visitor",
         "full_name": world.student.full_name,
+        "time_zone": None,  # not chosen: pages use the browser's zone
     }
     assert body["csrf_token"] != anonymous_token
     cookie = set_cookies(response)["rounds_login"]

@@ -112,7 +112,7 @@ async def test_a_notification_carries_list_unsubscribe_and_one_click_post_and_it
         {
             "name": "Amara",
             "text": "Huddle of Open Observership with Dr. Reyes is scheduled for you.",
-            "moment": "1 Dec 2026, 14:00 UTC",
+            "at": datetime(2026, 12, 1, 14, 0, tzinfo=UTC),
             "note": None,
             "link": "http://rounds.test:8080/visits/1",
             "unsubscribe_link": "http://rounds.test:8080/notifications/unsubscribe/t",

@@ -230,8 +230,8 @@ async def test_moving_a_session_is_its_hosts_alone_and_within_its_block(
     assert far["error"]["field"] == "starts_at"
     await preceptor.post(path, {"starts_at": "2026-12-01T14:00:00"}, expect=422)  # no offset
     await preceptor.post(path, {"starts_at": START.isoformat(), "duration_minutes": 1}, expect=422)
-    same = await preceptor.post(path, {"starts_at": START.isoformat()})  # the same time: nothing to tell
-    assert same["starts_at"] == visit["starts_at"]
+    same = await preceptor.post(path, {"starts_at": START.isoformat()}, expect=422)  # nothing would move
+    assert same["error"]["field"] == "starts_at"
     assert kinds(await notes_of(uows, world.student.user_id)) == ["session_scheduled"]
 
 

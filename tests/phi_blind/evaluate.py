@@ -29,7 +29,8 @@ CORPUS = HERE / "blind.jsonl"
 
 
 def load(path: Path = CORPUS) -> list[dict[str, Any]]:
-    """The labelled rows: ``{"id", "text", "phi", "categories"}``.
+    """The labelled rows: ``{"id", "text", "phi", "categories"}``, and ``parties`` where a row has them
+    (the names of the platform's own people party to the record, passed to ``check_text``).
 
     A new blind set may be dropped in with either label: ``phi`` is derived from ``categories`` when it is
     missing, and ``categories`` defaults to empty (a snippet marked ``"phi": true`` without categories still
@@ -72,7 +73,7 @@ def evaluate(rows: list[dict[str, Any]]) -> Figures:
     """Run ``check_text`` over every row once."""
     figures = Figures()
     for row in rows:
-        hits = check_text(row["text"])
+        hits = check_text(row["text"], parties=row.get("parties", ()))
         if row["phi"]:
             figures.identifying += 1
             found = {h.category.value for h in hits}

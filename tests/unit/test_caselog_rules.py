@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -114,8 +115,12 @@ def test_an_encounter_label_tells_sessions_apart_and_says_self_reported() -> Non
         at,
         EncounterSource.PLATFORM,
     )
-    assert encounter_label(huddle, "Friday huddle", date(2026, 12, 4)) == (
+    assert encounter_label(huddle, "Friday huddle", at) == (
         "Week 1 · Huddle · Fri Dec 4, 2026 · Friday huddle"
+    )
+    # The session's day is the reader's: 16:05 UTC is already Saturday in Auckland.
+    assert encounter_label(huddle, "Friday huddle", at, ZoneInfo("Pacific/Auckland")) == (
+        "Week 1 · Huddle · Sat Dec 5, 2026 · Friday huddle"
     )
     own = replace(huddle, session_id=None, source=EncounterSource.VISITOR)
     assert encounter_label(own, None, None) == (

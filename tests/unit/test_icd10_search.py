@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from server.codes import icd10
+from server.codes import clinical_terms, icd10
 from server.codes.icd10 import Chapter, Icd10Code
 
 
@@ -19,15 +19,43 @@ def words_of(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", folded)
 
 
-def matches_all_words(query: str, description: str) -> bool:
-    words = words_of(description)
+def matches_all_words(query: str, code: str) -> bool:
+    """Whether every word of the query starts a word of one of the code's names."""
+    words = name_words(code)
     return all(any(word.startswith(part) for word in words) for part in words_of(query))
+
+
+def names_of(code: str) -> list[str]:
+    """Every name the code set gives a code: its description, the tabular list's inclusion terms and
+    includes notes, and the curated entry terms (read here from the package and the data file)."""
+    import simple_icd_10_cm
+
+    index = icd10._loaded()
+    description = index.description[index.id_of[code.replace(".", "")]]
+    curated = [term for listed, term in clinical_terms.vocabulary().entry_terms if listed == code]
+    return [
+        description,
+        *simple_icd_10_cm.get_inclusion_term(code),
+        *simple_icd_10_cm.get_includes(code),
+        *curated,
+    ]
+
+
+def name_words(code: str) -> list[str]:
+    """The words of all of a code's names, hyphenated compounds also written as one word."""
+    words: list[str] = []
+    for name in names_of(code):
+        words.extend(words_of(name))
+        for compound in re.findall(r"\w+(?:-\w+)+", name):
+            words.extend(words_of(compound.replace("-", "")))
+    return words
 
 
 @pytest.fixture(scope="module")
 def description_words() -> list[list[str]]:
-    """The words of every description, by the index's code ids."""
-    return [words_of(description) for description in icd10._loaded().description]
+    """The words of every code's names, by the index's code ids."""
+    index = icd10._loaded()
+    return [name_words(code) for code in index.code]
 
 
 def codes(query: str, limit: int = icd10.DEFAULT_LIMIT) -> list[str]:
@@ -209,11 +237,12 @@ def test_a_code_like_query_falls_back_to_words() -> None:
     # no category B12: the query is a word of "Vitamin B12 deficiency anemia"
     found = icd10.search("b12")
     assert found
-    assert all("B12" in code.description for code in found)
+    assert "B12" in found[0].description
+    assert all("b12" in name_words(code.code) for code in found)
 
 
 def test_preferred_codes_come_first_among_word_matches() -> None:
-    assert codes("hypertension")[0] != "I10"  # the code set knows nothing of how common a diagnosis is
+    assert codes("hypertension")[0] == "I10"  # "hypertension (arterial) ..." is a name of I10
     found = [
         c.code for c in icd10.search("hypertension", 5, prefer=["E11.9", "i10", "nonsense", "I10", "I15.0"])
     ]
@@ -235,7 +264,7 @@ def test_type_2_diab_finds_type_2_diabetes() -> None:
     assert found[0].code == "E11"
     assert sum(code.category == "E11" for code in found) >= 15
     assert "E11.9" in [code.code for code in found]
-    assert all(matches_all_words("type 2 diab", code.description) for code in found)
+    assert all(matches_all_words("type 2 diab", code.code) for code in found)
 
 
 def test_asthma_exac_finds_the_asthma_exacerbation_codes() -> None:
@@ -258,7 +287,7 @@ def test_asthma_exac_finds_the_asthma_exacerbation_codes() -> None:
 def test_every_result_has_every_word(query: str) -> None:
     found = icd10.search(query, 100)
     assert found
-    assert all(matches_all_words(query, code.description) for code in found)
+    assert all(matches_all_words(query, code.code) for code in found)
 
 
 def test_word_order_and_case_do_not_matter() -> None:
@@ -291,11 +320,11 @@ def test_the_most_general_match_comes_first(query: str, first: str) -> None:
     assert codes(query)[0] == first
 
 
-def test_general_codes_rank_before_long_specific_ones() -> None:
-    found = icd10.search("diabetes")
-    assert {"E10", "E11"} <= {code.code for code in found}
-    lengths = [len(code.description) for code in found]
-    assert max(lengths[:5]) < 40 < max(len(code.description) for code in icd10.search("diabetes", 100))
+def test_a_category_that_names_the_query_is_followed_by_its_default_billable_code() -> None:
+    # E11's includes note "diabetes NOS" names it; E11.9 ("without complications") is its default leaf
+    assert codes("diabetes")[:2] == ["E11", "E11.9"]
+    assert codes("asthma")[:2] == ["J45", "J45.909"]  # J45 -> J45.9 -> J45.90 (unspecified) -> J45.909
+    assert codes("copd")[0] == "J44.9"
 
 
 @pytest.mark.parametrize(
@@ -303,19 +332,21 @@ def test_general_codes_rank_before_long_specific_ones() -> None:
     ["d", "s", "of the", "fracture f", "type 2 diab", "asthma exac", "pain", "left", "2", "with o", "a b c"],
 )
 def test_the_index_ranks_exactly_as_a_full_scan_would(query: str, description_words: list[list[str]]) -> None:
-    """The shortcuts (rarest word first, set intersection, stopping early) change nothing: the answer is
-    the one a scan of every code with the same weights gives."""
+    """The shortcuts of the weight ranking (rarest word first, set intersection, stopping early) change
+    nothing: its answer is the one a scan of every code's names with the same weights gives."""
     index = icd10._loaded()
-    parts = list(dict.fromkeys(words_of(query)))
+    parts = icd10._query_words(query)
     scored = []
     for code_id, words in enumerate(description_words):
         if all(any(word.startswith(part) for word in words) for part in parts):
-            first_matches = bool(words) and any(words[0].startswith(part) for part in parts)
+            first = words_of(index.description[code_id])[:1]
+            first_matches = bool(first) and any(first[0].startswith(part) for part in parts)
             scored.append(
                 (index.weights[code_id] - (icd10.FIRST_WORD_BONUS if first_matches else 0), code_id)
             )
-    expected = [index.code[code_id] for _, code_id in sorted(scored)[:50]]
-    assert codes(query, 50) == expected
+    ranges = index._ranges(parts)
+    assert ranges is not None
+    assert index._general(ranges, 50) == sorted(scored)[:50]
 
 
 def test_limit() -> None:

@@ -70,13 +70,17 @@ def test_the_dates_a_draft_prints_are_the_dates_the_guard_allows() -> None:
     fields = {f"paragraphs[{i}].text": p.text for i, p in enumerate(draft.paragraphs)}
     dated = [p for p in draft.paragraphs if p.kind in (ParagraphKind.CONTEXT, ParagraphKind.EXAMPLE)]
     assert len(dated) == 3  # the rotation's dates and each example's
-    # The dates are there, and on their own the guard reports them as dates...
+    # The dates are there; on their own the guard reports some of them as dates (a sentence about the
+    # rotation's calendar is not a patient's, see server/domain/phi/public.py; an example's may be).
+    printed = {"March 3, 2025", "March 28, 2025", "March 4, 2025", "March 25, 2025"}
+    assert all(any(day in text for text in fields.values()) for day in printed)
     dates = {span for text in fields.values() for span in _date_spans(text)}
-    assert dates == {"March 3, 2025", "March 28, 2025", "March 4, 2025", "March 25, 2025"}
-    # ...but the allow-list holds each of them written the same way, so the draft passes the guard.
-    safe = LetterSources(CONTEXT, EVALUATIONS, None, []).safe_phrases(AUTHOR.name)
-    assert dates <= set(safe)
-    ensure_no_phi(fields, allowed=safe)
+    assert dates and dates <= printed
+    # ...and the allow-list holds each of them written the same way, so the draft passes the guard.
+    sources = LetterSources(CONTEXT, EVALUATIONS, None, [])
+    safe = sources.safe_phrases()
+    assert printed <= set(safe)
+    ensure_no_phi(fields, allowed=safe, parties=sources.parties(AUTHOR.name))
 
 
 def _date_spans(text: str) -> list[str]:
@@ -97,4 +101,5 @@ def test_the_program_name_a_draft_prints_is_allowed_too() -> None:
     fields = {f"paragraphs[{i}].text": p.text for i, p in enumerate(draft.paragraphs)}
     assert any("Telehealth Clinic" in text for text in fields.values())
     assert check_text(" ".join(fields.values()))  # on its own, the guard objects to the name
-    ensure_no_phi(fields, allowed=LetterSources(context, EVALUATIONS, None, []).safe_phrases(AUTHOR.name))
+    sources = LetterSources(context, EVALUATIONS, None, [])
+    ensure_no_phi(fields, allowed=sources.safe_phrases(), parties=sources.parties(AUTHOR.name))

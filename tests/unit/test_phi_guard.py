@@ -306,7 +306,8 @@ def _figures(rows: list[dict[str, object]]) -> tuple[float, float, int, int, lis
     for row in rows:
         text = str(row["text"])
         expected = {PhiCategory(c) for c in row["categories"]}  # type: ignore[attr-defined]
-        categories = {h.category for h in check_text(text)}
+        parties = [str(p) for p in row.get("parties", [])]  # type: ignore[attr-defined]
+        categories = {h.category for h in check_text(text, parties=parties)}
         if expected:
             identifying += 1
             if categories & expected:
@@ -342,3 +343,10 @@ def test_corpus_is_big_enough_and_covers_every_category() -> None:
     assert covered == {c.value for c in PhiCategory}
     clean = sum(1 for row in rows if not row["categories"])
     assert 0.4 <= clean / len(rows) <= 0.6
+    # ``parties``, where present, are the record's own people: names, each written in its snippet.
+    with_parties = [row for row in rows if "parties" in row]
+    assert with_parties
+    for row in with_parties:
+        parties = row["parties"]
+        assert isinstance(parties, list) and parties, row["id"]
+        assert all(isinstance(p, str) and p and p in str(row["text"]) for p in parties), row["id"]

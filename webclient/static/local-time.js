@@ -1,5 +1,7 @@
 // Shows each <time data-local datetime="...Z"> (UTC from the server) in the browser's time zone, in the
-// one format Rounds writes for people (server/domain/dates.py): "7 Dec 2026, 14:30".
+// one format Rounds writes for people (server/domain/dates.py): "7 Dec 2026, 08:30 CST". The server
+// marks times so only for a reader who chose no time zone on their account (or nobody logged in):
+// the others' times come written in their own zone.
 // The month's name from this list, not the locale's ("Sep", never "Sept"), so that it matches the server.
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const parts = new Intl.DateTimeFormat("en-GB", {
@@ -11,10 +13,22 @@ const parts = new Intl.DateTimeFormat("en-GB", {
   hourCycle: "h23",
 });
 
-/** "7 Dec 2026, 14:30" for `moment` in the browser's time zone. */
+// The zone's abbreviation as US English writes it ("CST", "UTC"; "GMT+5" where it has none).
+const zoneNames = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" });
+
+/** The abbreviation of the browser's zone at `moment`: "CST", or "UTC+05" where there is none. */
+export function zoneAbbreviation(moment) {
+  const name = zoneNames.formatToParts(moment).find(({ type }) => type === "timeZoneName")?.value ?? "UTC";
+  const offset = /^GMT([+-])(\d{1,2})(?::(\d{2}))?$/.exec(name);
+  if (offset) return `UTC${offset[1]}${offset[2].padStart(2, "0")}${offset[3] ? `:${offset[3]}` : ""}`;
+  return name;
+}
+
+/** "7 Dec 2026, 08:30 CST" for `moment` in the browser's time zone. */
 export function formatMoment(moment) {
   const part = Object.fromEntries(parts.formatToParts(moment).map(({ type, value }) => [type, value]));
-  return `${Number(part.day)} ${MONTHS[Number(part.month) - 1]} ${part.year}, ${part.hour}:${part.minute}`;
+  const day = `${Number(part.day)} ${MONTHS[Number(part.month) - 1]} ${part.year}`;
+  return `${day}, ${part.hour}:${part.minute} ${zoneAbbreviation(moment)}`;
 }
 
 /** Rewrite the text of every UTC <time data-local> under `root` in local time. */

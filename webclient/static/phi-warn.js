@@ -1,6 +1,9 @@
 // Warn as you type: free-text fields marked data-phi-check are sent to POST /api/v1/phi/check a
 // moment after the typing stops, and what the server's PHI guard would refuse is shown under the field.
 // Only a warning: the server checks again on save, and refuses. Nothing is stored by the check.
+// A form written in a record whose own people may be named (an evaluation, feedback, a letter) carries
+// data-phi-record="kind:id"; the check names that record and the server looks up whose names it allows,
+// as the save does. The page never sends names to allow.
 
 const PAUSE_MS = 700;
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
@@ -23,9 +26,17 @@ function warningFor(field) {
   return box;
 }
 
+/** The record a field is written in ({kind, id}), from data-phi-record="kind:id" on it or its form. */
+export function recordOf(field) {
+  const value = field.closest("[data-phi-record]")?.dataset.phiRecord ?? "";
+  const match = /^(enrollment|letter):(\d+)$/.exec(value);
+  return match ? { kind: match[1], id: Number(match[2]) } : null;
+}
+
 async function check(field) {
   const text = field.value;
   const box = warningFor(field);
+  const record = recordOf(field);
   if (!text.trim()) {
     box.replaceChildren();
     return;
@@ -35,7 +46,7 @@ async function check(field) {
     const response = await fetch("/api/v1/phi/check", {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken },
-      body: JSON.stringify({ text }),
+      body: JSON.stringify(record ? { text, record } : { text }),
       credentials: "same-origin",
     });
     if (!response.ok) return; // the save will check anyway; never block typing on the check

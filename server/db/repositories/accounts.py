@@ -33,6 +33,8 @@ def _user(row: UserRow) -> User:
         full_name=row.full_name,
         created_at=row.created_at,
         email_verified_at=row.email_verified_at,
+        time_zone=row.time_zone,
+        closed_at=row.closed_at,
     )
 
 
@@ -99,6 +101,7 @@ class UserRepository:
         full_name: str,
         at: datetime,
         verified_at: datetime | None = None,
+        time_zone: str | None = None,
     ) -> User:
         """Write a new account (its email verified at ``verified_at``, or not yet)."""
         row = UserRow(
@@ -108,20 +111,25 @@ class UserRepository:
             full_name=full_name,
             created_at=at,
             email_verified_at=verified_at,
+            time_zone=time_zone,
         )
         self.db.add(row)
         await self.db.flush()
         return _user(row)
 
     async def update(self, user: User) -> User:
-        """Write back what can change in an account: its password hash, name and when its email was
-        verified."""
+        """Write back what can change in an account: its email (the caller checked that no other
+        account has it), password hash, name, time zone, when its email was verified and when it was
+        closed."""
         row = await self.db.get(UserRow, user.id)
         if row is None:
             raise LookupError(f"no user {user.id}")
+        row.email = user.email
         row.password_hash = user.password_hash
         row.full_name = user.full_name
         row.email_verified_at = user.email_verified_at
+        row.time_zone = user.time_zone
+        row.closed_at = user.closed_at
         await self.db.flush()
         return _user(row)
 
@@ -174,8 +182,9 @@ class UserRepository:
         return {u.id: _user(u) for u in result.scalars()}
 
     async def by_role(self, role: str) -> list[User]:
-        """The users of a role, by id."""
-        result = await self.db.execute(select(UserRow).where(UserRow.role == role).order_by(UserRow.id))
+        """The open (not closed) accounts of a role, by id."""
+        query = select(UserRow).where(UserRow.role == role, UserRow.closed_at.is_(None)).order_by(UserRow.id)
+        result = await self.db.execute(query)
         return [_user(u) for u in result.scalars()]
 
     async def preceptor_profiles(self, ids: Sequence[int]) -> dict[int, PreceptorProfile]:

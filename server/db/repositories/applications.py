@@ -16,6 +16,7 @@ from server.db.models import (
     ApplicationBlockRow,
     ApplicationEventRow,
     ApplicationRow,
+    ProgramCoordinatorRow,
     ProgramRow,
 )
 from server.domain.applications import Action, Application, ApplicationEvent, AppState, NewApplication
@@ -180,10 +181,15 @@ class ApplicationRepository:
         return [_application(row) for row in result.scalars()]
 
     async def applicant_program_coordinators(self, visitor_id: int, exclude_state: str) -> set[int]:
-        """Coordinators of programs this visitor has applied to (beyond a draft)."""
-        result = await self.db.execute(
-            select(ProgramRow.coordinator_id)
-            .join(ApplicationRow, ApplicationRow.program_id == ProgramRow.id)
-            .where(ApplicationRow.visitor_id == visitor_id, ApplicationRow.state != exclude_state)
+        """Coordinators of programs this visitor has applied to (beyond a draft): who published them
+        and who joined them by invitation."""
+        applied = select(ApplicationRow.program_id).where(
+            ApplicationRow.visitor_id == visitor_id, ApplicationRow.state != exclude_state
         )
-        return set(result.scalars())
+        publishers = await self.db.execute(
+            select(ProgramRow.coordinator_id).where(ProgramRow.id.in_(applied))
+        )
+        joined = await self.db.execute(
+            select(ProgramCoordinatorRow.coordinator_id).where(ProgramCoordinatorRow.program_id.in_(applied))
+        )
+        return set(publishers.scalars()) | set(joined.scalars())

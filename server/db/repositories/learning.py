@@ -16,7 +16,7 @@ from server.db.models import (
     ProgramPreceptorRow,
     ProgramRow,
 )
-from server.db.repositories.programs import program_of_row
+from server.db.repositories.programs import program_of_row, run_by
 from server.domain.applications import AppState
 from server.domain.learning import ListedEnrollment
 from server.domain.programs import Program
@@ -60,7 +60,7 @@ class LearningRepository:
         return await self._listed(
             select(ApplicationRow)
             .join(ProgramRow, ProgramRow.id == ApplicationRow.program_id)
-            .where(ProgramRow.coordinator_id == coordinator_id, ApplicationRow.state.in_(list(states)))
+            .where(run_by(coordinator_id), ApplicationRow.state.in_(list(states)))
         )
 
     async def programs_by_ids(self, ids: Sequence[int]) -> dict[int, Program]:

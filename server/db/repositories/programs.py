@@ -7,17 +7,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
+from sqlalchemy.sql.elements import ColumnElement
 
 from server.db.models import (
     BlockRow,
+    ProgramCoordinatorRow,
     ProgramPreceptorRow,
     ProgramRow,
 )
 from server.domain.blocks import Block
-from server.domain.programs import NewProgram, Program
+from server.domain.programs import NewProgram, Program, search_key
 
 # --- rows <-> domain ----------------------------------------------------------------------------
 
@@ -39,7 +41,17 @@ def program_of_row(row: ProgramRow) -> Program:
         coordinator_id=row.coordinator_id,
         published=row.published,
         created_at=row.created_at,
+        co_coordinator_ids=tuple(link.coordinator_id for link in row.co_coordinators),
     )
+
+
+def run_by(coordinator_id: int) -> ColumnElement[bool]:
+    """The condition that a program row is run by ``coordinator_id`` (who published it, or joined
+    it by invitation): :meth:`server.domain.programs.Program.is_run_by` in SQL."""
+    joined = select(ProgramCoordinatorRow.program_id).where(
+        ProgramCoordinatorRow.coordinator_id == coordinator_id
+    )
+    return or_(ProgramRow.coordinator_id == coordinator_id, ProgramRow.id.in_(joined))
 
 
 def _block(row: BlockRow) -> Block:
@@ -78,6 +90,8 @@ class ProgramRepository:
             coordinator_id=program.coordinator_id,
             published=program.published,
             created_at=program.created_at,
+            search_text=search_key(program.title, program.specialty, program.description),
+            co_coordinators=[],  # a new program has none (and the list is not loaded lazily)
         )
         self.db.add(row)
         await self.db.flush()
@@ -91,9 +105,21 @@ class ProgramRepository:
         modality: str | None = None,
         published_only: bool = True,
         coordinator_id: int | None = None,
+        words: Sequence[str] = (),
+        starts_from: date | None = None,
     ) -> list[Program]:
-        """The programs that match every filter given, by specialty, title and id."""
+        """The programs that match every filter given, by specialty, title and id. ``words`` (folded by
+        :func:`server.domain.programs.search_words`) must each start a word of the program's search
+        key, in any order; ``starts_from`` keeps programs with a block starting on that day or later."""
         query = select(ProgramRow).order_by(ProgramRow.specialty, ProgramRow.title, ProgramRow.id)
+        for word in words:
+            # The key has a space before every word, and a search word holds only letters and digits
+            # (no LIKE wildcard): the same match on SQLite and PostgreSQL, both sides already folded.
+            query = query.where(ProgramRow.search_text.like(f"% {word}%"))
+        if starts_from is not None:
+            query = query.where(
+                exists().where(BlockRow.program_id == ProgramRow.id, BlockRow.start_date >= starts_from)
+            )
         if specialty:
             query = query.where(func.lower(ProgramRow.specialty) == specialty.lower())
         if rotation_type:
@@ -103,7 +129,7 @@ class ProgramRepository:
         if published_only:
             query = query.where(ProgramRow.published.is_(True))
         if coordinator_id is not None:
-            query = query.where(ProgramRow.coordinator_id == coordinator_id)
+            query = query.where(run_by(coordinator_id))
         return [program_of_row(row) for row in (await self.db.execute(query)).scalars()]
 
     async def specialties(self) -> list[str]:
@@ -133,6 +159,49 @@ class ProgramRepository:
             select(ProgramPreceptorRow.program_id).where(ProgramPreceptorRow.preceptor_id == preceptor_id)
         )
         return list(result.scalars())
+
+    async def add_preceptor(self, program_id: int, preceptor_id: int) -> None:
+        """Make ``preceptor_id`` one of the program's preceptors (nothing if they are already)."""
+        if await self.db.get(ProgramPreceptorRow, (program_id, preceptor_id)) is None:
+            self.db.add(ProgramPreceptorRow(program_id=program_id, preceptor_id=preceptor_id))
+            await self.db.flush()
+
+    async def add_coordinator(self, program_id: int, coordinator_id: int) -> None:
+        """Make ``coordinator_id`` one of the program's coordinators beside its publisher (nothing if
+        they run it already)."""
+        row = await self.db.get(ProgramRow, program_id)
+        if row is None or row.coordinator_id == coordinator_id:
+            return
+        if await self.db.get(ProgramCoordinatorRow, (program_id, coordinator_id)) is None:
+            self.db.add(ProgramCoordinatorRow(program_id=program_id, coordinator_id=coordinator_id))
+            await self.db.flush()
+            # The program row read above holds its old list of co-coordinators: read it afresh.
+            await self.db.refresh(row, ["co_coordinators"])
+
+    async def hand_over(self, program_id: int, coordinator_id: int) -> None:
+        """Make ``coordinator_id`` (one of the program's co-coordinators) the one it is published by."""
+        await self.db.execute(
+            delete(ProgramCoordinatorRow).where(
+                ProgramCoordinatorRow.program_id == program_id,
+                ProgramCoordinatorRow.coordinator_id == coordinator_id,
+            )
+        )
+        await self.db.execute(
+            update(ProgramRow)
+            .where(ProgramRow.id == program_id)
+            .values(coordinator_id=coordinator_id)
+            .execution_options(synchronize_session=False)
+        )
+        row = await self.db.get(ProgramRow, program_id)
+        if row is not None:
+            await self.db.refresh(row)
+
+    async def leave_all(self, user_id: int) -> None:
+        """Take ``user_id`` off every program's preceptors and co-coordinators (a closed account)."""
+        await self.db.execute(delete(ProgramPreceptorRow).where(ProgramPreceptorRow.preceptor_id == user_id))
+        await self.db.execute(
+            delete(ProgramCoordinatorRow).where(ProgramCoordinatorRow.coordinator_id == user_id)
+        )
 
     async def set_preceptors(self, program_id: int, preceptor_ids: Sequence[int]) -> None:
         await self.db.execute(delete(ProgramPreceptorRow).where(ProgramPreceptorRow.program_id == program_id))

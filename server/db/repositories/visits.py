@@ -55,6 +55,8 @@ def _visit(row: VisitRow) -> Visit:
         ended_at=row.ended_at,
         cancel_note=row.cancel_note,
         created_at=row.created_at,
+        sequence=row.sequence,
+        revised_at=row.revised_at,
     )
 
 
@@ -170,6 +172,8 @@ class VisitRepository:
             ended_at=None,
             cancel_note=None,
             created_at=created_at,
+            sequence=0,
+            revised_at=None,
         )
         self.db.add(row)
         await self.db.flush()
@@ -191,6 +195,35 @@ class VisitRepository:
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    async def cancel(self, visit_id: int, note: str | None, *, at: datetime) -> bool:
+        """Cancel a visit that is still scheduled, with the host's note; a cancellation is a revision
+        (``sequence`` + 1, ``revised_at``: calendars replace the event with the cancelled one). False
+        if it has started or changed status meanwhile."""
+        return await self.compare_and_set_status(
+            visit_id,
+            [VisitStatus.SCHEDULED.value],
+            {
+                "status": VisitStatus.CANCELLED.value,
+                "cancel_note": note,
+                "sequence": VisitRow.sequence + 1,
+                "revised_at": at,
+            },
+        )
+
+    async def move(self, visit_id: int, *, starts_at: datetime, duration_minutes: int, at: datetime) -> bool:
+        """Move a visit that is still scheduled to a new start and duration, counting the revision
+        (``sequence`` + 1, ``revised_at``); False if it has started or changed status meanwhile."""
+        return await self.compare_and_set_status(
+            visit_id,
+            [VisitStatus.SCHEDULED.value],
+            {
+                "starts_at": starts_at,
+                "duration_minutes": duration_minutes,
+                "sequence": VisitRow.sequence + 1,
+                "revised_at": at,
+            },
+        )
 
     async def live_ids(self) -> list[int]:
         """Ids of the visits marked live (few at any time: the maintenance sweep checks each)."""

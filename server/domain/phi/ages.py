@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 from server.domain.phi.hits import REASON, Finding
 from server.domain.phi.hits import PhiCategory as C
@@ -97,6 +98,20 @@ _AGE_RXS = [
     ),
 ]
 
+# Ages in Portuguese, Spanish, French, German, Italian and Polish: "Paciente de 94 anos", "92 años".
+_AGE_FOREIGN = re.compile(rf"(?<![\d.,/]){_AGE_NUM}\s+(?:anos|años|anyos|ans|Jahre|Jahren|anni|lat)\b")
+
+# A relative's age at death or now: "her mother died last year at 96", "father passed away at 101".
+_AGE_AT_DEATH = re.compile(
+    rf"\b(?:died|passed(?:\s+away)?|death|deceased|lived|living|alive)\b[^.;\d]{{0,30}}\bat\s+(?:age\s+)?"
+    rf"({_AGE_NUM})\b(?!\s*(?:%|mg|kg|bpm|/|mmHg|lbs?|pounds|beats))",
+    re.IGNORECASE,
+)
+
+# A birth year that makes the person 90 or more: "born in 1931", "born in '29" (a two-digit year is the
+# last century's), "b. 1930". The year alone is not a date, but the age it implies is.
+_BIRTH_YEAR = re.compile(r"\b(?:born|b\.)\s+(?:in\s+)?(?:(1[89]\d\d)|['\u2019](\d\d))\b", re.IGNORECASE)
+
 # "Mr. H is 95 and walks with a cane", "Maria was 92 when...": a person, then is/was and the age.
 _SUBJECT_IS_AGE = re.compile(
     rf"\b((?i:she|he|patient|pt)|(?:Mr|Mrs|Ms|Miss)\.?\s+[A-Z]\w*|{NAME_TOKEN})\s+"
@@ -125,6 +140,15 @@ def find_ages(text: str) -> Iterator[Finding]:
                 continue
             g = 1 if rx.groups else 0
             yield C.AGE_OVER_89, m.start(g), m.end(g), REASON[C.AGE_OVER_89]
+    for m in _AGE_FOREIGN.finditer(text):
+        yield C.AGE_OVER_89, m.start(), m.end(), REASON[C.AGE_OVER_89]
+    for m in _AGE_AT_DEATH.finditer(text):
+        yield C.AGE_OVER_89, m.start(1), m.end(1), REASON[C.AGE_OVER_89]
+    this_year = datetime.now(UTC).year
+    for m in _BIRTH_YEAR.finditer(text):
+        year = int(m.group(1)) if m.group(1) else 1900 + int(m.group(2))
+        if this_year - year >= 90:
+            yield C.AGE_OVER_89, m.start(), m.end(), "is a birth year that makes the person over 89"
     for m in _SUBJECT_IS_AGE.finditer(text):
         subject = m.group(1)
         last = subject.split()[-1]

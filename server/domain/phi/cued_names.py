@@ -38,6 +38,7 @@ from server.domain.phi.name_words import (
 )
 from server.domain.phi.text import (
     text_before,
+    word_set,
 )
 
 _HONORIFIC_NAME = re.compile(rf"\b{HONORIFIC}\.?\s+({NAME_TOKEN}(?:\s+{NAME_TOKEN})?|[A-Z]\.(?!\w))")
@@ -104,6 +105,18 @@ _PATIENT_NAME = re.compile(
 
 _PATIENT_SURNAME = re.compile(
     rf"\b(?:[Pp]atient|[Pp]t\.?|[Bb]aby\s+(?:boy|girl)|[Ii]nfant|[Cc]lient)\s+({NAME_TOKEN})\b(?!\s+{NAME_TOKEN})"
+)
+
+# "Baby Hope", "Baby Boy Mwangi": a newborn's name (any capitalised word, listed or not, a word-name
+# included), unless "Baby" makes a product or a thing ("Baby Aspirin", "Baby Formula").
+_BABY_NAME = re.compile(rf"\bBaby\s+(?:[Bb]oy\s+|[Gg]irl\s+)?({NAME_TOKEN})\b")
+_BABY_THINGS = word_set(
+    """
+Aspirin ASA Shampoo Oil Powder Formula Food Foods Boomer Boomers Blues Monitor Wipes Teeth Tooth Bottle
+Carrier
+Seat Walker Steps Talk Fat Doll Shower Blanket Lotion Cereal Gate Friendly Bump Weight Scale Unit Ward Nursery
+Clinic Check Checks Boy Girl Boys Girls
+"""
 )
 
 _NAME_FIELD = re.compile(
@@ -179,6 +192,10 @@ def find_cued_names(text: str) -> Iterator[Finding]:
             and not is_eponym_at(text, m.start(1), m.end(1))
         ):
             yield C.PERSON_NAME, m.start(1), m.end(1), "looks like a person's surname"
+    for m in _BABY_NAME.finditer(text):
+        word = m.group(1)
+        if word not in _BABY_THINGS and word not in NAME_STOP and word not in MONTH_WORDS:
+            yield C.PERSON_NAME, m.start(1), m.end(1), "looks like a baby's name"
     for m in _KIN_TITLE_NAME.finditer(text):
         word = m.group(1)
         if word in NAME_STOP or word in MONTH_WORDS or word in PLACES_NOT_LOCAL or word in PAREN_NOT_NAMES:

@@ -19,6 +19,7 @@ from server.domain.phi.months import MONTH, MONTHS_FULL
 from server.domain.phi.text import (
     HAS_DIGIT,
     MD_UNIT_AFTER,
+    UNIT_AFTER,
     text_after,
     text_before,
 )
@@ -155,7 +156,8 @@ _SCORE_BEFORE = re.compile(
     r"(?:GAD|PHQ|Apgars?|APGAR|score|scores|scored|grade|graded|strength|power|motor|pain|VA|acuity|vision|"
     r"murmur|reflex(?:es)?|criteria|MMSE|MoCA|SIRS|Centor|CURB|qSOFA|NIHSS|GCS|Wells|rated|rates|ratio|"
     r"OD|OS|OU|sensation|BP|ABG|vent|AC|PEEP|dilated|\d\s*x|pulses?|ppd|smokes?|tab|tablet|vision|"
-    r"Snellen|positive|negative)"
+    r"Snellen|positive|negative|BiPAP|CPAP|IPAP|EPAP|NIV|NIPPV|settings?|Beighton|Karnofsky|ECOG|"
+    r"Mallampati|Tanner|Gleason|Bishop|Brighton|[<>\u2264\u2265]=?)"
     r"(?:-?\d{1,2})?\W*$",
     re.IGNORECASE,
 )
@@ -168,9 +170,12 @@ _SCORE_AFTER = re.compile(
     r"^\s*(?:criteria|positive|negative|strength|pain|points?|murmur|of|ppd|tab|tablet|NS|"
     r"history|hx|duration|ago|vision|acuity|bilaterally|symmetric|OD|OS|OU|and\s+\d|readings?|occasions?|"
     r"measurements?|attempts?|tries|samples?|sets?|cultures?|bottles?|doses?|limbs?|lobes?|views?|"
-    r"quadrants?|fingers?|toes?|nodes?|vessels?|cores?|biopsies|specimens?|episodes?|times?)\b",
+    r"quadrants?|fingers?|toes?|nodes?|vessels?|cores?|biopsies|specimens?|episodes?|times?|"
+    r"above|below|over\s+goal|under\s+goal|mm\s*Hg)\b",
     re.IGNORECASE,
 )
+
+_NUMERIC_RANGE = re.compile(r"\d{1,2}-\d{1,2}")
 
 _FULL_MONTH_ENDINGS = tuple(MONTHS_FULL.split("|"))
 
@@ -208,6 +213,8 @@ def find_dates(text: str) -> Iterator[Finding]:
                 ):
                     continue
             end = m.end()
+            if _NUMERIC_RANGE.fullmatch(m.group()) and UNIT_AFTER.match(text, end):
+                continue  # "rehab takes 12-18 months": a range of a quantity, not the 18th of December
             if text[end - 1] == "." and text[m.start() : end - 1].endswith(_FULL_MONTH_ENDINGS):
                 end -= 1
             yield C.DATE, m.start(), end, f"looks like a date: {what}"

@@ -31,7 +31,23 @@ membrane layer zone area fossa body's vaccine paresis aneurysm anomaly malformat
 myopathy dystrophy cardiomyopathy arteritis vasculitis granulomatosis ophthalmopathy encephalopathy psychosis
 gangrene dislocation flap graft toe elbow knee thumb foot hand ataxia chorea aphasia apraxia agnosia
 hypothesis microscopy
+handbook guide manual textbook atlas pocketbook companion formulary
 """
+)
+
+# Standard medical textbooks called by their author ("Harrison's", "Robbins", "Netter"): a book, when the
+# sentence talks about reading (a patient called Harrison stays a name elsewhere).
+_TEXTBOOKS = word_set(
+    """
+Harrison Harrison's Robbins Netter Netter's Guyton Tintinalli Sabiston Braunwald Nelson Nelson's Bates
+Bates' Williams Cecil Goldman Kaplan Lippincott Gray's Moore Snell Langman Sadler Ganong Katzung Goodman
+Gilman Fitzpatrick Wintrobe Davidson Davidson's Macleod Macleod's Hutchison Oxford Rosen Rosen's Schwartz
+Current Marino Marino's Swanson Swanson's Pretest First Aid UWorld Boards Beck Zollinger
+"""
+)
+_READING = re.compile(
+    r"(?i)\b(?:textbooks?|books?|editions?|chapters?|review|reading|read|pathophys\w*|anatomy|physiology|"
+    r"pharmacology|study|studying|Step\s+\d|boards)\b"
 )
 
 _WORD_AFTER = re.compile(r"\s*(?:['\u2019]s\b)?\s*([A-Za-z][A-Za-z'-]*)")
@@ -57,6 +73,8 @@ def followed_by_eponym_noun(text: str, end: int, lookahead_words: int = 3) -> bo
 def is_eponym_at(text: str, start: int, end: int) -> bool:
     """True when the capitalised run ending at ``end`` is an eponym ("Bell's palsy", "Mallory-Weiss")."""
     if followed_by_eponym_noun(text, end):
+        return True
+    if text[start:end] in _TEXTBOOKS and _READING.search(text):
         return True
     # hyphen joins ("Mallory-Weiss") and possessives followed by a noun ("Bell's palsy")
     return end < len(text) and text[end] == "-"

@@ -59,7 +59,9 @@ _JOB_NOUN = (
     r"surgeon|midwife|therapist|courier|dispatcher|packer|picker|sorter|loader|teller|banker|librarian|"
     r"scientist|researcher|programmer|developer|designer|consultant|lineman|salesman|saleswoman|salesperson|"
     r"representative|rep|administrator|coordinator|attendant|inspector|instructor|trainer|tutor|lifeguard|"
-    r"bouncer|security|crew|crewman|hand|apprentice|trainee)"
+    r"bouncer|security|crew|crewman|hand|apprentice|trainee|"
+    # people of the workplace: "his boss at Home Depot", "coworkers at Tyson"
+    r"boss|bosses|employer|coworkers?|co-workers?|colleagues?|workmates?|union|shift|shifts)"
 )
 
 _JOB_BEFORE = re.compile(rf"\b(?i:{_JOB_NOUN})\s+$")
@@ -100,7 +102,17 @@ Google Epic Cerner Zoom Microsoft Apple Amazon Meta Tesla Netflix Uber Lyft Door
 FedEx UPS USPS IBM Intel Oracle Infosys Wipro TCS Accenture Deloitte KPMG PwC Boeing NASA Starbucks
 UCLA USC NYU MIT UCSF UCSD UCSB UCI LSU OSU UNC UVA BYU CUNY SUNY UIC UIUC ASU FSU UCF UGA TCU SMU VCU GWU
 UPenn CMU JHU UCL KCL LSE IIT AIIMS UNAM USP UBC UofT NUS
+United Delta Southwest JetBlue Spirit Frontier Lufthansa Ryanair easyJet
 """
+)
+
+# Spanish and Portuguese: "trabaja en la maquiladora de Foxconn", "trabalha na Embraer", "empleada de
+# Walmart": a work verb, a few lower-case words, then a capitalised name.
+_FOREIGN_WORK = re.compile(
+    r"\b(?i:trabaja|trabajaba|trabajó|trabalha|trabalhava|trabalhou|empleado|empleada|funcionári[oa]|"
+    r"obrer[oa]|operari[oa]|operári[oa]|labora|laboraba)\s+(?:en|em|para|na|no|pela|pelo|de|del|da|do)\s+"
+    r"(?:(?:la|el|los|las|a|o|as|os|una|un|um|uma)\s+)?(?:[a-záéíóúñçãõâêô]+\s+){0,2}?(?:(?:de|del|da|do)\s+)?"
+    rf"([{UP}][\w&'.-]*(?:\s+[{UP}][\w&'.-]*){{0,3}})"
 )
 
 
@@ -141,3 +153,6 @@ def find_workplaces(text: str) -> Iterator[Finding]:
         if _org_is_generic(m.group(1)) or followed_by_eponym_noun(text, m.end()):
             continue
         yield C.OTHER_IDENTIFIER, m.start(), m.end(), why
+    for m in _FOREIGN_WORK.finditer(text):
+        if not _org_is_generic(m.group(1)):
+            yield C.OTHER_IDENTIFIER, m.start(1), m.end(1), why

@@ -4,11 +4,13 @@ registry :data:`API`. Importing this package registers them all."""
 from server.handlers.api import (  # noqa: F401  (importing a module registers its operations)
     accounts,
     applications,
+    calendars,
     certificates,
     dashboards,
     documents,
     evaluations,
     health,
+    invitations,
     letters,
     notifications,
     phi,

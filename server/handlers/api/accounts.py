@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from server.domain.actors import Actor
 from server.domain.errors import Forbidden
 from server.domain.vocab import Role
 from server.handlers.api.registry import API
 from server.schemas.accounts import (
+    AccountCloseIn,
+    AccountIn,
+    EmailChangeIn,
+    EmailConfirmIn,
     LoginIn,
     LoginStateOut,
     MessageOut,
@@ -22,7 +27,7 @@ from server.schemas.accounts import (
     VerifyEmailIn,
     VisitorProfileIn,
 )
-from server.services import accounts, passwords, profiles, signup
+from server.services import account_closing, accounts, email_change, passwords, profiles, signup
 from server.web import csrf
 from server.web.api import ApiCall
 from server.web.csrf import csrf_token
@@ -42,8 +47,18 @@ async def get_login_state(call: ApiCall) -> LoginStateOut:
     actor = call.actor_or_none
     user = None
     if actor is not None:
-        user = UserOut(id=actor.user_id, email=actor.email, role=actor.role, full_name=actor.full_name)
+        user = _user_out(actor)
     return LoginStateOut(user=user, csrf_token=csrf_token(call.request))
+
+
+def _user_out(actor: Actor) -> UserOut:
+    return UserOut(
+        id=actor.user_id,
+        email=actor.email,
+        role=actor.role,
+        full_name=actor.full_name,
+        time_zone=actor.time_zone,
+    )
 
 
 @API.route(
@@ -67,7 +82,7 @@ async def login(call: ApiCall) -> web.Response:
     )
     actor = result.actor
     body = LoginStateOut(
-        user=UserOut(id=actor.user_id, email=actor.email, role=actor.role, full_name=actor.full_name),
+        user=_user_out(actor),
         csrf_token=csrf.token_for(call.request.app[SETTINGS].secret_key, result.token),
     )
     response = web.Response(body=body.model_dump_json(), content_type="application/json")
@@ -100,6 +115,19 @@ async def logout(call: ApiCall) -> web.Response:
 @API.route("GET", "/me", summary="My account and profile", tag="profile", response=ProfileOut)
 async def get_my_profile(call: ApiCall) -> ProfileOut:
     return await profiles.my_profile(call.request.app[UOW](), call.actor)
+
+
+@API.route(
+    "PUT",
+    "/me",
+    summary="Change my name and the time zone (IANA, e.g. Asia/Karachi) my pages and emails show times in",
+    tag="profile",
+    body=AccountIn,
+    response=ProfileOut,
+    errors=(422,),
+)
+async def put_my_account(call: ApiCall) -> ProfileOut:
+    return await profiles.update_account(call.request.app[UOW](), call.actor, call.body)
 
 
 @API.route(
@@ -264,3 +292,74 @@ async def change_password(call: ApiCall) -> web.Response:
         browser_hash=csrf.browser_hash(call.request),
     )
     return web.Response(status=204)
+
+
+EMAIL_CHANGE_ACCEPTED = (
+    "If that address can be used, a link to confirm it is on its way to it. Until you open the link, "
+    "you keep logging in with your current address."
+)
+
+
+@API.route(
+    "PUT",
+    "/me/email",
+    summary="Ask to change my email address (the current password is asked); a link is mailed to the new one",
+    tag="auth",
+    body=EmailChangeIn,
+    response=MessageOut,
+    status=202,
+    errors=(422, 429),
+)
+async def change_email(call: ApiCall) -> MessageOut:
+    data: EmailChangeIn = call.body
+    await email_change.request_change(
+        call.request.app[UOW](),
+        call.actor,
+        data.email,
+        data.password,
+        call.request.app[MAIL],
+        browser_hash=csrf.browser_hash(call.request),
+    )
+    return MessageOut(message=EMAIL_CHANGE_ACCEPTED)
+
+
+@API.route(
+    "POST",
+    "/auth/email/confirm",
+    summary="Make the new address the account's, with the token of the link mailed to it (once, 24 hours)",
+    tag="auth",
+    body=EmailConfirmIn,
+    response=MessageOut,
+    login_required=False,
+    errors=(422,),
+)
+async def confirm_email_change(call: ApiCall) -> MessageOut:
+    user = await email_change.confirm_change(
+        call.request.app[UOW](),
+        call.body.token,
+        call.request.app[MAIL],
+        browser_hash=csrf.browser_hash(call.request),
+    )
+    return MessageOut(message=f"Your account's address is now {user.email}.")
+
+
+@API.route(
+    "POST",
+    "/me/close",
+    summary="Close my account (the password is asked): see the README's Accounts section for what stays",
+    tag="auth",
+    body=AccountCloseIn,
+    status=204,
+    errors=(409, 422),
+)
+async def close_account(call: ApiCall) -> web.Response:
+    await account_closing.close_account(
+        call.request.app[UOW](),
+        call.actor,
+        call.body.password,
+        call.request.app[MAIL],
+        browser_hash=csrf.browser_hash(call.request),
+    )
+    response = web.Response(status=204)
+    response.del_cookie(csrf.LOGIN_COOKIE, path="/")
+    return response

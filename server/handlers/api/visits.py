@@ -16,7 +16,7 @@ from server.schemas.visits import (
     VisitOut,
     VisitQuery,
 )
-from server.services import live, visits
+from server.services import calendars, live, visits
 from server.web.api import ApiCall
 from server.web.keys import SETTINGS, UOW
 
@@ -82,7 +82,7 @@ async def cancel_visit(call: ApiCall) -> VisitOut:
 @API.route(
     "POST",
     "/visits/{visit_id}/move",
-    summary="Move a visit that has not started to another time (its host); the invitees are told",
+    summary="Move a visit that has not started to another time (its host); the invitees are told, calendars update it",
     tag="visits",
     body=VisitMoveIn,
     response=VisitOut,
@@ -104,11 +104,11 @@ async def move_visit(call: ApiCall) -> VisitOut:
 )
 async def visit_calendar(call: ApiCall) -> web.Response:
     visit_id = call.path["visit_id"]
-    text = await visits.visit_ics(
-        call.request.app[UOW](), call.actor, visit_id, base_url=site_origin(call.request)
+    body = await calendars.visit_file(
+        call.request.app[UOW](), call.actor, visit_id, site_origin(call.request)
     )
     return web.Response(
-        text=text,
+        body=body,
         content_type="text/calendar",
         charset="utf-8",
         headers={

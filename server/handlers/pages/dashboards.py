@@ -36,17 +36,19 @@ async def dashboard(request: web.Request) -> web.StreamResponse:
     """The logged-in person's dashboard, chosen by their role."""
     actor = current_actor(request)
     factory = request.app[UOW]
+    now = factory.clock()  # the agenda says when a session not open yet opens
     if actor.role is Role.VISITOR:
         context = {
             "board": await dashboards.visitor_dashboard(factory, actor),
             "max_upload_mb": request.app[SETTINGS].max_upload_bytes // (1024 * 1024),
+            "now": now,
         }
         return render_template("dashboard_visitor.html", request, context)
     if actor.role is Role.PRECEPTOR:
         taught = await dashboards.preceptor_dashboard(factory, actor)
-        return render_template("dashboard_preceptor.html", request, {"board": taught})
+        return render_template("dashboard_preceptor.html", request, {"board": taught, "now": now})
     queue = await dashboards.coordinator_dashboard(factory, actor)
-    return render_template("dashboard_coordinator.html", request, {"board": queue})
+    return render_template("dashboard_coordinator.html", request, {"board": queue, "now": now})
 
 
 @routes.post("/profile")

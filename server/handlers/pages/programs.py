@@ -17,6 +17,9 @@ from server.web.keys import ACTOR, UOW
 routes = web.RouteTableDef()
 
 FILTER_LABELS = {
+    "q": "Search",
+    "starts_from": "Blocks starting on or after",
+    "profession": "Profession",
     "specialty": "Specialty",
     "rotation_type": "Rotation type",
     "modality": "Modality",
@@ -26,12 +29,24 @@ APPLY_LABELS = {"block_ids": "Blocks", "statement": "Personal statement"}
 
 
 @routes.get("/programs")
-@aiohttp_jinja2.template("programs.html")
-async def catalog(request: web.Request) -> dict[str, Any]:
-    """Every published program, filtered by the GET form at the top of the page."""
-    query = parse_form(ProgramQuery, request.query, labels=FILTER_LABELS)
-    found = await programs_pages.catalog(request.app[UOW], request.get(ACTOR), query)
-    return {"programs": found.programs, "query": query, "specialties": {s: s for s in found.specialties}}
+async def catalog(request: web.Request) -> web.StreamResponse:
+    """Every published program, filtered by the GET form at the top of the page. A filter that cannot
+    be read (a malformed date, an unknown profession) is said above the form, which keeps what was
+    typed, with no results."""
+    values = {key: request.query.get(key) for key in ProgramQuery.model_fields}
+    factory = request.app[UOW]
+    context: dict[str, Any] = {"values": values, "error": None, "error_field": None}
+    context["today"] = factory.clock().date()
+    try:
+        query = parse_form(ProgramQuery, request.query, labels=FILTER_LABELS)
+        found = await programs_pages.catalog(factory, request.get(ACTOR), query)
+    except Invalid as exc:
+        specialties = await programs_pages.specialties(factory)
+        context.update(programs=[], specialties={s: s for s in specialties})
+        context.update(error=exc.message, error_field=exc.field)
+        return aiohttp_jinja2.render_template("programs.html", request, context, status=exc.status)
+    context.update(programs=found.programs, specialties={s: s for s in found.specialties})
+    return aiohttp_jinja2.render_template("programs.html", request, context)
 
 
 @routes.get("/programs/{program_id}")

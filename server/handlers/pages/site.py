@@ -13,16 +13,18 @@ import aiohttp_jinja2
 from aiohttp import web
 from pydantic import ValidationError
 
+from server.domain.actors import Actor
+from server.domain.dates import zone_of
 from server.domain.errors import Unauthorized
 from server.handlers.pages import (
-    accounts as account_pages,
-)
-from server.handlers.pages import (
+    account_settings,
     applications,
+    calendars,
     certificates,
     dashboards,
     documents,
     evaluations,
+    invitations,
     learning,
     letters,
     live,
@@ -34,12 +36,16 @@ from server.handlers.pages import (
     visits,
 )
 from server.handlers.pages import (
+    accounts as account_pages,
+)
+from server.handlers.pages import (
     notifications as notification_pages,
 )
 from server.handlers.pages.forms import read_form
 from server.handlers.pages.view import NOTICES, VOCABULARY
 from server.schemas.accounts import LoginIn
 from server.services import accounts
+from server.templating import READER_ZONE
 from server.web import csrf
 from server.web.csrf import csrf_token
 from server.web.keys import ACTOR, MAIL, SETTINGS, UNREAD, UOW
@@ -51,11 +57,13 @@ FAVICON = Path(__file__).resolve().parents[3] / "webclient" / "static" / "favico
 
 async def template_context(request: web.Request) -> dict[str, Any]:
     """Values every template may use: the actor, the CSRF token for forms, the labels of the
-    vocabularies, the notice left by the last form, the path (to mark the current page) and the
+    vocabularies, the notice left by the last form, the path (to mark the current page), the
+    reader's time zone, which the date filters write times in (``server/templating.py``), and the
     number of unread notifications (the bell)."""
-    actor = request.get(ACTOR)
+    actor: Actor | None = request.get(ACTOR)
     return {
         "actor": actor,
+        READER_ZONE: zone_of(actor.time_zone if actor is not None else None),
         "unread": request.get(UNREAD),
         "csrf_token": csrf_token(request),
         "vocab": VOCABULARY,
@@ -156,5 +164,8 @@ def add_routes(app: web.Application) -> None:
         mail,
         notification_pages,
         account_pages,
+        calendars,
+        account_settings,
+        invitations,
     ):
         app.router.add_routes(module.routes)

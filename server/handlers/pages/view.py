@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from server.domain.applications import STATE_LABELS, Action
+from server.domain.visits import KIND_LABELS as VISIT_KIND_LABELS
 from server.domain.vocab import (
     DOCUMENT_LABELS,
     MODALITY_LABELS,
+    PROFESSION_LABELS,
     ROTATION_LABELS,
     DocumentStatus,
     Step1Status,
@@ -69,6 +71,12 @@ NOTICES: dict[str, str] = {
     "password_changed": "Password changed. Every other login of your account was ended.",
     "verify_sent": "A new link is on its way: open it to confirm your email address.",
     "verify_first": "Confirm your email address first: then you can apply to programs.",
+    "account_closed": (
+        "Your account is closed: you are logged out, and it cannot be used again. A last email confirms "
+        "it. You can create a new account with the same address at any time."
+    ),
+    "invitation_joined": "Your account is ready: log in with the invited address and your new password.",
+    "invitation_accepted": "Invitation accepted: you are now on the program's staff.",
     **{f"action_{action.value}": text for action, text in _ACTION_DONE.items()},
 }
 
@@ -102,6 +110,8 @@ def vocabulary() -> dict[str, Any]:
         "modalities": MODALITY_LABELS,
         "training": TRAINING_LABELS,
         "step1": STEP1_LABELS,
+        "visit_kinds": {kind.value: label for kind, label in VISIT_KIND_LABELS.items()},
+        "professions": {p.value: label for p, label in PROFESSION_LABELS.items()},
     }
 
 

@@ -5,12 +5,13 @@ belongs to the live-session handlers."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 
+from server.domain.dates import zone_of
 from server.domain.errors import DomainError, Invalid, Unauthorized
 from server.domain.visits import KIND_LABELS, LinkGone, ParticipantRole
 from server.domain.vocab import Role
@@ -33,6 +34,7 @@ SCHEDULE_LABELS = {
 }
 VISIT_NOTICES = {
     "scheduled": "Visit scheduled. The visitors you invited see it in their list.",
+    "moved": "Visit moved. The invited visitors see the new time, and their calendars follow.",
     "cancelled": "Visit cancelled. The invited visitors see that it will not take place.",
     "moved": "Visit moved. The invited visitors are told the new time, with the calendar file.",
 }
@@ -45,13 +47,17 @@ def _notice(request: web.Request) -> str | None:
     return VISIT_NOTICES.get(key) or NOTICES.get(key)
 
 
-def local_to_utc(local: str, offset_minutes: str) -> datetime:
-    """A ``datetime-local`` value and the browser's UTC offset for it (minutes east of UTC, filled in
-    by visit-schedule.js; empty without scripts, meaning the time was given in UTC) as a UTC time."""
+def local_to_utc(local: str, offset_minutes: str, zone: tzinfo | None = None) -> datetime:
+    """A ``datetime-local`` value as a UTC time. It is read in the preceptor's own ``zone`` when their
+    account has one (the zone's rules for that date: daylight saving may differ from today's); else
+    with the browser's UTC offset for it (minutes east of UTC, filled in by visit-schedule.js; empty
+    without scripts, meaning the time was given in UTC)."""
     try:
         naive = datetime.strptime(local.strip(), LOCAL_FORMAT)
     except ValueError:
         raise Invalid("Give the start as a date and a time.", field="starts_at") from None
+    if zone is not None:
+        return naive.replace(tzinfo=zone).astimezone(UTC)
     raw = offset_minutes.strip() or "0"
     if not raw.lstrip("-").isdigit() or abs(int(raw)) > MAX_OFFSET_MINUTES:
         raise Invalid("The time zone offset sent with the form is not valid.", field="starts_at")
@@ -87,7 +93,11 @@ async def schedule(request: web.Request) -> web.StreamResponse:
     kept = {key: form.getall(key) if key == "visitor_ids" else form.get(key, "") for key in form}
 
     async def schedule_it() -> web.StreamResponse:
-        starts_at = local_to_utc(str(form.get("local_start", "")), str(form.get("utc_offset_minutes", "")))
+        starts_at = local_to_utc(
+            str(form.get("local_start", "")),
+            str(form.get("utc_offset_minutes", "")),
+            zone_of(actor.time_zone),
+        )
         # The API takes the duration as a JSON number only (strict); a form sends text.
         duration = str(form.get("duration_minutes", "")).strip()
         fixed: dict[str, Any] = {"starts_at": starts_at}
@@ -122,6 +132,8 @@ async def _detail_context(request: web.Request, visit_id: int, **extra: Any) -> 
         "patient_link": None,
         "link_hours": request.app[SETTINGS].patient_link_hours,
         "notice": _notice(request),
+        "move_error": None,
+        "move_form": {},
     }
     context.update(extra)
     return context
@@ -152,6 +164,34 @@ async def patient_link(request: web.Request) -> web.StreamResponse:
     return response
 
 
+@routes.post("/visits/{visit_id}/move")
+async def move(request: web.Request) -> web.StreamResponse:
+    """The host moves a visit from the form on its page (local time and the browser's offset, as when
+    scheduling); a refusal shows the page again with why and what was typed."""
+    actor = current_actor(request)
+    visit_id = path_id(request, "visit_id")
+    form = await read_form(request)
+    kept = {key: form.get(key, "") for key in ("local_start", "duration_minutes")}
+
+    async def move_it() -> web.StreamResponse:
+        starts_at = local_to_utc(str(form.get("local_start", "")), str(form.get("utc_offset_minutes", "")))
+        fixed: dict[str, Any] = {"starts_at": starts_at}
+        duration = str(form.get("duration_minutes", "")).strip()
+        if duration.isascii() and duration.isdigit() and len(duration) < 6:
+            fixed["duration_minutes"] = int(duration)
+        data = parse_form(VisitMoveIn, form, labels=SCHEDULE_LABELS, fixed=fixed)
+        await visits.move_visit(request.app[UOW](), actor, visit_id, data)
+        redirect(f"/visits/{visit_id}", "moved")
+
+    async def show_again(exc: DomainError) -> web.StreamResponse:
+        context = await _detail_context(
+            request, visit_id, move_error=exc.message, move_form=kept, notice=None
+        )
+        return aiohttp_jinja2.render_template("visits_detail.html", request, context, status=exc.status)
+
+    return await try_form(move_it, show_again)
+
+
 @routes.post("/visits/{visit_id}/cancel")
 async def cancel(request: web.Request) -> web.StreamResponse:
     actor = current_actor(request)
@@ -159,17 +199,6 @@ async def cancel(request: web.Request) -> web.StreamResponse:
     data = parse_form(VisitCancelIn, await read_form(request), labels={"note": "Reason"})
     await visits.cancel_visit(request.app[UOW](), actor, visit_id, data.note)
     redirect(f"/visits/{visit_id}", "cancelled")
-
-
-@routes.post("/visits/{visit_id}/move")
-async def move(request: web.Request) -> web.StreamResponse:
-    """The host moves a visit that has not started to a new start (the browser's local time)."""
-    actor = current_actor(request)
-    visit_id = path_id(request, "visit_id")
-    form = await read_form(request)
-    starts_at = local_to_utc(str(form.get("local_start", "")), str(form.get("utc_offset_minutes", "")))
-    await visits.move_visit(request.app[UOW](), actor, visit_id, VisitMoveIn(starts_at=starts_at))
-    redirect(f"/visits/{visit_id}", "moved")
 
 
 @routes.get("/join/{token}")
