@@ -71,6 +71,8 @@ class KindInfo:
     roles: frozenset[Role]
     in_app: bool = True
     email: bool = True
+    # What the moment a notification of this kind is about is, said before it ("Starts 1 Dec...").
+    at_label: str = "Starts"
 
 
 _VISITOR = frozenset({Role.VISITOR})
@@ -83,9 +85,14 @@ KINDS: dict[NotificationKind, KindInfo] = {
     NotificationKind.APPLICATION_STATE: KindInfo(
         "An application of mine changes state", "Your application has changed", _VISITOR
     ),
-    NotificationKind.OFFER_MADE: KindInfo("I am offered a seat", "You have an offer", _VISITOR),
+    NotificationKind.OFFER_MADE: KindInfo(
+        "I am offered a seat", "You have an offer", _VISITOR, at_label="The offer expires"
+    ),
     NotificationKind.OFFER_EXPIRING: KindInfo(
-        "An offer of mine expires in 48 hours (reminder)", "Your offer expires in 48 hours", _VISITOR
+        "An offer of mine expires in 48 hours (reminder)",
+        "Your offer expires in 48 hours",
+        _VISITOR,
+        at_label="The offer expires",
     ),
     NotificationKind.DOCUMENT_REVIEWED: KindInfo(
         "A document of mine is verified or rejected", "Your document was reviewed", _VISITOR

@@ -19,6 +19,7 @@ from server.config import Settings
 from server.db.uow import UnitOfWork
 from server.domain.actors import Actor
 from server.domain.applications import STATE_LABELS, Application, AppState
+from server.domain.calendars import session_event, vcalendar
 from server.domain.dates import zone_of
 from server.domain.documents import StoredDocument
 from server.domain.errors import Invalid, NotFound
@@ -46,7 +47,6 @@ from server.domain.notifications import (
     unsubscribe_token,
 )
 from server.domain.phi import check_text
-from server.domain.calendars import session_event, vcalendar
 from server.domain.visits import KIND_LABELS, Visit, VisitStatus
 from server.domain.vocab import DOCUMENT_LABELS, DocumentStatus
 from server.services import accounts, mail
@@ -107,6 +107,7 @@ async def deliver(uow: UnitOfWork, notices: Sequence[Notice]) -> int:
                     + unsubscribe_path(setup.unsubscribe_key, user.id, notice.kind),
                     "preferences_link": setup.mail.base_url + PREFERENCES_PATH,
                     "kind_label": KINDS[notice.kind].label,
+                    "at_label": KINDS[notice.kind].at_label,
                 },
                 setup.mail,
                 unsubscribe_path=unsubscribe_path(setup.unsubscribe_key, user.id, notice.kind),

@@ -118,6 +118,7 @@ async def test_a_notification_carries_list_unsubscribe_and_one_click_post_and_it
             "unsubscribe_link": "http://rounds.test:8080/notifications/unsubscribe/t",
             "preferences_link": "http://rounds.test:8080/notifications/preferences",
             "kind_label": "A session I am invited to is scheduled",
+            "at_label": "Starts",
         },
         SETUP,
         unsubscribe_path="/notifications/unsubscribe/t",

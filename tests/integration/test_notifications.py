@@ -77,6 +77,7 @@ async def test_an_offer_reaches_the_visitor_in_the_app_and_by_email_with_one_cli
 ) -> None:
     visitor = await make_api(world.student.email)
     coordinator = await make_api(world.coordinator.email)
+    await visitor.put("/me", {"full_name": "Student", "time_zone": "Asia/Karachi"})  # UTC+5
     app = await apply(visitor, world.program_id, world.block_ids[:1])
     assert await notes_of(uows, world.student.user_id) == []  # her own submission tells her nothing
     await act(coordinator, app["id"], "start_review")
@@ -95,6 +96,8 @@ async def test_an_offer_reaches_the_visitor_in_the_app_and_by_email_with_one_cli
     assert [m.subject for m in mails] == ["Your application has changed", "You have an offer"]
     offer_mail = mails[1]
     assert "http://127.0.0.1:8080/applications/" in offer_mail.text
+    # The expiry in her own zone: the offer was made at 15:00 UTC and is held 7 days.
+    assert "The offer expires: 1 Dec 2026, 20:00 PKT" in offer_mail.text, offer_mail.text
     assert offer_mail.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     link = offer_mail.headers["List-Unsubscribe"]
     assert re.fullmatch(r"<http://127\.0\.0\.1:8080/notifications/unsubscribe/[\w.-]+>", link), link

@@ -36,7 +36,7 @@ async def notification_list(request: web.Request) -> web.StreamResponse:
     page = await notifications.page_of(
         request.app[UOW](), actor, page=_page_number(request), per_page=PER_PAGE
     )
-    return render(request, "notifications.html", {"page": page}, notices=[NOTICES])
+    return render(request, "notifications.html", {"page": page, "kinds": KINDS}, notices=[NOTICES])
 
 
 @routes.get("/notifications/preferences")
