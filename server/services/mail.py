@@ -146,11 +146,17 @@ async def demo_outbox(
     """The mail this viewer may read in the demo outbox (only while no SMTP server is set), newest
     first: see :func:`server.domain.mail.may_read_in_demo_outbox`."""
     _check_demo_outbox(setup)
-    open_ = setup.open_to_requesting_browser
     async with uow:
-        candidates = await uow.outbox.for_demo_outbox(
-            recipient=viewer_email, browser_hash=browser_hash if open_ else None
-        )
+        return await _demo_outbox_in(uow, setup, viewer_email=viewer_email, browser_hash=browser_hash)
+
+
+async def _demo_outbox_in(
+    uow: UnitOfWork, setup: MailSetup, *, viewer_email: str | None, browser_hash: str | None
+) -> DemoOutbox:
+    open_ = setup.open_to_requesting_browser
+    candidates = await uow.outbox.for_demo_outbox(
+        recipient=viewer_email, browser_hash=browser_hash if open_ else None
+    )
     mails = [
         mail
         for mail, caused_by in candidates
@@ -167,18 +173,20 @@ async def demo_outbox(
 
 async def demo_mail(
     uow: UnitOfWork, setup: MailSetup, mail_id: int, *, viewer_email: str | None, browser_hash: str | None
-) -> OutboxMail:
-    """One mail of the demo outbox, if this viewer may read it; a 404 otherwise (as if it did not
-    exist: nobody learns of another person's mail)."""
+) -> tuple[OutboxMail, DemoOutbox]:
+    """One mail of the demo outbox, if this viewer may read it (a 404 otherwise, as if it did not
+    exist: nobody learns of another person's mail), and the outbox it is shown in, in one unit of
+    work."""
     _check_demo_outbox(setup)
     async with uow:
         found = await uow.outbox.browser_hash_of(mail_id)
-    if found is None or not may_read_in_demo_outbox(
-        found[0].recipient,
-        found[1],
-        viewer_email=viewer_email,
-        browser_hash=browser_hash,
-        open_to_requesting_browser=setup.open_to_requesting_browser,
-    ):
-        raise NotFound(f"There is no mail {mail_id} for you.")
-    return found[0]
+        if found is None or not may_read_in_demo_outbox(
+            found[0].recipient,
+            found[1],
+            viewer_email=viewer_email,
+            browser_hash=browser_hash,
+            open_to_requesting_browser=setup.open_to_requesting_browser,
+        ):
+            raise NotFound(f"There is no mail {mail_id} for you.")
+        box = await _demo_outbox_in(uow, setup, viewer_email=viewer_email, browser_hash=browser_hash)
+    return found[0], box

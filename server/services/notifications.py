@@ -82,8 +82,8 @@ async def deliver(uow: UnitOfWork, notices: Sequence[Notice]) -> int:
     now = uow.now()
     for notice in notices:
         user = users.get(notice.recipient_id)
-        if user is None:
-            continue
+        if user is None or user.closed_at is not None:
+            continue  # a closed account is told nothing (its address is a placeholder)
         preference = effective(user.role, choices[user.id]).get(notice.kind)
         if preference is None:
             continue

@@ -36,8 +36,7 @@ async def demo_outbox_mail(request: web.Request) -> web.StreamResponse:
     """One mail, both its parts; a mail this person may not read is a 404."""
     setup = request.app[MAIL]
     viewer, browser = _viewer_email(request), browser_hash(request)
-    shown = await mail.demo_mail(
+    shown, box = await mail.demo_mail(
         request.app[UOW](), setup, path_id(request, "mail_id"), viewer_email=viewer, browser_hash=browser
     )
-    box = await mail.demo_outbox(request.app[UOW](), setup, viewer_email=viewer, browser_hash=browser)
     return render(request, "demo_outbox.html", {"box": box, "shown": shown})
