@@ -6,6 +6,7 @@ with their calendar file; reminders made once; and no patient data or clinical t
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -628,3 +629,24 @@ async def test_a_sentence_longer_than_its_column_is_cut_not_refused(
     assert [len(t) <= 300 for t in texts] == [True, True]
     assert texts[1] == "y" * 299 + "…"
     assert texts[0].startswith("Dr. Averylongname") and texts[0].endswith("letter of recommendation.")
+
+
+async def test_a_closed_account_is_told_nothing_and_its_placeholder_is_never_mailed(
+    world: World, make_api: Any, uows: UnitOfWorkFactory, clock: FakeClock
+) -> None:
+    await enroll(uows, world.student, world.program_id, world.block_ids[:1])
+    preceptor = await make_api(world.preceptor.email)
+    await preceptor.post("/visits", visit_body(world, [world.student.user_id]), expect=201)
+    async with uows() as uow:  # the student closes the account (what closing leaves: a placeholder)
+        user = await uow.users.get(world.student.user_id)
+        assert user is not None
+        await uow.users.update(replace(user, email=f"closed-{user.id}@closed.invalid", closed_at=uow.now()))
+        await uow.commit()
+    told = len(await notes_of(uows, world.student.user_id))
+    clock.current = START - timedelta(minutes=30)
+    assert await ReminderJob(uows, skip_locked=False).make_due() == 1
+    assert len(await notes_of(uows, world.student.user_id)) == told  # nothing new
+    assert [n.kind for n in await notes_of(uows, world.preceptor.user_id)] == [
+        NotificationKind.SESSION_STARTING
+    ]
+    assert await mails_to(uows, f"closed-{world.student.user_id}@closed.invalid") == []
