@@ -41,6 +41,27 @@ WEBCLIENT = Path(__file__).resolve().parent.parent / "webclient"
 MAINTENANCE_INTERVAL_SECONDS = 60.0
 
 
+class _SharedTemplateCode(jinja2.BytecodeCache):
+    """Compiled page templates kept for every app this process builds: each app has its own jinja2
+    environment, whose templates would otherwise be parsed and compiled again for each app (a server
+    builds one, the test suite hundreds). Keyed by template and checked against the source's checksum,
+    so an edited template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)  # a changed checksum inside resets the bucket
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CODE = _SharedTemplateCode()
+
+
 async def _database(app: web.Application) -> AsyncIterator[None]:
     engine = make_engine(app[SETTINGS].database_url)
     app[ENGINE] = engine
@@ -173,6 +194,7 @@ def create_app(
         loader=jinja2.FileSystemLoader(str(WEBCLIENT / "templates")),
         autoescape=jinja2.select_autoescape(["html"]),
         context_processors=[site.template_context],
+        bytecode_cache=_TEMPLATE_CODE,
     )
     env.globals["static"] = lambda path: f"/static/{path}"
     # Dates in one format for people and one for machines, in the reader's zone (server/domain/dates.py).

@@ -26,6 +26,7 @@ from tests.support.templates import (
     Demo,
     PostgresWorldTemplate,
     WorldTemplate,
+    built_once,
     load_demo,
     make_postgres_world_template,
     make_sqlite_world_template,
@@ -189,6 +190,12 @@ ON_POSTGRES: dict[str, str | dict[str, str]] = {
         "test_an_invited_coordinator_runs_the_program_and_may_invite_in_turn": (
             "smoke: invitations, co-coordinators read with every program, the hand-over on closing"
         ),
+    },
+    "integration/test_messages.py": {
+        "test_the_migrated_coach_and_message_tables_equal_the_models": (
+            "the migrated tables (partial unique indexes, check constraint) equal the models, per dialect"
+        ),
+        "test_who_reads_and_writes_each_conversation": "smoke: messages; the thread and unread queries",
     },
     "integration/test_mail.py": {
         "test_two_senders_on_separate_engines_deliver_each_mail_exactly_once": (
@@ -365,11 +372,22 @@ def postgres_url() -> Iterator[str]:
     asyncio.run(databases.drop_postgres_database(url))
 
 
+def run_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory of this run that every pytest-xdist worker sees (the parent of the workers' own
+    temporary directories; in one process, that process's own)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def sqlite_demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     """``rounds demo --no-serve`` once per run into a data directory (its SQLite file inside): the
-    browser tests' servers and the fuzzer's start on copies of it."""
-    return load_demo(tmp_path_factory.mktemp("demo-sqlite") / "var")
+    browser tests' servers and the fuzzer's start on copies of it (never on it). Built by the first
+    worker that needs it, not by each: a load is seconds of CPU, and both workers need it early."""
+    directory = built_once(
+        run_directory(tmp_path_factory) / "demo-sqlite", lambda built: load_demo(built / "var")
+    )
+    return Demo(directory / "var")
 
 
 @pytest.fixture(scope="session")

@@ -154,6 +154,8 @@ class ProgramRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The catalog's search key: title, specialty and description folded (server.domain.programs.search_key).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # What visitors must see to before day one (in person and hybrid): checklist item names.
+    before_day_one: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     # Loaded with every program read (one more query per read, never per row): access checks ask it.
     co_coordinators: Mapped[list[ProgramCoordinatorRow]] = relationship(
         lazy="selectin", order_by="ProgramCoordinatorRow.coordinator_id"
@@ -193,6 +195,9 @@ class BlockRow(Base):
     start_date: Mapped[date] = mapped_column(Date)
     capacity: Mapped[int] = mapped_column(Integer)
     seats_held: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when the block cannot take place (server/domain/placements.py): why, for the visitors.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_reason: Mapped[str | None] = mapped_column(Text)
 
 
 # A visitor has at most one open application per program; closed ones (denied, withdrawn...)
@@ -249,6 +254,62 @@ class ApplicationEventRow(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# At most one open proposal per application (server/domain/placements.py).
+OPEN_PROPOSAL = "state = 'open'"
+
+
+class PlacementProposalRow(Base):
+    """A coordinator's proposal of alternative placements to a visitor whose block cannot take place;
+    nothing of the application changes until the visitor accepts one of its options."""
+
+    __tablename__ = "placement_proposals"
+    __table_args__ = (
+        Index(
+            "uq_placement_proposals_open_per_application",
+            "application_id",
+            unique=True,
+            sqlite_where=text(OPEN_PROPOSAL),
+            postgresql_where=text(OPEN_PROPOSAL),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    coordinator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    chosen_option_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class PlacementOptionRow(Base):
+    """One alternative of a proposal: a program and the consecutive blocks of it."""
+
+    __tablename__ = "placement_options"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("placement_proposals.id"), index=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    block_ids: Mapped[list[int]] = mapped_column(JSON)
+
+
+class ChecklistMarkRow(Base):
+    """Where one item of an enrollment's before-day-one checklist stands (server/domain/checklists.py):
+    the items themselves follow from the program; only what was done is kept."""
+
+    __tablename__ = "checklist_marks"
+    __table_args__ = (UniqueConstraint("application_id", "item", name="uq_checklist_marks_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    item: Mapped[str] = mapped_column(String(32))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class DocumentRow(Base):
@@ -790,3 +851,100 @@ class StaffInvitationRow(Base):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     accepted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+# --- coaches and messages ---------------------------------------------------------------------
+
+
+class CoachRow(Base):
+    """The coach of an application (applicant or enrolled visitor): a coordinator of its program.
+    One row per application, the current one; every change is also written to ``coach_assignments``."""
+
+    __tablename__ = "coaches"
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), primary_key=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CoachAssignmentRow(Base):
+    """The history of an application's coaches: who became coach, who was before, who made the change
+    (None: Rounds, automatically on application) and when."""
+
+    __tablename__ = "coach_assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    previous_coach_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    assigned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+COACH_THREAD = "kind = 'coach'"
+PRECEPTOR_THREAD = "kind = 'preceptor'"
+
+
+class MessageThreadRow(Base):
+    """A conversation of a visitor about one application: with its coach (``kind`` ``coach``, one per
+    application, whoever the coach is now) or with one preceptor of the enrollment (``kind``
+    ``preceptor``, one per application and preceptor). ``last_message_at`` orders the thread lists."""
+
+    __tablename__ = "message_threads"
+    __table_args__ = (
+        Index(
+            "uq_message_threads_coach",
+            "application_id",
+            unique=True,
+            sqlite_where=text(COACH_THREAD),
+            postgresql_where=text(COACH_THREAD),
+        ),
+        Index(
+            "uq_message_threads_preceptor",
+            "application_id",
+            "preceptor_id",
+            unique=True,
+            sqlite_where=text(PRECEPTOR_THREAD),
+            postgresql_where=text(PRECEPTOR_THREAD),
+        ),
+        CheckConstraint(
+            "(kind = 'coach' AND preceptor_id IS NULL) OR (kind = 'preceptor' AND preceptor_id IS NOT NULL)",
+            name="kind_matches_preceptor",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    preceptor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_message_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MessageRow(Base):
+    """One message of a thread, checked by the PHI guard before it was written; at most one attachment
+    (a PDF, JPEG or PNG recognised by content, its bytes in the file store under their SHA-256)."""
+
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_thread_id_id", "thread_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("message_threads.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attachment_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    attachment_type: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    attachment_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    attachment_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class ThreadReadRow(Base):
+    """How far a participant has read a thread: every message up to ``last_read_message_id``."""
+
+    __tablename__ = "thread_reads"
+
+    thread_id: Mapped[int] = mapped_column(ForeignKey("message_threads.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    last_read_message_id: Mapped[int] = mapped_column(Integer)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -15,13 +15,16 @@ from server.db.repositories.applications import ApplicationRepository
 from server.db.repositories.audit import AuditRepository
 from server.db.repositories.calendars import CalendarFeedRepository
 from server.db.repositories.certificates import CertificateRepository
+from server.db.repositories.coaches import CoachRepository
 from server.db.repositories.documents import DocumentRepository
 from server.db.repositories.evaluations import EvaluationRepository
 from server.db.repositories.invitations import StaffInvitationRepository
 from server.db.repositories.learning import LearningRepository
 from server.db.repositories.letters import LetterRepository
 from server.db.repositories.mail import OutboxRepository
+from server.db.repositories.messages import MessageRepository
 from server.db.repositories.notifications import NotificationRepository, ReminderRepository
+from server.db.repositories.placements import PlacementRepository
 from server.db.repositories.presentations import PresentationRepository
 from server.db.repositories.programs import ProgramRepository
 from server.db.repositories.record import CaseLogRepository, EncounterRepository
@@ -70,6 +73,9 @@ class UnitOfWork:
     reminders: ReminderRepository
     calendar_feeds: CalendarFeedRepository
     staff_invitations: StaffInvitationRepository
+    coaches: CoachRepository
+    messages: MessageRepository
+    placements: PlacementRepository
 
     def __init__(
         self,
@@ -106,6 +112,9 @@ class UnitOfWork:
         self.reminders = ReminderRepository(self.db)
         self.calendar_feeds = CalendarFeedRepository(self.db)
         self.staff_invitations = StaffInvitationRepository(self.db)
+        self.coaches = CoachRepository(self.db)
+        self.messages = MessageRepository(self.db)
+        self.placements = PlacementRepository(self.db)
         return self
 
     async def __aexit__(

@@ -4,6 +4,7 @@ services the app uses."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, timedelta
 
 from server.config import Settings
@@ -17,7 +18,15 @@ from server.domain.applications import Action
 from server.domain.errors import DomainError
 from server.domain.notifications import NotificationKind
 from server.domain.visits import JOIN_OPENS_BEFORE
-from server.domain.vocab import DocumentKind, Modality, Role, RotationType, Step1Status, TrainingStatus
+from server.domain.vocab import (
+    DocumentKind,
+    Modality,
+    Profession,
+    Role,
+    RotationType,
+    Step1Status,
+    TrainingStatus,
+)
 from server.schemas.accounts import PreceptorProfileIn, VisitorProfileIn
 from server.schemas.applications import ActionIn, ApplicationIn
 from server.schemas.programs import BlockIn, ProgramIn
@@ -90,6 +99,10 @@ async def load_demo(settings: Settings) -> bool:
             ):
                 return False
         actors: dict[str, Actor] = {}
+        # Every demo account has the one published password: one production hash (its own salt, checked
+        # at full cost at each login) serves them all, where a hash per account cost seconds of CPU at
+        # every demo start and told nobody anything the login page does not already print.
+        shared_hash = await asyncio.to_thread(accounts.hash_password, DEMO_PASSWORD)
         async with uows() as uow:
             for email, role, name, _ in DEMO_ACCOUNTS:
                 user = await accounts.create_user(
@@ -99,6 +112,7 @@ async def load_demo(settings: Settings) -> bool:
                     role=role,
                     full_name=name,
                     time_zone=DEMO_ZONES.get(email),
+                    password_hash=shared_hash,
                 )
                 actors[email] = accounts.actor_of(user)
             await uow.commit()
@@ -250,6 +264,50 @@ async def _programs_and_applications(
             allowed_training_statuses=[TrainingStatus.STUDENT],
             required_documents=[*basic_docs, DocumentKind.DIPLOMA_OR_ENROLLMENT],
             preceptor_ids=[peds],
+        ),
+        # Rounds is not for medicine alone (issue 16): one program for each other profession.
+        *(
+            ProgramIn(
+                title=title,
+                specialty=specialty,
+                rotation_type=RotationType.OBSERVERSHIP,
+                modality=Modality.VIRTUAL,
+                description=description,
+                allowed_training_statuses=[TrainingStatus.STUDENT, TrainingStatus.GRADUATE],
+                allowed_professions=[profession],
+                required_documents=[DocumentKind.CV, DocumentKind.PHOTO_ID],
+                preceptor_ids=[preceptor],
+            )
+            for title, specialty, profession, preceptor, description in [
+                (
+                    "Telehealth Nursing Observership",
+                    "Nursing",
+                    Profession.NURSING,
+                    im,
+                    "Follow nurse-led telehealth follow-ups: medication reconciliation and patient teaching.",
+                ),
+                (
+                    "Virtual Pediatric Dentistry Observership",
+                    "Dentistry",
+                    Profession.DENTISTRY,
+                    peds,
+                    "Observe teledentistry triage and caries-prevention counselling for children.",
+                ),
+                (
+                    "Virtual Physical Therapy Observership",
+                    "Physical Therapy",
+                    Profession.PHYSICAL_THERAPY,
+                    im,
+                    "Observe telerehabilitation sessions: home exercise programs and gait review.",
+                ),
+                (
+                    "Pre-Med Clinical Exposure Observership",
+                    "Internal Medicine",
+                    Profession.PRE_MED,
+                    im,
+                    "Shadow virtual clinic visits and learn how a clinical team works.",
+                ),
+            ]
         ),
     ]
     async with uows() as uow:

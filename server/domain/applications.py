@@ -14,9 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from server.domain.errors import Conflict, Forbidden
 from server.domain.vocab import Role
+
+if TYPE_CHECKING:
+    from server.domain.placements import PlacementStep
 
 
 class AppState(StrEnum):
@@ -240,7 +244,7 @@ class ApplicationEvent:
     the system) and why."""
 
     application_id: int
-    action: Action
+    action: Action | PlacementStep
     from_state: AppState
     to_state: AppState
     actor_id: int | None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 from server.domain.dates import human_day
@@ -57,11 +57,14 @@ def check_new_block_start(start: date, today: date) -> None:
 
 @dataclass(frozen=True)
 class Block:
-    """A four-week block of a program as kept: its capacity, and the seats that offers and
-    enrollments hold."""
+    """A four-week block of a program as kept: its capacity, the seats that offers and enrollments
+    hold, and, once it cannot take place, when and why the coordinator closed it (a closed block takes
+    no new application or offer; those who hold it keep it until they accept an alternative)."""
 
     id: int
     program_id: int
     start_date: date
     capacity: int
     seats_held: int
+    closed_at: datetime | None = None
+    closed_reason: str | None = None

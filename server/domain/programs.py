@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from server.domain.errors import Invalid
@@ -26,6 +26,9 @@ class NewProgram:
     coordinator_id: int
     published: bool
     created_at: datetime
+    # What a visitor must see to before day one (server.domain.checklists.ChecklistItem values); none
+    # for a virtual program. Keyword-only so that it can default after the fields above.
+    before_day_one: tuple[str, ...] = field(default=(), kw_only=True)
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,10 @@ class DocumentKind(StrEnum):
     USMLE_TRANSCRIPT = "usmle_transcript"
     HIPAA_TRAINING = "hipaa_training"
     CONFIDENTIALITY_AGREEMENT = "confidentiality_agreement"
+    # Asked for by the before-day-one checklist of in-person and hybrid programs.
+    MALPRACTICE_INSURANCE = "malpractice_insurance"
+    IMMUNIZATION_RECORD = "immunization_record"
+    BACKGROUND_CHECK = "background_check"
 
 
 DOCUMENT_LABELS: dict[DocumentKind, str] = {
@@ -73,6 +77,9 @@ DOCUMENT_LABELS: dict[DocumentKind, str] = {
     DocumentKind.USMLE_TRANSCRIPT: "USMLE transcript",
     DocumentKind.HIPAA_TRAINING: "HIPAA training attestation",
     DocumentKind.CONFIDENTIALITY_AGREEMENT: "Confidentiality agreement",
+    DocumentKind.MALPRACTICE_INSURANCE: "Proof of malpractice insurance",
+    DocumentKind.IMMUNIZATION_RECORD: "Immunization record",
+    DocumentKind.BACKGROUND_CHECK: "Background check clearance",
 }
 
 

@@ -38,6 +38,9 @@ class PersonOut(Output):
 
 class EventOut(Output):
     action: str
+    label: str | None = Field(
+        default=None, description="How a step that is not a change of state reads (a placement change)."
+    )
     from_state: AppState
     to_state: AppState
     actor_name: str | None

@@ -10,6 +10,7 @@ from server.schemas.applications import ApplicationOut, PersonOut
 from server.schemas.base import (
     Output,
 )
+from server.schemas.coaches import CaseloadOut
 from server.schemas.documents import DocumentOut, RequiredDocumentOut
 from server.schemas.programs import BlockOut, PreceptorOut, ProgramOut
 from server.schemas.visits import VisitOut
@@ -70,3 +71,6 @@ class CoordinatorDashboardOut(Output):
     preceptors: list[PreceptorOut]
     applicant_names: dict[int, str] = Field(description="User id -> name of each applicant.")
     agenda: list[AgendaItemOut] = Field(description="Your programs' sessions today and in the next 7 days.")
+    caseload: list[CaseloadOut] = Field(
+        default_factory=list, description="Each coordinator of your programs and the open cases they coach."
+    )

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from server.domain.checklists import ChecklistItem
 from server.domain.vocab import (
     DocumentKind,
     Modality,
@@ -42,6 +43,10 @@ class BlockOut(Output):
     capacity: int
     seats_held: int
     seats_free: int
+    closed: bool = Field(
+        default=False, description="The block cannot take place (its coordinator closed it)."
+    )
+    closed_reason: str | None = None
 
 
 class PreceptorOut(Output):
@@ -68,9 +73,14 @@ class ProgramIn(Input):
     allowed_professions: Annotated[
         list[Annotated[Profession, StringConstraints(min_length=1)]], Field(max_length=20)
     ] = []
-    required_documents: Annotated[list[DocumentKind], Field(max_length=7)] = []
+    required_documents: Annotated[list[DocumentKind], Field(max_length=len(DocumentKind))] = []
     preceptor_ids: Annotated[list[Id], Field(max_length=20)] = []
     published: bool = True
+    before_day_one: Annotated[list[ChecklistItem], Field(max_length=len(ChecklistItem))] | None = Field(
+        default=None,
+        description="What visitors must see to before the start (in person and hybrid only); "
+        "omitted: every item on site, none for a virtual program.",
+    )
 
 
 class ProgramOut(Output):
@@ -84,6 +94,7 @@ class ProgramOut(Output):
     step1_pass_required: bool
     allowed_professions: list[str]
     required_documents: list[DocumentKind]
+    before_day_one: list[ChecklistItem] = []
     published: bool
     coordinator_id: int
     preceptors: list[PreceptorOut]

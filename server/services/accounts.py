@@ -38,11 +38,26 @@ FREE_ATTEMPTS_PER_IP = 20
 MIN_PASSWORD_LENGTH = 10
 
 _hasher = PasswordHasher()
-# Verifying against this when the email is unknown keeps the timing of both paths alike.
-_DUMMY_HASH = _hasher.hash("rounds-timing-equaliser")
+# Verifying against this when the email is unknown keeps the timing of both paths alike. Made on the
+# first unknown email, not at import: a hash costs ~0.15 s of CPU, and every ``rounds`` command (a
+# ``user create``, a bad setting) imported this module and paid it whether it checked a login or not.
+_DUMMY_HASH: str | None = None
 
 
-def _password_matches(stored: str, password: str) -> bool:
+def _dummy_hash() -> str:
+    """The hash an unknown email's password is checked against (made once, in a worker thread)."""
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash("rounds-timing-equaliser")
+    return _DUMMY_HASH
+
+
+def _password_matches(stored: str | None, password: str) -> bool:
+    """Whether ``password`` is the one ``stored`` hashes; None (an unknown email) is checked against
+    the dummy hash and never matches."""
+    if stored is None:
+        _password_matches(_dummy_hash(), password)
+        return False
     try:
         return bool(_hasher.verify(stored, password))
     except (VerificationError, InvalidHashError):
@@ -214,13 +229,14 @@ async def log_in(
         user = await uow.users.by_email(email)
         await _check_throttle(uow, email, client_ip)
         user_id = None if user is None else user.id
-        stored = _DUMMY_HASH if user is None else user.password_hash
+        stored = None if user is None else user.password_hash
     # argon2 costs ~0.15 s of CPU on purpose: it runs in a worker thread, holding no database
     # connection (on SQLite, no lock), so the server and its live sessions carry on meanwhile.
     # An unknown email is checked against a dummy hash all the same: the answer takes as long.
     matched = await asyncio.to_thread(_password_matches, stored, password)
     ok = matched and user_id is not None
-    new_hash = await asyncio.to_thread(hash_password, password) if ok and _needs_rehash(stored) else None
+    rehash = ok and stored is not None and _needs_rehash(stored)
+    new_hash = await asyncio.to_thread(hash_password, password) if rehash else None
     async with uow:
         user = None
         if user_id is not None:
@@ -257,11 +273,11 @@ async def log_in(
 async def resolve_login(uow: UnitOfWork, token: str) -> Actor | None:
     """The actor behind a login cookie, or None when it is unknown or expired."""
     async with uow:
-        return await actor_behind(uow, token)
+        return await login_actor(uow, token)
 
 
-async def actor_behind(uow: UnitOfWork, token: str) -> Actor | None:
-    """:func:`resolve_login` inside the caller's open unit of work."""
+async def login_actor(uow: UnitOfWork, token: str) -> Actor | None:
+    """:func:`resolve_login` in the caller's open unit of work."""
     login = await uow.logins.by_token_hash(token_hash(token))
     if login is None or login.expires_at <= uow.now():
         return None

@@ -25,10 +25,12 @@ from server.domain.blocks import check_stack
 from server.domain.dates import human_day
 from server.domain.eligibility import eligibility_reasons
 from server.domain.errors import Conflict, EmailNotVerified, Invalid, NotFound
+from server.domain.placements import STEP_LABELS, PlacementStep
 from server.domain.programs import Program
 from server.domain.vocab import DOCUMENT_LABELS, DocumentKind, Role
 from server.schemas.applications import ActionIn, ApplicationIn, ApplicationOut, EventOut, PersonOut
 from server.services import notifications
+from server.services.coach_assignment import ensure_coach
 from server.services.documents import required_document_status
 from server.services.programs import block_out, facts_of, rule_of
 
@@ -58,6 +60,13 @@ async def _load(uow: UnitOfWork, actor: Actor, application_id: int) -> Applicati
     return application
 
 
+async def load_visible(uow: UnitOfWork, actor: Actor, application_id: int) -> Application:
+    """The application if ``actor`` may see it (its visitor, a coordinator of its program once it is
+    submitted, a preceptor of its program from acceptance on); NotFound otherwise. In the caller's open
+    unit of work."""
+    return await _load(uow, actor, application_id)
+
+
 async def _outs(
     uow: UnitOfWork, actor: Actor, applications: Sequence[Application], with_events: bool = False
 ) -> list[ApplicationOut]:
@@ -83,6 +92,7 @@ async def _outs(
             events = [
                 EventOut(
                     action=e.action.value,
+                    label=STEP_LABELS.get(e.action) if isinstance(e.action, PlacementStep) else None,
                     from_state=e.from_state,
                     to_state=e.to_state,
                     actor_name=actors[e.actor_id].full_name if e.actor_id in actors else None,
@@ -151,6 +161,13 @@ async def create_application(uow: UnitOfWork, actor: Actor, data: ApplicationIn)
         today = uow.now().date()
         if any(b.start_date < today for b in blocks):
             raise Invalid("A block that has already started cannot be applied for.", field="block_ids")
+        closed = [b for b in blocks if b.closed_at is not None]
+        if closed:
+            raise Invalid(
+                f"The block starting {human_day(closed[0].start_date)} cannot take place: "
+                f"{closed[0].closed_reason}",
+                field="block_ids",
+            )
         # Two tabs applying at once: the second waits here, then sees the first's application.
         await uow.users.lock(actor.user_id)
         if await uow.applications.open_for(actor.user_id, program.id, list(FINAL_STATES)):
@@ -199,6 +216,8 @@ async def _apply_transition(
         await _require_verified_email(uow, application.visitor_id)
         await _eligibility_check(uow, application.visitor_id, program)
         values["submitted_at"] = now
+        # Every applicant has a coach from the moment they apply (kept when they resubmit).
+        await ensure_coach(uow, application.id, program)
     if action is Action.ACCEPT_OFFER and (
         application.offer_expires_at is None or application.offer_expires_at <= now
     ):
@@ -212,7 +231,14 @@ async def _apply_transition(
         if blocks and blocks[0].start_date > now.date():
             raise Conflict(f"The rotation starts on {human_day(blocks[0].start_date)}.")
     if action is Action.MAKE_OFFER:
-        started = [b for b in await uow.programs.blocks_by_ids(block_ids) if b.start_date <= now.date()]
+        offered_blocks = await uow.programs.blocks_by_ids(block_ids)
+        closed = [b for b in offered_blocks if b.closed_at is not None]
+        if closed:
+            raise Conflict(
+                f"The block starting {human_day(closed[0].start_date)} is closed; propose the visitor "
+                "an alternative instead."
+            )
+        started = [b for b in offered_blocks if b.start_date <= now.date()]
         if started:
             raise Conflict(
                 f"The block starting {human_day(started[0].start_date)} has already begun; "
@@ -234,6 +260,9 @@ async def _apply_transition(
     if current in SEAT_HOLDING_STATES and target not in SEAT_HOLDING_STATES:
         for block_id in sorted(block_ids):
             await uow.programs.release_seat(block_id)
+    if target in FINAL_STATES:
+        # A closed application's open question about another placement can no longer be answered.
+        await uow.placements.lapse_open(application.id, now)
     await uow.applications.add_event(
         ApplicationEvent(
             application_id=application.id,
@@ -273,6 +302,11 @@ async def act(uow: UnitOfWork, actor: Actor, application_id: int, data: ActionIn
         out = (await _outs(uow, actor, [application], with_events=True))[0]
         await uow.commit()
         return out
+
+
+async def application_out(uow: UnitOfWork, actor: Actor, application: Application) -> ApplicationOut:
+    """One application as the API shows it, with its history, in the caller's open unit of work."""
+    return (await _outs(uow, actor, [application], with_events=True))[0]
 
 
 async def get_application(uow: UnitOfWork, actor: Actor, application_id: int) -> ApplicationOut:
@@ -325,13 +359,29 @@ async def withdraw_all(uow: UnitOfWork, actor: Actor) -> int:
     actor.require(Role.VISITOR)
     closed = 0
     for application in await uow.applications.of_visitor(actor.user_id):
-        state = AppState(application.state)
-        if state in FINAL_STATES:
+        if AppState(application.state) in FINAL_STATES:
             continue
-        action = Action.DECLINE_OFFER if state is AppState.OFFER_MADE else Action.WITHDRAW
-        await _apply_transition(uow, actor, application, action, None)
+        await leave(uow, actor, application, None)
         closed += 1
     return closed
+
+
+async def leave(uow: UnitOfWork, actor: Actor, application: Application, note: str | None) -> Application:
+    """The visitor leaves an open application inside the caller's transaction: an offer is declined,
+    anything else withdrawn (seats held go back to their blocks)."""
+    actor.require(Role.VISITOR)
+    action = Action.DECLINE_OFFER if AppState(application.state) is AppState.OFFER_MADE else Action.WITHDRAW
+    return await _apply_transition(uow, actor, application, action, note)
+
+
+async def outs_of(uow: UnitOfWork, actor: Actor, applications: Sequence[Application]) -> list[ApplicationOut]:
+    """The API's view of ``applications`` with their history, inside the caller's unit of work."""
+    return await _outs(uow, actor, applications, with_events=True)
+
+
+async def check_eligible(uow: UnitOfWork, visitor_id: int, program: Program) -> None:
+    """Raise Invalid, with the reasons, unless the visitor may apply to ``program``."""
+    await _eligibility_check(uow, visitor_id, program)
 
 
 async def _sweep(uow: UnitOfWork, application_ids: Sequence[int], action: Action) -> int:

@@ -21,13 +21,23 @@ class AuditAction(StrEnum):
     ISSUE = "issue"  # a certificate of completion issued (or reissued)
     EXPORT = "export"  # a record downloaded as a file (a certificate's standalone page)
     SIGN = "sign"  # a letter of recommendation signed (final)
-    CLOSE = "close"  # an account closed by its owner
+    CLOSE = "close"  # an account closed by its owner; a block closed by its coordinator
+    ASSIGN = "assign"  # a coach assigned to an application by a coordinator (reassignment)
+    PROPOSE = "propose"  # alternative placements proposed to a visitor
+    ACCEPT = "accept"  # a proposed placement accepted by the visitor (the placement changed)
+    DECLINE = "decline"  # a proposed placement declined by the visitor (nothing changed)
+    RETRACT = "retract"  # a proposal retracted by the coordinator
+    CHECK = "check"  # a before-day-one checklist item marked done or reopened
 
 
 CASE_LOG = "case_log"
 CERTIFICATE = "certificate"
 LETTER = "letter"
 ACCOUNT = "account"
+BLOCK = "block"
+PLACEMENT_PROPOSAL = "placement_proposal"
+APPLICATION = "application"
+MESSAGE_THREAD = "message_thread"
 
 
 async def record(

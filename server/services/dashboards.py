@@ -23,7 +23,7 @@ from server.schemas.dashboards import (
     VisitorDashboardOut,
 )
 from server.schemas.programs import PreceptorOut, ProgramOut
-from server.services import applications, documents, live, profiles, programs, visits
+from server.services import applications, coaches, documents, live, profiles, programs, visits
 
 REVIEW_STATES = {
     AppState.SUBMITTED,
@@ -140,25 +140,32 @@ async def coordinator_dashboard(
     uow_factory: applications.UowFactory, actor: Actor
 ) -> CoordinatorDashboardOut:
     """A coordinator's page: the review queue, their programs, and the preceptors to choose from."""
-    actor.require(Role.COORDINATOR)
     async with uow_factory() as uow:
-        own = await programs.programs_run_by(uow, actor)
-        applicants = await applications.applications_of(uow, actor)
-        queue = await _queue(uow, actor, applicants, own)
-        users = await uow.users.by_role(Role.PRECEPTOR.value)
-        details = await uow.users.preceptor_profiles([u.id for u in users])
-        preceptors = [
-            PreceptorOut(
-                id=u.id,
-                full_name=u.full_name,
-                title=details[u.id].title if u.id in details else None,
-                institution=details[u.id].institution if u.id in details else None,
-                specialty=details[u.id].specialty if u.id in details else None,
-            )
-            for u in users
-        ]
-        sessions = await agenda(uow, actor)
+        return await coordinator_dashboard_in(uow, actor)
+
+
+async def coordinator_dashboard_in(uow: UnitOfWork, actor: Actor) -> CoordinatorDashboardOut:
+    """:func:`coordinator_dashboard` inside the caller's unit of work."""
+    actor.require(Role.COORDINATOR)
+    own = await programs.programs_run_by(uow, actor)
+    applicants = await applications.applications_of(uow, actor)
+    queue = await _queue(uow, actor, applicants, own)
+    users = await uow.users.by_role(Role.PRECEPTOR.value)
+    details = await uow.users.preceptor_profiles([u.id for u in users])
+    preceptors = [
+        PreceptorOut(
+            id=u.id,
+            full_name=u.full_name,
+            title=details[u.id].title if u.id in details else None,
+            institution=details[u.id].institution if u.id in details else None,
+            specialty=details[u.id].specialty if u.id in details else None,
+        )
+        for u in users
+    ]
+    sessions = await agenda(uow, actor)
+    caseload = await coaches.caseloads_of(uow, actor)
     return CoordinatorDashboardOut(
+        caseload=caseload,
         queue=queue,
         programs=own,
         preceptors=preceptors,

@@ -59,7 +59,9 @@ async def _load(uow: UnitOfWork, actor: Actor, document_id: int) -> StoredDocume
     return doc
 
 
-def _clean_name(name: str | None, extension: str) -> str:
+def clean_name(name: str | None, extension: str) -> str:
+    """An uploaded file's name as kept: its last path part, printable characters only, at most 255
+    characters; ``document.<extension>`` when nothing is left."""
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     base = "".join(ch for ch in base if ch.isprintable()).strip()[:MAX_NAME]
     return base or f"document.{extension}"
@@ -88,7 +90,7 @@ async def upload(
         doc = await uow.documents.add(
             owner_id=actor.user_id,
             kind=doc_kind,
-            original_name=_clean_name(filename, checked.extension),
+            original_name=clean_name(filename, checked.extension),
             file=checked,
             at=uow.now(),
         )

@@ -49,7 +49,7 @@ from server.domain.notifications import (
 from server.domain.phi import check_text
 from server.domain.visits import KIND_LABELS, Visit, VisitStatus
 from server.domain.vocab import DOCUMENT_LABELS, DocumentStatus
-from server.services import accounts, mail
+from server.services import mail
 from server.services.mail import mail_setup
 
 PREFERENCES_PATH = "/notifications/preferences"
@@ -551,16 +551,6 @@ async def page_of(
         total = await uow.notifications.count(actor.user_id)
         unread = await uow.notifications.count(actor.user_id, unread_only=True)
     return NotificationPage(items, page, per_page, total, unread)
-
-
-async def resolve_login_for_page(uow: UnitOfWork, token: str) -> tuple[Actor | None, int | None]:
-    """The actor behind a login cookie and their unread count (the bell), in the one transaction the
-    login's look-up opens anyway: a page still opens at most two, this and its own."""
-    async with uow:
-        actor = await accounts.actor_behind(uow, token)
-        if actor is None:
-            return None, None
-        return actor, await uow.notifications.count(actor.user_id, unread_only=True)
 
 
 async def unread_count(uow: UnitOfWork, actor: Actor) -> int:

@@ -9,6 +9,7 @@ from server.db.uow import UnitOfWork
 from server.domain.accounts import VisitorProfile
 from server.domain.actors import Actor
 from server.domain.blocks import Block, block_end, check_new_block_start, next_blocks
+from server.domain.checklists import ChecklistItem, check_items, default_items
 from server.domain.dates import human_day
 from server.domain.eligibility import ApplicantFacts, EligibilityRule, eligibility_reasons
 from server.domain.errors import Conflict, Invalid, NotFound
@@ -33,7 +34,9 @@ def block_out(block: Block) -> BlockOut:
         end_date=block_end(block.start_date),
         capacity=block.capacity,
         seats_held=block.seats_held,
-        seats_free=block.capacity - block.seats_held,
+        seats_free=0 if block.closed_at is not None else block.capacity - block.seats_held,
+        closed=block.closed_at is not None,
+        closed_reason=block.closed_reason,
     )
 
 
@@ -101,11 +104,15 @@ async def _outs(
                 step1_pass_required=program.step1_pass_required,
                 allowed_professions=list(program.allowed_professions),
                 required_documents=list(program.required_documents),
+                before_day_one=[ChecklistItem(i) for i in program.before_day_one],
                 published=program.published,
                 coordinator_id=program.coordinator_id,
                 preceptors=preceptors,
                 blocks=[block_out(b) for b in blocks[program.id]],
-                next_block=next((block_out(b) for b in next_blocks(blocks[program.id], since)), None),
+                next_block=next(
+                    (block_out(b) for b in next_blocks(blocks[program.id], since) if b.closed_at is None),
+                    None,
+                ),
                 eligibility=eligibility,
             )
         )
@@ -199,6 +206,9 @@ async def create_program(uow: UnitOfWork, actor: Actor, data: ProgramIn) -> Prog
                 coordinator_id=actor.user_id,
                 published=data.published,
                 created_at=uow.now(),
+                before_day_one=default_items(data.modality)
+                if data.before_day_one is None
+                else check_items(data.modality, data.before_day_one),
             )
         )
         await uow.programs.set_preceptors(program.id, data.preceptor_ids)

@@ -57,3 +57,27 @@ def attachment_response(file: DocumentFile) -> web.Response:
             "Cache-Control": "private, no-store",
         },
     )
+
+
+async def read_message_post(request: web.Request, max_bytes: int) -> tuple[str, str | None, bytes | None]:
+    """A message sent as a form (urlencoded, or multipart with a file): its ``body`` text, and the
+    ``file`` part's name and bytes when one was chosen (a browser sends an empty part when none was;
+    that is no file). The bytes are read within ``max_bytes`` + 1, off the event loop."""
+    form = await read_post(request)
+    body = form.get("body")
+    if isinstance(body, FileField):
+        body = body.file.read(MAX_MESSAGE_BYTES).decode("utf-8", "replace")
+    text = body if isinstance(body, str) else ""
+    upload = form.get("file")
+    if not isinstance(upload, FileField):
+        return text, None, None
+    data = await asyncio.to_thread(upload.file.read, max_bytes + 1)
+    if not data and not upload.filename:
+        return text, None, None
+    if len(data) > max_bytes:
+        raise PayloadTooLarge(f"The file is larger than the {describe_size(max_bytes)} limit.")
+    return text, upload.filename, data
+
+
+# A message's text sent (oddly) as a file part: read no more than a long message's worth of bytes.
+MAX_MESSAGE_BYTES = 64 * 1024

@@ -119,6 +119,8 @@ async def test_a_coordinator_publishes_a_program_with_preceptors_and_blocks(
         "capacity": 3,
         "seats_held": 0,
         "seats_free": 3,
+        "closed": False,
+        "closed_reason": None,
     }
     program = await (await make_api()).get(f"/programs/{created['id']}")
     assert [b["id"] for b in program["blocks"]] == [block["id"]]

@@ -18,8 +18,9 @@ from server.domain.errors import Conflict
 from server.domain.vocab import Role, Step1Status, TrainingStatus
 from server.schemas.accounts import VisitorProfileIn
 from server.schemas.applications import ActionIn, ApplicationIn
+from server.schemas.placements import AcceptIn, ClosureIn, OptionIn, ProposalIn
 from server.schemas.programs import BlockIn, ProgramIn
-from server.services import accounts, applications, profiles, programs
+from server.services import accounts, applications, placements, profiles, programs
 from tests.support.world import FakeClock, next_monday
 
 APPLICANTS = 16
@@ -205,3 +206,60 @@ async def test_the_database_itself_refuses_an_overbooked_block(uows: UnitOfWorkF
                 update(BlockRow).where(BlockRow.id == block_ids[0]).values(seats_held=CAPACITY + 1)
             )
             await uow.db.flush()
+
+
+async def test_visitors_accepting_alternatives_at_once_never_overbook_the_block(
+    uows: UnitOfWorkFactory, backend: str
+) -> None:
+    """A closed block's CAPACITY holders all accept the same alternative at once while the coordinator
+    offers it to someone else: the alternative has two seats left, exactly two of the five succeed,
+    the refused keep their old placement, and every counter equals its holders."""
+    coordinator, visitors, app_ids, block_ids = await _setup(uows)
+    closing, alternative = block_ids
+    program_id = await _program_of(uows, closing)
+
+    async def single(visitor: Actor, app_id: int, block_id: int, offer: bool = True) -> int:
+        """The visitor's stacked application withdrawn, a new one for ``block_id`` alone."""
+        await applications.act(uows(), visitor, app_id, ActionIn(action=Action.WITHDRAW))
+        app = await applications.create_application(
+            uows(), visitor, ApplicationIn(program_id=program_id, block_ids=[block_id])
+        )
+        await applications.act(uows(), coordinator, app.id, ActionIn(action=Action.START_REVIEW))
+        if offer:
+            await applications.act(uows(), coordinator, app.id, ActionIn(action=Action.MAKE_OFFER))
+        return app.id
+
+    holders = [await single(v, a, closing) for v, a in zip(visitors[:CAPACITY], app_ids, strict=False)]
+    for v, a in zip(visitors[CAPACITY : CAPACITY + 2], app_ids[CAPACITY:], strict=False):
+        await single(v, a, alternative)  # two of the alternative's four seats are taken
+    late = await single(visitors[CAPACITY + 2], app_ids[CAPACITY + 2], alternative, offer=False)
+    assert await _check_invariant(uows, block_ids) == {closing: CAPACITY, alternative: 2}
+
+    await placements.close_block(uows(), coordinator, closing, ClosureIn(reason="Site closed."))
+    option = OptionIn(program_id=program_id, block_ids=[alternative])
+    proposals = [
+        await placements.propose(uows(), coordinator, a, ProposalIn(reason="Closed.", options=[option]))
+        for a in holders
+    ]
+    results = await asyncio.gather(
+        *(
+            _attempt(placements.accept(uows(), v, p.id, AcceptIn(option_id=p.options[0].id or 0)))
+            for v, p in zip(visitors[:CAPACITY], proposals, strict=True)
+        ),
+        _attempt(applications.act(uows(), coordinator, late, ActionIn(action=Action.MAKE_OFFER))),
+    )
+    assert sum(results) == 2, results
+    held = await _check_invariant(uows, block_ids)
+    assert held[alternative] == CAPACITY
+    async with uows() as uow:
+        placed = await uow.applications.block_ids(holders)
+    for ok, app_id in zip(results, holders, strict=False):
+        assert placed[app_id] == ([alternative] if ok else [closing])
+    assert held[closing] == sum(1 for ok in results[:CAPACITY] if not ok)
+
+
+async def _program_of(uows: UnitOfWorkFactory, block_id: int) -> int:
+    async with uows() as uow:
+        block = await uow.programs.get_block(block_id)
+        assert block is not None
+        return block.program_id

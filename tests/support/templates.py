@@ -6,8 +6,11 @@ passwords at production cost."""
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -128,6 +131,33 @@ def load_demo(data_dir: Path, database_url: str | None = None, **settings: str) 
     done = run_rounds(["demo", "--no-serve"], env=env, cwd=data_dir.parent, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     return demo
+
+
+@contextmanager
+def exclusive(lock_path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_path`` (made if missing) for the block: one process at a time,
+    across the run's pytest-xdist workers."""
+    with lock_path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def built_once(directory: Path, build: Callable[[Path], object]) -> Path:
+    """``directory``, built by ``build(directory)`` by the first process that asks for it; the others
+    wait for that build and then use it as it is. ``directory`` lives where every worker of the run sees
+    it; a ``done`` file beside it says the build finished (a build that failed leaves none: the next
+    process to ask tries again)."""
+    done = directory.with_name(directory.name + ".done")
+    with exclusive(directory.with_name(directory.name + ".lock")):
+        if not done.exists():
+            shutil.rmtree(directory, ignore_errors=True)
+            directory.mkdir(parents=True)
+            build(directory)
+            done.touch()
+    return directory
 
 
 def copy_demo(template: Demo, data_dir: Path) -> Demo:

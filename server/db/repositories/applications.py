@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
 
@@ -21,6 +21,7 @@ from server.db.models import (
 )
 from server.domain.applications import Action, Application, ApplicationEvent, AppState, NewApplication
 from server.domain.errors import Conflict
+from server.domain.placements import PLACEMENT_COLUMNS, PlacementStep
 
 # --- rows <-> domain ----------------------------------------------------------------------------
 
@@ -40,10 +41,13 @@ def _application(row: ApplicationRow) -> Application:
     )
 
 
+_STEPS = frozenset(s.value for s in PlacementStep)
+
+
 def _event(row: ApplicationEventRow) -> ApplicationEvent:
     return ApplicationEvent(
         application_id=row.application_id,
-        action=Action(row.action),
+        action=PlacementStep(row.action) if row.action in _STEPS else Action(row.action),
         from_state=AppState(row.from_state),
         to_state=AppState(row.to_state),
         actor_id=row.actor_id,
@@ -102,7 +106,10 @@ class ApplicationRepository:
         self, application_id: int, expected: str, values: dict[str, object]
     ) -> bool:
         """Move an application only if it is still in ``expected``: concurrent transitions of
-        the same application cannot both succeed."""
+        the same application cannot both succeed. Never its placement: that is
+        :meth:`move_placement`'s alone."""
+        if PLACEMENT_COLUMNS & values.keys():
+            raise ValueError("an application's placement changes only through move_placement")
         result = await self.db.execute(
             update(ApplicationRow)
             .where(ApplicationRow.id == application_id, ApplicationRow.state == expected)
@@ -110,6 +117,48 @@ class ApplicationRepository:
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    async def move_placement(
+        self, application_id: int, expected: str, program_id: int, block_ids: Sequence[int], at: datetime
+    ) -> bool:
+        """Give the application another program and blocks, only if it is still in ``expected``
+        (False otherwise, nothing written). The one write of a placement after the application is
+        made: server.services.placements calls it when the visitor accepts an alternative. Conflict
+        when the visitor already has another open application to that program."""
+        try:
+            result = await self.db.execute(
+                update(ApplicationRow)
+                .where(ApplicationRow.id == application_id, ApplicationRow.state == expected)
+                .values(program_id=program_id, updated_at=at)
+                .execution_options(synchronize_session=False)
+            )
+        except IntegrityError:
+            raise Conflict(
+                "You already have an open application to that program; withdraw it first to move there."
+            ) from None
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        await self.db.execute(
+            delete(ApplicationBlockRow).where(ApplicationBlockRow.application_id == application_id)
+        )
+        for block_id in block_ids:
+            self.db.add(ApplicationBlockRow(application_id=application_id, block_id=block_id))
+        await self.db.flush()
+        return True
+
+    async def of_blocks(self, block_ids: Sequence[int], states: Sequence[str]) -> list[Application]:
+        """The applications in ``states`` that ask for any of ``block_ids``."""
+        if not block_ids:
+            return []
+        linked = select(ApplicationBlockRow.application_id).where(
+            ApplicationBlockRow.block_id.in_(set(block_ids))
+        )
+        result = await self.db.execute(
+            select(ApplicationRow)
+            .where(ApplicationRow.id.in_(linked), ApplicationRow.state.in_(list(states)))
+            .order_by(ApplicationRow.id)
+        )
+        return [_application(row) for row in result.scalars()]
 
     async def add_event(self, event: ApplicationEvent) -> None:
         """Write one transition to the application's history."""

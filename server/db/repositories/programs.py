@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -42,6 +42,7 @@ def program_of_row(row: ProgramRow) -> Program:
         published=row.published,
         created_at=row.created_at,
         co_coordinator_ids=tuple(link.coordinator_id for link in row.co_coordinators),
+        before_day_one=tuple(row.before_day_one or ()),
     )
 
 
@@ -61,6 +62,8 @@ def _block(row: BlockRow) -> Block:
         start_date=row.start_date,
         capacity=row.capacity,
         seats_held=row.seats_held,
+        closed_at=row.closed_at,
+        closed_reason=row.closed_reason,
     )
 
 
@@ -91,6 +94,7 @@ class ProgramRepository:
             published=program.published,
             created_at=program.created_at,
             search_text=search_key(program.title, program.specialty, program.description),
+            before_day_one=list(program.before_day_one),
             co_coordinators=[],  # a new program has none (and the list is not loaded lazily)
         )
         self.db.add(row)
@@ -257,14 +261,31 @@ class ProgramRepository:
         return None if row is None else _block(row)
 
     async def take_seat(self, block_id: int) -> bool:
-        """Atomically take one seat if one is free. False when the block is full.
+        """Atomically take one seat if one is free and the block is not closed. False when the block
+        is full (or closed).
 
-        A single conditional UPDATE: concurrent callers cannot both see the last seat free.
+        A single conditional UPDATE: concurrent callers cannot both see the last seat free, and a
+        block closed meanwhile gives no seat.
         """
         result = await self.db.execute(
             update(BlockRow)
-            .where(BlockRow.id == block_id, BlockRow.seats_held < BlockRow.capacity)
+            .where(
+                BlockRow.id == block_id,
+                BlockRow.seats_held < BlockRow.capacity,
+                BlockRow.closed_at.is_(None),
+            )
             .values(seats_held=BlockRow.seats_held + 1)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    async def close_block(self, block_id: int, at: datetime, reason: str) -> bool:
+        """Mark a block as unable to take place; False when it was already closed. Seats held stay
+        held: the visitors keep their placement until they accept another."""
+        result = await self.db.execute(
+            update(BlockRow)
+            .where(BlockRow.id == block_id, BlockRow.closed_at.is_(None))
+            .values(closed_at=at, closed_reason=reason)
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]

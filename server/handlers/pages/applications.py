@@ -9,7 +9,7 @@ from aiohttp import web
 
 from server.handlers.pages.forms import current_actor, parse_form, path_id, read_form, redirect
 from server.schemas.applications import ActionIn
-from server.services import applications
+from server.services import applications, applications_pages
 from server.web.keys import UOW
 from server.web.redirects import local_path
 
@@ -23,8 +23,19 @@ ACTION_FORM_LABELS = {"action": "Action", "note": "Note to the visitor"}
 async def application_page(request: web.Request) -> dict[str, Any]:
     """An application: program, blocks, statement, decision, history and the actions allowed."""
     actor = current_actor(request)
-    found = await applications.get_application(request.app[UOW](), actor, path_id(request, "application_id"))
-    return {"application": found}
+    page = await applications_pages.application_page(
+        request.app[UOW](), actor, path_id(request, "application_id")
+    )
+    return {
+        "application": page.application,
+        "support": page.support,
+        "proposals": page.proposals,
+        "open_proposal": page.open_proposal,
+        "closed": page.closed,
+        "candidates": page.candidates,
+        "checklist": page.checklist,
+        "today": page.today,
+    }
 
 
 @routes.post("/applications/{application_id}/actions")

@@ -9,7 +9,7 @@ from server.domain.errors import Forbidden
 from server.domain.vocab import Role
 from server.handlers.pages.forms import current_actor, parse_form, read_form, redirect
 from server.schemas.accounts import PreceptorProfileIn, VisitorProfileIn
-from server.services import dashboards, profiles
+from server.services import applications_pages, dashboards, profiles
 from server.web.keys import SETTINGS, UOW
 
 routes = web.RouteTableDef()
@@ -17,7 +17,7 @@ routes = web.RouteTableDef()
 PROFILE_LABELS = {
     "training_status": "Training status",
     "profession": "Profession",
-    "school": "Medical school",
+    "school": "School",
     "country": "Country",
     "graduation_year": "Graduation year",
     "step1_status": "USMLE Step 1",
@@ -47,8 +47,9 @@ async def dashboard(request: web.Request) -> web.StreamResponse:
     if actor.role is Role.PRECEPTOR:
         taught = await dashboards.preceptor_dashboard(factory, actor)
         return render_template("dashboard_preceptor.html", request, {"board": taught, "now": now})
-    queue = await dashboards.coordinator_dashboard(factory, actor)
-    return render_template("dashboard_coordinator.html", request, {"board": queue, "now": now})
+    queue, affected = await applications_pages.coordinator_dashboard_page(factory(), actor)
+    context = {"board": queue, "now": now, "affected": affected, "today": now.date()}
+    return render_template("dashboard_coordinator.html", request, context)
 
 
 @routes.post("/profile")

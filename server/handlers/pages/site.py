@@ -29,6 +29,8 @@ from server.handlers.pages import (
     letters,
     live,
     mail,
+    messages,
+    placements,
     presentations,
     programs,
     programs_coordinator,
@@ -48,7 +50,7 @@ from server.services import accounts
 from server.templating import READER_ZONE
 from server.web import csrf
 from server.web.csrf import csrf_token
-from server.web.keys import ACTOR, MAIL, SETTINGS, UNREAD, UOW
+from server.web.keys import ACTOR, MAIL, SETTINGS, UNREAD_MESSAGES, UNREAD_NOTIFICATIONS, UOW
 from server.web.redirects import local_path
 
 routes = web.RouteTableDef()
@@ -63,8 +65,9 @@ async def template_context(request: web.Request) -> dict[str, Any]:
     actor: Actor | None = request.get(ACTOR)
     return {
         "actor": actor,
+        "unread_messages": request.get(UNREAD_MESSAGES),
         READER_ZONE: zone_of(actor.time_zone if actor is not None else None),
-        "unread": request.get(UNREAD),
+        "unread": request.get(UNREAD_NOTIFICATIONS),
         "csrf_token": csrf_token(request),
         "vocab": VOCABULARY,
         "notice": NOTICES.get(request.query.get("notice", "")),
@@ -167,5 +170,7 @@ def add_routes(app: web.Application) -> None:
         calendars,
         account_settings,
         invitations,
+        messages,
+        placements,
     ):
         app.router.add_routes(module.routes)

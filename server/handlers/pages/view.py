@@ -58,6 +58,7 @@ _ACTION_DONE: dict[Action, str] = {
 }
 NOTICES: dict[str, str] = {
     "applied": "Application submitted.",
+    "coach_changed": "Coach changed. The new coach now holds the conversation with the visitor.",
     "draft_saved": "Draft saved. Submit it from your dashboard when you are ready.",
     "profile_saved": "Profile saved.",
     "uploaded": "Document uploaded; a coordinator will review it.",
@@ -66,6 +67,12 @@ NOTICES: dict[str, str] = {
     "program_created": "Program created.",
     "block_added": "Block added.",
     "capacity_changed": "Capacity changed.",
+    "block_closed": "The block is closed. Propose an alternative to each visitor holding it.",
+    "placement_proposed": "Proposed. Nothing changes until the visitor accepts an alternative.",
+    "placement_accepted": "Your placement has changed to the alternative you chose.",
+    "placement_declined": "Declined: your placement stays as it was.",
+    "placement_retracted": "The proposal is retracted.",
+    "checklist_saved": "Checklist saved.",
     "logged_out": "You are logged out.",
     "password_reset": "Your new password is set, and every login of your account was ended. Log in with it.",
     "password_changed": "Password changed. Every other login of your account was ended.",
@@ -81,7 +88,7 @@ NOTICES: dict[str, str] = {
 }
 
 TRAINING_LABELS: dict[TrainingStatus, str] = {
-    TrainingStatus.STUDENT: "Medical student",
+    TrainingStatus.STUDENT: "Student",
     TrainingStatus.GRADUATE: "Graduate",
 }
 STEP1_LABELS: dict[Step1Status, str] = {

@@ -10,8 +10,8 @@ hour before it starts), claimed by the reminder job with row locks and marked ma
 Offers waiting for an answer and sessions still to come get their reminders here, as the services
 write them for new ones.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-08
 """
 
@@ -22,8 +22,8 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0014"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
