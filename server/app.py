@@ -22,6 +22,7 @@ from server.db.engine import is_sqlite, make_engine, make_sessionmaker
 from server.db.filestore import FileStore
 from server.db.uow import Clock, UnitOfWorkFactory, utc_now
 from server.domain import phi
+from server.domain.notifications import NotifySetup, unsubscribe_key
 from server.handlers import live_socket
 from server.handlers.api import API
 from server.handlers.pages import site
@@ -30,6 +31,7 @@ from server.logs import quiet_bad_requests
 from server.services import applications, live, mail
 from server.services.mail import mail_setup
 from server.services.mail_sender import Sender, SmtpServer
+from server.services.reminders import ReminderJob
 from server.templating import add_date_filters
 from server.web import headers, middleware
 from server.web.api import API_PREFIX, openapi_document
@@ -75,7 +77,10 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     engine = make_engine(app[SETTINGS].database_url)
     app[ENGINE] = engine
     app[UOW] = UnitOfWorkFactory(
-        make_sessionmaker(engine), app[CLOCK], offer_hold_days=app[SETTINGS].offer_hold_days
+        make_sessionmaker(engine),
+        app[CLOCK],
+        offer_hold_days=app[SETTINGS].offer_hold_days,
+        notify=NotifySetup(app[MAIL], unsubscribe_key(app[SETTINGS].secret_key)),
     )
     yield
     await engine.dispose()
@@ -152,6 +157,17 @@ def _log_phi_warm_up(task: asyncio.Task[float]) -> None:
         log.info("PHI guard ready: world gazetteer read in %.2f s", task.result())
 
 
+async def _reminders(app: web.Application) -> AsyncIterator[None]:
+    """Make the reminders that come due (an offer 48 hours before it expires, a session an hour
+    before it starts): every node runs the job, each reminder is made once (row locks)."""
+    job = ReminderJob(app[UOW], skip_locked=not is_sqlite(app[SETTINGS].database_url))
+    task = asyncio.create_task(job.run(), name="rounds-reminders")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 async def _heap_trimming(app: web.Application) -> AsyncIterator[None]:
     """Hand freed memory back to the system now and then (see :mod:`server.heap`)."""
     async with heap_trimming(app[SETTINGS].heap_trim_seconds, app[HEAP_TRIMMING]):
@@ -217,6 +233,7 @@ def create_app(
     app.on_shutdown.append(live_socket.close_live_rooms)
     if maintenance:
         app.cleanup_ctx.append(_maintenance)
+        app.cleanup_ctx.append(_reminders)
     if maintenance if mail_sender is None else mail_sender:
         app.cleanup_ctx.append(_mail_sender)
     app.router.add_get(API_PREFIX + "/openapi.json", _openapi_view())

@@ -19,6 +19,7 @@ from server.config import Settings
 from server.db.engine import make_engine, make_sessionmaker
 from server.db.uow import UnitOfWorkFactory
 from server.services import accounts
+from server.services.notifications import notify_setup
 from tests.support import databases
 from tests.support.client import Api
 from tests.support.templates import (
@@ -60,6 +61,9 @@ ON_POSTGRES: dict[str, str | dict[str, str]] = {
     "integration/test_api_regressions.py": "500s PostgreSQL alone raised (int32 ids, NUL in text)",
     "integration/test_health.py": "the health check's database probe",
     "integration/test_smoke.py": "the app starts on the database and walks one application",
+    "integration/test_notification_delivery.py": (
+        "two nodes' senders and reminder jobs claiming at once (FOR UPDATE SKIP LOCKED); the tables"
+    ),
     "integration/test_repository_accounts.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_applications.py": "the repository's mapping, round trip per dialect",
     "integration/test_repository_audit.py": "the repository's mapping, round trip per dialect",
@@ -470,7 +474,11 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 async def uows(settings: Settings, clock: FakeClock) -> AsyncIterator[UnitOfWorkFactory]:
     engine = make_engine(settings.database_url)
-    yield UnitOfWorkFactory(make_sessionmaker(engine), clock, offer_hold_days=7)
+    # The app's own notification setup (links, unsubscribe key): what a test writes through these
+    # units of work, the app under test reads back.
+    yield UnitOfWorkFactory(
+        make_sessionmaker(engine), clock, offer_hold_days=7, notify=notify_setup(settings)
+    )
     await engine.dispose()
 
 

@@ -747,6 +747,65 @@ class OutboxMailRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    # Files sent with the mail (a session's .ics): [{"filename", "content_type", "content"}].
+    attachments: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+
+
+class NotificationRow(Base):
+    """Something Rounds told a person in the app (server/domain/notifications.py): written in the
+    same transaction as the change that causes it. Names and a link only, never clinical text."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_recipient_read", "recipient_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    # The record it is about: its type (application, visit, ...) and id.
+    subject_type: Mapped[str] = mapped_column(String(24))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(300))
+    link: Mapped[str] = mapped_column(String(200))
+    # The moment it is about (an offer's expiry, a session's start): each reader sees it in their zone.
+    at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # A rejected document's reason (checked by the PHI guard before it is kept here).
+    note: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class NotificationPreferenceRow(Base):
+    """A person's own choice for one kind of notification (a kind with no row has its defaults)."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    in_app: Mapped[bool] = mapped_column(Boolean)
+    email: Mapped[bool] = mapped_column(Boolean)
+
+
+class ReminderRow(Base):
+    """A reminder to make at ``due_at`` (an offer 48 hours before it expires, a session an hour before
+    it starts), written with the offer or the schedule. The reminder job claims due rows with row
+    locks, makes each one's notifications and marks it made in the same transaction: once, across
+    every node. Moving the subject's time moves the reminder (and makes it due again)."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("kind", "subject_id", name="uq_reminders_kind_subject"),
+        Index("ix_reminders_pending", "made_at", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    # The moment the reminder is about: the offer's expiry, the session's start.
+    about: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    made_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # made (notifications written) or obsolete (the offer was answered, the session cancelled).
+    outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 # One active calendar subscription per user; a replaced or revoked one keeps its row with revoked_at set.

@@ -145,7 +145,7 @@ async def load_finished_rotation(
     start = _rotation_start(today)
     clock = DemoClock(datetime.combine(start + timedelta(days=BLOCK_OPENED), time(14), tzinfo=UTC))
     story = Story(
-        uows=UnitOfWorkFactory(uows.maker, clock, offer_hold_days=uows.offer_hold_days),
+        uows=UnitOfWorkFactory(uows.maker, clock, offer_hold_days=uows.offer_hold_days, notify=uows.notify),
         clock=clock,
         start=start,
         coordinator=actors[COORDINATOR],

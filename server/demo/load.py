@@ -16,6 +16,7 @@ from server.demo.under_way import load_rotation_under_way
 from server.domain.actors import Actor
 from server.domain.applications import Action
 from server.domain.errors import DomainError
+from server.domain.notifications import NotificationKind
 from server.domain.visits import JOIN_OPENS_BEFORE
 from server.domain.vocab import (
     DocumentKind,
@@ -39,6 +40,7 @@ from server.services import (
     visits,
     visits_pages,
 )
+from server.services.notifications import notify_setup
 
 DEMO_PASSWORD = "rounds-demo-2026"
 
@@ -86,7 +88,11 @@ async def load_demo(settings: Settings) -> bool:
     """Load the demo into an empty database. Returns False (and changes nothing) if it has users."""
     engine = make_engine(settings.database_url)
     try:
-        uows = UnitOfWorkFactory(make_sessionmaker(engine), offer_hold_days=settings.offer_hold_days)
+        uows = UnitOfWorkFactory(
+            make_sessionmaker(engine),
+            offer_hold_days=settings.offer_hold_days,
+            notify=notify_setup(settings, demo=True),
+        )
         async with uows() as uow:
             if await uow.users.by_email(DEMO_ACCOUNTS[0][0]) is not None or await uow.users.by_role(
                 Role.COORDINATOR.value
@@ -114,9 +120,26 @@ async def load_demo(settings: Settings) -> bool:
         store = FileStore(settings.documents_dir)
         await _programs_and_applications(uows, store, actors)
         await load_finished_rotation(uows, store, actors, secret_key=settings.secret_key, document=DEMO_PDF)
+        await _read_the_past(uows)
         return True
     finally:
         await engine.dispose()
+
+
+# The demo's people read what Rounds told them before this; the bell shows the last few days' news.
+DEMO_UNREAD_DAYS = 3
+
+
+async def _read_the_past(uows: UnitOfWorkFactory) -> None:
+    """Mark the notifications of the demo's past (the finished rotation, the first weeks of the one
+    under way) read, as their people would have; Elena's letter request, still waiting for Dr. Reyes,
+    stays unread on his bell."""
+    async with uows() as uow:
+        now = uow.now()
+        await uow.notifications.mark_read_before(
+            now - timedelta(days=DEMO_UNREAD_DAYS), now, keep=[NotificationKind.LETTER_REQUESTED]
+        )
+        await uow.commit()
 
 
 async def _profiles(uows: UnitOfWorkFactory, actors: dict[str, Actor]) -> None:
@@ -368,7 +391,11 @@ async def refresh_demo_huddle(settings: Settings) -> str | None:
     done, for the terminal (None when the database is not the demo's or nothing was needed)."""
     engine = make_engine(settings.database_url)
     try:
-        uows = UnitOfWorkFactory(make_sessionmaker(engine), offer_hold_days=settings.offer_hold_days)
+        uows = UnitOfWorkFactory(
+            make_sessionmaker(engine),
+            offer_hold_days=settings.offer_hold_days,
+            notify=notify_setup(settings, demo=True),
+        )
         async with uows() as uow:
             amara_user = await uow.users.by_email("amara@rounds.test")
             preceptor_user = await uow.users.by_email("im.preceptor@rounds.test")

@@ -142,7 +142,7 @@ async def load_rotation_under_way(
     start = first_block_start(uows.clock().date())
     clock = DemoClock(datetime.combine(start - timedelta(days=28), time(14), tzinfo=UTC))
     story = Story(
-        uows=UnitOfWorkFactory(uows.maker, clock, offer_hold_days=uows.offer_hold_days),
+        uows=UnitOfWorkFactory(uows.maker, clock, offer_hold_days=uows.offer_hold_days, notify=uows.notify),
         clock=clock,
         start=start,
         coordinator=actors[COORDINATOR],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from enum import StrEnum
 
 
@@ -21,16 +22,43 @@ class MailKind(StrEnum):
     SIGNUP_EXISTING = "signup_existing"
     RESET_PASSWORD = "reset_password"
     PASSWORD_CHANGED = "password_changed"
+    # Every notification (server/domain/notifications.py) by email: one template, its own subject.
+    NOTIFICATION = "notification"
     CONFIRM_NEW_EMAIL = "confirm_new_email"  # the link that makes a new address the account's
     EMAIL_CHANGED = "email_changed"  # the notice to the address it replaced (no link)
     ACCOUNT_CLOSED = "account_closed"
     STAFF_INVITATION = "staff_invitation"
 
 
-#: Kinds a person can switch off: they get a List-Unsubscribe header. Account mail (links the person
-#: asked for, security notices) is not a notification and has none. The notifications of issue 15
-#: (application states, offers, sessions...) join this set as they are written.
-NOTIFICATIONS: frozenset[MailKind] = frozenset()
+#: Kinds a person can switch off: they get List-Unsubscribe and List-Unsubscribe-Post (RFC 8058).
+#: Account mail (links the person asked for, security notices) is not a notification and has none.
+NOTIFICATIONS: frozenset[MailKind] = frozenset({MailKind.NOTIFICATION})
+
+
+@dataclass(frozen=True)
+class MailSetup:
+    """What every mail needs from the settings: where its links point and whom it is from."""
+
+    base_url: str
+    from_address: str
+    # Whether mail is sent (an SMTP server is set) or kept for the demo outbox.
+    smtp: bool = False
+    # Whether the demo outbox also shows a browser the mail its own requests caused (`rounds demo`).
+    open_to_requesting_browser: bool = False
+
+    @property
+    def domain(self) -> str:
+        """The domain of the From address (for Message-IDs)."""
+        return parseaddr(self.from_address)[1].partition("@")[2] or "localhost"
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A text file sent with a mail (a session's ``.ics``)."""
+
+    filename: str
+    content_type: str  # maintype/subtype, e.g. text/calendar
+    content: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +71,7 @@ class Mail:
     text: str
     html: str
     headers: dict[str, str] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +91,7 @@ class OutboxMail:
     sent_at: datetime | None
     failed_at: datetime | None
     last_error: str | None
+    attachments: tuple[Attachment, ...] = ()
 
 
 # Retries: the n-th failed try waits a random time up to min(CAP, BASE * 2**(n-1)) ("full jitter"), so

@@ -29,6 +29,7 @@ from server.domain.placements import STEP_LABELS, PlacementStep
 from server.domain.programs import Program
 from server.domain.vocab import DOCUMENT_LABELS, DocumentKind, Role
 from server.schemas.applications import ActionIn, ApplicationIn, ApplicationOut, EventOut, PersonOut
+from server.services import notifications
 from server.services.coach_assignment import ensure_coach
 from server.services.documents import required_document_status
 from server.services.programs import block_out, facts_of, rule_of
@@ -275,6 +276,7 @@ async def _apply_transition(
     )
     moved = await uow.applications.get(application.id)
     assert moved is not None  # moved a moment ago, in this transaction
+    await notifications.application_moved(uow, moved, current, actor)
     return moved
 
 

@@ -63,7 +63,7 @@ from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from server.domain.visits import join_window, merged_seconds
 from server.domain.vocab import Role
 from server.schemas.certificates import CertificateOut, CertifiedFactsOut, VerificationOut
-from server.services import audit
+from server.services import audit, notifications
 from server.services.encounters import Enrollment, load_enrollment
 
 log = logging.getLogger("rounds.certificates")
@@ -333,6 +333,13 @@ async def issue_certificate(
         except IntegrityError:
             raise Conflict("A certificate was just issued for this enrollment; reload it.") from None
         await audit.record(uow, actor, audit.AuditAction.ISSUE, audit.CERTIFICATE, [row.id])
+        await notifications.certificate_issued(
+            uow,
+            visitor_id=enrollment.visitor_id,
+            enrollment_id=enrollment.id,
+            program_id=enrollment.program.id,
+            certificate_id=row.id,
+        )
         out = await certificate_out(uow, row)
         await uow.commit()
         log.info("certificate %d issued for enrollment %d by user %d", row.id, enrollment.id, actor.user_id)

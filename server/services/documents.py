@@ -13,6 +13,7 @@ from server.domain.documents import StoredDocument, check_upload
 from server.domain.errors import Invalid, NotFound
 from server.domain.vocab import DOCUMENT_LABELS, DocumentKind, DocumentStatus, Role
 from server.schemas.documents import DocumentOut, DocumentReviewIn, RequiredDocumentOut
+from server.services import notifications
 
 log = logging.getLogger("rounds.documents")
 MAX_NAME = 255
@@ -93,6 +94,7 @@ async def upload(
             file=checked,
             at=uow.now(),
         )
+        await notifications.document_uploaded(uow, doc)
         out = document_out(doc)
         await uow.commit()
         return out
@@ -165,6 +167,7 @@ async def review(uow: UnitOfWork, actor: Actor, document_id: int, data: Document
                 reviewed_at=uow.now(),
             )
         )
+        await notifications.document_reviewed(uow, doc)
         out = document_out(doc)
         await uow.commit()
         return out

@@ -58,6 +58,7 @@ from server.schemas.evaluations import (
     TrajectoryOut,
     WeekPointOut,
 )
+from server.services import notifications
 from server.services.audit import AuditAction, audit_reads, record
 from server.services.encounters import Enrollment, load_enrollment
 from server.services.phi_parties import enrollment_parties
@@ -433,11 +434,20 @@ async def release_encounter_evaluation(
 ) -> EncounterEvaluationOut:
     """Its author releases a draft to the visitor; from then on it is final. Audited."""
     async with uow:
-        row, _enrollment = await _load_own_draft(uow, actor, evaluation_id)
+        row, enrollment = await _load_own_draft(uow, actor, evaluation_id)
         state = plan_release(row.state, ReleaseState.RELEASED)
         now = uow.now()
         row = await uow.evaluations.update(replace(row, state=state, released_at=now, updated_at=now))
         await record(uow, actor, AuditAction.RELEASE, ENCOUNTER_EVALUATION, [row.id])
+        await notifications.evaluation_released(
+            uow,
+            visitor_id=row.visitor_id,
+            enrollment_id=enrollment.application.id,
+            program_id=enrollment.program.id,
+            author_name=actor.full_name,
+            evaluation_id=row.id,
+            final=False,
+        )
         out = evaluation_out(row, {actor.user_id: actor.full_name})
         await uow.commit()
         return out
@@ -584,6 +594,15 @@ async def release_final_evaluation(
         now = uow.now()
         row = await uow.evaluations.update_final(replace(row, state=state, released_at=now, updated_at=now))
         await record(uow, actor, AuditAction.RELEASE, FINAL_EVALUATION, [row.id])
+        await notifications.evaluation_released(
+            uow,
+            visitor_id=enrollment.application.visitor_id,
+            enrollment_id=enrollment.application.id,
+            program_id=enrollment.program.id,
+            author_name=actor.full_name,
+            evaluation_id=row.id,
+            final=True,
+        )
         out = final_out(row, {actor.user_id: actor.full_name})
         await uow.commit()
         return out

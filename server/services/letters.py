@@ -66,6 +66,7 @@ from server.schemas.letters import (
     VersionOut,
     VersionStampOut,
 )
+from server.services import notifications
 from server.services.audit import LETTER, AuditAction, audit_read, record
 from server.services.certificates import attendance_totals
 from server.services.encounters import load_enrollment
@@ -205,6 +206,13 @@ async def create_request(
             request=checked,
             at=uow.now(),
         )
+        await notifications.letter_requested(
+            uow,
+            request_id=row.id,
+            visitor_id=actor.user_id,
+            preceptor_id=data.preceptor_id,
+            specialty=checked.specialty,
+        )
         out = await request_out(uow, row, 0)
         await uow.commit()
     return out
@@ -240,6 +248,13 @@ async def decide(uow: UnitOfWork, actor: Actor, request_id: int, data: LetterDec
         target = LetterState.ACCEPTED if data.decision == "accept" else LetterState.DECLINED
         row = await uow.letters.update(
             replace(row, state=plan_letter_transition(row.state, target, actor.role), updated_at=uow.now())
+        )
+        await notifications.letter_decided(
+            uow,
+            request_id=row.id,
+            visitor_id=row.visitor_id,
+            author_name=actor.full_name,
+            accepted=target is LetterState.ACCEPTED,
         )
         out = await request_out(uow, row)
         await uow.commit()
@@ -457,6 +472,9 @@ async def sign(uow: UnitOfWork, actor: Actor, request_id: int) -> LetterOut:
             )
         )
         await record(uow, actor, AuditAction.SIGN, LETTER, [row.id])
+        await notifications.letter_signed(
+            uow, request_id=row.id, visitor_id=row.visitor_id, author_name=actor.full_name
+        )
         out = await _letter_out(uow, row, author=True)
         await uow.commit()
     return out

@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta, tzinfo
-from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,17 @@ import jinja2
 from server.config import Settings
 from server.db.uow import UnitOfWork
 from server.domain.errors import NotFound
-from server.domain.mail import NOTIFICATIONS, Mail, MailKind, OutboxMail, may_read_in_demo_outbox
+from server.domain.mail import (
+    NOTIFICATIONS,
+    Attachment,
+    Mail,
+    MailKind,
+    OutboxMail,
+    may_read_in_demo_outbox,
+)
+from server.domain.mail import (
+    MailSetup as MailSetup,  # declared in the domain; imported from here by the services
+)
 from server.templating import READER_ZONE, add_date_filters
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "webclient" / "templates" / "mail"
@@ -34,6 +43,7 @@ SUBJECTS: dict[MailKind, str] = {
     MailKind.EMAIL_CHANGED: "The email address of your Rounds account was changed",
     MailKind.ACCOUNT_CLOSED: "Your Rounds account is closed",
     MailKind.STAFF_INVITATION: "You are invited to teach on Rounds",
+    MailKind.NOTIFICATION: "News from Rounds",  # each notification gives its own (compose's subject)
 }
 
 _env = jinja2.Environment(
@@ -44,23 +54,6 @@ _env = jinja2.Environment(
 )
 # Times in a mail are written in its recipient's zone (``compose``'s ``zone``), as on their pages.
 add_date_filters(_env)
-
-
-@dataclass(frozen=True)
-class MailSetup:
-    """What every mail needs from the settings: where its links point and whom it is from."""
-
-    base_url: str
-    from_address: str
-    # Whether mail is sent (an SMTP server is set) or kept for the demo outbox.
-    smtp: bool = False
-    # Whether the demo outbox also shows a browser the mail its own requests caused (`rounds demo`).
-    open_to_requesting_browser: bool = False
-
-    @property
-    def domain(self) -> str:
-        """The domain of the From address (for Message-IDs)."""
-        return parseaddr(self.from_address)[1].partition("@")[2] or "localhost"
 
 
 def mail_setup(settings: Settings, *, demo: bool = False) -> MailSetup:
@@ -81,23 +74,29 @@ def compose(
     *,
     unsubscribe_path: str | None = None,
     zone: tzinfo | None = None,
+    subject: str | None = None,
+    attachments: tuple[Attachment, ...] = (),
 ) -> Mail:
-    """The mail of ``kind`` to ``to``: subject, plain-text and HTML parts from its templates, times
-    written in the recipient's ``zone`` (UTC when None: a recipient who chose none, or has no account).
-    A notification carries List-Unsubscribe, pointing at ``unsubscribe_path`` on this site."""
+    """The mail of ``kind`` to ``to``: subject (its kind's, or ``subject``), plain-text and HTML
+    parts from its templates with times written in the recipient's ``zone`` (UTC when None: a
+    recipient who chose none, or has no account), and ``attachments``. A notification carries
+    List-Unsubscribe, pointing at ``unsubscribe_path`` on this site, and List-Unsubscribe-Post: a
+    mail client's one-click unsubscribe POSTs there (RFC 8058)."""
     values = {**context, "base_url": setup.base_url, "to": to, READER_ZONE: zone}
     headers: dict[str, str] = {}
     if kind in NOTIFICATIONS:
         if unsubscribe_path is None:
             raise ValueError(f"a {kind.value} notification needs its unsubscribe path")
         headers["List-Unsubscribe"] = f"<{setup.base_url}{unsubscribe_path}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return Mail(
         kind=kind,
         to=to,
-        subject=SUBJECTS[kind],
+        subject=subject or SUBJECTS[kind],
         text=_env.get_template(f"{kind.value}.txt").render(values),
         html=_env.get_template(f"{kind.value}.html").render(values),
         headers=headers,
+        attachments=attachments,
     )
 
 
@@ -147,11 +146,17 @@ async def demo_outbox(
     """The mail this viewer may read in the demo outbox (only while no SMTP server is set), newest
     first: see :func:`server.domain.mail.may_read_in_demo_outbox`."""
     _check_demo_outbox(setup)
-    open_ = setup.open_to_requesting_browser
     async with uow:
-        candidates = await uow.outbox.for_demo_outbox(
-            recipient=viewer_email, browser_hash=browser_hash if open_ else None
-        )
+        return await _demo_outbox_in(uow, setup, viewer_email=viewer_email, browser_hash=browser_hash)
+
+
+async def _demo_outbox_in(
+    uow: UnitOfWork, setup: MailSetup, *, viewer_email: str | None, browser_hash: str | None
+) -> DemoOutbox:
+    open_ = setup.open_to_requesting_browser
+    candidates = await uow.outbox.for_demo_outbox(
+        recipient=viewer_email, browser_hash=browser_hash if open_ else None
+    )
     mails = [
         mail
         for mail, caused_by in candidates
@@ -168,18 +173,20 @@ async def demo_outbox(
 
 async def demo_mail(
     uow: UnitOfWork, setup: MailSetup, mail_id: int, *, viewer_email: str | None, browser_hash: str | None
-) -> OutboxMail:
-    """One mail of the demo outbox, if this viewer may read it; a 404 otherwise (as if it did not
-    exist: nobody learns of another person's mail)."""
+) -> tuple[OutboxMail, DemoOutbox]:
+    """One mail of the demo outbox, if this viewer may read it (a 404 otherwise, as if it did not
+    exist: nobody learns of another person's mail), and the outbox it is shown in, in one unit of
+    work."""
     _check_demo_outbox(setup)
     async with uow:
         found = await uow.outbox.browser_hash_of(mail_id)
-    if found is None or not may_read_in_demo_outbox(
-        found[0].recipient,
-        found[1],
-        viewer_email=viewer_email,
-        browser_hash=browser_hash,
-        open_to_requesting_browser=setup.open_to_requesting_browser,
-    ):
-        raise NotFound(f"There is no mail {mail_id} for you.")
-    return found[0]
+        if found is None or not may_read_in_demo_outbox(
+            found[0].recipient,
+            found[1],
+            viewer_email=viewer_email,
+            browser_hash=browser_hash,
+            open_to_requesting_browser=setup.open_to_requesting_browser,
+        ):
+            raise NotFound(f"There is no mail {mail_id} for you.")
+        box = await _demo_outbox_in(uow, setup, viewer_email=viewer_email, browser_hash=browser_hash)
+    return found[0], box

@@ -107,6 +107,10 @@ def message_of(mail: OutboxMail, from_address: str) -> EmailMessage:
         message[name] = value
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
+    for attachment in mail.attachments:
+        # The outbox keeps text files only (a session's .ics): a str body is a text/<subtype> part.
+        subtype = attachment.content_type.removeprefix("text/")
+        message.add_attachment(attachment.content, subtype=subtype, filename=attachment.filename)
     return message
 
 

@@ -39,7 +39,7 @@ from server.schemas.messages import (
     ThreadListOut,
     ThreadOut,
 )
-from server.services import accounts, audit
+from server.services import audit
 from server.services.applications import application_out, load_visible
 from server.services.coach_assignment import coordinators_of
 from server.services.coaches import coach_out
@@ -392,14 +392,6 @@ async def unread_count(uow: UnitOfWork, actor: Actor) -> int:
     """Messages by others in the actor's conversations that they have not read. In the caller's open
     unit of work (the navigation reads it with the login)."""
     return await uow.messages.unread_total(actor.role, actor.user_id)
-
-
-async def resolve_login_for_page(uow: UnitOfWork, token: str) -> tuple[Actor | None, int | None]:
-    """The actor behind a login cookie and their unread messages (the navigation's count), read in
-    one unit of work: a page opens no more transactions for it. None, None when nobody is logged in."""
-    async with uow:
-        actor = await accounts.login_actor(uow, token)
-        return actor, (await unread_count(uow, actor) if actor is not None else None)
 
 
 async def unread(uow: UnitOfWork, actor: Actor) -> int:

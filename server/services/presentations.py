@@ -52,6 +52,7 @@ from server.schemas.presentations import (
     ReferenceIn,
     ScoreOut,
 )
+from server.services import notifications
 from server.services.audit import AuditAction, audit_read, audit_reads, record
 from server.services.caselogs import code_set_ready
 from server.services.encounters import Enrollment, load_enrollment
@@ -256,6 +257,13 @@ async def create_presentation(
                 submitted_at=now if data.submit else None,
             )
         )
+        if data.submit:
+            await notifications.presentation_submitted(
+                uow,
+                presentation_id=presentation.id,
+                visitor_id=actor.user_id,
+                preceptor_ids=enrollment.preceptor_ids,
+            )
         out = _out(presentation, encounter)
         await uow.commit()
         return out
@@ -268,7 +276,7 @@ async def update_presentation(
     is read-only and its differential frozen."""
     async with uow:
         await uow.users.lock(actor.user_id)  # one person's concurrent edits run one after the other
-        presentation, encounter, _enrollment = await _load(uow, actor, presentation_id)
+        presentation, encounter, enrollment = await _load(uow, actor, presentation_id)
         if presentation.visitor_id != actor.user_id:
             raise Forbidden("Only the visitor who wrote this presentation can change it.")
         check_editable(presentation.state)
@@ -280,6 +288,13 @@ async def update_presentation(
         if data.submit:
             presentation = replace(presentation, state=PresentationState.SUBMITTED, submitted_at=now)
         presentation = await uow.presentations.update(presentation)
+        if data.submit:
+            await notifications.presentation_submitted(
+                uow,
+                presentation_id=presentation.id,
+                visitor_id=actor.user_id,
+                preceptor_ids=enrollment.preceptor_ids,
+            )
         out = _out(presentation, encounter)
         await uow.commit()
         return out

@@ -27,6 +27,7 @@ from server.domain.applications import UNDER_WAY_STATES
 from server.domain.caselog import EncounterKind
 from server.domain.dates import human_day
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from server.domain.notifications import NotificationKind
 from server.domain.visits import (
     LinkGone,
     PatientPass,
@@ -43,6 +44,7 @@ from server.domain.visits import (
 )
 from server.domain.vocab import Role
 from server.schemas.visits import InviteeOut, VisitIn, VisitMoveIn, VisitOut
+from server.services import notifications
 
 # A visit older than this (from its start) cannot be in anyone's upcoming list: longest visit plus the
 # join window's tail, with room to spare.
@@ -201,6 +203,7 @@ async def schedule_visit(uow: UnitOfWork, actor: Actor, data: VisitIn) -> VisitO
             created_at=uow.now(),
             invitations=[(vid, enrolled[vid]) for vid in invitees],
         )
+        await notifications.session_changed(uow, visit, NotificationKind.SESSION_SCHEDULED)
         [out] = await _outs(uow, [visit])
         await uow.commit()
         return out
@@ -219,6 +222,7 @@ async def cancel_visit(uow: UnitOfWork, actor: Actor, visit_id: int, note: str |
         cancelled = await uow.visits.reload(visit_id)
         if cancelled is None:  # it was there a moment ago, in this same transaction
             raise NotFound(f"There is no visit {visit_id}.")
+        await notifications.session_changed(uow, cancelled, NotificationKind.SESSION_CANCELLED)
         [out] = await _outs(uow, [cancelled])
         await uow.commit()
         return out
@@ -227,7 +231,8 @@ async def cancel_visit(uow: UnitOfWork, actor: Actor, visit_id: int, note: str |
 async def move_visit(uow: UnitOfWork, actor: Actor, visit_id: int, data: VisitMoveIn) -> VisitOut:
     """The host moves a visit that has not started to another time (and length), by the same rules
     as scheduling it. The visit's revision count goes up, so calendars that hold it replace their
-    copy; invitations and patient links stay as they are."""
+    copy; invitations and patient links stay as they are. The invitees are told, with the calendar
+    file; the reminder moves with it."""
     async with uow:
         standing = await load_standing(uow, actor, visit_id)
         _require_host(standing, "move it")
@@ -245,6 +250,7 @@ async def move_visit(uow: UnitOfWork, actor: Actor, visit_id: int, data: VisitMo
         moved = await uow.visits.reload(visit_id)
         if moved is None:  # it was there a moment ago, in this same transaction
             raise NotFound(f"There is no visit {visit_id}.")
+        await notifications.session_changed(uow, moved, NotificationKind.SESSION_MOVED)
         [out] = await _outs(uow, [moved])
         await uow.commit()
         return out

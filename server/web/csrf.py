@@ -19,6 +19,10 @@ ANON_COOKIE = "rounds_anon"
 HEADER = "X-CSRF-Token"
 FORM_FIELD = "csrf_token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Paths whose POST carries its own authority in a signed link and acts for nobody's login: a mail
+# client's one-click unsubscribe (RFC 8058) POSTs with no cookie and no token. Forging such a request
+# needs the link itself, which only its email holds.
+SIGNED_LINK_PREFIXES = ("/notifications/unsubscribe/",)
 
 
 def set_login_cookie(response: web.StreamResponse, token: str, *, secure: bool, max_age: int) -> None:

@@ -25,8 +25,10 @@ FILES = web.AppKey("file_store", FileStore)
 CLOCK = web.AppKey[Clock]("clock")
 # Per request: the logged-in actor (None when anonymous) and the cookie the CSRF token binds to.
 ACTOR = web.RequestKey[Actor | None]("actor")
-# Per page request: the logged-in person's unread messages (the navigation), None when anonymous.
+# Per page request: the logged-in person's unread messages and notifications (the navigation), None
+# when anonymous.
 UNREAD_MESSAGES = web.RequestKey[int | None]("unread_messages")
+UNREAD_NOTIFICATIONS = web.RequestKey[int | None]("unread_notifications")
 CSRF_IDENTITY = web.RequestKey[str]("csrf_identity")
 # The live rooms this process hosts, and every open WebSocket (closed with GOING_AWAY at shutdown).
 LIVE_ROOMS = web.AppKey("live_rooms", LiveRooms)

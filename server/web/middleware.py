@@ -22,12 +22,12 @@ from server.domain.errors import (
     disk_full,
     disk_read_only,
 )
-from server.services import accounts, messages
+from server.services import accounts, navigation
 from server.web import csrf
 from server.web.access_log import redact
 from server.web.api import API_PREFIX
 from server.web.bodies import FORM_TYPES, read_post
-from server.web.keys import ACTOR, CSRF_IDENTITY, SETTINGS, UNREAD_MESSAGES, UOW
+from server.web.keys import ACTOR, CSRF_IDENTITY, SETTINGS, UNREAD_MESSAGES, UNREAD_NOTIFICATIONS, UOW
 
 log = logging.getLogger("rounds.http")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -173,15 +173,16 @@ async def login_middleware(request: web.Request, handler: Handler) -> web.Stream
         # Stylesheets and scripts are public: no database round trip for each of them.
         request[CSRF_IDENTITY] = ""
         return await handler(request)
-    request[UNREAD_MESSAGES] = None
+    request[UNREAD_MESSAGES] = request[UNREAD_NOTIFICATIONS] = None
     token = request.cookies.get(csrf.LOGIN_COOKIE)
     if token and len(token) <= 128:
         if is_api(request):
             request[ACTOR] = await accounts.resolve_login(request.app[UOW](), token)
-        else:  # a page: the navigation shows the unread messages, read in the same transaction
-            request[ACTOR], request[UNREAD_MESSAGES] = await messages.resolve_login_for_page(
-                request.app[UOW](), token
-            )
+        else:  # a page: the navigation shows the unread counts, read in the same transaction
+            page_login = await navigation.resolve_login_for_page(request.app[UOW](), token)
+            request[ACTOR] = page_login.actor
+            request[UNREAD_MESSAGES] = page_login.unread_messages
+            request[UNREAD_NOTIFICATIONS] = page_login.unread_notifications
     anon = request.cookies.get(csrf.ANON_COOKIE)
     new_anon = None
     if not token and not anon:
@@ -206,7 +207,7 @@ async def login_middleware(request: web.Request, handler: Handler) -> web.Stream
 @web.middleware
 async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Refuse state-changing requests without a valid CSRF token or from another origin."""
-    if request.method in csrf.UNSAFE_METHODS:
+    if request.method in csrf.UNSAFE_METHODS and not request.path.startswith(csrf.SIGNED_LINK_PREFIXES):
         secret = request.app[SETTINGS].secret_key
         presented = request.headers.get(csrf.HEADER)
         if presented is None and request.content_type in FORM_TYPES:

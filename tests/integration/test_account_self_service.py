@@ -264,6 +264,9 @@ async def test_a_visitor_closes_the_account_and_what_stays_and_what_goes(
     reply = await laptop.post("/account/close", {"password": DEMO_PASSWORD}, expect=422)
     assert "Tick the box" in reply.text
     await laptop.get("/dashboard")  # nothing happened
+    # What was mailed before closing: the offer's notifications (under review, offer made).
+    told = [m.kind for m in await mails(uows, email)]
+    assert told == [MailKind.NOTIFICATION, MailKind.NOTIFICATION]
 
     reply = await laptop.post("/account/close", {"password": DEMO_PASSWORD, "confirm": "yes"})
     assert reply.location == "/login?notice=account_closed"
@@ -290,9 +293,16 @@ async def test_a_visitor_closes_the_account_and_what_stays_and_what_goes(
     stranger = await browser(make_api)
     await stranger.post("/login", {"email": email, "password": DEMO_PASSWORD, "next": ""}, expect=401)
     await stranger.post("/password/forgot", {"email": email}, expect=200)
-    assert [m.kind for m in await mails(uows, email)] == [MailKind.ACCOUNT_CLOSED]
+    # Closing declined the offer and withdrew the draft: a closed account is told nothing of that.
+    assert [m.kind for m in await mails(uows, email)] == [*told, MailKind.ACCOUNT_CLOSED]
+    async with uows() as uow:
+        assert len(await uow.notifications.page_of(world.student.user_id, offset=0, limit=10)) == 2
     await stranger.post("/signup", signup_form(email), expect=200)
-    assert [m.kind for m in await mails(uows, email)] == [MailKind.ACCOUNT_CLOSED, MailKind.VERIFY_EMAIL]
+    assert [m.kind for m in await mails(uows, email)] == [
+        *told,
+        MailKind.ACCOUNT_CLOSED,
+        MailKind.VERIFY_EMAIL,
+    ]
     async with uows() as uow:
         reborn = await uow.users.by_email(email)
     assert reborn is not None and reborn.id != world.student.user_id

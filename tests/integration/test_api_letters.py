@@ -197,9 +197,11 @@ async def test_a_waived_letter_never_reaches_the_visitor_by_any_route(
     await visitor_sees_nothing("signed")
     status = await visitor.get(f"/letter-requests/{rid}")
     assert status["state"] == "signed" and status["ferpa_waived"] is True and status["signed_at"]
-    # The visitor's refused attempts wrote nothing (the signing wrote one audit row).
+    # The visitor's refused attempts wrote nothing (the signing wrote one audit row, and told the
+    # visitor it was signed, in the app and by email: that it was, never what it says).
     after = await row_counts(uows)
-    assert {k: after[k] - before[k] for k in after if after[k] != before[k]} == {"audit_events": 1}
+    changed = {k: after[k] - before[k] for k in after if after[k] != before[k]}
+    assert changed == {"audit_events": 1, "notifications": 1, "outbox": 1}
     # The author still reads it.
     assert OWN in (await preceptor.get(f"/letter-requests/{rid}/letter"))["text"]
 

@@ -46,12 +46,18 @@ def _count_rows(url: str) -> dict[str, int]:
     return asyncio.run(count())
 
 
-def _outbox_texts(url: str) -> list[str]:
+def _outbox_texts(url: str, kind: str) -> list[str]:
+    """The text of every mail of ``kind`` in the outbox (the demo's notifications are there too)."""
+
     async def read() -> list[str]:
         engine = make_engine(url)
         try:
             async with engine.connect() as conn:
-                result = await conn.execute(select(OutboxMailRow.text_body).order_by(OutboxMailRow.id))
+                result = await conn.execute(
+                    select(OutboxMailRow.text_body)
+                    .where(OutboxMailRow.kind == kind)
+                    .order_by(OutboxMailRow.id)
+                )
                 return list(result.scalars())
         finally:
             await engine.dispose()
@@ -177,7 +183,7 @@ def test_demo_twice_adds_nothing_then_serve_answers_and_stops_on_sigterm(
         )
         # Emailed links point where the server listens (--port), not at ROUNDS_PORT's default.
         ask_for_reset(served.base_url, "dana@rounds.test")
-        [reset] = _outbox_texts(env["ROUNDS_DATABASE_URL"])
+        [reset] = _outbox_texts(env["ROUNDS_DATABASE_URL"], "reset_password")
         assert served.base_url + "/password/reset/" in reset
     finally:
         code = served.stop(timeout=15)

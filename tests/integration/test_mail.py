@@ -14,7 +14,7 @@ import pytest
 
 from server.db.engine import is_sqlite, make_engine, make_sessionmaker
 from server.db.uow import UnitOfWorkFactory, utc_now
-from server.domain.mail import MailKind
+from server.domain.mail import Attachment, MailKind
 from server.services import mail
 from server.services.mail import MailSetup
 from server.services.mail_sender import Sender, SmtpServer
@@ -103,24 +103,43 @@ async def test_a_mail_arrives_once_with_its_text_and_html_parts_and_is_marked_se
     assert message["Message-ID"] == row.message_id
 
 
-async def test_a_notification_carries_list_unsubscribe(
-    uows: UnitOfWorkFactory, sink: SmtpSink, monkeypatch: pytest.MonkeyPatch
+async def test_a_notification_carries_list_unsubscribe_and_one_click_post_and_its_attachment(
+    uows: UnitOfWorkFactory, sink: SmtpSink
 ) -> None:
-    # No notification kind is written yet (issue 15, item 5): make one kind a notification here.
-    monkeypatch.setattr(mail, "NOTIFICATIONS", frozenset({MailKind.PASSWORD_CHANGED}))
     composed = mail.compose(
-        MailKind.PASSWORD_CHANGED,
+        MailKind.NOTIFICATION,
         "amara@example.org",
-        {"name": "Amara", "reset_link": "http://rounds.test:8080/password/forgot"},
+        {
+            "name": "Amara",
+            "text": "Huddle of Open Observership with Dr. Reyes is scheduled for you.",
+            "at": datetime(2026, 12, 1, 14, 0, tzinfo=UTC),
+            "note": None,
+            "link": "http://rounds.test:8080/visits/1",
+            "unsubscribe_link": "http://rounds.test:8080/notifications/unsubscribe/t",
+            "preferences_link": "http://rounds.test:8080/notifications/preferences",
+            "kind_label": "A session I am invited to is scheduled",
+            "at_label": "Starts",
+        },
         SETUP,
-        unsubscribe_path="/account/email",
+        unsubscribe_path="/notifications/unsubscribe/t",
+        subject="A session was scheduled for you",
+        attachments=(Attachment("session.ics", "text/calendar", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"),),
     )
     async with uows() as uow:
         await mail.enqueue(uow, composed, SETUP)
         await uow.commit()
     await Sender(uows, smtp_for(sink), claimant="node-a", skip_locked=False).deliver_due()
     [message] = sink.messages()
-    assert message["List-Unsubscribe"] == "<http://rounds.test:8080/account/email>"
+    assert message["Subject"] == "A session was scheduled for you"
+    assert message["List-Unsubscribe"] == "<http://rounds.test:8080/notifications/unsubscribe/t>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar" and attachment.get_filename() == "session.ics"
+    assert attachment.get_content() == "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    text = message.get_body(("plain",))
+    assert text is not None and "Stop these emails" in text.get_content()
+    with pytest.raises(ValueError, match="unsubscribe path"):
+        mail.compose(MailKind.NOTIFICATION, "a@example.org", {}, SETUP)
 
 
 async def test_mail_written_while_the_smtp_server_is_away_arrives_once_when_it_is_back(

@@ -26,7 +26,7 @@ SHARED = {
         "audit",
         "dates",
     },  # typed errors, shared vocabularies, text and date formats; the audit trail
-    "server/services": {"audit"},  # the audit trail
+    "server/services": {"audit", "navigation"},  # the audit trail; what every page's navigation shows
     "server/db/repositories": {"audit"},  # the audit trail
     "server/schemas": {"base"},  # the API's bases and bounded types
     "server/handlers/api": {"registry"},  # the one registry every API module adds to

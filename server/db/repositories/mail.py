@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncDb
 
 from server.db.models import OutboxMailRow
-from server.domain.mail import Mail, MailKind, OutboxMail
+from server.domain.mail import Attachment, Mail, MailKind, OutboxMail
 
 
 def _mail(row: OutboxMailRow) -> OutboxMail:
@@ -29,6 +29,9 @@ def _mail(row: OutboxMailRow) -> OutboxMail:
         sent_at=row.sent_at,
         failed_at=row.failed_at,
         last_error=row.last_error,
+        attachments=tuple(
+            Attachment(a["filename"], a["content_type"], a["content"]) for a in (row.attachments or [])
+        ),
     )
 
 
@@ -62,6 +65,10 @@ class OutboxRepository:
             created_at=at,
             due_at=at,
             attempts=0,
+            attachments=[
+                {"filename": a.filename, "content_type": a.content_type, "content": a.content}
+                for a in mail.attachments
+            ],
         )
         self.db.add(row)
         await self.db.flush()

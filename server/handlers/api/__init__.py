@@ -14,6 +14,7 @@ from server.handlers.api import (  # noqa: F401  (importing a module registers i
     invitations,
     letters,
     messages,
+    notifications,
     phi,
     placements,
     presentations,

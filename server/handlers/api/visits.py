@@ -82,7 +82,8 @@ async def cancel_visit(call: ApiCall) -> VisitOut:
 @API.route(
     "POST",
     "/visits/{visit_id}/move",
-    summary="Move a visit that has not started to another time (its host); calendars update it",
+    summary="Move a visit that has not started to another time (its host): the invitees are told, "
+    "calendars update it",
     tag="visits",
     body=VisitMoveIn,
     response=VisitOut,

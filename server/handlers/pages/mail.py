@@ -47,10 +47,9 @@ async def demo_outbox_mail(request: web.Request) -> web.StreamResponse:
     """One mail, both its parts; a mail this person may not read is a 404."""
     setup = request.app[MAIL]
     viewer, browser = _viewer_email(request), browser_hash(request)
-    shown = await mail.demo_mail(
+    shown, box = await mail.demo_mail(
         request.app[UOW](), setup, path_id(request, "mail_id"), viewer_email=viewer, browser_hash=browser
     )
-    box = await mail.demo_outbox(request.app[UOW](), setup, viewer_email=viewer, browser_hash=browser)
     return render(request, "demo_outbox.html", {"box": box, "shown": shown})
 
 
@@ -58,7 +57,7 @@ async def demo_outbox_mail(request: web.Request) -> web.StreamResponse:
 async def demo_outbox_mail_html(request: web.Request) -> web.StreamResponse:
     """The HTML part of one mail as its own document, for the frame of the mail's page; the same access
     as the mail's page (a 404 for a mail this person may not read)."""
-    shown = await mail.demo_mail(
+    shown, _box = await mail.demo_mail(
         request.app[UOW](),
         request.app[MAIL],
         path_id(request, "mail_id"),

@@ -40,6 +40,9 @@ from server.handlers.pages import (
 from server.handlers.pages import (
     accounts as account_pages,
 )
+from server.handlers.pages import (
+    notifications as notification_pages,
+)
 from server.handlers.pages.forms import read_form
 from server.handlers.pages.view import NOTICES, VOCABULARY
 from server.schemas.accounts import LoginIn
@@ -47,7 +50,7 @@ from server.services import accounts
 from server.templating import READER_ZONE
 from server.web import csrf
 from server.web.csrf import csrf_token
-from server.web.keys import ACTOR, MAIL, SETTINGS, UNREAD_MESSAGES, UOW
+from server.web.keys import ACTOR, MAIL, SETTINGS, UNREAD_MESSAGES, UNREAD_NOTIFICATIONS, UOW
 from server.web.redirects import local_path
 
 routes = web.RouteTableDef()
@@ -56,13 +59,15 @@ FAVICON = Path(__file__).resolve().parents[3] / "webclient" / "static" / "favico
 
 async def template_context(request: web.Request) -> dict[str, Any]:
     """Values every template may use: the actor, the CSRF token for forms, the labels of the
-    vocabularies, the notice left by the last form, the path (to mark the current page), and the
-    reader's time zone, which the date filters write times in (``server/templating.py``)."""
+    vocabularies, the notice left by the last form, the path (to mark the current page), the
+    reader's time zone, which the date filters write times in (``server/templating.py``), and the
+    number of unread notifications (the bell)."""
     actor: Actor | None = request.get(ACTOR)
     return {
         "actor": actor,
         "unread_messages": request.get(UNREAD_MESSAGES),
         READER_ZONE: zone_of(actor.time_zone if actor is not None else None),
+        "unread": request.get(UNREAD_NOTIFICATIONS),
         "csrf_token": csrf_token(request),
         "vocab": VOCABULARY,
         "notice": NOTICES.get(request.query.get("notice", "")),
@@ -160,6 +165,7 @@ def add_routes(app: web.Application) -> None:
         certificates,
         letters,
         mail,
+        notification_pages,
         account_pages,
         calendars,
         account_settings,

@@ -34,8 +34,8 @@ SCHEDULE_LABELS = {
 }
 VISIT_NOTICES = {
     "scheduled": "Visit scheduled. The visitors you invited see it in their list.",
-    "moved": "Visit moved. The invited visitors see the new time, and their calendars follow.",
     "cancelled": "Visit cancelled. The invited visitors see that it will not take place.",
+    "moved": "Visit moved. The invited visitors are told the new time, and their calendars follow.",
 }
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_OFFSET_MINUTES = 14 * 60  # UTC-12 to UTC+14
