@@ -529,7 +529,8 @@ class _Index:
         """Codes for the words of ``query`` and of each rewriting of it (abbreviations, lay phrases): the
         preferred codes first, then the codes one of whose names is the query (tier 0) or the query and
         one more word (tier 1), each non-billable one followed by its default billable code, then the
-        rest by weight."""
+        rest by weight. When no code has every word though each word is in the code set ("kawasaki
+        disease", "herpes simplex virus"), the phrasings lose one word each."""
         # the rewritings first, the query as typed last: a whole word that is a known abbreviation ("pe")
         # is more likely meant as one than as the start of a word ("pemphigus")
         texts = clinical_terms.alternatives(query, self.description_words)
@@ -538,17 +539,35 @@ class _Index:
         for text in [*texts[1:], texts[0]]:
             words = _query_words(text)
             ranges = self._ranges(words) if words else None
-            if ranges is not None and ranges not in phrasings:
-                phrasings.append(ranges)
-                as_typed = len(phrasings) - 1 if text is texts[0] else as_typed
+            if ranges is None or ranges in phrasings:
+                continue
+            if text is texts[0] and phrasings and len(words) == 1 and self._size(self._word_range(words[0])) == 0:
+                # a known abbreviation that starts no word ("pprom") is not a typing slip ("prom...")
+                continue
+            phrasings.append(ranges)
+            as_typed = len(phrasings) - 1 if text is texts[0] else as_typed
+        found = self._ranked(phrasings, as_typed, limit, preferred)
+        if found or not phrasings:
+            return found
+        shorter: list[list[tuple[int, int]]] = []
+        for ranges in phrasings:
+            for left_out in range(len(ranges) if len(ranges) > 1 else 0):
+                fewer = ranges[:left_out] + ranges[left_out + 1 :]
+                if fewer not in shorter:
+                    shorter.append(fewer)
+        return self._ranked(shorter, -1, limit, preferred)
+
+    def _ranked(
+        self, phrasings: list[list[tuple[int, int]]], as_typed: int, limit: int, preferred: list[int]
+    ) -> list[int]:
+        """The codes for the phrasings (each a list of word-id ranges), best first (see _by_words)."""
         if not phrasings:
             return []
         favoured = [
             code_id for code_id in preferred if any(self._has_words(code_id, ranges) for ranges in phrasings)
         ]
-        tiered: dict[
-            int, tuple[int, int, int]
-        ] = {}  # code id -> (phrasing is the query as typed, tier, weight)
+        # code id -> (phrasing is the query as typed, tier, weight)
+        tiered: dict[int, tuple[int, int, int]] = {}
         scored: dict[int, int] = {}
         for number, ranges in enumerate(phrasings):
             for code_id, tier in self._tiers(ranges).items():
