@@ -541,7 +541,12 @@ class _Index:
             ranges = self._ranges(words) if words else None
             if ranges is None or ranges in phrasings:
                 continue
-            if text is texts[0] and phrasings and len(words) == 1 and self._size(self._word_range(words[0])) == 0:
+            if (
+                text is texts[0]
+                and phrasings
+                and len(words) == 1
+                and self._size(self._word_range(words[0])) == 0
+            ):
                 # a known abbreviation that starts no word ("pprom") is not a typing slip ("prom...")
                 continue
             phrasings.append(ranges)
