@@ -22,9 +22,13 @@ Search (:func:`search`) is a type-ahead:
   (:mod:`server.codes.clinical_terms`).
 * The query is also searched as rewritten by :mod:`server.codes.clinical_terms`: abbreviations ("htn"),
   lay phrases ("heart attack"); the rewritings rank before the query as typed, since a whole word that is a
-  known abbreviation is more likely meant as one. A query word that starts no word of the code set is
-  read in its American spelling ("anaemia"), without a plural or verb ending, or (from 5 letters) as the
-  word one typing slip away ("pnuemonia").
+  known abbreviation is more likely meant as one. Phrases are found in any spelling or inflection ("hot
+  flashes", "ischaemic stroke"), abbreviations written apart ("a fib") or run into their stage ("ckd3a").
+  A query word that starts no word of the code set is read in its American spelling ("anaemia"), without
+  a plural or verb ending, or (from 5 letters) as the word one typing slip away ("pnuemonia") -- but a
+  single word that is a known abbreviation ("pprom") is read only as that.
+* When no code has every word of any phrasing although each word is in the code set ("kawasaki
+  disease", "herpes simplex virus"), each phrasing is searched again without one of its words.
 
 Ranking: first, the codes one of whose names the query *names*: its core words (without parenthesised
 nonessential modifiers, "NOS", "unspecified", "not elsewhere classified", "without complications" and
@@ -49,10 +53,12 @@ looks only at names of at most n + 1 core words. Codes with a 7th character ("S7
 the character names an encounter, a fetus or a sequela of the parent's concept, and the parent brings its
 default ("..., initial encounter") after it.
 
-The build (about 2 s of CPU on top of the package's own 2 s): each distinct text is split once; half the
-code set is a parent's description and a tail (", initial encounter"; the package writes them so), and
-those are split as the two parts; numbers are kept in arrays rather than lists of ints. What it gives is
-checked against splitting every description whole (``tests/unit/test_icd10_search.py``).
+The build (about 3.3 s of CPU on top of the package's own 1.6 s, against 5.5 s before round 2 of issue
+17; ``bench/icd10_search.py``): each distinct text is split once; half the code set is a parent's
+description and a tail (", initial encounter"; the package writes them so), and those are split as the
+two parts; each category's default billable code is found once, children first; numbers are kept in
+arrays rather than lists of ints, and descriptions are the package's own strings. What it gives is checked
+against splitting every description whole (``tests/unit/test_icd10_search.py``).
 """
 
 from __future__ import annotations
@@ -65,6 +71,7 @@ import unicodedata
 import warnings
 from array import array
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
@@ -240,17 +247,22 @@ def _parse(text: str) -> _Parsed:
     classified", "without complications" -- and joining words ("of", "with")."""
     folded = _fold(text)
     words: list[str] = []
-    for token in _COMPOUND.findall(folded):
+    found = _COMPOUND.findall(folded)
+    for token in found:
         if "-" in token:
             parts = token.split("-")
             words.extend(parts)
             words.append("".join(parts))
         else:
             words.append(token)
-    optional = tuple(_WORD.findall(" ".join(_PARENTHESISED.findall(folded))))
+    bracketed = "(" in folded or "[" in folded
+    optional = tuple(_WORD.findall(" ".join(_PARENTHESISED.findall(folded)))) if bracketed else ()
+    core_text = _NOT_CORE.sub(" ", _PARENTHESISED.sub(" ", folded) if bracketed else folded)
+    # most names have nothing outside their core: their tokens are the ones already found
+    tokens = _COMPOUND.findall(core_text) if bracketed or core_text != folded else found
     items: list[tuple[str, ...]] = []
     seen: set[tuple[str, ...]] = set()
-    for token in _COMPOUND.findall(_NOT_CORE.sub(" ", _PARENTHESISED.sub(" ", folded))):
+    for token in tokens:
         if "-" in token:
             parts = token.split("-")
             item = ("".join(parts), *parts)
@@ -292,6 +304,10 @@ def _default_key(description: str, code: str) -> tuple[int, int, str]:
     then one ending in 9 (the tabular list's usual place for "unspecified"), then code order."""
     unspecified = _DEFAULT_CHILD.search(description) is not None
     return (0 if unspecified else 1, 0 if code.endswith("9") else 1, code)
+
+
+def _new_posting() -> array[int]:
+    return array("i")
 
 
 class _Index:
@@ -369,9 +385,14 @@ class _Index:
         # terms each word (core or optional) appears in. Equal items are one shared tuple.
         self.term_code: array[int] = array("i")
         self.term_core: list[tuple[tuple[int, ...], ...]] = []
-        term_postings: dict[int, dict[int, array[int]]] = {}
-        item_ids: dict[tuple[str, ...], tuple[int, ...]] = {}
+        term_postings: dict[int, defaultdict[int, array[int]]] = {}
+        item_ids = {
+            item: tuple(map(word_id.__getitem__, item)) for found in parsed.values() for item in found.core
+        }
+        # local names: this loop runs over every (word, code) pair
         code_words, word_start, postings = self.code_words, self.word_start, self.postings
+        first_word, term_code, term_core = self.first_word, self.term_code, self.term_core
+        codes = self.code
         for code_id, (first, others) in enumerate(sources):
             if isinstance(first, str):
                 code_ids = ids(first)
@@ -386,9 +407,9 @@ class _Index:
             for word in code_ids:
                 postings[word].append(code_id)  # code ids ascend, so each posting list is sorted
             # the first word of a description is the first of its parse (a compound's first part)
-            self.first_word.append(word_id[opening.words[0]] if opening.words else -1)
+            first_word.append(word_id[opening.words[0]] if opening.words else -1)
 
-            if len(self.code[code_id]) == len("S72.001A"):
+            if len(codes[code_id]) == len("S72.001A"):
                 # a 7th character names an encounter (or a fetus) of its parent's concept, not a concept:
                 # it makes no tier, and comes as its parent's default billable code
                 continue
@@ -401,28 +422,23 @@ class _Index:
             for name in term_names:
                 if not name.core or len(name.core) > MAX_TERM_WORDS:
                     continue
-                core_items: list[tuple[int, ...]] = []
-                for item in name.core:
-                    ids_of_item = item_ids.get(item)
-                    if ids_of_item is None:
-                        ids_of_item = item_ids[item] = tuple(word_id[word] for word in item)
-                    core_items.append(ids_of_item)
-                core = tuple(core_items)
+                core = tuple(map(item_ids.__getitem__, name.core))
                 if core in seen_terms:
                     continue
                 seen_terms.add(core)
-                term_id = len(self.term_code)
-                self.term_code.append(code_id)
-                self.term_core.append(core)
-                by_word = term_postings.setdefault(len(core), {})
+                term_id = len(term_code)
+                term_code.append(code_id)
+                term_core.append(core)
+                by_word = term_postings.get(len(core))
+                if by_word is None:
+                    by_word = term_postings[len(core)] = defaultdict(_new_posting)
                 term_words = {word for item in core for word in item}
                 term_words.update(map(word_id.__getitem__, name.optional))
                 for word in term_words:
-                    posting = by_word.get(word)
-                    if posting is None:
-                        posting = by_word[word] = array("i")
-                    posting.append(term_id)
-        self.term_postings: dict[int, dict[int, array[int]]] = term_postings
+                    by_word[word].append(term_id)
+        self.term_postings: dict[int, dict[int, array[int]]] = {
+            size: dict(by_word) for size, by_word in term_postings.items()
+        }
         # cumulative posting sizes: the number of (word, code) pairs in a word-id range, in O(1)
         self.cumulative: array[int] = array("i", [0])
         for posting in self.postings:
