@@ -1,4 +1,5 @@
-"""How fast the ICD-10-CM type-ahead is: load and index build time, then the latency of a few hundred
+"""How fast the ICD-10-CM type-ahead is: load and index build time and the memory each adds to the
+process, then the latency of a few hundred
 queries typed one character at a time ("d", "di", "dia", "diab", ...), against a naive linear scan over all
 descriptions run in the same process on the same queries.
 
@@ -9,17 +10,19 @@ Run: ``.venv/bin/python bench/icd10_search.py [--repeat N]``. Reading the figure
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import percentile  # noqa: E402
+from bench.common import percentile, process_rss_mb  # noqa: E402
 from server.codes import icd10  # noqa: E402
 
 LIMIT = 20
@@ -121,10 +124,29 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per query; the best counts (default 3)")
     arguments = parser.parse_args()
 
+    # the package is imported here first, so that the memory it takes is told apart from the index's
+    resident = process_rss_mb(os.getpid())
+    started = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm  # noqa: F401
+
+    package_seconds = time.perf_counter() - started
+    package_cpu = time.process_time()
+    with_package = process_rss_mb(os.getpid())
     stats = icd10.warm_up()
+    index_cpu = time.process_time() - package_cpu
+    with_index = process_rss_mb(os.getpid())
+    # CPU seconds as well as wall: on a busy machine the wall time mostly measures the other processes
     print(f"codes: {stats.codes:,}  distinct description words: {stats.words:,}")
-    print(f"load simple_icd_10_cm (XML parse): {stats.package_seconds:.2f} s")
-    print(f"build Rounds' search index:        {stats.index_seconds:.2f} s")
+    print(
+        f"load simple_icd_10_cm (XML parse): {package_seconds:.2f} s ({package_cpu:.2f} s CPU), "
+        f"+{with_package - resident:.0f} MiB RSS"
+    )
+    print(
+        f"build Rounds' search index:        {stats.index_seconds:.2f} s ({index_cpu:.2f} s CPU), "
+        f"+{with_index - with_package:.0f} MiB RSS"
+    )
 
     queries = [query for target in TARGETS for query in typed(target)]
     index = icd10._loaded()  # the bench reads the loaded descriptions to feed the baseline the same data

@@ -100,11 +100,29 @@ def _published_abbreviations() -> dict[str, list[str]]:
     return found
 
 
+def phrase_key(token: str) -> str:
+    """The form a word of a phrase is looked up in: :func:`key`, in American spelling, without a plural
+    ending or final e ("flashes" and "flash", "ischaemic" and "ischemic", "allergies" and "allergy" meet),
+    so that a listed phrase is found however its words are inflected or spelt."""
+    word = key(token)
+    if len(word) <= 3:
+        return word
+    for pattern, replacement in _BRITISH:
+        word = pattern.sub(replacement, word)
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
+        word = word[:-1]
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    if word.endswith("y") and len(word) > 4:
+        word = word[:-1] + "i"
+    return word
+
+
 def _load() -> Vocabulary:
     abbreviations = _published_abbreviations()
     phrases: dict[tuple[str, ...], list[str]] = {}
     for phrase, replacement in _read_tsv("synonyms.tsv"):
-        words = tuple(key(word) for word in phrase.split() if key(word))
+        words = tuple(phrase_key(word) for word in phrase.split() if key(word))
         phrases.setdefault(words, []).append(replacement)
     entry_terms = tuple(_read_tsv("entry_terms.tsv"))
     return Vocabulary(
@@ -134,11 +152,11 @@ def alternatives(query: str, is_code_set_word: frozenset[str] | set[str]) -> lis
     combination once, at most :data:`MAX_ALTERNATIVES` in all. ``is_code_set_word`` holds the complete
     words of the code set: such a word is not read as an abbreviation (only a curated phrase rewrites it).
     """
-    tokens = query.split()
+    tokens = _split_abbreviations(query.split(), is_code_set_word)
     if not tokens:
         return [query]
     known = vocabulary()
-    keys = [key(token) for token in tokens]
+    keys = [phrase_key(token) for token in tokens]
     # choices: per position, (span of tokens it covers, replacement texts)
     slots: list[tuple[int, list[str]]] = []
     position = 0
@@ -151,27 +169,59 @@ def alternatives(query: str, is_code_set_word: frozenset[str] | set[str]) -> lis
                 options = [" ".join(tokens[position : position + length]), *known.phrases[phrase]]
                 break
         else:
-            word = keys[position]
+            word = key(tokens[position])
             if word in known.abbreviations and word not in is_code_set_word:
                 options = [tokens[position], *known.abbreviations[word]]
         slots.append((span, options))
         position += span
-    found: list[str] = []
+    found: list[str] = [query]
+    as_typed = " ".join(query.split())
     for choice in product(*(options for _, options in slots)):
         text = " ".join(choice)
         # an expansion may itself hold a phrase the code set words differently ("lower back pain")
         for variant in (text, *_rephrased(text, known)):
-            if variant not in found:
+            if variant not in found and variant != as_typed:
                 found.append(variant)
         if len(found) >= MAX_ALTERNATIVES:
             break
     return found[:MAX_ALTERNATIVES]
 
 
+_LETTERS_THEN_NUMBER = re.compile(r"([a-z]{2,})([0-9][a-z0-9]*)")  # "ckd3a", "ckd5"
+
+
+def _split_abbreviations(tokens: list[str], is_code_set_word: frozenset[str] | set[str]) -> list[str]:
+    """The tokens with an abbreviation written apart put together ("a fib", "v tach") and one run into
+    its stage or type split ("ckd3a" -> "ckd 3a"), when the result is a known abbreviation or phrase and
+    the token as written is not."""
+    known = vocabulary()
+
+    def listed(word: str) -> bool:
+        return word in known.abbreviations or (word,) in known.phrases
+
+    result: list[str] = []
+    position = 0
+    while position < len(tokens):
+        token, folded = tokens[position], key(tokens[position])
+        if position + 1 < len(tokens) and len(folded) == 1:
+            joined = folded + key(tokens[position + 1])
+            if listed(joined) and joined not in is_code_set_word:
+                result.append(joined)
+                position += 2
+                continue
+        split = _LETTERS_THEN_NUMBER.fullmatch(folded)
+        if split and not listed(folded) and folded not in is_code_set_word and listed(split[1]):
+            result.extend(split.groups())
+        else:
+            result.append(token)
+        position += 1
+    return result
+
+
 def _rephrased(text: str, known: Vocabulary) -> list[str]:
     """``text`` with its first known phrase (longest first) replaced by each of its replacements."""
     tokens = text.split()
-    keys = [key(token) for token in tokens]
+    keys = [phrase_key(token) for token in tokens]
     for position in range(len(tokens)):
         for length in range(min(known.longest_phrase, len(tokens) - position), 0, -1):
             phrase = tuple(keys[position : position + length])

@@ -22,9 +22,13 @@ Search (:func:`search`) is a type-ahead:
   (:mod:`server.codes.clinical_terms`).
 * The query is also searched as rewritten by :mod:`server.codes.clinical_terms`: abbreviations ("htn"),
   lay phrases ("heart attack"); the rewritings rank before the query as typed, since a whole word that is a
-  known abbreviation is more likely meant as one. A query word that starts no word of the code set is
-  read in its American spelling ("anaemia"), without a plural or verb ending, or (from 5 letters) as the
-  word one typing slip away ("pnuemonia").
+  known abbreviation is more likely meant as one. Phrases are found in any spelling or inflection ("hot
+  flashes", "ischaemic stroke"), abbreviations written apart ("a fib") or run into their stage ("ckd3a").
+  A query word that starts no word of the code set is read in its American spelling ("anaemia"), without
+  a plural or verb ending, or (from 5 letters) as the word one typing slip away ("pnuemonia") -- but a
+  single word that is a known abbreviation ("pprom") is read only as that.
+* When no code has every word of any phrasing although each word is in the code set ("kawasaki
+  disease", "herpes simplex virus"), each phrasing is searched again without one of its words.
 
 Ranking: first, the codes one of whose names the query *names*: its core words (without parenthesised
 nonessential modifiers, "NOS", "unspecified", "not elsewhere classified", "without complications" and
@@ -45,7 +49,16 @@ bisection); per word, the sorted ids of the codes that use it; per code, the ids
 takes the id range of each of its words, starts from the rarest, intersects, and walks the candidates in
 weight order, stopping as soon as no later candidate can enter the top ``limit``. For the tiers, every
 name is also kept as its core words, with per core size the names each word is in: a query of n words
-looks only at names of at most n + 1 core words.
+looks only at names of at most n + 1 core words. Codes with a 7th character ("S72.001A") make no tier:
+the character names an encounter, a fetus or a sequela of the parent's concept, and the parent brings its
+default ("..., initial encounter") after it.
+
+The build (about 3.3 s of CPU on top of the package's own 1.6 s, against 5.5 s before round 2 of issue
+17; ``bench/icd10_search.py``): each distinct text is split once; half the code set is a parent's
+description and a tail (", initial encounter"; the package writes them so), and those are split as the
+two parts; each category's default billable code is found once, children first; numbers are kept in
+arrays rather than lists of ints, and descriptions are the package's own strings. What it gives is checked
+against splitting every description whole (``tests/unit/test_icd10_search.py``).
 """
 
 from __future__ import annotations
@@ -56,7 +69,9 @@ import threading
 import time
 import unicodedata
 import warnings
+from array import array
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
@@ -216,24 +231,59 @@ class _Entry(NamedTuple):
     children: tuple[str, ...]
 
 
-def _content(text: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
-    """The words that make a term what it is, and the optional ones. ``(core items, optional words)``:
-    an item is one word, or a hyphenated compound as (joined, part, part...): "gastro-esophageal" may be
-    typed either way. Dropped from the core: what ICD-10-CM itself marks as not changing the code --
-    parenthesised nonessential modifiers (which become optional words), "NOS", "unspecified", "not
-    elsewhere classified", "without complications" -- and joining words ("of", "with")."""
+class _Parsed(NamedTuple):
+    """A name split once for everything the index needs from it."""
+
+    words: tuple[str, ...]  # every word a query word may start; a hyphenated compound also as one word
+    core: tuple[tuple[str, ...], ...]  # what makes the name what it is (see _parse)
+    optional: tuple[str, ...]  # the words of its parenthesised nonessential modifiers
+
+
+def _parse(text: str) -> _Parsed:
+    """A name's words, and the words that make it what it is with the optional ones. A core item is one
+    word, or a hyphenated compound as (joined, part, part...): "gastro-esophageal" may be typed either
+    way. Dropped from the core: what ICD-10-CM itself marks as not changing the code -- parenthesised
+    nonessential modifiers (which become optional words), "NOS", "unspecified", "not elsewhere
+    classified", "without complications" -- and joining words ("of", "with")."""
     folded = _fold(text)
-    optional = tuple(_WORD.findall(" ".join(_PARENTHESISED.findall(folded))))
-    core = _NOT_CORE.sub(" ", _PARENTHESISED.sub(" ", folded))
+    words: list[str] = []
+    found = _COMPOUND.findall(folded)
+    for token in found:
+        if "-" in token:
+            parts = token.split("-")
+            words.extend(parts)
+            words.append("".join(parts))
+        else:
+            words.append(token)
+    bracketed = "(" in folded or "[" in folded
+    optional = tuple(_WORD.findall(" ".join(_PARENTHESISED.findall(folded)))) if bracketed else ()
+    core_text = _NOT_CORE.sub(" ", _PARENTHESISED.sub(" ", folded) if bracketed else folded)
+    # most names have nothing outside their core: their tokens are the ones already found
+    tokens = _COMPOUND.findall(core_text) if bracketed or core_text != folded else found
     items: list[tuple[str, ...]] = []
-    for token in _COMPOUND.findall(core):
-        parts = tuple(part for part in token.split("-") if part)
-        if not parts or (len(parts) == 1 and parts[0] in STOPWORDS):
+    seen: set[tuple[str, ...]] = set()
+    for token in tokens:
+        if "-" in token:
+            parts = token.split("-")
+            item = ("".join(parts), *parts)
+        elif token in STOPWORDS:
             continue
-        item = parts if len(parts) == 1 else ("".join(parts), *parts)
-        if item not in items:
+        else:
+            item = (token,)
+        if item not in seen:
+            seen.add(item)
             items.append(item)
-    return tuple(items), optional
+    return _Parsed(tuple(words), tuple(items), optional)
+
+
+def _joined(head: _Parsed, tail: _Parsed) -> _Parsed:
+    """What :func:`_parse` gives for ``head``'s text followed by ``tail``'s when the tail starts with a
+    separator (", initial encounter"): half the code set is a parent's description and such a tail.
+    Only the first word of ``words`` is kept, since the index takes the rest from each part."""
+    core = head.core
+    if len(core) <= MAX_TERM_WORDS:  # a longer name makes no term: its core is not needed
+        core = core + tuple(item for item in tail.core if item not in core)
+    return _Parsed((head.words or tail.words)[:1], core, head.optional + tail.optional)
 
 
 def _names(description: str, terms: Iterable[str]) -> list[str]:
@@ -242,11 +292,11 @@ def _names(description: str, terms: Iterable[str]) -> list[str]:
     names: list[str] = []
     for text in (description, *terms):
         names.append(text)
-        for inside in _BRACKETED.findall(text):
-            names.append(inside)
-        for inside in _ACRONYM_IN_PARENTHESES.findall(text):
-            names.append(inside)
-    return list(dict.fromkeys(names))
+        if "[" in text:
+            names.extend(_BRACKETED.findall(text))
+        if "(" in text:
+            names.extend(_ACRONYM_IN_PARENTHESES.findall(text))
+    return list(dict.fromkeys(names)) if len(names) > 1 else names
 
 
 def _default_key(description: str, code: str) -> tuple[int, int, str]:
@@ -254,6 +304,10 @@ def _default_key(description: str, code: str) -> tuple[int, int, str]:
     then one ending in 9 (the tabular list's usual place for "unspecified"), then code order."""
     unspecified = _DEFAULT_CHILD.search(description) is not None
     return (0 if unspecified else 1, 0 if code.endswith("9") else 1, code)
+
+
+def _new_posting() -> array[int]:
+    return array("i")
 
 
 class _Index:
@@ -272,93 +326,139 @@ class _Index:
             )
 
         weights = [weight(entry) for entry in entries]
-        order = sorted(range(len(entries)), key=lambda position: (weights[position], position))
+        order = sorted(range(len(entries)), key=weights.__getitem__)  # stable: equal weights in code order
         ordered = [entries[position] for position in order]
+        # numbers are kept in arrays: a list of ints costs a pointer and an int object per code
         self.code: list[str] = [entry.code for entry in ordered]
         self.description: list[str] = [entry.description for entry in ordered]
         self.billable: list[bool] = [entry.billable for entry in ordered]
-        self.chapter: list[int] = [entry.chapter for entry in ordered]
-        self.weights: list[int] = [weights[position] for position in order]
+        self.chapter: array[int] = array("b", [entry.chapter for entry in ordered])
+        self.weights: array[int] = array("i", [weights[position] for position in order])
         self.id_of: dict[str, int] = {
             code.replace(".", ""): code_id for code_id, code in enumerate(self.code)
         }
         self.compact_sorted: list[str] = sorted(self.id_of)
 
-        # every name of every code, split once: the words a query matches, and each name's core for tiers
-        names_of_code = [_names(entry.description, entry.terms) for entry in ordered]
-        split_words: list[list[str]] = []
-        contents: list[list[tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]]] = []
-        for names in names_of_code:
-            words: list[str] = []
-            for name in names:
-                for token in _COMPOUND.findall(_fold(name)):
-                    parts = [part for part in token.split("-") if part]
-                    words.extend(parts)
-                    if len(parts) > 1:
-                        words.append("".join(parts))
-            split_words.append(words)
-            contents.append([_content(name) for name in names])
-        first_words = [_WORD.findall(_fold(entry.description))[:1] for entry in ordered]
+        # every name of every code, split once: the words a query matches, and each name's core for tiers.
+        # Half the codes (the 7th-character ones, "..., initial encounter") are named by their parent's
+        # description and a tail: theirs is the parent's parse and the tail's, each text split once.
+        parent_of = {child: entry.code for entry in entries for child in entry.children}
+        description_of = {entry.code: entry.description for entry in entries}
+        parsed: dict[str, _Parsed] = {}
+        # per code: the texts its names are made of: its description, or the pair (parent's description,
+        # tail) it is made of, and the other names
+        sources: list[tuple[tuple[str, str] | str, tuple[str, ...]]] = []
+        for entry in ordered:
+            description = entry.description
+            head = description_of.get(parent_of.get(entry.code, ""), "")
+            first: tuple[str, str] | str = description
+            if head and description.startswith(head) and description.startswith(", ", len(head)):
+                first = (head, description[len(head) :])
+            others = tuple(_names(description, entry.terms)[1:])
+            for text in (*((first,) if isinstance(first, str) else first), *others):
+                if text not in parsed:
+                    parsed[text] = _parse(text)
+            sources.append((first, others))
 
-        self.vocabulary: list[str] = sorted({word for words in split_words for word in words})
-        self.vocabulary_set: frozenset[str] = frozenset(self.vocabulary)
+        vocabulary: set[str] = set()
+        for found in parsed.values():
+            vocabulary.update(found.words)
+        self.vocabulary: list[str] = sorted(vocabulary)
+        self.vocabulary_set: frozenset[str] = frozenset(vocabulary)
         # the words of the descriptions themselves: a query word among them is not read as an abbreviation
         self.description_words: frozenset[str] = frozenset(_WORD.findall(_fold("\n".join(self.description))))
         word_id = {word: position for position, word in enumerate(self.vocabulary)}
-        postings: list[list[int]] = [[] for _ in self.vocabulary]
-        self.words_of_code: list[tuple[int, ...]] = []
-        self.first_word: list[int] = []
-        for code_id, words in enumerate(split_words):
-            ids = tuple({word_id[word] for word in words})
-            self.words_of_code.append(ids)
-            self.first_word.append(word_id[first_words[code_id][0]] if first_words[code_id] else -1)
-            for word in ids:
+        ids_of: dict[str, frozenset[int]] = {}
+
+        def ids(text: str) -> frozenset[int]:
+            found = ids_of.get(text)
+            if found is None:
+                found = ids_of[text] = frozenset(map(word_id.__getitem__, parsed[text].words))
+            return found
+
+        # per code, its word ids: code_words[word_start[n]:word_start[n + 1]]; per word, its codes
+        self.code_words: array[int] = array("H" if len(self.vocabulary) < 1 << 16 else "i")
+        self.word_start: array[int] = array("i", [0])
+        self.first_word: array[int] = array("i")
+        self.postings: list[array[int]] = [array("i") for _ in self.vocabulary]
+        # names as terms for the tiers: per term its code and core items (as word ids); per core size, the
+        # terms each word (core or optional) appears in. Equal items are one shared tuple.
+        self.term_code: array[int] = array("i")
+        self.term_core: list[tuple[tuple[int, ...], ...]] = []
+        term_postings: dict[int, defaultdict[int, array[int]]] = {}
+        item_ids = {
+            item: tuple(map(word_id.__getitem__, item)) for found in parsed.values() for item in found.core
+        }
+        # local names: this loop runs over every (word, code) pair
+        code_words, word_start, postings = self.code_words, self.word_start, self.postings
+        first_word, term_code, term_core = self.first_word, self.term_code, self.term_core
+        codes = self.code
+        for code_id, (first, others) in enumerate(sources):
+            if isinstance(first, str):
+                code_ids = ids(first)
+                opening = parsed[first]
+            else:
+                code_ids = ids(first[0]) | ids(first[1])
+                opening = parsed[first[0]] if parsed[first[0]].words else parsed[first[1]]
+            if others:
+                code_ids = code_ids.union(*map(ids, others))
+            code_words.extend(code_ids)
+            word_start.append(len(code_words))
+            for word in code_ids:
                 postings[word].append(code_id)  # code ids ascend, so each posting list is sorted
-        self.postings: list[tuple[int, ...]] = [tuple(posting) for posting in postings]
+            # the first word of a description is the first of its parse (a compound's first part)
+            first_word.append(word_id[opening.words[0]] if opening.words else -1)
+
+            if len(codes[code_id]) == len("S72.001A"):
+                # a 7th character names an encounter (or a fetus) of its parent's concept, not a concept:
+                # it makes no tier, and comes as its parent's default billable code
+                continue
+            if isinstance(first, str):
+                described = parsed[first]
+            else:
+                described = _joined(parsed[first[0]], parsed[first[1]])
+            term_names: list[_Parsed] = [described, *map(parsed.__getitem__, others)]
+            seen_terms: set[tuple[tuple[int, ...], ...]] = set()
+            for name in term_names:
+                if not name.core or len(name.core) > MAX_TERM_WORDS:
+                    continue
+                core = tuple(map(item_ids.__getitem__, name.core))
+                if core in seen_terms:
+                    continue
+                seen_terms.add(core)
+                term_id = len(term_code)
+                term_code.append(code_id)
+                term_core.append(core)
+                by_word = term_postings.get(len(core))
+                if by_word is None:
+                    by_word = term_postings[len(core)] = defaultdict(_new_posting)
+                term_words = {word for item in core for word in item}
+                term_words.update(map(word_id.__getitem__, name.optional))
+                for word in term_words:
+                    by_word[word].append(term_id)
+        self.term_postings: dict[int, dict[int, array[int]]] = {
+            size: dict(by_word) for size, by_word in term_postings.items()
+        }
         # cumulative posting sizes: the number of (word, code) pairs in a word-id range, in O(1)
-        self.cumulative: list[int] = [0]
+        self.cumulative: array[int] = array("i", [0])
         for posting in self.postings:
             self.cumulative.append(self.cumulative[-1] + len(posting))
 
-        # names as terms for the tiers: per term its code and core items (as word ids); per core size, the
-        # terms each word (core or optional) appears in
-        self.term_code: list[int] = []
-        self.term_core: list[tuple[tuple[int, ...], ...]] = []
-        term_postings: dict[int, dict[int, list[int]]] = {}
-        seen_terms: set[tuple[int, tuple[tuple[int, ...], ...]]] = set()
-        for code_id, code_contents in enumerate(contents):
-            for items, optional in code_contents:
-                if not items or len(items) > MAX_TERM_WORDS:
-                    continue
-                core = tuple(tuple(word_id[word] for word in item) for item in items)
-                if (code_id, core) in seen_terms:
-                    continue
-                seen_terms.add((code_id, core))
-                term_id = len(self.term_code)
-                self.term_code.append(code_id)
-                self.term_core.append(core)
-                by_word = term_postings.setdefault(len(core), {})
-                for word in {word for item in core for word in item} | {word_id[word] for word in optional}:
-                    by_word.setdefault(word, []).append(term_id)
-        self.term_postings: dict[int, dict[int, tuple[int, ...]]] = {
-            size: {word: tuple(terms) for word, terms in by_word.items()}
-            for size, by_word in term_postings.items()
-        }
-
-        # per non-billable code, its default billable code: the unspecified child, all the way down
-        children = {entry.code: entry.children for entry in ordered}
-        self.default_leaf: list[int] = []
-        for code_id, code in enumerate(self.code):
-            while children.get(code):
-                code = min(
-                    (child for child in children[code] if child.replace(".", "") in self.id_of),
-                    key=lambda child: _default_key(
-                        self.description[self.id_of[child.replace(".", "")]], child
-                    ),
-                    default="",
-                )
-            leaf = self.id_of.get(code.replace(".", ""), code_id) if code else code_id
-            self.default_leaf.append(leaf if leaf != code_id else -1)
+        # per non-billable code, its default billable code: the unspecified child, all the way down. Children
+        # follow their parent in tabular order, so walking it backwards finds each child's answer first.
+        leaf_of: dict[str, str] = {}
+        for entry in reversed(entries):
+            if not entry.children:
+                leaf_of[entry.code] = entry.code
+                continue
+            children = [child for child in entry.children if child in description_of]
+            best = min(children, key=lambda child: _default_key(description_of[child], child), default="")
+            leaf_of[entry.code] = leaf_of.get(best, "")
+        id_of_dotted = {code: code_id for code_id, code in enumerate(self.code)}
+        self.default_leaf: array[int] = array("i")
+        for code in self.code:
+            leaf = leaf_of[code]
+            self.default_leaf.append(id_of_dotted[leaf] if leaf and leaf != code else -1)
 
     def __len__(self) -> int:
         return len(self.code)
@@ -445,7 +545,8 @@ class _Index:
         """Codes for the words of ``query`` and of each rewriting of it (abbreviations, lay phrases): the
         preferred codes first, then the codes one of whose names is the query (tier 0) or the query and
         one more word (tier 1), each non-billable one followed by its default billable code, then the
-        rest by weight."""
+        rest by weight. When no code has every word though each word is in the code set ("kawasaki
+        disease", "herpes simplex virus"), the phrasings lose one word each."""
         # the rewritings first, the query as typed last: a whole word that is a known abbreviation ("pe")
         # is more likely meant as one than as the start of a word ("pemphigus")
         texts = clinical_terms.alternatives(query, self.description_words)
@@ -454,17 +555,40 @@ class _Index:
         for text in [*texts[1:], texts[0]]:
             words = _query_words(text)
             ranges = self._ranges(words) if words else None
-            if ranges is not None and ranges not in phrasings:
-                phrasings.append(ranges)
-                as_typed = len(phrasings) - 1 if text is texts[0] else as_typed
+            if ranges is None or ranges in phrasings:
+                continue
+            if (
+                text is texts[0]
+                and phrasings
+                and len(words) == 1
+                and self._size(self._word_range(words[0])) == 0
+            ):
+                # a known abbreviation that starts no word ("pprom") is not a typing slip ("prom...")
+                continue
+            phrasings.append(ranges)
+            as_typed = len(phrasings) - 1 if text is texts[0] else as_typed
+        found = self._ranked(phrasings, as_typed, limit, preferred)
+        if found or not phrasings:
+            return found
+        shorter: list[list[tuple[int, int]]] = []
+        for ranges in phrasings:
+            for left_out in range(len(ranges) if len(ranges) > 1 else 0):
+                fewer = ranges[:left_out] + ranges[left_out + 1 :]
+                if fewer not in shorter:
+                    shorter.append(fewer)
+        return self._ranked(shorter, -1, limit, preferred)
+
+    def _ranked(
+        self, phrasings: list[list[tuple[int, int]]], as_typed: int, limit: int, preferred: list[int]
+    ) -> list[int]:
+        """The codes for the phrasings (each a list of word-id ranges), best first (see _by_words)."""
         if not phrasings:
             return []
         favoured = [
             code_id for code_id in preferred if any(self._has_words(code_id, ranges) for ranges in phrasings)
         ]
-        tiered: dict[
-            int, tuple[int, int, int]
-        ] = {}  # code id -> (phrasing is the query as typed, tier, weight)
+        # code id -> (phrasing is the query as typed, tier, weight)
+        tiered: dict[int, tuple[int, int, int]] = {}
         scored: dict[int, int] = {}
         for number, ranges in enumerate(phrasings):
             for code_id, tier in self._tiers(ranges).items():
@@ -548,7 +672,7 @@ class _Index:
 
     def _has_words(self, code_id: int, ranges: list[tuple[int, int]]) -> bool:
         """Whether the code's names have a word in every one of the word-id ``ranges``."""
-        words = self.words_of_code[code_id]
+        words = self.code_words[self.word_start[code_id] : self.word_start[code_id + 1]]
         return all(any(start <= word < end for word in words) for start, end in ranges)
 
     def _best(
@@ -580,6 +704,13 @@ class _Index:
         return [(-negative_score, -negative_id) for negative_score, negative_id in sorted(kept, reverse=True)]
 
 
+def _tidy(text: str) -> str:
+    """``text`` with its runs of white space made single spaces; the package's own string when it has
+    none to tidy (nearly always), so that the index holds no second copy of the code set's text."""
+    tidied = " ".join(text.split())
+    return text if tidied == text else tidied
+
+
 def _read_package(package: Any) -> tuple[list[_Entry], dict[int, Chapter]]:
     """Codes and chapters from ``simple_icd_10_cm``, walking its list in tabular order, with each code's
     inclusion terms and includes notes, and the curated entry terms of ``clinical_terms``."""
@@ -600,21 +731,18 @@ def _read_package(package: Any) -> tuple[list[_Entry], dict[int, Chapter]]:
         elif name not in seen and package.is_category_or_subcategory(name):
             # a block holding a single category shares its name: keep the category once
             seen.add(name)
-            description = " ".join(package.get_description(name).split())
+            description = _tidy(package.get_description(name))
             terms = [
-                " ".join(term.split())
+                _tidy(term)
                 for term in (
                     *package.get_inclusion_term(name),
                     *package.get_includes(name),
                     *extra.get(name, ()),
                 )
             ]
-            children = tuple(
-                child for child in package.get_children(name) if package.is_category_or_subcategory(child)
-            )
-            entries.append(
-                _Entry(name, description, bool(package.is_leaf(name)), chapter_number, tuple(terms), children)
-            )
+            # below a category there are only subcategories: a leaf is billable
+            children = tuple(package.get_children(name))
+            entries.append(_Entry(name, description, not children, chapter_number, tuple(terms), children))
     return entries, chapters
 
 

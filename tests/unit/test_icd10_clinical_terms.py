@@ -1,6 +1,7 @@
 """The type-ahead as clinicians use it: abbreviations, lay phrases, the tabular list's inclusion terms,
 British spellings, typing slips and the first-choice code of a term, and a development query set with a
-threshold (tests/unit/icd10_queries.jsonl, written before tuning; the blind set is not in this repo)."""
+threshold (tests/unit/icd10_queries.jsonl, written before tuning) and the first blind set, measured twice and
+then folded into development (tests/icd10_blind/blind1.jsonl: no longer blind)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,14 @@ import pytest
 from server.codes import clinical_terms, icd10
 
 QUERIES = Path(__file__).with_name("icd10_queries.jsonl")
-# Measured on the development set when it was last tuned: hit@5 0.996, hit@1 0.81 (280 queries).
+# Measured on the development set when it was last tuned: hit@5 1.000, hit@1 0.81 (280 queries).
 MIN_HIT_AT_5 = 0.97
 MIN_HIT_AT_1 = 0.75
+BLIND1 = Path(__file__).parents[1] / "icd10_blind" / "blind1.jsonl"
+# The first blind set after round 2 was tuned on its misses (so no longer blind): hit@5 0.992, hit@1 0.734
+# (353 queries). The aim for a blind set is 0.95 hit@5; this one must not fall under it.
+MIN_BLIND1_HIT_AT_5 = 0.95
+MIN_BLIND1_HIT_AT_1 = 0.70
 
 
 def codes(query: str, limit: int = 5) -> list[str]:
@@ -136,3 +142,50 @@ def test_development_set_hit_rates() -> None:
         at_5 += any(code in row["codes"] for code in found)
     assert at_5 / len(rows) >= MIN_HIT_AT_5
     assert at_1 / len(rows) >= MIN_HIT_AT_1
+
+
+def test_first_blind_set_no_longer_blind_hit_rates() -> None:
+    """hit@5 and hit@1 on the first blind set (folded into development after its second run) stay at or
+    above the aim of 95 % hit@5 (every expected code must exist)."""
+    rows = [json.loads(line) for line in BLIND1.read_text().splitlines() if line.strip()]
+    assert len(rows) == 353
+    at_1 = at_5 = 0
+    for row in rows:
+        assert all(icd10.is_valid(code) for code in row["expected"]), row
+        found = codes(row["query"])
+        at_1 += bool(found) and found[0] in row["expected"]
+        at_5 += any(code in row["expected"] for code in found)
+    assert at_5 / len(rows) >= MIN_BLIND1_HIT_AT_5
+    assert at_1 / len(rows) >= MIN_BLIND1_HIT_AT_1
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("a fib", "I48.91"),  # an abbreviation written apart
+        ("ckd3a", "N18.31"),  # an abbreviation run into its stage
+        ("ckd5", "N18.5"),
+        ("hot flashes", "R23.2"),  # a listed phrase ("hot flash") in the plural
+        ("ischaemic stroke", "I63.9"),  # a listed phrase in British spelling
+        ("kawasaki disease", "M30.3"),  # no code has both words: each phrasing loses one
+        ("herpes simplex virus", "B00.9"),
+    ],
+)
+def test_general_rewritings(query: str, expected: str) -> None:
+    found = codes(query)
+    assert expected in found, found
+
+
+def test_a_known_abbreviation_that_starts_no_word_is_not_a_typing_slip() -> None:
+    """ "pprom" is one slip from "prom..." words (promiscuity) but a known abbreviation: only its meaning."""
+    found = codes("pprom")
+    assert found and all(code.startswith("O42") for code in found), found
+
+
+def test_phrase_keys_meet_across_spelling_and_inflection() -> None:
+    key = clinical_terms.phrase_key
+    assert key("flashes") == key("flash")
+    assert key("ischaemic") == key("ischemic")
+    assert key("allergies") == key("allergy")
+    assert key("abscesses") == key("abscess")
+    assert key("htn") == "htn"

@@ -407,3 +407,36 @@ def test_odd_queries_never_fail(query: str) -> None:
     assert isinstance(found, list)
     assert len(found) <= icd10.DEFAULT_LIMIT
     assert all(isinstance(code, Icd10Code) for code in found)
+
+
+def test_a_description_made_of_its_parents_and_a_tail_parses_as_written() -> None:
+    """Half the code set ("..., initial encounter") is split as its parent's description and a tail: the
+    shortcut gives exactly what splitting the whole description gives, for every such code."""
+    import simple_icd_10_cm
+
+    index = icd10._loaded()
+    joined = 0
+    for code, description in zip(index.code, index.description, strict=True):
+        parent = simple_icd_10_cm.get_parent(code)
+        parent_id = index.id_of.get(parent.replace(".", ""))
+        head = "" if parent_id is None else index.description[parent_id]
+        if head and description.startswith(head + ", "):
+            whole = icd10._parse(description)
+            first, tail = icd10._parse(head), icd10._parse(description[len(head) :])
+            assert first.words + tail.words == whole.words, code
+            shortcut = icd10._joined(first, tail)
+            assert shortcut.words == whole.words[:1], code
+            if len(whole.core) <= icd10.MAX_TERM_WORDS:
+                assert (shortcut.core, shortcut.optional) == (whole.core, whole.optional), code
+            joined += 1
+    assert joined > 50_000
+
+
+def test_seventh_character_codes_make_no_tier_but_follow_their_parent() -> None:
+    """A 7th character names an encounter, not a concept: "sprain of ankle" lists the concept, then its
+    initial encounter as its default billable code, not a sequela."""
+    index = icd10._loaded()
+    assert all(len(index.code[code_id]) < 8 for code_id in index.term_code)
+    found = codes("sprain of ankle", 10)
+    assert not any(code.endswith("S") for code in found[:5]), found
+    assert any(code.endswith("A") for code in found[:5]), found
