@@ -45,6 +45,9 @@ class NotificationKind(StrEnum):
     CERTIFICATE_ISSUED = "certificate_issued"
     DOCUMENT_TO_VERIFY = "document_to_verify"
     PRESENTATION_TO_REVIEW = "presentation_to_review"
+    MESSAGE_RECEIVED = "message_received"
+    PLACEMENT_PROPOSED = "placement_proposed"
+    PLACEMENT_ANSWERED = "placement_answered"
 
 
 class SubjectType(StrEnum):
@@ -58,6 +61,8 @@ class SubjectType(StrEnum):
     LETTER_REQUEST = "letter_request"
     CERTIFICATE = "certificate"
     PRESENTATION = "presentation"
+    THREAD = "thread"
+    PLACEMENT_PROPOSAL = "placement_proposal"
 
 
 @dataclass(frozen=True)
@@ -77,10 +82,12 @@ class KindInfo:
 
 _VISITOR = frozenset({Role.VISITOR})
 _SESSIONS = frozenset({Role.VISITOR, Role.PRECEPTOR})
+_EVERYONE = frozenset(Role)
 
 # Defaults: everything a visitor must act on, or that changes their plans, comes by email too. What
 # waits for staff comes in the app; by email only letter requests (rare, and a person waits on each),
-# since a coordinator verifying dozens of uploads a day does not want a mail for each.
+# since a coordinator verifying dozens of uploads a day does not want a mail for each. A message and
+# a placement answer come by email to staff too: each is one person waiting on another.
 KINDS: dict[NotificationKind, KindInfo] = {
     NotificationKind.APPLICATION_STATE: KindInfo(
         "An application of mine changes state", "Your application has changed", _VISITOR
@@ -135,6 +142,19 @@ KINDS: dict[NotificationKind, KindInfo] = {
         "A case presentation waits for your review",
         frozenset({Role.PRECEPTOR}),
         email=False,
+    ),
+    NotificationKind.MESSAGE_RECEIVED: KindInfo(
+        "Someone writes to me in a conversation", "You have a new message", _EVERYONE
+    ),
+    NotificationKind.PLACEMENT_PROPOSED: KindInfo(
+        "A program proposes another placement for my application",
+        "Another placement is proposed to you",
+        _VISITOR,
+    ),
+    NotificationKind.PLACEMENT_ANSWERED: KindInfo(
+        "A visitor answers a placement I proposed",
+        "Your proposed placement was answered",
+        frozenset({Role.COORDINATOR}),
     ),
 }
 

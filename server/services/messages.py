@@ -39,7 +39,7 @@ from server.schemas.messages import (
     ThreadListOut,
     ThreadOut,
 )
-from server.services import audit
+from server.services import audit, notifications
 from server.services.applications import application_out, load_visible
 from server.services.coach_assignment import coordinators_of
 from server.services.coaches import coach_out
@@ -360,6 +360,15 @@ async def post_message(
         message = await uow.messages.add_message(thread_id, actor.user_id, body, attachment, uow.now())
         # One's own message is read: the thread is not unread for its author.
         await uow.messages.mark_read(thread_id, actor.user_id, message.id, uow.now())
+        # The other participant hears of it, in this transaction (who wrote and where, not what).
+        for recipient in participants(loaded.thread, loaded.people) - {actor.user_id}:
+            await notifications.message_received(
+                uow,
+                thread_id=thread_id,
+                program_id=loaded.program.id,
+                author_id=actor.user_id,
+                recipient_id=recipient,
+            )
         out = _message_out(message, await _authors(uow, [message]), actor)
         await uow.commit()
         return out

@@ -523,6 +523,104 @@ async def letter_signed(uow: UnitOfWork, *, request_id: int, visitor_id: int, au
     )
 
 
+# --- messages and placements -----------------------------------------------------------------------
+
+
+async def message_received(
+    uow: UnitOfWork, *, thread_id: int, program_id: int, author_id: int, recipient_id: int
+) -> None:
+    """A message was posted in a conversation: its other participant hears who wrote, and where.
+
+    Never the message's text, nor a piece of it: a message passes the PHI guard, but the guard is
+    tuned to refuse what identifies a patient, not to make text fit for an email that leaves Rounds
+    (and sits in inboxes and mail servers beyond our control). The reader opens it behind their
+    login."""
+    sender = clip(await _name(uow, author_id, "Someone"), 120)
+    title = clip(await _program_title(uow, program_id), 150)
+    await deliver(
+        uow,
+        [
+            Notice(
+                recipient_id,
+                NotificationKind.MESSAGE_RECEIVED,
+                SubjectType.THREAD,
+                thread_id,
+                f"{sender} sent you a message in your conversation about {title}.",
+                f"/messages/{thread_id}",
+            )
+        ],
+    )
+
+
+async def placement_proposed(
+    uow: UnitOfWork,
+    *,
+    proposal_id: int,
+    application_id: int,
+    visitor_id: int,
+    coordinator_name: str,
+    program_id: int,
+    options: int,
+) -> None:
+    """A coordinator proposed alternatives to a closed block: the visitor has to choose (or decline).
+    The coordinator's reason is free text and stays on the application's page."""
+    title = clip(await _program_title(uow, program_id), 150)
+    what = "an alternative placement" if options == 1 else f"{options} alternative placements"
+    await deliver(
+        uow,
+        [
+            Notice(
+                visitor_id,
+                NotificationKind.PLACEMENT_PROPOSED,
+                SubjectType.PLACEMENT_PROPOSAL,
+                proposal_id,
+                f"{clip(coordinator_name, 100)} proposes {what} for your application to {title}: "
+                "accept one or decline.",
+                f"/applications/{application_id}#placement",
+            )
+        ],
+    )
+
+
+async def placement_answered(
+    uow: UnitOfWork,
+    *,
+    proposal_id: int,
+    application_id: int,
+    coordinator_id: int,
+    visitor_name: str,
+    program_id: int,
+    accepted: bool,
+    withdrew: bool = False,
+) -> None:
+    """The visitor accepted one alternative (``program_id`` is where the application is now) or
+    declined them all (``program_id`` is where it stays; ``withdrew``: and left the program): the
+    coordinator who proposed hears of it."""
+    title = clip(await _program_title(uow, program_id), 150)
+    visitor = clip(visitor_name, 100)
+    if accepted:
+        text = f"{visitor} accepted an alternative placement you proposed: now {title}."
+    elif withdrew:
+        text = f"{visitor} declined the placements you proposed and withdrew from {title}."
+    else:
+        text = (
+            f"{visitor} declined the placements you proposed; their application to {title} stays as it was."
+        )
+    await deliver(
+        uow,
+        [
+            Notice(
+                coordinator_id,
+                NotificationKind.PLACEMENT_ANSWERED,
+                SubjectType.PLACEMENT_PROPOSAL,
+                proposal_id,
+                text,
+                f"/applications/{application_id}#placement",
+            )
+        ],
+    )
+
+
 # --- what a person does with theirs -----------------------------------------------------------------
 
 

@@ -45,7 +45,7 @@ from server.schemas.placements import (
     ProposalOut,
     RetractIn,
 )
-from server.services import applications
+from server.services import applications, notifications
 from server.services.audit import BLOCK, PLACEMENT_PROPOSAL, AuditAction, record
 from server.services.programs import block_out
 
@@ -229,6 +229,15 @@ async def propose(uow: UnitOfWork, actor: Actor, application_id: int, data: Prop
             uow, actor, application, PlacementStep.PROPOSE, f"{len(options)} alternative(s): {data.reason}"
         )
         await record(uow, actor, AuditAction.PROPOSE, PLACEMENT_PROPOSAL, [proposal.id])
+        await notifications.placement_proposed(
+            uow,
+            proposal_id=proposal.id,
+            application_id=application.id,
+            visitor_id=application.visitor_id,
+            coordinator_name=actor.full_name,
+            program_id=application.program_id,
+            options=len(options),
+        )
         out = (await proposal_outs(uow, [proposal]))[0]
         await uow.commit()
         return out
@@ -323,6 +332,15 @@ async def accept(uow: UnitOfWork, actor: Actor, proposal_id: int, data: AcceptIn
         note = f"Now {program.title}, {_stack_words(blocks)}."
         await _event(uow, actor, application, PlacementStep.ACCEPT, note)
         await record(uow, actor, AuditAction.ACCEPT, PLACEMENT_PROPOSAL, [proposal.id])
+        await notifications.placement_answered(
+            uow,
+            proposal_id=proposal.id,
+            application_id=application.id,
+            coordinator_id=proposal.coordinator_id,
+            visitor_name=actor.full_name,
+            program_id=program.id,
+            accepted=True,
+        )
         moved = await uow.applications.get(application.id)
         assert moved is not None
         out = (await applications.outs_of(uow, actor, [moved]))[0]
@@ -350,6 +368,16 @@ async def decline(uow: UnitOfWork, actor: Actor, proposal_id: int, data: Decline
             application = await applications.leave(
                 uow, actor, application, "Declined the proposed alternatives."
             )
+        await notifications.placement_answered(
+            uow,
+            proposal_id=proposal.id,
+            application_id=application.id,
+            coordinator_id=proposal.coordinator_id,
+            visitor_name=actor.full_name,
+            program_id=application.program_id,
+            accepted=False,
+            withdrew=data.withdraw,
+        )
         out = (await applications.outs_of(uow, actor, [application]))[0]
         await uow.commit()
         return out

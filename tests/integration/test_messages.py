@@ -20,6 +20,7 @@ from server.domain.vocab import Role
 from server.services import accounts
 from tests.integration.api_helpers import apply
 from tests.integration.test_api_record import audit_rows, enroll
+from tests.integration.test_notifications import choose, mails_to, notes_of
 from tests.support.client import DEMO_PASSWORD, Api
 from tests.support.world import PDF, PNG, World
 
@@ -233,6 +234,63 @@ async def test_a_reassigned_coach_hands_the_conversation_to_the_new_one(
     assert (await visitor.get(f"/threads/{thread['id']}/messages"))["thread"]["counterpart"][
         "id"
     ] == co.user_id
+
+
+# --- telling the other participant -----------------------------------------------------------------
+
+HOUSING = "Can we talk about the housing list before Monday?"
+
+
+async def test_a_message_tells_the_other_participant_who_wrote_and_where_never_what(
+    world: World, make_api: Any, uows: UnitOfWorkFactory
+) -> None:
+    await name_the_coach(uows, world)
+    enrollment = await enroll(uows, world.student, world.program_id, world.block_ids[:1])
+    visitor, coach = await make_api(world.student.email), await make_api(world.coordinator.email)
+    preceptor = await make_api(world.preceptor.email)
+    c = (await visitor.post("/threads", {"application_id": enrollment}))["id"]
+    p = (
+        await visitor.post(
+            "/threads", {"application_id": enrollment, "preceptor_id": world.preceptor.user_id}
+        )
+    )["id"]
+    await visitor.post(f"/threads/{c}/messages", {"body": HOUSING}, expect=201)
+
+    [note] = await notes_of(uows, world.coordinator.user_id)
+    assert note.kind.value == "message_received" and note.subject_id == c
+    assert note.text == "Student sent you a message in your conversation about Open Observership."
+    assert note.link == f"/messages/{c}"
+    assert await notes_of(uows, world.student.user_id) == []  # one's own message tells one nothing
+    assert await notes_of(uows, world.preceptor.user_id) == []  # not their conversation
+    [mail] = await mails_to(uows, world.coordinator.email)
+    assert mail.subject == "You have a new message"
+    assert f"http://127.0.0.1:8080/messages/{c}" in mail.text
+    assert mail.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # The message's text is in neither the notification nor the mail, not even a word of it.
+    for text in (note.text, mail.subject, mail.text, mail.html):
+        assert "housing" not in text.lower() and "Monday" not in text
+
+    # The answer tells the visitor, who asked for it in the app only; the preceptor thread its preceptor.
+    await choose(visitor, message_received=(True, False))
+    await coach.post(f"/threads/{c}/messages", {"body": "Yes, I will send it."}, expect=201)
+    await visitor.post(f"/threads/{p}/messages", {"body": "Which reading first?"}, expect=201)
+    await preceptor.post(f"/threads/{p}/messages", {"body": "Chapter two."}, expect=201)
+    got = await notes_of(uows, world.student.user_id)
+    assert [(n.kind.value, n.link) for n in got] == [
+        ("message_received", f"/messages/{c}"),
+        ("message_received", f"/messages/{p}"),
+    ]
+    assert got[0].text.startswith(f"{COACH_NAME} sent you a message")
+    assert got[1].text.startswith(f"{world.preceptor.full_name} sent you a message")
+    assert await mails_to(uows, world.student.email) == []
+    [to_preceptor] = await notes_of(uows, world.preceptor.user_id)
+    assert to_preceptor.link == f"/messages/{p}"
+    assert len(await mails_to(uows, world.preceptor.email)) == 1
+
+    # A message the guard refuses is not written, so nobody is told of it.
+    await visitor.post(f"/threads/{c}/messages", {"body": PATIENT_PHONE}, expect=422)
+    assert len(await notes_of(uows, world.coordinator.user_id)) == 1
+    assert len(await mails_to(uows, world.coordinator.email)) == 1
 
 
 # --- the PHI guard ---------------------------------------------------------------------------------

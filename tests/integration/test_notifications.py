@@ -156,7 +156,7 @@ async def test_staff_kinds_reach_staff_and_default_to_the_app_only(
     assert await mails_to(uows, world.coordinator.email) == []  # staff queue kinds: app only by default
     assert await notes_of(uows, world.other_coordinator.user_id) == []  # not her program
     kinds_shown = [p["kind"] for p in await coordinator.get("/me/notification-preferences")]
-    assert kinds_shown == ["document_to_verify"]
+    assert kinds_shown == ["document_to_verify", "message_received", "placement_answered"]
 
 
 async def test_a_rejected_document_says_why_unless_the_reason_holds_patient_data(

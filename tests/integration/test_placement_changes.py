@@ -20,6 +20,7 @@ from tests.integration.api_helpers import (
     seats,
     snapshot,
 )
+from tests.integration.test_notifications import mails_to, notes_of
 from tests.support.world import World
 
 
@@ -76,6 +77,18 @@ async def test_closing_and_proposing_change_nothing_until_the_visitor_accepts(
     assert proposal["state"] == "open" and len(proposal["options"]) == 2
     assert await _placement(uows, app["id"]) == before
     assert await seats(uows, world.block_ids) == [1, 0, 0]
+    # The visitor is told, in the app and by email, without the coordinator's free-text reason.
+    told = (await notes_of(uows, world.student.user_id))[-1]
+    assert told.kind.value == "placement_proposed" and told.subject_id == proposal["id"]
+    assert told.text == (
+        f"{world.coordinator.full_name} proposes 2 alternative placements for your application to "
+        "Open Observership: accept one or decline."
+    )
+    assert told.link == f"/applications/{app['id']}#placement"
+    mail = (await mails_to(uows, world.student.email))[-1]
+    assert mail.subject == "Another placement is proposed to you"
+    assert f"http://127.0.0.1:8080/applications/{app['id']}#placement" in mail.text
+    assert "cannot take place" not in mail.text + told.text
     # The coordinator cannot answer for the visitor, and nothing else the program does moves it.
     await coordinator.post(
         f"/placement-proposals/{proposal['id']}/accept",
@@ -94,6 +107,14 @@ async def test_closing_and_proposing_change_nothing_until_the_visitor_accepts(
     assert moved["state"] == "offer_made"  # the same offer, another block
     assert await _placement(uows, app["id"]) == (world.program_id, [world.block_ids[1]], "offer_made")
     assert await seats(uows, world.block_ids) == [0, 1, 0]
+    answered = (await notes_of(uows, world.coordinator.user_id))[-1]
+    assert answered.kind.value == "placement_answered" and answered.subject_id == proposal["id"]
+    assert answered.text == (
+        f"{world.student.full_name} accepted an alternative placement you proposed: now Open Observership."
+    )
+    [answer_mail] = await mails_to(uows, world.coordinator.email)
+    assert answer_mail.subject == "Your proposed placement was answered"
+    assert f"/applications/{app['id']}#placement" in answer_mail.text
     steps = [e["action"] for e in moved["events"]]
     assert steps[-2:] == ["propose_placement", "accept_placement"]
     assert moved["events"][-1]["label"] == "Alternative placement accepted"
@@ -132,11 +153,23 @@ async def test_declining_keeps_everything_or_withdraws_as_the_visitor_chooses(
     after = await snapshot(uows)
     assert after["applications"] == before["applications"] and after["blocks"] == before["blocks"]
     assert kept["events"][-1]["action"] == "decline_placement"
+    kept_note = (await notes_of(uows, world.coordinator.user_id))[-1]
+    assert kept_note.kind.value == "placement_answered" and kept_note.subject_id == proposal["id"]
+    assert "declined the placements you proposed" in kept_note.text and "stays as it was" in kept_note.text
 
     # A second proposal: this time the visitor declines and withdraws (the offer declined, seat back).
     again = await coordinator.post(f"/applications/{app['id']}/placement-proposals", body, expect=201)
     gone = await visitor.post(f"/placement-proposals/{again['id']}/decline", {"withdraw": True})
     assert gone["state"] == "offer_declined"
+    gone_note = (await notes_of(uows, world.coordinator.user_id))[-1]
+    assert gone_note.subject_id == again["id"] and "withdrew from Open Observership" in gone_note.text
+    assert [m.subject for m in await mails_to(uows, world.coordinator.email)] == [
+        "Your proposed placement was answered"
+    ] * 2
+    # The other visitor, whose block is open, heard of no proposal.
+    assert "placement_proposed" not in [
+        n.kind.value for n in await notes_of(uows, world.other_student.user_id)
+    ]
     assert await seats(uows, world.block_ids) == [0, 1, 0]
     # The other visitor's placement was never touched, and an application without a closed block gets
     # no proposal.

@@ -27,12 +27,20 @@ def test_every_kind_reaches_some_role_and_staff_queues_default_to_the_app_only()
     assert set(KINDS) == set(NotificationKind)
     reached = {kind for role in Role for kind in kinds_for(role)}
     assert reached == set(NotificationKind)
-    assert kinds_for(Role.COORDINATOR) == [NotificationKind.DOCUMENT_TO_VERIFY]
+    assert kinds_for(Role.COORDINATOR) == [
+        NotificationKind.DOCUMENT_TO_VERIFY,
+        NotificationKind.MESSAGE_RECEIVED,
+        NotificationKind.PLACEMENT_ANSWERED,
+    ]
     assert set(kinds_for(Role.PRECEPTOR)) == {
         NotificationKind.SESSION_STARTING,
         NotificationKind.LETTER_REQUESTED,
         NotificationKind.PRESENTATION_TO_REVIEW,
+        NotificationKind.MESSAGE_RECEIVED,
     }
+    # A message reaches whoever takes part in a conversation; a placement's answer its coordinator.
+    assert all(NotificationKind.MESSAGE_RECEIVED in kinds_for(role) for role in Role)
+    assert KINDS[NotificationKind.MESSAGE_RECEIVED].email and KINDS[NotificationKind.PLACEMENT_ANSWERED].email
     for kind in (NotificationKind.DOCUMENT_TO_VERIFY, NotificationKind.PRESENTATION_TO_REVIEW):
         assert KINDS[kind].in_app and not KINDS[kind].email
     for kind in kinds_for(Role.VISITOR):  # what a visitor must act on comes by email too
