@@ -22,6 +22,14 @@ or ``PAUSED`` (no video; the sound goes on). Audio is never given up for video.
   take it further, to what the link delivered at most. A REMB alone is not taken as a limit:
   receivers cap it at 1.5 times what they get (it would forbid ever trying more), and aiortc's swings
   far under what it gets on a jittery path or a busy machine while nothing is lost.
+
+  With transport-wide feedback (browsers: the arrival time of every packet), GCC's delay-based half
+  (:mod:`sessions.delay_based`) joins in: an overuse (the queue growing) lowers the estimate to 0.85
+  times what the receiver acknowledged, the estimate grows only while the delay signal is normal
+  (and no further than what was acknowledged, not what was sent), and loss counts as congestion only
+  when the delay shows a queue (queueing delay now, or an overuse a few seconds ago): random loss on
+  a path with no queue (bursts on a radio link) lowers nothing. Without that feedback for a couple of
+  seconds (aiortc peers send none), the estimate is the loss-based one above alone.
 * :func:`allocate` gives a budget out in priority order: all audio first; then in a patient visit the
   clinical pair's video (patient and host, to each other) at full; then the other video, the host's
   view of the learners last.
@@ -43,6 +51,7 @@ from dataclasses import dataclass, field, replace
 from enum import IntEnum, StrEnum
 from typing import Final
 
+from sessions.delay_based import DelayBasedDetector, PacketFeedback, Signal
 from sessions.room import Role, RoomKind
 
 #: Bytes a packet costs on the wire besides its payload: RTP header with extensions (~24), SRTP tag
@@ -171,6 +180,16 @@ class EstimatorSettings:
     #: compared with the thresholds: one bad report (a burst, a join's keyframes) is not a trend. A
     #: decrease needs the newest report over the threshold too, and goes as far as it says.
     smoothing: float = 0.4
+    #: Transport-wide feedback counts as current for this long; without it, loss alone decides.
+    transport_ttl: float = 2.0
+    #: An overuse brings the estimate down to this share of what the receiver acknowledged (GCC's).
+    overuse_share: float = 0.85
+    #: With transport feedback, loss is congestion only with a queue: a queueing delay of at least
+    #: ``queue_delay`` seconds (the lab's 30 ms jitter each way reads 20-40 ms unloaded, a full
+    #: 150 ms home-router queue 130-180), or an overuse in the last ``queue_memory`` seconds. An
+    #: overuse lowers the estimate only while the queueing delay is that high too.
+    queue_delay: float = 0.06
+    queue_memory: float = 5.0
 
 
 class DownlinkEstimator:
@@ -214,8 +233,17 @@ class DownlinkEstimator:
         self._reports: list[tuple[float, float, float]] = []
         self._last_update = now
         self._last_decrease = -math.inf
+        #: The delay-based detector, fed by :meth:`on_transport_feedback`.
+        self.delay = DelayBasedDetector()
+        #: The last decreases an overuse made: (when, what was acknowledged, the new estimate).
+        self.overuses: deque[tuple[float, float, float]] = deque(maxlen=10)
 
     # -- inputs
+
+    def on_transport_feedback(self, results: Iterable[PacketFeedback], now: float) -> None:
+        """Transport-wide feedback: when each packet the server sent arrived (or that it did not)."""
+        self.delay.on_feedback(results, now)
+        self.has_evidence = True
 
     def on_sent(self, stream: int, size: int, now: float) -> None:
         """``size`` bytes (on the wire) went out on ``stream``."""
@@ -278,15 +306,34 @@ class DownlinkEstimator:
         """What the allocation may spend now: the estimate."""
         return self.estimate
 
+    def delay_signal(self, now: float) -> Signal | None:
+        """The delay-based signal, None without current transport feedback."""
+        at = self.delay.feedback_at
+        return None if at is None or now - at > self.settings.transport_ttl else self.delay.signal
+
     def update(self, now: float) -> float:
         """Apply the reports received since the last update; return :meth:`budget`."""
         settings = self.settings
         elapsed = min(1.0, max(0.0, now - self._last_update))
-        self._last_update = now
+        last_update, self._last_update = self._last_update, now
         sent = self.sent_bps(now)
         reports, self._reports = self._reports, []
         loss = _weighted_loss([(weight, fraction) for weight, fraction, _ in reports])
         reported_rate = max((rate for _, _, rate in reports), default=0.0)
+        signal = self.delay_signal(now)
+        acked = self.delay.acked_bps() if signal is not None else None
+        overuse_at = self.delay.overuse_at
+        overused = signal is not None and overuse_at is not None and overuse_at > last_update
+        queue = self.delay.queue_delay()
+        if overused and queue is not None and queue >= settings.queue_delay:
+            # A queue that grew and is still there (one that a keyframe filled for a moment is gone).
+            self.clean_since = None
+            if acked is not None and settings.overuse_share * acked < self.estimate:
+                self.estimate = settings.overuse_share * acked
+                self._last_decrease = now  # the loss reports that follow describe the same overload
+                self.overuses.append((now, acked, self.estimate))
+        if acked is not None:
+            reported_rate = acked  # what the receiver got, not what was sent, is what the link carried
         if loss is not None:
             self.loss = loss
             excess = self._congestion_loss(loss, now)  # over the median floor: may it grow?
@@ -296,7 +343,10 @@ class DownlinkEstimator:
             self.pressure = (1 - weight) * (self.pressure or 0.0) + weight * congestion
             if self.excess >= settings.low_loss:
                 self.clean_since = None
-            if self.pressure > settings.high_loss and congestion > settings.high_loss:
+            # With transport feedback, loss with no queue behind it is not from what is sent
+            # (random or bursty loss on the line): no decrease (and no growth while it is high).
+            queued = signal is None or self._queued(now)
+            if queued and self.pressure > settings.high_loss and congestion > settings.high_loss:
                 # The report says what the link did with what was sent, so the same report (or the
                 # same overload reported again before the levels came down) gives the same estimate
                 # instead of compounding: GCC's rate x (1 - loss/2), or lower if the receiver's REMB
@@ -321,6 +371,8 @@ class DownlinkEstimator:
                     self.decreases.append((now, loss, base, self.estimate))
             elif self.excess >= settings.low_loss or self.pressure > settings.high_loss:
                 pass  # between 2 and 10 %, or loss enough to come down (spaced decreases): hold
+            elif overused or signal not in (None, Signal.NORMAL):
+                pass  # the queue grows or drains: hold (GCC)
             else:
                 if self.clean_since is None:
                     self.clean_since = now
@@ -330,6 +382,15 @@ class DownlinkEstimator:
                 self.estimate = max(min(grown, ceiling), reported_rate)
         self.estimate = min(settings.max_bps, max(settings.min_bps, self.estimate))
         return self.budget(now)
+
+    def _queued(self, now: float) -> bool:
+        """Whether the delay shows a queue: queueing delay now, or an overuse a moment ago."""
+        settings = self.settings
+        queue = self.delay.queue_delay()
+        at = self.delay.overuse_at
+        return (queue is not None and queue >= settings.queue_delay) or (
+            at is not None and now - at <= settings.queue_memory
+        )
 
     def _congestion_loss(self, loss: float, now: float) -> float:
         """``loss`` less the link's own loss: the median over the floor window, before this report,
