@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
-from aiortc import RTCRtpSender
+from aiortc import RTCPeerConnection, RTCRtpSender
 
 from sessions.adaptation import (
     AdaptationSettings,
@@ -40,6 +40,8 @@ from sessions.feedback import PublisherSteering, watch_feedback
 from sessions.forwarding import Publication, SubscriberTrack
 from sessions.rendition import LowRendition, supports_low_rendition
 from sessions.room import NotFound, Role, Room
+from sessions.transport_feedback import TransportWideCc
+from sessions.twcc import PacketResult
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +91,7 @@ class _Subscriber:
     counted: dict[SubscriberTrack, int] = field(default_factory=dict)  # bytes already fed
     assignments: dict[str, Assignment] = field(default_factory=dict)  # by publisher, last tick
     levels: tuple[SourceLevel, ...] = ()
+    transport_cc: TransportWideCc | None = None  # on their connection, once an answer of theirs came
 
     @property
     def estimator(self) -> DownlinkEstimator:
@@ -102,6 +105,9 @@ class _Subscriber:
 
     def on_remb(self, bps: float, streams: list[int]) -> None:
         self.estimator.on_remb(bps, streams, self.clock())
+
+    def on_transport_feedback(self, results: list[PacketResult], now: float) -> None:
+        self.estimator.on_transport_feedback(results, now)
 
 
 class Downlinks:
@@ -161,6 +167,19 @@ class Downlinks:
         subscriber.streams[track] = sender._ssrc
         watch_feedback(sender, subscriber)
 
+    def transport_negotiated(self, subscriber_id: str, pc: RTCPeerConnection) -> None:
+        """A subscriber's connection finished an offer/answer: number what is sent on it and hear their
+        transport-wide feedback, if their answer accepted it (see :mod:`sessions.transport_feedback`)."""
+        subscriber = self._subscriber(subscriber_id)
+        if subscriber.transport_cc is None or subscriber.transport_cc.pc is not pc:
+            subscriber.transport_cc = TransportWideCc(pc, subscriber, clock=self._clock)
+        subscriber.transport_cc.negotiated()
+
+    def transport_cc(self, subscriber_id: str) -> TransportWideCc | None:
+        """A subscriber connection's transport-wide numbering and feedback, once negotiated."""
+        subscriber = self._subscribers.get(subscriber_id)
+        return subscriber.transport_cc if subscriber is not None else None
+
     def resend_ceiling(self, subscriber_id: str) -> Callable[[], float]:
         """How many packets a second one sender may resend to this subscriber, as their downlink
         estimate allows (see :class:`sessions.retransmission.RetransmissionGovernor`)."""
@@ -185,7 +204,17 @@ class Downlinks:
 
     def forget(self, subscriber_id: str) -> None:
         """A subscriber's connection is gone (a new one starts from no evidence)."""
-        self._subscribers.pop(subscriber_id, None)
+        subscriber = self._subscribers.pop(subscriber_id, None)
+        transport_cc = subscriber.transport_cc if subscriber is not None else None
+        if transport_cc is not None and transport_cc.extension_id is not None:
+            # What their receiver reported, once per connection: whether it sends transport feedback
+            # at all, and how much, is a browser's and a version's matter worth seeing in the log.
+            logger.info(
+                "transport-wide feedback from %s: %s",
+                subscriber_id,
+                transport_cc.counts.describe(),
+                extra={"room": self.room.id, "participant": subscriber_id},
+            )
 
     def start(self) -> None:
         """Start ticking (idempotent)."""

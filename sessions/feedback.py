@@ -33,6 +33,8 @@ from aiortc.rtp import (
     unpack_remb_fci,
 )
 
+from sessions.twcc import PacketResult
+
 logger = logging.getLogger(__name__)
 
 _SENDER_RTT: Final = "_RTCRtpSender__rtt"
@@ -57,6 +59,10 @@ class FeedbackListener(Protocol):
 
     def on_remb(self, bps: float, streams: list[int]) -> None:
         """The subscriber's estimate of what it can receive on these streams."""
+
+    def on_transport_feedback(self, results: list[PacketResult], now: float) -> None:
+        """Transport-wide feedback matched to what the server sent on the subscriber's connection
+        (``now``: the server's clock when it arrived; see :mod:`sessions.transport_feedback`)."""
 
 
 def feedback_internals_problems() -> list[str]:

@@ -48,6 +48,7 @@ from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from sessions.adaptation import Level, wire_bytes
 from sessions.feedback import feedback_internals_problems
 from sessions.jitter import HoleSkippingJitterBuffer, SkippedHole, jitter_buffer_internals_problems
+from sessions.transport_feedback import transport_feedback_internals_problems
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,9 @@ AIORTC_INTERNALS: Final = (
     "__init__; _handle_rtp_packet calls its add(packet) and sends a PLI when add returns pli_flag",
     "JitterBuffer._origin, ._packets, ._capacity, ._is_video, .remove(count), ._remove_frame(): what "
     "sessions.jitter.HoleSkippingJitterBuffer builds on",
+    "RTCDtlsTransport._send_rtp(data): every sender's RTP (and RTX) goes through it before SRTP; "
+    "RTCDtlsTransport._handle_rtcp_data(data): each decrypted compound RTCP packet; "
+    "RTCDtlsTransport._ssl.get_selected_srtp_profile(): what sessions.transport_feedback wraps and reads",
 )
 
 
@@ -160,6 +164,7 @@ def check_aiortc_internals() -> None:
         problems.append("moved: RTCRtpSender._send_keyframe() is gone")
     problems.extend(jitter_buffer_internals_problems())
     problems.extend(feedback_internals_problems())
+    problems.extend(transport_feedback_internals_problems())
     if "self._codecs" not in inspect.getsource(RTCRtpTransceiver.__init__):
         problems.append("moved: RTCRtpTransceiver._codecs (negotiated codecs) is gone")
     for mime in ("video/VP8", "video/H264", "audio/opus"):

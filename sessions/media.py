@@ -163,6 +163,7 @@ class MediaRouter:
             # Deferred: aiortc emits this in the middle of applying a description.
             if self._peers.get(participant_id) is pc and pc.signalingState == "stable":
                 asyncio.get_running_loop().call_soon(self._reconcile_if_open)
+                asyncio.get_running_loop().call_soon(self._transport_negotiated, participant_id, pc)
 
         self.reconcile()
 
@@ -252,6 +253,12 @@ class MediaRouter:
                 publication = self._publications.get(slot.source) if slot.source is not None else None
                 if slot.source is not None and publication is not None:
                     yield Forward(subscriber_id, slot.source[0], slot.source, publication, slot.track)
+
+    def _transport_negotiated(self, participant_id: str, pc: RTCPeerConnection) -> None:
+        """After an offer/answer (the description in place by now): transport-wide congestion control
+        follows what the participant's answer accepted."""
+        if not self._closed and self.downlinks is not None and self._peers.get(participant_id) is pc:
+            self.downlinks.transport_negotiated(participant_id, pc)
 
     def _reconcile_if_open(self) -> None:
         if not self._closed:

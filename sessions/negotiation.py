@@ -11,6 +11,15 @@ their negotiated codecs and extensions; new sections (the tracks the server star
 the participant's payload type for a codec they already use, and otherwise a number nobody uses yet,
 so that one payload type never means two codecs in the bundle. The transceivers are given the same
 lists, so what aiortc sends matches what it offered.
+
+The sections the server sends on also offer **transport-wide congestion control**
+(:mod:`sessions.twcc`): the header extension and ``a=rtcp-fb:PT transport-cc`` on each codec, which
+make Chromium and Firefox send transport feedback about what they receive. aiortc knows neither
+(it drops both from what it negotiated once the answer is applied), so they are added to every
+offer again, with the id the participant last used for the extension when it is free (their answer
+to the previous offer, or their own first offer), or a free one. Sections the server receives on
+never offer it: aiortc sends no transport feedback, and a publisher waiting for some would be
+sending blind. :mod:`sessions.transport_feedback` stamps the numbers and reads the feedback.
 """
 
 from __future__ import annotations
@@ -19,10 +28,17 @@ import copy
 from typing import Any
 
 from aiortc import RTCPeerConnection, RTCRtpTransceiver, RTCSessionDescription, sdp
-from aiortc.rtcrtpparameters import RTCRtpCodecParameters, RTCRtpHeaderExtensionParameters
+from aiortc.rtcrtpparameters import (
+    RTCRtcpFeedback,
+    RTCRtpCodecParameters,
+    RTCRtpHeaderExtensionParameters,
+)
+
+from sessions.twcc import TRANSPORT_CC_FEEDBACK, TRANSPORT_CC_URI
 
 DYNAMIC_PAYLOAD_TYPES = range(96, 128)
 EXTENSION_IDS = range(1, 15)  # one-byte header extensions
+SENDING_DIRECTIONS = ("sendonly", "sendrecv")
 
 
 def _codec_key(codec: RTCRtpCodecParameters) -> tuple[Any, ...]:
@@ -108,6 +124,13 @@ class _Numbering:
             result.append(RTCRtpHeaderExtensionParameters(id=known, uri=extension.uri))
         return result
 
+    def extension_id(self, uri: str, preferred: int | None) -> int:
+        """The connection's id for ``uri``: the one it has, else ``preferred`` if free, else a free one."""
+        known = self.extension_ids.get(uri)
+        if known is None:
+            known = self.extension_ids[uri] = self._free(self.used_extension_ids, EXTENSION_IDS, preferred)
+        return known
+
     @staticmethod
     def _with_payload_type(codec: RTCRtpCodecParameters, payload_type: int) -> RTCRtpCodecParameters:
         copied = copy.deepcopy(codec)
@@ -123,6 +146,7 @@ async def create_offer(pc: RTCPeerConnection) -> RTCSessionDescription:
         if t.mid is not None and t._codecs and t.currentDirection is not None
     }
     numbering = _Numbering([t for t in pc.getTransceivers() if t.mid in negotiated])
+    transport_cc_id = numbering.extension_id(TRANSPORT_CC_URI, _remote_extension_id(pc, TRANSPORT_CC_URI))
     offer = await pc.createOffer()
     description = sdp.SessionDescription.parse(offer.sdp)
     by_mid = {t.mid: t for t in pc.getTransceivers() if t.mid is not None}
@@ -136,6 +160,8 @@ async def create_offer(pc: RTCPeerConnection) -> RTCSessionDescription:
         else:
             codecs = numbering.codecs(media.rtp.codecs)
             extensions = numbering.extensions(media.rtp.headerExtensions)
+        if media.direction in SENDING_DIRECTIONS:
+            codecs, extensions = _with_transport_cc(codecs, extensions, transport_cc_id)
         media.rtp.codecs = codecs
         media.rtp.headerExtensions = extensions
         media.fmt = [codec.payloadType for codec in codecs]
@@ -143,3 +169,30 @@ async def create_offer(pc: RTCPeerConnection) -> RTCSessionDescription:
             transceiver._codecs = copy.deepcopy(codecs)
             transceiver._headerExtensions = copy.deepcopy(extensions)
     return RTCSessionDescription(sdp=str(description), type="offer")
+
+
+def _remote_extension_id(pc: RTCPeerConnection, uri: str) -> int | None:
+    """The id the remote peer's last description gave ``uri``, if it has it."""
+    remote = pc.remoteDescription
+    if remote is None:
+        return None
+    for media in sdp.SessionDescription.parse(remote.sdp).media:
+        for extension in media.rtp.headerExtensions:
+            if extension.uri == uri:
+                return int(extension.id)
+    return None
+
+
+def _with_transport_cc(
+    codecs: list[RTCRtpCodecParameters], extensions: list[RTCRtpHeaderExtensionParameters], extension_id: int
+) -> tuple[list[RTCRtpCodecParameters], list[RTCRtpHeaderExtensionParameters]]:
+    """A sending section's codecs and extensions with transport-wide congestion control offered."""
+    feedback = RTCRtcpFeedback(type=TRANSPORT_CC_FEEDBACK)
+    with_feedback = []
+    for codec in codecs:
+        if not _is_rtx(codec) and feedback not in codec.rtcpFeedback:
+            codec = copy.deepcopy(codec)
+            codec.rtcpFeedback = [*codec.rtcpFeedback, feedback]
+        with_feedback.append(codec)
+    others = [extension for extension in extensions if extension.uri != TRANSPORT_CC_URI]
+    return with_feedback, [*others, RTCRtpHeaderExtensionParameters(id=extension_id, uri=TRANSPORT_CC_URI)]
