@@ -53,7 +53,6 @@ from typing import Final
 
 from sessions.delay_based import DelayBasedDetector, PacketFeedback, Signal
 from sessions.room import Role, RoomKind
-from sessions.twcc import PacketResult
 
 #: Bytes a packet costs on the wire besides its payload: RTP header with extensions (~24), SRTP tag
 #: (10), UDP (8) and IPv4 (20). Counted so that a stream of small audio packets costs what it costs.
@@ -242,7 +241,8 @@ class DownlinkEstimator:
     # -- inputs
 
     def on_transport_feedback(self, results: Iterable[PacketFeedback], now: float) -> None:
-        """Transport-wide feedback: when each packet the server sent arrived (or that it did not)."""
+        """Transport-wide feedback (:class:`sessions.twcc.PacketResult` s): when each packet the
+        server sent arrived, or that it did not."""
         self.delay.on_feedback(results, now)
         self.has_evidence = True
 
@@ -284,11 +284,6 @@ class DownlinkEstimator:
         """The round trip to the subscriber, from its receiver reports."""
         if seconds >= 0:
             self.rtt = seconds
-
-    def on_transport_feedback(self, results: list[PacketResult], now: float) -> None:
-        """What the subscriber's transport-wide feedback says about packets the server sent them
-        (:mod:`sessions.twcc`). Not used yet: the delay-based detector that reads it comes with the
-        ``twcc-gcc`` branch; until then the estimate stays loss-based."""
 
     def probe(self, bps: float, now: float) -> None:
         """The controller tries a level that needs ``bps``: assume the link carries it until loss says

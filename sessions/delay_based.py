@@ -55,7 +55,7 @@ class PacketFeedback(Protocol):
 
     @property
     def size(self) -> int:
-        """Bytes on the wire."""
+        """Bytes of the packet as sent (the UDP payload)."""
 
     @property
     def send_time(self) -> float:
@@ -105,8 +105,10 @@ class DelaySettings:
     overuse_time_ms: float = 300.0
     #: A gap between groups longer than this restarts the trend.
     reset_gap: float = 1.0
-    #: The acknowledged bitrate is counted over this long (receiver clock).
+    #: The acknowledged bitrate is counted over this long (receiver clock), with this many bytes of
+    #: IPv4 and UDP headers added to each packet's size (a link carries them too).
     acked_window: float = 1.0
+    header_bytes: int = 28
     #: The lowest one-way delay of this long is the path's own; the median of the last ``queue_window``
     #: over it is the queueing delay.
     base_window: float = 60.0
@@ -237,7 +239,7 @@ class DelayBasedDetector:
             if arrival is None or not math.isfinite(arrival):
                 continue
             self.received += 1
-            self._acked_add(arrival, result.size)
+            self._acked_add(arrival, result.size + self.settings.header_bytes)
             self._delay_add(arrival, arrival - result.send_time)
             self._group_add(result.send_time, arrival, now)
         return self.signal
@@ -329,8 +331,8 @@ class DelayBasedDetector:
     # -- outputs
 
     def acked_bps(self) -> float | None:
-        """What the receiver got over the last ``acked_window`` of its clock, bits per second (None
-        before a window's worth of arrivals)."""
+        """What the receiver got over the last ``acked_window`` of its clock, bits per second, IP and
+        UDP headers included (None before half a window of arrivals)."""
         acked = self._acked
         if len(acked) < 2 or acked[-1][0] - acked[0][0] < self.settings.acked_window / 2:
             return None

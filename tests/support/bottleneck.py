@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 #: Audio: one 20 ms Opus packet of this many bytes (with its headers) per stream.
 AUDIO_PACKET = 160
 AUDIO_BPS_PER_STREAM = AUDIO_PACKET * 8 * 50
-#: Video packets carry at most this payload, plus OVERHEAD bytes of headers.
+#: Video packets carry at most this payload, plus OVERHEAD bytes of headers, HEADERS of them IPv4 and
+#: UDP (what a transport-wide feedback's size leaves out).
 PAYLOAD = 1200
 OVERHEAD = 60
+HEADERS = 28
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +31,7 @@ class Result:
     """What the receiver says of one packet (the shape of sessions.twcc.PacketResult)."""
 
     seq: int
-    size: int
+    size: int  # the UDP payload: the packet on the wire less HEADERS
     send_time: float
     arrival_time: float | None
 
@@ -99,7 +101,8 @@ class Link:
         results = []
         for sent, size in packets:
             arrival = self._admit(sent, size)
-            results.append(Result(self._seq, size, sent, None if arrival is None else arrival + self.offset))
+            arrived = None if arrival is None else arrival + self.offset
+            results.append(Result(self._seq, size - HEADERS, sent, arrived))
             self._seq += 1
         return results
 

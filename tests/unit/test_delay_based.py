@@ -159,12 +159,13 @@ def test_a_gap_in_the_feedback_restarts_the_trend_without_a_false_overuse() -> N
 
 def test_a_packet_reported_lost_then_received_counts_once() -> None:
     detector = DelayBasedDetector()
-    sent = [Result(seq, 1000, 0.01 * seq, None if seq == 5 else 0.01 * seq + 0.1) for seq in range(101)]
+    sent = [Result(seq, 972, 0.01 * seq, None if seq == 5 else 0.01 * seq + 0.1) for seq in range(101)]
     detector.on_feedback(sent, 1.2)
-    late = Result(5, 1000, 0.05, 0.2)
+    late = Result(5, 972, 0.05, 0.2)
     detector.on_feedback([late, sent[50]], 1.3)  # the lost one came after all; the other is a repeat
     assert detector.received == 101
-    # 101 packets of 1000 bytes over the second of arrivals: the repeat is not counted twice.
+    # 101 packets of 1000 bytes (972 and the IP and UDP headers) over the second of arrivals: the
+    # repeat is not counted twice.
     assert detector.acked_bps() == pytest.approx(8 * 1000 * 100 / 1.0, rel=0.02)
 
 
