@@ -34,7 +34,8 @@ or ``PAUSED`` (no video; the sound goes on). Audio is never given up for video.
   clinical pair's video (patient and host, to each other) at full; then the other video, the host's
   view of the learners last.
 * :class:`DownlinkController` is one subscriber's adaptation over time, with hysteresis: a level goes
-  down once the budget has said so for ``down_after`` (about a second of evidence), all the way at
+  down once the budget has said so for ``down_after`` (about a second of evidence; at once when the
+  estimate just came down for a delay-based overuse, itself a second of evidence), all the way at
   once; it goes up one level at a time, after ``up_after`` seconds of headroom; and when nothing but
   the estimator's caution holds a level down, it *probes*: after ``probe_after`` seconds without loss
   it tries the next level. A level that has to come down again soon after going up was a failed try:
@@ -235,8 +236,10 @@ class DownlinkEstimator:
         self._last_decrease = -math.inf
         #: The delay-based detector, fed by :meth:`on_transport_feedback`.
         self.delay = DelayBasedDetector()
-        #: The last decreases an overuse made: (when, what was acknowledged, the new estimate).
+        #: The last decreases an overuse made: (when, what was acknowledged, the new estimate), and
+        #: whether the last update made one.
         self.overuses: deque[tuple[float, float, float]] = deque(maxlen=10)
+        self.overused = False
 
     # -- inputs
 
@@ -324,15 +327,17 @@ class DownlinkEstimator:
         signal = self.delay_signal(now)
         acked = self.delay.acked_bps() if signal is not None else None
         overuse_at = self.delay.overuse_at
-        overused = signal is not None and overuse_at is not None and overuse_at > last_update
+        overuse_seen = signal is not None and overuse_at is not None and overuse_at > last_update
         queue = self.delay.queue_delay()
-        if overused and queue is not None and queue >= settings.queue_delay:
+        self.overused = False
+        if overuse_seen and queue is not None and queue >= settings.queue_delay:
             # A queue that grew and is still there (one that a keyframe filled for a moment is gone).
             self.clean_since = None
             if acked is not None and settings.overuse_share * acked < self.estimate:
                 self.estimate = settings.overuse_share * acked
                 self._last_decrease = now  # the loss reports that follow describe the same overload
                 self.overuses.append((now, acked, self.estimate))
+                self.overused = True
         if acked is not None:
             reported_rate = acked  # what the receiver got, not what was sent, is what the link carried
         if loss is not None:
@@ -372,7 +377,7 @@ class DownlinkEstimator:
                     self.decreases.append((now, loss, base, self.estimate))
             elif self.excess >= settings.low_loss or self.pressure > settings.high_loss:
                 pass  # between 2 and 10 %, or loss enough to come down (spaced decreases): hold
-            elif overused or signal not in (None, Signal.NORMAL):
+            elif overuse_seen or signal not in (None, Signal.NORMAL):
                 pass  # the queue grows or drains: hold (GCC)
             else:
                 if self.clean_since is None:
@@ -669,7 +674,7 @@ class DownlinkController:
                 continue
             if state.below_since is None:
                 state.below_since = now
-            if now - state.below_since >= self.settings.down_after:
+            if now - state.below_since >= self.settings.down_after or self.estimator.overused:
                 if state.level <= state.held and now - state.since >= self.settings.probe_window:
                     # A level it had held for long no longer holds: the link got worse.
                     state.held = wanted.level

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from sessions.adaptation import DownlinkEstimator
+from sessions.adaptation import DownlinkController, DownlinkEstimator, Level, Priority, VideoSource, allocate
 from sessions.delay_based import DelayBasedDetector, Signal
 from tests.support.bottleneck import AUDIO_BPS_PER_STREAM, Link, Receiver, Result, bursty, traffic
 
@@ -265,3 +265,55 @@ def test_without_transport_feedback_for_a_while_the_loss_alone_decides_again() -
     downlink.run(40, 600_000)
     assert downlink.estimator.delay_signal(downlink.now) is None
     assert downlink.estimator.decreases
+
+
+# --------------------------------------------------------------------------- with the levels
+
+
+def weak_visit(
+    *, transport: bool, seconds: float = 60.0, seed: int = 3
+) -> tuple[DownlinkController, list[float]]:
+    """A learner on the weak link receiving two videos (full 200 kbit/s, low 50) and two audio
+    streams, the levels following a controller in half-second ticks. Returns the controller and,
+    per tick, what the levels cost."""
+    sources = [
+        VideoSource(key, Priority.NORMAL, 200_000.0, 50_000.0, order) for order, key in enumerate("ab")
+    ]
+    link = weak_link(seed, offset=77.0)
+    receiver = Receiver(link)
+    controller = DownlinkController()
+    estimator = controller.estimator
+    estimator.on_rtt(0.3)
+    levels = {source.key: Level.FULL for source in sources}
+    costs: list[float] = []
+    now = 0.0
+    while now < seconds:
+        cost = AUDIO + sum(source.cost(levels[source.key]) for source in sources)
+        costs.append(cost)
+        packets = traffic(now, now + 0.5, cost)
+        for sent, size in packets:
+            estimator.on_sent(1, size, sent)
+        receiver.take(link.carry(packets))
+        now += 0.5
+        for at, batch in receiver.due(now):
+            if transport:
+                estimator.on_transport_feedback(batch, at)
+        loss = receiver.loss_report(now)
+        if loss is not None:
+            estimator.on_loss_report(1, loss, now)
+        before = dict(levels)
+        levels = {key: assignment.level for key, assignment in controller.tick(now, AUDIO, sources).items()}
+        if estimator.overused:
+            # The estimate came down for an overuse: a level over it goes down now, not a second later.
+            budget = allocate(estimator.estimate, AUDIO, sources)
+            assert all(levels[key] <= budget[key].level for key in levels), (now, before, levels)
+    return controller, costs
+
+
+def test_a_try_that_overloads_a_weak_link_comes_down_sooner_with_the_delay_signal() -> None:
+    with_delay, delay_costs = weak_visit(transport=True)
+    _, loss_costs = weak_visit(transport=False)
+    assert with_delay.failed_probes >= 1 and with_delay.estimator.overuses  # it tried, and saw it fail
+    overloaded_with_delay = sum(cost > WEAK for cost in delay_costs[4:])  # after the first two seconds
+    overloaded_by_loss = sum(cost > WEAK for cost in loss_costs[4:])
+    assert overloaded_with_delay <= overloaded_by_loss / 2, (overloaded_with_delay, overloaded_by_loss)
