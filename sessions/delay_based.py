@@ -35,6 +35,7 @@ may have changed) but keeps the threshold.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -306,13 +307,8 @@ class DelayBasedDetector:
 
     def _acked_add(self, arrival: float, size: int) -> None:
         acked = self._acked
-        # Keep it ordered by arrival (feedback comes in send order; a late one may go back a little).
-        if acked and arrival < acked[-1][0]:
-            items = sorted([*acked, (arrival, size)])
-            acked.clear()
-            acked.extend(items)
-        else:
-            acked.append((arrival, size))
+        # Kept in order of arrival (feedback comes in send order; a reordered packet goes back a little).
+        bisect.insort(acked, (arrival, size))
         while acked and acked[0][0] < acked[-1][0] - 2 * self.settings.acked_window:
             acked.popleft()
 
