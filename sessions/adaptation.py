@@ -187,9 +187,12 @@ class EstimatorSettings:
     overuse_share: float = 0.85
     #: With transport feedback, loss is congestion only with a queue: a queueing delay of at least
     #: ``queue_delay`` seconds (the lab's 30 ms jitter each way reads 20-40 ms unloaded, a full
-    #: 150 ms home-router queue 130-180), or an overuse in the last ``queue_memory`` seconds. An
-    #: overuse lowers the estimate only while the queueing delay is that high too.
+    #: 150 ms home-router queue 130-180) for ``queue_hold`` seconds (the keyframes of a join fill
+    #: the queue of the lab's 3g_abroad link for a moment and lose a burst: 19 % in one second), or
+    #: an overuse in the last ``queue_memory`` seconds. An overuse lowers the estimate only while the
+    #: queueing delay is that high too.
     queue_delay: float = 0.06
+    queue_hold: float = 1.0
     queue_memory: float = 5.0
 
 
@@ -240,6 +243,7 @@ class DownlinkEstimator:
         #: whether the last update made one.
         self.overuses: deque[tuple[float, float, float]] = deque(maxlen=10)
         self.overused = False
+        self._queued_since: float | None = None  # since when the queueing delay has been high
 
     # -- inputs
 
@@ -329,8 +333,13 @@ class DownlinkEstimator:
         overuse_at = self.delay.overuse_at
         overuse_seen = signal is not None and overuse_at is not None and overuse_at > last_update
         queue = self.delay.queue_delay()
+        high_queue = signal is not None and queue is not None and queue >= settings.queue_delay
+        if not high_queue:
+            self._queued_since = None
+        elif self._queued_since is None:
+            self._queued_since = now
         self.overused = False
-        if overuse_seen and queue is not None and queue >= settings.queue_delay:
+        if overuse_seen and high_queue:
             # A queue that grew and is still there (one that a keyframe filled for a moment is gone).
             self.clean_since = None
             if acked is not None and settings.overuse_share * acked < self.estimate:
@@ -390,11 +399,10 @@ class DownlinkEstimator:
         return self.budget(now)
 
     def _queued(self, now: float) -> bool:
-        """Whether the delay shows a queue: queueing delay now, or an overuse a moment ago."""
+        """Whether the delay shows a queue: queueing delay for a while, or an overuse a moment ago."""
         settings = self.settings
-        queue = self.delay.queue_delay()
-        at = self.delay.overuse_at
-        return (queue is not None and queue >= settings.queue_delay) or (
+        since, at = self._queued_since, self.delay.overuse_at
+        return (since is not None and now - since >= settings.queue_hold) or (
             at is not None and now - at <= settings.queue_memory
         )
 

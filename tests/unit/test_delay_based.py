@@ -187,10 +187,14 @@ class Downlink:
         self.receiver = Receiver(self.link)
         self.estimator.on_rtt(2 * self.link.delay)
 
-    def run(self, until: float, bps: float) -> None:
+    def run(self, until: float, bps: float, *, burst: int = 0) -> None:
+        """Send ``bps`` until ``until``; with ``burst``, a frame of that many bytes first."""
+        first = True
         while self.now < until - 1e-9:
             start, self.now = self.now, self.now + 0.5
-            packets = traffic(start, self.now, bps)
+            key = {"keyframe_every": until, "keyframe_bytes": burst} if burst and first else {}
+            packets = traffic(start, self.now, bps, **key)  # type: ignore[arg-type]
+            first = False
             for sent, size in packets:
                 self.estimator.on_sent(1, size, sent)
             self.receiver.take(self.link.carry(packets))
@@ -255,6 +259,16 @@ def test_loss_from_a_full_queue_still_lowers_the_estimate() -> None:
     assert downlink.estimator.estimate < WEAK
     queue = downlink.estimator.delay.queue_delay()
     assert queue is not None and queue > 0.1
+
+
+def test_a_joins_burst_of_loss_from_a_queue_full_for_a_moment_lowers_nothing() -> None:
+    # 3g_abroad: a join's keyframes (30 KB at once) overflow the 150 ms queue of a 750 kbit/s link:
+    # 27-29 % and then 13-15 % lost in the first two reports, the queue gone a second later. The lab's
+    # Chromium learner lost 19 % so, and the estimate came down under the two full videos it carried.
+    for seed in (1, 2, 3):
+        downlink = Downlink(Link(rate_bps=750_000, delay=0.1, jitter=0.02, loss=0.01, seed=seed))
+        downlink.run(10, 500_000, burst=30_000)
+        assert not downlink.estimator.decreases and not downlink.estimator.overuses, seed
 
 
 def test_without_transport_feedback_for_a_while_the_loss_alone_decides_again() -> None:
