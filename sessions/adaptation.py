@@ -335,6 +335,7 @@ class DownlinkEstimator:
             self._acked.append((now, acked))
         while self._acked and self._acked[0][0] < now - settings.rate_window:
             self._acked.popleft()
+        carried = max((rate for _, rate in self._acked), default=0.0)  # 0: no transport feedback
         overuse_at = self.delay.overuse_at
         overuse_seen = signal is not None and overuse_at is not None and overuse_at > last_update
         queue = self.delay.queue_delay()
@@ -350,15 +351,11 @@ class DownlinkEstimator:
             # What the link carried while it overflowed: the most of the last second's readings (one
             # second's count swings by a sixth on the lab's weak link: jitter moves packets across
             # its edges, and a reading low by that much paused a video there).
-            carried = max((rate for _, rate in self._acked), default=None)
-            if carried is not None and settings.overuse_share * carried < self.estimate:
+            if carried > 0 and settings.overuse_share * carried < self.estimate:
                 self.estimate = settings.overuse_share * carried
-                acked = carried
                 self._last_decrease = now  # the loss reports that follow describe the same overload
-                self.overuses.append((now, acked, self.estimate))
+                self.overuses.append((now, carried, self.estimate))
                 self.overused = True
-        if acked is not None:
-            reported_rate = acked  # what the receiver got, not what was sent, is what the link carried
         if loss is not None:
             self.loss = loss
             excess = self._congestion_loss(loss, now)  # over the median floor: may it grow?
@@ -377,11 +374,15 @@ class DownlinkEstimator:
                 # instead of compounding: GCC's rate x (1 - loss/2), or lower if the receiver's REMB
                 # says its queue grows, but never under what the link delivered, rate x (1 - loss)
                 # (receivers' delay-based estimates swing far too low on jittery paths).
-                base = reported_rate if reported_rate > 0 else self.estimate
+                # With transport feedback the rate is what the receiver got (the most of the last
+                # second's readings): a full queue's loss says the link carries that, not what is sent.
+                base = carried if carried > 0 else reported_rate if reported_rate > 0 else self.estimate
                 reduced = base * (1.0 - congestion / 2.0)
                 remb = self._remb_overuse(now, sent)
                 if remb is not None:
                     reduced = min(reduced, max(remb, base * (1.0 - congestion)))
+                # Never under what an overuse would set (what the receiver got, less GCC's share).
+                reduced = max(reduced, settings.overuse_share * carried)
                 interval = settings.decrease_interval + (self.rtt or 0.0)
                 if now - self._last_decrease < interval:
                     pass
@@ -403,8 +404,9 @@ class DownlinkEstimator:
                     self.clean_since = now
                 ceiling = max(self.estimate, settings.headroom * sent + settings.margin_bps)
                 grown = self.estimate * (1.0 + settings.increase_per_second * elapsed)
-                # What was carried without congestion is carried: never estimate less than that.
-                self.estimate = max(min(grown, ceiling), reported_rate)
+                # What was carried without congestion is carried: never estimate less than that (what
+                # the receiver acknowledged, when it says so, rather than what was sent).
+                self.estimate = max(min(grown, ceiling), reported_rate if carried <= 0 else carried)
         self.estimate = min(settings.max_bps, max(settings.min_bps, self.estimate))
         return self.budget(now)
 
