@@ -24,12 +24,13 @@ or ``PAUSED`` (no video; the sound goes on). Audio is never given up for video.
   far under what it gets on a jittery path or a busy machine while nothing is lost.
 
   With transport-wide feedback (browsers: the arrival time of every packet), GCC's delay-based half
-  (:mod:`sessions.delay_based`) joins in: an overuse (the queue growing) lowers the estimate to 0.85
-  times what the receiver acknowledged, the estimate grows only while the delay signal is normal
-  (and no further than what was acknowledged, not what was sent), and loss counts as congestion only
-  when the delay shows a queue (queueing delay now, or an overuse a few seconds ago): random loss on
-  a path with no queue (bursts on a radio link) lowers nothing. Without that feedback for a couple of
-  seconds (aiortc peers send none), the estimate is the loss-based one above alone.
+  (:mod:`sessions.delay_based`) joins in, and rates are what the receiver acknowledged: an overuse
+  (a queue that grew and stays) lowers the estimate to 0.85 times that, and the levels follow at
+  once; the estimate grows only while the delay is steady, and then whatever the loss under 10 %
+  (the delay, not the loss, tells congestion in that band); loss counts as congestion only when the
+  delay shows a queue (for a second, or an overuse a few seconds ago): random loss on a path with
+  no queue (bursts on a radio link) lowers nothing. Without that feedback for a couple of seconds
+  (aiortc peers send none), the estimate is the loss-based one above alone.
 * :func:`allocate` gives a budget out in priority order: all audio first; then in a patient visit the
   clinical pair's video (patient and host, to each other) at full; then the other video, the host's
   view of the learners last.
@@ -363,7 +364,11 @@ class DownlinkEstimator:
             weight = settings.smoothing
             self.excess = (1 - weight) * (self.excess or 0.0) + weight * excess
             self.pressure = (1 - weight) * (self.pressure or 0.0) + weight * congestion
-            if self.excess >= settings.low_loss:
+            # With transport feedback the delay says whether the link is congested: loss between 2
+            # and 10 % with no queue (a lossy line; a browser's reports after its resends swing
+            # from 0 to 17 % a second on the lab's weak link) no longer holds the estimate.
+            steady = signal is Signal.NORMAL and not overuse_seen and not high_queue
+            if not steady if signal is not None else self.excess >= settings.low_loss:
                 self.clean_since = None
             # With transport feedback, loss with no queue behind it is not from what is sent
             # (random or bursty loss on the line): no decrease (and no growth while it is high).
@@ -395,10 +400,12 @@ class DownlinkEstimator:
                     self.estimate = min(self.estimate, reduced)
                     self._last_decrease = now
                     self.decreases.append((now, loss, base, self.estimate))
-            elif self.excess >= settings.low_loss or self.pressure > settings.high_loss:
-                pass  # between 2 and 10 %, or loss enough to come down (spaced decreases): hold
-            elif overuse_seen or signal not in (None, Signal.NORMAL):
-                pass  # the queue grows or drains: hold (GCC)
+            elif self.pressure > settings.high_loss:
+                pass  # loss enough to come down (spaced decreases): hold
+            elif signal is None and self.excess >= settings.low_loss:
+                pass  # between 2 and 10 %: hold
+            elif signal is not None and not steady:
+                pass  # the queue grows, drains or stands: hold (GCC)
             else:
                 if self.clean_since is None:
                     self.clean_since = now

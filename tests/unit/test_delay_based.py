@@ -251,6 +251,19 @@ def test_bursty_random_loss_with_a_flat_delay_lowers_nothing(seed: int) -> None:
     assert with_delay.estimator.estimate >= 600_000
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_loss_in_the_hold_band_with_a_steady_delay_lets_the_estimate_grow(seed: int) -> None:
+    # 6 % lost in runs of 4 on a path with no queue: reports swing from nothing to a fifth, which held
+    # the estimate at 312-395 kbit/s after 10 s here when loss decided alone whether it may grow; the
+    # delay says the link is not congested.
+    downlink = Downlink(Link(delay=0.15, jitter=0.03, burst=bursty(0.06, 4), seed=seed))
+    downlink.estimator.estimate = 300_000  # as after an earlier decrease
+    downlink.run(10, 250_000)
+    assert not downlink.estimator.decreases
+    # Up to the ceiling of what was sent: 1.5 x 250 kbit/s + 50 (give or take a packet).
+    assert downlink.estimator.estimate >= 0.95 * (1.5 * 250_000 + 50_000)
+
+
 def test_loss_from_a_full_queue_still_lowers_the_estimate() -> None:
     # Sent far over a weak link from the first second: the queue was full before a trend could form
     # (the first groups already wait), but the queueing delay shows it, and the loss counts.
