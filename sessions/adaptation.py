@@ -26,7 +26,8 @@ or ``PAUSED`` (no video; the sound goes on). Audio is never given up for video.
   With transport-wide feedback (browsers: the arrival time of every packet), GCC's delay-based half
   (:mod:`sessions.delay_based`) joins in, and rates are what the receiver acknowledged: an overuse
   (a queue that grew and stays) lowers the estimate to 0.85 times that, and the levels follow at
-  once; the estimate grows only while the delay is steady, and then whatever the loss under 10 %
+  once (not when sending well under what the link carried at the last one: that queue is a busy
+  machine's burst); the estimate grows only while the delay is steady, and then whatever the loss under 10 %
   (the delay, not the loss, tells congestion in that band); loss counts as congestion only when the
   delay shows a queue (for a second, or an overuse a few seconds ago): random loss on a path with
   no queue (bursts on a radio link) lowers nothing. Without that feedback for a couple of seconds
@@ -195,6 +196,13 @@ class EstimatorSettings:
     queue_delay: float = 0.06
     queue_hold: float = 1.0
     queue_memory: float = 5.0
+    #: An overuse while sending under ``capacity_share`` of what the link carried at an overuse of
+    #: the last ``capacity_memory`` seconds is not the link's: a queue cannot grow there when less
+    #: arrives than it let through before. It is the machines' (the lab's browser and server share two
+    #: busy cores: 100-400 ms "queues" at a third of the link). A link that really got worse still
+    #: shows loss behind a standing queue, which lowers the estimate as above.
+    capacity_share: float = 0.8
+    capacity_memory: float = 30.0
 
 
 class DownlinkEstimator:
@@ -246,6 +254,7 @@ class DownlinkEstimator:
         self.overused = False
         self._queued_since: float | None = None  # since when the queueing delay has been high
         self._acked: deque[tuple[float, float]] = deque()  # (when, acknowledged rate) at each update
+        self._capacity: tuple[float, float] | None = None  # (when, what the link carried) at an overuse
 
     # -- inputs
 
@@ -346,6 +355,11 @@ class DownlinkEstimator:
         elif self._queued_since is None:
             self._queued_since = now
         self.overused = False
+        capacity = self._capacity
+        if capacity is not None and now - capacity[0] > settings.capacity_memory:
+            capacity = self._capacity = None
+        if overuse_seen and capacity is not None and sent < settings.capacity_share * capacity[1]:
+            overuse_seen = False  # not the link's (see EstimatorSettings.capacity_share)
         if overuse_seen and high_queue:
             # A queue that grew and is still there (one that a keyframe filled for a moment is gone).
             self.clean_since = None
@@ -357,6 +371,7 @@ class DownlinkEstimator:
                 self._last_decrease = now  # the loss reports that follow describe the same overload
                 self.overuses.append((now, carried, self.estimate))
                 self.overused = True
+                self._capacity = (now, carried)
         if loss is not None:
             self.loss = loss
             excess = self._congestion_loss(loss, now)  # over the median floor: may it grow?

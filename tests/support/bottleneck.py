@@ -5,7 +5,8 @@ the transport-wide feedback the receiver sends back.
 A packet leaves the bottleneck at ``max(sent, previous departure) + size * 8 / rate`` (a drop-tail
 queue of ``queue`` seconds of the rate: a packet that would wait longer is dropped), is lost on the
 line at random (``loss``) or in bursts (``burst``: a Gilbert-Elliott chain), and arrives after
-``delay`` plus a jitter, on the receiver's clock (``offset`` from the server's). Jitter is drawn
+``delay`` plus a jitter, on the receiver's clock (``offset`` from the server's). With ``stalls``
+the sending machine stalls now and then: what it stamps then leaves in one burst afterwards. Jitter is drawn
 uniformly in ``[-jitter, +jitter]`` and held for 20 ms without reordering, as the lab's impairment
 router does (tests/support/impair.py), or drawn per packet with ``reorder``.
 """
@@ -83,6 +84,9 @@ class Link:
     burst: tuple[float, float] | None = None
     offset: float = 0.0
     reorder: bool = False
+    #: (start, end) of moments when the sending machine stalls: a packet stamped then (its send time)
+    #: leaves at the end, with the others, in one burst.
+    stalls: tuple[tuple[float, float], ...] = ()
     seed: int = 1
     _rng: random.Random = field(init=False)
     _seq: int = 0
@@ -100,7 +104,8 @@ class Link:
         """What happens to each packet (in the order sent), numbered on from the last call."""
         results = []
         for sent, size in packets:
-            arrival = self._admit(sent, size)
+            leaves = next((end for start, end in self.stalls if start <= sent < end), sent)
+            arrival = self._admit(leaves, size)
             arrived = None if arrival is None else arrival + self.offset
             results.append(Result(self._seq, size - HEADERS, sent, arrived))
             self._seq += 1

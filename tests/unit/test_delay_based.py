@@ -284,6 +284,22 @@ def test_a_joins_burst_of_loss_from_a_queue_full_for_a_moment_lowers_nothing() -
         assert not downlink.estimator.decreases and not downlink.estimator.overuses, seed
 
 
+def test_a_stall_of_the_receiving_machine_well_under_the_links_rate_is_not_an_overuse() -> None:
+    # The lab's browser and server share two busy cores: the server's packets leave 100-400 ms after
+    # they were stamped now and then, in a burst that fills the link's queue for a moment while the
+    # rate is a third of the link's; read as an overuse, it paused the learner's video.
+    stalls = tuple((t, t + 0.4) for t in (12.0, 15.0, 18.0, 21.0))
+    downlink = Downlink(weak_link(2, stalls=stalls))
+    downlink.run(5, 1.3 * WEAK)  # a real overload first: the link shows what it carries
+    assert len(downlink.estimator.overuses) == 1
+    after = downlink.estimator.estimate
+    downlink.run(25, 0.45 * WEAK)
+    assert downlink.estimator.delay.overuse_at is not None and downlink.estimator.delay.overuse_at > 12
+    assert len(downlink.estimator.overuses) == 1
+    assert [d for d in downlink.estimator.decreases if d[0] > 6] == []
+    assert downlink.estimator.estimate >= after
+
+
 def test_without_transport_feedback_for_a_while_the_loss_alone_decides_again() -> None:
     downlink = Downlink(Link(delay=0.025, jitter=0.005, burst=bursty(0.10, 8), seed=2))
     downlink.run(10, 600_000)
