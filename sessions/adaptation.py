@@ -27,11 +27,12 @@ or ``PAUSED`` (no video; the sound goes on). Audio is never given up for video.
   (:mod:`sessions.delay_based`) joins in, and rates are what the receiver acknowledged: an overuse
   (a queue that grew and stays) lowers the estimate to 0.85 times that, and the levels follow at
   once (not when sending well under what the link carried at the last one: that queue is a busy
-  machine's burst); the estimate grows only while the delay is steady, and then whatever the loss under 10 %
-  (the delay, not the loss, tells congestion in that band); loss counts as congestion only when the
-  delay shows a queue (for a second, or an overuse a few seconds ago): random loss on a path with
-  no queue (bursts on a radio link) lowers nothing. Without that feedback for a couple of seconds
-  (aiortc peers send none), the estimate is the loss-based one above alone.
+  machine's burst). The estimate grows only while the delay is steady, then whatever the loss under
+  10 % (the delay, not the loss, tells congestion in that band), and for 30 s after an overuse no
+  further than what the link carried then. Loss counts as congestion only when the delay shows a
+  queue (for a second, or an overuse a few seconds ago): random loss on a path with no queue
+  (bursts on a radio link) lowers nothing. Without that feedback for a couple of seconds (aiortc
+  peers send none), the estimate is the loss-based one above alone.
 * :func:`allocate` gives a budget out in priority order: all audio first; then in a patient visit the
   clinical pair's video (patient and host, to each other) at full; then the other video, the host's
   view of the learners last.
@@ -201,6 +202,7 @@ class EstimatorSettings:
     #: arrives than it let through before. It is the machines' (the lab's browser and server share two
     #: busy cores: 100-400 ms "queues" at a third of the link). A link that really got worse still
     #: shows loss behind a standing queue, which lowers the estimate as above.
+    #: For as long, growth stops at what the link carried then (GCC's link capacity).
     capacity_share: float = 0.8
     capacity_memory: float = 30.0
 
@@ -425,6 +427,10 @@ class DownlinkEstimator:
                 if self.clean_since is None:
                     self.clean_since = now
                 ceiling = max(self.estimate, settings.headroom * sent + settings.margin_bps)
+                if capacity is not None:
+                    # GCC's link capacity: back up to what the link carried at the last overuse, not
+                    # past it while that is recent (a try beyond it is the controller's probe).
+                    ceiling = min(ceiling, max(self.estimate, capacity[1]))
                 grown = self.estimate * (1.0 + settings.increase_per_second * elapsed)
                 # What was carried without congestion is carried: never estimate less than that (what
                 # the receiver acknowledged, when it says so, rather than what was sent).

@@ -284,6 +284,20 @@ def test_a_joins_burst_of_loss_from_a_queue_full_for_a_moment_lowers_nothing() -
         assert not downlink.estimator.decreases and not downlink.estimator.overuses, seed
 
 
+def test_after_an_overuse_the_estimate_grows_back_to_what_the_link_carried_and_no_further_for_a_while() -> (
+    None
+):
+    downlink = Downlink(weak_link(3))
+    downlink.run(5, 0.7 * WEAK)
+    downlink.run(8, 1.3 * WEAK)
+    assert len(downlink.estimator.overuses) == 1
+    when, carried, _ = downlink.estimator.overuses[0]
+    downlink.run(when + 25, 0.6 * WEAK)  # steady: it grows back, up to what the link carried
+    assert carried * 0.95 <= max(downlink.estimates(when + 5, when + 25)) <= carried
+    downlink.run(when + 45, 0.6 * WEAK)  # 30 s later the link may have changed: growth goes on
+    assert downlink.estimator.estimate > carried
+
+
 def test_a_stall_of_the_receiving_machine_well_under_the_links_rate_is_not_an_overuse() -> None:
     # The lab's browser and server share two busy cores: the server's packets leave 100-400 ms after
     # they were stamped now and then, in a burst that fills the link's queue for a moment while the
