@@ -213,7 +213,7 @@ class Downlinks:
                 "transport-wide feedback from %s: %s",
                 subscriber_id,
                 transport_cc.counts.describe(),
-                extra={"room": self.room.id, "participant": subscriber_id},
+                extra={"room": self.room.id, "participant": subscriber_id, **transport_cc.counts.fields()},
             )
 
     def start(self) -> None:

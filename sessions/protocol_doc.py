@@ -113,8 +113,11 @@ client                                   server
 * **Weak connections.** The server adapts what it sends you to your downlink, per video: the
   publisher's stream, a smaller one it makes (`low`), or none (`paused`); sound is never dropped for
   video. It learns your downlink from what your peer connection reports anyway (RTCP receiver
-  reports, REMB): nothing to do on your side. `levels` tells you when and why; a switch between
-  levels starts at a keyframe, with the same timestamps going on.
+  reports, REMB, and transport-wide congestion control feedback: the server's offers ask for it on the
+  sections it sends you, with the header extension
+  `http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01` and `rtcp-fb transport-cc`;
+  accept them if your stack can): nothing else to do on your side. `levels` tells you when and why; a
+  switch between levels starts at a keyframe, with the same timestamps going on.
 * **Reconnecting.** If the socket or the peer connection drops, open a new socket, send `join` again
   and make a **new** RTCPeerConnection with a new `offer` (there is no ICE restart). An admitted
   participant goes straight back in with their permissions. Joining from a second socket replaces the

@@ -64,7 +64,8 @@ class TransportFeedbackListener(Protocol):
 
 @dataclass(slots=True)
 class FeedbackCounts:
-    """What one connection's transport feedback amounted to (for the log and the tests)."""
+    """What one connection's transport feedback amounted to (for the log and the tests). A packet
+    first reported lost and later received (late) counts in both ``lost`` and ``received``."""
 
     stamped: int = 0
     feedbacks: int = 0
@@ -76,6 +77,22 @@ class FeedbackCounts:
     #: The earliest and latest (send time, arrival time) of packets reported received.
     first_received: tuple[float, float] | None = None
     last_received: tuple[float, float] | None = None
+
+    def fields(self) -> dict[str, int | float]:
+        """The counts as log context fields (spans in seconds)."""
+        fields: dict[str, int | float] = {
+            "stamped": self.stamped,
+            "feedbacks": self.feedbacks,
+            "malformed": self.malformed,
+            "received": self.received,
+            "lost": self.lost,
+        }
+        if self.first_feedback_at is not None and self.last_feedback_at is not None:
+            fields["feedback_seconds"] = round(self.last_feedback_at - self.first_feedback_at, 3)
+        if self.first_received is not None and self.last_received is not None:
+            fields["sent_span"] = round(self.last_received[0] - self.first_received[0], 3)
+            fields["arrival_span"] = round(self.last_received[1] - self.first_received[1], 3)
+        return fields
 
     def describe(self) -> str:
         """One line for the log."""
@@ -121,7 +138,7 @@ class TransportWideCc:
         for transceiver in self.pc.getTransceivers():
             transport = transceiver.sender.transport
             if transport is not None and transport not in self._transports:
-                self._transports[transport] = _Hook(self, transport)
+                self._transports[transport] = _Hook(self, transport, self._clock)
 
     def history(self, transport: RTCDtlsTransport) -> SendHistory | None:
         """What was sent on one of the connection's transports, if it is hooked."""
@@ -156,8 +173,11 @@ class TransportWideCc:
 class _Hook:
     """One DTLS transport's sequence numbers, send history and feedback."""
 
-    def __init__(self, owner: TransportWideCc, transport: RTCDtlsTransport) -> None:
+    def __init__(
+        self, owner: TransportWideCc, transport: RTCDtlsTransport, clock: Callable[[], float]
+    ) -> None:
         self.owner = owner
+        self._clock = clock
         self.transport = transport
         self.history = SendHistory()
         self._next = 0
@@ -184,7 +204,7 @@ class _Hook:
             stamped = stamp_transport_sequence(data, extension_id, self._next)
         except ValueError:
             return data  # not RTP we can extend: it goes out as it was, unnumbered
-        self.history.on_sent(self._next, len(stamped) + self._srtp_tag_bytes(), self.owner._clock())
+        self.history.on_sent(self._next, len(stamped) + self._srtp_tag_bytes(), self._clock())
         self._next = (self._next + 1) & 0xFFFF
         self.owner.counts.stamped += 1
         return stamped
@@ -205,7 +225,7 @@ class _Hook:
             fcis, rest = transport_feedback_fcis(data)
         except MalformedFeedback:
             return data  # aiortc's parser refuses it (and logs it at debug level) as before
-        now = self.owner._clock()
+        now = self._clock()
         for fci in fcis:
             try:
                 feedback = parse_transport_feedback(fci)

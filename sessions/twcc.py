@@ -201,6 +201,10 @@ def stamp_transport_sequence(packet: bytes, extension_id: int, seq: int) -> byte
     end = start + 4 + 4 * int.from_bytes(packet[start + 2 : start + 4], "big")
     if end > len(packet):
         raise ValueError("RTP packet shorter than its header extension")
+    if profile == _ONE_BYTE_PROFILE:
+        appended = _append_one_byte(packet, start, end, extension_id, value)
+        if appended is not None:
+            return appended
     elements = _elements(packet[start + 4 : end], profile)
     kept = [(x_id, x_value) for x_id, x_value in elements if x_id != extension_id]
     kept.append((extension_id, value))
@@ -211,6 +215,27 @@ def stamp_transport_sequence(packet: bytes, extension_id: int, seq: int) -> byte
     body += b"\0" * (-len(body) % 4)
     header = packet[start : start + 2] + (len(body) // 4).to_bytes(2, "big")
     return packet[:start] + header + body + packet[end:]
+
+
+def _append_one_byte(packet: bytes, start: int, end: int, extension_id: int, value: bytes) -> bytes | None:
+    """The fast way for what every packet aiortc sends is (a one-byte block without the id): the
+    element added after the last one. None when the block already has the id (or a reserved id 15)."""
+    position = used = start + 4
+    while position < end:
+        byte = packet[position]
+        if byte == 0:  # padding
+            position += 1
+            continue
+        if byte >> 4 in (15, extension_id):
+            return None
+        position += 2 + (byte & 0x0F)
+        used = position
+    if position > end:
+        raise ValueError("RTP header extension element runs past its block")
+    body = packet[start + 4 : used] + bytes(((extension_id << 4) | 1,)) + value
+    padding = -len(body) % 4
+    length = ((len(body) + padding) // 4).to_bytes(2, "big")
+    return packet[: start + 2] + length + body + b"\0" * padding + packet[end:]
 
 
 def _elements(block: bytes, profile: int) -> list[tuple[int, bytes]]:

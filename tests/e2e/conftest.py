@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -46,8 +47,16 @@ def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path) -
     pytest.fail(f"rounds demo did not answer within {START_TIMEOUT_SECONDS}s:\n{log.read_text()[-4000:]}")
 
 
+@dataclass(frozen=True)
+class E2eServer:
+    """The module's server: its address and the file its log (JSON lines) goes to."""
+
+    url: str
+    log: Path
+
+
 @pytest.fixture(scope="module")
-def server_url(tmp_path_factory: pytest.TempPathFactory, sqlite_demo: Demo) -> Iterator[str]:
+def e2e_server(tmp_path_factory: pytest.TempPathFactory, sqlite_demo: Demo) -> Iterator[E2eServer]:
     """``rounds demo`` on a free port with its own data directory; stopped at the end. The directory
     starts as a copy of the run's demo, so the command finds the demo loaded and serves it at once."""
     data_dir = tmp_path_factory.mktemp("rounds-e2e")
@@ -67,7 +76,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory, sqlite_demo: Demo) -> I
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_serving(url, process, log)
-        yield url
+        yield E2eServer(url, log)
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -76,6 +85,12 @@ def server_url(tmp_path_factory: pytest.TempPathFactory, sqlite_demo: Demo) -> I
             process.kill()
             process.wait(timeout=15)
     assert "Traceback" not in log.read_text(), log.read_text()[-4000:]
+
+
+@pytest.fixture(scope="module")
+def server_url(e2e_server: E2eServer) -> str:
+    """The module's server's address."""
+    return e2e_server.url
 
 
 @pytest.fixture(scope="module")

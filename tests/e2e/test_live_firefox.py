@@ -16,18 +16,26 @@ Every browser here is in the state real users are in, not the one test flags mak
 
 The page state is read through ``session_probe.js``, added to every page before its own scripts (a
 Marionette frame script in Firefox, ``add_init_script`` in Chromium).
+
+Both browsers also send transport-wide congestion control feedback about what the server sends them
+(issue 14: the server's offers ask for it, sessions/negotiation.py), and the server matches it to what
+it sent (sessions/transport_feedback.py): the last test reads the per-connection summary the server
+logs when a connection goes.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
+from tests.e2e.conftest import E2eServer
 from tests.e2e.firefox import Firefox, launch_firefox
 from tests.e2e.test_live_session import (
     AMARA,
@@ -35,6 +43,7 @@ from tests.e2e.test_live_session import (
     PRECEPTOR,
     SESSION_PROBE,
     api_post,
+    decodes_video_of,
     join,
     log_in,
     participant_id_of,
@@ -43,6 +52,7 @@ from tests.e2e.test_live_session import (
     wait_until_decoding,
 )
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, DEFAULT_STATE_ARGS
+from tests.support.waiting import poll_until
 
 pytestmark = pytest.mark.e2e
 
@@ -327,3 +337,98 @@ def test_firefox_patient_and_visitor_see_each_other_only_after_consent(
     )
     ff_wait_until_decoding(patient, visitor_id, "the Firefox patient")
     ff_wait_until_decoding(visitor, patient_id, "the Firefox visitor")
+
+
+#: Frames each page decodes, after its first, before both leave: a few seconds of media at 30 fps.
+FEEDBACK_FRAMES = 90
+
+
+def feedback_summaries(log: str) -> dict[str, dict[str, Any]]:
+    """The server's transport feedback summaries in ``log`` (JSON lines), by participant id."""
+    found: dict[str, dict[str, Any]] = {}
+    for line in log.splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and str(entry.get("message", "")).startswith(
+            "transport-wide feedback from"
+        ):
+            found[str(entry["participant"])] = entry
+    return found
+
+
+def test_chromium_and_firefox_send_transport_feedback_that_the_server_matches(
+    e2e_server: E2eServer,
+    default_chromium: Browser,
+    contexts: list[BrowserContext],
+    firefoxes: FirefoxFactory,
+) -> None:
+    base = e2e_server.url
+    log_start = e2e_server.log.stat().st_size  # earlier tests' connections have summaries too
+    host = chromium_person(default_chromium, contexts, base, camera=True)
+    log_in(host, base, PRECEPTOR)
+    visitor = firefox_person(firefoxes, base, AMARA)
+    # A huddle of its own: the demo's has the earlier tests' people and their media states in it.
+    demo_huddle = visit_of_kind(host, base, "huddle")
+    assert demo_huddle is not None
+    detail = host.request.get(f"{base}/api/v1/visits/{demo_huddle}").json()
+    huddle = api_post(
+        host,
+        base,
+        "/visits",
+        {
+            "block_id": detail["block_id"],
+            "kind": "huddle",
+            "title": "Huddle (transport feedback e2e)",
+            "starts_at": (datetime.now(UTC) + timedelta(minutes=2)).replace(microsecond=0).isoformat(),
+            "duration_minutes": 30,
+            "visitor_ids": [invitee["visitor_id"] for invitee in detail["invitees"]],
+        },
+    )["id"]
+    join(host, base, huddle)
+    poll(host, "window.roundsProbe.presence === 'admitted'", "the host is in", WAIT_SECONDS)
+    host_id = participant_id_of(host)
+    ff_join(visitor, base, huddle)
+    visitor.poll("window.roundsProbe.presence === 'waiting'", "the visitor waits", WAIT_SECONDS)
+    visitor_id = ff_participant_id(visitor)
+    host.get_by_role("region", name="Waiting room").get_by_role("button", name="Admit Amara Nwosu").click()
+    visitor.poll("window.roundsProbe.presence === 'admitted'", "the visitor is admitted", WAIT_SECONDS)
+
+    # Media both ways, each browser receiving from the server on sections offered with transport-cc
+    # (decoding at all shows that both accepted the server's offers), for a few seconds.
+    ff_wait_until_decoding(visitor, host_id, "the Firefox visitor")
+    wait_until_decoding(host, visitor_id, "the Chromium host")
+    seen_by_visitor = ff_decodes(visitor, host_id)["frames"]
+    seen_by_host = decodes_video_of(host, visitor_id)["frames"]
+    poll_until(
+        lambda: (
+            ff_decodes(visitor, host_id)["frames"] > seen_by_visitor + FEEDBACK_FRAMES
+            and decodes_video_of(host, visitor_id)["frames"] > seen_by_host + FEEDBACK_FRAMES
+        ),
+        "both pages decode a few seconds more",
+        WAIT_SECONDS * 2,
+    )
+
+    visitor.click("#leave", "Leave")
+    host.get_by_role("button", name="Leave").click()
+
+    def summaries() -> dict[str, dict[str, Any]]:
+        with e2e_server.log.open("rb") as log:
+            log.seek(log_start)
+            found = feedback_summaries(log.read().decode("utf-8", "replace"))
+        return found if found.keys() >= {host_id, visitor_id} else {}
+
+    found = poll_until(summaries, "the server's transport feedback summaries of both", WAIT_SECONDS)
+    for who, participant_id in (("chromium", host_id), ("firefox", visitor_id)):
+        counts = found[participant_id]
+        print(who, counts["message"])  # the figures, for the log of a run
+        assert counts["stamped"] > 0, counts
+        assert counts["feedbacks"] > 0 and counts["malformed"] == 0, counts
+        # Packets reported received matched ones the server numbered (only those are counted)...
+        assert counts["received"] > FEEDBACK_FRAMES, counts
+        assert counts["received"] + counts["lost"] <= counts["stamped"], counts
+        # ...and the browser's arrival times advance with the server's send times: over seconds of
+        # media the two spans differ by how much the queueing delay changed, a fraction of a second.
+        assert counts["arrival_span"] > 0, counts
+        assert abs(counts["arrival_span"] - counts["sent_span"]) < 0.5 + 0.1 * counts["sent_span"], counts
