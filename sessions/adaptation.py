@@ -22,11 +22,23 @@ or ``PAUSED`` (no video; the sound goes on). Audio is never given up for video.
   take it further, to what the link delivered at most. A REMB alone is not taken as a limit:
   receivers cap it at 1.5 times what they get (it would forbid ever trying more), and aiortc's swings
   far under what it gets on a jittery path or a busy machine while nothing is lost.
+
+  With transport-wide feedback (browsers: the arrival time of every packet), GCC's delay-based half
+  (:mod:`sessions.delay_based`) joins in, and rates are what the receiver acknowledged: an overuse
+  (a queue that grew and stays) lowers the estimate to 0.85 times that, and the levels follow at
+  once (not when sending well under what the link carried at the last one: that queue is a busy
+  machine's burst). The estimate grows only while the delay is steady, then whatever the loss under
+  10 % (the delay, not the loss, tells congestion in that band), and for 30 s after an overuse no
+  further than what the link carried then. Loss counts as congestion only when the delay shows a
+  queue (for a second, or an overuse a few seconds ago): random loss on a path with no queue
+  (bursts on a radio link) lowers nothing. Without that feedback for a couple of seconds (aiortc
+  peers send none), the estimate is the loss-based one above alone.
 * :func:`allocate` gives a budget out in priority order: all audio first; then in a patient visit the
   clinical pair's video (patient and host, to each other) at full; then the other video, the host's
   view of the learners last.
 * :class:`DownlinkController` is one subscriber's adaptation over time, with hysteresis: a level goes
-  down once the budget has said so for ``down_after`` (about a second of evidence), all the way at
+  down once the budget has said so for ``down_after`` (about a second of evidence; at once when the
+  estimate just came down for a delay-based overuse, itself a second of evidence), all the way at
   once; it goes up one level at a time, after ``up_after`` seconds of headroom; and when nothing but
   the estimator's caution holds a level down, it *probes*: after ``probe_after`` seconds without loss
   it tries the next level. A level that has to come down again soon after going up was a failed try:
@@ -43,8 +55,8 @@ from dataclasses import dataclass, field, replace
 from enum import IntEnum, StrEnum
 from typing import Final
 
+from sessions.delay_based import DelayBasedDetector, PacketFeedback, Signal
 from sessions.room import Role, RoomKind
-from sessions.twcc import PacketResult
 
 #: Bytes a packet costs on the wire besides its payload: RTP header with extensions (~24), SRTP tag
 #: (10), UDP (8) and IPv4 (20). Counted so that a stream of small audio packets costs what it costs.
@@ -172,6 +184,27 @@ class EstimatorSettings:
     #: compared with the thresholds: one bad report (a burst, a join's keyframes) is not a trend. A
     #: decrease needs the newest report over the threshold too, and goes as far as it says.
     smoothing: float = 0.4
+    #: Transport-wide feedback counts as current for this long; without it, loss alone decides.
+    transport_ttl: float = 2.0
+    #: An overuse brings the estimate down to this share of what the receiver acknowledged (GCC's).
+    overuse_share: float = 0.85
+    #: With transport feedback, loss is congestion only with a queue: a queueing delay of at least
+    #: ``queue_delay`` seconds (the lab's 30 ms jitter each way reads 20-40 ms unloaded, a full
+    #: 150 ms home-router queue 130-180) for ``queue_hold`` seconds (the keyframes of a join fill
+    #: the queue of the lab's 3g_abroad link for a moment and lose a burst: 19 % in one second), or
+    #: an overuse in the last ``queue_memory`` seconds. An overuse lowers the estimate only while the
+    #: queueing delay is that high too.
+    queue_delay: float = 0.06
+    queue_hold: float = 1.0
+    queue_memory: float = 5.0
+    #: An overuse while sending under ``capacity_share`` of what the link carried at an overuse of
+    #: the last ``capacity_memory`` seconds is not the link's: a queue cannot grow there when less
+    #: arrives than it let through before. It is the machines' (the lab's browser and server share two
+    #: busy cores: 100-400 ms "queues" at a third of the link). A link that really got worse still
+    #: shows loss behind a standing queue, which lowers the estimate as above.
+    #: For as long, growth stops at what the link carried then (GCC's link capacity).
+    capacity_share: float = 0.8
+    capacity_memory: float = 30.0
 
 
 class DownlinkEstimator:
@@ -215,8 +248,23 @@ class DownlinkEstimator:
         self._reports: list[tuple[float, float, float]] = []
         self._last_update = now
         self._last_decrease = -math.inf
+        #: The delay-based detector, fed by :meth:`on_transport_feedback`.
+        self.delay = DelayBasedDetector()
+        #: The last decreases an overuse made: (when, what was acknowledged, the new estimate), and
+        #: whether the last update made one.
+        self.overuses: deque[tuple[float, float, float]] = deque(maxlen=10)
+        self.overused = False
+        self._queued_since: float | None = None  # since when the queueing delay has been high
+        self._acked: deque[tuple[float, float]] = deque()  # (when, acknowledged rate) at each update
+        self._capacity: tuple[float, float] | None = None  # (when, what the link carried) at an overuse
 
     # -- inputs
+
+    def on_transport_feedback(self, results: Iterable[PacketFeedback], now: float) -> None:
+        """Transport-wide feedback (:class:`sessions.twcc.PacketResult` s): when each packet the
+        server sent arrived, or that it did not."""
+        self.delay.on_feedback(results, now)
+        self.has_evidence = True
 
     def on_sent(self, stream: int, size: int, now: float) -> None:
         """``size`` bytes (on the wire) went out on ``stream``."""
@@ -257,11 +305,6 @@ class DownlinkEstimator:
         if seconds >= 0:
             self.rtt = seconds
 
-    def on_transport_feedback(self, results: list[PacketResult], now: float) -> None:
-        """What the subscriber's transport-wide feedback says about packets the server sent them
-        (:mod:`sessions.twcc`). Not used yet: the delay-based detector that reads it comes with the
-        ``twcc-gcc`` branch; until then the estimate stays loss-based."""
-
     def probe(self, bps: float, now: float) -> None:
         """The controller tries a level that needs ``bps``: assume the link carries it until loss says
         otherwise (it has no other way to find out: the media is the probe)."""
@@ -284,15 +327,53 @@ class DownlinkEstimator:
         """What the allocation may spend now: the estimate."""
         return self.estimate
 
+    def delay_signal(self, now: float) -> Signal | None:
+        """The delay-based signal, None without current transport feedback."""
+        at = self.delay.feedback_at
+        return None if at is None or now - at > self.settings.transport_ttl else self.delay.signal
+
     def update(self, now: float) -> float:
         """Apply the reports received since the last update; return :meth:`budget`."""
         settings = self.settings
         elapsed = min(1.0, max(0.0, now - self._last_update))
-        self._last_update = now
+        last_update, self._last_update = self._last_update, now
         sent = self.sent_bps(now)
         reports, self._reports = self._reports, []
         loss = _weighted_loss([(weight, fraction) for weight, fraction, _ in reports])
         reported_rate = max((rate for _, _, rate in reports), default=0.0)
+        signal = self.delay_signal(now)
+        acked = self.delay.acked_bps() if signal is not None else None
+        if acked is not None:
+            self._acked.append((now, acked))
+        while self._acked and self._acked[0][0] < now - settings.rate_window:
+            self._acked.popleft()
+        carried = max((rate for _, rate in self._acked), default=0.0)  # 0: no transport feedback
+        overuse_at = self.delay.overuse_at
+        overuse_seen = signal is not None and overuse_at is not None and overuse_at > last_update
+        queue = self.delay.queue_delay()
+        high_queue = signal is not None and queue is not None and queue >= settings.queue_delay
+        if not high_queue:
+            self._queued_since = None
+        elif self._queued_since is None:
+            self._queued_since = now
+        self.overused = False
+        capacity = self._capacity
+        if capacity is not None and now - capacity[0] > settings.capacity_memory:
+            capacity = self._capacity = None
+        if overuse_seen and capacity is not None and sent < settings.capacity_share * capacity[1]:
+            overuse_seen = False  # not the link's (see EstimatorSettings.capacity_share)
+        if overuse_seen and high_queue:
+            # A queue that grew and is still there (one that a keyframe filled for a moment is gone).
+            self.clean_since = None
+            # What the link carried while it overflowed: the most of the last second's readings (one
+            # second's count swings by a sixth on the lab's weak link: jitter moves packets across
+            # its edges, and a reading low by that much paused a video there).
+            if carried > 0 and settings.overuse_share * carried < self.estimate:
+                self.estimate = settings.overuse_share * carried
+                self._last_decrease = now  # the loss reports that follow describe the same overload
+                self.overuses.append((now, carried, self.estimate))
+                self.overused = True
+                self._capacity = (now, carried)
         if loss is not None:
             self.loss = loss
             excess = self._congestion_loss(loss, now)  # over the median floor: may it grow?
@@ -300,19 +381,30 @@ class DownlinkEstimator:
             weight = settings.smoothing
             self.excess = (1 - weight) * (self.excess or 0.0) + weight * excess
             self.pressure = (1 - weight) * (self.pressure or 0.0) + weight * congestion
-            if self.excess >= settings.low_loss:
+            # With transport feedback the delay says whether the link is congested: loss between 2
+            # and 10 % with no queue (a lossy line; a browser's reports after its resends swing
+            # from 0 to 17 % a second on the lab's weak link) no longer holds the estimate.
+            steady = signal is Signal.NORMAL and not overuse_seen and not high_queue
+            if not steady if signal is not None else self.excess >= settings.low_loss:
                 self.clean_since = None
-            if self.pressure > settings.high_loss and congestion > settings.high_loss:
+            # With transport feedback, loss with no queue behind it is not from what is sent
+            # (random or bursty loss on the line): no decrease (and no growth while it is high).
+            queued = signal is None or self._queued(now)
+            if queued and self.pressure > settings.high_loss and congestion > settings.high_loss:
                 # The report says what the link did with what was sent, so the same report (or the
                 # same overload reported again before the levels came down) gives the same estimate
                 # instead of compounding: GCC's rate x (1 - loss/2), or lower if the receiver's REMB
                 # says its queue grows, but never under what the link delivered, rate x (1 - loss)
                 # (receivers' delay-based estimates swing far too low on jittery paths).
-                base = reported_rate if reported_rate > 0 else self.estimate
+                # With transport feedback the rate is what the receiver got (the most of the last
+                # second's readings): a full queue's loss says the link carries that, not what is sent.
+                base = carried if carried > 0 else reported_rate if reported_rate > 0 else self.estimate
                 reduced = base * (1.0 - congestion / 2.0)
                 remb = self._remb_overuse(now, sent)
                 if remb is not None:
                     reduced = min(reduced, max(remb, base * (1.0 - congestion)))
+                # Never under what an overuse would set (what the receiver got, less GCC's share).
+                reduced = max(reduced, settings.overuse_share * carried)
                 interval = settings.decrease_interval + (self.rtt or 0.0)
                 if now - self._last_decrease < interval:
                     pass
@@ -325,17 +417,34 @@ class DownlinkEstimator:
                     self.estimate = min(self.estimate, reduced)
                     self._last_decrease = now
                     self.decreases.append((now, loss, base, self.estimate))
-            elif self.excess >= settings.low_loss or self.pressure > settings.high_loss:
-                pass  # between 2 and 10 %, or loss enough to come down (spaced decreases): hold
+            elif self.pressure > settings.high_loss:
+                pass  # loss enough to come down (spaced decreases): hold
+            elif signal is None and self.excess >= settings.low_loss:
+                pass  # between 2 and 10 %: hold
+            elif signal is not None and not steady:
+                pass  # the queue grows, drains or stands: hold (GCC)
             else:
                 if self.clean_since is None:
                     self.clean_since = now
                 ceiling = max(self.estimate, settings.headroom * sent + settings.margin_bps)
+                if capacity is not None:
+                    # GCC's link capacity: back up to what the link carried at the last overuse, not
+                    # past it while that is recent (a try beyond it is the controller's probe).
+                    ceiling = min(ceiling, max(self.estimate, capacity[1]))
                 grown = self.estimate * (1.0 + settings.increase_per_second * elapsed)
-                # What was carried without congestion is carried: never estimate less than that.
-                self.estimate = max(min(grown, ceiling), reported_rate)
+                # What was carried without congestion is carried: never estimate less than that (what
+                # the receiver acknowledged, when it says so, rather than what was sent).
+                self.estimate = max(min(grown, ceiling), reported_rate if carried <= 0 else carried)
         self.estimate = min(settings.max_bps, max(settings.min_bps, self.estimate))
         return self.budget(now)
+
+    def _queued(self, now: float) -> bool:
+        """Whether the delay shows a queue: queueing delay for a while, or an overuse a moment ago."""
+        settings = self.settings
+        since, at = self._queued_since, self.delay.overuse_at
+        return (since is not None and now - since >= settings.queue_hold) or (
+            at is not None and now - at <= settings.queue_memory
+        )
 
     def _congestion_loss(self, loss: float, now: float) -> float:
         """``loss`` less the link's own loss: the median over the floor window, before this report,
@@ -613,7 +722,7 @@ class DownlinkController:
                 continue
             if state.below_since is None:
                 state.below_since = now
-            if now - state.below_since >= self.settings.down_after:
+            if now - state.below_since >= self.settings.down_after or self.estimator.overused:
                 if state.level <= state.held and now - state.since >= self.settings.probe_window:
                     # A level it had held for long no longer holds: the link got worse.
                     state.held = wanted.level

@@ -342,21 +342,11 @@ class Downlinks:
         )
         if reported != subscriber.levels:
             subscriber.levels = reported
-            estimator = subscriber.estimator
-            last = estimator.decreases[-1] if estimator.decreases else None
             logger.info(
-                "video levels for %s: %s (estimate %.0f kbps, loss %s, floor %.0f%%, remb %s, "
-                "sent %.0f kbps; last decrease %s)",
+                "video levels for %s: %s (%s)",
                 subscriber_id,
                 ", ".join(f"{level.publisher_id} {level.level.wire}" for level in reported) or "none",
-                estimator.estimate / 1000,
-                "-" if estimator.loss is None else f"{estimator.loss:.0%}",
-                100 * estimator.floor,
-                "-" if (remb := estimator.remb(self._clock())) is None else f"{remb / 1000:.0f} kbps",
-                estimator.sent_bps(self._clock()) / 1000,
-                "-"
-                if last is None
-                else f"{self._clock() - last[0]:.1f} s ago: {last[1]:.0%} of {last[2] / 1000:.0f} kbps",
+                _describe(subscriber.estimator, self._clock()),
                 extra={"room": self.room.id, "participant": subscriber_id},
             )
             if self._on_levels_changed is not None:
@@ -394,6 +384,27 @@ class Downlinks:
         except NotFound:
             return None
         return publisher_cap(self.room.kind, publisher_role, subscribers)
+
+
+def _describe(estimator: DownlinkEstimator, now: float) -> str:
+    """What a subscriber's estimate rests on, for the log."""
+    parts = [
+        f"estimate {estimator.estimate / 1000:.0f} kbps",
+        "loss -" if estimator.loss is None else f"loss {estimator.loss:.0%}",
+        f"floor {estimator.floor:.0%}",
+        "remb -" if (remb := estimator.remb(now)) is None else f"remb {remb / 1000:.0f} kbps",
+        f"sent {estimator.sent_bps(now) / 1000:.0f} kbps",
+    ]
+    if (signal := estimator.delay_signal(now)) is not None:
+        acked, queue = estimator.delay.acked_bps() or 0.0, estimator.delay.queue_delay() or 0.0
+        parts.append(f"delay {signal.value}, acked {acked / 1000:.0f} kbps, queue {1000 * queue:.0f} ms")
+    last = estimator.decreases[-1] if estimator.decreases else None
+    if last is not None:
+        parts.append(f"last decrease {now - last[0]:.1f} s ago: {last[1]:.0%} of {last[2] / 1000:.0f} kbps")
+    if estimator.overuses:
+        when, acked_then, _ = estimator.overuses[-1]
+        parts.append(f"last overuse {now - when:.1f} s ago at {acked_then / 1000:.0f} kbps acked")
+    return ", ".join(parts)
 
 
 __all__ = ["Downlinks", "Forward", "SourceLevel"]

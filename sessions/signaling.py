@@ -408,9 +408,10 @@ class VideoLevel(_Message):
 
 class Levels(_Message):
     """How much of each video the server sends you, adapted to your connection: the server
-    estimates your downlink from your receiver reports (loss, round trip) and REMB, and when it cannot
-    carry everything, video yields (never sound), a learner's view first; in a patient visit the
-    patient and the clinician keep each other's picture first. Sent when it changes, always the
+    estimates your downlink from your receiver reports (loss, round trip), REMB and transport-wide
+    feedback (the delay of each packet, when your client sends it), and when it cannot carry
+    everything, video yields (never sound), a learner's view first; in a patient visit the patient
+    and the clinician keep each other's picture first. Sent when it changes, always the
     **whole** list (a participant missing from it is at `full`). Show it in plain words, e.g. "Your
     connection is weak: video paused to keep the sound" or "lower quality video to keep up with your
     connection", and clear it when everything is back to `full`. It comes back up by itself when your
