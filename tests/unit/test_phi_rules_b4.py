@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from server.domain.phi import PhiCategory, check_text
+from server.domain.phi import PhiCategory
 from server.domain.phi.world_places import world_places
+from tests.support.phi_rules import Found, assert_clean, assert_found, found_ids
 
 C = PhiCategory
 
-FOUND: list[tuple[PhiCategory, str, str]] = [
+FOUND: list[Found] = [
     # ages: a birth year, a relative's age at death, other languages
     (C.AGE_OVER_89, "Born in 1928, widowed, lives with her niece.", "Born in 1928"),
     (C.AGE_OVER_89, "born in '31, Korean War vet", "born in '31"),
@@ -103,18 +104,14 @@ CLEAN = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("category", "text", "span"), FOUND, ids=[f"{c.value}-{i}" for i, (c, _, _) in enumerate(FOUND)]
-)
+@pytest.mark.parametrize(("category", "text", "span"), FOUND, ids=found_ids(FOUND))
 def test_found(category: PhiCategory, text: str, span: str) -> None:
-    found = [(h.category, text[h.start : h.end]) for h in check_text(text)]
-    assert (category, span) in found, found
+    assert_found(category, text, span)
 
 
 @pytest.mark.parametrize("text", CLEAN)
 def test_clean(text: str) -> None:
-    hits = check_text(text)
-    assert hits == [], [(h.category.value, text[h.start : h.end]) for h in hits]
+    assert_clean(text)
 
 
 def test_the_world_gazetteer_is_read_once_and_knows_towns_of_every_continent() -> None:

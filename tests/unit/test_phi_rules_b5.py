@@ -8,10 +8,11 @@ import pytest
 
 from server.domain.phi import PhiCategory, check_text
 from server.domain.phi.text import Folded
+from tests.support.phi_rules import Found, assert_clean, assert_found, found_ids
 
 C = PhiCategory
 
-FOUND: list[tuple[PhiCategory, str, str]] = [
+FOUND: list[Found] = [
     # numbers: a masked SSN, a ZIP cued over a clause, a wristband's number, a cue that ends in a colon
     (C.SSN, "the form shows ***-**-3108 under her name", "***-**-3108"),
     (C.ZIP_CODE, "her zip on the intake sheet was 77012 so she was sent elsewhere", "77012"),
@@ -85,18 +86,14 @@ CLEAN = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("category", "text", "span"), FOUND, ids=[f"{c.value}-{i}" for i, (c, _, _) in enumerate(FOUND)]
-)
+@pytest.mark.parametrize(("category", "text", "span"), FOUND, ids=found_ids(FOUND))
 def test_found(category: PhiCategory, text: str, span: str) -> None:
-    found = [(h.category, text[h.start : h.end]) for h in check_text(text)]
-    assert (category, span) in found, found
+    assert_found(category, text, span)
 
 
 @pytest.mark.parametrize("text", CLEAN)
 def test_clean(text: str) -> None:
-    hits = check_text(text)
-    assert hits == [], [(h.category.value, text[h.start : h.end]) for h in hits]
+    assert_clean(text)
 
 
 def test_folded_patterns_report_offsets_of_the_text_as_written() -> None:
